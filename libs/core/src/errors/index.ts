@@ -1,0 +1,2 @@
+export * from './provider.error';
+export * from './validation-problem';

@@ -1,0 +1,2 @@
+export * from './component-references';
+export * from './plan-graph';

@@ -1,0 +1,4 @@
+export * from './errors';
+export * from './graph';
+export * from './model';
+export * from './ports';

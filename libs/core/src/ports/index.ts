@@ -1,0 +1,3 @@
+export * from './operation-log';
+export * from './resource-provider.port';
+export * from './workload-runtime.port';

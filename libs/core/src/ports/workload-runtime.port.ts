@@ -1,0 +1,60 @@
+import type { RuntimeSpec, WorkloadComponentSpec } from '../model';
+import type { OperationLog } from './operation-log';
+
+/** A connection secret as the runtime needs it: every key with its value, and which keys are sensitive. */
+export interface ConnectionSecretMaterial {
+  /** Name in the runtime (`writeConnectionSecretToRef.name`). */
+  name: string;
+  component: string;
+  version: number;
+  data: Record<string, string>;
+  sensitiveKeys: string[];
+}
+
+export interface ResolvedEnvVar {
+  name: string;
+  secretName: string;
+  key: string;
+  sensitive: boolean;
+}
+
+export interface WorkloadDelivery {
+  component: WorkloadComponentSpec;
+  env: ResolvedEnvVar[];
+  /** Hash of the versions of every secret the workload binds; a change rolls the workload. */
+  bindingsChecksum: string;
+}
+
+export interface DeliveryRequest {
+  environment: string;
+  application: string;
+  runtime: RuntimeSpec;
+  workloads: WorkloadDelivery[];
+  secrets: ConnectionSecretMaterial[];
+  signal: AbortSignal;
+}
+
+export interface RemovalRequest {
+  environment: string;
+  application: string;
+  runtime: RuntimeSpec;
+  /** Only these workloads (pruning); all of the application's when absent. */
+  components?: string[];
+  /** Also remove the application's connection secrets. */
+  includeSecrets: boolean;
+  signal: AbortSignal;
+}
+
+export interface WorkloadStatus {
+  component: string;
+  ready: boolean;
+  message: string;
+}
+
+/** Runs workloads and hands them their bound secrets. Registered by runtime kind. */
+export abstract class WorkloadRuntime {
+  abstract readonly kind: string;
+  abstract deliver(request: DeliveryRequest, log: OperationLog): Promise<WorkloadStatus[]>;
+  abstract remove(request: RemovalRequest, log: OperationLog): Promise<void>;
+  abstract status(request: Omit<RemovalRequest, 'includeSecrets'>): Promise<WorkloadStatus[]>;
+}

@@ -2,3 +2,5 @@ export * from './errors';
 export * from './graph';
 export * from './model';
 export * from './ports';
+export * from './bindings';
+export * from './secrets';

@@ -1,0 +1,4 @@
+export * from './password-generator';
+export * from './secret-scrubber';
+export * from './secret-sealer';
+export * from './secret.error';

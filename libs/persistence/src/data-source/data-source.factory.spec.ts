@@ -1,0 +1,135 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MIGRATIONS } from '@berth/migrations';
+import {
+  createTemporarySchema,
+  TEST_POSTGRES_URL,
+  warnSkippedWithoutPostgres,
+} from '../../../../test/support/postgres-schema';
+import { ApplicationRepository } from '../repositories/application.repository';
+import { EnvironmentRepository } from '../repositories/environment.repository';
+import { PersistenceError, PersistenceErrorCode } from '../errors/persistence.error';
+import { createDataSource, databaseKind, pendingSchemaChanges, prepareSchema } from './data-source.factory';
+
+warnSkippedWithoutPostgres('persistence');
+
+interface Backend {
+  name: string;
+  open: () => Promise<{ dataSource: DataSource; cleanup: () => Promise<void> }>;
+}
+
+const backends: Backend[] = [
+  {
+    name: 'sqlite',
+    open: async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'berth-persistence-'));
+      return {
+        dataSource: createDataSource({ dataDir: dir }),
+        cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+      };
+    },
+  },
+  {
+    name: 'postgres',
+    open: async () => {
+      const { schema, drop } = await createTemporarySchema(TEST_POSTGRES_URL!);
+      return { dataSource: createDataSource({ dataDir: '.', databaseUrl: TEST_POSTGRES_URL, schema }), cleanup: drop };
+    },
+  },
+];
+
+describe.each(backends)('persistence on $name', (backend) => {
+  const skip = backend.name === 'postgres' && !TEST_POSTGRES_URL;
+  let dataSource: DataSource;
+  let cleanup: () => Promise<void>;
+
+  beforeAll(async () => {
+    if (skip) return;
+    ({ dataSource, cleanup } = await backend.open());
+    await dataSource.initialize();
+  });
+
+  afterAll(async () => {
+    if (skip) return;
+    if (dataSource?.isInitialized) await dataSource.destroy();
+    await cleanup?.();
+  });
+
+  it.skipIf(skip)('refuses to start with pending migrations unless told to run them', async () => {
+    const error = await prepareSchema(dataSource, 'refuse-if-pending').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PersistenceError);
+    expect((error as PersistenceError).code).toBe(PersistenceErrorCode.MigrationsPending);
+    expect((error as PersistenceError).message).toMatch(/npm run migrate.*BERTH_MIGRATE_ON_BOOT=true/);
+  });
+
+  it.skipIf(skip)('migrates an empty database to exactly the schema the entities describe', async () => {
+    const ran = await prepareSchema(dataSource, 'run');
+    expect(ran).toEqual(MIGRATIONS.map((M) => new M().name ?? M.name));
+    expect(await pendingSchemaChanges(dataSource)).toEqual([]);
+    expect(await prepareSchema(dataSource, 'refuse-if-pending')).toEqual([]);
+    expect(await prepareSchema(dataSource, 'run')).toEqual([]);
+  });
+
+  it.skipIf(skip)('stores environments, applications and revisions with optimistic concurrency', async () => {
+    const environments = new EnvironmentRepository(dataSource);
+    const applications = new ApplicationRepository(dataSource);
+    const spec = {
+      name: 'dev',
+      provider: { kind: 'local', settings: { nested: { a: 1 } } },
+      profiles: {},
+      runtime: { kind: 'local', settings: {} },
+    };
+    expect(await environments.ensure(spec)).toBe(true);
+    expect(await environments.ensure(spec)).toBe(false);
+    expect((await environments.find('dev'))?.provider).toEqual(spec.provider);
+
+    const input = {
+      environmentName: 'dev',
+      name: 'shop',
+      document: { kind: 'Application', spec: { components: [] } },
+      contentHash: 'a'.repeat(64),
+      originalText: 'kind: Application',
+      contentType: 'application/yaml',
+    };
+    const first = await applications.appendRevision(input);
+    expect(first.application.generation).toBe(1);
+    const stored = await applications.find('dev', 'shop');
+    expect(stored?.currentRevisionId).toBe(first.revision.id);
+    expect(stored?.createdAt).toBeInstanceOf(Date);
+    expect(Math.abs(stored!.createdAt.getTime() - Date.now())).toBeLessThan(60_000);
+
+    const second = await applications.appendRevision({ ...input, contentHash: 'b'.repeat(64) }, { current: stored! });
+    expect(second.application.generation).toBe(2);
+    // A writer still holding generation 1 loses.
+    const stale = await applications
+      .appendRevision({ ...input, contentHash: 'c'.repeat(64) }, { current: stored! })
+      .catch((e: unknown) => e);
+    expect((stale as PersistenceError).code).toBe(PersistenceErrorCode.Stale);
+    // A second create of the same name loses too.
+    const duplicate = await applications.appendRevision(input).catch((e: unknown) => e);
+    expect((duplicate as PersistenceError).code).toBe(PersistenceErrorCode.Conflict);
+
+    const revisions = await applications.listRevisions(first.application.id);
+    expect(revisions.map((r) => [r.generation, r.contentHash[0]])).toEqual([
+      [2, 'b'],
+      [1, 'a'],
+    ]);
+    expect(revisions[1].document).toEqual(input.document);
+
+    // An application cannot point at an environment that does not exist (foreign keys are enforced).
+    const orphan = await applications.appendRevision({ ...input, environmentName: 'nowhere' }).catch((e: unknown) => e);
+    expect(orphan).toBeInstanceOf(Error);
+    expect(await applications.find('nowhere', 'shop')).toBeNull();
+  });
+});
+
+describe('databaseKind', () => {
+  it('chooses SQLite without a URL, PostgreSQL for postgres URLs, and rejects anything else', () => {
+    expect(databaseKind(undefined)).toBe('sqlite');
+    expect(databaseKind('postgresql://u@h/db')).toBe('postgres');
+    expect(() => databaseKind('mysql://root@h/db')).toThrow(/postgres:\/\//);
+  });
+});

@@ -1,0 +1,48 @@
+import type { ApplicationPhase, Condition } from '@berth/core';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { ID_COLUMN, JSON_COLUMN, NAME_LENGTH, TIMESTAMP_COLUMN } from './column-types';
+import { EnvironmentEntity } from './environment.entity';
+
+/** One application in one environment. Its spec lives in immutable revisions; this row holds the current state. */
+@Entity({ name: 'applications' })
+@Index('UQ_applications_environment_name', ['environmentName', 'name'], { unique: true })
+export class ApplicationEntity {
+  @PrimaryColumn({ ...ID_COLUMN, name: 'id' })
+  id!: string;
+
+  @Column({ type: 'varchar', length: NAME_LENGTH, name: 'environment_name' })
+  environmentName!: string;
+
+  @ManyToOne(() => EnvironmentEntity, { onDelete: 'RESTRICT', nullable: false })
+  @JoinColumn({ name: 'environment_name', foreignKeyConstraintName: 'FK_applications_environment' })
+  environment?: EnvironmentEntity;
+
+  @Column({ type: 'varchar', length: NAME_LENGTH, name: 'name' })
+  name!: string;
+
+  /** Bumped by every stored revision; the ETag of the application. */
+  @Column({ type: 'integer', name: 'generation' })
+  generation!: number;
+
+  /** The generation the engine last finished acting on (0 = never). */
+  @Column({ type: 'integer', name: 'observed_generation', default: 0 })
+  observedGeneration!: number;
+
+  @Column({ ...ID_COLUMN, name: 'current_revision_id', nullable: true })
+  currentRevisionId!: string | null;
+
+  @Column({ type: 'varchar', length: 32, name: 'phase' })
+  phase!: ApplicationPhase;
+
+  @Column({ ...JSON_COLUMN, name: 'conditions' })
+  conditions!: Condition[];
+
+  @Column({ ...TIMESTAMP_COLUMN, name: 'deletion_requested_at', nullable: true })
+  deletionRequestedAt!: Date | null;
+
+  @Column({ ...TIMESTAMP_COLUMN, name: 'created_at' })
+  createdAt!: Date;
+
+  @Column({ ...TIMESTAMP_COLUMN, name: 'updated_at' })
+  updatedAt!: Date;
+}

@@ -1,0 +1,48 @@
+import type { EnvironmentSpec } from '@berth/core';
+import type { DataSource, Repository } from 'typeorm';
+import { insertable } from '../entities/column-types';
+import { EnvironmentEntity } from '../entities/environment.entity';
+import { isUniqueViolation } from '../errors/persistence.error';
+
+export class EnvironmentRepository {
+  private readonly rows: Repository<EnvironmentEntity>;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.rows = dataSource.getRepository(EnvironmentEntity);
+  }
+
+  find(name: string): Promise<EnvironmentEntity | null> {
+    return this.rows.findOneBy({ name });
+  }
+
+  list(): Promise<EnvironmentEntity[]> {
+    return this.rows.find({ order: { name: 'ASC' } });
+  }
+
+  /** Creates or replaces an environment. */
+  async put(spec: EnvironmentSpec, now = new Date()): Promise<{ environment: EnvironmentEntity; created: boolean }> {
+    return this.dataSource.transaction(async (manager) => {
+      const repository = manager.getRepository(EnvironmentEntity);
+      const existing = await repository.findOneBy({ name: spec.name });
+      const row = existing ?? repository.create({ name: spec.name, createdAt: now });
+      row.provider = spec.provider;
+      row.profiles = spec.profiles;
+      row.runtime = spec.runtime;
+      row.updatedAt = now;
+      await repository.save(row);
+      return { environment: row, created: !existing };
+    });
+  }
+
+  /** Creates the environment unless one of that name exists (safe when several replicas boot at once). */
+  async ensure(spec: EnvironmentSpec, now = new Date()): Promise<boolean> {
+    if (await this.find(spec.name)) return false;
+    try {
+      await this.rows.insert(insertable({ ...spec, createdAt: now, updatedAt: now }));
+      return true;
+    } catch (error) {
+      if (isUniqueViolation(error)) return false;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,90 @@
+import * as alicloud from '@pulumi/alicloud';
+import * as pulumi from '@pulumi/pulumi';
+import { ProviderError, ProviderErrorCode, type DependencyOutputs, type JsonObject } from '@berth/core';
+import { fitName, type NameRule } from '../naming/resource-names';
+import { buildProviderArgs } from '../profile/provider-args';
+import type { ProgramInput } from './program-input';
+
+export type Tags = Record<string, string>;
+
+export interface ProgramContext {
+  provider: alicloud.Provider;
+  /** Options for every resource: the explicit provider. */
+  opts: pulumi.CustomResourceOptions;
+  invokeOpts: pulumi.InvokeOutputOptions;
+  tags: Tags;
+  /** A deterministic name from environment/application/component (+ extra parts) within a rule's limits. */
+  name(rule: NameRule, ...extra: string[]): string;
+}
+
+export function berthTags(input: Pick<ProgramInput, 'environment' | 'application' | 'component'>): Tags {
+  return {
+    'berth:environment': input.environment,
+    'berth:application': input.application,
+    'berth:component': input.component,
+  };
+}
+
+export function createProgramContext(input: ProgramInput): ProgramContext {
+  const provider = new alicloud.Provider('alicloud', buildProviderArgs(input.profile, input.env));
+  return {
+    provider,
+    opts: { provider },
+    invokeOpts: { provider },
+    tags: berthTags(input),
+    name: (rule, ...extra) => fitName(['berth', input.environment, input.application, input.component, ...extra], rule),
+  };
+}
+
+export function invalid(message: string): ProviderError {
+  return new ProviderError(ProviderErrorCode.InvalidRequest, message);
+}
+
+export function str(props: JsonObject, key: string): string | undefined {
+  const v = props[key];
+  if (v === undefined || v === null || v === '') return undefined;
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  throw invalid(`property ${key} must be a string`);
+}
+
+export function requireStr(props: JsonObject, key: string, component: string): string {
+  const v = str(props, key);
+  if (v === undefined) throw invalid(`component "${component}": property ${key} is required`);
+  return v;
+}
+
+export function num(props: JsonObject, key: string): number | undefined {
+  const v = props[key];
+  if (v === undefined || v === null || v === '') return undefined;
+  const n = typeof v === 'number' ? v : Number(v);
+  if (!Number.isFinite(n)) throw invalid(`property ${key} must be a number`);
+  return n;
+}
+
+export function bool(props: JsonObject, key: string): boolean | undefined {
+  const v = props[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'boolean') return v;
+  if (v === 'true' || v === 'false') return v === 'true';
+  throw invalid(`property ${key} must be true or false`);
+}
+
+/** The outputs of the `vpc` component named by `properties.network`, or undefined when none is named. */
+export function networkDependency(input: ProgramInput): DependencyOutputs | undefined {
+  const network = str(input.properties, 'network');
+  if (network === undefined) return undefined;
+  const dep = input.dependencies[network];
+  if (dep === undefined) {
+    throw invalid(`component "${input.component}": its network "${network}" has no outputs yet (is it a vpc component that was applied first?)`);
+  }
+  if (dep.type !== 'vpc') throw invalid(`component "${input.component}": network "${network}" is a ${dep.type}, not a vpc`);
+  for (const key of ['VPC_ID', 'VPC_CIDR', 'VSWITCH_ID']) {
+    if (!dep.outputs[key]) throw invalid(`component "${input.component}": network "${network}" has no ${key} output`);
+  }
+  return dep;
+}
+
+export function output(value: pulumi.Input<string>): pulumi.Output<string> {
+  return pulumi.output(value);
+}

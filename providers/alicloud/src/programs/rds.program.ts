@@ -1,0 +1,113 @@
+import * as alicloud from '@pulumi/alicloud';
+import * as pulumi from '@pulumi/pulumi';
+import { NAME_RULES, fitName } from '../naming/resource-names';
+import { readAlicloudSettings } from '../profile/alicloud-profile';
+import { bool, createProgramContext, invalid, networkDependency, num, requireStr, str } from './program-context';
+import type { ProgramInput, ProgramOutputs } from './program-input';
+
+const ENGINES: Record<string, { engine: string; scheme: string; privilege: string }> = {
+  mysql: { engine: 'MySQL', scheme: 'mysql', privilege: 'ReadWrite' },
+  postgresql: { engine: 'PostgreSQL', scheme: 'postgresql', privilege: 'DBOwner' },
+};
+const OPEN_WORLD = new Set(['0.0.0.0/0', '0.0.0.0']);
+
+/**
+ * rds: an Instance in the network's vSwitch (allow-list defaulting to the network CIDR, never the whole internet),
+ * a Database, an account whose password is a Pulumi secret, its privilege on the database, and a public
+ * Connection only when `publicConnection` is true.
+ */
+export async function rdsProgram(input: ProgramInput): Promise<ProgramOutputs> {
+  const ctx = createProgramContext(input);
+  const p = input.properties;
+  const engineName = (str(p, 'engine') ?? 'mysql').toLowerCase();
+  const engine = ENGINES[engineName];
+  if (engine === undefined) throw invalid(`engine must be mysql or postgresql, got "${engineName}"`);
+  const engineVersion = requireStr(p, 'engineVersion', input.component);
+  const instanceClass = requireStr(p, 'instanceClass', input.component);
+  const storage = num(p, 'storageGB') ?? num(p, 'storage') ?? 20;
+  const network = networkDependency(input);
+  if (network === undefined) throw invalid(`component "${input.component}": rds needs a network (the name of a vpc component)`);
+  const securityIps = readSecurityIps(p.securityIps, network.outputs.VPC_CIDR!);
+  const password = input.secrets.password;
+  if (password === undefined) throw invalid(`component "${input.component}": the broker holds no password for this database`);
+  const databaseName = str(p, 'databaseName') ?? fitName([input.component], NAME_RULES.rdsDatabase);
+  const accountName = str(p, 'accountName') ?? fitName([input.component], NAME_RULES.rdsAccount);
+  const privilege = str(p, 'privilege') ?? engine.privilege;
+  const settings = readAlicloudSettings(input.profile);
+  const securityGroupId = network.externalIds.securityGroupId;
+
+  const instance = new alicloud.rds.Instance(
+    'instance',
+    {
+      engine: engine.engine,
+      engineVersion,
+      instanceType: instanceClass,
+      instanceStorage: storage,
+      instanceName: ctx.name(NAME_RULES.rdsInstance),
+      instanceChargeType: 'Postpaid',
+      vpcId: network.outputs.VPC_ID,
+      vswitchId: network.outputs.VSWITCH_ID,
+      securityIps,
+      ...(securityGroupId ? { securityGroupIds: [securityGroupId] } : {}),
+      deletionProtection: settings.deletionProtection === true,
+      tags: ctx.tags,
+    },
+    ctx.opts,
+  );
+  const database = new alicloud.rds.Database(
+    'database',
+    { instanceId: instance.id, dataBaseName: databaseName, description: 'managed by berth' },
+    ctx.opts,
+  );
+  const account = new alicloud.rds.RdsAccount(
+    'account',
+    { dbInstanceId: instance.id, accountName, accountPassword: pulumi.secret(password), accountType: 'Normal' },
+    ctx.opts,
+  );
+  new alicloud.rds.AccountPrivilege(
+    'privilege',
+    { instanceId: instance.id, accountName: account.accountName, dbNames: [database.dataBaseName], privilege },
+    ctx.opts,
+  );
+  const publicConnection =
+    bool(p, 'publicConnection') === true
+      ? new alicloud.rds.Connection(
+          'public-connection',
+          { instanceId: instance.id, connectionPrefix: ctx.name(NAME_RULES.rdsConnectionPrefix) },
+          ctx.opts,
+        )
+      : undefined;
+
+  const url = pulumi
+    .all([instance.connectionString, instance.port, account.accountName, database.dataBaseName, password])
+    .apply(([host, port, user, db, pw]) => `${engine.scheme}://${encodeURIComponent(user)}:${encodeURIComponent(pw)}@${host}:${port}/${db}`);
+  const connection: Record<string, pulumi.Output<string>> = {
+    DB_HOST: instance.connectionString,
+    DB_PORT: instance.port,
+    DB_USER: account.accountName,
+    DB_PASSWORD: pulumi.secret(password),
+    DATABASE_NAME: database.dataBaseName,
+    DB_NAME: database.dataBaseName,
+    DB_ID: instance.id,
+    DB_URL: pulumi.secret(url),
+  };
+  if (publicConnection) connection.DB_PUBLIC_HOST = publicConnection.connectionString;
+  return {
+    connection,
+    externalIds: {
+      instanceId: instance.id,
+      ...(publicConnection ? { publicConnectionId: publicConnection.id } : {}),
+    },
+  };
+}
+
+function readSecurityIps(value: unknown, networkCidr: string): string[] {
+  if (value === undefined || value === null || (Array.isArray(value) && value.length === 0)) return [networkCidr];
+  const list = typeof value === 'string' ? value.split(',').map((s) => s.trim()) : value;
+  if (!Array.isArray(list) || list.some((v) => typeof v !== 'string' || v === '')) {
+    throw invalid('securityIps must be a list of IP addresses or CIDR blocks');
+  }
+  const open = (list as string[]).find((ip) => OPEN_WORLD.has(ip));
+  if (open !== undefined) throw invalid(`securityIps must not open the database to the whole internet (${open})`);
+  return list as string[];
+}

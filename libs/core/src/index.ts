@@ -4,3 +4,4 @@ export * from './model';
 export * from './ports';
 export * from './bindings';
 export * from './secrets';
+export * from './lifecycle';

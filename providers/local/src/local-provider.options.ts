@@ -1,0 +1,28 @@
+/** How the service constructs the local provider (it fills these from BERTH_DATA_DIR and BERTH_LOCAL_* variables). */
+export interface LocalProviderOptions {
+  /** Root of everything the provider keeps: state under `<dataDir>/local/`. */
+  dataDir: string;
+  /** Admin URL of an existing PostgreSQL server (BERTH_LOCAL_POSTGRES_URL). Without it rds/postgresql is embedded (PGlite). */
+  postgresAdminUrl?: string;
+  /** Admin URL of an existing MySQL/MariaDB server (BERTH_LOCAL_MYSQL_URL). Without it rds/mysql is refused. */
+  mysqlAdminUrl?: string;
+  /**
+   * An existing S3-compatible server (BERTH_LOCAL_S3_URL), e.g. `http://KEY:SECRET@127.0.0.1:9000` (credentials in the
+   * URL) or with `s3AccessKeyId`/`s3SecretAccessKey`. Without it oss uses the embedded S3 endpoint.
+   */
+  s3Url?: string;
+  s3AccessKeyId?: string;
+  s3SecretAccessKey?: string;
+  /** Region reported as OSS_REGION and used to sign S3 requests (default `local`). */
+  s3Region?: string;
+  /** Default address pool for vpc when the profile sets none (default 10.0.0.0/8, /16 per VPC). */
+  ipPool?: string;
+  ipPoolPrefix?: number;
+  /** Interval of the SLB's active TCP health check (default 1000 ms). */
+  slbHealthCheckIntervalMs?: number;
+  /** Host the embedded servers bind to and publish (default 127.0.0.1). */
+  host?: string;
+}
+
+export const DEFAULT_IP_POOL = '10.0.0.0/8';
+export const DEFAULT_IP_POOL_PREFIX = 16;

@@ -1,0 +1,337 @@
+import type { ApplyResult, DriftReport, OperationLog, ResourcePlan, ResourceRequest, RevokeHandle } from '@berth/core';
+import { ProviderError, ProviderErrorCode } from '@berth/core';
+import { join } from 'node:path';
+import type { JsonStateStore } from '../state/json-state.store';
+import type { LocalState, ResourceRecord } from '../state/local-state';
+import { invalid, throwIfAborted, toProviderError } from '../support/local-provider.error';
+import { randomSecret, resourceId, sqlName } from '../support/naming';
+import { EmbeddedPostgres } from './embedded-postgres.server';
+import { MYSQL_PRIVILEGES, MysqlAdminDriver } from './mysql-admin.driver';
+import { PostgresAdminDriver } from './postgres-admin.driver';
+
+export type RdsMode = 'embedded' | 'postgres-admin' | 'mysql-admin';
+
+export interface RdsData {
+  engine: 'postgresql' | 'mysql';
+  mode: RdsMode;
+  database: string;
+  /** The account that owns the database (PostgreSQL) / holds the grants (MySQL). */
+  account: string;
+  /** Logins issued, oldest first; the last one is the current DB_USER. Rotation adds one, revoke removes one. */
+  logins: string[];
+  privilege: string;
+  host: string;
+  port: string;
+  /** Allow-list: recorded, see README for what is enforced. */
+  securityIps: string[];
+  publicConnection: boolean;
+  rotations: number;
+}
+
+const RESERVED_ACCOUNTS = new Set(['root', 'postgres', 'mysql', 'admin', 'mariadb.sys', 'mysql.sys', 'mysql.session', 'mysql.infoschema', 'pg_signal_backend']);
+
+/**
+ * `rds`: PostgreSQL (on an admin server, or embedded PGlite per component) and MySQL (on an admin server only).
+ */
+export class RdsResource {
+  private readonly embedded = new Map<string, EmbeddedPostgres>();
+  private readonly postgres: PostgresAdminDriver | undefined;
+  private readonly mysql: MysqlAdminDriver | undefined;
+
+  constructor(
+    private readonly store: JsonStateStore<LocalState>,
+    private readonly dataDir: string,
+    private readonly host: string,
+    options: { postgresAdminUrl?: string; mysqlAdminUrl?: string },
+  ) {
+    this.postgres = options.postgresAdminUrl ? new PostgresAdminDriver(options.postgresAdminUrl) : undefined;
+    this.mysql = options.mysqlAdminUrl ? new MysqlAdminDriver(options.mysqlAdminUrl) : undefined;
+  }
+
+  /** Problems that make a component impossible here (paths relative to its properties). */
+  validate(properties: Record<string, unknown>): Array<{ path: string; message: string }> {
+    const problems: Array<{ path: string; message: string }> = [];
+    const engine = properties.engine ?? 'postgresql';
+    if (engine !== 'postgresql' && engine !== 'mysql') problems.push({ path: '/engine', message: 'engine must be postgresql or mysql' });
+    if (engine === 'mysql' && !this.mysql) {
+      problems.push({
+        path: '/engine',
+        message: 'the local environment has no MySQL server: set BERTH_LOCAL_MYSQL_URL to an admin URL (mysql://root@127.0.0.1:3306/) or use engine postgresql',
+      });
+    }
+    if (properties.privilege !== undefined && !(typeof properties.privilege === 'string' && properties.privilege in MYSQL_PRIVILEGES)) {
+      problems.push({ path: '/privilege', message: `privilege must be one of ${Object.keys(MYSQL_PRIVILEGES).join(', ')}` });
+    }
+    if (typeof properties.accountName === 'string' && RESERVED_ACCOUNTS.has(properties.accountName.toLowerCase())) {
+      problems.push({ path: '/accountName', message: `accountName ${properties.accountName} is reserved for the server's administrators` });
+    }
+    const ips = properties.securityIps;
+    const list = typeof ips === 'string' ? ips.split(',') : Array.isArray(ips) ? ips : [];
+    if (list.some((ip) => String(ip).trim() === '0.0.0.0/0')) {
+      problems.push({ path: '/securityIps', message: 'securityIps must not open the database to every address (0.0.0.0/0)' });
+    }
+    return problems;
+  }
+
+  async apply(request: ResourceRequest, log: OperationLog): Promise<ApplyResult> {
+    const problems = this.validate(request.properties);
+    if (problems.length > 0) throw invalid(problems.map((p) => `${p.path.slice(1)}: ${p.message}`).join('; '));
+    const id = resourceId('rds', request.idempotencyKey);
+    const password = request.secretProperties.password;
+    if (!password) throw invalid('rds: the request carries no password (secretProperties.password)');
+    const existing = (await this.store.read()).resources[id] as ResourceRecord<RdsData> | undefined;
+    const data = this.plan(request, id, existing?.data);
+    const login = data.logins[data.logins.length - 1];
+
+    switch (data.mode) {
+      case 'embedded': {
+        const server = this.server(id);
+        try {
+          await server.initialize(data.database, data.account, password);
+          throwIfAborted(request.signal, `rds ${id}`);
+          data.port = String(await server.start(data.database, data.account, Number(existing?.data.port ?? 0)));
+        } catch (error) {
+          throw toProviderError(error, `rds ${id}: cannot start the embedded PostgreSQL`);
+        }
+        break;
+      }
+      case 'postgres-admin':
+        await this.postgres!.ensure({ id, database: data.database, owner: data.account, login, password }, request.signal);
+        break;
+      case 'mysql-admin':
+        await this.mysql!.ensure(
+          { database: data.database, privilege: data.privilege, users: data.logins.map((name) => ({ name, password: name === login ? password : undefined })) },
+          request.signal,
+        );
+        break;
+    }
+
+    const record = await this.save(request, id, data, existing?.createdAt);
+    log.log('info', `rds ${id}: ${data.engine} database ${data.database} for ${login} at ${data.host}:${data.port} (${data.mode}); allow-list ${data.securityIps.join(',')}`);
+    return { externalIds: { dbId: id, database: data.database, account: data.account }, outputs: record.outputs, secretOutputs: secretOutputs(data, login, password) };
+  }
+
+  async destroy(request: ResourceRequest, log: OperationLog): Promise<void> {
+    const id = resourceId('rds', request.idempotencyKey);
+    const record = (await this.store.read()).resources[id] as ResourceRecord<RdsData> | undefined;
+    // Without a record (lost state, or already destroyed) fall back to the names a fresh apply would derive.
+    const data = record?.data ?? this.plan(request, id, undefined);
+    switch (data.mode) {
+      case 'embedded':
+        await this.server(id).remove();
+        this.embedded.delete(id);
+        break;
+      case 'postgres-admin':
+        if (!this.postgres) throw new ProviderError(ProviderErrorCode.Unavailable, `rds ${id} lives on a PostgreSQL server but BERTH_LOCAL_POSTGRES_URL is not set`);
+        await this.postgres.drop({ id, database: data.database, roles: [data.account, ...data.logins.filter((l) => l !== data.account)] }, request.signal);
+        break;
+      case 'mysql-admin':
+        if (!this.mysql) throw new ProviderError(ProviderErrorCode.Unavailable, `rds ${id} lives on a MySQL server but BERTH_LOCAL_MYSQL_URL is not set`);
+        await this.mysql.drop({ database: data.database, users: [...new Set([data.account, ...data.logins])] }, request.signal);
+        break;
+    }
+    await this.store.update((draft) => {
+      delete draft.resources[id];
+    });
+    log.log('info', record ? `rds ${id}: database ${data.database} and its account(s) removed` : `rds ${id} was already gone`);
+  }
+
+  async refresh(request: ResourceRequest): Promise<DriftReport> {
+    const id = resourceId('rds', request.idempotencyKey);
+    const record = (await this.store.read()).resources[id] as ResourceRecord<RdsData> | undefined;
+    if (!record) return { drifted: true, exists: false, differences: [{ field: 'DB_ID', expected: id }] };
+    const data = record.data;
+    if (data.mode === 'embedded') {
+      const server = this.embedded.get(id);
+      if (!server?.running) return { drifted: true, exists: true, differences: [{ field: 'DB_PORT', expected: record.outputs.DB_PORT, actual: undefined }] };
+      const actual = String(server.port);
+      return actual === record.outputs.DB_PORT
+        ? { drifted: false, exists: true, differences: [] }
+        : { drifted: true, exists: true, differences: [{ field: 'DB_PORT', expected: record.outputs.DB_PORT, actual }] };
+    }
+    const exists = data.mode === 'postgres-admin' ? await this.postgres?.exists(data.database, request.signal) : await this.mysql?.exists(data.database, request.signal);
+    if (exists === undefined) throw new ProviderError(ProviderErrorCode.Unavailable, `rds ${id}: the admin URL of its server is no longer configured`);
+    return exists ? { drifted: false, exists: true, differences: [] } : { drifted: true, exists: false, differences: [{ field: 'DATABASE_NAME', expected: data.database }] };
+  }
+
+  async preview(request: ResourceRequest): Promise<ResourcePlan> {
+    const id = resourceId('rds', request.idempotencyKey);
+    const record = (await this.store.read()).resources[id] as ResourceRecord<RdsData> | undefined;
+    const data = this.plan(request, id, record?.data);
+    const detail = `${data.engine} database ${data.database} (${data.mode}), allow-list ${data.securityIps.join(',')}`;
+    if (!record) return { exact: true, changes: [{ action: 'create', resource: id, detail }] };
+    const same = record.data.privilege === data.privilege && record.data.securityIps.join() === data.securityIps.join() && record.data.publicConnection === data.publicConnection;
+    return { exact: true, changes: [{ action: same ? 'same' : 'update', resource: id, detail }] };
+  }
+
+  /**
+   * New credentials while the old ones keep working until revoke:
+   * - PostgreSQL on an admin server: a second login role that is a member of the owner and runs as it (`SET role`);
+   *   revoke drops the old login (or, for the owner itself, removes its LOGIN).
+   * - MySQL: a second user with the same grants; revoke drops the old user.
+   * - Embedded PostgreSQL: a new password is issued, but PGlite's wire server checks no password, so old and new both
+   *   work forever; revoke has nothing to do.
+   */
+  async rotate(request: ResourceRequest, log: OperationLog): Promise<ApplyResult & { revoke: RevokeHandle }> {
+    const id = resourceId('rds', request.idempotencyKey);
+    const record = (await this.store.read()).resources[id] as ResourceRecord<RdsData> | undefined;
+    if (!record) throw invalid(`rds ${id} does not exist; apply it before rotating its password`);
+    const data: RdsData = { ...record.data, logins: [...record.data.logins] };
+    const previous = data.logins[data.logins.length - 1];
+    const password = randomSecret(24);
+    data.rotations += 1;
+    if (data.mode === 'embedded') {
+      log.log('warn', `rds ${id}: embedded PostgreSQL does not check passwords; the new password is issued but the old one is not refused`);
+    } else {
+      const login = rotatedLogin(data.account, data.rotations, data.engine === 'mysql' ? 32 : 63);
+      data.logins.push(login);
+      if (data.mode === 'postgres-admin') {
+        await this.postgres!.addLogin({ id, owner: data.account, login, password }, request.signal);
+      } else {
+        await this.mysql!.ensure({ database: data.database, privilege: data.privilege, users: [{ name: login, password }] }, request.signal);
+      }
+    }
+    const saved = await this.save(request, id, data, record.createdAt);
+    const current = data.logins[data.logins.length - 1];
+    log.log('info', `rds ${id}: new credentials for ${current}; ${previous} stays valid until revoked`);
+    return {
+      externalIds: { dbId: id, database: data.database, account: data.account },
+      outputs: saved.outputs,
+      secretOutputs: secretOutputs(data, current, password),
+      revoke: { login: previous },
+    };
+  }
+
+  async revoke(request: ResourceRequest, handle: RevokeHandle, log: OperationLog): Promise<void> {
+    const id = resourceId('rds', request.idempotencyKey);
+    const record = (await this.store.read()).resources[id] as ResourceRecord<RdsData> | undefined;
+    if (!record || record.data.mode === 'embedded') {
+      log.log('info', `rds ${id}: nothing to revoke`);
+      return;
+    }
+    const login = handle.login;
+    const current = record.data.logins[record.data.logins.length - 1];
+    if (!login || login === current) throw invalid('refusing to revoke the current login of the database');
+    if (record.data.mode === 'postgres-admin') await this.postgres!.removeLogin({ id, owner: record.data.account, login }, request.signal);
+    else await this.mysql!.dropUser(login, request.signal);
+    await this.store.update((draft) => {
+      const r = draft.resources[id] as ResourceRecord<RdsData> | undefined;
+      if (r) r.data.logins = r.data.logins.filter((l) => l !== login);
+    });
+    log.log('info', `rds ${id}: login ${login} revoked`);
+  }
+
+  /** Brings back an embedded PostgreSQL after a restart (same port when free). */
+  async restore(record: ResourceRecord<RdsData>): Promise<void> {
+    if (record.data.mode !== 'embedded') return;
+    const server = this.server(record.id);
+    const port = await server.start(record.data.database, record.data.account, Number(record.data.port));
+    if (String(port) !== record.data.port) {
+      // Keep the outputs as issued: refresh() compares them with the new port and reports DB_PORT drift.
+      await this.store.update((draft) => {
+        const r = draft.resources[record.id] as ResourceRecord<RdsData> | undefined;
+        if (r) r.data.port = String(port);
+      });
+    }
+  }
+
+  isRunning(id: string): boolean {
+    return this.embedded.get(id)?.running ?? false;
+  }
+
+  async closeAll(): Promise<void> {
+    await Promise.all([...this.embedded.values()].map((s) => s.close()));
+    this.embedded.clear();
+  }
+
+  private server(id: string): EmbeddedPostgres {
+    let server = this.embedded.get(id);
+    if (!server) {
+      server = new EmbeddedPostgres(join(this.dataDir, 'local', 'rds', id), this.host);
+      this.embedded.set(id, server);
+    }
+    return server;
+  }
+
+  /** Desired state: names fixed at creation, the rest from the properties. */
+  private plan(request: ResourceRequest, _id: string, existing: RdsData | undefined): RdsData {
+    const p = request.properties;
+    const engine = (p.engine ?? 'postgresql') as RdsData['engine'];
+    if (existing && existing.engine !== engine) throw invalid(`engine: the database is ${existing.engine}; changing the engine needs the component deleted and re-created`);
+    const mode: RdsMode = existing?.mode ?? (engine === 'mysql' ? 'mysql-admin' : this.postgres ? 'postgres-admin' : 'embedded');
+    const maxName = engine === 'mysql' ? 32 : 63;
+    const database = existing?.database ?? (typeof p.databaseName === 'string' && p.databaseName ? p.databaseName : sqlName([request.application, request.component], request.idempotencyKey, 63));
+    const account = existing?.account ?? (typeof p.accountName === 'string' && p.accountName ? p.accountName : sqlName([request.component], request.idempotencyKey, maxName));
+    const address = mode === 'postgres-admin' ? this.postgres!.address : mode === 'mysql-admin' ? this.mysql!.address : { host: this.host, port: existing?.port ?? '0' };
+    return {
+      engine,
+      mode,
+      database,
+      account,
+      logins: existing?.logins.length ? existing.logins : [account],
+      privilege: typeof p.privilege === 'string' ? p.privilege : 'ReadWrite',
+      host: address.host,
+      port: mode === 'embedded' ? (existing?.port ?? '0') : address.port,
+      securityIps: securityIps(request),
+      publicConnection: p.publicConnection === true,
+      rotations: existing?.rotations ?? 0,
+    };
+  }
+
+  private async save(request: ResourceRequest, id: string, data: RdsData, createdAt: string | undefined): Promise<ResourceRecord<RdsData>> {
+    return this.store.update((draft) => {
+      const now = new Date().toISOString();
+      const next: ResourceRecord<RdsData> = {
+        id,
+        type: 'rds',
+        idempotencyKey: request.idempotencyKey,
+        environment: request.environment,
+        application: request.application,
+        component: request.component,
+        outputs: rdsOutputs(id, data),
+        data,
+        createdAt: createdAt ?? now,
+        updatedAt: now,
+      };
+      draft.resources[id] = next as unknown as ResourceRecord;
+      return next;
+    });
+  }
+}
+
+function rdsOutputs(id: string, data: RdsData): Record<string, string> {
+  const outputs: Record<string, string> = {
+    DB_HOST: data.host,
+    DB_PORT: data.port,
+    DB_USER: data.logins[data.logins.length - 1],
+    DATABASE_NAME: data.database,
+    DB_NAME: data.database,
+    DB_ID: id,
+  };
+  // Everything here listens on this machine: the "public" host is the same loopback address.
+  if (data.publicConnection) outputs.DB_PUBLIC_HOST = data.host;
+  return outputs;
+}
+
+function secretOutputs(data: RdsData, login: string, password: string): Record<string, string> {
+  const scheme = data.engine === 'mysql' ? 'mysql' : 'postgres';
+  const host = data.host.includes(':') ? `[${data.host}]` : data.host;
+  const url = `${scheme}://${encodeURIComponent(login)}:${encodeURIComponent(password)}@${host}:${data.port}/${encodeURIComponent(data.database)}`;
+  return { DB_PASSWORD: password, DB_URL: url };
+}
+
+/** The allow-list: given, else the network's CIDR, else loopback only. Never 0.0.0.0/0 (validate refuses it). */
+function securityIps(request: ResourceRequest): string[] {
+  const given = request.properties.securityIps;
+  const list = typeof given === 'string' ? given.split(',') : Array.isArray(given) ? given.map(String) : [];
+  const cleaned = list.map((s) => s.trim()).filter(Boolean);
+  if (cleaned.length > 0) return cleaned;
+  const network = typeof request.properties.network === 'string' ? request.properties.network : undefined;
+  const cidr = network ? request.dependencies[network]?.outputs.VPC_CIDR : undefined;
+  return [cidr ?? '127.0.0.1/32'];
+}
+
+function rotatedLogin(account: string, generation: number, max: number): string {
+  const suffix = `_r${generation}`;
+  return `${account.slice(0, max - suffix.length)}${suffix}`;
+}

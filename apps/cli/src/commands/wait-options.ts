@@ -1,0 +1,35 @@
+import { InvalidArgumentError, type Command } from 'commander';
+import type { CliContext } from '../cli.context';
+import { PlainProgressRenderer, TtyProgressRenderer, type ProgressRenderer } from '../output/progress.renderer';
+import { parseDuration } from '../output/duration';
+import type { RendererFactory } from '../wait/application.waiter';
+import type { ProgressModel } from '../wait/progress.model';
+
+export const DEFAULT_TIMEOUT_MS = 10 * 60_000;
+
+/** commander parser for `--timeout 10m`: a usage error (exit 2) when malformed. */
+export function parseTimeoutOption(value: string): number {
+  const ms = parseDuration(value);
+  if (ms === undefined || ms <= 0) throw new InvalidArgumentError('expected a duration such as 90s, 10m or 1h');
+  return ms;
+}
+
+/** Adds `--wait` and `--timeout` to apply/delete. */
+export function withWait(command: Command, what: string): Command {
+  return command
+    .option('--wait', `wait until ${what}, showing progress per component`)
+    .option('--timeout <duration>', 'give up waiting after this long (e.g. 90s, 10m)', parseTimeoutOption, DEFAULT_TIMEOUT_MS);
+}
+
+/**
+ * Live progress on a terminal, plain change lines otherwise. When stdout carries -o json|yaml, progress goes to stderr
+ * as plain lines so the structured output stays parseable.
+ */
+export function rendererFactory(ctx: CliContext, title: string, appName: string, structured: boolean): RendererFactory {
+  return async (model: ProgressModel): Promise<ProgressRenderer> => {
+    if (!structured && ctx.interactive && 'columns' in ctx.io.stdout) {
+      return TtyProgressRenderer.create(model, title, ctx.colors, ctx.io.stdout as NodeJS.WriteStream);
+    }
+    return new PlainProgressRenderer(appName, (text) => (structured ? ctx.err(text) : ctx.out(text)));
+  };
+}

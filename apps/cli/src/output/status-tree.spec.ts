@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import type { Application } from '../client/api.types';
+import { palette } from './colors';
+import { errorMessage, formatStatusTree } from './status-tree';
+
+const app: Application = {
+  apiVersion: 'core.oam.dev/v1beta1',
+  kind: 'Application',
+  metadata: { name: 'shop', environment: 'local', generation: 3 },
+  spec: { components: [] },
+  status: {
+    phase: 'Provisioning',
+    observedGeneration: 3,
+    conditions: [{ type: 'Ready', status: 'False', reason: 'Provisioning', message: '1 of 3 components ready' }],
+    components: [
+      {
+        name: 'db',
+        type: 'rds',
+        kind: 'cloud',
+        phase: 'Ready',
+        provider: 'local',
+        outputs: { DB_HOST: '127.0.0.1', DB_PORT: '54321' },
+        secret: { name: 'shop-db-conn', version: 2, keys: ['DB_HOST', 'DB_PORT', 'DB_PASSWORD'] },
+        lastError: null,
+      },
+      { name: 'files', type: 'oss', kind: 'cloud', phase: 'Failed', provider: 'local', lastError: { message: 'bucket name taken', code: 'Conflict' } },
+      { name: 'web', type: 'webservice', kind: 'workload', phase: 'Pending', conditions: [{ type: 'Ready', status: 'False', reason: 'WaitingForSecrets', message: 'waiting for files' }] },
+    ],
+    lastOperation: { id: 'op-1', kind: 'apply', state: 'Running' },
+  },
+};
+
+describe('formatStatusTree', () => {
+  it('draws one branch per component with phase, outputs, secret summary and last error', () => {
+    expect(formatStatusTree(app, palette(false))).toBe(
+      [
+        'shop  Provisioning  generation 3 · env local',
+        '│ 1 of 3 components ready',
+        '├── db     rds         Ready (local)',
+        '│     DB_HOST  127.0.0.1',
+        '│     DB_PORT  54321',
+        '│     secret   shop-db-conn v2 (3 keys)',
+        '├── files  oss         Failed (local)',
+        '│     error  bucket name taken (Conflict)',
+        '└── web    webservice  Pending',
+        '      WaitingForSecrets  waiting for files',
+        'last operation: apply op-1 Running',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('never prints secret values, only the key count', () => {
+    const out = formatStatusTree(app, palette(false));
+    expect(out).not.toContain('DB_PASSWORD');
+  });
+
+  it('says so when the server has no component status yet', () => {
+    const bare: Application = { ...app, status: { phase: 'Pending' } };
+    expect(formatStatusTree(bare, palette(false))).toContain('(no component status yet)');
+  });
+});
+
+describe('errorMessage', () => {
+  it('reads strings, {message, code} objects and nothing', () => {
+    expect(errorMessage('boom')).toBe('boom');
+    expect(errorMessage({ message: 'boom', code: 'Timeout' })).toBe('boom (Timeout)');
+    expect(errorMessage(null)).toBeUndefined();
+  });
+});

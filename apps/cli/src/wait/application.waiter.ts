@@ -1,0 +1,99 @@
+import type { BerthApiClient } from '../client/berth-api.client';
+import type { Application, Operation } from '../client/api.types';
+import { CliError, CliErrorCode } from '../cli.error';
+import { formatElapsed } from '../output/duration';
+import type { ProgressRenderer } from '../output/progress.renderer';
+import { errorMessage } from '../output/status-tree';
+import { ProgressModel, type Snapshot, type WaitKind } from './progress.model';
+
+export interface WaitRequest {
+  kind: WaitKind;
+  env: string;
+  app: string;
+  /** The operation queued by the apply/delete, when the server returned one. */
+  operationId?: string;
+  /** For apply: the generation that must be observed Ready. */
+  generation?: number;
+  timeoutMs: number;
+  pollMs?: number;
+  tickMs?: number;
+}
+
+export type RendererFactory = (model: ProgressModel) => Promise<ProgressRenderer>;
+
+const RUNNING = new Set(['Queued', 'Running']);
+
+/** Decides from one snapshot whether the wait is over: 'done', a failure reason, or undefined to keep polling. */
+export function judge(request: WaitRequest, snapshot: Snapshot): 'done' | { reason: string } | undefined {
+  const { app, operation } = snapshot;
+  const opState = operation?.state ?? app?.status?.lastOperation?.state;
+  const opRunning = opState !== undefined && RUNNING.has(opState);
+  if (operation?.state === 'Failed') return { reason: `${operation.kind} operation ${operation.id} failed` };
+  if (request.kind === 'delete') {
+    if (app === null) return 'done';
+    if (app.status?.phase === 'DeleteFailed' && !opRunning) return { reason: `deleting ${request.app} failed` };
+    return undefined;
+  }
+  if (app === null) return { reason: `application ${request.app} no longer exists` };
+  const phase = app.status?.phase;
+  const observed = app.status?.observedGeneration ?? app.metadata.generation ?? 0;
+  const current = observed >= (request.generation ?? 0);
+  if (phase === 'Ready' && current && !opRunning) return 'done';
+  if (phase === 'Failed' && current && !opRunning) return { reason: `${request.app} failed` };
+  return undefined;
+}
+
+/** The lines that explain a failure or a timeout: each unfinished or failed component with its last error. */
+export function explain(request: WaitRequest, snapshot: Snapshot): string[] {
+  const lines: string[] = [];
+  const operationError = errorMessage(snapshot.operation?.error);
+  if (operationError) lines.push(`operation: ${operationError}`);
+  for (const step of snapshot.operation?.steps ?? []) {
+    const stepError = errorMessage(step.error);
+    if (step.state === 'Failed' && stepError) lines.push(`step ${step.id}: ${stepError}`);
+  }
+  const goal = request.kind === 'apply' ? new Set(['Ready', 'Retained']) : new Set(['Deleted', 'Retained']);
+  for (const component of snapshot.app?.status?.components ?? []) {
+    const error = errorMessage(component.lastError);
+    if (goal.has(component.phase) && !error) continue;
+    lines.push(`${component.name} (${component.type}): ${component.phase}${error ? ` — ${error}` : ''}`);
+  }
+  return lines;
+}
+
+async function poll(client: BerthApiClient, request: WaitRequest): Promise<Snapshot> {
+  const app: Application | null = await client.findApplication(request.env, request.app);
+  const operationId = request.operationId ?? (request.kind === 'apply' ? app?.status?.lastOperation?.id : undefined);
+  const operation: Operation | null | undefined = operationId ? await client.findOperation(operationId) : undefined;
+  return { app, operation };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Polls the application (and its operation) until an apply is Ready or a deletion is gone, showing progress through
+ * the renderer. Throws a CliError with the reason (component, last error) when it fails or times out.
+ */
+export async function waitForApplication(client: BerthApiClient, request: WaitRequest, createRenderer: RendererFactory): Promise<Snapshot> {
+  const started = Date.now();
+  const model = new ProgressModel(request.kind, started);
+  const renderer = await createRenderer(model);
+  const ticker = setInterval(() => renderer.tick(Date.now()), request.tickMs ?? 100);
+  try {
+    for (;;) {
+      const snapshot = await poll(client, request);
+      renderer.changed(model.update(snapshot, Date.now()), Date.now());
+      const verdict = judge(request, snapshot);
+      if (verdict === 'done') return snapshot;
+      if (verdict) throw new CliError(CliErrorCode.Failed, verdict.reason, undefined, explain(request, snapshot));
+      if (Date.now() - started >= request.timeoutMs) {
+        const goal = request.kind === 'apply' ? 'to become Ready' : 'to be deleted';
+        throw new CliError(CliErrorCode.Timeout, `timed out after ${formatElapsed(request.timeoutMs)} waiting for ${request.app} ${goal}`, undefined, explain(request, snapshot));
+      }
+      await sleep(request.pollMs ?? 500);
+    }
+  } finally {
+    clearInterval(ticker);
+    renderer.finish(Date.now());
+  }
+}

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { parseSigV4 } from './sigv4.verifier';
 
 /*
  * Why @20minutes/s3rver: the embedded endpoint has to speak the S3 REST protocol in-process with nothing but npm.
@@ -7,8 +8,9 @@ import type { Socket } from 'node:net';
  * dependencies are years old: fast-xml-parser 3, busboy 0.3, koa-router 9); `@20minutes/s3rver` 4.0.4, a maintained
  * fork of the same code with current dependencies (fast-xml-parser 5, busboy 1, koa 2.16), engines node >= 20 (its 5.x
  * needs Node 24, which CI does not have); `fauxqs` 2.x (needs Node 22.5+); MinIO/LocalStack need binaries or containers.
- * s3rver verifies AWS v2/v4 signatures against registered key pairs, stores buckets and objects on the filesystem,
- * and supports multi-object delete, which is all the local provider needs.
+ * s3rver stores buckets and objects on the filesystem and supports multi-object delete, which is all the local
+ * provider needs. Its own signature check rejects the bucket-level requests the current AWS SDK sends (it drops the
+ * trailing slash from the signed path), so the gate below verifies Signature V4 itself and s3rver's check is relaxed.
  */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const S3rver = require('@20minutes/s3rver') as new (options: Record<string, unknown>) => {
@@ -28,9 +30,8 @@ export interface KeyGrant {
 
 /**
  * An S3-compatible HTTP endpoint on loopback, backed by s3rver's filesystem store. In front of s3rver sits a small
- * gate that s3rver lacks: a request must be signed (anonymous requests are refused), its access key must be one this
- * provider issued, and a bucket-scoped key may only touch its own bucket (path-style URLs only). s3rver then verifies
- * the signature itself. Bucket ACLs, policies, versioning and storage classes are accepted by the provider but not
+ * gate that s3rver lacks: a request must carry a valid AWS Signature V4 (anonymous requests are refused) by an access key
+ * this provider issued, and a bucket-scoped key may only touch its own bucket (path-style URLs only). Bucket ACLs, policies, versioning and storage classes are accepted by the provider but not
  * enforced by this server.
  */
 export class EmbeddedS3Server {
@@ -55,7 +56,7 @@ export class EmbeddedS3Server {
   /** Listens on `preferredPort` when it is free, else on any free port. Returns the port. */
   async start(preferredPort: number): Promise<number> {
     if (this.server) return this.port;
-    const s3 = new S3rver({ directory: this.directory, silent: true, vhostBuckets: false, allowMismatchedSignatures: false });
+    const s3 = new S3rver({ directory: this.directory, silent: true, vhostBuckets: false, allowMismatchedSignatures: true });
     const handler = s3.callback();
     const server = createServer((req, res) => {
       const refusal = this.refuse(req);
@@ -100,28 +101,18 @@ export class EmbeddedS3Server {
 
   private refuse(req: IncomingMessage): { code: string; message: string } | undefined {
     const url = new URL(req.url ?? '/', 'http://local');
-    const keyId = accessKeyIdOf(req.headers.authorization, url.searchParams);
-    if (!keyId) return { code: 'AccessDenied', message: 'Anonymous access is not allowed; sign the request' };
-    const grant = this.grants.get(keyId);
+    const signed = parseSigV4(req);
+    if (!signed) return { code: 'AccessDenied', message: 'Anonymous and Signature V2 requests are not allowed; sign with AWS Signature V4' };
+    const grant = this.grants.get(signed.accessKeyId);
     if (!grant) return { code: 'InvalidAccessKeyId', message: 'The access key id does not exist' };
+    if (!signed.verify(grant.secretAccessKey)) {
+      return { code: 'SignatureDoesNotMatch', message: 'The request signature we calculated does not match the signature you provided' };
+    }
     if (grant.bucket === '*') return undefined;
     const bucket = decodeURIComponent(url.pathname.split('/')[1] ?? '');
     if (bucket !== grant.bucket) return { code: 'AccessDenied', message: 'This access key is scoped to another bucket' };
     return undefined;
   }
-}
-
-function accessKeyIdOf(authorization: string | undefined, query: URLSearchParams): string | undefined {
-  if (authorization) {
-    const v4 = /Credential=([^/,\s]+)\//.exec(authorization);
-    if (v4) return v4[1];
-    const v2 = /^AWS ([^:]+):/.exec(authorization);
-    if (v2) return v2[1];
-    return undefined;
-  }
-  const credential = query.get('X-Amz-Credential');
-  if (credential) return credential.split('/')[0];
-  return query.get('AWSAccessKeyId') ?? undefined;
 }
 
 function listen(server: Server, host: string, port: number): Promise<number> {

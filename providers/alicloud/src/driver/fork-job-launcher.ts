@@ -1,0 +1,104 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { extname, join } from 'node:path';
+import { ProviderError, ProviderErrorCode } from '@berth/core';
+import { abortedError, type JobLauncher, type LaunchOptions } from './job-launcher';
+import type { RunMessage, RunnerMessage } from './runner-protocol';
+import { createScrubber } from './secret-scrubber';
+import { jobSecrets, type JobResult, type StackJob } from './stack-job';
+
+export interface ForkJobLauncherOptions {
+  /** Test hook: a module the runner loads its workspace from instead of the automation API. */
+  workspaceModule?: string;
+  /** Runner entry file; defaults to pulumi-runner.entry beside this file (.js in dist, .ts under vitest/tsx). */
+  entry?: string;
+}
+
+/** The runner entry next to this module: compiled `.js` in dist, the TypeScript source under vitest or tsx. */
+export function runnerEntry(): string {
+  const ext = extname(__filename) === '.ts' ? '.ts' : '.js';
+  return join(__dirname, `pulumi-runner.entry${ext}`);
+}
+
+/**
+ * Runs each job in its own child process (its own process group), so a crash or hang cannot fail another run or the
+ * service; on abort (watchdog or caller) the whole group — runner and the pulumi CLI it started — is killed.
+ */
+export class ForkJobLauncher implements JobLauncher {
+  private readonly entry: string;
+
+  constructor(private readonly options: ForkJobLauncherOptions = {}) {
+    this.entry = options.entry ?? runnerEntry();
+  }
+
+  run(job: StackJob, options: LaunchOptions): Promise<JobResult> {
+    if (!existsSync(this.entry)) {
+      return Promise.reject(new ProviderError(ProviderErrorCode.Internal, `the Pulumi runner entry ${this.entry} is missing (is the build complete?)`));
+    }
+    if (options.signal.aborted) return Promise.reject(abortedError(options.signal));
+    const execArgv = this.entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
+    const child = fork(this.entry, [], {
+      execArgv,
+      detached: true,
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      env: process.env,
+    });
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString('utf8')).slice(-4000);
+    });
+
+    return new Promise<JobResult>((resolve, reject) => {
+      let settled = false;
+      const finish = (fn: () => void) => {
+        if (settled) return;
+        settled = true;
+        options.signal.removeEventListener('abort', onAbort);
+        fn();
+      };
+      const onAbort = () => {
+        killGroup(child);
+        finish(() => reject(abortedError(options.signal)));
+      };
+      options.signal.addEventListener('abort', onAbort, { once: true });
+
+      child.on('message', (message: RunnerMessage) => {
+        if (message.type === 'event') options.onEvent(message.event);
+        else if (message.type === 'result') finish(() => resolve(message.result));
+        else if (message.type === 'error') finish(() => reject(new ProviderError(message.code, message.message)));
+      });
+      child.on('error', (error) => finish(() => reject(new ProviderError(ProviderErrorCode.Internal, `the Pulumi runner could not start: ${error.message}`))));
+      child.on('exit', (code, signal) => {
+        killGroup(child);
+        finish(() =>
+          reject(
+            new ProviderError(
+              ProviderErrorCode.Internal,
+              `the Pulumi runner for stack ${job.settings.stackName} exited without a result (${signal ? `signal ${signal}` : `code ${code}`})` +
+                (stderr.trim() ? `: ${createScrubber(jobSecrets(job, process.env))(lastLines(stderr))}` : ''),
+            ),
+          ),
+        );
+      });
+      const message: RunMessage = { type: 'run', job, ...(this.options.workspaceModule ? { workspaceModule: this.options.workspaceModule } : {}) };
+      child.send(message);
+    });
+  }
+}
+
+function killGroup(child: ChildProcess): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    try {
+      child.kill('SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
+
+function lastLines(text: string): string {
+  return text.trim().split('\n').slice(-5).join('\n');
+}

@@ -1,0 +1,59 @@
+import type { JsonObject } from '@berth/core';
+
+interface Row {
+  name: string;
+  description: string;
+  type: string;
+  required: boolean;
+  defaultValue: unknown;
+}
+
+function typeOf(schema: JsonObject): string {
+  if (Array.isArray(schema.enum)) return (schema.enum as unknown[]).map((v) => JSON.stringify(v)).join(' | ');
+  if (schema.type === 'array') {
+    const items = (schema.items ?? {}) as JsonObject;
+    return items.type === 'object' ? '[]object' : `[]${typeOf(items)}`;
+  }
+  if (schema.type === 'object' && schema.additionalProperties && typeof schema.additionalProperties === 'object') {
+    return `map[string]${typeOf(schema.additionalProperties as JsonObject)}`;
+  }
+  return Array.isArray(schema.type) ? schema.type.join(' | ') : String(schema.type ?? 'any');
+}
+
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+function collect(schema: JsonObject, prefix: string, rows: Row[]): void {
+  const properties = (schema.properties ?? {}) as Record<string, JsonObject>;
+  const required = new Set((schema.required ?? []) as string[]);
+  for (const [name, property] of Object.entries(properties)) {
+    const path = prefix + name;
+    rows.push({
+      name: path,
+      description: String(property.description ?? ''),
+      type: typeOf(property),
+      required: required.has(name),
+      defaultValue: property.default,
+    });
+    if (property.type === 'object' && property.properties) collect(property, `${path}.`, rows);
+    const items = property.items as JsonObject | undefined;
+    if (property.type === 'array' && items?.type === 'object') collect(items, `${path}[].`, rows);
+    const values = property.additionalProperties as JsonObject | undefined;
+    if (values && typeof values === 'object' && values.properties) collect(values, `${path}.<name>.`, rows);
+  }
+}
+
+/** The properties of a schema as a Markdown table (name | description | type | required | default), as `vela show` prints. */
+export function propertiesMarkdown(schema: JsonObject): string {
+  const rows: Row[] = [];
+  collect(schema, '', rows);
+  const lines = ['| name | description | type | required | default |', '| --- | --- | --- | --- | --- |'];
+  for (const row of rows) {
+    const defaultValue = row.defaultValue === undefined ? '' : `\`${JSON.stringify(row.defaultValue)}\``;
+    lines.push(
+      `| ${cell(row.name)} | ${cell(row.description)} | ${cell(row.type)} | ${row.required} | ${cell(defaultValue)} |`,
+    );
+  }
+  return lines.join('\n') + '\n';
+}

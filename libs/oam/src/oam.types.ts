@@ -1,0 +1,41 @@
+import type { ApplicationSpec, JsonObject, ValidationProblem } from '@berth/core';
+
+export interface ParseOptions {
+  /** The request's Content-Type (parameters allowed): application/yaml, application/x-yaml, text/yaml, application/json. */
+  contentType: string;
+  maxBytes: number;
+  maxAliases?: number;
+  maxDepth?: number;
+}
+
+export interface ValidationContext {
+  /** Names of provider profiles a component may select with providerRef.name, beyond the environment's default. */
+  profileNames?: string[];
+  /** Extra checks contributed by the target environment (e.g. its provider's validateComponent). */
+  componentChecks?: Array<(component: { name: string; type: string; properties: JsonObject }) => ValidationProblem[]>;
+}
+
+export type ValidationResult =
+  | {
+      ok: true;
+      /** The normalized application the engine plans from. */
+      application: ApplicationSpec;
+      /** The normalized Application as an OAM document (canonical types and property names, defaults applied). */
+      document: JsonObject;
+    }
+  | { ok: false; problems: ValidationProblem[] };
+
+export interface DefinitionSummary {
+  name: string;
+  kind: 'component' | 'trait';
+  category: 'cloud' | 'workload' | 'trait';
+  aliases: string[];
+  description: string;
+}
+
+export interface Definition extends DefinitionSummary {
+  schema: JsonObject;
+  connectionKeys: Array<{ name: string; sensitive: boolean; description: string }>;
+  /** A Markdown table of the properties, as `vela show` prints. */
+  markdown: string;
+}

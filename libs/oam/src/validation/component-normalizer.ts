@@ -1,0 +1,315 @@
+import { jsonPointer, type JsonObject, type ValidationProblem } from '@berth/core';
+import { isUnsupported, TYPE_ALIASES, type TypeAlias } from '../aliases/kubevela-aliases';
+import { CLOUD_COMMON_FIELDS } from '../definitions/cloud-common.schema';
+import {
+  COMPONENT_DEFINITIONS,
+  componentDefinitionFor,
+  knownComponentTypeNames,
+  TRAIT_DEFINITIONS,
+  traitDefinitionFor,
+} from '../definitions/definition-registry';
+import type { TypeDefinition } from '../definitions/type-definition';
+import { closestMatch } from './closest-match';
+import { dnsLabelProblem } from './dns-names';
+import { cidrContains } from './ipv4';
+import { cloneJson, describeType, hasOwn, isPlainObject, own, setOwn } from './json-values';
+import { PathMap } from './path-map';
+import { schemaPropertyNames, validateAgainstSchema } from './schema-validator';
+
+export type Segment = string | number;
+
+export interface NormalizedTrait {
+  type: string;
+  properties: JsonObject;
+  /** Where the trait's properties are in the submitted document. */
+  base: Segment[];
+  valid: boolean;
+}
+
+/** One component after alias resolution, defaults and its own checks; cross-component checks come later. */
+export interface ComponentRecord {
+  index: number;
+  base: Segment[];
+  name?: string;
+  writtenType?: string;
+  definition?: TypeDefinition;
+  /** Canonical properties with defaults; for cloud components including the common fields. */
+  properties: JsonObject;
+  paths: PathMap;
+  /** Component-level dependsOn of a workload (cloud components keep theirs in properties). */
+  workloadDependsOn: unknown[];
+  traits: NormalizedTrait[];
+  /** No problem was found in this component's own checks. */
+  valid: boolean;
+}
+
+const COMPONENT_FIELDS = ['name', 'type', 'properties', 'traits', 'dependsOn', 'writeConnectionSecretToRef', 'deletionPolicy', 'providerRef'];
+const TRAIT_FIELDS = ['type', 'properties'];
+/** Properties meaningful only on cloud components (canonical and KubeVela names). */
+const CLOUD_ONLY_PROPERTIES = ['writeConnectionSecretToRef', 'deletionPolicy', 'providerRef', 'region', 'deleteResource', 'customRegion'];
+
+function knownTypesMessage(type: string): string {
+  const canonical = COMPONENT_DEFINITIONS.map((d) => d.name);
+  const aliases = [...TYPE_ALIASES.keys()];
+  const match = closestMatch(type, knownComponentTypeNames());
+  return (
+    `unknown component type "${type}"; known types: ${canonical.join(', ')} ` +
+    `(KubeVela aliases: ${aliases.join(', ')}); closest match: ${match}`
+  );
+}
+
+/** The object at target[0]/target[1] of `canonical`, created on first use (e.g. the first vSwitch). */
+function nestedItem(canonical: JsonObject, target: string[]): JsonObject {
+  if (!Array.isArray(own(canonical, target[0]!))) setOwn(canonical, target[0]!, []);
+  const list = canonical[target[0]!] as JsonObject[];
+  return (list[Number(target[1])] ??= {});
+}
+
+class ComponentNormalizer {
+  private readonly problems: ValidationProblem[] = [];
+  private readonly record: ComponentRecord;
+
+  constructor(
+    private readonly raw: JsonObject,
+    index: number,
+    private readonly sink: ValidationProblem[],
+  ) {
+    const base = ['spec', 'components', index];
+    this.record = {
+      index,
+      base,
+      properties: {},
+      paths: new PathMap([...base, 'properties']),
+      workloadDependsOn: [],
+      traits: [],
+      valid: true,
+    };
+  }
+
+  private report(segments: Segment[], message: string): void {
+    this.problems.push({ path: jsonPointer(...this.record.base, ...segments), message });
+  }
+
+  private reportProperty(canonical: Segment[], message: string): void {
+    this.problems.push({ path: this.record.paths.pointer(canonical), message });
+  }
+
+  run(): ComponentRecord {
+    const { raw, record } = this;
+    for (const key of Object.keys(raw)) {
+      if (!COMPONENT_FIELDS.includes(key)) {
+        this.report([key], `is not a known field of a component; known: ${COMPONENT_FIELDS.join(', ')}`);
+      }
+    }
+    this.readName();
+    this.readType();
+    const written = own(raw, 'properties');
+    let properties: JsonObject = {};
+    if (written !== undefined && !isPlainObject(written)) this.report(['properties'], `must be a mapping, found ${describeType(written)}`);
+    else if (written !== undefined) properties = written;
+
+    const definition = record.definition;
+    if (definition?.category === 'cloud') {
+      const alias = TYPE_ALIASES.get(record.writtenType!);
+      record.properties = alias ? this.resolveAliases(alias, properties) : cloneJson(properties);
+      this.liftCommonFields();
+      this.checkSchema(definition, alias);
+      this.checkCloud(definition);
+    } else if (definition?.category === 'workload') {
+      record.properties = cloneJson(properties);
+      this.refuseCloudOnlyFields(definition);
+      this.checkSchema(definition, undefined);
+      this.checkWorkload(definition);
+      const dependsOn = own(raw, 'dependsOn');
+      if (dependsOn !== undefined) {
+        if (!Array.isArray(dependsOn)) this.report(['dependsOn'], `must be a list of component names, found ${describeType(dependsOn)}`);
+        else record.workloadDependsOn = dependsOn;
+      }
+    }
+    this.readTraits();
+    record.valid = this.problems.length === 0;
+    this.sink.push(...this.problems);
+    return record;
+  }
+
+  private readName(): void {
+    const name = own(this.raw, 'name');
+    if (name === undefined) return this.report(['name'], 'is required');
+    if (typeof name !== 'string') return this.report(['name'], `must be a string, found ${describeType(name)}`);
+    this.record.name = name;
+    const problem = dnsLabelProblem(name);
+    if (problem) this.report(['name'], problem);
+  }
+
+  private readType(): void {
+    const type = own(this.raw, 'type');
+    if (type === undefined) return this.report(['type'], 'is required');
+    if (typeof type !== 'string') return this.report(['type'], `must be a string, found ${describeType(type)}`);
+    this.record.writtenType = type;
+    this.record.definition = componentDefinitionFor(type);
+    if (!this.record.definition) this.report(['type'], knownTypesMessage(type));
+  }
+
+  /** Renames KubeVela properties to canonical ones, remembering where each was written. */
+  private resolveAliases(alias: TypeAlias, written: JsonObject): JsonObject {
+    const canonical: JsonObject = {};
+    const source = new Map<string, string>();
+    const nestedTargets = new Set<string>();
+    const propertiesBase = [...this.record.base, 'properties'];
+    for (const key of Object.keys(written)) {
+      const value = written[key];
+      const mapping = alias.properties.get(key);
+      if (mapping && isUnsupported(mapping)) {
+        this.report(['properties', key], `is a KubeVela property of ${alias.alias} that Berth does not support: ${mapping.unsupported}`);
+        continue;
+      }
+      let target: string[] = [key];
+      let converted: unknown = cloneJson(value);
+      if (mapping) {
+        const conversion = mapping.convert ? mapping.convert(converted) : { value: converted };
+        if ('problem' in conversion) {
+          this.report(['properties', key], conversion.problem);
+          continue;
+        }
+        if ('drop' in conversion || mapping.to.length === 0) continue;
+        target = mapping.to;
+        converted = conversion.value;
+      }
+      const top = target[0]!;
+      const earlier = source.get(top);
+      const nested = target.length > 1;
+      const clash = nested
+        ? earlier !== undefined && (!nestedTargets.has(top) || hasOwn(nestedItem(canonical, target), target[2]!))
+        : earlier !== undefined;
+      if (clash) {
+        this.report(['properties', key], `conflicts with ${earlier} (both set ${top}); give only one`);
+        continue;
+      }
+      source.set(top, key);
+      if (!nested) setOwn(canonical, top, converted);
+      else {
+        // A nested target such as vswitches/0/cidr (alibaba-vswitch's flat properties).
+        nestedTargets.add(top);
+        setOwn(nestedItem(canonical, target), target[2]!, converted);
+        this.record.paths.map(target.slice(0, 1), propertiesBase);
+        this.record.paths.map(target.slice(0, 2), propertiesBase);
+      }
+      if (key !== top || target.length > 1) this.record.paths.map(target, [...propertiesBase, key]);
+    }
+    return canonical;
+  }
+
+  /** Moves writeConnectionSecretToRef, deletionPolicy, providerRef and dependsOn given at component level into properties. */
+  private liftCommonFields(): void {
+    const { raw, record } = this;
+    for (const field of CLOUD_COMMON_FIELDS) {
+      if (!hasOwn(raw, field)) continue;
+      if (hasOwn(record.properties, field)) {
+        this.reportProperty([field], `is also given at component level (${jsonPointer(...record.base, field)}); give it once`);
+        continue;
+      }
+      setOwn(record.properties, field, cloneJson(raw[field]));
+      record.paths.map([field], [...record.base, field]);
+    }
+  }
+
+  private refuseCloudOnlyFields(definition: TypeDefinition): void {
+    const what = `${this.record.name ?? 'this component'} is a ${definition.name} (a workload)`;
+    for (const field of ['writeConnectionSecretToRef', 'deletionPolicy', 'providerRef']) {
+      if (hasOwn(this.raw, field)) this.report([field], `applies to cloud components only; ${what}`);
+    }
+    for (const field of CLOUD_ONLY_PROPERTIES) {
+      if (hasOwn(this.record.properties, field)) {
+        this.report(['properties', field], `applies to cloud components only; ${what}`);
+        delete this.record.properties[field];
+      }
+    }
+  }
+
+  private checkSchema(definition: TypeDefinition, alias: TypeAlias | undefined): void {
+    const canonicalNames = schemaPropertyNames(definition);
+    const topLevel = alias
+      ? [...new Set([...[...alias.properties].filter(([, p]) => !isUnsupported(p)).map(([name]) => name), ...canonicalNames])]
+      : canonicalNames;
+    const label = this.record.writtenType ?? definition.name;
+    for (const problem of validateAgainstSchema(definition, this.record.properties, { label, topLevel })) {
+      this.reportProperty(problem.segments, problem.message);
+    }
+  }
+
+  private checkCloud(definition: TypeDefinition): void {
+    const p = this.record.properties;
+    if ((definition.name === 'rds' || definition.name === 'slb') && hasOwn(p, 'network') && hasOwn(p, 'vswitchId')) {
+      this.reportProperty(['vswitchId'], 'give either network (a vpc component) or vswitchId, not both');
+    }
+    if (definition.name === 'vpc' && typeof p.cidr === 'string' && Array.isArray(p.vswitches)) {
+      p.vswitches.forEach((vswitch: unknown, i) => {
+        if (isPlainObject(vswitch) && typeof vswitch.cidr === 'string' && !cidrContains(p.cidr as string, vswitch.cidr)) {
+          this.reportProperty(['vswitches', i, 'cidr'], `must lie inside the VPC's CIDR block ${p.cidr as string}`);
+        }
+      });
+    }
+  }
+
+  private checkWorkload(definition: TypeDefinition): void {
+    const p = this.record.properties;
+    if (hasOwn(p, 'port') && hasOwn(p, 'ports')) this.reportProperty(['ports'], 'give either port or ports, not both');
+    if (definition.name === 'webservice' && Array.isArray(p.ports)) this.checkRepeats(p.ports, 'ports', 'port');
+    if (Array.isArray(p.env)) this.checkRepeats(p.env, 'env', 'name');
+  }
+
+  private checkRepeats(list: unknown[], property: string, field: string): void {
+    const seen = new Map<unknown, number>();
+    list.forEach((item, i) => {
+      if (!isPlainObject(item) || !hasOwn(item, field)) return;
+      const first = seen.get(item[field]);
+      if (first === undefined) seen.set(item[field], i);
+      else this.reportProperty([property, i, field], `repeats ${String(item[field])} (already at ${property}[${first}])`);
+    });
+  }
+
+  private readTraits(): void {
+    const { raw, record } = this;
+    const traits = own(raw, 'traits');
+    if (traits === undefined) return;
+    if (!Array.isArray(traits)) return this.report(['traits'], `must be a list of traits, found ${describeType(traits)}`);
+    const known = TRAIT_DEFINITIONS.map((d) => d.name);
+    traits.forEach((trait: unknown, j) => {
+      const at = ['traits', j];
+      if (!isPlainObject(trait)) return this.report(at, `must be a mapping (a trait), found ${describeType(trait)}`);
+      for (const key of Object.keys(trait)) {
+        if (!TRAIT_FIELDS.includes(key)) this.report([...at, key], `is not a known field of a trait; known: ${TRAIT_FIELDS.join(', ')}`);
+      }
+      const type = own(trait, 'type');
+      if (type === undefined) return this.report([...at, 'type'], 'is required');
+      if (typeof type !== 'string') return this.report([...at, 'type'], `must be a string, found ${describeType(type)}`);
+      const definition = traitDefinitionFor(type);
+      if (!definition) {
+        return this.report(
+          [...at, 'type'],
+          `unknown trait type "${type}"; known traits: ${known.join(', ')}; closest match: ${closestMatch(type, known)}`,
+        );
+      }
+      if (record.definition?.category === 'cloud') {
+        this.report([...at, 'type'], `${type} applies to workloads only; ${record.name ?? 'this component'} is a cloud component (${record.definition.name})`);
+        return;
+      }
+      const written = own(trait, 'properties') ?? {};
+      if (!isPlainObject(written)) return this.report([...at, 'properties'], `must be a mapping, found ${describeType(written)}`);
+      const properties = cloneJson(written);
+      const before = this.problems.length;
+      for (const problem of validateAgainstSchema(definition, properties, { label: type, topLevel: schemaPropertyNames(definition) })) {
+        this.report([...at, 'properties', ...problem.segments], problem.message);
+      }
+      record.traits.push({ type, properties, base: [...record.base, ...at, 'properties'], valid: this.problems.length === before });
+    });
+  }
+}
+
+export function normalizeComponent(raw: unknown, index: number, problems: ValidationProblem[]): ComponentRecord | undefined {
+  if (!isPlainObject(raw)) {
+    problems.push({ path: jsonPointer('spec', 'components', index), message: `must be a mapping (a component), found ${describeType(raw)}` });
+    return undefined;
+  }
+  return new ComponentNormalizer(raw, index, problems).run();
+}

@@ -54,6 +54,10 @@ export class ApplicationRepository {
     return this.revisions.find({ where: { applicationId }, order: { generation: 'DESC' } });
   }
 
+  count(environmentName: string, phase?: ApplicationPhase): Promise<number> {
+    return this.rows.countBy(phase ? { environmentName, phase } : { environmentName });
+  }
+
   /** One page ordered by name; fetches `limit + 1` rows so the caller knows whether more follow. */
   async list(environmentName: string, query: ListApplicationsQuery): Promise<{ items: ApplicationEntity[]; more: boolean }> {
     const builder = this.rows

@@ -1,0 +1,58 @@
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { databaseKind } from '@berth/persistence';
+import { Logger } from 'nestjs-pino';
+import { AppModule, type AppModuleOptions } from './app.module';
+import type { BerthConfig } from './config/berth-config';
+import { loadConfig } from './config/config.loader';
+import { ProblemFilter } from './problems/problem.filter';
+
+export interface CreateAppOptions extends AppModuleOptions {
+  /** Settings that win over the environment variables (tests: a temp data dir, a database URL and schema, …). */
+  config?: Partial<BerthConfig>;
+  /** Environment variables to read (default: process.env). */
+  env?: NodeJS.ProcessEnv;
+}
+
+export function resolveConfig(options: Pick<CreateAppOptions, 'config' | 'env'> = {}): BerthConfig {
+  const config = { ...loadConfig(options.env ?? process.env), ...options.config };
+  return { ...config, databaseKind: databaseKind(config.databaseUrl) };
+}
+
+/**
+ * Builds and initializes the service (database opened and migrated per policy, `local` environment ensured), ready
+ * to `listen()` or to be driven by supertest through `getHttpServer()`.
+ */
+export async function createApp(options: CreateAppOptions = {}): Promise<NestExpressApplication> {
+  const config = resolveConfig(options);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options), {
+    // Bodies are read by our own size-limited reader, per route.
+    bodyParser: false,
+    bufferLogs: true,
+    abortOnError: false,
+  });
+  app.useLogger(app.get(Logger));
+  app.flushLogs();
+  app.disable('x-powered-by');
+  // ETag means the application's generation here; Express's body-hash ETags would only blur that.
+  app.set('etag', false);
+  app.set('query parser', 'simple');
+  app.useGlobalFilters(new ProblemFilter());
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Berth')
+      .setDescription(
+        'Cloud-resource broker: applies OAM Applications, provisions their cloud components and binds their connection ' +
+          'secrets into workloads. Errors are application/problem+json.',
+      )
+      .setVersion('v1')
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+
+  await app.init();
+  return app;
+}

@@ -1,0 +1,43 @@
+import { type DynamicModule, Module, type ModuleMetadata } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import { ApplicationsModule } from './applications/applications.module';
+import type { BerthConfig } from './config/berth-config';
+import { ConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { DefinitionsModule } from './definitions/definitions.module';
+import type { EnvironmentKinds } from './environments/environment-kinds';
+import { EnvironmentsModule } from './environments/environments.module';
+import { HealthModule } from './health/health.module';
+import { loggingOptions } from './logging/logging.options';
+import { MetricsModule } from './metrics/metrics.module';
+
+export interface AppModuleOptions {
+  /** Provider and runtime kinds an environment may name (default: @berth/core's PROVIDER_KINDS / RUNTIME_KINDS). */
+  environmentKinds?: EnvironmentKinds;
+  /** Further feature modules (e.g. the lifecycle: operations, worker). */
+  imports?: ModuleMetadata['imports'];
+}
+
+/**
+ * The whole service. Infrastructure first (config, logging, database, metrics, health: all global), then the API's
+ * feature modules. A feature module gets the DataSource, repositories, BERTH_CONFIG and ReadinessService injected.
+ */
+@Module({})
+export class AppModule {
+  static forRoot(config: BerthConfig, options: AppModuleOptions = {}): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config, options.environmentKinds),
+        LoggerModule.forRoot(loggingOptions(config)),
+        DatabaseModule.forRoot(config),
+        MetricsModule,
+        HealthModule,
+        EnvironmentsModule,
+        ApplicationsModule,
+        DefinitionsModule,
+        ...(options.imports ?? []),
+      ],
+    };
+  }
+}

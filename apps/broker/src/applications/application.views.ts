@@ -1,0 +1,122 @@
+import { APPLICATION_PHASES, type ApplicationPhase, type Condition, type JsonObject } from '@berth/core';
+import { redactDocument } from '@berth/oam';
+import type { ApplicationEntity, ApplicationRevisionEntity } from '@berth/persistence';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+export class ApplicationStatusView {
+  @ApiProperty({ enum: APPLICATION_PHASES, type: String }) phase!: ApplicationPhase;
+  @ApiProperty({ type: Number, description: 'The generation the engine last finished acting on (0 = not yet)' })
+  observedGeneration!: number;
+  @ApiProperty({ type: 'array', items: { type: 'object' } }) conditions!: Condition[];
+}
+
+export class ApplicationView {
+  @ApiProperty({ type: String, example: 'core.oam.dev/v1beta1' }) apiVersion!: string;
+  @ApiProperty({ type: String, example: 'Application' }) kind!: string;
+  @ApiProperty({
+    type: 'object',
+    description: 'name, environment, generation, labels, annotations, createdAt, updatedAt, deletionRequestedAt',
+    additionalProperties: true,
+  })
+  metadata!: JsonObject;
+  @ApiProperty({ type: 'object', description: 'The normalized spec, secrets redacted', additionalProperties: true })
+  spec!: JsonObject;
+  @ApiPropertyOptional({ type: ApplicationStatusView, description: 'Absent on a dry run' })
+  status?: ApplicationStatusView;
+  @ApiPropertyOptional({ type: Boolean, description: 'Present on PUT when the content was identical (nothing stored)' })
+  unchanged?: boolean;
+  @ApiPropertyOptional({ type: Boolean, description: 'Present on a dry run (nothing stored)' })
+  dryRun?: boolean;
+}
+
+export class ApplicationSummaryView {
+  @ApiProperty({ type: String }) name!: string;
+  @ApiProperty({ type: String }) environment!: string;
+  @ApiProperty({ type: Number }) generation!: number;
+  @ApiProperty({ enum: APPLICATION_PHASES, type: String }) phase!: ApplicationPhase;
+  @ApiProperty({ type: String, format: 'date-time' }) updatedAt!: string;
+  @ApiPropertyOptional({ type: String, format: 'date-time' }) deletionRequestedAt?: string;
+}
+
+export class ApplicationListView {
+  @ApiProperty({ type: [ApplicationSummaryView] }) items!: ApplicationSummaryView[];
+  @ApiProperty({ type: Number, description: 'Applications matching the filter, across all pages' }) total!: number;
+  @ApiProperty({ type: Number }) limit!: number;
+  @ApiProperty({ type: Number }) offset!: number;
+  @ApiPropertyOptional({ type: String, description: 'Pass as ?continue= to get the next page; absent on the last page' })
+  continue?: string;
+}
+
+export class RevisionView {
+  @ApiProperty({ type: Number }) generation!: number;
+  @ApiProperty({ type: String }) contentHash!: string;
+  @ApiProperty({ type: String }) contentType!: string;
+  @ApiProperty({ type: String, format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ type: Boolean }) current!: boolean;
+  @ApiProperty({ type: 'object', description: 'The normalized spec of this revision, secrets redacted', additionalProperties: true })
+  spec!: JsonObject;
+}
+
+export class RevisionListView {
+  @ApiProperty({ type: [RevisionView] }) items!: RevisionView[];
+}
+
+function asObject(value: unknown): JsonObject {
+  return value && typeof value === 'object' && !Array.isArray(value) ? (value as JsonObject) : {};
+}
+
+/** The API's view of an application: the (redacted) normalized document, our metadata, and the status. */
+export function toApplicationView(
+  environment: string,
+  document: JsonObject,
+  application?: ApplicationEntity,
+): ApplicationView {
+  const redacted = redactDocument(document);
+  const metadata: JsonObject = { ...asObject(redacted.metadata), environment };
+  if (application) {
+    Object.assign(metadata, {
+      name: application.name,
+      generation: application.generation,
+      createdAt: application.createdAt.toISOString(),
+      updatedAt: application.updatedAt.toISOString(),
+    });
+    if (application.deletionRequestedAt) metadata.deletionRequestedAt = application.deletionRequestedAt.toISOString();
+  }
+  return {
+    apiVersion: String(redacted.apiVersion ?? 'core.oam.dev/v1beta1'),
+    kind: String(redacted.kind ?? 'Application'),
+    metadata,
+    spec: asObject(redacted.spec),
+    ...(application
+      ? {
+          status: {
+            phase: application.phase,
+            observedGeneration: application.observedGeneration,
+            conditions: application.conditions ?? [],
+          },
+        }
+      : {}),
+  };
+}
+
+export function toSummaryView(application: ApplicationEntity): ApplicationSummaryView {
+  return {
+    name: application.name,
+    environment: application.environmentName,
+    generation: application.generation,
+    phase: application.phase,
+    updatedAt: application.updatedAt.toISOString(),
+    ...(application.deletionRequestedAt ? { deletionRequestedAt: application.deletionRequestedAt.toISOString() } : {}),
+  };
+}
+
+export function toRevisionView(revision: ApplicationRevisionEntity, currentRevisionId: string | null): RevisionView {
+  return {
+    generation: revision.generation,
+    contentHash: revision.contentHash,
+    contentType: revision.contentType,
+    createdAt: revision.createdAt.toISOString(),
+    current: revision.id === currentRevisionId,
+    spec: asObject(redactDocument(revision.document).spec),
+  };
+}

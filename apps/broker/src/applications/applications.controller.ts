@@ -1,0 +1,166 @@
+import { Controller, Delete, Get, Headers, HttpCode, Inject, Param, Put, Query, Req, Res } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBody,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiPayloadTooLargeResponse,
+  ApiPreconditionFailedResponse,
+  ApiQuery,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+  ApiUnsupportedMediaTypeResponse,
+} from '@nestjs/swagger';
+import { APPLICATION_PHASES } from '@berth/core';
+import type { Request, Response } from 'express';
+import { BERTH_CONFIG, type BerthConfig } from '../config/berth-config';
+import { readDocument } from '../http/document-body';
+import { badQuery, booleanQuery, enumQuery, integerQuery, stringQuery } from '../http/query-params';
+import {
+  ApplicationListView,
+  ApplicationView,
+  RevisionListView,
+  toApplicationView,
+  toRevisionView,
+  toSummaryView,
+} from './application.views';
+import { ApplicationsService, entityTag } from './applications.service';
+
+const MAX_PAGE = 500;
+
+function encodeContinue(after: string): string {
+  return Buffer.from(JSON.stringify({ after }), 'utf8').toString('base64url');
+}
+
+function decodeContinue(token: string): string {
+  try {
+    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { after?: unknown };
+    if (typeof parsed?.after === 'string') return parsed.after;
+  } catch {
+    // fall through
+  }
+  throw badQuery('continue', 'must be a token from a previous page');
+}
+
+function header(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+@ApiTags('applications')
+@Controller('v1/environments/:env/applications')
+export class ApplicationsController {
+  constructor(
+    @Inject(ApplicationsService) private readonly applications: ApplicationsService,
+    @Inject(BERTH_CONFIG) private readonly config: BerthConfig,
+  ) {}
+
+  @Put(':app')
+  @ApiConsumes('application/yaml', 'application/x-yaml', 'text/yaml', 'application/json')
+  @ApiBody({ description: 'An OAM core.oam.dev/v1beta1 Application', schema: { type: 'object' } })
+  @ApiQuery({ name: 'dryRun', required: false, type: Boolean, description: 'Validate and normalize only; store nothing' })
+  @ApiHeader({ name: 'If-Match', required: false, description: 'The ETag (generation) the change is based on' })
+  @ApiCreatedResponse({ type: ApplicationView, description: 'Created (generation 1)' })
+  @ApiOkResponse({ type: ApplicationView, description: 'Updated, unchanged (`unchanged: true`), or a dry run' })
+  @ApiNotFoundResponse({ description: 'Unknown environment' })
+  @ApiPreconditionFailedResponse({ description: 'If-Match does not hold' })
+  @ApiPayloadTooLargeResponse({ description: 'Body larger than BERTH_MAX_BODY_BYTES' })
+  @ApiUnsupportedMediaTypeResponse({ description: 'Neither YAML nor JSON' })
+  @ApiUnprocessableEntityResponse({ description: 'Invalid; `errors` lists every problem with its JSON pointer' })
+  async put(
+    @Param('env') environment: string,
+    @Param('app') name: string,
+    @Query('dryRun') dryRunParam: unknown,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<ApplicationView> {
+    const dryRun = booleanQuery('dryRun', dryRunParam);
+    const { raw, document } = await readDocument(request, this.config.maxBodyBytes);
+    const result = await this.applications.apply({
+      environment,
+      name,
+      document,
+      originalText: raw.text,
+      contentType: raw.mediaType,
+      ifMatch: header(ifMatch),
+      ifNoneMatch: header(ifNoneMatch),
+      dryRun,
+    });
+    const view = toApplicationView(environment, result.document, result.application);
+    if (result.outcome === 'dry-run') return { ...view, dryRun: true };
+    response.status(result.outcome === 'created' ? 201 : 200);
+    response.setHeader('ETag', entityTag(result.application!.generation));
+    if (result.outcome === 'created') {
+      response.setHeader('Location', `/v1/environments/${encodeURIComponent(environment)}/applications/${encodeURIComponent(name)}`);
+    }
+    return result.outcome === 'unchanged' ? { ...view, unchanged: true } : view;
+  }
+
+  @Get()
+  @ApiQuery({ name: 'limit', required: false, type: Number, description: `Page size, 1-${MAX_PAGE} (default 50)` })
+  @ApiQuery({ name: 'offset', required: false, type: Number })
+  @ApiQuery({ name: 'continue', required: false, type: String, description: 'Token from the previous page' })
+  @ApiQuery({ name: 'phase', required: false, enum: APPLICATION_PHASES })
+  @ApiOkResponse({ type: ApplicationListView })
+  @ApiNotFoundResponse({ description: 'Unknown environment' })
+  async list(
+    @Param('env') environment: string,
+    @Query() query: Record<string, unknown>,
+  ): Promise<ApplicationListView> {
+    const limit = integerQuery('limit', query.limit, { min: 1, max: MAX_PAGE, fallback: 50 });
+    const offset = integerQuery('offset', query.offset, { min: 0, max: 1_000_000_000, fallback: 0 });
+    const phase = enumQuery('phase', query.phase, APPLICATION_PHASES);
+    const token = stringQuery('continue', query.continue);
+    const after = token === undefined ? undefined : decodeContinue(token);
+    const page = await this.applications.list(environment, { limit, offset, phase, after });
+    const last = page.items.at(-1);
+    return {
+      items: page.items.map(toSummaryView),
+      total: page.total,
+      limit,
+      offset: after === undefined ? offset : 0,
+      ...(page.more && last ? { continue: encodeContinue(last.name) } : {}),
+    };
+  }
+
+  @Get(':app')
+  @ApiOkResponse({ type: ApplicationView })
+  @ApiNotFoundResponse({ description: 'Unknown environment or application' })
+  async get(
+    @Param('env') environment: string,
+    @Param('app') name: string,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<ApplicationView> {
+    const { application, document } = await this.applications.get(environment, name);
+    response.setHeader('ETag', entityTag(application.generation));
+    return toApplicationView(environment, document, application);
+  }
+
+  @Get(':app/revisions')
+  @ApiOkResponse({ type: RevisionListView, description: 'Newest first; specs redacted' })
+  @ApiNotFoundResponse({ description: 'Unknown environment or application' })
+  async revisions(@Param('env') environment: string, @Param('app') name: string): Promise<RevisionListView> {
+    const { application, revisions } = await this.applications.revisions(environment, name);
+    return { items: revisions.map((revision) => toRevisionView(revision, application.currentRevisionId)) };
+  }
+
+  @Delete(':app')
+  @HttpCode(202)
+  @ApiHeader({ name: 'If-Match', required: false })
+  @ApiAcceptedResponse({ type: ApplicationView, description: 'Marked for deletion (phase Deleting)' })
+  @ApiNotFoundResponse({ description: 'Unknown environment or application' })
+  async delete(
+    @Param('env') environment: string,
+    @Param('app') name: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<ApplicationView> {
+    const { application, document } = await this.applications.requestDeletion(environment, name, header(ifMatch));
+    response.setHeader('ETag', entityTag(application.generation));
+    return toApplicationView(environment, document, application);
+  }
+}

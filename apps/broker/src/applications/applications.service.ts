@@ -1,0 +1,203 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { jsonPointer, type ApplicationPhase, type JsonObject, type ValidationProblem } from '@berth/core';
+import { contentHash, OamError, OamErrorCode, validateApplication } from '@berth/oam';
+import {
+  type ApplicationEntity,
+  ApplicationRepository,
+  type ApplicationRevisionEntity,
+  PersistenceError,
+  PersistenceErrorCode,
+} from '@berth/persistence';
+import { EnvironmentsService } from '../environments/environments.service';
+import { BrokerError, BrokerErrorCode } from '../problems/broker.error';
+import { forbiddenKeyProblems } from '../validation/forbidden-keys';
+
+export interface ApplyRequest {
+  environment: string;
+  name: string;
+  /** The parsed body. */
+  document: unknown;
+  originalText: string;
+  contentType: string;
+  /** Raw `If-Match` / `If-None-Match` headers. */
+  ifMatch?: string;
+  ifNoneMatch?: string;
+  dryRun: boolean;
+}
+
+export type ApplyOutcome = 'created' | 'updated' | 'unchanged' | 'dry-run';
+
+export interface ApplyResult {
+  outcome: ApplyOutcome;
+  /** The normalized document (not redacted: callers redact before showing it). */
+  document: JsonObject;
+  /** Absent on a dry run. */
+  application?: ApplicationEntity;
+  revision?: ApplicationRevisionEntity;
+}
+
+export interface ListRequest {
+  phase?: ApplicationPhase;
+  limit: number;
+  offset: number;
+  after?: string;
+}
+
+/** `"3"`, `W/"3"`, `3`, `*`, comma-separated lists → the generations listed (or '*'). */
+export function parseEntityTags(header: string): '*' | number[] {
+  if (header.trim() === '*') return '*';
+  return header
+    .split(',')
+    .map((tag) => tag.trim().replace(/^W\//, '').replace(/^"(.*)"$/, '$1'))
+    .filter((tag) => /^\d{1,9}$/.test(tag))
+    .map(Number);
+}
+
+export function entityTag(generation: number): string {
+  return `"${generation}"`;
+}
+
+const MAX_WRITE_ATTEMPTS = 3;
+
+@Injectable()
+export class ApplicationsService {
+  constructor(
+    @Inject(ApplicationRepository) private readonly applications: ApplicationRepository,
+    @Inject(EnvironmentsService) private readonly environments: EnvironmentsService,
+  ) {}
+
+  /** Validates and normalizes a submitted Application; throws OamError(Invalid) with every problem. */
+  async validate(request: Pick<ApplyRequest, 'environment' | 'name' | 'document'>): Promise<JsonObject> {
+    const environment = await this.environments.require(request.environment);
+    const forbidden = forbiddenKeyProblems(request.document);
+    if (forbidden.length) throw new OamError(OamErrorCode.Invalid, describe(forbidden), forbidden);
+
+    const problems: ValidationProblem[] = [];
+    const metadata = (request.document as { metadata?: unknown } | null)?.metadata;
+    const declaredName = metadata && typeof metadata === 'object' ? (metadata as { name?: unknown }).name : undefined;
+    if (typeof declaredName === 'string' && declaredName !== request.name) {
+      problems.push({
+        path: jsonPointer('metadata', 'name'),
+        message: `must equal the application name in the URL (${JSON.stringify(request.name.slice(0, 100))})`,
+      });
+    }
+    const result = validateApplication(request.document, { profileNames: Object.keys(environment.profiles ?? {}) });
+    if (!result.ok) problems.push(...result.problems);
+    if (problems.length || !result.ok) throw new OamError(OamErrorCode.Invalid, describe(problems), problems);
+    return result.document;
+  }
+
+  /** Stores a new revision unless the content is identical (no-op) or this is a dry run. */
+  async apply(request: ApplyRequest): Promise<ApplyResult> {
+    const document = await this.validate(request);
+    if (request.dryRun) return { outcome: 'dry-run', document };
+    const hash = contentHash(document);
+
+    for (let attempt = 1; ; attempt++) {
+      const current = (await this.applications.find(request.environment, request.name)) ?? undefined;
+      this.checkPreconditions(current, request);
+      if (current?.deletionRequestedAt) {
+        throw new BrokerError(
+          BrokerErrorCode.Conflict,
+          `application ${request.name} is being deleted; apply it again once the deletion has finished`,
+        );
+      }
+      if (current?.currentRevisionId) {
+        const revision = await this.applications.findRevision(current.currentRevisionId);
+        if (revision?.contentHash === hash) return { outcome: 'unchanged', document, application: current, revision };
+      }
+      try {
+        const { application, revision } = await this.applications.appendRevision(
+          {
+            environmentName: request.environment,
+            name: request.name,
+            document,
+            contentHash: hash,
+            originalText: request.originalText,
+            contentType: request.contentType,
+          },
+          { current },
+        );
+        return { outcome: current ? 'updated' : 'created', document, application, revision };
+      } catch (error) {
+        const lostRace =
+          error instanceof PersistenceError &&
+          (error.code === PersistenceErrorCode.Stale || error.code === PersistenceErrorCode.Conflict);
+        if (!lostRace) throw error;
+        if (request.ifMatch || request.ifNoneMatch) {
+          throw new BrokerError(BrokerErrorCode.PreconditionFailed, 'the application changed while this request was applied');
+        }
+        if (attempt >= MAX_WRITE_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  private checkPreconditions(current: ApplicationEntity | undefined, request: ApplyRequest): void {
+    if (request.ifMatch !== undefined) {
+      const tags = parseEntityTags(request.ifMatch);
+      const holds = current !== undefined && (tags === '*' || tags.includes(current.generation));
+      if (!holds) {
+        throw new BrokerError(
+          BrokerErrorCode.PreconditionFailed,
+          current
+            ? `If-Match ${JSON.stringify(request.ifMatch.slice(0, 100))} does not match the current generation ${entityTag(current.generation)}`
+            : `If-Match given but application ${request.name} does not exist`,
+        );
+      }
+    }
+    if (request.ifNoneMatch !== undefined && current) {
+      const tags = parseEntityTags(request.ifNoneMatch);
+      if (tags === '*' || tags.includes(current.generation)) {
+        throw new BrokerError(BrokerErrorCode.PreconditionFailed, `application ${request.name} already exists`);
+      }
+    }
+  }
+
+  /** The application, or a 404 problem. */
+  async require(environment: string, name: string): Promise<ApplicationEntity> {
+    await this.environments.require(environment);
+    const application = await this.applications.find(environment, name);
+    if (!application) throw BrokerError.notFound(`application ${JSON.stringify(name.slice(0, 100))} in environment ${environment}`);
+    return application;
+  }
+
+  async get(environment: string, name: string): Promise<{ application: ApplicationEntity; document: JsonObject }> {
+    const application = await this.require(environment, name);
+    const revision = application.currentRevisionId ? await this.applications.findRevision(application.currentRevisionId) : null;
+    return { application, document: revision?.document ?? { metadata: { name } } };
+  }
+
+  async list(environment: string, request: ListRequest): Promise<{ items: ApplicationEntity[]; total: number; more: boolean }> {
+    await this.environments.require(environment);
+    const [page, total] = await Promise.all([
+      this.applications.list(environment, request),
+      this.applications.count(environment, request.phase),
+    ]);
+    return { ...page, total };
+  }
+
+  async revisions(environment: string, name: string): Promise<{ application: ApplicationEntity; revisions: ApplicationRevisionEntity[] }> {
+    const application = await this.require(environment, name);
+    return { application, revisions: await this.applications.listRevisions(application.id) };
+  }
+
+  /** Marks the application for deletion; the teardown itself is the lifecycle's job. */
+  async requestDeletion(environment: string, name: string, ifMatch?: string): Promise<{ application: ApplicationEntity; document: JsonObject }> {
+    const { application, document } = await this.get(environment, name);
+    if (ifMatch !== undefined) {
+      const tags = parseEntityTags(ifMatch);
+      if (tags !== '*' && !tags.includes(application.generation)) {
+        throw new BrokerError(
+          BrokerErrorCode.PreconditionFailed,
+          `If-Match ${JSON.stringify(ifMatch.slice(0, 100))} does not match the current generation ${entityTag(application.generation)}`,
+        );
+      }
+    }
+    return { application: await this.applications.requestDeletion(application), document };
+  }
+}
+
+function describe(problems: ValidationProblem[]): string {
+  if (problems.length === 1) return `${problems[0].path || '/'}: ${problems[0].message}`;
+  return `${problems.length} problems`;
+}

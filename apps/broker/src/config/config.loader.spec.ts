@@ -1,0 +1,75 @@
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from './config.error';
+import { loadConfig } from './config.loader';
+
+function failure(env: NodeJS.ProcessEnv): string {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error('expected the configuration to be refused');
+}
+
+describe('loadConfig', () => {
+  it('applies the embedded defaults', () => {
+    expect(loadConfig({})).toEqual({
+      host: '127.0.0.1',
+      port: 8080,
+      dataDir: resolve('.berth'),
+      databaseUrl: undefined,
+      databaseKind: 'sqlite',
+      maxBodyBytes: 1048576,
+      logLevel: 'info',
+      migrateOnBoot: false,
+    });
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig({
+      BERTH_HOST: '0.0.0.0',
+      BERTH_PORT: '9090',
+      BERTH_DATA_DIR: '/var/lib/berth',
+      DATABASE_URL: 'postgres://berth:pw@db:5432/berth',
+      BERTH_MAX_BODY_BYTES: '2048',
+      BERTH_LOG_LEVEL: 'DEBUG',
+      BERTH_MIGRATE_ON_BOOT: 'true',
+    });
+    expect(config).toMatchObject({
+      host: '0.0.0.0',
+      port: 9090,
+      dataDir: '/var/lib/berth',
+      databaseKind: 'postgres',
+      maxBodyBytes: 2048,
+      logLevel: 'debug',
+      migrateOnBoot: true,
+    });
+  });
+
+  it.each([
+    [{ BERTH_PORT: 'abc' }, 'BERTH_PORT: must be an integer between 0 and 65535 (got "abc")'],
+    [{ BERTH_PORT: '70000' }, 'BERTH_PORT: must be an integer between 0 and 65535 (got "70000")'],
+    [{ BERTH_PORT: '80.5' }, 'BERTH_PORT: must be an integer between 0 and 65535 (got "80.5")'],
+    [{ BERTH_MAX_BODY_BYTES: '1MB' }, 'BERTH_MAX_BODY_BYTES: must be an integer number of bytes between 1024 and 1073741824 (got "1MB")'],
+    [{ BERTH_LOG_LEVEL: 'loud' }, 'BERTH_LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent (got "loud")'],
+    [{ BERTH_MIGRATE_ON_BOOT: 'maybe' }, 'BERTH_MIGRATE_ON_BOOT: must be true or false (got "maybe")'],
+    [{ BERTH_HOST: 'not a host!' }, 'BERTH_HOST: must be a host name or an IP address (e.g. 127.0.0.1, 0.0.0.0, ::) (got "not a host!")'],
+  ])('refuses %o with one line naming the variable', (env, message) => {
+    expect(failure(env)).toBe(message);
+  });
+
+  it('never echoes a database password', () => {
+    const message = failure({ DATABASE_URL: 'mysql://root:hunter2@db/berth' });
+    expect(message).toMatch(/^DATABASE_URL: must be a postgres:\/\/ or postgresql:\/\/ URL/);
+    expect(message).not.toContain('hunter2');
+  });
+
+  it('reports several bad variables on the same line', () => {
+    const message = failure({ BERTH_PORT: '-1', BERTH_LOG_LEVEL: 'x' });
+    expect(message.split('\n')).toHaveLength(1);
+    expect(message).toContain('BERTH_PORT:');
+    expect(message).toContain('BERTH_LOG_LEVEL:');
+  });
+});

@@ -1,0 +1,49 @@
+import { resolve } from 'node:path';
+import { databaseKind } from '@berth/persistence';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { type BerthConfig, type LogLevel } from './berth-config';
+import { ConfigError } from './config.error';
+import { EnvironmentVariables, EXPECTATIONS, type VariableName } from './environment-variables.dto';
+
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+const VARIABLES = Object.keys(EXPECTATIONS) as VariableName[];
+
+/** Shows what was given without leaking credentials (a database URL's password) and without flooding the line. */
+function shown(name: VariableName, raw: string): string {
+  let text = raw;
+  if (name === 'DATABASE_URL') text = text.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:<redacted>@');
+  if (text.length > 80) text = `${text.slice(0, 77)}...`;
+  return JSON.stringify(text);
+}
+
+/**
+ * Reads and validates Berth's environment variables. Throws a ConfigError whose message is one line naming each bad
+ * variable and what it expects, e.g. `BERTH_PORT: must be an integer between 0 and 65535 (got "abc")`.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): BerthConfig {
+  const raw: Partial<Record<VariableName, string>> = {};
+  for (const name of VARIABLES) if (env[name] !== undefined) raw[name] = env[name];
+
+  const variables = plainToInstance(EnvironmentVariables, raw);
+  const errors = validateSync(variables, { forbidUnknownValues: true });
+  if (errors.length > 0) {
+    const problems = VARIABLES.filter((name) => errors.some((e) => e.property === name)).map(
+      (name) => `${name}: ${EXPECTATIONS[name]} (got ${shown(name, raw[name] ?? '')})`,
+    );
+    throw new ConfigError(problems.join('; '));
+  }
+
+  const databaseUrl = variables.DATABASE_URL;
+  return {
+    host: variables.BERTH_HOST ?? '127.0.0.1',
+    port: variables.BERTH_PORT ?? 8080,
+    dataDir: resolve(variables.BERTH_DATA_DIR ?? './.berth'),
+    databaseUrl,
+    databaseKind: databaseKind(databaseUrl),
+    maxBodyBytes: variables.BERTH_MAX_BODY_BYTES ?? DEFAULT_MAX_BODY_BYTES,
+    logLevel: (variables.BERTH_LOG_LEVEL ?? 'info') as LogLevel,
+    migrateOnBoot: variables.BERTH_MIGRATE_ON_BOOT ?? false,
+  };
+}

@@ -1,0 +1,66 @@
+import { type DynamicModule, Global, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  ApplicationRepository,
+  createDataSource,
+  EnvironmentRepository,
+  PersistenceError,
+  PersistenceErrorCode,
+  prepareSchema,
+} from '@berth/persistence';
+import { DataSource } from 'typeorm';
+import type { BerthConfig } from '../config/berth-config';
+
+/** Opens the configured database and brings its schema up to date per the boot policy. */
+export async function openDatabase(config: BerthConfig): Promise<DataSource> {
+  const dataSource = createDataSource({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    schema: config.databaseSchema,
+  });
+  try {
+    await dataSource.initialize();
+  } catch (error) {
+    const where = config.databaseKind === 'postgres' ? 'PostgreSQL (DATABASE_URL)' : `SQLite in ${config.dataDir}`;
+    throw new PersistenceError(
+      PersistenceErrorCode.Unavailable,
+      `cannot open the database: ${where}: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+  try {
+    // Embedded SQLite belongs to this process: migrate it. A shared PostgreSQL is migrated on purpose only.
+    const policy = config.databaseKind === 'sqlite' || config.migrateOnBoot ? 'run' : 'refuse-if-pending';
+    await prepareSchema(dataSource, policy);
+  } catch (error) {
+    await dataSource.destroy();
+    throw error;
+  }
+  return dataSource;
+}
+
+@Injectable()
+class DatabaseShutdown implements OnApplicationShutdown {
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+}
+
+/** The DataSource and the repositories, available to every module. */
+@Global()
+@Module({})
+export class DatabaseModule {
+  static forRoot(config: BerthConfig): DynamicModule {
+    return {
+      module: DatabaseModule,
+      providers: [
+        { provide: DataSource, useFactory: () => openDatabase(config) },
+        { provide: EnvironmentRepository, useFactory: (ds: DataSource) => new EnvironmentRepository(ds), inject: [DataSource] },
+        { provide: ApplicationRepository, useFactory: (ds: DataSource) => new ApplicationRepository(ds), inject: [DataSource] },
+        DatabaseShutdown,
+      ],
+      exports: [DataSource, EnvironmentRepository, ApplicationRepository],
+    };
+  }
+}

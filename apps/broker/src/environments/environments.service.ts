@@ -1,0 +1,135 @@
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { jsonPointer, type EnvironmentSpec, type JsonObject, type ProviderProfile, type ValidationProblem } from '@berth/core';
+import { type EnvironmentEntity, EnvironmentRepository } from '@berth/persistence';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { BrokerError, BrokerErrorCode } from '../problems/broker.error';
+import { validationProblems } from '../validation/class-validator.problems';
+import { forbiddenKeyProblems } from '../validation/forbidden-keys';
+import { isDns1123Label } from '../validation/names';
+import { REDACTED, SECRET_KEY_PATTERN } from '../logging/redact';
+import { EnvironmentBodyDto, ProviderProfileDto, type EnvironmentView } from './environment.dto';
+import { ENVIRONMENT_KINDS, type EnvironmentKinds } from './environment-kinds';
+
+export const LOCAL_ENVIRONMENT: EnvironmentSpec = {
+  name: 'local',
+  provider: { kind: 'local', settings: {} },
+  profiles: {},
+  runtime: { kind: 'local', settings: {} },
+};
+
+/** Settings keys that name where a secret is (an env var, a file), not the secret itself, stay visible. */
+const REFERENCE_KEY = /(Env|File|Path|Ref|Name)$/;
+
+function redactSettings(value: unknown, depth = 0): unknown {
+  if (depth > 32 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((item) => redactSettings(item, depth + 1));
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) => [
+      key,
+      SECRET_KEY_PATTERN.test(key) && !REFERENCE_KEY.test(key) && item !== null && typeof item !== 'object'
+        ? REDACTED
+        : redactSettings(item, depth + 1),
+    ]),
+  );
+}
+
+function viewProfile(profile: ProviderProfile): ProviderProfile {
+  return { kind: profile.kind, settings: redactSettings(profile.settings ?? {}) as JsonObject };
+}
+
+export function toEnvironmentView(row: EnvironmentEntity): EnvironmentView {
+  return {
+    name: row.name,
+    provider: viewProfile(row.provider),
+    profiles: Object.fromEntries(Object.entries(row.profiles ?? {}).map(([name, p]) => [name, viewProfile(p)])),
+    runtime: { kind: row.runtime.kind, settings: redactSettings(row.runtime.settings ?? {}) as JsonObject },
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+@Injectable()
+export class EnvironmentsService implements OnModuleInit {
+  constructor(
+    @Inject(EnvironmentRepository) private readonly environments: EnvironmentRepository,
+    @Inject(ENVIRONMENT_KINDS) private readonly kinds: EnvironmentKinds,
+  ) {}
+
+  /** A `local` environment exists from the first start on. */
+  async onModuleInit(): Promise<void> {
+    await this.environments.ensure(LOCAL_ENVIRONMENT);
+  }
+
+  list(): Promise<EnvironmentEntity[]> {
+    return this.environments.list();
+  }
+
+  /** The environment, or a 404 problem. */
+  async require(name: string): Promise<EnvironmentEntity> {
+    const row = isDns1123Label(name) ? await this.environments.find(name) : null;
+    if (!row) throw BrokerError.notFound(`environment ${JSON.stringify(name.slice(0, 100))}`);
+    return row;
+  }
+
+  async put(name: string, document: unknown): Promise<{ environment: EnvironmentEntity; created: boolean }> {
+    if (!isDns1123Label(name)) {
+      throw new BrokerError(BrokerErrorCode.BadRequest, 'invalid environment name', [
+        { path: '/path/env', message: 'must be a DNS-1123 label: lower-case letters, digits and -, at most 63 characters' },
+      ]);
+    }
+    return this.environments.put({ name, ...this.validate(document) });
+  }
+
+  /** Checks a PUT body completely, reporting every problem with its JSON pointer. */
+  validate(document: unknown): Omit<EnvironmentSpec, 'name'> {
+    if (document === null || typeof document !== 'object' || Array.isArray(document)) {
+      throw new BrokerError(BrokerErrorCode.Invalid, 'invalid environment', [{ path: '', message: 'must be an object' }]);
+    }
+    const forbidden = forbiddenKeyProblems(document);
+    if (forbidden.length) throw new BrokerError(BrokerErrorCode.Invalid, 'invalid environment', forbidden);
+
+    const validatorOptions = { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true };
+    const body = plainToInstance(EnvironmentBodyDto, document);
+    const problems: ValidationProblem[] = validationProblems(validateSync(body, validatorOptions));
+
+    const checkKind = (value: unknown, allowed: readonly string[], path: string) => {
+      if (typeof value === 'string' && value !== '' && !allowed.includes(value)) {
+        problems.push({ path, message: `must be one of ${allowed.join(', ')}` });
+      }
+    };
+    const raw = document as { provider?: { kind?: unknown }; runtime?: { kind?: unknown }; profiles?: unknown };
+    checkKind(raw.provider?.kind, this.kinds.provider, '/provider/kind');
+    checkKind(raw.runtime?.kind, this.kinds.runtime, '/runtime/kind');
+
+    const profiles: Record<string, ProviderProfile> = {};
+    if (raw.profiles && typeof raw.profiles === 'object' && !Array.isArray(raw.profiles)) {
+      for (const [profileName, value] of Object.entries(raw.profiles)) {
+        const base = ['profiles', profileName];
+        if (!isDns1123Label(profileName)) {
+          problems.push({ path: jsonPointer(...base), message: 'profile names must be DNS-1123 labels' });
+        }
+        if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+          problems.push({ path: jsonPointer(...base), message: 'must be an object with kind and settings' });
+          continue;
+        }
+        const profile = plainToInstance(ProviderProfileDto, value);
+        problems.push(...validationProblems(validateSync(profile, validatorOptions), base));
+        checkKind((value as { kind?: unknown }).kind, this.kinds.provider, jsonPointer(...base, 'kind'));
+        profiles[profileName] = { kind: String(profile.kind), settings: profile.settings ?? {} };
+      }
+    }
+    if (problems.length) {
+      throw new BrokerError(
+        BrokerErrorCode.Invalid,
+        problems.length === 1 ? `${problems[0].path}: ${problems[0].message}` : `${problems.length} problems`,
+        problems,
+      );
+    }
+    return {
+      provider: { kind: body.provider.kind, settings: body.provider.settings ?? {} },
+      profiles,
+      runtime: { kind: body.runtime.kind, settings: body.runtime.settings ?? {} },
+    };
+  }
+}

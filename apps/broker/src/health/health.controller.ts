@@ -1,0 +1,29 @@
+import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { ReadinessService } from './readiness.service';
+
+@ApiTags('health')
+@Controller()
+export class HealthController {
+  constructor(@Inject(ReadinessService) private readonly readiness: ReadinessService) {}
+
+  /** The process is up and serving HTTP. */
+  @Get('healthz')
+  @Header('Cache-Control', 'no-store')
+  @ApiOkResponse({ description: 'The process is up' })
+  health(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  /** Every dependency answers (the database; later issues add provider availability). */
+  @Get('readyz')
+  @Header('Cache-Control', 'no-store')
+  @ApiOkResponse({ description: 'Ready: every check passed' })
+  @ApiServiceUnavailableResponse({ description: 'Not ready: `checks` names what is failing' })
+  async ready(@Res({ passthrough: true }) response: Response) {
+    const { ready, checks } = await this.readiness.run();
+    response.status(ready ? 200 : 503);
+    return { status: ready ? 'ok' : 'failing', checks };
+  }
+}

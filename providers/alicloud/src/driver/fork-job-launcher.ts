@@ -12,6 +12,8 @@ export interface ForkJobLauncherOptions {
   workspaceModule?: string;
   /** Runner entry file; defaults to pulumi-runner.entry beside this file (.js in dist, .ts under vitest/tsx). */
   entry?: string;
+  /** Told the pid of each runner started (tests check a killed runner is gone). */
+  onSpawn?: (pid: number, stackName: string) => void;
 }
 
 /** The runner entry next to this module: compiled `.js` in dist, the TypeScript source under vitest or tsx. */
@@ -43,6 +45,7 @@ export class ForkJobLauncher implements JobLauncher {
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       env: process.env,
     });
+    if (child.pid !== undefined) this.options.onSpawn?.(child.pid, job.settings.stackName);
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => {
       stderr = (stderr + chunk.toString('utf8')).slice(-4000);

@@ -26,7 +26,11 @@ export function berthTags(input: Pick<ProgramInput, 'environment' | 'application
 }
 
 export function createProgramContext(input: ProgramInput): ProgramContext {
-  const provider = new alicloud.Provider('alicloud', buildProviderArgs(input.profile, input.env));
+  const args = buildProviderArgs(input.profile, input.env);
+  // A component may name its own region (KubeVela's customRegion); the profile's region is the default.
+  const region = input.properties.region;
+  if (typeof region === 'string' && region !== '') args.region = region;
+  const provider = new alicloud.Provider('alicloud', args);
   return {
     provider,
     opts: { provider },

@@ -43,7 +43,7 @@ export async function rdsProgram(input: ProgramInput): Promise<ProgramOutputs> {
       engineVersion,
       instanceType: instanceClass,
       instanceStorage: storage,
-      instanceName: ctx.name(NAME_RULES.rdsInstance),
+      instanceName: str(p, 'instanceName') ?? ctx.name(NAME_RULES.rdsInstance),
       instanceChargeType: 'Postpaid',
       vpcId: network.outputs.VPC_ID,
       vswitchId: network.outputs.VSWITCH_ID,

@@ -1,0 +1,74 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { Server } from 'node:http';
+import { DataSource } from 'typeorm';
+import { createApp, type CreateAppOptions } from '../../apps/broker/src/app.factory';
+import { BERTH_CONFIG, type BerthConfig } from '../../apps/broker/src/config/berth-config';
+import { createTemporarySchema, TEST_POSTGRES_URL } from './postgres-schema';
+
+export type BackendName = 'sqlite' | 'postgres';
+
+export interface Backend {
+  name: BackendName;
+  /** True when this backend cannot run here (PostgreSQL without TEST_POSTGRES_URL). */
+  skip: boolean;
+}
+
+/** The databases an end-to-end suite runs on: always SQLite; PostgreSQL when TEST_POSTGRES_URL is set. */
+export const BACKENDS: Backend[] = [
+  { name: 'sqlite', skip: false },
+  { name: 'postgres', skip: !TEST_POSTGRES_URL },
+];
+
+export interface TestApp {
+  app: NestExpressApplication;
+  /** For supertest: `request(testApp.server)`. */
+  server: Server;
+  dataSource: DataSource;
+  config: BerthConfig;
+  dataDir: string;
+  close: () => Promise<void>;
+}
+
+/**
+ * Boots the real service (real database, real HTTP stack) on a temp data dir, or on a fresh PostgreSQL schema that
+ * `close()` drops again. Environment variables are not read, so the host's settings cannot leak in.
+ */
+export async function startTestApp(
+  backend: BackendName,
+  options: Omit<CreateAppOptions, 'env'> & { config?: Partial<BerthConfig> } = {},
+): Promise<TestApp> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'berth-e2e-'));
+  let dropSchema: (() => Promise<void>) | undefined;
+  const config: Partial<BerthConfig> = { dataDir, logLevel: 'silent', ...options.config };
+  if (backend === 'postgres') {
+    if (!TEST_POSTGRES_URL) throw new Error('TEST_POSTGRES_URL is not set');
+    const { schema, drop } = await createTemporarySchema(TEST_POSTGRES_URL, 'berth_e2e');
+    dropSchema = drop;
+    Object.assign(config, { databaseUrl: TEST_POSTGRES_URL, databaseSchema: schema, migrateOnBoot: true });
+  }
+  const cleanup = async () => {
+    await dropSchema?.();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  let app: NestExpressApplication;
+  try {
+    app = await createApp({ ...options, env: {}, config });
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+  return {
+    app,
+    server: app.getHttpServer() as Server,
+    dataSource: app.get(DataSource),
+    config: app.get<BerthConfig>(BERTH_CONFIG),
+    dataDir,
+    close: async () => {
+      await app.close();
+      await cleanup();
+    },
+  };
+}

@@ -1,4 +1,11 @@
-import { CreateBucketCommand, GetObjectCommand, HeadBucketCommand, ListBucketsCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  ListBucketsCommand,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { ProviderErrorCode, type ApplyResult } from '@berth/core';
 import { LocalResourceProvider } from '@berth/provider-local';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -46,7 +53,13 @@ describe('local provider: oss on the embedded S3 endpoint', () => {
   it('puts and gets an object with only the connection secret, and the key is checked and scoped to its bucket', async () => {
     const spec = { type: 'oss' as const, component: 'files' };
     const secret = await provider.apply(request(spec), log);
-    expect(Object.keys(secret.outputs).sort()).toEqual(['BUCKET_ENDPOINT', 'BUCKET_INTRANET_ENDPOINT', 'BUCKET_NAME', 'OSS_ACCESS_KEY_ID', 'OSS_REGION']);
+    expect(Object.keys(secret.outputs).sort()).toEqual([
+      'BUCKET_ENDPOINT',
+      'BUCKET_INTRANET_ENDPOINT',
+      'BUCKET_NAME',
+      'OSS_ACCESS_KEY_ID',
+      'OSS_REGION',
+    ]);
     expect(Object.keys(secret.secretOutputs)).toEqual(['OSS_ACCESS_KEY_SECRET']);
     expect(await putGet(secret, 'hello.txt', 'hello world')).toBe('hello world');
 
@@ -57,12 +70,19 @@ describe('local provider: oss on the embedded S3 endpoint', () => {
     const anonymous = await fetch(`${secret.outputs.BUCKET_ENDPOINT}/${secret.outputs.BUCKET_NAME}/hello.txt`);
     expect(anonymous.status).toBe(403);
     // The key of one bucket cannot reach another bucket.
-    const other = await provider.apply(request({ type: 'oss', component: 'other', properties: { bucket: 'explicit-name' } }), log);
+    const other = await provider.apply(
+      request({ type: 'oss', component: 'other', properties: { bucket: 'explicit-name' } }),
+      log,
+    );
     expect(other.outputs.BUCKET_NAME).toBe('explicit-name');
     const s3 = clientFrom(secret);
-    await expect(s3.send(new HeadBucketCommand({ Bucket: 'explicit-name' }))).rejects.toMatchObject({ $metadata: { httpStatusCode: 403 } });
+    await expect(s3.send(new HeadBucketCommand({ Bucket: 'explicit-name' }))).rejects.toMatchObject({
+      $metadata: { httpStatusCode: 403 },
+    });
     await expect(s3.send(new ListBucketsCommand({}))).rejects.toMatchObject({ $metadata: { httpStatusCode: 403 } });
-    await expect(s3.send(new CreateBucketCommand({ Bucket: 'sneaky' }))).rejects.toMatchObject({ $metadata: { httpStatusCode: 403 } });
+    await expect(s3.send(new CreateBucketCommand({ Bucket: 'sneaky' }))).rejects.toMatchObject({
+      $metadata: { httpStatusCode: 403 },
+    });
     s3.destroy();
     expect(log.lines.join('\n')).not.toContain(secret.secretOutputs.OSS_ACCESS_KEY_SECRET);
   });
@@ -90,7 +110,9 @@ describe('local provider: oss on the embedded S3 endpoint', () => {
     // Re-creating gives an empty bucket: the objects went with it.
     const again = await provider.apply(request(spec), log);
     const s3b = clientFrom(again);
-    await expect(s3b.send(new GetObjectCommand({ Bucket: again.outputs.BUCKET_NAME, Key: 'a/b.txt' }))).rejects.toMatchObject({ name: 'NoSuchKey' });
+    await expect(
+      s3b.send(new GetObjectCommand({ Bucket: again.outputs.BUCKET_NAME, Key: 'a/b.txt' })),
+    ).rejects.toMatchObject({ name: 'NoSuchKey' });
     s3b.destroy();
   });
 
@@ -112,7 +134,9 @@ describe('local provider: oss on the embedded S3 endpoint', () => {
   });
 
   it('refuses an invalid bucket name as InvalidRequest', async () => {
-    await expect(provider.apply(request({ type: 'oss', component: 'bad', properties: { bucket: 'Not_Valid' } }), log)).rejects.toMatchObject({
+    await expect(
+      provider.apply(request({ type: 'oss', component: 'bad', properties: { bucket: 'Not_Valid' } }), log),
+    ).rejects.toMatchObject({
       code: ProviderErrorCode.InvalidRequest,
     });
   });

@@ -19,7 +19,13 @@ describe.skipIf(!postgresUrl)('local provider: rds postgresql on BERTH_LOCAL_POS
   let cleanup: () => Promise<void>;
   const log = new RecordingLog();
   const app = unique('pgapp');
-  const spec = { type: 'rds' as const, application: app, component: 'db', properties: { engine: 'postgresql' }, secretProperties: { password: "s3cr'et pass" } };
+  const spec = {
+    type: 'rds' as const,
+    application: app,
+    component: 'db',
+    properties: { engine: 'postgresql' },
+    secretProperties: { password: "s3cr'et pass" },
+  };
   let secret: ApplyResult;
 
   async function admin<T>(work: (c: Client) => Promise<T>): Promise<T> {
@@ -65,7 +71,10 @@ describe.skipIf(!postgresUrl)('local provider: rds postgresql on BERTH_LOCAL_POS
       const c = new Client({ connectionString: url });
       await c.connect();
       // Both act as the owner role, so both see and own the same objects.
-      expect((await c.query('select current_user as u, count(*)::int as n from t')).rows[0]).toEqual({ u: secret.outputs.DB_USER, n: 1 });
+      expect((await c.query('select current_user as u, count(*)::int as n from t')).rows[0]).toEqual({
+        u: secret.outputs.DB_USER,
+        n: 1,
+      });
       await c.end();
     }
     await provider.revoke(request(spec), rotated.revoke, log);
@@ -82,7 +91,8 @@ describe.skipIf(!postgresUrl)('local provider: rds postgresql on BERTH_LOCAL_POS
     await provider.destroy(request(spec), log);
     const left = await admin(async (c) => ({
       db: (await c.query('select 1 from pg_database where datname = $1', [secret.outputs.DATABASE_NAME])).rowCount,
-      roles: (await c.query(`select rolname from pg_roles where rolname like $1`, [`${secret.outputs.DB_USER}%`])).rowCount,
+      roles: (await c.query(`select rolname from pg_roles where rolname like $1`, [`${secret.outputs.DB_USER}%`]))
+        .rowCount,
     }));
     expect(left).toEqual({ db: 0, roles: 0 });
   });
@@ -92,11 +102,20 @@ describe.skipIf(!postgresUrl)('local provider: rds postgresql on BERTH_LOCAL_POS
     await admin((c) => c.query(`create role ${taken} nologin`));
     try {
       await expect(
-        provider.apply(request({ ...spec, component: 'other', properties: { engine: 'postgresql', accountName: taken } }), log),
-      ).rejects.toMatchObject({ code: 'InvalidRequest', message: expect.stringContaining('not created for this component') });
+        provider.apply(
+          request({ ...spec, component: 'other', properties: { engine: 'postgresql', accountName: taken } }),
+          log,
+        ),
+      ).rejects.toMatchObject({
+        code: 'InvalidRequest',
+        message: expect.stringContaining('not created for this component'),
+      });
     } finally {
       await admin((c) => c.query(`drop role if exists ${taken}`));
-      await provider.destroy(request({ ...spec, component: 'other', properties: { engine: 'postgresql', accountName: taken } }), log);
+      await provider.destroy(
+        request({ ...spec, component: 'other', properties: { engine: 'postgresql', accountName: taken } }),
+        log,
+      );
     }
   });
 });
@@ -106,7 +125,13 @@ describe.skipIf(!mysqlUrl)('local provider: rds mysql on BERTH_LOCAL_MYSQL_URL',
   let cleanup: () => Promise<void>;
   const log = new RecordingLog();
   const app = unique('myapp');
-  const spec = { type: 'rds' as const, application: app, component: 'db', properties: { engine: 'mysql', privilege: 'ReadWrite' }, secretProperties: { password: 'my:s3cret@pw' } };
+  const spec = {
+    type: 'rds' as const,
+    application: app,
+    component: 'db',
+    properties: { engine: 'mysql', privilege: 'ReadWrite' },
+    secretProperties: { password: 'my:s3cret@pw' },
+  };
 
   beforeAll(async () => {
     const temp = await tempDataDir();
@@ -116,7 +141,9 @@ describe.skipIf(!mysqlUrl)('local provider: rds mysql on BERTH_LOCAL_MYSQL_URL',
   });
   afterAll(async () => {
     await provider.destroy(request(spec), log).catch(() => undefined);
-    await provider.destroy(request({ ...spec, component: 'ro', properties: { engine: 'mysql', privilege: 'ReadOnly' } }), log).catch(() => undefined);
+    await provider
+      .destroy(request({ ...spec, component: 'ro', properties: { engine: 'mysql', privilege: 'ReadOnly' } }), log)
+      .catch(() => undefined);
     await provider.close();
     await cleanup();
   });
@@ -136,7 +163,9 @@ describe.skipIf(!mysqlUrl)('local provider: rds mysql on BERTH_LOCAL_MYSQL_URL',
     await provider.destroy(request(spec), log);
     await provider.destroy(request(spec), log);
     const adminConn = await createConnection({ uri: mysqlUrl! });
-    const [dbs] = await adminConn.query('select SCHEMA_NAME from information_schema.SCHEMATA where SCHEMA_NAME = ?', [secret.outputs.DATABASE_NAME]);
+    const [dbs] = await adminConn.query('select SCHEMA_NAME from information_schema.SCHEMATA where SCHEMA_NAME = ?', [
+      secret.outputs.DATABASE_NAME,
+    ]);
     const [users] = await adminConn.query('select User from mysql.user where User = ?', [secret.outputs.DB_USER]);
     await adminConn.end();
     expect(dbs).toEqual([]);

@@ -18,7 +18,12 @@ describe('local provider: rds postgresql embedded (PGlite over the wire protocol
   let provider: LocalResourceProvider;
   const log = new RecordingLog();
   const password = 'p@ss/word:with?odd&chars';
-  const spec = { type: 'rds' as const, component: 'db', properties: { engine: 'postgresql', network: 'net' }, secretProperties: { password } };
+  const spec = {
+    type: 'rds' as const,
+    component: 'db',
+    properties: { engine: 'postgresql', network: 'net' },
+    secretProperties: { password },
+  };
   let first: ApplyResult;
 
   beforeAll(async () => {
@@ -37,7 +42,14 @@ describe('local provider: rds postgresql embedded (PGlite over the wire protocol
   });
 
   it('publishes exactly the connection keys, the sensitive ones only in secretOutputs', () => {
-    expect(Object.keys(first.outputs).sort()).toEqual(['DATABASE_NAME', 'DB_HOST', 'DB_ID', 'DB_NAME', 'DB_PORT', 'DB_USER']);
+    expect(Object.keys(first.outputs).sort()).toEqual([
+      'DATABASE_NAME',
+      'DB_HOST',
+      'DB_ID',
+      'DB_NAME',
+      'DB_PORT',
+      'DB_USER',
+    ]);
     expect(Object.keys(first.secretOutputs).sort()).toEqual(['DB_PASSWORD', 'DB_URL']);
     expect(first.secretOutputs.DB_PASSWORD).toBe(password);
     expect(first.secretOutputs.DB_URL).toContain(encodeURIComponent(password));
@@ -59,7 +71,9 @@ describe('local provider: rds postgresql embedded (PGlite over the wire protocol
 
   it('serves several clients at once (queries are queued through the one PGlite backend)', async () => {
     const pool = new Pool({ connectionString: first.secretOutputs.DB_URL, max: 4 });
-    await Promise.all(Array.from({ length: 20 }, (_, i) => pool.query('insert into orders (item) values ($1)', [`parallel-${i}`])));
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) => pool.query('insert into orders (item) values ($1)', [`parallel-${i}`])),
+    );
     // Interleaved transactions stay isolated: each sees its own insert, the rolled-back ones leave nothing.
     const tx = async (i: number) => {
       const c = await pool.connect();
@@ -74,7 +88,9 @@ describe('local provider: rds postgresql embedded (PGlite over the wire protocol
       }
     };
     expect(await Promise.all([0, 1, 2, 3].map(tx))).toEqual([1, 1, 1, 1]);
-    const counts = await pool.query(`select count(*) filter (where item like 'parallel-%')::int as p, count(*) filter (where item like 'tx-%')::int as t from orders`);
+    const counts = await pool.query(
+      `select count(*) filter (where item like 'parallel-%')::int as p, count(*) filter (where item like 'tx-%')::int as t from orders`,
+    );
     expect(counts.rows[0]).toEqual({ p: 20, t: 2 });
     await pool.end();
   });
@@ -92,7 +108,9 @@ describe('local provider: rds postgresql embedded (PGlite over the wire protocol
     expect((await provider.refresh(request(spec))).drifted).toBe(false);
     const client = clientFrom(first);
     await client.connect();
-    const rows = await client.query<{ item: string }>(`select item from orders where item in ('apple', 'pear') order by id`);
+    const rows = await client.query<{ item: string }>(
+      `select item from orders where item in ('apple', 'pear') order by id`,
+    );
     expect(rows.rows.map((r) => r.item)).toEqual(['apple', 'pear']);
     await client.end();
   });
@@ -125,14 +143,24 @@ describe('local provider: rds postgresql embedded (PGlite over the wire protocol
     expect(problems).toHaveLength(1);
     expect(problems[0].path).toBe('/engine');
     expect(problems[0].message).toContain('BERTH_LOCAL_MYSQL_URL');
-    expect(provider.validateComponent('rds', { engine: 'postgresql', securityIps: '0.0.0.0/0' }, { kind: 'local', settings: {} })[0].path).toBe('/securityIps');
+    expect(
+      provider.validateComponent(
+        'rds',
+        { engine: 'postgresql', securityIps: '0.0.0.0/0' },
+        { kind: 'local', settings: {} },
+      )[0].path,
+    ).toBe('/securityIps');
   });
 
   it('refuses a request without a password as InvalidRequest and honours an aborted signal', async () => {
-    await expect(provider.apply(request({ ...spec, component: 'nopass', secretProperties: {} }), log)).rejects.toMatchObject({ code: ProviderErrorCode.InvalidRequest });
+    await expect(
+      provider.apply(request({ ...spec, component: 'nopass', secretProperties: {} }), log),
+    ).rejects.toMatchObject({ code: ProviderErrorCode.InvalidRequest });
     const aborted = new AbortController();
     aborted.abort();
-    await expect(provider.apply(request({ ...spec, component: 'late', signal: aborted.signal }), log)).rejects.toMatchObject({ code: ProviderErrorCode.Timeout });
+    await expect(
+      provider.apply(request({ ...spec, component: 'late', signal: aborted.signal }), log),
+    ).rejects.toMatchObject({ code: ProviderErrorCode.Timeout });
   });
 
   it('destroy removes the server and its data; destroying twice succeeds', async () => {

@@ -72,7 +72,10 @@ describe('local provider: slb (loopback TCP load balancer)', () => {
     const spec = {
       type: 'slb' as const,
       component: 'lb',
-      properties: { listeners: [{ port: 80, protocol: 'http', backendPort: 8080 }], backends: [`127.0.0.1:${portOf(a)}`, `127.0.0.1:${portOf(b)}`] },
+      properties: {
+        listeners: [{ port: 80, protocol: 'http', backendPort: 8080 }],
+        backends: [`127.0.0.1:${portOf(a)}`, `127.0.0.1:${portOf(b)}`],
+      },
     };
     const result = await provider.apply(request(spec), log);
     expect(result.outputs.SLB_ID).toMatch(/^slb-/);
@@ -108,7 +111,11 @@ describe('local provider: slb (loopback TCP load balancer)', () => {
   it('is idempotent, comes back after a restart on the same port, reports drift when the port is taken, and destroys twice', async () => {
     const a = await backend('a');
     servers.push(a);
-    const spec = { type: 'slb' as const, component: 'lb2', properties: { listeners: [{ port: 443, protocol: 'tcp', backendPort: portOf(a) }], backends: ['127.0.0.1'] } };
+    const spec = {
+      type: 'slb' as const,
+      component: 'lb2',
+      properties: { listeners: [{ port: 443, protocol: 'tcp', backendPort: portOf(a) }], backends: ['127.0.0.1'] },
+    };
     const one = await provider.apply(request(spec), log);
     const two = await provider.apply(request(spec), log);
     expect(two.outputs).toEqual(one.outputs);
@@ -123,7 +130,9 @@ describe('local provider: slb (loopback TCP load balancer)', () => {
     // Take the port while the provider is down.
     await provider.close();
     const squatter = createServer();
-    await new Promise<void>((r) => squatter.listen(Number(one.outputs.SLB_ADDRESS.split(':')[1]), '127.0.0.1', () => r()));
+    await new Promise<void>((r) =>
+      squatter.listen(Number(one.outputs.SLB_ADDRESS.split(':')[1]), '127.0.0.1', () => r()),
+    );
     servers.push(squatter);
     provider = new LocalResourceProvider({ dataDir: dir, slbHealthCheckIntervalMs: 200 });
     await provider.start();

@@ -47,13 +47,22 @@ describe('local provider: vpc address management', () => {
   });
 
   it('honours a requested CIDR when free and refuses an overlapping one with InvalidRequest', async () => {
-    const a = await provider.apply(request({ type: 'vpc', component: 'a', properties: { cidr: '172.16.0.0/12' } }), log);
+    const a = await provider.apply(
+      request({ type: 'vpc', component: 'a', properties: { cidr: '172.16.0.0/12' } }),
+      log,
+    );
     expect(a.outputs.VPC_CIDR).toBe('172.16.0.0/12');
     const clash = provider.apply(request({ type: 'vpc', component: 'b', properties: { cidr: '172.20.0.0/16' } }), log);
     await expect(clash).rejects.toBeInstanceOf(ProviderError);
-    await expect(clash).rejects.toMatchObject({ code: ProviderErrorCode.InvalidRequest, message: expect.stringContaining('overlaps 172.16.0.0/12') });
+    await expect(clash).rejects.toMatchObject({
+      code: ProviderErrorCode.InvalidRequest,
+      message: expect.stringContaining('overlaps 172.16.0.0/12'),
+    });
     // Another environment has its own pool.
-    const other = await provider.apply(request({ type: 'vpc', component: 'b', environment: 'prod', properties: { cidr: '172.20.0.0/16' } }), log);
+    const other = await provider.apply(
+      request({ type: 'vpc', component: 'b', environment: 'prod', properties: { cidr: '172.20.0.0/16' } }),
+      log,
+    );
     expect(other.outputs.VPC_CIDR).toBe('172.20.0.0/16');
   });
 
@@ -62,14 +71,27 @@ describe('local provider: vpc address management', () => {
       request({
         type: 'vpc',
         component: 'net',
-        properties: { cidr: '192.168.0.0/16', vswitches: [{ zone: 'a' }, { zone: 'b', cidr: '192.168.0.0/24' }, { zone: 'c' }] },
+        properties: {
+          cidr: '192.168.0.0/16',
+          vswitches: [{ zone: 'a' }, { zone: 'b', cidr: '192.168.0.0/24' }, { zone: 'c' }],
+        },
       }),
       log,
     );
     const ids = r.outputs.VSWITCH_IDS.split(',');
     expect(ids).toHaveLength(3);
-    const bad = provider.apply(request({ type: 'vpc', component: 'net2', properties: { cidr: '10.9.0.0/16', vswitches: [{ cidr: '10.10.0.0/24' }] } }), log);
-    await expect(bad).rejects.toMatchObject({ code: ProviderErrorCode.InvalidRequest, message: expect.stringContaining('not inside') });
+    const bad = provider.apply(
+      request({
+        type: 'vpc',
+        component: 'net2',
+        properties: { cidr: '10.9.0.0/16', vswitches: [{ cidr: '10.10.0.0/24' }] },
+      }),
+      log,
+    );
+    await expect(bad).rejects.toMatchObject({
+      code: ProviderErrorCode.InvalidRequest,
+      message: expect.stringContaining('not inside'),
+    });
   });
 
   it('uses the profile pool, releases on destroy, and destroying twice succeeds', async () => {

@@ -68,13 +68,29 @@ export class LocalResourceProvider extends ResourceProvider {
     const records = Object.values(state.resources);
     const oss = records.filter((r) => r.type === 'oss') as unknown as Array<ResourceRecord<OssData>>;
     const tasks: Array<Promise<void>> = [
-      this.oss.restore(oss).catch((error: unknown) => log.log('error', `oss endpoint did not come back: ${toProviderError(error, 'oss').message}`)),
+      this.oss
+        .restore(oss)
+        .catch((error: unknown) =>
+          log.log('error', `oss endpoint did not come back: ${toProviderError(error, 'oss').message}`),
+        ),
     ];
     for (const record of records) {
       if (record.type === 'rds') {
-        tasks.push(this.rds.restore(record as unknown as ResourceRecord<RdsData>).catch((error: unknown) => log.log('error', `rds ${record.id} did not come back: ${toProviderError(error, 'rds').message}`)));
+        tasks.push(
+          this.rds
+            .restore(record as unknown as ResourceRecord<RdsData>)
+            .catch((error: unknown) =>
+              log.log('error', `rds ${record.id} did not come back: ${toProviderError(error, 'rds').message}`),
+            ),
+        );
       } else if (record.type === 'slb') {
-        tasks.push(this.slb.restore(record as unknown as ResourceRecord<SlbData>).catch((error: unknown) => log.log('error', `slb ${record.id} did not come back: ${toProviderError(error, 'slb').message}`)));
+        tasks.push(
+          this.slb
+            .restore(record as unknown as ResourceRecord<SlbData>)
+            .catch((error: unknown) =>
+              log.log('error', `slb ${record.id} did not come back: ${toProviderError(error, 'slb').message}`),
+            ),
+        );
       }
     }
     await Promise.all(tasks);
@@ -87,7 +103,8 @@ export class LocalResourceProvider extends ResourceProvider {
 
   async availability(profile: ProviderProfile): Promise<ProviderAvailability> {
     const problems = this.validateProfile(profile);
-    if (problems.length > 0) return { available: false, reason: problems.map((p) => `${p.path}: ${p.message}`).join('; ') };
+    if (problems.length > 0)
+      return { available: false, reason: problems.map((p) => `${p.path}: ${p.message}`).join('; ') };
     return { available: true };
   }
 
@@ -96,14 +113,19 @@ export class LocalResourceProvider extends ResourceProvider {
     const settings = profile.settings ?? {};
     const pool = settings.ipPool;
     const cidr = typeof pool === 'object' && pool !== null ? (pool as JsonObject).cidr : pool;
-    const prefix = typeof pool === 'object' && pool !== null ? (pool as JsonObject).prefixLength : settings.ipPoolPrefix;
+    const prefix =
+      typeof pool === 'object' && pool !== null ? (pool as JsonObject).prefixLength : settings.ipPoolPrefix;
     if (cidr !== undefined) {
-      if (typeof cidr !== 'string') problems.push({ path: '/ipPool', message: 'ipPool must be an IPv4 CIDR block such as 10.0.0.0/8' });
+      if (typeof cidr !== 'string')
+        problems.push({ path: '/ipPool', message: 'ipPool must be an IPv4 CIDR block such as 10.0.0.0/8' });
       else {
         try {
           parseCidr(cidr);
         } catch (error) {
-          problems.push({ path: typeof pool === 'object' ? '/ipPool/cidr' : '/ipPool', message: (error as Error).message });
+          problems.push({
+            path: typeof pool === 'object' ? '/ipPool/cidr' : '/ipPool',
+            message: (error as Error).message,
+          });
         }
       }
     }
@@ -119,7 +141,11 @@ export class LocalResourceProvider extends ResourceProvider {
     return problems;
   }
 
-  override validateComponent(type: CloudComponentType, properties: JsonObject, _profile: ProviderProfile): Array<{ path: string; message: string }> {
+  override validateComponent(
+    type: CloudComponentType,
+    properties: JsonObject,
+    _profile: ProviderProfile,
+  ): Array<{ path: string; message: string }> {
     if (type === 'rds') return this.rds.validate(properties);
     return [];
   }
@@ -193,7 +219,8 @@ export class LocalResourceProvider extends ResourceProvider {
     const settings = profile.settings ?? {};
     const pool = settings.ipPool;
     const cidr = typeof pool === 'object' && pool !== null ? (pool as JsonObject).cidr : pool;
-    const prefix = typeof pool === 'object' && pool !== null ? (pool as JsonObject).prefixLength : settings.ipPoolPrefix;
+    const prefix =
+      typeof pool === 'object' && pool !== null ? (pool as JsonObject).prefixLength : settings.ipPoolPrefix;
     return {
       cidr: typeof cidr === 'string' ? cidr : (this.options.ipPool ?? DEFAULT_IP_POOL),
       prefix: typeof prefix === 'number' ? prefix : (this.options.ipPoolPrefix ?? DEFAULT_IP_POOL_PREFIX),
@@ -209,13 +236,18 @@ function safePrefix(cidr: string): number | undefined {
   }
 }
 
-function externalS3(options: LocalProviderOptions): { endpoint: string; accessKeyId: string; secretAccessKey: string } | undefined {
+function externalS3(
+  options: LocalProviderOptions,
+): { endpoint: string; accessKeyId: string; secretAccessKey: string } | undefined {
   if (!options.s3Url) return undefined;
   const url = new URL(options.s3Url);
   const accessKeyId = options.s3AccessKeyId ?? decodeURIComponent(url.username);
   const secretAccessKey = options.s3SecretAccessKey ?? decodeURIComponent(url.password);
   if (!accessKeyId || !secretAccessKey) {
-    throw new ProviderError(ProviderErrorCode.InvalidRequest, 'BERTH_LOCAL_S3_URL needs admin credentials (in the URL as KEY:SECRET@ or as s3AccessKeyId/s3SecretAccessKey)');
+    throw new ProviderError(
+      ProviderErrorCode.InvalidRequest,
+      'BERTH_LOCAL_S3_URL needs admin credentials (in the URL as KEY:SECRET@ or as s3AccessKeyId/s3SecretAccessKey)',
+    );
   }
   url.username = '';
   url.password = '';

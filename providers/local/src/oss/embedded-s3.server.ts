@@ -56,13 +56,20 @@ export class EmbeddedS3Server {
   /** Listens on `preferredPort` when it is free, else on any free port. Returns the port. */
   async start(preferredPort: number): Promise<number> {
     if (this.server) return this.port;
-    const s3 = new S3rver({ directory: this.directory, silent: true, vhostBuckets: false, allowMismatchedSignatures: true });
+    const s3 = new S3rver({
+      directory: this.directory,
+      silent: true,
+      vhostBuckets: false,
+      allowMismatchedSignatures: true,
+    });
     const handler = s3.callback();
     const server = createServer((req, res) => {
       const refusal = this.refuse(req);
       if (refusal) {
         res.writeHead(403, { 'content-type': 'application/xml' });
-        res.end(`<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${refusal.code}</Code><Message>${refusal.message}</Message></Error>`);
+        res.end(
+          `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${refusal.code}</Code><Message>${refusal.message}</Message></Error>`,
+        );
         return;
       }
       handler(req, res);
@@ -102,15 +109,23 @@ export class EmbeddedS3Server {
   private refuse(req: IncomingMessage): { code: string; message: string } | undefined {
     const url = new URL(req.url ?? '/', 'http://local');
     const signed = parseSigV4(req);
-    if (!signed) return { code: 'AccessDenied', message: 'Anonymous and Signature V2 requests are not allowed; sign with AWS Signature V4' };
+    if (!signed)
+      return {
+        code: 'AccessDenied',
+        message: 'Anonymous and Signature V2 requests are not allowed; sign with AWS Signature V4',
+      };
     const grant = this.grants.get(signed.accessKeyId);
     if (!grant) return { code: 'InvalidAccessKeyId', message: 'The access key id does not exist' };
     if (!signed.verify(grant.secretAccessKey)) {
-      return { code: 'SignatureDoesNotMatch', message: 'The request signature we calculated does not match the signature you provided' };
+      return {
+        code: 'SignatureDoesNotMatch',
+        message: 'The request signature we calculated does not match the signature you provided',
+      };
     }
     if (grant.bucket === '*') return undefined;
     const bucket = decodeURIComponent(url.pathname.split('/')[1] ?? '');
-    if (bucket !== grant.bucket) return { code: 'AccessDenied', message: 'This access key is scoped to another bucket' };
+    if (bucket !== grant.bucket)
+      return { code: 'AccessDenied', message: 'This access key is scoped to another bucket' };
     return undefined;
   }
 }

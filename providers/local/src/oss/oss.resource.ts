@@ -57,10 +57,16 @@ export class OssResource {
   async apply(request: ResourceRequest, log: OperationLog): Promise<ApplyResult> {
     const id = resourceId('oss', request.idempotencyKey);
     const existing = (await this.store.read()).resources[id] as ResourceRecord<OssData> | undefined;
-    const wanted = typeof request.properties.bucket === 'string' && request.properties.bucket ? request.properties.bucket : undefined;
-    const bucket = existing?.data.bucket ?? wanted ?? bucketName([request.application, request.component], request.idempotencyKey);
+    const wanted =
+      typeof request.properties.bucket === 'string' && request.properties.bucket
+        ? request.properties.bucket
+        : undefined;
+    const bucket =
+      existing?.data.bucket ?? wanted ?? bucketName([request.application, request.component], request.idempotencyKey);
     if (existing && wanted && wanted !== existing.data.bucket) {
-      throw invalid(`bucket: the component already owns bucket ${existing.data.bucket}; renaming needs it deleted and re-created`);
+      throw invalid(
+        `bucket: the component already owns bucket ${existing.data.bucket}; renaming needs it deleted and re-created`,
+      );
     }
     validateBucketName(bucket);
     const mode = this.external ? 'external' : 'embedded';
@@ -73,7 +79,11 @@ export class OssResource {
 
     const record = await this.save(request, id, data, existing?.createdAt);
     log.log('info', `oss ${id}: bucket ${bucket} ready at ${this.endpoint}`);
-    return { externalIds: { bucket, ossId: id }, outputs: record.outputs, secretOutputs: await this.secretOutputs(data) };
+    return {
+      externalIds: { bucket, ossId: id },
+      outputs: record.outputs,
+      secretOutputs: await this.secretOutputs(data),
+    };
   }
 
   async destroy(request: ResourceRequest, log: OperationLog): Promise<void> {
@@ -94,16 +104,30 @@ export class OssResource {
   async refresh(request: ResourceRequest): Promise<DriftReport> {
     const id = resourceId('oss', request.idempotencyKey);
     const record = (await this.store.read()).resources[id] as ResourceRecord<OssData> | undefined;
-    if (!record) return { drifted: true, exists: false, differences: [{ field: 'BUCKET_NAME', expected: request.externalIds.bucket }] };
+    if (!record)
+      return {
+        drifted: true,
+        exists: false,
+        differences: [{ field: 'BUCKET_NAME', expected: request.externalIds.bucket }],
+      };
     if (!this.external && !this.server.running) {
-      return { drifted: true, exists: true, differences: [{ field: 'BUCKET_ENDPOINT', expected: record.outputs.BUCKET_ENDPOINT, actual: undefined }] };
+      return {
+        drifted: true,
+        exists: true,
+        differences: [{ field: 'BUCKET_ENDPOINT', expected: record.outputs.BUCKET_ENDPOINT, actual: undefined }],
+      };
     }
     const differences: DriftReport['differences'] = [];
     if (record.outputs.BUCKET_ENDPOINT !== this.endpoint) {
       differences.push({ field: 'BUCKET_ENDPOINT', expected: record.outputs.BUCKET_ENDPOINT, actual: this.endpoint });
     }
     const exists = await this.bucketExists(record.data.bucket, request.signal);
-    if (!exists) return { drifted: true, exists: false, differences: [...differences, { field: 'BUCKET_NAME', expected: record.data.bucket }] };
+    if (!exists)
+      return {
+        drifted: true,
+        exists: false,
+        differences: [...differences, { field: 'BUCKET_NAME', expected: record.data.bucket }],
+      };
     return { drifted: differences.length > 0, exists: true, differences };
   }
 
@@ -111,26 +135,49 @@ export class OssResource {
     const id = resourceId('oss', request.idempotencyKey);
     const record = (await this.store.read()).resources[id] as ResourceRecord<OssData> | undefined;
     const wanted = typeof request.properties.bucket === 'string' ? request.properties.bucket : undefined;
-    if (!record) return { exact: true, changes: [{ action: 'create', resource: id, detail: `bucket ${wanted ?? bucketName([request.application, request.component], request.idempotencyKey)}` }] };
-    if (wanted && wanted !== record.data.bucket) return { exact: true, changes: [{ action: 'replace', resource: id, detail: `bucket ${record.data.bucket} → ${wanted}` }] };
+    if (!record)
+      return {
+        exact: true,
+        changes: [
+          {
+            action: 'create',
+            resource: id,
+            detail: `bucket ${wanted ?? bucketName([request.application, request.component], request.idempotencyKey)}`,
+          },
+        ],
+      };
+    if (wanted && wanted !== record.data.bucket)
+      return {
+        exact: true,
+        changes: [{ action: 'replace', resource: id, detail: `bucket ${record.data.bucket} → ${wanted}` }],
+      };
     return { exact: true, changes: [{ action: 'same', resource: id }] };
   }
 
   /** Issues a new bucket-scoped access key; the previous one keeps working until revoke. Embedded mode only. */
   async rotate(request: ResourceRequest, log: OperationLog): Promise<ApplyResult & { revoke: RevokeHandle }> {
     if (this.external) {
-      throw invalid('oss on an existing S3 server (BERTH_LOCAL_S3_URL) cannot rotate keys: the S3 API cannot mint access keys');
+      throw invalid(
+        'oss on an existing S3 server (BERTH_LOCAL_S3_URL) cannot rotate keys: the S3 API cannot mint access keys',
+      );
     }
     const id = resourceId('oss', request.idempotencyKey);
     const existing = (await this.store.read()).resources[id] as ResourceRecord<OssData> | undefined;
     if (!existing) throw invalid(`oss ${id} does not exist; apply it before rotating its key`);
     const previous = existing.data.accessKeyIds[existing.data.accessKeyIds.length - 1];
     const generation = existing.data.generation + 1;
-    const data: OssData = { ...existing.data, generation, accessKeyIds: [...existing.data.accessKeyIds, keyIdFor(existing.data.bucket, generation)] };
+    const data: OssData = {
+      ...existing.data,
+      generation,
+      accessKeyIds: [...existing.data.accessKeyIds, keyIdFor(existing.data.bucket, generation)],
+    };
     await this.ensureServer();
     await this.grantKeys(data);
     const record = await this.save(request, id, data, existing.createdAt);
-    log.log('info', `oss ${id}: new access key ${data.accessKeyIds[data.accessKeyIds.length - 1]} issued; ${previous} stays valid until revoked`);
+    log.log(
+      'info',
+      `oss ${id}: new access key ${data.accessKeyIds[data.accessKeyIds.length - 1]} issued; ${previous} stays valid until revoked`,
+    );
     return {
       externalIds: { bucket: data.bucket, ossId: id },
       outputs: record.outputs,
@@ -193,7 +240,11 @@ export class OssResource {
   private async grantKeys(data: OssData): Promise<void> {
     if (this.external) return;
     for (const accessKeyId of data.accessKeyIds) {
-      this.server.grant({ accessKeyId, secretAccessKey: await this.secrets.derive(`s3-key:${accessKeyId}`), bucket: data.bucket });
+      this.server.grant({
+        accessKeyId,
+        secretAccessKey: await this.secrets.derive(`s3-key:${accessKeyId}`),
+        bucket: data.bucket,
+      });
     }
   }
 
@@ -203,7 +254,12 @@ export class OssResource {
     return { OSS_ACCESS_KEY_SECRET: await this.secrets.derive(`s3-key:${current}`) };
   }
 
-  private async save(request: ResourceRequest, id: string, data: OssData, createdAt: string | undefined): Promise<ResourceRecord<OssData>> {
+  private async save(
+    request: ResourceRequest,
+    id: string,
+    data: OssData,
+    createdAt: string | undefined,
+  ): Promise<ResourceRecord<OssData>> {
     return this.store.update((draft) => {
       const now = new Date().toISOString();
       const accessKeyId = this.external ? this.external.accessKeyId : data.accessKeyIds[data.accessKeyIds.length - 1];
@@ -234,13 +290,23 @@ export class OssResource {
     const credentials = this.external
       ? { accessKeyId: this.external.accessKeyId, secretAccessKey: this.external.secretAccessKey }
       : await this.adminKey();
-    return new S3Client({ endpoint: this.endpoint, region: this.region, forcePathStyle: true, credentials, maxAttempts: 2 });
+    return new S3Client({
+      endpoint: this.endpoint,
+      region: this.region,
+      forcePathStyle: true,
+      credentials,
+      maxAttempts: 2,
+    });
   }
 
   private async bucketExists(bucket: string, signal: AbortSignal): Promise<boolean> {
     const client = await this.client();
     try {
-      await abortable(client.send(new HeadBucketCommand({ Bucket: bucket }), { abortSignal: signal }), signal, `oss: head bucket ${bucket}`);
+      await abortable(
+        client.send(new HeadBucketCommand({ Bucket: bucket }), { abortSignal: signal }),
+        signal,
+        `oss: head bucket ${bucket}`,
+      );
       return true;
     } catch (error) {
       if (isMissing(error)) return false;
@@ -254,12 +320,20 @@ export class OssResource {
     if (await this.bucketExists(bucket, signal)) return;
     const client = await this.client();
     try {
-      await abortable(client.send(new CreateBucketCommand({ Bucket: bucket }), { abortSignal: signal }), signal, `oss: create bucket ${bucket}`);
+      await abortable(
+        client.send(new CreateBucketCommand({ Bucket: bucket }), { abortSignal: signal }),
+        signal,
+        `oss: create bucket ${bucket}`,
+      );
     } catch (error) {
       const name = (error as { name?: string }).name;
       if (name === 'BucketAlreadyOwnedByYou') return;
       if (name === 'BucketAlreadyExists' && this.external) {
-        throw new ProviderError(ProviderErrorCode.Conflict, `oss: bucket ${bucket} already exists on the S3 server and belongs to someone else`, { cause: error });
+        throw new ProviderError(
+          ProviderErrorCode.Conflict,
+          `oss: bucket ${bucket} already exists on the S3 server and belongs to someone else`,
+          { cause: error },
+        );
       }
       throw toProviderError(error, `oss: cannot create bucket ${bucket}`);
     } finally {
@@ -280,14 +354,20 @@ export class OssResource {
         const keys = (page.Contents ?? []).map((o) => ({ Key: o.Key! }));
         if (keys.length > 0) {
           await abortable(
-            client.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys, Quiet: true } }), { abortSignal: signal }),
+            client.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys, Quiet: true } }), {
+              abortSignal: signal,
+            }),
             signal,
             `oss: empty ${bucket}`,
           );
         }
         token = page.IsTruncated ? page.NextContinuationToken : undefined;
       } while (token);
-      await abortable(client.send(new DeleteBucketCommand({ Bucket: bucket }), { abortSignal: signal }), signal, `oss: delete ${bucket}`);
+      await abortable(
+        client.send(new DeleteBucketCommand({ Bucket: bucket }), { abortSignal: signal }),
+        signal,
+        `oss: delete ${bucket}`,
+      );
     } catch (error) {
       if (isMissing(error)) return;
       throw toProviderError(error, `oss: cannot delete bucket ${bucket}`);

@@ -67,7 +67,9 @@ export function parseSigV4(req: IncomingMessage): SignedRequest | undefined {
     .join('&');
   const canonicalRequest = [req.method, path, canonicalQuery, canonicalHeaders, signedHeaders, payloadHash].join('\n');
   const scope = `${date}/${region}/${service}/aws4_request`;
-  const stringToSign = [ALGORITHM, amzDate, scope, createHash('sha256').update(canonicalRequest).digest('hex')].join('\n');
+  const stringToSign = [ALGORITHM, amzDate, scope, createHash('sha256').update(canonicalRequest).digest('hex')].join(
+    '\n',
+  );
 
   return {
     accessKeyId,

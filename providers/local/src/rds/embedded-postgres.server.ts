@@ -57,7 +57,12 @@ export class EmbeddedPostgres {
     if (this.server) return this.port;
     const db = await PGlite.create({ dataDir: this.directory, username: role, database });
     try {
-      let server = new PGLiteSocketServer({ db, host: this.host, port: preferredPort, maxConnections: this.maxConnections });
+      let server = new PGLiteSocketServer({
+        db,
+        host: this.host,
+        port: preferredPort,
+        maxConnections: this.maxConnections,
+      });
       try {
         await server.start();
       } catch (error) {

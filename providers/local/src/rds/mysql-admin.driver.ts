@@ -10,15 +10,53 @@ import { invalid, toProviderError } from '../support/local-provider.error';
  */
 export const MYSQL_PRIVILEGES: Readonly<Record<string, readonly string[]>> = {
   ReadWrite: [
-    'SELECT', 'INSERT', 'UPDATE', 'DELETE', 'CREATE', 'DROP', 'REFERENCES', 'INDEX', 'ALTER', 'CREATE TEMPORARY TABLES',
-    'LOCK TABLES', 'EXECUTE', 'CREATE VIEW', 'SHOW VIEW', 'CREATE ROUTINE', 'ALTER ROUTINE', 'EVENT', 'TRIGGER',
+    'SELECT',
+    'INSERT',
+    'UPDATE',
+    'DELETE',
+    'CREATE',
+    'DROP',
+    'REFERENCES',
+    'INDEX',
+    'ALTER',
+    'CREATE TEMPORARY TABLES',
+    'LOCK TABLES',
+    'EXECUTE',
+    'CREATE VIEW',
+    'SHOW VIEW',
+    'CREATE ROUTINE',
+    'ALTER ROUTINE',
+    'EVENT',
+    'TRIGGER',
   ],
   ReadOnly: ['SELECT', 'LOCK TABLES', 'SHOW VIEW', 'EXECUTE'],
   DDLOnly: [
-    'CREATE', 'DROP', 'INDEX', 'ALTER', 'CREATE TEMPORARY TABLES', 'LOCK TABLES', 'CREATE VIEW', 'SHOW VIEW',
-    'CREATE ROUTINE', 'ALTER ROUTINE', 'REFERENCES', 'EVENT', 'TRIGGER',
+    'CREATE',
+    'DROP',
+    'INDEX',
+    'ALTER',
+    'CREATE TEMPORARY TABLES',
+    'LOCK TABLES',
+    'CREATE VIEW',
+    'SHOW VIEW',
+    'CREATE ROUTINE',
+    'ALTER ROUTINE',
+    'REFERENCES',
+    'EVENT',
+    'TRIGGER',
   ],
-  DMLOnly: ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'CREATE TEMPORARY TABLES', 'LOCK TABLES', 'EXECUTE', 'SHOW VIEW', 'EVENT', 'TRIGGER'],
+  DMLOnly: [
+    'SELECT',
+    'INSERT',
+    'UPDATE',
+    'DELETE',
+    'CREATE TEMPORARY TABLES',
+    'LOCK TABLES',
+    'EXECUTE',
+    'SHOW VIEW',
+    'EVENT',
+    'TRIGGER',
+  ],
   DBOwner: ['ALL PRIVILEGES'],
 };
 
@@ -35,56 +73,87 @@ export class MysqlAdminDriver {
     return { host: url.hostname || '127.0.0.1', port: url.port || '3306' };
   }
 
-  async ensure(args: { database: string; users: Array<{ name: string; password?: string }>; privilege: string }, signal: AbortSignal): Promise<void> {
+  async ensure(
+    args: { database: string; users: Array<{ name: string; password?: string }>; privilege: string },
+    signal: AbortSignal,
+  ): Promise<void> {
     const grants = MYSQL_PRIVILEGES[args.privilege];
-    if (!grants) throw invalid(`privilege: ${args.privilege} is not one of ${Object.keys(MYSQL_PRIVILEGES).join(', ')}`);
-    await this.withConnection(signal, async (conn) => {
-      await conn.query(`CREATE DATABASE IF NOT EXISTS ${conn.escapeId(args.database)}`);
-      for (const user of args.users) {
-        if (user.password !== undefined) {
-          await conn.query(`CREATE USER IF NOT EXISTS ?@'%' IDENTIFIED BY ?`, [user.name, user.password]);
-          await conn.query(`ALTER USER ?@'%' IDENTIFIED BY ?`, [user.name, user.password]);
+    if (!grants)
+      throw invalid(`privilege: ${args.privilege} is not one of ${Object.keys(MYSQL_PRIVILEGES).join(', ')}`);
+    await this.withConnection(
+      signal,
+      async (conn) => {
+        await conn.query(`CREATE DATABASE IF NOT EXISTS ${conn.escapeId(args.database)}`);
+        for (const user of args.users) {
+          if (user.password !== undefined) {
+            await conn.query(`CREATE USER IF NOT EXISTS ?@'%' IDENTIFIED BY ?`, [user.name, user.password]);
+            await conn.query(`ALTER USER ?@'%' IDENTIFIED BY ?`, [user.name, user.password]);
+          }
+          // Reset the grants on this database to exactly what `privilege` asks for.
+          await conn
+            .query(`REVOKE ALL PRIVILEGES ON ${conn.escapeId(args.database)}.* FROM ?@'%'`, [user.name])
+            .catch((error: { code?: string }) => {
+              if (error.code !== 'ER_NONEXISTING_GRANT') throw error;
+            });
+          await conn.query(`GRANT ${grants.join(', ')} ON ${conn.escapeId(args.database)}.* TO ?@'%'`, [user.name]);
         }
-        // Reset the grants on this database to exactly what `privilege` asks for.
-        await conn.query(`REVOKE ALL PRIVILEGES ON ${conn.escapeId(args.database)}.* FROM ?@'%'`, [user.name]).catch((error: { code?: string }) => {
-          if (error.code !== 'ER_NONEXISTING_GRANT') throw error;
-        });
-        await conn.query(`GRANT ${grants.join(', ')} ON ${conn.escapeId(args.database)}.* TO ?@'%'`, [user.name]);
-      }
-    }, `rds: cannot provision MySQL database ${args.database}`);
+      },
+      `rds: cannot provision MySQL database ${args.database}`,
+    );
   }
 
   async dropUser(name: string, signal: AbortSignal): Promise<void> {
-    await this.withConnection(signal, async (conn) => {
-      await this.killSessions(conn, 'USER = ?', [name]);
-      await conn.query(`DROP USER IF EXISTS ?@'%'`, [name]);
-    }, `rds: cannot drop MySQL user ${name}`);
+    await this.withConnection(
+      signal,
+      async (conn) => {
+        await this.killSessions(conn, 'USER = ?', [name]);
+        await conn.query(`DROP USER IF EXISTS ?@'%'`, [name]);
+      },
+      `rds: cannot drop MySQL user ${name}`,
+    );
   }
 
   async drop(args: { database: string; users: string[] }, signal: AbortSignal): Promise<void> {
-    await this.withConnection(signal, async (conn) => {
-      await this.killSessions(conn, 'DB = ?', [args.database]);
-      for (const user of args.users) await this.killSessions(conn, 'USER = ?', [user]);
-      await conn.query(`DROP DATABASE IF EXISTS ${conn.escapeId(args.database)}`);
-      for (const user of args.users) await conn.query(`DROP USER IF EXISTS ?@'%'`, [user]);
-    }, `rds: cannot drop MySQL database ${args.database}`);
+    await this.withConnection(
+      signal,
+      async (conn) => {
+        await this.killSessions(conn, 'DB = ?', [args.database]);
+        for (const user of args.users) await this.killSessions(conn, 'USER = ?', [user]);
+        await conn.query(`DROP DATABASE IF EXISTS ${conn.escapeId(args.database)}`);
+        for (const user of args.users) await conn.query(`DROP USER IF EXISTS ?@'%'`, [user]);
+      },
+      `rds: cannot drop MySQL database ${args.database}`,
+    );
   }
 
   async exists(database: string, signal: AbortSignal): Promise<boolean> {
-    return this.withConnection(signal, async (conn) => {
-      const [rows] = await conn.query(`SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?`, [database]);
-      return (rows as unknown[]).length > 0;
-    }, `rds: cannot look up MySQL database ${database}`);
+    return this.withConnection(
+      signal,
+      async (conn) => {
+        const [rows] = await conn.query(`SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?`, [
+          database,
+        ]);
+        return (rows as unknown[]).length > 0;
+      },
+      `rds: cannot look up MySQL database ${database}`,
+    );
   }
 
   private async killSessions(conn: Connection, where: string, params: string[]): Promise<void> {
-    const [rows] = await conn.query(`SELECT ID AS id FROM information_schema.PROCESSLIST WHERE ${where} AND ID <> CONNECTION_ID()`, params);
+    const [rows] = await conn.query(
+      `SELECT ID AS id FROM information_schema.PROCESSLIST WHERE ${where} AND ID <> CONNECTION_ID()`,
+      params,
+    );
     for (const row of rows as Array<{ id: number }>) {
       await conn.query(`KILL ?`, [row.id]).catch(() => undefined);
     }
   }
 
-  private async withConnection<T>(signal: AbortSignal, work: (conn: Connection) => Promise<T>, context: string): Promise<T> {
+  private async withConnection<T>(
+    signal: AbortSignal,
+    work: (conn: Connection) => Promise<T>,
+    context: string,
+  ): Promise<T> {
     let conn: Connection | undefined;
     const onAbort = () => conn?.destroy();
     signal.addEventListener('abort', onAbort, { once: true });

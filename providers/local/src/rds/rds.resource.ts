@@ -28,7 +28,17 @@ export interface RdsData {
   rotations: number;
 }
 
-const RESERVED_ACCOUNTS = new Set(['root', 'postgres', 'mysql', 'admin', 'mariadb.sys', 'mysql.sys', 'mysql.session', 'mysql.infoschema', 'pg_signal_backend']);
+const RESERVED_ACCOUNTS = new Set([
+  'root',
+  'postgres',
+  'mysql',
+  'admin',
+  'mariadb.sys',
+  'mysql.sys',
+  'mysql.session',
+  'mysql.infoschema',
+  'pg_signal_backend',
+]);
 
 /**
  * `rds`: PostgreSQL (on an admin server, or embedded PGlite per component) and MySQL (on an admin server only).
@@ -52,23 +62,37 @@ export class RdsResource {
   validate(properties: Record<string, unknown>): Array<{ path: string; message: string }> {
     const problems: Array<{ path: string; message: string }> = [];
     const engine = properties.engine ?? 'postgresql';
-    if (engine !== 'postgresql' && engine !== 'mysql') problems.push({ path: '/engine', message: 'engine must be postgresql or mysql' });
+    if (engine !== 'postgresql' && engine !== 'mysql')
+      problems.push({ path: '/engine', message: 'engine must be postgresql or mysql' });
     if (engine === 'mysql' && !this.mysql) {
       problems.push({
         path: '/engine',
-        message: 'the local environment has no MySQL server: set BERTH_LOCAL_MYSQL_URL to an admin URL (mysql://root@127.0.0.1:3306/) or use engine postgresql',
+        message:
+          'the local environment has no MySQL server: set BERTH_LOCAL_MYSQL_URL to an admin URL (mysql://root@127.0.0.1:3306/) or use engine postgresql',
       });
     }
-    if (properties.privilege !== undefined && !(typeof properties.privilege === 'string' && properties.privilege in MYSQL_PRIVILEGES)) {
-      problems.push({ path: '/privilege', message: `privilege must be one of ${Object.keys(MYSQL_PRIVILEGES).join(', ')}` });
+    if (
+      properties.privilege !== undefined &&
+      !(typeof properties.privilege === 'string' && properties.privilege in MYSQL_PRIVILEGES)
+    ) {
+      problems.push({
+        path: '/privilege',
+        message: `privilege must be one of ${Object.keys(MYSQL_PRIVILEGES).join(', ')}`,
+      });
     }
     if (typeof properties.accountName === 'string' && RESERVED_ACCOUNTS.has(properties.accountName.toLowerCase())) {
-      problems.push({ path: '/accountName', message: `accountName ${properties.accountName} is reserved for the server's administrators` });
+      problems.push({
+        path: '/accountName',
+        message: `accountName ${properties.accountName} is reserved for the server's administrators`,
+      });
     }
     const ips = properties.securityIps;
     const list = typeof ips === 'string' ? ips.split(',') : Array.isArray(ips) ? ips : [];
     if (list.some((ip) => String(ip).trim() === '0.0.0.0/0')) {
-      problems.push({ path: '/securityIps', message: 'securityIps must not open the database to every address (0.0.0.0/0)' });
+      problems.push({
+        path: '/securityIps',
+        message: 'securityIps must not open the database to every address (0.0.0.0/0)',
+      });
     }
     return problems;
   }
@@ -96,19 +120,33 @@ export class RdsResource {
         break;
       }
       case 'postgres-admin':
-        await this.postgres!.ensure({ id, database: data.database, owner: data.account, login, password }, request.signal);
+        await this.postgres!.ensure(
+          { id, database: data.database, owner: data.account, login, password },
+          request.signal,
+        );
         break;
       case 'mysql-admin':
         await this.mysql!.ensure(
-          { database: data.database, privilege: data.privilege, users: data.logins.map((name) => ({ name, password: name === login ? password : undefined })) },
+          {
+            database: data.database,
+            privilege: data.privilege,
+            users: data.logins.map((name) => ({ name, password: name === login ? password : undefined })),
+          },
           request.signal,
         );
         break;
     }
 
     const record = await this.save(request, id, data, existing?.createdAt);
-    log.log('info', `rds ${id}: ${data.engine} database ${data.database} for ${login} at ${data.host}:${data.port} (${data.mode}); allow-list ${data.securityIps.join(',')}`);
-    return { externalIds: { dbId: id, database: data.database, account: data.account }, outputs: record.outputs, secretOutputs: secretOutputs(data, login, password) };
+    log.log(
+      'info',
+      `rds ${id}: ${data.engine} database ${data.database} for ${login} at ${data.host}:${data.port} (${data.mode}); allow-list ${data.securityIps.join(',')}`,
+    );
+    return {
+      externalIds: { dbId: id, database: data.database, account: data.account },
+      outputs: record.outputs,
+      secretOutputs: secretOutputs(data, login, password),
+    };
   }
 
   async destroy(request: ResourceRequest, log: OperationLog): Promise<void> {
@@ -122,18 +160,35 @@ export class RdsResource {
         this.embedded.delete(id);
         break;
       case 'postgres-admin':
-        if (!this.postgres) throw new ProviderError(ProviderErrorCode.Unavailable, `rds ${id} lives on a PostgreSQL server but BERTH_LOCAL_POSTGRES_URL is not set`);
-        await this.postgres.drop({ id, database: data.database, roles: [data.account, ...data.logins.filter((l) => l !== data.account)] }, request.signal);
+        if (!this.postgres)
+          throw new ProviderError(
+            ProviderErrorCode.Unavailable,
+            `rds ${id} lives on a PostgreSQL server but BERTH_LOCAL_POSTGRES_URL is not set`,
+          );
+        await this.postgres.drop(
+          { id, database: data.database, roles: [data.account, ...data.logins.filter((l) => l !== data.account)] },
+          request.signal,
+        );
         break;
       case 'mysql-admin':
-        if (!this.mysql) throw new ProviderError(ProviderErrorCode.Unavailable, `rds ${id} lives on a MySQL server but BERTH_LOCAL_MYSQL_URL is not set`);
-        await this.mysql.drop({ database: data.database, users: [...new Set([data.account, ...data.logins])] }, request.signal);
+        if (!this.mysql)
+          throw new ProviderError(
+            ProviderErrorCode.Unavailable,
+            `rds ${id} lives on a MySQL server but BERTH_LOCAL_MYSQL_URL is not set`,
+          );
+        await this.mysql.drop(
+          { database: data.database, users: [...new Set([data.account, ...data.logins])] },
+          request.signal,
+        );
         break;
     }
     await this.store.update((draft) => {
       delete draft.resources[id];
     });
-    log.log('info', record ? `rds ${id}: database ${data.database} and its account(s) removed` : `rds ${id} was already gone`);
+    log.log(
+      'info',
+      record ? `rds ${id}: database ${data.database} and its account(s) removed` : `rds ${id} was already gone`,
+    );
   }
 
   async refresh(request: ResourceRequest): Promise<DriftReport> {
@@ -143,15 +198,33 @@ export class RdsResource {
     const data = record.data;
     if (data.mode === 'embedded') {
       const server = this.embedded.get(id);
-      if (!server?.running) return { drifted: true, exists: true, differences: [{ field: 'DB_PORT', expected: record.outputs.DB_PORT, actual: undefined }] };
+      if (!server?.running)
+        return {
+          drifted: true,
+          exists: true,
+          differences: [{ field: 'DB_PORT', expected: record.outputs.DB_PORT, actual: undefined }],
+        };
       const actual = String(server.port);
       return actual === record.outputs.DB_PORT
         ? { drifted: false, exists: true, differences: [] }
-        : { drifted: true, exists: true, differences: [{ field: 'DB_PORT', expected: record.outputs.DB_PORT, actual }] };
+        : {
+            drifted: true,
+            exists: true,
+            differences: [{ field: 'DB_PORT', expected: record.outputs.DB_PORT, actual }],
+          };
     }
-    const exists = data.mode === 'postgres-admin' ? await this.postgres?.exists(data.database, request.signal) : await this.mysql?.exists(data.database, request.signal);
-    if (exists === undefined) throw new ProviderError(ProviderErrorCode.Unavailable, `rds ${id}: the admin URL of its server is no longer configured`);
-    return exists ? { drifted: false, exists: true, differences: [] } : { drifted: true, exists: false, differences: [{ field: 'DATABASE_NAME', expected: data.database }] };
+    const exists =
+      data.mode === 'postgres-admin'
+        ? await this.postgres?.exists(data.database, request.signal)
+        : await this.mysql?.exists(data.database, request.signal);
+    if (exists === undefined)
+      throw new ProviderError(
+        ProviderErrorCode.Unavailable,
+        `rds ${id}: the admin URL of its server is no longer configured`,
+      );
+    return exists
+      ? { drifted: false, exists: true, differences: [] }
+      : { drifted: true, exists: false, differences: [{ field: 'DATABASE_NAME', expected: data.database }] };
   }
 
   async preview(request: ResourceRequest): Promise<ResourcePlan> {
@@ -160,7 +233,10 @@ export class RdsResource {
     const data = this.plan(request, id, record?.data);
     const detail = `${data.engine} database ${data.database} (${data.mode}), allow-list ${data.securityIps.join(',')}`;
     if (!record) return { exact: true, changes: [{ action: 'create', resource: id, detail }] };
-    const same = record.data.privilege === data.privilege && record.data.securityIps.join() === data.securityIps.join() && record.data.publicConnection === data.publicConnection;
+    const same =
+      record.data.privilege === data.privilege &&
+      record.data.securityIps.join() === data.securityIps.join() &&
+      record.data.publicConnection === data.publicConnection;
     return { exact: true, changes: [{ action: same ? 'same' : 'update', resource: id, detail }] };
   }
 
@@ -181,14 +257,20 @@ export class RdsResource {
     const password = randomSecret(24);
     data.rotations += 1;
     if (data.mode === 'embedded') {
-      log.log('warn', `rds ${id}: embedded PostgreSQL does not check passwords; the new password is issued but the old one is not refused`);
+      log.log(
+        'warn',
+        `rds ${id}: embedded PostgreSQL does not check passwords; the new password is issued but the old one is not refused`,
+      );
     } else {
       const login = rotatedLogin(data.account, data.rotations, data.engine === 'mysql' ? 32 : 63);
       data.logins.push(login);
       if (data.mode === 'postgres-admin') {
         await this.postgres!.addLogin({ id, owner: data.account, login, password }, request.signal);
       } else {
-        await this.mysql!.ensure({ database: data.database, privilege: data.privilege, users: [{ name: login, password }] }, request.signal);
+        await this.mysql!.ensure(
+          { database: data.database, privilege: data.privilege, users: [{ name: login, password }] },
+          request.signal,
+        );
       }
     }
     const saved = await this.save(request, id, data, record.createdAt);
@@ -212,7 +294,8 @@ export class RdsResource {
     const login = handle.login;
     const current = record.data.logins[record.data.logins.length - 1];
     if (!login || login === current) throw invalid('refusing to revoke the current login of the database');
-    if (record.data.mode === 'postgres-admin') await this.postgres!.removeLogin({ id, owner: record.data.account, login }, request.signal);
+    if (record.data.mode === 'postgres-admin')
+      await this.postgres!.removeLogin({ id, owner: record.data.account, login }, request.signal);
     else await this.mysql!.dropUser(login, request.signal);
     await this.store.update((draft) => {
       const r = draft.resources[id] as ResourceRecord<RdsData> | undefined;
@@ -257,12 +340,29 @@ export class RdsResource {
   private plan(request: ResourceRequest, _id: string, existing: RdsData | undefined): RdsData {
     const p = request.properties;
     const engine = (p.engine ?? 'postgresql') as RdsData['engine'];
-    if (existing && existing.engine !== engine) throw invalid(`engine: the database is ${existing.engine}; changing the engine needs the component deleted and re-created`);
-    const mode: RdsMode = existing?.mode ?? (engine === 'mysql' ? 'mysql-admin' : this.postgres ? 'postgres-admin' : 'embedded');
+    if (existing && existing.engine !== engine)
+      throw invalid(
+        `engine: the database is ${existing.engine}; changing the engine needs the component deleted and re-created`,
+      );
+    const mode: RdsMode =
+      existing?.mode ?? (engine === 'mysql' ? 'mysql-admin' : this.postgres ? 'postgres-admin' : 'embedded');
     const maxName = engine === 'mysql' ? 32 : 63;
-    const database = existing?.database ?? (typeof p.databaseName === 'string' && p.databaseName ? p.databaseName : sqlName([request.application, request.component], request.idempotencyKey, 63));
-    const account = existing?.account ?? (typeof p.accountName === 'string' && p.accountName ? p.accountName : sqlName([request.component], request.idempotencyKey, maxName));
-    const address = mode === 'postgres-admin' ? this.postgres!.address : mode === 'mysql-admin' ? this.mysql!.address : { host: this.host, port: existing?.port ?? '0' };
+    const database =
+      existing?.database ??
+      (typeof p.databaseName === 'string' && p.databaseName
+        ? p.databaseName
+        : sqlName([request.application, request.component], request.idempotencyKey, 63));
+    const account =
+      existing?.account ??
+      (typeof p.accountName === 'string' && p.accountName
+        ? p.accountName
+        : sqlName([request.component], request.idempotencyKey, maxName));
+    const address =
+      mode === 'postgres-admin'
+        ? this.postgres!.address
+        : mode === 'mysql-admin'
+          ? this.mysql!.address
+          : { host: this.host, port: existing?.port ?? '0' };
     return {
       engine,
       mode,
@@ -278,7 +378,12 @@ export class RdsResource {
     };
   }
 
-  private async save(request: ResourceRequest, id: string, data: RdsData, createdAt: string | undefined): Promise<ResourceRecord<RdsData>> {
+  private async save(
+    request: ResourceRequest,
+    id: string,
+    data: RdsData,
+    createdAt: string | undefined,
+  ): Promise<ResourceRecord<RdsData>> {
     return this.store.update((draft) => {
       const now = new Date().toISOString();
       const next: ResourceRecord<RdsData> = {

@@ -33,7 +33,10 @@ export class SlbResource {
     const wanted = parseSpec(request.properties);
     const state = await this.store.read();
     const existing = state.resources[id] as ResourceRecord<SlbData> | undefined;
-    const listeners = wanted.listeners.map((l, i) => ({ ...l, localPort: existing?.data.listeners[i]?.localPort ?? 0 }));
+    const listeners = wanted.listeners.map((l, i) => ({
+      ...l,
+      localPort: existing?.data.listeners[i]?.localPort ?? 0,
+    }));
     const data: SlbData = { listeners, backends: wanted.backends };
     const ports = await this.ensureRunning(id, data);
     data.listeners = listeners.map((l, i) => ({ ...l, localPort: ports[i] }));
@@ -75,10 +78,20 @@ export class SlbResource {
     const record = (await this.store.read()).resources[id] as ResourceRecord<SlbData> | undefined;
     if (!record) return { drifted: true, exists: false, differences: [{ field: 'SLB_ID', expected: id }] };
     const live = this.running.get(id);
-    if (!live) return { drifted: true, exists: true, differences: [{ field: 'SLB_ADDRESS', expected: record.outputs.SLB_ADDRESS, actual: undefined }] };
-    const actual = live.balancer.boundPorts[0] !== undefined ? `${this.host}:${live.balancer.boundPorts[0]}` : this.host;
+    if (!live)
+      return {
+        drifted: true,
+        exists: true,
+        differences: [{ field: 'SLB_ADDRESS', expected: record.outputs.SLB_ADDRESS, actual: undefined }],
+      };
+    const actual =
+      live.balancer.boundPorts[0] !== undefined ? `${this.host}:${live.balancer.boundPorts[0]}` : this.host;
     if (actual !== record.outputs.SLB_ADDRESS) {
-      return { drifted: true, exists: true, differences: [{ field: 'SLB_ADDRESS', expected: record.outputs.SLB_ADDRESS, actual }] };
+      return {
+        drifted: true,
+        exists: true,
+        differences: [{ field: 'SLB_ADDRESS', expected: record.outputs.SLB_ADDRESS, actual }],
+      };
     }
     return { drifted: false, exists: true, differences: [] };
   }
@@ -87,9 +100,16 @@ export class SlbResource {
     const id = resourceId('slb', request.idempotencyKey);
     const wanted = parseSpec(request.properties);
     const record = (await this.store.read()).resources[id] as ResourceRecord<SlbData> | undefined;
-    if (!record) return { exact: true, changes: [{ action: 'create', resource: id, detail: `${wanted.listeners.length} listener(s)` }] };
-    const same = configKey({ listeners: record.data.listeners.map((l) => ({ ...l, localPort: 0 })), backends: record.data.backends }) ===
-      configKey({ listeners: wanted.listeners.map((l) => ({ ...l, localPort: 0 })), backends: wanted.backends });
+    if (!record)
+      return {
+        exact: true,
+        changes: [{ action: 'create', resource: id, detail: `${wanted.listeners.length} listener(s)` }],
+      };
+    const same =
+      configKey({
+        listeners: record.data.listeners.map((l) => ({ ...l, localPort: 0 })),
+        backends: record.data.backends,
+      }) === configKey({ listeners: wanted.listeners.map((l) => ({ ...l, localPort: 0 })), backends: wanted.backends });
     return { exact: true, changes: [{ action: same ? 'same' : 'update', resource: id }] };
   }
 
@@ -100,7 +120,8 @@ export class SlbResource {
       // The remembered port was taken: remember the new one. refresh() reports SLB_ADDRESS drift against the outputs.
       await this.store.update((draft) => {
         const current = draft.resources[record.id] as ResourceRecord<SlbData> | undefined;
-        if (current) current.data.listeners = current.data.listeners.map((l, i) => ({ ...l, localPort: ports[i] ?? l.localPort }));
+        if (current)
+          current.data.listeners = current.data.listeners.map((l, i) => ({ ...l, localPort: ports[i] ?? l.localPort }));
       });
     }
   }
@@ -133,7 +154,11 @@ export class SlbResource {
     const balancer = new TcpLoadBalancer({
       host: this.host,
       healthCheckIntervalMs: this.healthCheckIntervalMs,
-      listeners: data.listeners.map((l, i) => ({ port: l.port, localPort: ports[i] ?? 0, backends: backendsFor(data.backends, l.backendPort) })),
+      listeners: data.listeners.map((l, i) => ({
+        port: l.port,
+        localPort: ports[i] ?? 0,
+        backends: backendsFor(data.backends, l.backendPort),
+      })),
     });
     try {
       await balancer.start();
@@ -141,7 +166,13 @@ export class SlbResource {
       await balancer.close();
       throw toProviderError(error, `slb ${id}: cannot listen`);
     }
-    this.running.set(id, { balancer, config: configKey({ ...data, listeners: data.listeners.map((l, i) => ({ ...l, localPort: balancer.boundPorts[i] })) }) });
+    this.running.set(id, {
+      balancer,
+      config: configKey({
+        ...data,
+        listeners: data.listeners.map((l, i) => ({ ...l, localPort: balancer.boundPorts[i] })),
+      }),
+    });
     return balancer.boundPorts;
   }
 
@@ -163,18 +194,25 @@ function backendsFor(entries: string[], backendPort: number): Backend[] {
   });
 }
 
-function parseSpec(properties: Record<string, unknown>): { listeners: Array<Omit<SlbListenerRecord, 'localPort'>>; backends: string[] } {
+function parseSpec(properties: Record<string, unknown>): {
+  listeners: Array<Omit<SlbListenerRecord, 'localPort'>>;
+  backends: string[];
+} {
   const rawListeners = Array.isArray(properties.listeners) ? properties.listeners : [];
   const listeners = rawListeners.map((raw, i) => {
     const o = (raw ?? {}) as Record<string, unknown>;
     const port = Number(o.port ?? o.frontendPort);
     const backendPort = Number(o.backendPort ?? port);
     if (!Number.isInteger(port) || port < 1 || port > 65535) throw invalid(`listeners/${i}/port must be a port number`);
-    if (!Number.isInteger(backendPort) || backendPort < 1 || backendPort > 65535) throw invalid(`listeners/${i}/backendPort must be a port number`);
+    if (!Number.isInteger(backendPort) || backendPort < 1 || backendPort > 65535)
+      throw invalid(`listeners/${i}/backendPort must be a port number`);
     return { port, protocol: typeof o.protocol === 'string' ? o.protocol : 'tcp', backendPort };
   });
   const rawBackends = properties.backends === undefined ? [] : properties.backends;
-  if (!Array.isArray(rawBackends) || rawBackends.some((b) => typeof b !== 'string' || !/^[^\s:]*(:\d{1,5})?$/.test(b))) {
+  if (
+    !Array.isArray(rawBackends) ||
+    rawBackends.some((b) => typeof b !== 'string' || !/^[^\s:]*(:\d{1,5})?$/.test(b))
+  ) {
     throw invalid('backends must be a list of "host:port" (or "host", then the listener\'s backendPort is used)');
   }
   return { listeners, backends: rawBackends as string[] };

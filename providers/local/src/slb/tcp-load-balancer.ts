@@ -56,10 +56,12 @@ export class TcpLoadBalancer {
       this.cursors.push(0);
       const server = createServer((client) => this.handle(index, client));
       server.on('error', () => undefined);
-      const port = await listen(server, this.options.host, listener.localPort).catch(async (error: NodeJS.ErrnoException) => {
-        if (error.code !== 'EADDRINUSE' || listener.localPort === 0) throw error;
-        return listen(server, this.options.host, 0);
-      });
+      const port = await listen(server, this.options.host, listener.localPort).catch(
+        async (error: NodeJS.ErrnoException) => {
+          if (error.code !== 'EADDRINUSE' || listener.localPort === 0) throw error;
+          return listen(server, this.options.host, 0);
+        },
+      );
       this.servers.push(server);
       this.boundPorts.push(port);
     }

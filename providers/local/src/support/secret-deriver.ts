@@ -26,9 +26,11 @@ export class SecretDeriver {
       await mkdir(dirname(this.file), { recursive: true });
       const fresh = randomBytes(32);
       // 'wx': if two instances race, the loser reads the winner's key.
-      await writeFile(this.file, fresh.toString('base64'), { mode: 0o600, flag: 'wx' }).catch(async (e: NodeJS.ErrnoException) => {
-        if (e.code !== 'EEXIST') throw e;
-      });
+      await writeFile(this.file, fresh.toString('base64'), { mode: 0o600, flag: 'wx' }).catch(
+        async (e: NodeJS.ErrnoException) => {
+          if (e.code !== 'EEXIST') throw e;
+        },
+      );
       this.key = Buffer.from((await readFile(this.file, 'utf8')).trim(), 'base64');
     }
     return this.key;

@@ -37,7 +37,9 @@ export function overlaps(a: Cidr, b: Cidr): boolean {
 }
 
 export function contains(outer: Cidr, inner: Cidr): boolean {
-  return inner.prefix >= outer.prefix && inner.base >= outer.base && inner.base + size(inner) <= outer.base + size(outer);
+  return (
+    inner.prefix >= outer.prefix && inner.base >= outer.base && inner.base + size(inner) <= outer.base + size(outer)
+  );
 }
 
 /**

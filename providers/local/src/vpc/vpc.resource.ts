@@ -66,11 +66,20 @@ export class VpcResource {
         cidr = parseRequested(requestedCidr);
         const clash = others.find((o) => overlaps(o.cidr, cidr));
         if (clash) {
-          throw invalid(`cidr: ${requestedCidr} overlaps ${formatCidr(clash.cidr)} already allocated to ${clash.component} in environment ${request.environment}`);
+          throw invalid(
+            `cidr: ${requestedCidr} overlaps ${formatCidr(clash.cidr)} already allocated to ${clash.component} in environment ${request.environment}`,
+          );
         }
       } else {
-        const found = allocate(poolCidr, pool.prefix, others.map((o) => o.cidr));
-        if (!found) throw invalid(`the address pool ${pool.cidr} of environment ${request.environment} has no free /${pool.prefix} left`);
+        const found = allocate(
+          poolCidr,
+          pool.prefix,
+          others.map((o) => o.cidr),
+        );
+        if (!found)
+          throw invalid(
+            `the address pool ${pool.cidr} of environment ${request.environment} has no free /${pool.prefix} left`,
+          );
         cidr = found;
       }
 
@@ -84,7 +93,12 @@ export class VpcResource {
         application: request.application,
         component: request.component,
         outputs: {},
-        data: { pool: scope, cidr: formatCidr(cidr), requested: existing?.data.requested ?? Boolean(requestedCidr), vswitches },
+        data: {
+          pool: scope,
+          cidr: formatCidr(cidr),
+          requested: existing?.data.requested ?? Boolean(requestedCidr),
+          vswitches,
+        },
         createdAt: existing?.createdAt ?? now,
         updatedAt: now,
       };
@@ -117,12 +131,22 @@ export class VpcResource {
     const id = resourceId('vpc', request.idempotencyKey);
     const record = (await this.store.read()).resources[id] as ResourceRecord<VpcData> | undefined;
     const requestedCidr = stringProperty(request.properties.cidr);
-    if (!record) return { exact: true, changes: [{ action: 'create', resource: id, detail: requestedCidr ? `cidr ${requestedCidr}` : 'cidr from the pool' }] };
+    if (!record)
+      return {
+        exact: true,
+        changes: [
+          { action: 'create', resource: id, detail: requestedCidr ? `cidr ${requestedCidr}` : 'cidr from the pool' },
+        ],
+      };
     if (requestedCidr && requestedCidr !== record.data.cidr) {
-      return { exact: true, changes: [{ action: 'replace', resource: id, detail: `cidr ${record.data.cidr} → ${requestedCidr}` }] };
+      return {
+        exact: true,
+        changes: [{ action: 'replace', resource: id, detail: `cidr ${record.data.cidr} → ${requestedCidr}` }],
+      };
     }
     const wanted = vswitchList(request.properties.vswitches);
-    const same = wanted.length === 0 ? record.data.vswitches.length === 1 : wanted.length === record.data.vswitches.length;
+    const same =
+      wanted.length === 0 ? record.data.vswitches.length === 1 : wanted.length === record.data.vswitches.length;
     return { exact: true, changes: [{ action: same ? 'same' : 'update', resource: id }] };
   }
 }
@@ -158,7 +182,8 @@ function planVSwitches(vpcId: string, vpc: Cidr, specs: VSwitchSpec[], previous:
     } catch (error) {
       throw invalid(`vswitches/${index}/cidr: ${(error as Error).message}`);
     }
-    if (!contains(vpc, cidr)) throw invalid(`vswitches/${index}/cidr: ${spec.cidr} is not inside the VPC's ${formatCidr(vpc)}`);
+    if (!contains(vpc, cidr))
+      throw invalid(`vswitches/${index}/cidr: ${spec.cidr} is not inside the VPC's ${formatCidr(vpc)}`);
     const clash = taken.find((t) => overlaps(t, cidr));
     if (clash) throw invalid(`vswitches/${index}/cidr: ${spec.cidr} overlaps another vSwitch (${formatCidr(clash)})`);
     taken.push(cidr);
@@ -172,7 +197,8 @@ function planVSwitches(vpcId: string, vpc: Cidr, specs: VSwitchSpec[], previous:
     } else {
       // Keep what an earlier apply allocated for this position when it still fits.
       const earlier = previous[index];
-      const kept = earlier && !taken.some((t) => overlaps(t, parseCidr(earlier.cidr))) ? parseCidr(earlier.cidr) : undefined;
+      const kept =
+        earlier && !taken.some((t) => overlaps(t, parseCidr(earlier.cidr))) ? parseCidr(earlier.cidr) : undefined;
       const found = kept && contains(vpc, kept) ? kept : allocate(vpc, subPrefix, taken);
       if (!found) throw invalid(`vswitches/${index}: no free /${subPrefix} left inside ${formatCidr(vpc)}`);
       cidr = found;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { application, cloud, workload } from '../lifecycle/testing/application.fixture';
-import { availableSecret, resolveBindings, type AvailableSecret } from './binding-resolver';
+import { ProviderError } from '../errors';
+import { availableSecret, requireReadyBindings, resolveBindings, type AvailableSecret } from './binding-resolver';
 
 const dbSecret = (version: number): AvailableSecret => ({
   name: 'shop-db-conn',
@@ -84,5 +85,23 @@ describe('resolveBindings', () => {
       sensitiveKeys: ['DB_PASSWORD'],
     });
     expect(secret).toEqual({ name: 'shop-db-conn', component: 'db', version: 4, keys: ['DB_HOST', 'DB_PASSWORD'], sensitiveKeys: ['DB_PASSWORD'] });
+  });
+
+  it('lets a deliver step refuse unready bindings: retryable while a secret is coming, not when a key can never exist', () => {
+    expect(requireReadyBindings('api', resolveBindings(api, app, [dbSecret(1), bucketSecret(1)])).ready).toBe(true);
+    const waiting = (() => {
+      try {
+        requireReadyBindings('api', resolveBindings(api, app, [dbSecret(1)]));
+      } catch (error) {
+        return error as ProviderError;
+      }
+    })();
+    expect(waiting).toBeInstanceOf(ProviderError);
+    expect(waiting?.retryable).toBe(true);
+    expect(waiting?.message).toBe('bindings of api are not ready: BUCKET: connection secret of bucket is not ready yet');
+    const app2 = application([cloud('db', 'rds'), workload('api', [{ env: 'DB_PUBLIC_HOST', secret: 'db' }])]);
+    expect(() => requireReadyBindings('api', resolveBindings(app2.components[1] as ReturnType<typeof workload>, app2, [dbSecret(1)]))).toThrow(
+      expect.objectContaining({ code: 'InvalidRequest' }),
+    );
   });
 });

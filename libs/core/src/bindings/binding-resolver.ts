@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { ProviderError, ProviderErrorCode } from '../errors';
 import { resolveBindingTarget } from '../graph';
 import type { ApplicationSpec, EnvBinding, WorkloadComponentSpec } from '../model';
 import type { ConnectionSecretMaterial, ResolvedEnvVar } from '../ports';
@@ -104,4 +105,19 @@ export function resolveBindings(
 export function bindingsChecksum(secrets: Iterable<{ name: string; version: number }>): string {
   const lines = [...secrets].map((s) => `${s.name}@${s.version}`).sort();
   return createHash('sha256').update(lines.join('\n')).digest('hex');
+}
+
+/**
+ * For a deliver step: the resolution when every binding is ready, else a ProviderError naming each pending binding.
+ * A secret that is merely not published yet is retryable (Transient); a missing key or an unknown secret will not fix
+ * itself (InvalidRequest).
+ */
+export function requireReadyBindings(workload: string, resolution: BindingResolution): BindingResolution {
+  if (resolution.ready) return resolution;
+  const permanent = resolution.pending.some((p) => p.reason !== 'SecretNotReady');
+  const details = resolution.pending.map((p) => `${p.env}: ${p.message}`).join('; ');
+  throw new ProviderError(
+    permanent ? ProviderErrorCode.InvalidRequest : ProviderErrorCode.Transient,
+    `bindings of ${workload} are not ready: ${details}`,
+  );
 }

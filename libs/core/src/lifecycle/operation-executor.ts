@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { ProviderError, ProviderErrorCode } from '../errors';
 import type { LogLevel, OperationLog } from '../ports';
 import { SecretScrubber } from '../secrets';
@@ -110,7 +111,10 @@ class Execution {
   private queueHead = 0;
   private running = 0;
   private settled = 0;
+  /** Aborted when the execution stops; backoff sleeps wait on it. */
   private readonly stop = new AbortController();
+  /** The controllers of the attempts in flight: aborted directly on stop, so the stop signal needs no listener per step. */
+  private readonly live = new Set<AbortController>();
   private readonly result: ExecutionResult = { outcome: 'Succeeded', succeeded: [], failed: [], blocked: [], unfinished: [] };
   private readonly settings: ReturnType<OperationExecutor['settings']>;
   private readonly scrubber: SecretScrubber;
@@ -123,6 +127,8 @@ class Execution {
     private readonly request: ExecuteRequest,
   ) {
     this.settings = executor.settings();
+    // Every step sleeping in a backoff listens to the stop signal; that many listeners is expected, not a leak.
+    setMaxListeners(0, this.stop.signal);
     this.scrubber = request.scrubber ?? new SecretScrubber();
     const steps = remainingSteps(request.steps, request.completed ?? new Set());
     for (const step of steps) {
@@ -254,22 +260,22 @@ class Execution {
   private attempt(step: PlannedStep, attempt: number): Promise<StepResult | void> {
     const timeoutMs = stepTimeoutMs(step, this.settings.timeouts);
     const controller = new AbortController();
-    const stopSignal = this.stop.signal;
     return new Promise<StepResult | void>((resolve, reject) => {
-      const onStop = () => {
-        controller.abort(stopSignal.reason);
-        reject(stopSignal.reason);
-      };
-      const timer = setTimeout(() => {
-        const error = new ProviderError(ProviderErrorCode.Timeout, `${step.description} timed out after ${formatDelay(timeoutMs)}`);
-        controller.abort(error);
-        reject(error);
-      }, timeoutMs);
       const cleanup = () => {
         clearTimeout(timer);
-        stopSignal.removeEventListener('abort', onStop);
+        this.live.delete(controller);
+        controller.signal.removeEventListener('abort', onAbort);
       };
-      stopSignal.addEventListener('abort', onStop, { once: true });
+      const onAbort = () => {
+        cleanup();
+        reject(controller.signal.reason);
+      };
+      const timer = setTimeout(
+        () => controller.abort(new ProviderError(ProviderErrorCode.Timeout, `${step.description} timed out after ${formatDelay(timeoutMs)}`)),
+        timeoutMs,
+      );
+      controller.signal.addEventListener('abort', onAbort, { once: true });
+      this.live.add(controller);
       let work: Promise<StepResult | void>;
       try {
         work = Promise.resolve(
@@ -335,6 +341,7 @@ class Execution {
     if (this.done) return;
     this.done = true;
     this.stop.abort(reason);
+    for (const controller of [...this.live]) controller.abort(reason);
     this.result.outcome = 'Interrupted';
     for (const node of this.nodes.values()) if (node.state === 'pending' || node.state === 'running') this.result.unfinished.push(node.step.id);
     this.finish(this.result);
@@ -345,6 +352,7 @@ class Execution {
     if (this.done) return;
     this.done = true;
     this.stop.abort(error);
+    for (const controller of [...this.live]) controller.abort(error);
     this.fail(error);
   }
 }

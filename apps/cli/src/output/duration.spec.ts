@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { formatAge, formatElapsed, parseDuration } from './duration';
+
+describe('durations', () => {
+  it('parses --timeout values', () => {
+    expect(parseDuration('10m')).toBe(600_000);
+    expect(parseDuration('1h30m')).toBe(5_400_000);
+    expect(parseDuration('90')).toBe(90_000);
+    expect(parseDuration('250ms')).toBe(250);
+    expect(parseDuration('10 minutes')).toBeUndefined();
+    expect(parseDuration('m10')).toBeUndefined();
+  });
+
+  it('formats elapsed times and ages', () => {
+    expect([formatElapsed(4_900), formatElapsed(65_000), formatElapsed(7_380_000)]).toEqual(['4s', '1m05s', '2h03m']);
+    const now = Date.parse('2026-01-01T12:00:00Z');
+    expect(formatAge('2026-01-01T11:59:30Z', now)).toBe('30s');
+    expect(formatAge('2026-01-01T11:00:00Z', now)).toBe('60m');
+    expect(formatAge('2025-12-25T12:00:00Z', now)).toBe('7d');
+    expect(formatAge(undefined, now)).toBe('-');
+  });
+});

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import type { Application, Operation } from '../client/api.types';
+import { explain, judge, type WaitRequest } from './application.waiter';
+
+const apply: WaitRequest = { kind: 'apply', env: 'local', app: 'shop', operationId: 'op-2', generation: 2, timeoutMs: 1000 };
+const remove: WaitRequest = { kind: 'delete', env: 'local', app: 'shop', operationId: 'op-3', timeoutMs: 1000 };
+
+function app(phase: string, observedGeneration: number, components: Application['status'] extends infer S ? (S extends { components?: infer C } ? C : never) : never = []): Application {
+  return { apiVersion: 'v', kind: 'Application', metadata: { name: 'shop', generation: 2 }, spec: { components: [] }, status: { phase, observedGeneration, components } };
+}
+const op = (state: string, extra: Partial<Operation> = {}): Operation => ({ id: 'op-2', kind: 'apply', environment: 'local', application: 'shop', state, ...extra });
+
+describe('judge', () => {
+  it('waits for the applied generation, not an older Ready one', () => {
+    expect(judge(apply, { app: app('Ready', 1), operation: op('Queued') })).toBeUndefined();
+    expect(judge(apply, { app: app('Provisioning', 2), operation: op('Running') })).toBeUndefined();
+    expect(judge(apply, { app: app('Ready', 2), operation: op('Succeeded') })).toBe('done');
+  });
+
+  it('keeps waiting while a failed component is still being retried, and fails when the operation does', () => {
+    expect(judge(apply, { app: app('Failed', 2), operation: op('Running') })).toBeUndefined();
+    expect(judge(apply, { app: app('Failed', 2), operation: op('Failed') })).toEqual({ reason: 'apply operation op-2 failed' });
+  });
+
+  it('is done with a deletion once the application is gone, and fails on DeleteFailed', () => {
+    expect(judge(remove, { app: app('Deleting', 2), operation: op('Running') })).toBeUndefined();
+    expect(judge(remove, { app: null, operation: op('Succeeded') })).toBe('done');
+    expect(judge(remove, { app: app('DeleteFailed', 2), operation: op('Succeeded') })).toEqual({ reason: 'deleting shop failed' });
+  });
+});
+
+describe('explain', () => {
+  it('names each component that did not get there, with its last error, and the failed steps', () => {
+    const snapshot = {
+      app: app('Failed', 2, [
+        { name: 'db', type: 'rds', phase: 'Ready' },
+        { name: 'files', type: 'oss', phase: 'Failed', lastError: 'bucket name taken' },
+        { name: 'web', type: 'webservice', phase: 'Pending' },
+      ]),
+      operation: op('Failed', { error: { message: 'step provision:files failed' }, steps: [{ id: 'provision:files', action: 'provision', state: 'Failed', error: 'bucket name taken' }] }),
+    };
+    expect(explain(apply, snapshot)).toEqual([
+      'operation: step provision:files failed',
+      'step provision:files: bucket name taken',
+      'files (oss): Failed — bucket name taken',
+      'web (webservice): Pending',
+    ]);
+  });
+});

@@ -1,0 +1,105 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt, ROOT, runBerth, startBerthServer, type BerthServer } from './support/berth-process';
+
+/**
+ * The `berth` command line as a separate process against a real Berth server process (built dist, SQLite in a temp
+ * data dir): reading environments, definitions and applications, dry runs, and how a bad document is reported.
+ */
+describe('berth CLI against a real server: reads, dry runs and errors', () => {
+  let server: BerthServer;
+  const berth = (args: string[], input?: string) => runBerth(server.url, args, { input });
+  const quickstart = readFileSync(join(ROOT, 'examples/quickstart.yaml'), 'utf8');
+
+  beforeAll(async () => {
+    ensureBuilt();
+    server = await startBerthServer();
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('apply --dry-run prints the normalized application and stores nothing', async () => {
+    const result = await berth(['apply', '-f', 'examples/quickstart.yaml', '--dry-run']);
+    expect(result.stderr).toContain('nothing was stored');
+    expect(result.code).toBe(0);
+    const printed = parse(result.stdout) as { kind: string; metadata: { name: string }; spec: { components: { name: string; type: string; properties: Record<string, unknown> }[] } };
+    expect(printed.kind).toBe('Application');
+    expect(printed.metadata.name).toBe('quickstart');
+    expect(printed.spec.components.map((c) => c.name).sort()).toEqual(['db', 'files', 'web']);
+    // Normalized by the server: defaults of the rds schema are filled in although the file does not set them.
+    const db = printed.spec.components.find((c) => c.name === 'db');
+    expect(db?.properties).toMatchObject({ engine: 'postgresql', storageGB: 20 });
+
+    const json = await berth(['apply', '-f', '-', '--dry-run', '-o', 'json'], quickstart);
+    expect(json.code).toBe(0);
+    expect((JSON.parse(json.stdout) as { metadata: { name: string } }).metadata.name).toBe('quickstart');
+
+    const apps = await berth(['get', 'apps', '-o', 'json']);
+    expect(apps.code).toBe(0);
+    expect((JSON.parse(apps.stdout) as { items: unknown[] }).items).toEqual([]);
+  });
+
+  it('a bad YAML shows every field path the server rejected and exits non-zero', async () => {
+    const bad = quickstart.replace('engine: postgresql', 'engine: oracle').replace('acl: private', 'acl: everyone');
+    const result = await berth(['apply', '-f', '-'], bad);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/^error: .+\(422\)/);
+    expect(result.stderr).toMatch(/^ {2}\/spec\/components\/1\/properties\/engine: .+/m);
+    expect(result.stderr).toMatch(/^ {2}\/spec\/components\/2\/properties\/acl: .+/m);
+    const apps = await berth(['get', 'apps']);
+    expect(apps.stderr).toContain('no applications in environment local');
+  });
+
+  it('a YAML syntax error is reported with its line before anything is sent', async () => {
+    const result = await berth(['apply', '-f', '-'], 'metadata:\n  name: [oops\n');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('error: - is not valid YAML');
+    expect(result.stderr).toMatch(/line 2/);
+  });
+
+  it('envs lists the local environment with its provider and runtime', async () => {
+    const table = await berth(['envs']);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/^NAME\s+PROVIDER\s+RUNTIME/);
+    expect(table.stdout).toMatch(/^local \(current\)\s+local\s+local\s/m);
+    const json = await berth(['get', 'envs', '-o', 'json']);
+    expect((JSON.parse(json.stdout) as { items: { name: string }[] }).items.map((e) => e.name)).toContain('local');
+  });
+
+  it('definitions lists the component types and traits; show prints properties and connection keys', async () => {
+    const list = await berth(['definitions']);
+    expect(list.code).toBe(0);
+    for (const type of ['rds', 'oss', 'slb', 'vpc', 'webservice', 'service-binding']) expect(list.stdout).toMatch(new RegExp(`^${type}\\s`, 'm'));
+    expect(list.stdout).toMatch(/^rds\s.*alibaba-rds/m);
+
+    const show = await berth(['show', 'alibaba-rds']);
+    expect(show.code).toBe(0);
+    expect(show.stdout).toMatch(/^rds\b/);
+    expect(show.stdout).toMatch(/^engine\s+mysql\|postgresql\s/m);
+    expect(show.stdout).toContain('Connection keys');
+    expect(show.stdout).toMatch(/^DB_HOST\b/m);
+    expect(show.stdout).toMatch(/^DB_PASSWORD\s+yes/m);
+
+    const yaml = parse((await berth(['show', 'oss', '-o', 'yaml'])).stdout) as { name: string; schema: unknown };
+    expect(yaml.name).toBe('oss');
+    expect(yaml.schema).toBeTruthy();
+
+    const unknown = await berth(['show', 'mainframe']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/^error: .+\(404\)/);
+  });
+
+  it('status of an unknown application is a 404 error with exit code 1; an unknown environment too', async () => {
+    const status = await berth(['status', 'nope']);
+    expect(status.code).toBe(1);
+    expect(status.stderr).toMatch(/^error: .+\(404\)/);
+    const env = await berth(['get', 'apps', '--env', 'nowhere']);
+    expect(env.code).toBe(1);
+    expect(env.stderr).toMatch(/\(404\)/);
+  });
+});

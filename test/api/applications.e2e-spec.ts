@@ -13,7 +13,7 @@ const YAML = 'application/yaml';
 const base = '/v1/environments/local/applications';
 
 function components(body: { spec: { components: Array<{ name: string }> } }) {
-  return Object.fromEntries(body.spec.components.map((c) => [c.name, c as unknown as Record<string, any>]));
+  return Object.fromEntries(body.spec.components.map((c) => [c.name, c as unknown as Record<string, Record<string, unknown> & { properties: Record<string, unknown> }>]));
 }
 
 describe.each(BACKENDS)('applications API on $name', ({ name: backend, skip }) => {

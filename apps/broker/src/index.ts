@@ -1,0 +1,10 @@
+/** What tests, benchmarks and later modules use of the broker service. */
+export { createApp, resolveConfig, type CreateAppOptions } from './app.factory';
+export { AppModule, type AppModuleOptions } from './app.module';
+export { BERTH_CONFIG, type BerthConfig, type LogLevel } from './config/berth-config';
+export { ConfigError } from './config/config.error';
+export { loadConfig } from './config/config.loader';
+export { ENVIRONMENT_KINDS, type EnvironmentKinds } from './environments/environment-kinds';
+export { ReadinessService } from './health/readiness.service';
+export { BrokerError, BrokerErrorCode } from './problems/broker.error';
+export { ERROR_FAMILIES, type ErrorFamily, type ProblemMapping } from './problems/error-families';

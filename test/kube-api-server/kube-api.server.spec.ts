@@ -94,11 +94,11 @@ describe('KubeApiTestServer with the real @kubernetes/client-node', () => {
   });
 
   it('increments resourceVersion and rejects a PUT with a stale one (409 Conflict)', async () => {
-    const created = await api.create(configMap('rv', {}, { v: '1' }));
+    const created: k8s.V1ConfigMap = await api.create(configMap('rv', {}, { v: '1' }) as k8s.V1ConfigMap);
     const first = created.metadata!.resourceVersion!;
-    const updated = await api.replace({ ...configMap('rv', {}, { v: '2' }), metadata: { ...created.metadata } });
+    const updated = await api.replace({ ...configMap('rv', {}, { v: '2' }), metadata: { ...created.metadata! } } as k8s.V1ConfigMap);
     expect(Number(updated.metadata!.resourceVersion)).toBeGreaterThan(Number(first));
-    const stale = await apiError(api.replace({ ...configMap('rv', {}, { v: '3' }), metadata: { ...created.metadata } }));
+    const stale = await apiError(api.replace({ ...configMap('rv', {}, { v: '3' }), metadata: { ...created.metadata! } } as k8s.V1ConfigMap));
     expect(stale.code).toBe(409);
     expect(stale.body).toMatchObject({ reason: 'Conflict', status: 'Failure' });
     expect(String(stale.body.message)).toContain('the object has been modified');
@@ -115,6 +115,7 @@ describe('KubeApiTestServer with the real @kubernetes/client-node', () => {
         template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image }] } },
       },
     });
+    const ref = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'team-a' } };
     const apply = (object: k8s.KubernetesObject) => api.patch(object, undefined, undefined, 'berth', true, k8s.PatchStrategy.ServerSideApply);
     const created = (await apply(deployment('nginx:1', { a: '1', b: '2' }))) as k8s.V1Deployment;
     expect(created.metadata?.generation).toBe(1);
@@ -123,8 +124,8 @@ describe('KubeApiTestServer with the real @kubernetes/client-node', () => {
     expect(applyRequest).toMatchObject({ method: 'PATCH', contentType: 'application/apply-patch+yaml', query: { fieldManager: 'berth', force: 'true' }, status: 201 });
 
     // Let the controller write its status first (that is a change of its own), then re-apply the same object.
-    await expect.poll(async () => ((await api.read(created)) as k8s.V1Deployment).status?.observedGeneration).toBe(1);
-    const settled = (await api.read(created)) as k8s.V1Deployment;
+    await expect.poll(async () => ((await api.read(ref)) as k8s.V1Deployment).status?.observedGeneration).toBe(1);
+    const settled = (await api.read(ref)) as k8s.V1Deployment;
     const same = (await apply(deployment('nginx:1', { a: '1', b: '2' }))) as k8s.V1Deployment;
     expect(same.metadata?.resourceVersion).toBe(settled.metadata?.resourceVersion);
 
@@ -134,8 +135,8 @@ describe('KubeApiTestServer with the real @kubernetes/client-node', () => {
 
     const changed = (await apply(deployment('nginx:2', { a: '1' }))) as k8s.V1Deployment;
     expect(changed.metadata?.generation).toBe(2);
-    await expect.poll(async () => ((await api.read(changed)) as k8s.V1Deployment).status?.observedGeneration).toBe(2);
-    const rolled = (await api.read(changed)) as k8s.V1Deployment;
+    await expect.poll(async () => ((await api.read(ref)) as k8s.V1Deployment).status?.observedGeneration).toBe(2);
+    const rolled = (await api.read(ref)) as k8s.V1Deployment;
     expect(rolled.status).toMatchObject({ updatedReplicas: 2, availableReplicas: 2 });
 
     const noManager = await apiError(api.patch(deployment('nginx:3', {}), undefined, undefined, undefined, undefined, k8s.PatchStrategy.ServerSideApply));

@@ -91,12 +91,14 @@ export interface Fault {
   method?: string;
   /** Substring of, or pattern for, the request path. */
   path?: string | RegExp;
-  /** HTTP status to answer with (a Status object with `reason`), unless `hang`. */
+  /** HTTP status to answer with (a Status object with `reason`); without it (and without `hang`) the request proceeds. */
   status?: number;
   reason?: string;
   message?: string;
   /** Never answer (the client must give up). */
   hang?: boolean;
+  /** Runs before the answer (e.g. another actor deleting the object in between). */
+  before?: () => void;
   /** How many matching requests to affect; default: all until cleared. */
   times?: number;
 }
@@ -248,6 +250,13 @@ export class KubeApiTestServer {
     return object ? clone(object) : undefined;
   }
 
+  /** Removes an object directly, as another actor would. */
+  deleteObject(apiVersion: string, kind: string, namespace: string, name: string): boolean {
+    const type = RESOURCES.find((t) => apiVersionOf(t) === apiVersion && t.kind === kind);
+    if (!type) throw new Error(`unknown ${apiVersion} ${kind}`);
+    return this.objects.delete(this.key(type, namespace, name));
+  }
+
   /** Every stored object of a namespace (kind/apiVersion filled in), sorted by kind and name. */
   listObjects(namespace: string): Json[] {
     return [...this.objects.values()]
@@ -306,14 +315,15 @@ export class KubeApiTestServer {
         return;
       }
       const fault = this.takeFault(entry);
+      fault?.before?.();
       if (fault?.hang) {
         entry.status = -1;
         this.hanging.add(res);
         res.on('close', () => this.hanging.delete(res));
         return;
       }
-      if (fault) {
-        const code = fault.status ?? 500;
+      if (fault?.status !== undefined) {
+        const code = fault.status;
         send(code, statusObject(code, fault.reason ?? 'InternalError', fault.message ?? 'injected fault'));
         return;
       }

@@ -1,0 +1,297 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import * as k8s from '@kubernetes/client-node';
+import {
+  ProviderError,
+  ProviderErrorCode,
+  SecretScrubber,
+  WorkloadRuntime,
+  type ConnectionSecretMaterial,
+  type DeliveryRequest,
+  type OperationLog,
+  type RemovalRequest,
+  type RuntimeSpec,
+  type WorkloadComponentSpec,
+  type WorkloadStatus,
+} from '@berth/core';
+import {
+  ANNOTATION_TEMPLATE_HASH,
+  LABEL_APPLICATION,
+  LABEL_COMPONENT,
+  LABEL_ENVIRONMENT,
+  applicationLabelSelector,
+} from '../labels';
+import { objectKey, type KubeObject } from '../render/kube-object';
+import { renderManifests } from '../render/manifest.renderer';
+import { loadKubeConfig, makeObjectApi } from './kube-client';
+import { isNotFound, toProviderError } from './kube-error.mapper';
+import { parseKubernetesRuntimeSettings, type KubernetesRuntimeSettings } from './kubernetes-runtime-settings';
+import { deploymentRollout, jobRollout, type RolloutState } from './rollout-status';
+
+/** Server-side apply field manager of everything Berth applies. */
+export const FIELD_MANAGER = 'berth';
+
+export const KUBERNETES_RUNTIME_KIND = 'kubernetes';
+
+interface KindRef {
+  apiVersion: string;
+  kind: string;
+}
+
+const DEPLOYMENT: KindRef = { apiVersion: 'apps/v1', kind: 'Deployment' };
+const JOB: KindRef = { apiVersion: 'batch/v1', kind: 'Job' };
+const SERVICE: KindRef = { apiVersion: 'v1', kind: 'Service' };
+const SECRET: KindRef = { apiVersion: 'v1', kind: 'Secret' };
+/** Removal (and pruning) order: what runs first, then what routes to it, then the secrets it read. */
+const WORKLOAD_REMOVAL_ORDER: readonly KindRef[] = [DEPLOYMENT, JOB, SERVICE];
+
+export interface KubernetesRuntimeOptions {
+  /** How often rollout and deletion are polled. Default 1000 ms. */
+  pollIntervalMs?: number;
+}
+
+/** One deliver/remove/status call: the settings, a client bound to the caller's signal, and error mapping. */
+class Session {
+  readonly namespace: string;
+
+  constructor(
+    readonly settings: KubernetesRuntimeSettings,
+    readonly api: k8s.KubernetesObjectApi,
+    readonly signal: AbortSignal,
+    private readonly scrubber: SecretScrubber,
+  ) {
+    this.namespace = settings.namespace;
+  }
+
+  async call<T>(action: string, run: () => Promise<T>): Promise<T> {
+    if (this.signal.aborted) throw toProviderError(undefined, { action, signal: this.signal, scrubber: this.scrubber });
+    try {
+      return await run();
+    } catch (error) {
+      throw toProviderError(error, { action, signal: this.signal, scrubber: this.scrubber });
+    }
+  }
+
+  ref(kind: KindRef, name: string) {
+    return { apiVersion: kind.apiVersion, kind: kind.kind, metadata: { name, namespace: this.namespace } };
+  }
+
+  /** The object, or undefined when the server answers 404. */
+  async read(kind: KindRef, name: string): Promise<k8s.KubernetesObject | undefined> {
+    return this.call(`read ${kind.kind} ${this.namespace}/${name}`, async () => {
+      try {
+        return await this.api.read(this.ref(kind, name));
+      } catch (error) {
+        if (isNotFound(error)) return undefined;
+        throw error;
+      }
+    });
+  }
+
+  async list(kind: KindRef, labelSelector: string): Promise<k8s.KubernetesObject[]> {
+    const result = await this.call(`list ${kind.kind} in ${this.namespace}`, () =>
+      this.api.list(kind.apiVersion, kind.kind, this.namespace, undefined, undefined, undefined, undefined, labelSelector),
+    );
+    return result.items;
+  }
+
+  async apply(object: KubeObject): Promise<k8s.KubernetesObject> {
+    return this.call(`apply ${object.kind} ${this.namespace}/${object.metadata.name}`, () =>
+      this.api.patch(structuredClone(object) as k8s.KubernetesObject, undefined, undefined, FIELD_MANAGER, true, k8s.PatchStrategy.ServerSideApply),
+    );
+  }
+
+  /** Deletes (foreground: dependents first) and waits until the object is gone. A missing object is fine. */
+  async deleteAndWait(kind: KindRef, name: string, pollIntervalMs: number): Promise<boolean> {
+    const action = `delete ${kind.kind} ${this.namespace}/${name}`;
+    const deleted = await this.call(action, async () => {
+      try {
+        await this.api.delete(this.ref(kind, name), undefined, undefined, undefined, undefined, 'Foreground');
+        return true;
+      } catch (error) {
+        if (isNotFound(error)) return false;
+        throw error;
+      }
+    });
+    const deadline = Date.now() + this.settings.rolloutTimeoutSeconds * 1000;
+    while ((await this.read(kind, name)) !== undefined) {
+      if (Date.now() >= deadline) {
+        throw new ProviderError(ProviderErrorCode.Timeout, `${action}: still terminating after ${this.settings.rolloutTimeoutSeconds}s`);
+      }
+      await this.pause(pollIntervalMs, action);
+    }
+    return deleted;
+  }
+
+  async pause(ms: number, action: string): Promise<void> {
+    try {
+      await sleep(ms, undefined, { signal: this.signal });
+    } catch (error) {
+      throw toProviderError(error, { action, signal: this.signal, scrubber: this.scrubber });
+    }
+  }
+}
+
+function labelsOf(object: k8s.KubernetesObject): Record<string, string> {
+  return object.metadata?.labels ?? {};
+}
+
+function workloadKind(component: WorkloadComponentSpec): KindRef {
+  return component.type === 'task' ? JOB : DEPLOYMENT;
+}
+
+function rolloutOf(kind: KindRef, object: k8s.KubernetesObject): RolloutState {
+  return kind.kind === 'Job' ? jobRollout(object as never) : deploymentRollout(object as never);
+}
+
+/**
+ * Delivers workloads to a Kubernetes cluster: connection Secrets, then Services, Deployments and Jobs, by server-side
+ * apply (field manager `berth`, forced) into the environment's namespace; prunes what the application no longer
+ * renders; waits for the rollout; removes workloads before secrets.
+ */
+export class KubernetesWorkloadRuntime extends WorkloadRuntime {
+  readonly kind = KUBERNETES_RUNTIME_KIND;
+  private readonly pollIntervalMs: number;
+
+  constructor(options: KubernetesRuntimeOptions = {}) {
+    super();
+    this.pollIntervalMs = options.pollIntervalMs ?? 1000;
+  }
+
+  /** Checks an environment's runtime settings (and that its kubeconfig loads) without contacting the cluster. */
+  static validateSettings(runtime: RuntimeSpec): KubernetesRuntimeSettings {
+    const settings = parseKubernetesRuntimeSettings(runtime.settings);
+    loadKubeConfig(settings);
+    return settings;
+  }
+
+  private open(runtime: RuntimeSpec, signal: AbortSignal, secrets: readonly ConnectionSecretMaterial[] = []): Session {
+    if (runtime.kind !== KUBERNETES_RUNTIME_KIND) {
+      throw new ProviderError(ProviderErrorCode.InvalidRequest, `runtime kind "${runtime.kind}" is not ${KUBERNETES_RUNTIME_KIND}`);
+    }
+    const settings = parseKubernetesRuntimeSettings(runtime.settings);
+    const kc = loadKubeConfig(settings);
+    const scrubber = new SecretScrubber(secrets.flatMap((secret) => secret.sensitiveKeys.map((key) => secret.data[key] ?? '')));
+    return new Session(settings, makeObjectApi(kc, signal, settings.requestTimeoutSeconds * 1000), signal, scrubber);
+  }
+
+  async deliver(request: DeliveryRequest, log: OperationLog): Promise<WorkloadStatus[]> {
+    const session = this.open(request.runtime, request.signal, request.secrets);
+    const { objects } = renderManifests({ ...request, namespace: session.namespace }, { includeSecrets: true });
+    // Secrets first: a pod never starts before the secret it reads exists.
+    const ordered = [...objects.filter((o) => o.kind === 'Secret'), ...objects.filter((o) => o.kind !== 'Secret')];
+    for (const object of ordered) await this.applyOne(session, request, object, log);
+    await this.prune(session, request, new Set(objects.map(objectKey)), log);
+    return this.awaitRollouts(session, request.workloads.map((w) => w.component), log);
+  }
+
+  private async applyOne(session: Session, request: DeliveryRequest, object: KubeObject, log: OperationLog): Promise<void> {
+    const kind = { apiVersion: object.apiVersion, kind: object.kind };
+    const name = object.metadata.name;
+    const existing = await session.read(kind, name);
+    if (existing) {
+      const labels = labelsOf(existing);
+      if (labels[LABEL_APPLICATION] !== request.application || labels[LABEL_ENVIRONMENT] !== request.environment) {
+        const owner = labels[LABEL_APPLICATION]
+          ? `application "${labels[LABEL_APPLICATION]}" of environment "${labels[LABEL_ENVIRONMENT] ?? '?'}"`
+          : 'no Berth application';
+        throw new ProviderError(
+          ProviderErrorCode.InvalidRequest,
+          `${object.kind} ${session.namespace}/${name} already exists and belongs to ${owner}; Berth does not take it over`,
+        );
+      }
+      // A Job's pod template is immutable: a changed Job is replaced.
+      const before = existing.metadata?.annotations?.[ANNOTATION_TEMPLATE_HASH];
+      if (object.kind === 'Job' && before !== object.metadata.annotations?.[ANNOTATION_TEMPLATE_HASH]) {
+        log.log('info', `replacing Job ${name}: its template changed`, { kind: 'Job', name, namespace: session.namespace });
+        await session.deleteAndWait(JOB, name, this.pollIntervalMs);
+      }
+    }
+    await session.apply(object);
+    log.log('info', `applied ${object.kind} ${name}`, { kind: object.kind, name, namespace: session.namespace });
+  }
+
+  /** Deletes objects of the application that the current render no longer contains: workloads first, then secrets. */
+  private async prune(session: Session, request: DeliveryRequest, desired: ReadonlySet<string>, log: OperationLog): Promise<void> {
+    const selector = applicationLabelSelector(request.environment, request.application);
+    for (const kind of [...WORKLOAD_REMOVAL_ORDER, SECRET]) {
+      for (const item of await session.list(kind, selector)) {
+        const name = item.metadata?.name ?? '';
+        if (desired.has(`${kind.kind}/${name}`)) continue;
+        await session.deleteAndWait(kind, name, this.pollIntervalMs);
+        log.log('info', `pruned ${kind.kind} ${name}: no longer part of the application`, { kind: kind.kind, name, namespace: session.namespace });
+      }
+    }
+  }
+
+  private async awaitRollouts(session: Session, components: readonly WorkloadComponentSpec[], log: OperationLog): Promise<WorkloadStatus[]> {
+    const timeoutSeconds = session.settings.rolloutTimeoutSeconds;
+    const deadline = Date.now() + timeoutSeconds * 1000;
+    let failed = false; // one waiter failing stops the others at their next turn
+    return Promise.all(
+      components.map(async (component): Promise<WorkloadStatus> => {
+        const kind = workloadKind(component);
+        for (;;) {
+          if (failed) return { component: component.name, ready: false, message: 'not checked' };
+          const object = await session.read(kind, component.name);
+          const state: RolloutState = object
+            ? rolloutOf(kind, object)
+            : { done: false, failed: false, message: `${kind.kind} not found` };
+          if (state.done || state.failed) {
+            log.log(state.done ? 'info' : 'warn', `${kind.kind} ${component.name}: ${state.message}`, { component: component.name });
+            return { component: component.name, ready: state.done, message: state.message };
+          }
+          if (Date.now() >= deadline) {
+            const message = `rollout did not finish within ${timeoutSeconds}s: ${state.message}`;
+            log.log('warn', `${kind.kind} ${component.name}: ${message}`, { component: component.name });
+            return { component: component.name, ready: false, message };
+          }
+          await session.pause(this.pollIntervalMs, `wait for ${kind.kind} ${session.namespace}/${component.name}`);
+        }
+      }).map((waiter) =>
+        waiter.catch((error: unknown) => {
+          failed = true;
+          throw error;
+        }),
+      ),
+    );
+  }
+
+  private selector(environment: string, application: string, components: readonly string[] | undefined): string | undefined {
+    const base = applicationLabelSelector(environment, application);
+    if (components === undefined) return base;
+    if (components.length === 0) return undefined;
+    return `${base},${LABEL_COMPONENT} in (${[...components].sort().join(',')})`;
+  }
+
+  async remove(request: RemovalRequest, log: OperationLog): Promise<void> {
+    const session = this.open(request.runtime, request.signal);
+    const selector = this.selector(request.environment, request.application, request.components);
+    if (selector === undefined) return;
+    const kinds = request.includeSecrets ? [...WORKLOAD_REMOVAL_ORDER, SECRET] : WORKLOAD_REMOVAL_ORDER;
+    for (const kind of kinds) {
+      for (const item of await session.list(kind, selector)) {
+        const name = item.metadata?.name ?? '';
+        const deleted = await session.deleteAndWait(kind, name, this.pollIntervalMs);
+        if (deleted) log.log('info', `deleted ${kind.kind} ${name}`, { kind: kind.kind, name, namespace: session.namespace });
+      }
+    }
+  }
+
+  async status(request: Omit<RemovalRequest, 'includeSecrets'>): Promise<WorkloadStatus[]> {
+    const session = this.open(request.runtime, request.signal);
+    const selector = this.selector(request.environment, request.application, request.components);
+    if (selector === undefined) return [];
+    const statuses = new Map<string, WorkloadStatus>();
+    for (const kind of [DEPLOYMENT, JOB]) {
+      for (const item of await session.list(kind, selector)) {
+        const component = labelsOf(item)[LABEL_COMPONENT] ?? item.metadata?.name ?? '';
+        const state = rolloutOf(kind, item);
+        statuses.set(component, { component, ready: state.done, message: state.message });
+      }
+    }
+    for (const component of request.components ?? []) {
+      if (!statuses.has(component)) statuses.set(component, { component, ready: false, message: 'not deployed' });
+    }
+    return [...statuses.values()].sort((a, b) => a.component.localeCompare(b.component));
+  }
+}

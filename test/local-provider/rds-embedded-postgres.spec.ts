@@ -25,12 +25,14 @@ describe('local provider: rds postgresql embedded (PGlite over the wire protocol
     secretProperties: { password },
   };
   let first: ApplyResult;
+  let vpcCidr: string;
 
   beforeAll(async () => {
     ({ dir, cleanup } = await tempDataDir());
     provider = new LocalResourceProvider({ dataDir: dir });
     await provider.start();
     const vpc = await provider.apply(request({ type: 'vpc', component: 'net' }), log);
+    vpcCidr = vpc.outputs.VPC_CIDR;
     first = await provider.apply(
       request({ ...spec, dependencies: { net: { type: 'vpc', externalIds: {}, outputs: vpc.outputs } } }),
       log,
@@ -93,6 +95,13 @@ describe('local provider: rds postgresql embedded (PGlite over the wire protocol
     );
     expect(counts.rows[0]).toEqual({ p: 20, t: 2 });
     await pool.end();
+  });
+
+  it("defaults the allow-list to the network's CIDR (recorded; the embedded server listens on loopback only)", async () => {
+    const deps = { net: { type: 'vpc' as const, externalIds: {}, outputs: { VPC_CIDR: vpcCidr } } };
+    const plan = await provider.preview(request({ ...spec, dependencies: deps }));
+    expect(plan.changes[0].detail).toContain(`allow-list ${vpcCidr}`);
+    expect(log.lines.join('\n')).toContain(`allow-list ${vpcCidr}`);
   });
 
   it('applying twice gives the same resource and outputs', async () => {

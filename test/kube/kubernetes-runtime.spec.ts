@@ -215,6 +215,13 @@ describe('KubernetesWorkloadRuntime against the test Kubernetes API server', () 
     expect(lines.map((l) => l.message)).toContain('pruned Deployment jobs: no longer part of the application');
   });
 
+  it('keeps workloads a partial delivery does not list when prune is false', async () => {
+    await runtime.deliver(request(), log);
+    await runtime.deliver({ ...request({ worker: false, lb: false }), prune: false }, log);
+    expect(get('apps/v1', 'Deployment', 'jobs')).toBeDefined();
+    expect(get('v1', 'Secret', 'shop-lb-conn')).toBeDefined();
+  });
+
   it('reports a rollout that does not finish in time as not ready, with the reason', async () => {
     server.controllerMode = 'stall';
     const started = Date.now();

@@ -32,6 +32,12 @@ export interface DeliveryRequest {
   workloads: WorkloadDelivery[];
   secrets: ConnectionSecretMaterial[];
   signal: AbortSignal;
+  /**
+   * Delete the application's objects (workloads and secrets) that this delivery does not contain. Default true: the
+   * request is the complete desired set. Set false when delivering only some workloads (others still wait for their
+   * secrets), so the ones not listed keep running.
+   */
+  prune?: boolean;
 }
 
 export interface RemovalRequest {

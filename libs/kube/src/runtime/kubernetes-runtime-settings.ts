@@ -50,3 +50,9 @@ export function parseKubernetesRuntimeSettings(settings: JsonObject | undefined)
     requestTimeoutSeconds: seconds(raw.requestTimeoutSeconds, 'requestTimeoutSeconds', 30),
   };
 }
+
+/** The namespace manifests are rendered into for an environment's runtime: its namespace when it is Kubernetes. */
+export function runtimeNamespace(runtime: { kind: string; settings: JsonObject }): string | undefined {
+  const namespace = runtime.kind === 'kubernetes' ? runtime.settings?.namespace : undefined;
+  return typeof namespace === 'string' && namespace !== '' ? namespace : undefined;
+}

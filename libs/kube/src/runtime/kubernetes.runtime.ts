@@ -180,7 +180,7 @@ export class KubernetesWorkloadRuntime extends WorkloadRuntime {
     // Secrets first: a pod never starts before the secret it reads exists.
     const ordered = [...objects.filter((o) => o.kind === 'Secret'), ...objects.filter((o) => o.kind !== 'Secret')];
     for (const object of ordered) await this.applyOne(session, request, object, log);
-    await this.prune(session, request, new Set(objects.map(objectKey)), log);
+    if (request.prune !== false) await this.prune(session, request, new Set(objects.map(objectKey)), log);
     return this.awaitRollouts(session, request.workloads.map((w) => w.component), log);
   }
 

@@ -1,0 +1,102 @@
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { warnSkippedWithoutPostgres } from '../support/postgres-schema';
+import { expectProblem } from '../support/problem-assertions';
+import { BACKENDS, startTestApp, type TestApp } from '../support/test-app';
+
+warnSkippedWithoutPostgres('environments API');
+
+describe.each(BACKENDS)('environments API on $name', ({ name: backend, skip }) => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    if (!skip) t = await startTestApp(backend);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const putJson = (name: string, body: unknown) =>
+    request(t.server).put(`/v1/environments/${name}`).set('Content-Type', 'application/json').send(JSON.stringify(body));
+
+  it.skipIf(skip)('has a local environment (provider local, runtime local) after the first start', async () => {
+    const list = await request(t.server).get('/v1/environments').expect(200);
+    expect(list.body.items).toEqual([
+      expect.objectContaining({ name: 'local', provider: { kind: 'local', settings: {} }, runtime: { kind: 'local', settings: {} }, profiles: {} }),
+    ]);
+    const local = await request(t.server).get('/v1/environments/local').expect(200);
+    expect(Date.parse(local.body.createdAt)).not.toBeNaN();
+  });
+
+  it.skipIf(skip)('creates (201) and replaces (200) an environment, from JSON or YAML', async () => {
+    const body = {
+      provider: { kind: 'alicloud', settings: { region: 'cn-hangzhou', accessKeyIdEnv: 'ALICLOUD_ACCESS_KEY' } },
+      profiles: { onprem: { kind: 'apsara', settings: { endpoint: 'https://apsara.example' } } },
+      runtime: { kind: 'kubernetes', settings: { namespace: 'team-a' } },
+    };
+    const created = await putJson('staging', body);
+    expect(created.status, created.text).toBe(201);
+    expect(created.body).toMatchObject({ name: 'staging', ...body });
+
+    const yaml = 'provider:\n  kind: local\nruntime:\n  kind: local\n  settings: {}\n';
+    const replaced = await request(t.server).put('/v1/environments/staging').set('Content-Type', 'application/yaml').send(yaml);
+    expect(replaced.status, replaced.text).toBe(200);
+    expect(replaced.body).toMatchObject({ name: 'staging', provider: { kind: 'local', settings: {} }, profiles: {} });
+    expect(replaced.body.createdAt).toBe(created.body.createdAt);
+
+    const names = (await request(t.server).get('/v1/environments').expect(200)).body.items.map((e: { name: string }) => e.name);
+    expect(names).toEqual(['local', 'staging']);
+  });
+
+  it.skipIf(skip)('never shows a secret-looking setting, while references to secrets stay visible', async () => {
+    const created = await putJson('secrets', {
+      provider: { kind: 'alicloud', settings: { accessKeySecret: 'hunter2hunter2', accessKeySecretEnv: 'ALI_SECRET' } },
+      runtime: { kind: 'local' },
+    });
+    expect(created.status).toBe(201);
+    const read = await request(t.server).get('/v1/environments/secrets').expect(200);
+    for (const answer of [created, read]) {
+      expect(answer.text).not.toContain('hunter2');
+      expect(answer.body.provider.settings).toEqual({ accessKeySecret: '<redacted>', accessKeySecretEnv: 'ALI_SECRET' });
+    }
+  });
+
+  it.skipIf(skip)('answers 422 naming each bad field', async () => {
+    const cases: Array<[unknown, string[]]> = [
+      [{ provider: { kind: 'gcp' }, runtime: { kind: 'local' } }, ['/provider/kind']],
+      [{ provider: { kind: 'local' }, runtime: { kind: 'nomad' } }, ['/runtime/kind']],
+      [{ provider: { kind: 'local' } }, ['/runtime']],
+      [{ provider: { kind: 'local', settings: 'x' }, runtime: { kind: 'local' } }, ['/provider/settings']],
+      [{ provider: { kind: 7 }, runtime: { kind: 'local' } }, ['/provider/kind']],
+      [{ provider: { kind: 'local' }, runtime: { kind: 'local' }, colour: 'blue' }, ['/colour']],
+      [
+        { provider: { kind: 'local' }, runtime: { kind: 'local' }, profiles: { 'Bad Name': { kind: 'local' }, ok: { kind: 'x' } } },
+        ['/profiles/Bad Name', '/profiles/ok/kind'],
+      ],
+      [{ provider: { kind: 'local' }, runtime: { kind: 'local' }, profiles: { a: 'x' } }, ['/profiles/a']],
+      [[1, 2], ['']],
+      ['just a string', ['']],
+    ];
+    for (const [body, paths] of cases) {
+      const problem = expectProblem(await putJson('broken', body), 422);
+      expect(problem.errors.map((e) => e.path), JSON.stringify(body)).toEqual(expect.arrayContaining(paths));
+    }
+    const polluted = '{"provider":{"kind":"local","settings":{"__proto__":{"polluted":true}}},"runtime":{"kind":"local"}}';
+    const problem = expectProblem(
+      await request(t.server).put('/v1/environments/broken').set('Content-Type', 'application/json').send(polluted),
+      422,
+    );
+    expect(problem.errors).toContainEqual({ path: '/provider/settings/__proto__', message: expect.any(String) });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expectProblem(await request(t.server).get('/v1/environments/broken'), 404);
+  });
+
+  it.skipIf(skip)('answers 400 for an invalid name, 404 for an unknown one, 415 for other media types', async () => {
+    expectProblem(await putJson('Not_A_Name', { provider: { kind: 'local' }, runtime: { kind: 'local' } }), 400);
+    expectProblem(await request(t.server).get('/v1/environments/nowhere'), 404);
+    expectProblem(
+      await request(t.server).put('/v1/environments/x').set('Content-Type', 'text/plain').send('provider: local'),
+      415,
+    );
+  });
+});

@@ -6,3 +6,4 @@ export * from './operation-planner';
 export * from './properties-hash';
 export * from './sleeper';
 export * from './step-policy';
+export * from './phase-rules';

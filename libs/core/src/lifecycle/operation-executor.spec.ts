@@ -168,6 +168,24 @@ describe('OperationExecutor', () => {
     expect(journal.of('blocked').map((e) => e.step).sort()).toEqual(['api', 'db']);
   });
 
+  it('finishes only after a slow journal has recorded every blocked step', async () => {
+    const journal = new MemoryOperationJournal();
+    const record = journal.stepBlocked.bind(journal);
+    journal.stepBlocked = async (s, by) => {
+      await new Promise((r) => setTimeout(r, 10));
+      record(s, by);
+    };
+    const result = await new OperationExecutor().execute({
+      steps: [step('a'), step('b', ['a']), step('c', ['b']), step('d')],
+      handler: async (s) => {
+        if (s.id === 'a') throw new ProviderError(ProviderErrorCode.InvalidRequest, 'no');
+      },
+      journal,
+    });
+    expect(result.blocked.map((b) => b.id).sort()).toEqual(['b', 'c']);
+    expect(journal.of('blocked').map((e) => e.step).sort()).toEqual(['b', 'c']);
+  });
+
   it('skips the steps completed by an earlier run', async () => {
     const ran: string[] = [];
     const journal = new MemoryOperationJournal();

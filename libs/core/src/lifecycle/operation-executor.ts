@@ -323,18 +323,24 @@ class Execution {
 
   private async failNode(node: Node, failure: StepFailure): Promise<void> {
     node.state = 'failed';
-    this.settled++;
     this.result.failed.push({ id: node.step.id, failure });
+    // Mark every transitive dependant first (so none is queued meanwhile), record them, and only then count them as
+    // settled: the execution must not finish while their records are still being written.
+    const blocked: Node[] = [];
     const stack = [...node.dependants];
     while (stack.length > 0) {
       const dependant = stack.pop()!;
       if (dependant.state !== 'pending') continue;
       dependant.state = 'blocked';
-      this.settled++;
-      this.result.blocked.push({ id: dependant.step.id, blockedBy: node.step.id });
-      if (!this.done) await this.request.journal.stepBlocked(dependant.step, node.step.id);
+      blocked.push(dependant);
       stack.push(...dependant.dependants);
     }
+    for (const dependant of blocked) {
+      if (this.done) return;
+      await this.request.journal.stepBlocked(dependant.step, node.step.id);
+      this.result.blocked.push({ id: dependant.step.id, blockedBy: node.step.id });
+    }
+    this.settled += 1 + blocked.length;
   }
 
   private interrupt(reason: unknown): void {

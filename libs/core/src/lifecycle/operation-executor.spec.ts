@@ -179,6 +179,8 @@ describe('OperationExecutor', () => {
       steps: [step('a'), step('b', ['a']), step('c', ['b']), step('d')],
       handler: async (s) => {
         if (s.id === 'a') throw new ProviderError(ProviderErrorCode.InvalidRequest, 'no');
+        // d ends while the journal is still recording the blocked steps.
+        await new Promise((r) => setTimeout(r, 15));
       },
       journal,
     });

@@ -87,7 +87,8 @@ describe('KubernetesWorkloadRuntime against the test Kubernetes API server', () 
     server.clearFaults();
   });
   afterEach(async () => {
-    // Each test starts from an empty namespace.
+    // Each test starts from an empty namespace (and the clean-up itself must not meet a test's faults).
+    server.clearFaults();
     await runtime.remove({ environment: 'staging', application: 'shop', runtime: runtimeSpec(), includeSecrets: true, signal: new AbortController().signal }, log);
   });
 
@@ -229,7 +230,7 @@ describe('KubernetesWorkloadRuntime against the test Kubernetes API server', () 
     const elapsed = Date.now() - started;
     expect(statuses).toEqual([{ component: 'web', ready: false, message: expect.stringMatching(/rollout did not finish within 1s: 0 of 2 updated replicas available/) }]);
     expect(elapsed).toBeGreaterThanOrEqual(1000);
-    expect(elapsed).toBeLessThan(5000);
+    expect(elapsed).toBeLessThan(10_000); // far from a hang; the bound only has to tell 1 s from "never"
     // status() reads the same state without waiting.
     const now = await runtime.status({ environment: 'staging', application: 'shop', runtime: runtimeSpec(), signal: new AbortController().signal });
     expect(now).toEqual([{ component: 'web', ready: false, message: '0 of 2 updated replicas available' }]);
@@ -240,7 +241,7 @@ describe('KubernetesWorkloadRuntime against the test Kubernetes API server', () 
     const started = Date.now();
     const statuses = await runtime.deliver(request({ worker: false }, { rolloutTimeoutSeconds: 30 }), log);
     expect(statuses[0]).toMatchObject({ component: 'web', ready: false, message: expect.stringContaining('rollout failed: ReplicaSet "web" has timed out progressing') });
-    expect(Date.now() - started).toBeLessThan(5000);
+    expect(Date.now() - started).toBeLessThan(10_000); // not the 30 s timeout
   });
 
   it('removes everything of the application, workloads before secrets, and leaves other applications alone', async () => {
@@ -351,7 +352,7 @@ describe('KubernetesWorkloadRuntime against the test Kubernetes API server', () 
       const started = Date.now();
       const slow = await failure(runtime.deliver(request({}, { requestTimeoutSeconds: 1 }), log));
       expect(slow.code).toBe(ProviderErrorCode.Timeout);
-      expect(Date.now() - started).toBeLessThan(4000);
+      expect(Date.now() - started).toBeLessThan(10_000); // not the 30 s default
 
       const controller = new AbortController();
       setTimeout(() => controller.abort(new Error('step deadline')), 200);
@@ -367,7 +368,7 @@ describe('KubernetesWorkloadRuntime against the test Kubernetes API server', () 
       const started = Date.now();
       const error = await failure(runtime.deliver(request({ worker: false }, { rolloutTimeoutSeconds: 30 }, controller.signal), log));
       expect(error.code).toBe(ProviderErrorCode.Timeout);
-      expect(Date.now() - started).toBeLessThan(3000);
+      expect(Date.now() - started).toBeLessThan(10_000); // not the 30 s rollout timeout
     });
 
     it('bad settings → InvalidRequest before any request', async () => {

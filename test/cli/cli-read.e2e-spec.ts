@@ -58,8 +58,8 @@ describe('berth CLI against a real server: reads, dry runs and errors', () => {
   it('a YAML syntax error is reported with its line before anything is sent', async () => {
     const result = await berth(['apply', '-f', '-'], 'metadata:\n  name: [oops\n');
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('error: - is not valid YAML');
-    expect(result.stderr).toMatch(/line 2/);
+    expect(result.stderr).toContain('error: stdin is not valid YAML');
+    expect(result.stderr).toMatch(/at line \d+, column \d+$/m);
   });
 
   it('envs lists the local environment with its provider and runtime', async () => {

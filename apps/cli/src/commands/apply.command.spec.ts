@@ -24,7 +24,7 @@ describe('prepareInput', () => {
     }
     expect(error).toBeInstanceOf(CliError);
     expect((error as CliError).message).toBe('bad.yaml is not valid YAML');
-    expect((error as CliError).details.join('\n')).toMatch(/line \d+/);
+    expect((error as CliError).details.join('\n')).toMatch(/at line \d+, column \d+$/);
   });
 
   it('needs metadata.name to know where to store the application', () => {

@@ -35,24 +35,25 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
  * YAML otherwise; the application name is its metadata.name. Syntax errors are reported here with their line.
  */
 export function prepareInput(source: string, text: string): ApplyInput {
+  const label = source === '-' ? 'stdin' : source;
   const json = source === '-' ? text.trimStart().startsWith('{') : extname(source).toLowerCase() === '.json';
   let document: unknown;
   if (json) {
     try {
       document = JSON.parse(text);
     } catch (error) {
-      throw new CliError(CliErrorCode.Input, `${source} is not valid JSON`, undefined, [(error as Error).message]);
+      throw new CliError(CliErrorCode.Input, `${label} is not valid JSON`, undefined, [(error as Error).message]);
     }
   } else {
     const parsed = parseDocument(text, { prettyErrors: true });
     if (parsed.errors.length > 0) {
-      throw new CliError(CliErrorCode.Input, `${source} is not valid YAML`, undefined, parsed.errors.map((e) => e.message.split('\n')[0]));
+      throw new CliError(CliErrorCode.Input, `${label} is not valid YAML`, undefined, parsed.errors.map((e) => e.message.split('\n')[0].replace(/:$/, '')));
     }
     document = parsed.toJS();
   }
   const name = (document as { metadata?: { name?: unknown } } | null)?.metadata?.name;
   if (typeof name !== 'string' || name.trim() === '') {
-    throw new CliError(CliErrorCode.Input, `${source} does not name its application`, undefined, ['/metadata/name: required (the application is stored under this name)']);
+    throw new CliError(CliErrorCode.Input, `${label} does not name its application`, undefined, ['/metadata/name: required (the application is stored under this name)']);
   }
   return { source, text, contentType: json ? 'application/json' : 'application/yaml', name };
 }

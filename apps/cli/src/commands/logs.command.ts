@@ -9,15 +9,17 @@ interface LogsOptions extends CommonOptions {
   follow?: boolean;
 }
 
-/** `APP|OPERATION`: an operation id as is, or an application name standing for its newest operation. */
+/** `APP|OPERATION`: an application name stands for its newest operation; anything else is taken as an operation id. */
 async function resolveOperation(ctx: CliContext, target: string, env: string): Promise<Operation> {
-  const operation = await ctx.client.findOperation(target);
-  if (operation) return operation;
   const app = await ctx.client.findApplication(env, target);
-  if (!app) throw new CliError(CliErrorCode.Server, `no application or operation named ${target} in environment ${env}`);
-  const [latest] = await ctx.client.listOperations(env, target);
-  if (!latest) throw new CliError(CliErrorCode.Server, `application ${target} has no operations yet`);
-  return ctx.client.getOperation(latest.id);
+  if (app) {
+    const [latest] = await ctx.client.listOperations(env, target);
+    if (!latest) throw new CliError(CliErrorCode.Server, `application ${target} has no operations yet`);
+    return ctx.client.getOperation(latest.id);
+  }
+  const operation = await ctx.client.findOperation(target);
+  if (!operation) throw new CliError(CliErrorCode.Server, `no application or operation named ${target} in environment ${env}`);
+  return operation;
 }
 
 async function logs(ctx: CliContext, target: string, options: LogsOptions): Promise<void> {

@@ -52,7 +52,7 @@ function connectionKey(key: ConnectionKey): { name: string; sensitive: boolean; 
 /** `berth show TYPE`: a header, the properties table and the connection keys (sensitive ones marked). */
 export function formatDefinition(definition: Definition, c: Palette): string {
   const lines: string[] = [];
-  lines.push(`${c.bold(definition.name)}  ${c.dim([definition.kind, definition.category].filter(Boolean).join(' · '))}`);
+  lines.push(`${c.bold(definition.name)}  ${c.dim([...new Set([definition.kind, definition.category].filter(Boolean))].join(' · '))}`);
   if (definition.aliases?.length) lines.push(`aliases: ${definition.aliases.join(', ')}`);
   if (definition.description) lines.push(definition.description);
   const rows = propertyRows(definition.schema);

@@ -6,7 +6,8 @@ import type { CloudComponentType, ComponentPhase, ComponentType, DeletionPolicy,
  *   connection secret (version + 1) and records the managed resource (phase Ready, properties hash).
  * - `deliver`: WorkloadRuntime.deliver for one workload with its resolved bindings (fails if a binding is not ready).
  * - `remove-workload`: WorkloadRuntime.remove for one workload removed from the spec.
- * - `destroy`: ResourceProvider.destroy for one cloud component, then drops its connection secret (record Deleted).
+ * - `destroy`: ResourceProvider.destroy for the RECORDED resource of one component (its recorded type: a component
+ *   whose type changed is destroyed before it is provisioned anew), then drops its connection secret (record Deleted).
  * - `retain`: no provider call; records the resource as Retained (ids kept so a later apply adopts it) and drops its
  *   connection secret from the runtime.
  * - `remove-workloads`: WorkloadRuntime.remove for every workload of the application (delete).

@@ -81,6 +81,17 @@ describe('planOperation: apply', () => {
     expect(plan.steps.find((s) => s.id === 'provision:db')?.description).toBe('Adopt rds db');
   });
 
+  it('replaces a component whose type changed: the recorded resource goes first, per its policy', () => {
+    const asBucket = cloud('db', 'oss');
+    const plan = planOperation({ kind: 'apply', application: application([asBucket]), resources: [ready(db)] });
+    expect(plan.steps.map((s) => [s.id, s.type, s.dependsOn])).toEqual([
+      ['destroy:db', 'rds', []],
+      ['provision:db', 'oss', ['destroy:db']],
+    ]);
+    const kept = planOperation({ kind: 'apply', application: application([asBucket]), resources: [ready(db, { deletionPolicy: 'Retain' })] });
+    expect(ids(kept.steps)).toEqual(['retain:db', 'provision:db']);
+  });
+
   it('prunes removed components after the kept ones converged, dependants first, per deletionPolicy', () => {
     const oldCache = cloud('cache', 'rds', { deletionPolicy: 'Retain' });
     const resources: RecordedResource[] = [

@@ -83,13 +83,29 @@ function planApply(application: ApplicationSpec, resources: readonly RecordedRes
     if (isCloudComponent(component)) {
       if (!provisioned.has(name)) continue;
       const record = recorded.get(name);
-      const verb = record?.retained ? 'Adopt' : record ? 'Update' : 'Provision';
+      let verb = record?.retained ? 'Adopt' : record ? 'Update' : 'Provision';
+      const before: string[] = [];
+      if (record && !record.retained && record.type !== component.type && isCloudType(record.type)) {
+        // The component changed type: the recorded resource goes first (per its policy), then the new one is created.
+        const keep = options.orphan || record.deletionPolicy === 'Retain';
+        const id = `${keep ? 'retain' : 'destroy'}:${name}`;
+        steps.push({
+          id,
+          action: keep ? 'retain' : 'destroy',
+          component: name,
+          type: record.type,
+          dependsOn: [],
+          description: `${keep ? 'Retain' : 'Destroy'} ${record.type} ${name} (replaced by ${component.type})`,
+        });
+        before.push(id);
+        verb = 'Provision';
+      }
       steps.push({
         id: `provision:${name}`,
         action: 'provision',
         component: name,
         type: component.type,
-        dependsOn: dependencySteps(name),
+        dependsOn: [...before, ...dependencySteps(name)],
         description: `${verb} ${component.type} ${name}`,
       });
     }

@@ -6,6 +6,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule, type AppModuleOptions } from './app.module';
 import type { BerthConfig } from './config/berth-config';
 import { loadConfig } from './config/config.loader';
+import { openDatabase } from './database/database.module';
 import { ProblemFilter } from './problems/problem.filter';
 
 export interface CreateAppOptions extends AppModuleOptions {
@@ -26,12 +27,21 @@ export function resolveConfig(options: Pick<CreateAppOptions, 'config' | 'env'> 
  */
 export async function createApp(options: CreateAppOptions = {}): Promise<NestExpressApplication> {
   const config = resolveConfig(options);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options), {
-    // Bodies are read by our own size-limited reader, per route.
-    bodyParser: false,
-    bufferLogs: true,
-    abortOnError: false,
-  });
+  // Open and migrate the database first: its errors (unreachable, migrations pending) are the likely boot failures,
+  // and they should reach the caller as they are, not as a Nest stack trace.
+  const dataSource = options.dataSource ?? (await openDatabase(config));
+  let app: NestExpressApplication;
+  try {
+    app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, { ...options, dataSource }), {
+      // Bodies are read by our own size-limited reader, per route.
+      bodyParser: false,
+      bufferLogs: true,
+      abortOnError: false,
+    });
+  } catch (error) {
+    if (!options.dataSource && dataSource.isInitialized) await dataSource.destroy();
+    throw error;
+  }
   app.useLogger(app.get(Logger));
   app.flushLogs();
   app.disable('x-powered-by');

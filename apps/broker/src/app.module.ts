@@ -1,5 +1,6 @@
 import { type DynamicModule, Module, type ModuleMetadata } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import type { DataSource } from 'typeorm';
 import { ApplicationsModule } from './applications/applications.module';
 import type { BerthConfig } from './config/berth-config';
 import { ConfigModule } from './config/config.module';
@@ -16,6 +17,8 @@ export interface AppModuleOptions {
   environmentKinds?: EnvironmentKinds;
   /** Further feature modules (e.g. the lifecycle: operations, worker). */
   imports?: ModuleMetadata['imports'];
+  /** An opened, migrated DataSource to use instead of opening one from the configuration. */
+  dataSource?: DataSource;
 }
 
 /**
@@ -30,7 +33,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config, options.environmentKinds),
         LoggerModule.forRoot(loggingOptions(config)),
-        DatabaseModule.forRoot(config),
+        DatabaseModule.forRoot(config, options.dataSource),
         MetricsModule,
         HealthModule,
         EnvironmentsModule,

@@ -1,4 +1,4 @@
-import { type DynamicModule, Global, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { type DynamicModule, Global, Inject, Injectable, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import {
   ApplicationRepository,
   createDataSource,
@@ -40,10 +40,14 @@ export async function openDatabase(config: BerthConfig): Promise<DataSource> {
 
 @Injectable()
 class DatabaseShutdown implements OnApplicationShutdown {
+  private readonly logger = new Logger('Database');
+
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+    if (!this.dataSource.isInitialized) return;
+    await this.dataSource.destroy();
+    this.logger.log('database connection closed');
   }
 }
 
@@ -51,11 +55,12 @@ class DatabaseShutdown implements OnApplicationShutdown {
 @Global()
 @Module({})
 export class DatabaseModule {
-  static forRoot(config: BerthConfig): DynamicModule {
+  /** With an already opened DataSource (createApp opens it first, so database errors surface before Nest boots). */
+  static forRoot(config: BerthConfig, dataSource?: DataSource): DynamicModule {
     return {
       module: DatabaseModule,
       providers: [
-        { provide: DataSource, useFactory: () => openDatabase(config) },
+        dataSource ? { provide: DataSource, useValue: dataSource } : { provide: DataSource, useFactory: () => openDatabase(config) },
         { provide: EnvironmentRepository, useFactory: (ds: DataSource) => new EnvironmentRepository(ds), inject: [DataSource] },
         { provide: ApplicationRepository, useFactory: (ds: DataSource) => new ApplicationRepository(ds), inject: [DataSource] },
         DatabaseShutdown,

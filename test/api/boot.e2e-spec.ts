@@ -1,0 +1,91 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { spawnBroker } from '../support/broker-process';
+import { createTemporarySchema, TEST_POSTGRES_URL, urlWithSearchPath, warnSkippedWithoutPostgres } from '../support/postgres-schema';
+
+warnSkippedWithoutPostgres('boot');
+
+const dirs: string[] = [];
+function dataDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-boot-'));
+  dirs.push(dir);
+  return dir;
+}
+
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('booting the service', () => {
+  it.each([
+    [{ BERTH_PORT: 'abc' }, 'BERTH_PORT: must be an integer between 0 and 65535 (got "abc")'],
+    [{ DATABASE_URL: 'mysql://root:hunter2@db/berth' }, 'DATABASE_URL: must be a postgres:// or postgresql:// URL'],
+    [{ BERTH_MAX_BODY_BYTES: '-5' }, 'BERTH_MAX_BODY_BYTES: must be an integer number of bytes'],
+  ])('stops with one line naming the bad variable (%o)', async (env, expected) => {
+    const broker = spawnBroker('main', { BERTH_DATA_DIR: dataDir(), ...env });
+    const code = await broker.exited;
+    expect(code).not.toBe(0);
+    const lines = broker.stderr().trim().split('\n');
+    expect(lines, broker.stderr()).toHaveLength(1);
+    expect(lines[0]).toContain(expected);
+    expect(broker.stderr()).not.toContain('hunter2');
+    expect(broker.stdout()).not.toContain('listening');
+  });
+
+  it('serves on SQLite in the data dir: ready, JSON logs with request ids and no secrets, graceful SIGTERM', async () => {
+    const broker = spawnBroker('main', { BERTH_DATA_DIR: dataDir(), BERTH_PORT: '0', BERTH_LOG_LEVEL: 'info' });
+    try {
+      const port = await broker.listening();
+      const base = `http://127.0.0.1:${port}`;
+      const ready = await request(base).get('/readyz').expect(200);
+      expect(ready.body.checks.database.status).toBe('ok');
+      await request(base)
+        .get('/v1/environments/local')
+        .set('X-Request-Id', 'boot-test-1')
+        .set('Authorization', 'Bearer sup3rs3cr3tt0ken')
+        .expect(200);
+    } finally {
+      // Nest closes the app (HTTP server, database) and then lets the signal end the process.
+      expect([0, 'SIGTERM']).toContain(await broker.stop('SIGTERM'));
+    }
+    expect(broker.stdout()).toContain('database connection closed');
+    const lines = broker.stdout().trim().split('\n').map((line) => JSON.parse(line));
+    const logged = lines.find((line) => line.req?.id === 'boot-test-1');
+    expect(logged).toMatchObject({ req: { method: 'GET', url: '/v1/environments/local' }, res: { statusCode: 200 } });
+    expect(broker.stdout()).not.toContain('sup3rs3cr3tt0ken');
+  });
+
+  describe.skipIf(!TEST_POSTGRES_URL)('on PostgreSQL', () => {
+    it('refuses to start with pending migrations until `npm run migrate` ran, then serves', async () => {
+      const { schema, drop } = await createTemporarySchema(TEST_POSTGRES_URL!, 'berth_boot');
+      try {
+        const env = { BERTH_DATA_DIR: dataDir(), BERTH_PORT: '0', DATABASE_URL: urlWithSearchPath(TEST_POSTGRES_URL!, schema) };
+        const refused = spawnBroker('main', env);
+        expect(await refused.exited).not.toBe(0);
+        const lines = refused.stderr().trim().split('\n');
+        expect(lines, refused.stderr()).toHaveLength(1);
+        expect(lines[0]).toMatch(/migration\(s\) pending.*npm run migrate.*BERTH_MIGRATE_ON_BOOT=true/);
+
+        const migrate = spawnBroker('migrate', env);
+        expect(await migrate.exited, migrate.stderr()).toBe(0);
+        expect(migrate.stdout()).toMatch(/applied InitialSchema/);
+
+        const broker = spawnBroker('main', env);
+        try {
+          const port = await broker.listening();
+          await request(`http://127.0.0.1:${port}`).get('/readyz').expect(200);
+          const local = await request(`http://127.0.0.1:${port}`).get('/v1/environments/local').expect(200);
+          expect(local.body.runtime.kind).toBe('local');
+        } finally {
+          expect([0, 'SIGINT']).toContain(await broker.stop('SIGINT'));
+          expect(broker.stdout()).toContain('database connection closed');
+        }
+      } finally {
+        await drop();
+      }
+    });
+  });
+});

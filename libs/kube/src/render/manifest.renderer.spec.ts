@@ -178,6 +178,12 @@ describe('renderManifests', () => {
     });
   });
 
+  it('refuses an slb bound to a webservice that exposes no port', () => {
+    const request = fixture(1, { slb: true });
+    request.workloads[0]!.component.properties.ports = [{ port: 9090, expose: false }];
+    expect(() => renderManifests(request, { includeSecrets: false })).toThrow(/binds an slb but exposes no port/);
+  });
+
   it('lists Secret keys without values unless includeSecrets', () => {
     const redacted = renderManifests(fixture(), { includeSecrets: false });
     const secretObject = find(redacted.objects, 'Secret', 'shop-db-conn');

@@ -155,8 +155,11 @@ export function renderWorkload(
     case 'worker': {
       const objects: KubeObject[] = [];
       const exposed = props.ports.filter((port) => port.expose);
+      const slbId = component.type === 'webservice' ? boundSlbId(delivery, secrets) : undefined;
+      if (slbId && exposed.length === 0) {
+        throw invalid(`workload "${component.name}": binds an slb but exposes no port for it to route to`);
+      }
       if (component.type === 'webservice' && exposed.length > 0) {
-        const slbId = boundSlbId(delivery, secrets);
         objects.push({
           apiVersion: 'v1',
           kind: 'Service',

@@ -57,7 +57,8 @@ const mustBeTrue =
   (what: string) =>
   (value: unknown): Conversion => {
     if (value === true) return { drop: true };
-    if (value === false) return { problem: `must be true: Berth always creates the ${what}; adopting an existing one is not supported` };
+    if (value === false)
+      return { problem: `must be true: Berth always creates the ${what}; adopting an existing one is not supported` };
     return { problem: 'must be true or false' };
   };
 
@@ -69,7 +70,10 @@ const rename = (to: string, description: string, convert: (value: unknown) => Co
 
 /** Properties KubeVela accepts on every terraform-alibaba component. */
 const KUBEVELA_COMMON: Array<[string, AliasProperty]> = [
-  ['deleteResource', rename('deletionPolicy', 'false keeps the resource (deletionPolicy Retain)', deletionPolicyFromDeleteResource)],
+  [
+    'deleteResource',
+    rename('deletionPolicy', 'false keeps the resource (deletionPolicy Retain)', deletionPolicyFromDeleteResource),
+  ],
   ['customRegion', rename('region', 'Region to create the resource in')],
 ];
 
@@ -139,6 +143,8 @@ export const TYPE_ALIASES: ReadonlyMap<string, TypeAlias> = new Map(
   ].map((entry) => [entry.alias, entry]),
 );
 
-export function isUnsupported(property: AliasProperty | UnsupportedAliasProperty): property is UnsupportedAliasProperty {
+export function isUnsupported(
+  property: AliasProperty | UnsupportedAliasProperty,
+): property is UnsupportedAliasProperty {
   return 'unsupported' in property;
 }

@@ -2,7 +2,12 @@ import type { JsonObject } from '@berth/core';
 import { DNS_LABEL_PATTERN, REGION_PATTERN } from './schema-patterns';
 
 /** Fields every cloud component takes besides its own properties (in `properties` or at component level). */
-export const CLOUD_COMMON_FIELDS = ['writeConnectionSecretToRef', 'deletionPolicy', 'providerRef', 'dependsOn'] as const;
+export const CLOUD_COMMON_FIELDS = [
+  'writeConnectionSecretToRef',
+  'deletionPolicy',
+  'providerRef',
+  'dependsOn',
+] as const;
 export type CloudCommonField = (typeof CLOUD_COMMON_FIELDS)[number];
 
 /** Common fields written inside `properties` only (KubeVela style). */

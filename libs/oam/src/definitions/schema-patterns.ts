@@ -18,7 +18,8 @@ export const CLOUD_ID_PATTERN = '^[a-z]+-[a-z0-9]+$';
 export const INSTANCE_NAME_PATTERN = '^[a-zA-Z\\u4e00-\\u9fa5][-_.a-zA-Z0-9\\u4e00-\\u9fa5]{1,127}$';
 
 export const PATTERN_HINTS: Readonly<Record<string, string>> = {
-  [DNS_LABEL_PATTERN]: "a DNS-1123 label: at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit",
+  [DNS_LABEL_PATTERN]:
+    "a DNS-1123 label: at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit",
   [ENV_NAME_PATTERN]: "an environment variable name: letters, digits, '_', '-' and '.', not starting with a digit",
   [IPV4_CIDR_PATTERN]: 'an IPv4 CIDR block such as 10.0.0.0/16',
   [IPV4_OR_CIDR_PATTERN]: 'an IPv4 address or CIDR block such as 10.0.0.0/16',
@@ -26,9 +27,11 @@ export const PATTERN_HINTS: Readonly<Record<string, string>> = {
   [ZONE_PATTERN]: 'a zone id such as cn-hangzhou-h',
   [QUANTITY_PATTERN]: 'a Kubernetes quantity such as 500m, 1, 512Mi or 2Gi',
   [VERSION_PATTERN]: 'a version number such as 8.0',
-  [DB_IDENTIFIER_PATTERN]: "a database name: lowercase letters, digits and '_', starting with a letter, at most 63 characters",
+  [DB_IDENTIFIER_PATTERN]:
+    "a database name: lowercase letters, digits and '_', starting with a letter, at most 63 characters",
   [ACCOUNT_NAME_PATTERN]: "an account name: 2 to 32 lowercase letters, digits and '_', starting with a letter",
-  [BUCKET_NAME_PATTERN]: "a bucket name: 3 to 63 lowercase letters, digits and '-', starting and ending with a letter or digit",
+  [BUCKET_NAME_PATTERN]:
+    "a bucket name: 3 to 63 lowercase letters, digits and '-', starting and ending with a letter or digit",
   [CLOUD_ID_PATTERN]: 'a cloud resource id such as vsw-bp1abc',
   [INSTANCE_NAME_PATTERN]: "an instance name: 2 to 128 letters, digits, '_', '-' and '.', starting with a letter",
 };

@@ -17,7 +17,13 @@ export const slbDefinition: TypeDefinition = {
       default: 'intranet',
       description: 'Private address in the network, or a public one',
     },
-    spec: { type: 'string', minLength: 1, maxLength: 64, default: 'slb.s1.small', description: 'Instance specification' },
+    spec: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 64,
+      default: 'slb.s1.small',
+      description: 'Instance specification',
+    },
     network: {
       type: 'string',
       pattern: DNS_LABEL_PATTERN,

@@ -14,7 +14,11 @@ export interface NestingViolation {
  * The estimate over-counts (twice the block indentation levels plus inline indicators plus flow depth), so it is
  * checked against twice the real limit; the exact depth is checked again on the parsed value.
  */
-export function findNestingViolation(text: string, depthLimit: number, aliasLimit: number): NestingViolation | undefined {
+export function findNestingViolation(
+  text: string,
+  depthLimit: number,
+  aliasLimit: number,
+): NestingViolation | undefined {
   const indents: number[] = [];
   let offset = 0;
   let flowDepth = 0;

@@ -60,7 +60,10 @@ function parseJson(text: string, maxDepth: number): unknown {
   }
 }
 
-function yamlProblemMessage(error: { message: string; linePos?: [{ line: number; col: number }, ...unknown[]] }): string {
+function yamlProblemMessage(error: {
+  message: string;
+  linePos?: [{ line: number; col: number }, ...unknown[]];
+}): string {
   const first = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
   const pos = error.linePos?.[0];
   return pos ? `line ${pos.line}, column ${pos.col}: ${first}` : first;
@@ -95,7 +98,9 @@ function parseYaml(text: string, maxDepth: number, maxAliases: number): unknown 
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     if (/alias count/i.test(message)) {
-      throw malformed(`the document expands its aliases beyond the limit of ${maxAliases} (an entity-expansion attack?)`);
+      throw malformed(
+        `the document expands its aliases beyond the limit of ${maxAliases} (an entity-expansion attack?)`,
+      );
     }
     throw malformed(`invalid YAML: ${message}`);
   }

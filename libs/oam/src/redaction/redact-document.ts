@@ -14,7 +14,9 @@ function secretPropertyNames(type: unknown): string[] {
   const canonical = secretPropertiesOf(definition.schema);
   const alias = TYPE_ALIASES.get(type);
   if (!alias) return canonical;
-  const aliased = [...alias.properties].filter(([, p]) => 'to' in p && canonical.includes(p.to.join('/'))).map(([name]) => name);
+  const aliased = [...alias.properties]
+    .filter(([, p]) => 'to' in p && canonical.includes(p.to.join('/')))
+    .map(([name]) => name);
   return [...new Set([...canonical, ...aliased])];
 }
 

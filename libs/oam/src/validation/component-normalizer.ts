@@ -43,10 +43,26 @@ export interface ComponentRecord {
   valid: boolean;
 }
 
-const COMPONENT_FIELDS = ['name', 'type', 'properties', 'traits', 'dependsOn', 'writeConnectionSecretToRef', 'deletionPolicy', 'providerRef'];
+const COMPONENT_FIELDS = [
+  'name',
+  'type',
+  'properties',
+  'traits',
+  'dependsOn',
+  'writeConnectionSecretToRef',
+  'deletionPolicy',
+  'providerRef',
+];
 const TRAIT_FIELDS = ['type', 'properties'];
 /** Properties meaningful only on cloud components (canonical and KubeVela names). */
-const CLOUD_ONLY_PROPERTIES = ['writeConnectionSecretToRef', 'deletionPolicy', 'providerRef', 'region', 'deleteResource', 'customRegion'];
+const CLOUD_ONLY_PROPERTIES = [
+  'writeConnectionSecretToRef',
+  'deletionPolicy',
+  'providerRef',
+  'region',
+  'deleteResource',
+  'customRegion',
+];
 
 function knownTypesMessage(type: string): string {
   const canonical = COMPONENT_DEFINITIONS.map((d) => d.name);
@@ -68,6 +84,7 @@ function nestedItem(canonical: JsonObject, target: string[]): JsonObject {
 class ComponentNormalizer {
   private readonly problems: ValidationProblem[] = [];
   private readonly record: ComponentRecord;
+  private propertiesWritten = false;
 
   constructor(
     private readonly raw: JsonObject,
@@ -91,7 +108,16 @@ class ComponentNormalizer {
   }
 
   private reportProperty(canonical: Segment[], message: string): void {
-    this.problems.push({ path: this.record.paths.pointer(canonical), message });
+    const segments = this.record.paths.segments(canonical);
+    const properties = [...this.record.base, 'properties'];
+    const underProperties = properties.every((s, i) => String(segments[i]) === String(s));
+    if (!this.propertiesWritten && underProperties && segments.length > properties.length) {
+      // No properties were written: point at where they belong and name the missing one in the message.
+      const inner = segments.slice(properties.length).join('.');
+      this.problems.push({ path: jsonPointer(...properties), message: `${inner} ${message}` });
+      return;
+    }
+    this.problems.push({ path: jsonPointer(...segments), message });
   }
 
   run(): ComponentRecord {
@@ -105,8 +131,12 @@ class ComponentNormalizer {
     this.readType();
     const written = own(raw, 'properties');
     let properties: JsonObject = {};
-    if (written !== undefined && !isPlainObject(written)) this.report(['properties'], `must be a mapping, found ${describeType(written)}`);
-    else if (written !== undefined) properties = written;
+    if (written !== undefined && !isPlainObject(written))
+      this.report(['properties'], `must be a mapping, found ${describeType(written)}`);
+    else if (written !== undefined) {
+      properties = written;
+      this.propertiesWritten = true;
+    }
 
     const definition = record.definition;
     if (definition?.category === 'cloud') {
@@ -122,7 +152,8 @@ class ComponentNormalizer {
       this.checkWorkload(definition);
       const dependsOn = own(raw, 'dependsOn');
       if (dependsOn !== undefined) {
-        if (!Array.isArray(dependsOn)) this.report(['dependsOn'], `must be a list of component names, found ${describeType(dependsOn)}`);
+        if (!Array.isArray(dependsOn))
+          this.report(['dependsOn'], `must be a list of component names, found ${describeType(dependsOn)}`);
         else record.workloadDependsOn = dependsOn;
       }
     }
@@ -160,7 +191,10 @@ class ComponentNormalizer {
       const value = written[key];
       const mapping = alias.properties.get(key);
       if (mapping && isUnsupported(mapping)) {
-        this.report(['properties', key], `is a KubeVela property of ${alias.alias} that Berth does not support: ${mapping.unsupported}`);
+        this.report(
+          ['properties', key],
+          `is a KubeVela property of ${alias.alias} that Berth does not support: ${mapping.unsupported}`,
+        );
         continue;
       }
       let target: string[] = [key];
@@ -196,6 +230,17 @@ class ComponentNormalizer {
       }
       if (key !== top || target.length > 1) this.record.paths.map(target, [...propertiesBase, key]);
     }
+    // A missing nested field (say the vSwitch zone) is reported under the flat name the user would write (zone_id).
+    for (const [name, mapping] of alias.properties) {
+      if (
+        isUnsupported(mapping) ||
+        mapping.to.length < 2 ||
+        !nestedTargets.has(mapping.to[0]!) ||
+        hasOwn(written, name)
+      )
+        continue;
+      this.record.paths.map(mapping.to, [...propertiesBase, name]);
+    }
     return canonical;
   }
 
@@ -205,7 +250,10 @@ class ComponentNormalizer {
     for (const field of CLOUD_COMMON_FIELDS) {
       if (!hasOwn(raw, field)) continue;
       if (hasOwn(record.properties, field)) {
-        this.reportProperty([field], `is also given at component level (${jsonPointer(...record.base, field)}); give it once`);
+        this.reportProperty(
+          [field],
+          `is also given at component level (${jsonPointer(...record.base, field)}); give it once`,
+        );
         continue;
       }
       setOwn(record.properties, field, cloneJson(raw[field]));
@@ -229,7 +277,12 @@ class ComponentNormalizer {
   private checkSchema(definition: TypeDefinition, alias: TypeAlias | undefined): void {
     const canonicalNames = schemaPropertyNames(definition);
     const topLevel = alias
-      ? [...new Set([...[...alias.properties].filter(([, p]) => !isUnsupported(p)).map(([name]) => name), ...canonicalNames])]
+      ? [
+          ...new Set([
+            ...[...alias.properties].filter(([, p]) => !isUnsupported(p)).map(([name]) => name),
+            ...canonicalNames,
+          ]),
+        ]
       : canonicalNames;
     const label = this.record.writtenType ?? definition.name;
     for (const problem of validateAgainstSchema(definition, this.record.properties, { label, topLevel })) {
@@ -244,7 +297,11 @@ class ComponentNormalizer {
     }
     if (definition.name === 'vpc' && typeof p.cidr === 'string' && Array.isArray(p.vswitches)) {
       p.vswitches.forEach((vswitch: unknown, i) => {
-        if (isPlainObject(vswitch) && typeof vswitch.cidr === 'string' && !cidrContains(p.cidr as string, vswitch.cidr)) {
+        if (
+          isPlainObject(vswitch) &&
+          typeof vswitch.cidr === 'string' &&
+          !cidrContains(p.cidr as string, vswitch.cidr)
+        ) {
           this.reportProperty(['vswitches', i, 'cidr'], `must lie inside the VPC's CIDR block ${p.cidr as string}`);
         }
       });
@@ -264,7 +321,8 @@ class ComponentNormalizer {
       if (!isPlainObject(item) || !hasOwn(item, field)) return;
       const first = seen.get(item[field]);
       if (first === undefined) seen.set(item[field], i);
-      else this.reportProperty([property, i, field], `repeats ${String(item[field])} (already at ${property}[${first}])`);
+      else
+        this.reportProperty([property, i, field], `repeats ${String(item[field])} (already at ${property}[${first}])`);
     });
   }
 
@@ -272,17 +330,20 @@ class ComponentNormalizer {
     const { raw, record } = this;
     const traits = own(raw, 'traits');
     if (traits === undefined) return;
-    if (!Array.isArray(traits)) return this.report(['traits'], `must be a list of traits, found ${describeType(traits)}`);
+    if (!Array.isArray(traits))
+      return this.report(['traits'], `must be a list of traits, found ${describeType(traits)}`);
     const known = TRAIT_DEFINITIONS.map((d) => d.name);
     traits.forEach((trait: unknown, j) => {
       const at = ['traits', j];
       if (!isPlainObject(trait)) return this.report(at, `must be a mapping (a trait), found ${describeType(trait)}`);
       for (const key of Object.keys(trait)) {
-        if (!TRAIT_FIELDS.includes(key)) this.report([...at, key], `is not a known field of a trait; known: ${TRAIT_FIELDS.join(', ')}`);
+        if (!TRAIT_FIELDS.includes(key))
+          this.report([...at, key], `is not a known field of a trait; known: ${TRAIT_FIELDS.join(', ')}`);
       }
       const type = own(trait, 'type');
       if (type === undefined) return this.report([...at, 'type'], 'is required');
-      if (typeof type !== 'string') return this.report([...at, 'type'], `must be a string, found ${describeType(type)}`);
+      if (typeof type !== 'string')
+        return this.report([...at, 'type'], `must be a string, found ${describeType(type)}`);
       const definition = traitDefinitionFor(type);
       if (!definition) {
         return this.report(
@@ -291,24 +352,44 @@ class ComponentNormalizer {
         );
       }
       if (record.definition?.category === 'cloud') {
-        this.report([...at, 'type'], `${type} applies to workloads only; ${record.name ?? 'this component'} is a cloud component (${record.definition.name})`);
+        this.report(
+          [...at, 'type'],
+          `${type} applies to workloads only; ${record.name ?? 'this component'} is a cloud component (${record.definition.name})`,
+        );
         return;
       }
       const written = own(trait, 'properties') ?? {};
-      if (!isPlainObject(written)) return this.report([...at, 'properties'], `must be a mapping, found ${describeType(written)}`);
+      if (!isPlainObject(written))
+        return this.report([...at, 'properties'], `must be a mapping, found ${describeType(written)}`);
       const properties = cloneJson(written);
       const before = this.problems.length;
-      for (const problem of validateAgainstSchema(definition, properties, { label: type, topLevel: schemaPropertyNames(definition) })) {
-        this.report([...at, 'properties', ...problem.segments], problem.message);
+      for (const problem of validateAgainstSchema(definition, properties, {
+        label: type,
+        topLevel: schemaPropertyNames(definition),
+      })) {
+        if (hasOwn(trait, 'properties')) this.report([...at, 'properties', ...problem.segments], problem.message);
+        else this.report([...at, 'properties'], `${problem.segments.join('.')} ${problem.message}`);
       }
-      record.traits.push({ type, properties, base: [...record.base, ...at, 'properties'], valid: this.problems.length === before });
+      record.traits.push({
+        type,
+        properties,
+        base: [...record.base, ...at, 'properties'],
+        valid: this.problems.length === before,
+      });
     });
   }
 }
 
-export function normalizeComponent(raw: unknown, index: number, problems: ValidationProblem[]): ComponentRecord | undefined {
+export function normalizeComponent(
+  raw: unknown,
+  index: number,
+  problems: ValidationProblem[],
+): ComponentRecord | undefined {
   if (!isPlainObject(raw)) {
-    problems.push({ path: jsonPointer('spec', 'components', index), message: `must be a mapping (a component), found ${describeType(raw)}` });
+    problems.push({
+      path: jsonPointer('spec', 'components', index),
+      message: `must be a mapping (a component), found ${describeType(raw)}`,
+    });
     return undefined;
   }
   return new ComponentNormalizer(raw, index, problems).run();

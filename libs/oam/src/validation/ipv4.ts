@@ -16,5 +16,5 @@ export function cidrContains(outer: string, inner: string): boolean {
   const b = parseCidr(inner);
   if (!a || !b || b.prefix < a.prefix) return false;
   const mask = a.prefix === 0 ? 0 : (~0 << (32 - a.prefix)) >>> 0;
-  return ((b.base & mask) >>> 0) === a.base;
+  return (b.base & mask) >>> 0 === a.base;
 }

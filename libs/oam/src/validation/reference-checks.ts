@@ -16,7 +16,7 @@ import type { ValidationContext } from '../oam.types';
 export interface ReferenceSite {
   from: string;
   to: string;
-  path: string;
+  path: () => string;
 }
 
 function nameList(names: string[]): string {
@@ -34,12 +34,18 @@ export function checkReferences(
   problems: ValidationProblem[],
 ): void {
   const byName = new Map<string, ComponentRecord>();
-  for (const record of records) if (record.name !== undefined && !byName.has(record.name)) byName.set(record.name, record);
+  for (const record of records)
+    if (record.name !== undefined && !byName.has(record.name)) byName.set(record.name, record);
   const names = [...byName.keys()];
   const sites: ReferenceSite[] = [];
 
-  const checkTarget = (from: ComponentRecord, target: unknown, path: string, what: string): string | undefined => {
+  const checkTarget = (from: ComponentRecord, target: unknown, at: () => string, what: string): string | undefined => {
     if (typeof target !== 'string') return undefined;
+    if (byName.has(target) && target !== from.name) {
+      sites.push({ from: from.name!, to: target, path: at });
+      return target;
+    }
+    const path = at();
     if (target === from.name) {
       problems.push({ path, message: `${what} names the component itself` });
       return undefined;
@@ -52,8 +58,7 @@ export function checkReferences(
       });
       return undefined;
     }
-    sites.push({ from: from.name!, to: target, path });
-    return target;
+    return undefined;
   };
 
   for (const record of records) {
@@ -62,24 +67,24 @@ export function checkReferences(
     const dependsOn = cloud ? record.properties.dependsOn : record.workloadDependsOn;
     if (Array.isArray(dependsOn)) {
       dependsOn.forEach((target: unknown, i) => {
-        const path = cloud ? record.paths.pointer(['dependsOn', i]) : jsonPointer(...record.base, 'dependsOn', i);
-        if (typeof target !== 'string') problems.push({ path, message: 'must be a component name (a string)' });
-        else checkTarget(record, target, path, 'dependsOn');
+        const at = () => (cloud ? record.paths.pointer(['dependsOn', i]) : jsonPointer(...record.base, 'dependsOn', i));
+        if (typeof target !== 'string') problems.push({ path: at(), message: 'must be a component name (a string)' });
+        else checkTarget(record, target, at, 'dependsOn');
       });
     }
     if (cloud && typeof record.properties.network === 'string') {
-      const path = record.paths.pointer(['network']);
-      const target = checkTarget(record, record.properties.network, path, 'network');
+      const at = () => record.paths.pointer(['network']);
+      const target = checkTarget(record, record.properties.network, at, 'network');
       const targetType = target !== undefined ? byName.get(target)!.definition?.name : undefined;
       if (target !== undefined && targetType !== undefined && targetType !== 'vpc') {
-        problems.push({ path, message: `must name a vpc component; ${target} is a ${targetType}` });
+        problems.push({ path: at(), message: `must name a vpc component; ${target} is a ${targetType}` });
       }
     }
     if (cloud) checkProviderRef(record, context, problems);
   }
 
   checkBindings(records, application, byName, sites, problems);
-  checkSecretNames(records, application, byName, problems);
+  checkSecretNames(application, byName, problems);
   checkCycle(application, sites, problems);
 }
 
@@ -105,12 +110,12 @@ function checkBindings(
   const secretNames = application.components.flatMap((c) => (c.kind === 'cloud' ? [c.connectionSecretName] : []));
   for (const record of records) {
     if (record.name === undefined || record.definition?.category !== 'workload') continue;
-    const envNames = new Map<string, string>();
+    const envNames = new Map<string, () => string>();
     const env = record.properties.env;
     if (Array.isArray(env)) {
       env.forEach((entry: unknown, i) => {
         if (isPlainObject(entry) && typeof entry.name === 'string' && !envNames.has(entry.name)) {
-          envNames.set(entry.name, record.paths.pointer(['env', i, 'name']));
+          envNames.set(entry.name, () => record.paths.pointer(['env', i, 'name']));
         }
       });
     }
@@ -121,22 +126,25 @@ function checkBindings(
         const at = (...rest: Segment[]) => jsonPointer(...trait.base, 'envMappings', envName, ...rest);
         const earlier = envNames.get(envName);
         if (earlier !== undefined) {
-          problems.push({ path: at(), message: `sets ${envName}, which is already set at ${earlier}` });
-        } else envNames.set(envName, at());
+          problems.push({ path: at(), message: `sets ${envName}, which is already set at ${earlier()}` });
+        } else envNames.set(envName, () => at());
         const target = resolveBindingTarget(application, mapping.secret);
         if (!target) {
           const written = byName.get(mapping.secret);
           problems.push({
             path: at('secret'),
-            message: written?.definition?.category === 'workload'
-              ? `"${mapping.secret}" is a workload; a binding takes a cloud component or its connection secret`
-              : `"${mapping.secret}" is neither a cloud component nor a connection secret of this application; ` +
-                `cloud components: ${nameList(cloudNames)}; connection secrets: ${nameList(secretNames)}` +
-                (cloudNames.length > 0 ? `; closest match: ${closestMatch(mapping.secret, [...cloudNames, ...secretNames])}` : ''),
+            message:
+              written?.definition?.category === 'workload'
+                ? `"${mapping.secret}" is a workload; a binding takes a cloud component or its connection secret`
+                : `"${mapping.secret}" is neither a cloud component nor a connection secret of this application; ` +
+                  `cloud components: ${nameList(cloudNames)}; connection secrets: ${nameList(secretNames)}` +
+                  (cloudNames.length > 0
+                    ? `; closest match: ${closestMatch(mapping.secret, [...cloudNames, ...secretNames])}`
+                    : ''),
           });
           continue;
         }
-        sites.push({ from: record.name, to: target.name, path: at('secret') });
+        sites.push({ from: record.name, to: target.name, path: () => at('secret') });
         if (!isCloudComponentType(target.type)) continue;
         const key = mapping.key ?? envName;
         const keyPath = mapping.key === undefined ? at() : at('key');
@@ -161,7 +169,6 @@ function checkBindings(
 }
 
 function checkSecretNames(
-  records: ComponentRecord[],
   application: ApplicationSpec,
   byName: Map<string, ComponentRecord>,
   problems: ValidationProblem[],
@@ -169,26 +176,31 @@ function checkSecretNames(
   const owners = new Map<string, string>();
   for (const component of application.components) {
     if (component.kind !== 'cloud') continue;
-    const record = records.find((r) => r.name === component.name)!;
+    const record = byName.get(component.name)!;
     const explicit = isPlainObject(record.properties.writeConnectionSecretToRef);
-    const path = explicit ? record.paths.pointer(['writeConnectionSecretToRef', 'name']) : jsonPointer(...record.base, 'name');
+    const at = () =>
+      explicit ? record.paths.pointer(['writeConnectionSecretToRef', 'name']) : jsonPointer(...record.base, 'name');
     const secret = component.connectionSecretName;
-    const problem = explicit ? undefined : secret.length > 63 ? 'is too long for the default connection secret name' : undefined;
+    const problem = explicit
+      ? undefined
+      : secret.length > 63
+        ? 'is too long for the default connection secret name'
+        : undefined;
     if (problem) {
       problems.push({
-        path,
+        path: at(),
         message: `${problem} ${secret} (${secret.length} characters, at most 63); set writeConnectionSecretToRef.name`,
       });
       continue;
     }
     const owner = owners.get(secret);
     if (owner !== undefined) {
-      problems.push({ path, message: `connection secret ${secret} is also written by component ${owner}` });
+      problems.push({ path: at(), message: `connection secret ${secret} is also written by component ${owner}` });
     } else owners.set(secret, component.name);
     const namesake = byName.get(secret);
     if (namesake && namesake.name !== component.name) {
       problems.push({
-        path,
+        path: at(),
         message: `connection secret ${secret} has the name of component ${secret}; a binding naming it would be ambiguous`,
       });
     }
@@ -201,7 +213,7 @@ function checkCycle(application: ApplicationSpec, sites: ReferenceSite[], proble
   const site = sites.find((s) => s.from === cycle[0] && s.to === cycle[1]);
   const index = application.components.findIndex((c) => c.name === cycle[0]);
   problems.push({
-    path: site?.path ?? jsonPointer('spec', 'components', index),
+    path: site?.path() ?? jsonPointer('spec', 'components', index),
     message: `dependency cycle: ${cycle.join(' → ')}`,
   });
 }

@@ -95,11 +95,20 @@ function translate(error: ErrorObject, known: KnownProperties): SchemaProblem | 
     case 'maxItems':
       return { segments, message: `must have at most ${plural(Number(params.limit), 'item')}` };
     case 'minProperties':
-      return { segments, message: `must have at least ${plural(Number(params.limit), 'entry')}`.replace('entrys', 'entries') };
+      return {
+        segments,
+        message: `must have at least ${plural(Number(params.limit), 'entry')}`.replace('entrys', 'entries'),
+      };
     case 'maxProperties':
-      return { segments, message: `must have at most ${plural(Number(params.limit), 'entry')}`.replace('entrys', 'entries') };
+      return {
+        segments,
+        message: `must have at most ${plural(Number(params.limit), 'entry')}`.replace('entrys', 'entries'),
+      };
     case 'uniqueItems':
-      return { segments, message: `must not repeat items (items ${String(params.j)} and ${String(params.i)} are equal)` };
+      return {
+        segments,
+        message: `must not repeat items (items ${String(params.j)} and ${String(params.i)} are equal)`,
+      };
     default:
       return { segments, message: error.message ?? `is invalid (${error.keyword})` };
   }
@@ -109,7 +118,11 @@ function translate(error: ErrorObject, known: KnownProperties): SchemaProblem | 
  * Validates `data` against a definition's schema, filling in defaults (it mutates `data`), and returns every problem
  * in plain words. Values are never echoed back, so a secret cannot leak through a message.
  */
-export function validateAgainstSchema(definition: TypeDefinition, data: JsonObject, known: KnownProperties): SchemaProblem[] {
+export function validateAgainstSchema(
+  definition: TypeDefinition,
+  data: JsonObject,
+  known: KnownProperties,
+): SchemaProblem[] {
   const validate = validatorFor(definition);
   if (validate(data)) return [];
   const problems: SchemaProblem[] = [];

@@ -16,7 +16,7 @@ import type { ValidationContext, ValidationResult } from '../oam.types';
 import { checkStructureLimits } from './structure-limits';
 import { normalizeComponent, type ComponentRecord } from './component-normalizer';
 import { dnsLabelProblem } from './dns-names';
-import { describeType, isPlainObject, own } from './json-values';
+import { cloneJson, describeType, isPlainObject, own } from './json-values';
 import { pointerSegments } from './path-map';
 import { checkReferences } from './reference-checks';
 
@@ -29,10 +29,19 @@ const SPEC_FIELDS = ['components', 'policies'];
 const POLICY_FIELDS = ['name', 'type', 'properties'];
 const CLOUD_COMMON = new Set(['writeConnectionSecretToRef', 'deletionPolicy', 'providerRef', 'dependsOn']);
 
-function unknownFields(object: JsonObject, known: string[], at: string[], what: string, problems: ValidationProblem[]): void {
+function unknownFields(
+  object: JsonObject,
+  known: string[],
+  at: string[],
+  what: string,
+  problems: ValidationProblem[],
+): void {
   for (const key of Object.keys(object)) {
     if (!known.includes(key)) {
-      problems.push({ path: jsonPointer(...at, key), message: `is not a known field of ${what}; known: ${known.join(', ')}` });
+      problems.push({
+        path: jsonPointer(...at, key),
+        message: `is not a known field of ${what}; known: ${known.join(', ')}`,
+      });
     }
   }
 }
@@ -65,7 +74,8 @@ function readMetadata(document: JsonObject, problems: ValidationProblem[]) {
   unknownFields(metadata, METADATA_FIELDS, ['metadata'], 'metadata', problems);
   const name = own(metadata, 'name');
   if (name === undefined) problems.push({ path: '/metadata/name', message: 'is required' });
-  else if (typeof name !== 'string') problems.push({ path: '/metadata/name', message: `must be a string, found ${describeType(name)}` });
+  else if (typeof name !== 'string')
+    problems.push({ path: '/metadata/name', message: `must be a string, found ${describeType(name)}` });
   else {
     const problem = dnsLabelProblem(name);
     if (problem) problems.push({ path: '/metadata/name', message: problem });
@@ -88,7 +98,10 @@ function readPolicies(value: unknown, problems: ValidationProblem[]): PolicySpec
   value.forEach((policy: unknown, i) => {
     const at = ['spec', 'policies', String(i)];
     if (!isPlainObject(policy)) {
-      problems.push({ path: jsonPointer(...at), message: `must be a mapping (a policy), found ${describeType(policy)}` });
+      problems.push({
+        path: jsonPointer(...at),
+        message: `must be a mapping (a policy), found ${describeType(policy)}`,
+      });
       return;
     }
     unknownFields(policy, POLICY_FIELDS, at, 'a policy', problems);
@@ -97,7 +110,10 @@ function readPolicies(value: unknown, problems: ValidationProblem[]): PolicySpec
     const properties = own(policy, 'properties') ?? {};
     let ok = true;
     if (typeof name !== 'string') {
-      problems.push({ path: jsonPointer(...at, 'name'), message: name === undefined ? 'is required' : 'must be a string' });
+      problems.push({
+        path: jsonPointer(...at, 'name'),
+        message: name === undefined ? 'is required' : 'must be a string',
+      });
       ok = false;
     } else {
       const problem = dnsLabelProblem(name) ?? (seen.has(name) ? `repeats the policy name ${name}` : undefined);
@@ -105,11 +121,17 @@ function readPolicies(value: unknown, problems: ValidationProblem[]): PolicySpec
       seen.add(name);
     }
     if (typeof type !== 'string' || type === '') {
-      problems.push({ path: jsonPointer(...at, 'type'), message: type === undefined ? 'is required' : 'must be a non-empty string' });
+      problems.push({
+        path: jsonPointer(...at, 'type'),
+        message: type === undefined ? 'is required' : 'must be a non-empty string',
+      });
       ok = false;
     }
     if (!isPlainObject(properties)) {
-      problems.push({ path: jsonPointer(...at, 'properties'), message: `must be a mapping, found ${describeType(properties)}` });
+      problems.push({
+        path: jsonPointer(...at, 'properties'),
+        message: `must be a mapping, found ${describeType(properties)}`,
+      });
       ok = false;
     }
     if (ok) policies.push({ name: name as string, type: type as string, properties: properties as JsonObject });
@@ -123,20 +145,35 @@ function bindingsOf(record: ComponentRecord): EnvBinding[] {
     if (trait.type !== 'service-binding' || !trait.valid) continue;
     const mappings = trait.properties.envMappings as Record<string, { secret: string; key?: string }>;
     for (const [env, mapping] of Object.entries(mappings)) {
-      mapping.key ??= env;
-      bindings.push({ env, secret: mapping.secret, key: mapping.key });
+      bindings.push({ env, secret: mapping.secret, key: mapping.key ?? env });
     }
   }
   return bindings;
 }
 
+/** A service-binding's mappings with `key` filled in (it defaults to the variable name); other traits as they are. */
+function withDefaultKeys(type: string, properties: JsonObject): JsonObject {
+  if (type !== 'service-binding' || !isPlainObject(properties.envMappings)) return properties;
+  const envMappings: JsonObject = {};
+  for (const [env, mapping] of Object.entries(properties.envMappings)) {
+    const value = isPlainObject(mapping) ? { ...mapping, key: mapping.key ?? env } : mapping;
+    Object.defineProperty(envMappings, env, { value, enumerable: true, writable: true, configurable: true });
+  }
+  return { ...properties, envMappings };
+}
+
 function componentSpec(record: ComponentRecord, application: string): ComponentSpec {
-  const traits: TraitSpec[] = record.traits.map((t) => ({ type: t.type, properties: t.properties }));
-  const strings = (value: unknown) => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
+  const traits: TraitSpec[] = record.traits.map((t) => ({
+    type: t.type,
+    properties: withDefaultKeys(t.type, t.properties),
+  }));
+  const strings = (value: unknown) =>
+    Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
   if (record.definition!.category === 'cloud') {
     const properties: JsonObject = {};
     for (const [key, value] of Object.entries(record.properties)) {
-      if (!CLOUD_COMMON.has(key)) Object.defineProperty(properties, key, { value, enumerable: true, writable: true, configurable: true });
+      if (!CLOUD_COMMON.has(key))
+        Object.defineProperty(properties, key, { value, enumerable: true, writable: true, configurable: true });
     }
     const ref = record.properties.writeConnectionSecretToRef;
     const provider = record.properties.providerRef;
@@ -150,7 +187,9 @@ function componentSpec(record: ComponentRecord, application: string): ComponentS
       deletionPolicy: record.properties.deletionPolicy === 'Retain' ? 'Retain' : 'Delete',
       ...(isPlainObject(provider) && typeof provider.name === 'string' ? { providerRef: provider.name } : {}),
       connectionSecretName:
-        isPlainObject(ref) && typeof ref.name === 'string' ? ref.name : defaultConnectionSecretName(application, record.name!),
+        isPlainObject(ref) && typeof ref.name === 'string'
+          ? ref.name
+          : defaultConnectionSecretName(application, record.name!),
     };
   }
   return {
@@ -183,17 +222,27 @@ function componentDocument(component: ComponentSpec): JsonObject {
   };
 }
 
-function runComponentChecks(records: ComponentRecord[], context: ValidationContext, problems: ValidationProblem[]): void {
+function runComponentChecks(
+  records: ComponentRecord[],
+  context: ValidationContext,
+  problems: ValidationProblem[],
+): void {
   if (!context.componentChecks?.length) return;
   for (const record of records) {
     if (!record.valid || record.name === undefined || record.definition?.category !== 'cloud') continue;
-    const component = { name: record.name, type: record.definition.name, properties: structuredClone(record.properties) };
+    const component = {
+      name: record.name,
+      type: record.definition.name,
+      properties: structuredClone(record.properties),
+    };
     for (const check of context.componentChecks) {
       let found: ValidationProblem[];
       try {
         found = check(component);
       } catch (error) {
-        found = [{ path: '', message: `could not be checked: ${error instanceof Error ? error.message : String(error)}` }];
+        found = [
+          { path: '', message: `could not be checked: ${error instanceof Error ? error.message : String(error)}` },
+        ];
       }
       for (const problem of found) {
         problems.push({ path: record.paths.pointer(pointerSegments(problem.path)), message: problem.message });
@@ -219,29 +268,41 @@ function validate(document: unknown, context: ValidationContext): ValidationResu
   const structure = checkStructureLimits(document);
   if (structure) return { ok: false, problems: [structure] };
   if (!isPlainObject(document)) {
-    return { ok: false, problems: [{ path: '', message: `must be a mapping (an Application), found ${describeType(document)}` }] };
+    return {
+      ok: false,
+      problems: [{ path: '', message: `must be a mapping (an Application), found ${describeType(document)}` }],
+    };
   }
   unknownFields(document, TOP_LEVEL_FIELDS, [], 'an Application', problems);
   const apiVersion = own(document, 'apiVersion');
   if (apiVersion !== API_VERSION) {
-    problems.push({ path: '/apiVersion', message: apiVersion === undefined ? `is required (${API_VERSION})` : `must be ${API_VERSION}` });
+    problems.push({
+      path: '/apiVersion',
+      message: apiVersion === undefined ? `is required (${API_VERSION})` : `must be ${API_VERSION}`,
+    });
   }
   const kind = own(document, 'kind');
-  if (kind !== KIND) problems.push({ path: '/kind', message: kind === undefined ? `is required (${KIND})` : `must be ${KIND}` });
+  if (kind !== KIND)
+    problems.push({ path: '/kind', message: kind === undefined ? `is required (${KIND})` : `must be ${KIND}` });
   const metadata = readMetadata(document, problems);
 
   const spec = own(document, 'spec');
   let rawComponents: unknown[] = [];
   let policies: PolicySpec[] = [];
   if (spec === undefined) problems.push({ path: '/spec', message: 'is required' });
-  else if (!isPlainObject(spec)) problems.push({ path: '/spec', message: `must be a mapping, found ${describeType(spec)}` });
+  else if (!isPlainObject(spec))
+    problems.push({ path: '/spec', message: `must be a mapping, found ${describeType(spec)}` });
   else {
     unknownFields(spec, SPEC_FIELDS, ['spec'], 'spec', problems);
     const components = own(spec, 'components');
     if (components === undefined) problems.push({ path: '/spec/components', message: 'is required' });
     else if (!Array.isArray(components)) {
-      problems.push({ path: '/spec/components', message: `must be a list of components, found ${describeType(components)}` });
-    } else if (components.length === 0) problems.push({ path: '/spec/components', message: 'must have at least 1 component' });
+      problems.push({
+        path: '/spec/components',
+        message: `must be a list of components, found ${describeType(components)}`,
+      });
+    } else if (components.length === 0)
+      problems.push({ path: '/spec/components', message: 'must have at least 1 component' });
     else rawComponents = components;
     policies = readPolicies(own(spec, 'policies'), problems);
   }
@@ -288,5 +349,6 @@ function validate(document: unknown, context: ValidationContext): ValidationResu
       ...(policies.length > 0 ? { policies } : {}),
     },
   };
-  return { ok: true, application: structuredClone(application), document: JSON.parse(JSON.stringify(normalized)) as JsonObject };
+  // The document is a deep copy so that it shares no object with the application.
+  return { ok: true, application, document: cloneJson(normalized) };
 }

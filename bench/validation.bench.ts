@@ -1,0 +1,80 @@
+/**
+ * Validation benchmark: parse + validate + normalize a 50-component Application (YAML text, as the API receives it).
+ * Run: npx tsx bench/validation.bench.ts
+ */
+import { parseDocument, validateApplication } from '@berth/oam';
+import { availableParallelism, loadavg } from 'node:os';
+import { stringify } from 'yaml';
+import { applicationWithComponents } from '../test/fixtures/applications';
+
+export interface ValidationBenchResult {
+  name: string;
+  /** Body format parsed before validation. */
+  format: 'json' | 'yaml';
+  components: number;
+  runs: number;
+  medianMs: number;
+  p99Ms: number;
+  targetMs: number;
+  pass: boolean;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+function measure(format: 'json' | 'yaml', components: number, runs: number, warmup: number): ValidationBenchResult {
+  const application = applicationWithComponents(components, 'bench');
+  const body = format === 'json' ? JSON.stringify(application) : stringify(application);
+  const contentType = format === 'json' ? 'application/json' : 'application/yaml';
+  const once = () => {
+    const document = parseDocument(body, { contentType, maxBytes: 1 << 20 });
+    const result = validateApplication(document);
+    if (!result.ok) throw new Error(`benchmark application is invalid: ${JSON.stringify(result.problems)}`);
+  };
+  for (let i = 0; i < warmup; i++) once();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    once();
+    times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  const medianMs = percentile(times, 50);
+  const targetMs = 5;
+  return {
+    name: `validate ${components} components`,
+    format,
+    components,
+    runs,
+    medianMs,
+    p99Ms: percentile(times, 99),
+    targetMs,
+    pass: medianMs < targetMs,
+  };
+}
+
+/**
+ * Parse + validate + normalize a generated application, once from a JSON body (the target applies here: it measures
+ * Berth's validation) and once from a YAML body (adds the yaml library's parser, which dominates at this size).
+ */
+export function run(options: { components?: number; runs?: number; warmup?: number } = {}): ValidationBenchResult[] {
+  const components = options.components ?? 50;
+  const runs = options.runs ?? 300;
+  const warmup = options.warmup ?? 30;
+  return [measure('json', components, runs, warmup), measure('yaml', components, runs, warmup)];
+}
+
+if (require.main === module) {
+  for (const result of run()) {
+    console.log(
+      `${result.name} (${result.format} body, parse+validate+normalize): median ${result.medianMs.toFixed(2)} ms, ` +
+        `p99 ${result.p99Ms.toFixed(2)} ms over ${result.runs} runs (target < ${result.targetMs} ms) ${result.pass ? 'PASS' : 'FAIL'}`,
+    );
+  }
+  console.log(
+    `load average: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')} on ${availableParallelism()} cores`,
+  );
+}

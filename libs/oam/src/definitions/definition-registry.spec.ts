@@ -1,0 +1,65 @@
+import { CLOUD_COMPONENT_TYPES, CONNECTION_KEYS, WORKLOAD_TYPES } from '@berth/core';
+import { describe, expect, it } from 'vitest';
+import { getDefinition, listDefinitions } from './definition-registry';
+
+describe('definitions', () => {
+  it('lists one definition per component type and trait, with aliases', () => {
+    const list = listDefinitions();
+    expect(list.map((d) => d.name)).toEqual([...CLOUD_COMPONENT_TYPES, ...WORKLOAD_TYPES, 'service-binding']);
+    expect(list.find((d) => d.name === 'vpc')).toMatchObject({
+      kind: 'component',
+      category: 'cloud',
+      aliases: ['alibaba-vpc', 'alibaba-vswitch'],
+    });
+    expect(list.find((d) => d.name === 'service-binding')).toMatchObject({
+      kind: 'trait',
+      category: 'trait',
+      aliases: [],
+    });
+    for (const definition of list) expect(definition.description.length).toBeGreaterThan(10);
+  });
+
+  it('finds a definition by alias, with the connection keys core publishes and sensitive ones flagged', () => {
+    const rds = getDefinition('alibaba-rds')!;
+    expect(rds.name).toBe('rds');
+    expect(rds.connectionKeys.map((k) => k.name)).toEqual(CONNECTION_KEYS.rds.map((k) => k.name));
+    expect(rds.connectionKeys.find((k) => k.name === 'DB_PASSWORD')).toMatchObject({ sensitive: true });
+    expect(rds.connectionKeys.find((k) => k.name === 'DB_PUBLIC_HOST')!.description).toContain(
+      'only when publicConnection',
+    );
+    expect(getDefinition('webservice')!.connectionKeys).toEqual([]);
+    expect(getDefinition('nope')).toBeUndefined();
+  });
+
+  it('describes every property with a description, and rds as DESIGN section 2 lists it', () => {
+    const rds = getDefinition('rds')!;
+    const properties = rds.schema.properties as Record<string, Record<string, unknown>>;
+    for (const [name, property] of Object.entries(properties)) expect(property.description, name).toBeTruthy();
+    expect(properties.engine).toMatchObject({ enum: ['mysql', 'postgresql'] });
+    expect(properties.publicConnection).toMatchObject({ default: false });
+    expect(properties.securityIps).not.toHaveProperty('default');
+    expect(properties.password).toMatchObject({ writeOnly: true });
+    expect(rds.schema.required ?? []).not.toContain('password');
+    expect(getDefinition('webservice')!.schema.required as string[]).toEqual(['image']);
+  });
+
+  it('renders the properties as a Markdown table like vela show', () => {
+    const markdown = getDefinition('slb')!.markdown;
+    const lines = markdown.trim().split('\n');
+    expect(lines[0]).toBe('| name | description | type | required | default |');
+    expect(lines).toContain(
+      '| addressType | Private address in the network, or a public one | "intranet" \\| "internet" | false | `"intranet"` |',
+    );
+    expect(lines.some((l) => l.startsWith('| listeners[].port | Port clients connect to | integer | true |'))).toBe(
+      true,
+    );
+    expect(getDefinition('service-binding')!.markdown).toContain('| envMappings.<name>.secret |');
+  });
+
+  it('returns copies: changing a returned schema changes nothing for the next caller', () => {
+    (getDefinition('oss')!.schema.properties as Record<string, unknown>).acl = 'broken';
+    expect((getDefinition('oss')!.schema.properties as Record<string, unknown>).acl).toMatchObject({
+      default: 'private',
+    });
+  });
+});

@@ -26,6 +26,9 @@ export interface StepFailure {
  * Where the executor persists an operation's progress. The service implements it over the database (step rows and
  * the append-only event log); a call that throws or rejects stops the execution (the operation can no longer be
  * recorded, so it must not go on). After the executor's signal aborts (lease lost), it calls nothing more.
+ *
+ * The executor itself only emits events for retries; an implementation should also append an event for each
+ * stepStarted/Succeeded/Failed/Blocked call (with `step.description`), so the event log tells the whole story.
  */
 export interface OperationJournal {
   stepStarted(step: PlannedStep, attempt: number): Awaitable<void>;

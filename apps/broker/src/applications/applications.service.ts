@@ -103,8 +103,8 @@ export class ApplicationsService {
         );
       }
       if (current?.currentRevisionId) {
-        const revision = await this.applications.findRevision(current.currentRevisionId);
-        if (revision?.contentHash === hash) return { outcome: 'unchanged', document, application: current, revision };
+        const currentHash = await this.applications.findRevisionHash(current.currentRevisionId);
+        if (currentHash === hash) return { outcome: 'unchanged', document, application: current };
       }
       try {
         const { application, revision } = await this.applications.appendRevision(

@@ -126,6 +126,24 @@ describe.each(backends)('persistence on $name', (backend) => {
   });
 });
 
+describe('SQLite connection settings', () => {
+  it('uses WAL, enforces foreign keys, waits on locks and syncs at checkpoints', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'berth-pragmas-'));
+    const dataSource = createDataSource({ dataDir: dir, busyTimeoutMs: 7000 });
+    await dataSource.initialize();
+    try {
+      const pragma = async (name: string) => Object.values((await dataSource.query(`PRAGMA ${name}`))[0])[0];
+      expect(await pragma('journal_mode')).toBe('wal');
+      expect(await pragma('foreign_keys')).toBe(1);
+      expect(await pragma('busy_timeout')).toBe(7000);
+      expect(await pragma('synchronous')).toBe(1);
+    } finally {
+      await dataSource.destroy();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('databaseKind', () => {
   it('chooses SQLite without a URL, PostgreSQL for postgres URLs, and rejects anything else', () => {
     expect(databaseKind(undefined)).toBe('sqlite');

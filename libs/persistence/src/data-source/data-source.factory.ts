@@ -69,6 +69,8 @@ export function createDataSource(options: DataSourceFactoryOptions): DataSource 
       timeout: busyTimeoutMs,
       prepareDatabase: (db: SqliteDatabase) => {
         db.pragma('foreign_keys = ON');
+        // In WAL mode NORMAL never corrupts the database; it syncs at checkpoints instead of at every commit.
+        db.pragma('synchronous = NORMAL');
         db.pragma(`busy_timeout = ${Math.trunc(busyTimeoutMs)}`);
       },
     };

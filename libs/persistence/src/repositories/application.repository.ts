@@ -49,6 +49,12 @@ export class ApplicationRepository {
     return this.revisions.findOneBy({ id });
   }
 
+  /** Only the content hash of a revision (cheap: the no-op check on every PUT). */
+  async findRevisionHash(id: string): Promise<string | undefined> {
+    const row = await this.revisions.findOne({ where: { id }, select: { id: true, contentHash: true } });
+    return row?.contentHash;
+  }
+
   /** Revisions of one application, newest first. */
   listRevisions(applicationId: string): Promise<ApplicationRevisionEntity[]> {
     return this.revisions.find({ where: { applicationId }, order: { generation: 'DESC' } });

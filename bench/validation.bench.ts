@@ -54,24 +54,33 @@ function measure(format: 'json' | 'yaml', components: number, runs: number, warm
   };
 }
 
+export interface ValidationBenchReport extends ValidationBenchResult {
+  /** The same application sent as YAML: adds the yaml library's parser, which dominates at this size. */
+  yamlBody: ValidationBenchResult;
+}
+
 /**
- * Parse + validate + normalize a generated application, once from a JSON body (the target applies here: it measures
- * Berth's validation) and once from a YAML body (adds the yaml library's parser, which dominates at this size).
+ * Parse + validate + normalize a generated application from a JSON body (the headline figure, which the 5 ms target
+ * applies to: it measures Berth's validation), and the same from a YAML body for comparison.
  */
-export function run(options: { components?: number; runs?: number; warmup?: number } = {}): ValidationBenchResult[] {
+export function run(options: { components?: number; runs?: number; warmup?: number } = {}): ValidationBenchReport {
   const components = options.components ?? 50;
   const runs = options.runs ?? 300;
   const warmup = options.warmup ?? 30;
-  return [measure('json', components, runs, warmup), measure('yaml', components, runs, warmup)];
+  return { ...measure('json', components, runs, warmup), yamlBody: measure('yaml', components, runs, warmup) };
+}
+
+function line(result: ValidationBenchResult): string {
+  return (
+    `${result.name} (${result.format} body, parse+validate+normalize): median ${result.medianMs.toFixed(2)} ms, ` +
+    `p99 ${result.p99Ms.toFixed(2)} ms over ${result.runs} runs (target < ${result.targetMs} ms) ${result.pass ? 'PASS' : 'FAIL'}`
+  );
 }
 
 if (require.main === module) {
-  for (const result of run()) {
-    console.log(
-      `${result.name} (${result.format} body, parse+validate+normalize): median ${result.medianMs.toFixed(2)} ms, ` +
-        `p99 ${result.p99Ms.toFixed(2)} ms over ${result.runs} runs (target < ${result.targetMs} ms) ${result.pass ? 'PASS' : 'FAIL'}`,
-    );
-  }
+  const report = run();
+  console.log(line(report));
+  console.log(line(report.yamlBody));
   console.log(
     `load average: ${loadavg()
       .map((l) => l.toFixed(2))

@@ -386,6 +386,20 @@ describe('validateApplication: problems', () => {
     ]);
   });
 
+  it('turns a failing environment check into a problem instead of an exception', () => {
+    const problems = problemsOf(load(quickstartYaml), {
+      componentChecks: [
+        () => {
+          throw new Error('provider settings unreadable');
+        },
+      ],
+    });
+    expect(problems).toEqual([
+      { path: '/spec/components/1/properties', message: 'could not be checked: provider settings unreadable' },
+      { path: '/spec/components/2/properties', message: 'could not be checked: provider settings unreadable' },
+    ]);
+  });
+
   it('checks vSwitch CIDRs against the VPC CIDR and port/ports exclusivity', () => {
     const doc = load(productionYaml) as any;
     doc.spec.components[0].properties.vswitches[1].cidr = '192.168.0.0/24';

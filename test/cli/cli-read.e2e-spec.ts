@@ -34,7 +34,9 @@ describe('berth CLI against a real server: reads, dry runs and errors', () => {
     const db = printed.spec.components.find((c) => c.name === 'db');
     expect(db?.properties).toMatchObject({ engine: 'postgresql', storageGB: 20 });
 
-    const json = await berth(['apply', '-f', '-', '--dry-run', '-o', 'json'], quickstart);
+    // JSON in (sent as application/json: stdin starting with `{`), JSON out.
+    const json = await berth(['apply', '-f', '-', '--dry-run', '-o', 'json'], JSON.stringify(parse(quickstart)));
+    expect(json.stderr).toContain('nothing was stored');
     expect(json.code).toBe(0);
     expect((JSON.parse(json.stdout) as { metadata: { name: string } }).metadata.name).toBe('quickstart');
 
@@ -101,5 +103,29 @@ describe('berth CLI against a real server: reads, dry runs and errors', () => {
     const env = await berth(['get', 'apps', '--env', 'nowhere']);
     expect(env.code).toBe(1);
     expect(env.stderr).toMatch(/\(404\)/);
+  });
+
+  it('apply without --wait stores the application: created, unchanged, configured; get apps and status show it', async () => {
+    // Only a workload, so nothing is provisioned outside this server's data dir.
+    const hello = (image: string) =>
+      `apiVersion: core.oam.dev/v1beta1\nkind: Application\nmetadata:\n  name: hello\nspec:\n  components:\n    - name: web\n      type: webservice\n      properties:\n        image: ${image}\n        port: 8080\n`;
+    const created = await berth(['apply', '-f', '-'], hello('nginx:1.27'));
+    expect(created.code).toBe(0);
+    expect(created.stdout).toMatch(/^application\/hello created in local \(generation 1\)/);
+    const same = await berth(['apply', '-f', '-'], hello('nginx:1.27'));
+    expect(same.stdout).toMatch(/^application\/hello unchanged in local \(generation 1\)/);
+    const changed = await berth(['apply', '-f', '-', '-o', 'json'], hello('nginx:1.28'));
+    expect(changed.stderr).toMatch(/^application\/hello configured in local \(generation 2\)/);
+    expect((JSON.parse(changed.stdout) as { metadata: { generation: number } }).metadata.generation).toBe(2);
+
+    const apps = await berth(['get', 'apps']);
+    expect(apps.stdout).toMatch(/^NAME\s+PHASE\s+GENERATION\s+AGE\nhello\s+\S+\s+2\s+\d+s\n$/);
+    const status = await berth(['status', 'hello']);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(/^hello {2}\S+ {2}generation 2/);
+
+    const removed = await berth(['delete', 'hello']);
+    expect(removed.code).toBe(0);
+    expect(removed.stdout).toMatch(/^application\/hello deletion queued in local/);
   });
 });

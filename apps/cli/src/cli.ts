@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { CliContext, type CliIo } from './cli.context';
+import { CliContext, DEFAULT_ENV, DEFAULT_URL, type CliIo } from './cli.context';
 import { CliError } from './cli.error';
 import { registerApplyCommand } from './commands/apply.command';
 import { registerDefinitionsCommand } from './commands/definitions.command';
@@ -27,6 +27,20 @@ export function buildProgram(ctx: CliContext): Command {
       writeErr: (text) => ctx.err(text),
       outputError: (text, write) => write(ctx.errorColors.red(text)),
     });
+  program.addHelpText(
+    'after',
+    `
+Environment:
+  BERTH_URL   the Berth server (default ${DEFAULT_URL})
+  BERTH_ENV   environment used when --env is not given (default ${DEFAULT_ENV})
+  NO_COLOR    turn colours off (they are also off when output is not a terminal)
+
+Quick start:
+  berth apply -f examples/quickstart.yaml --wait
+  berth status quickstart
+  berth run quickstart web -- node examples/check-db.js
+  berth delete quickstart --wait`,
+  );
   registerApplyCommand(program, ctx);
   registerGetCommand(program, ctx);
   registerStatusCommand(program, ctx);

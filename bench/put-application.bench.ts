@@ -27,7 +27,9 @@ function percentile(sorted: number[], p: number): number {
   return sorted[index];
 }
 
-export async function run(options: { components?: number; runs?: number; warmup?: number } = {}): Promise<PutBenchResult> {
+export async function run(
+  options: { components?: number; runs?: number; warmup?: number } = {},
+): Promise<PutBenchResult> {
   const components = options.components ?? 20;
   const runs = options.runs ?? 300;
   const warmup = options.warmup ?? 20;
@@ -38,9 +40,9 @@ export async function run(options: { components?: number; runs?: number; warmup?
     const { port } = app.getHttpServer().address() as AddressInfo;
     const url = `http://127.0.0.1:${port}/v1/environments/local/applications/bench`;
     const document = applicationWithComponents(components, 'bench');
-    const web = (document.spec as { components: Array<{ type: string; properties: Record<string, unknown> }> }).components.find(
-      (c) => c.type === 'webservice',
-    )!;
+    const web = (
+      document.spec as { components: Array<{ type: string; properties: Record<string, unknown> }> }
+    ).components.find((c) => c.type === 'webservice')!;
 
     const samples: number[] = [];
     for (let i = 0; i < warmup + runs; i++) {
@@ -81,7 +83,11 @@ if (require.main === module) {
         `${result.name}: p50 ${result.p50Ms.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms, mean ${result.meanMs.toFixed(2)} ms ` +
           `over ${result.runs} runs (target p50 < ${result.targetMs} ms) ${result.pass ? 'PASS' : 'FAIL'}`,
       );
-      console.log(`load average: ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${availableParallelism()} cores`);
+      console.log(
+        `load average: ${loadavg()
+          .map((l) => l.toFixed(2))
+          .join(' ')} on ${availableParallelism()} cores`,
+      );
     })
     .catch((error: unknown) => {
       console.error(error);

@@ -13,7 +13,12 @@ const YAML = 'application/yaml';
 const base = '/v1/environments/local/applications';
 
 function components(body: { spec: { components: Array<{ name: string }> } }) {
-  return Object.fromEntries(body.spec.components.map((c) => [c.name, c as unknown as Record<string, Record<string, unknown> & { properties: Record<string, unknown> }>]));
+  return Object.fromEntries(
+    body.spec.components.map((c) => [
+      c.name,
+      c as unknown as Record<string, Record<string, unknown> & { properties: Record<string, unknown> }>,
+    ]),
+  );
 }
 
 describe.each(BACKENDS)('applications API on $name', ({ name: backend, skip }) => {
@@ -74,33 +79,38 @@ describe.each(BACKENDS)('applications API on $name', ({ name: backend, skip }) =
     expect(twin.headers.etag).toBe('"1"');
   });
 
-  it.skipIf(skip)('answers 201 created, 200 unchanged for identical content, 200 updated with a new generation', async () => {
-    const first = await put(`${base}/quickstart`, quickstartYaml);
-    expect(first.status, first.text).toBe(201);
-    const again = await put(`${base}/quickstart`, quickstartYaml);
-    expect(again.status).toBe(200);
-    expect(again.body.unchanged).toBe(true);
-    expect(again.headers.etag).toBe('"1"');
+  it.skipIf(skip)(
+    'answers 201 created, 200 unchanged for identical content, 200 updated with a new generation',
+    async () => {
+      const first = await put(`${base}/quickstart`, quickstartYaml);
+      expect(first.status, first.text).toBe(201);
+      const again = await put(`${base}/quickstart`, quickstartYaml);
+      expect(again.status).toBe(200);
+      expect(again.body.unchanged).toBe(true);
+      expect(again.headers.etag).toBe('"1"');
 
-    const changed = quickstartYaml.replace('quickstart-api:1.0.0', 'quickstart-api:1.1.0');
-    const updated = await put(`${base}/quickstart`, changed);
-    expect(updated.status).toBe(200);
-    expect(updated.body.unchanged).toBeUndefined();
-    expect(updated.headers.etag).toBe('"2"');
-    expect(updated.body.metadata.generation).toBe(2);
-    expect(components(updated.body).api.properties.image).toBe('ghcr.io/berth-examples/quickstart-api:1.1.0');
+      const changed = quickstartYaml.replace('quickstart-api:1.0.0', 'quickstart-api:1.1.0');
+      const updated = await put(`${base}/quickstart`, changed);
+      expect(updated.status).toBe(200);
+      expect(updated.body.unchanged).toBeUndefined();
+      expect(updated.headers.etag).toBe('"2"');
+      expect(updated.body.metadata.generation).toBe(2);
+      expect(components(updated.body).api.properties.image).toBe('ghcr.io/berth-examples/quickstart-api:1.1.0');
 
-    // The same application as JSON is the same content.
-    const json = await put(`${base}/quickstart`, JSON.stringify(parse(changed)), 'application/json');
-    expect(json.status, json.text).toBe(200);
-    expect(json.body.unchanged).toBe(true);
+      // The same application as JSON is the same content.
+      const json = await put(`${base}/quickstart`, JSON.stringify(parse(changed)), 'application/json');
+      expect(json.status, json.text).toBe(200);
+      expect(json.body.unchanged).toBe(true);
 
-    const revisions = await request(t.server).get(`${base}/quickstart/revisions`).expect(200);
-    expect(revisions.body.items.map((r: { generation: number; current: boolean }) => [r.generation, r.current])).toEqual([
-      [2, true],
-      [1, false],
-    ]);
-  });
+      const revisions = await request(t.server).get(`${base}/quickstart/revisions`).expect(200);
+      expect(
+        revisions.body.items.map((r: { generation: number; current: boolean }) => [r.generation, r.current]),
+      ).toEqual([
+        [2, true],
+        [1, false],
+      ]);
+    },
+  );
 
   it.skipIf(skip)('honours If-Match and If-None-Match (412 when stale)', async () => {
     const next = quickstartYaml.replace('quickstart-api:1.0.0', 'quickstart-api:2.0.0');
@@ -110,7 +120,10 @@ describe.each(BACKENDS)('applications API on $name', ({ name: backend, skip }) =
     const fresh = await put(`${base}/quickstart`, next).set('If-Match', '"2"');
     expect(fresh.status, fresh.text).toBe(200);
     expect(fresh.headers.etag).toBe('"3"');
-    expectProblem(await put(`${base}/nobody`, quickstartYaml.replace('name: quickstart', 'name: nobody')).set('If-Match', '"1"'), 412);
+    expectProblem(
+      await put(`${base}/nobody`, quickstartYaml.replace('name: quickstart', 'name: nobody')).set('If-Match', '"1"'),
+      412,
+    );
     expectProblem(await put(`${base}/quickstart`, quickstartYaml).set('If-None-Match', '*'), 412);
     expect((await request(t.server).get(`${base}/nobody`)).status).toBe(404);
   });
@@ -158,7 +171,12 @@ describe.each(BACKENDS)('applications API on $name', ({ name: backend, skip }) =
   });
 
   it.skipIf(skip)('answers 415 for bodies that are neither YAML nor JSON', async () => {
-    for (const type of ['text/plain', 'application/xml', 'multipart/form-data; boundary=x', 'application/yaml; charset=latin1']) {
+    for (const type of [
+      'text/plain',
+      'application/xml',
+      'multipart/form-data; boundary=x',
+      'application/yaml; charset=latin1',
+    ]) {
       expectProblem(await put(`${base}/quickstart`, quickstartYaml, type), 415);
     }
     expectProblem(await request(t.server).put(`${base}/quickstart`).send(Buffer.from(quickstartYaml)), 415);
@@ -175,10 +193,15 @@ describe.each(BACKENDS)('applications API on $name', ({ name: backend, skip }) =
     expect(problem.detail).toContain('BERTH_MAX_BODY_BYTES');
     // Chunked, without Content-Length: the reader stops at the limit.
     const chunked = await new Promise<{ status: number; type: string }>((resolve, reject) => {
-      const http = request(t.server).put(`${base}/quickstart`).set('Content-Type', YAML).set('Transfer-Encoding', 'chunked');
+      const http = request(t.server)
+        .put(`${base}/quickstart`)
+        .set('Content-Type', YAML)
+        .set('Transfer-Encoding', 'chunked');
       http.write(huge.slice(0, huge.length / 2));
       http.write(huge.slice(huge.length / 2));
-      http.end((error, response) => (error ? reject(error) : resolve({ status: response.status, type: response.headers['content-type'] })));
+      http.end((error, response) =>
+        error ? reject(error) : resolve({ status: response.status, type: response.headers['content-type'] }),
+      );
     });
     expect(chunked.status).toBe(413);
     expect(chunked.type).toMatch(/^application\/problem\+json/);
@@ -206,7 +229,9 @@ describe.each(BACKENDS)('applications API on $name', ({ name: backend, skip }) =
       seen.push(...page.body.items.map((i: { name: string }) => i.name));
     }
     expect(seen).toEqual(names);
-    expect((await list('?limit=2&offset=4').expect(200)).body.items.map((i: { name: string }) => i.name)).toEqual(['app-e']);
+    expect((await list('?limit=2&offset=4').expect(200)).body.items.map((i: { name: string }) => i.name)).toEqual([
+      'app-e',
+    ]);
     expect((await list('').expect(200)).body.items[0]).toMatchObject({
       name: 'app-a',
       environment: 'paging',
@@ -220,10 +245,32 @@ describe.each(BACKENDS)('applications API on $name', ({ name: backend, skip }) =
     expect(deleting.body.total).toBe(1);
     expect((await list('?phase=Pending').expect(200)).body.total).toBe(4);
 
-    for (const bad of ['?limit=0', '?limit=abc', '?limit=501', '?offset=-1', '?phase=Bogus', '?continue=%%%', '?limit=1&limit=2']) {
+    for (const bad of [
+      '?limit=0',
+      '?limit=abc',
+      '?limit=501',
+      '?offset=-1',
+      '?phase=Bogus',
+      '?continue=%%%',
+      '?limit=1&limit=2',
+    ]) {
       const problem = expectProblem(await list(bad), 400);
       expect(problem.errors[0].path).toMatch(/^\/query\//);
     }
+  });
+
+  it.skipIf(skip)('keeps generations consistent under concurrent PUTs of the same application', async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        put(`${base}/racer`, quickstartYaml.replace('name: quickstart', 'name: racer').replace(':1.0.0', `:1.0.${i}`)),
+      ),
+    );
+    for (const answer of answers) expect([200, 201], answer.text).toContain(answer.status);
+    expect(answers.filter((a) => a.status === 201)).toHaveLength(1);
+    const generations = answers.map((a) => Number(a.headers.etag.replace(/"/g, ''))).sort((a, b) => a - b);
+    expect(generations).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    const revisions = await request(t.server).get(`${base}/racer/revisions`).expect(200);
+    expect(revisions.body.items.map((r: { generation: number }) => r.generation)).toEqual([8, 7, 6, 5, 4, 3, 2, 1]);
   });
 
   it.skipIf(skip)('marks an application for deletion with 202 and refuses to apply it meanwhile', async () => {

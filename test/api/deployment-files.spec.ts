@@ -16,17 +16,27 @@ const interpolate = (value: string) => value.replace(/\$\{[A-Z_]+:-([^}]*)\}/g, 
 describe('docker-compose.yml', () => {
   const berth = compose.services.berth;
   const postgres = compose.services.postgres;
-  const env = Object.fromEntries(Object.entries(berth.environment as Record<string, string>).map(([k, v]) => [k, interpolate(String(v))]));
+  const env = Object.fromEntries(
+    Object.entries(berth.environment as Record<string, string>).map(([k, v]) => [k, interpolate(String(v))]),
+  );
 
   it('configures Berth with values the service accepts: PostgreSQL, migrate on boot, all interfaces', () => {
     const config = loadConfig(env);
-    expect(config).toMatchObject({ host: '0.0.0.0', port: 8080, databaseKind: 'postgres', migrateOnBoot: true, dataDir: '/var/lib/berth' });
+    expect(config).toMatchObject({
+      host: '0.0.0.0',
+      port: 8080,
+      databaseKind: 'postgres',
+      migrateOnBoot: true,
+      dataDir: '/var/lib/berth',
+    });
   });
 
   it('points DATABASE_URL at the PostgreSQL 15 service with its own user, password and database', () => {
     expect(postgres.image).toMatch(/^postgres:15/);
     const url = new URL(env.DATABASE_URL);
-    const pgEnv = Object.fromEntries(Object.entries(postgres.environment as Record<string, string>).map(([k, v]) => [k, interpolate(String(v))]));
+    const pgEnv = Object.fromEntries(
+      Object.entries(postgres.environment as Record<string, string>).map(([k, v]) => [k, interpolate(String(v))]),
+    );
     expect(url.hostname).toBe('postgres');
     expect(url.username).toBe(pgEnv.POSTGRES_USER);
     expect(url.password).toBe(pgEnv.POSTGRES_PASSWORD);

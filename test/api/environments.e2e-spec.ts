@@ -17,12 +17,20 @@ describe.each(BACKENDS)('environments API on $name', ({ name: backend, skip }) =
   });
 
   const putJson = (name: string, body: unknown) =>
-    request(t.server).put(`/v1/environments/${name}`).set('Content-Type', 'application/json').send(JSON.stringify(body));
+    request(t.server)
+      .put(`/v1/environments/${name}`)
+      .set('Content-Type', 'application/json')
+      .send(JSON.stringify(body));
 
   it.skipIf(skip)('has a local environment (provider local, runtime local) after the first start', async () => {
     const list = await request(t.server).get('/v1/environments').expect(200);
     expect(list.body.items).toEqual([
-      expect.objectContaining({ name: 'local', provider: { kind: 'local', settings: {} }, runtime: { kind: 'local', settings: {} }, profiles: {} }),
+      expect.objectContaining({
+        name: 'local',
+        provider: { kind: 'local', settings: {} },
+        runtime: { kind: 'local', settings: {} },
+        profiles: {},
+      }),
     ]);
     const local = await request(t.server).get('/v1/environments/local').expect(200);
     expect(Date.parse(local.body.createdAt)).not.toBeNaN();
@@ -39,12 +47,17 @@ describe.each(BACKENDS)('environments API on $name', ({ name: backend, skip }) =
     expect(created.body).toMatchObject({ name: 'staging', ...body });
 
     const yaml = 'provider:\n  kind: local\nruntime:\n  kind: local\n  settings: {}\n';
-    const replaced = await request(t.server).put('/v1/environments/staging').set('Content-Type', 'application/yaml').send(yaml);
+    const replaced = await request(t.server)
+      .put('/v1/environments/staging')
+      .set('Content-Type', 'application/yaml')
+      .send(yaml);
     expect(replaced.status, replaced.text).toBe(200);
     expect(replaced.body).toMatchObject({ name: 'staging', provider: { kind: 'local', settings: {} }, profiles: {} });
     expect(replaced.body.createdAt).toBe(created.body.createdAt);
 
-    const names = (await request(t.server).get('/v1/environments').expect(200)).body.items.map((e: { name: string }) => e.name);
+    const names = (await request(t.server).get('/v1/environments').expect(200)).body.items.map(
+      (e: { name: string }) => e.name,
+    );
     expect(names).toEqual(['local', 'staging']);
   });
 
@@ -57,7 +70,10 @@ describe.each(BACKENDS)('environments API on $name', ({ name: backend, skip }) =
     const read = await request(t.server).get('/v1/environments/secrets').expect(200);
     for (const answer of [created, read]) {
       expect(answer.text).not.toContain('hunter2');
-      expect(answer.body.provider.settings).toEqual({ accessKeySecret: '<redacted>', accessKeySecretEnv: 'ALI_SECRET' });
+      expect(answer.body.provider.settings).toEqual({
+        accessKeySecret: '<redacted>',
+        accessKeySecretEnv: 'ALI_SECRET',
+      });
     }
   });
 
@@ -70,7 +86,11 @@ describe.each(BACKENDS)('environments API on $name', ({ name: backend, skip }) =
       [{ provider: { kind: 7 }, runtime: { kind: 'local' } }, ['/provider/kind']],
       [{ provider: { kind: 'local' }, runtime: { kind: 'local' }, colour: 'blue' }, ['/colour']],
       [
-        { provider: { kind: 'local' }, runtime: { kind: 'local' }, profiles: { 'Bad Name': { kind: 'local' }, ok: { kind: 'x' } } },
+        {
+          provider: { kind: 'local' },
+          runtime: { kind: 'local' },
+          profiles: { 'Bad Name': { kind: 'local' }, ok: { kind: 'x' } },
+        },
         ['/profiles/Bad Name', '/profiles/ok/kind'],
       ],
       [{ provider: { kind: 'local' }, runtime: { kind: 'local' }, profiles: { a: 'x' } }, ['/profiles/a']],
@@ -79,9 +99,13 @@ describe.each(BACKENDS)('environments API on $name', ({ name: backend, skip }) =
     ];
     for (const [body, paths] of cases) {
       const problem = expectProblem(await putJson('broken', body), 422);
-      expect(problem.errors.map((e) => e.path), JSON.stringify(body)).toEqual(expect.arrayContaining(paths));
+      expect(
+        problem.errors.map((e) => e.path),
+        JSON.stringify(body),
+      ).toEqual(expect.arrayContaining(paths));
     }
-    const polluted = '{"provider":{"kind":"local","settings":{"__proto__":{"polluted":true}}},"runtime":{"kind":"local"}}';
+    const polluted =
+      '{"provider":{"kind":"local","settings":{"__proto__":{"polluted":true}}},"runtime":{"kind":"local"}}';
     const problem = expectProblem(
       await request(t.server).put('/v1/environments/broken').set('Content-Type', 'application/json').send(polluted),
       422,

@@ -19,7 +19,20 @@ interface BadRequest {
 
 const MAX_BODY = 64 * 1024;
 const RUNS = Number(process.env.BERTH_FUZZ_RUNS ?? 1000);
-const KNOWN_TYPES = new Set(['rds', 'oss', 'slb', 'vpc', 'webservice', 'worker', 'task', 'alibaba-rds', 'alibaba-oss', 'alibaba-slb', 'alibaba-vpc', 'alibaba-vswitch']);
+const KNOWN_TYPES = new Set([
+  'rds',
+  'oss',
+  'slb',
+  'vpc',
+  'webservice',
+  'worker',
+  'task',
+  'alibaba-rds',
+  'alibaba-oss',
+  'alibaba-slb',
+  'alibaba-vpc',
+  'alibaba-vswitch',
+]);
 const DOCUMENT_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'application/json'];
 
 const valid = (): Json => {
@@ -36,14 +49,28 @@ function mutate(edit: (document: Json) => void): Json {
   return document;
 }
 
-const notDns = fc.string({ minLength: 1, maxLength: 80 }).filter((s) => !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(s));
-const hugeNumber = fc.constantFrom('1e400', '-1e400', '123456789012345678901234567890', '1e21', '-0', '0.0000000001', '9007199254740993');
+const notDns = fc
+  .string({ minLength: 1, maxLength: 80 })
+  .filter((s) => !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(s));
+const hugeNumber = fc.constantFrom(
+  '1e400',
+  '-1e400',
+  '123456789012345678901234567890',
+  '1e21',
+  '-0',
+  '0.0000000001',
+  '9007199254740993',
+);
 const contentType = fc.constantFrom(...DOCUMENT_TYPES);
 const anyJson = fc.jsonValue({ maxDepth: 4 });
 
 const families: Array<fc.Arbitrary<BadRequest>> = [
   // Random bytes and random text, declared as YAML or JSON.
-  fc.record({ family: fc.constant('bytes'), contentType, body: fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b)) }),
+  fc.record({
+    family: fc.constant('bytes'),
+    contentType,
+    body: fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b)),
+  }),
   fc.record({ family: fc.constant('text'), contentType, body: fc.string({ maxLength: 300, unit: 'binary' }) }),
   // Any JSON value: never an Application.
   fc.record({ family: fc.constant('json'), contentType, body: anyJson.map((v) => JSON.stringify(v)) }),
@@ -51,12 +78,18 @@ const families: Array<fc.Arbitrary<BadRequest>> = [
   fc.record({
     family: fc.constant('wrong-apiVersion'),
     contentType,
-    body: fc.oneof(anyJson, fc.string()).filter((v) => v !== 'core.oam.dev/v1beta1').map((v) => JSON.stringify(mutate((d) => (d.apiVersion = v)))),
+    body: fc
+      .oneof(anyJson, fc.string())
+      .filter((v) => v !== 'core.oam.dev/v1beta1')
+      .map((v) => JSON.stringify(mutate((d) => (d.apiVersion = v)))),
   }),
   fc.record({
     family: fc.constant('wrong-name'),
     contentType,
-    body: fc.oneof(anyJson, fc.string()).filter((v) => v !== 'fuzz').map((v) => JSON.stringify(mutate((d) => ((d.metadata as Json).name = v)))),
+    body: fc
+      .oneof(anyJson, fc.string())
+      .filter((v) => v !== 'fuzz')
+      .map((v) => JSON.stringify(mutate((d) => ((d.metadata as Json).name = v)))),
   }),
   fc.record({
     family: fc.constant('unknown-type'),
@@ -69,16 +102,20 @@ const families: Array<fc.Arbitrary<BadRequest>> = [
   fc.record({
     family: fc.constant('bad-engine'),
     contentType,
-    body: fc.oneof(anyJson, fc.string()).filter((v) => v !== 'mysql' && v !== 'postgresql').map((v) =>
-      JSON.stringify(mutate((d) => ((components(d)[1].properties as Json).engine = v))),
-    ),
+    body: fc
+      .oneof(anyJson, fc.string())
+      .filter((v) => v !== 'mysql' && v !== 'postgresql')
+      .map((v) => JSON.stringify(mutate((d) => ((components(d)[1].properties as Json).engine = v)))),
   }),
   fc.record({
     family: fc.constant('bad-components'),
     contentType,
-    body: fc.oneof(anyJson.filter((v) => !Array.isArray(v)), fc.constant([])).map((v) =>
-      JSON.stringify(mutate((d) => ((d.spec as Json).components = v))),
-    ),
+    body: fc
+      .oneof(
+        anyJson.filter((v) => !Array.isArray(v)),
+        fc.constant([]),
+      )
+      .map((v) => JSON.stringify(mutate((d) => ((d.spec as Json).components = v)))),
   }),
   fc.record({
     family: fc.constant('duplicate-component'),
@@ -88,30 +125,40 @@ const families: Array<fc.Arbitrary<BadRequest>> = [
   fc.record({
     family: fc.constant('dangling-binding'),
     contentType,
-    body: fc.string({ minLength: 1, maxLength: 20 }).filter((s) => !['db', 'assets'].includes(s)).map((target) =>
-      JSON.stringify(
-        mutate((d) => {
-          const trait = (components(d)[0].traits as Json[])[0];
-          ((trait.properties as Json).envMappings as Json).PGHOST = { secret: target, key: 'DB_HOST' };
-        }),
+    body: fc
+      .string({ minLength: 1, maxLength: 20 })
+      .filter((s) => !['db', 'assets'].includes(s))
+      .map((target) =>
+        JSON.stringify(
+          mutate((d) => {
+            const trait = (components(d)[0].traits as Json[])[0];
+            ((trait.properties as Json).envMappings as Json).PGHOST = { secret: target, key: 'DB_HOST' };
+          }),
+        ),
       ),
-    ),
   }),
   // Huge and odd numbers where a port is expected (JSON text, so they reach the parser as written).
   fc.record({
     family: fc.constant('huge-number'),
     contentType: fc.constant('application/json'),
-    body: hugeNumber.map((n) => JSON.stringify(mutate((d) => ((components(d)[0].properties as Json).port = 0))).replace('"port":0', `"port":${n}`)),
+    body: hugeNumber.map((n) =>
+      JSON.stringify(mutate((d) => ((components(d)[0].properties as Json).port = 0))).replace(
+        '"port":0',
+        `"port":${n}`,
+      ),
+    ),
   }),
   // Prototype-pollution keys anywhere.
   fc.record({
     family: fc.constant('proto-keys'),
     contentType,
-    body: fc.constantFrom('__proto__', 'constructor', 'prototype').chain((key) =>
-      fc.constantFrom('{', '"properties":{', '"metadata":{').map((at) =>
-        JSON.stringify(valid()).replace(at, `${at}"${key}":{"polluted":true,"isAdmin":true},`),
+    body: fc
+      .constantFrom('__proto__', 'constructor', 'prototype')
+      .chain((key) =>
+        fc
+          .constantFrom('{', '"properties":{', '"metadata":{')
+          .map((at) => JSON.stringify(valid()).replace(at, `${at}"${key}":{"polluted":true,"isAdmin":true},`)),
       ),
-    ),
   }),
   // YAML's sharp edges: alias bombs, several documents, tags, deep nesting, duplicate keys.
   fc.record({
@@ -134,7 +181,17 @@ const families: Array<fc.Arbitrary<BadRequest>> = [
   fc.record({
     family: fc.constant('media-type'),
     contentType: fc.oneof(
-      fc.constantFrom('text/plain', 'application/xml', 'application/octet-stream', 'multipart/form-data', 'application/yaml; charset=utf-16', '', 'yaml', '*/*', 'application/json+yaml'),
+      fc.constantFrom(
+        'text/plain',
+        'application/xml',
+        'application/octet-stream',
+        'multipart/form-data',
+        'application/yaml; charset=utf-16',
+        '',
+        'yaml',
+        '*/*',
+        'application/json+yaml',
+      ),
       fc.string({ maxLength: 40 }).filter((s) => !DOCUMENT_TYPES.includes(s.split(';')[0].trim().toLowerCase())),
     ),
     body: fc.constant(quickstartYaml.replace('name: quickstart', 'name: fuzz')),
@@ -145,12 +202,14 @@ const families: Array<fc.Arbitrary<BadRequest>> = [
     body: fc.integer({ min: MAX_BODY + 1, max: MAX_BODY * 2 }).map((n) => `# ${'y'.repeat(n)}\n${quickstartYaml}`),
   }),
   // Path names that can never be valid application names, with matching metadata.
-  fc.record({
-    family: fc.constant('bad-path-name'),
-    contentType: fc.constant('application/json'),
-    body: fc.constant(''),
-    app: notDns,
-  }).map((r) => ({ ...r, body: JSON.stringify(mutate((d) => ((d.metadata as Json).name = r.app))) })),
+  fc
+    .record({
+      family: fc.constant('bad-path-name'),
+      contentType: fc.constant('application/json'),
+      body: fc.constant(''),
+      app: notDns,
+    })
+    .map((r) => ({ ...r, body: JSON.stringify(mutate((d) => ((d.metadata as Json).name = r.app))) })),
 ];
 
 describe.each(BACKENDS)('HTTP fuzz on $name', ({ name: backend, skip }) => {
@@ -163,32 +222,36 @@ describe.each(BACKENDS)('HTTP fuzz on $name', ({ name: backend, skip }) => {
     await t?.close();
   });
 
-  it.skipIf(skip)(`answers ${RUNS} generated bad documents with a 4xx problem, never a 5xx, and stores none`, async () => {
-    const statuses = new Map<string, Set<number>>();
-    await fc.assert(
-      fc.asyncProperty(fc.oneof(...families), async (bad) => {
-        const path = `/v1/environments/local/applications/${encodeURIComponent(bad.app ?? 'fuzz')}`;
-        let call = request(t.server).put(path);
-        if (bad.contentType !== '') call = call.set('Content-Type', bad.contentType);
-        const answer = await call.send(bad.body);
-        if (!statuses.has(bad.family)) statuses.set(bad.family, new Set());
-        statuses.get(bad.family)!.add(answer.status);
-        expect(answer.status, `${bad.family}: ${answer.text?.slice(0, 300)}`).toBeGreaterThanOrEqual(400);
-        expect(answer.status, `${bad.family}: ${answer.text?.slice(0, 300)}`).toBeLessThan(500);
-        expect(answer.headers['content-type']).toMatch(/^application\/problem\+json/);
-        const problem = JSON.parse(answer.text);
-        expect(problem.status).toBe(answer.status);
-        expect(Array.isArray(problem.errors)).toBe(true);
-      }),
-      { numRuns: RUNS, endOnFailure: true },
-    );
-    // Every family was exercised, and the server's own objects were never polluted.
-    expect(statuses.size).toBe(families.length);
-    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
-    expect(statuses.get('too-large')).toEqual(new Set([413]));
-    expect(statuses.get('media-type')).toEqual(new Set([415]));
-    expect((await request(t.server).get('/v1/environments/local/applications')).body.total).toBe(0);
-    expect((await request(t.server).get('/readyz')).status).toBe(200);
-  }, 300_000);
+  it.skipIf(skip)(
+    `answers ${RUNS} generated bad documents with a 4xx problem, never a 5xx, and stores none`,
+    async () => {
+      const statuses = new Map<string, Set<number>>();
+      await fc.assert(
+        fc.asyncProperty(fc.oneof(...families), async (bad) => {
+          const path = `/v1/environments/local/applications/${encodeURIComponent(bad.app ?? 'fuzz')}`;
+          let call = request(t.server).put(path);
+          if (bad.contentType !== '') call = call.set('Content-Type', bad.contentType);
+          const answer = await call.send(bad.body);
+          if (!statuses.has(bad.family)) statuses.set(bad.family, new Set());
+          statuses.get(bad.family)!.add(answer.status);
+          expect(answer.status, `${bad.family}: ${answer.text?.slice(0, 300)}`).toBeGreaterThanOrEqual(400);
+          expect(answer.status, `${bad.family}: ${answer.text?.slice(0, 300)}`).toBeLessThan(500);
+          expect(answer.headers['content-type']).toMatch(/^application\/problem\+json/);
+          const problem = JSON.parse(answer.text);
+          expect(problem.status).toBe(answer.status);
+          expect(Array.isArray(problem.errors)).toBe(true);
+        }),
+        { numRuns: RUNS, endOnFailure: true },
+      );
+      // Every family was exercised, and the server's own objects were never polluted.
+      expect(statuses.size).toBe(families.length);
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+      expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
+      expect(statuses.get('too-large')).toEqual(new Set([413]));
+      expect(statuses.get('media-type')).toEqual(new Set([415]));
+      expect((await request(t.server).get('/v1/environments/local/applications')).body.total).toBe(0);
+      expect((await request(t.server).get('/readyz')).status).toBe(200);
+    },
+    300_000,
+  );
 });

@@ -20,7 +20,9 @@ describe.each(BACKENDS)('definitions, health, metrics, docs and request ids on $
   it.skipIf(skip)('lists definitions and shows one as JSON or as a Markdown table', async () => {
     const list = await request(t.server).get('/v1/definitions').expect(200);
     const names = list.body.items.map((d: { name: string }) => d.name);
-    expect(names).toEqual(expect.arrayContaining(['rds', 'oss', 'slb', 'vpc', 'webservice', 'worker', 'task', 'service-binding']));
+    expect(names).toEqual(
+      expect.arrayContaining(['rds', 'oss', 'slb', 'vpc', 'webservice', 'worker', 'task', 'service-binding']),
+    );
 
     const rds = await request(t.server).get('/v1/definitions/alibaba-rds').expect(200);
     expect(rds.headers['content-type']).toMatch(/^application\/json/);
@@ -57,7 +59,9 @@ describe.each(BACKENDS)('definitions, health, metrics, docs and request ids on $
       ]),
     );
     const put = spec.body.paths['/v1/environments/{env}/applications/{app}'].put;
-    expect(Object.keys(put.requestBody.content)).toEqual(expect.arrayContaining(['application/yaml', 'application/json']));
+    expect(Object.keys(put.requestBody.content)).toEqual(
+      expect.arrayContaining(['application/yaml', 'application/json']),
+    );
     const ui = await request(t.server).get('/docs').redirects(1).expect(200);
     expect(ui.text).toContain('swagger');
   });
@@ -71,16 +75,26 @@ describe.each(BACKENDS)('definitions, health, metrics, docs and request ids on $
   });
 
   it.skipIf(skip)('counts requests and latency by route template and status in /metrics', async () => {
-    await request(t.server).put('/v1/environments/local/applications/quickstart').set('Content-Type', 'application/yaml').send(quickstartYaml).expect(201);
+    await request(t.server)
+      .put('/v1/environments/local/applications/quickstart')
+      .set('Content-Type', 'application/yaml')
+      .send(quickstartYaml)
+      .expect(201);
     await request(t.server).get('/v1/environments/local/applications/ghost').expect(404);
     await request(t.server).get('/no/such/route').expect(404);
     const metrics = await request(t.server).get('/metrics').expect(200);
     expect(metrics.headers['content-type']).toMatch(/^text\/plain/);
     const text = metrics.text;
-    expect(text).toMatch(/berth_http_requests_total\{method="PUT",route="\/v1\/environments\/:env\/applications\/:app",status="201"\} 1/);
-    expect(text).toMatch(/berth_http_requests_total\{method="GET",route="\/v1\/environments\/:env\/applications\/:app",status="404"\} 1/);
+    expect(text).toMatch(
+      /berth_http_requests_total\{method="PUT",route="\/v1\/environments\/:env\/applications\/:app",status="201"\} 1/,
+    );
+    expect(text).toMatch(
+      /berth_http_requests_total\{method="GET",route="\/v1\/environments\/:env\/applications\/:app",status="404"\} 1/,
+    );
     expect(text).toMatch(/berth_http_requests_total\{method="GET",route="unmatched",status="404"\} 1/);
-    expect(text).toMatch(/berth_http_request_duration_seconds_bucket\{le="0.015",method="PUT",route="\/v1\/environments\/:env\/applications\/:app",status="201"\}/);
+    expect(text).toMatch(
+      /berth_http_request_duration_seconds_bucket\{le="0.015",method="PUT",route="\/v1\/environments\/:env\/applications\/:app",status="201"\}/,
+    );
     expect(text).not.toContain('quickstart');
     expect(text).toContain('process_cpu_user_seconds_total');
   });
@@ -91,5 +105,8 @@ describe.each(BACKENDS)('definitions, health, metrics, docs and request ids on $
     expect(answer.body.status).toBe('failing');
     expect(answer.body.checks.database.status).toBe('failing');
     expect((await request(t.server).get('/healthz')).status).toBe(200);
+    // API calls meanwhile say so (503 with Retry-After), rather than an anonymous 500.
+    const unavailable = expectProblem(await request(t.server).get('/v1/environments'), 503);
+    expect(unavailable.title).toBe('Database unavailable');
   });
 });

@@ -28,11 +28,16 @@ export function spawnBroker(entry: 'main' | 'migrate', env: Record<string, strin
   let err = '';
   child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const exited = new Promise<number | string>((done) => child.once('exit', (code, signal) => done(code ?? signal ?? -1)));
+  const exited = new Promise<number | string>((done) =>
+    child.once('exit', (code, signal) => done(code ?? signal ?? -1)),
+  );
 
   const listening = (timeoutMs = 60_000) =>
     new Promise<number>((done, fail) => {
-      const timer = setTimeout(() => fail(new Error(`no "listening" line within ${timeoutMs} ms; stderr: ${err}`)), timeoutMs);
+      const timer = setTimeout(
+        () => fail(new Error(`no "listening" line within ${timeoutMs} ms; stderr: ${err}`)),
+        timeoutMs,
+      );
       const check = () => {
         const match = /berth listening on http:\/\/[^:]+:(\d+)/.exec(out);
         if (match) {

@@ -9,7 +9,10 @@ export function warnSkippedWithoutPostgres(suite: string): void {
 }
 
 /** A fresh, empty schema for one test run; `drop()` removes it and everything in it. */
-export async function createTemporarySchema(url: string, prefix = 'berth_test'): Promise<{ schema: string; drop: () => Promise<void> }> {
+export async function createTemporarySchema(
+  url: string,
+  prefix = 'berth_test',
+): Promise<{ schema: string; drop: () => Promise<void> }> {
   const schema = `${prefix}_${randomBytes(6).toString('hex')}`;
   const client = new Client({ connectionString: url });
   await client.connect();

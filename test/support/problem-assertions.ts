@@ -2,7 +2,10 @@ import { expect } from 'vitest';
 import type { Response } from 'supertest';
 
 /** Asserts the RFC 9457 shape every error answer has, and returns the problem. */
-export function expectProblem(response: Response, status: number): {
+export function expectProblem(
+  response: Response,
+  status: number,
+): {
   type: string;
   title: string;
   status: number;

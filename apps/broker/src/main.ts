@@ -19,11 +19,32 @@ async function main(): Promise<void> {
     fail(error);
   }
   const app = await createApp({ config }).catch(fail);
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  const logger = app.get(Logger);
+
+  // Graceful shutdown. Like Nest's enableShutdownHooks() (app.close(): stop accepting connections, finish the ones
+  // in flight, run every module's shutdown hooks, close the database), but then the process ends by itself with
+  // exit code 0 once its last log lines are written, instead of re-raising the signal.
+  const shutdown = (signal: NodeJS.Signals) => {
+    logger.log(`${signal} received: shutting down`, 'Bootstrap');
+    setTimeout(() => {
+      process.stderr.write('berth: shutdown took longer than 30 s; exiting\n');
+      process.exit(1);
+    }, 30_000).unref();
+    app.close().then(
+      () => logger.log('stopped', 'Bootstrap'),
+      (error: unknown) => {
+        logger.error(`shutdown failed: ${error instanceof Error ? error.message : String(error)}`, 'Bootstrap');
+        process.exitCode = 1;
+      },
+    );
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+
   await app.listen(config.port, config.host);
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  app.get(Logger).log(`berth listening on http://${config.host}:${port}`, 'Bootstrap');
+  logger.log(`berth listening on http://${config.host}:${port}`, 'Bootstrap');
 }
 
 void main().catch(fail);

@@ -6,7 +6,11 @@ import { ConfigError } from './config/config.error';
 /** `npm run migrate`: applies pending migrations to the configured database, then exits. */
 async function main(): Promise<void> {
   const config = resolveConfig();
-  const dataSource = createDataSource({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, schema: config.databaseSchema });
+  const dataSource = createDataSource({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    schema: config.databaseSchema,
+  });
   await dataSource.initialize();
   try {
     const ran = await prepareSchema(dataSource, 'run');

@@ -43,7 +43,10 @@ export class ApplicationListView {
   @ApiProperty({ type: Number, description: 'Applications matching the filter, across all pages' }) total!: number;
   @ApiProperty({ type: Number }) limit!: number;
   @ApiProperty({ type: Number }) offset!: number;
-  @ApiPropertyOptional({ type: String, description: 'Pass as ?continue= to get the next page; absent on the last page' })
+  @ApiPropertyOptional({
+    type: String,
+    description: 'Pass as ?continue= to get the next page; absent on the last page',
+  })
   continue?: string;
 }
 
@@ -53,7 +56,11 @@ export class RevisionView {
   @ApiProperty({ type: String }) contentType!: string;
   @ApiProperty({ type: String, format: 'date-time' }) createdAt!: string;
   @ApiProperty({ type: Boolean }) current!: boolean;
-  @ApiProperty({ type: 'object', description: 'The normalized spec of this revision, secrets redacted', additionalProperties: true })
+  @ApiProperty({
+    type: 'object',
+    description: 'The normalized spec of this revision, secrets redacted',
+    additionalProperties: true,
+  })
   spec!: JsonObject;
 }
 

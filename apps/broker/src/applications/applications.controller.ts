@@ -60,7 +60,12 @@ export class ApplicationsController {
   @Put(':app')
   @ApiConsumes('application/yaml', 'application/x-yaml', 'text/yaml', 'application/json')
   @ApiBody({ description: 'An OAM core.oam.dev/v1beta1 Application', schema: { type: 'object' } })
-  @ApiQuery({ name: 'dryRun', required: false, type: Boolean, description: 'Validate and normalize only; store nothing' })
+  @ApiQuery({
+    name: 'dryRun',
+    required: false,
+    type: Boolean,
+    description: 'Validate and normalize only; store nothing',
+  })
   @ApiHeader({ name: 'If-Match', required: false, description: 'The ETag (generation) the change is based on' })
   @ApiCreatedResponse({ type: ApplicationView, description: 'Created (generation 1)' })
   @ApiOkResponse({ type: ApplicationView, description: 'Updated, unchanged (`unchanged: true`), or a dry run' })
@@ -95,7 +100,10 @@ export class ApplicationsController {
     response.status(result.outcome === 'created' ? 201 : 200);
     response.setHeader('ETag', entityTag(result.application!.generation));
     if (result.outcome === 'created') {
-      response.setHeader('Location', `/v1/environments/${encodeURIComponent(environment)}/applications/${encodeURIComponent(name)}`);
+      response.setHeader(
+        'Location',
+        `/v1/environments/${encodeURIComponent(environment)}/applications/${encodeURIComponent(name)}`,
+      );
     }
     return result.outcome === 'unchanged' ? { ...view, unchanged: true } : view;
   }
@@ -107,10 +115,7 @@ export class ApplicationsController {
   @ApiQuery({ name: 'phase', required: false, enum: APPLICATION_PHASES })
   @ApiOkResponse({ type: ApplicationListView })
   @ApiNotFoundResponse({ description: 'Unknown environment' })
-  async list(
-    @Param('env') environment: string,
-    @Query() query: Record<string, unknown>,
-  ): Promise<ApplicationListView> {
+  async list(@Param('env') environment: string, @Query() query: Record<string, unknown>): Promise<ApplicationListView> {
     const limit = integerQuery('limit', query.limit, { min: 1, max: MAX_PAGE, fallback: 50 });
     const offset = integerQuery('offset', query.offset, { min: 0, max: 1_000_000_000, fallback: 0 });
     const phase = enumQuery('phase', query.phase, APPLICATION_PHASES);

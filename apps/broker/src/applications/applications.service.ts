@@ -48,7 +48,12 @@ export function parseEntityTags(header: string): '*' | number[] {
   if (header.trim() === '*') return '*';
   return header
     .split(',')
-    .map((tag) => tag.trim().replace(/^W\//, '').replace(/^"(.*)"$/, '$1'))
+    .map((tag) =>
+      tag
+        .trim()
+        .replace(/^W\//, '')
+        .replace(/^"(.*)"$/, '$1'),
+    )
     .filter((tag) => /^\d{1,9}$/.test(tag))
     .map(Number);
 }
@@ -93,41 +98,35 @@ export class ApplicationsService {
     if (request.dryRun) return { outcome: 'dry-run', document };
     const hash = contentHash(document);
 
+    const input = {
+      environmentName: request.environment,
+      name: request.name,
+      document,
+      contentHash: hash,
+      originalText: request.originalText,
+      contentType: request.contentType,
+    };
     for (let attempt = 1; ; attempt++) {
-      const current = (await this.applications.find(request.environment, request.name)) ?? undefined;
-      this.checkPreconditions(current, request);
-      if (current?.deletionRequestedAt) {
-        throw new BrokerError(
-          BrokerErrorCode.Conflict,
-          `application ${request.name} is being deleted; apply it again once the deletion has finished`,
-        );
-      }
-      if (current?.currentRevisionId) {
-        const currentHash = await this.applications.findRevisionHash(current.currentRevisionId);
-        if (currentHash === hash) return { outcome: 'unchanged', document, application: current };
-      }
       try {
-        const { application, revision } = await this.applications.appendRevision(
-          {
-            environmentName: request.environment,
-            name: request.name,
-            document,
-            contentHash: hash,
-            originalText: request.originalText,
-            contentType: request.contentType,
-          },
-          { current },
-        );
-        return { outcome: current ? 'updated' : 'created', document, application, revision };
+        const result = await this.applications.applyRevision(input, (current, currentHash) => {
+          this.checkPreconditions(current, request);
+          if (current?.deletionRequestedAt) {
+            throw new BrokerError(
+              BrokerErrorCode.Conflict,
+              `application ${request.name} is being deleted; apply it again once the deletion has finished`,
+            );
+          }
+          return currentHash === hash ? 'unchanged' : 'write';
+        });
+        return result.outcome === 'unchanged'
+          ? { outcome: 'unchanged', document, application: result.application }
+          : { outcome: result.outcome, document, application: result.application, revision: result.revision };
       } catch (error) {
+        // Two creates of one name at once: the loser tries again and then sees (and is checked against) the winner.
         const lostRace =
           error instanceof PersistenceError &&
           (error.code === PersistenceErrorCode.Stale || error.code === PersistenceErrorCode.Conflict);
-        if (!lostRace) throw error;
-        if (request.ifMatch || request.ifNoneMatch) {
-          throw new BrokerError(BrokerErrorCode.PreconditionFailed, 'the application changed while this request was applied');
-        }
-        if (attempt >= MAX_WRITE_ATTEMPTS) throw error;
+        if (!lostRace || attempt >= MAX_WRITE_ATTEMPTS) throw error;
       }
     }
   }
@@ -157,17 +156,23 @@ export class ApplicationsService {
   async require(environment: string, name: string): Promise<ApplicationEntity> {
     await this.environments.require(environment);
     const application = await this.applications.find(environment, name);
-    if (!application) throw BrokerError.notFound(`application ${JSON.stringify(name.slice(0, 100))} in environment ${environment}`);
+    if (!application)
+      throw BrokerError.notFound(`application ${JSON.stringify(name.slice(0, 100))} in environment ${environment}`);
     return application;
   }
 
   async get(environment: string, name: string): Promise<{ application: ApplicationEntity; document: JsonObject }> {
     const application = await this.require(environment, name);
-    const revision = application.currentRevisionId ? await this.applications.findRevision(application.currentRevisionId) : null;
+    const revision = application.currentRevisionId
+      ? await this.applications.findRevision(application.currentRevisionId)
+      : null;
     return { application, document: revision?.document ?? { metadata: { name } } };
   }
 
-  async list(environment: string, request: ListRequest): Promise<{ items: ApplicationEntity[]; total: number; more: boolean }> {
+  async list(
+    environment: string,
+    request: ListRequest,
+  ): Promise<{ items: ApplicationEntity[]; total: number; more: boolean }> {
     await this.environments.require(environment);
     const [page, total] = await Promise.all([
       this.applications.list(environment, request),
@@ -176,13 +181,20 @@ export class ApplicationsService {
     return { ...page, total };
   }
 
-  async revisions(environment: string, name: string): Promise<{ application: ApplicationEntity; revisions: ApplicationRevisionEntity[] }> {
+  async revisions(
+    environment: string,
+    name: string,
+  ): Promise<{ application: ApplicationEntity; revisions: ApplicationRevisionEntity[] }> {
     const application = await this.require(environment, name);
     return { application, revisions: await this.applications.listRevisions(application.id) };
   }
 
   /** Marks the application for deletion; the teardown itself is the lifecycle's job. */
-  async requestDeletion(environment: string, name: string, ifMatch?: string): Promise<{ application: ApplicationEntity; document: JsonObject }> {
+  async requestDeletion(
+    environment: string,
+    name: string,
+    ifMatch?: string,
+  ): Promise<{ application: ApplicationEntity; document: JsonObject }> {
     const { application, document } = await this.get(environment, name);
     if (ifMatch !== undefined) {
       const tags = parseEntityTags(ifMatch);

@@ -52,10 +52,19 @@ describe('loadConfig', () => {
     [{ BERTH_PORT: 'abc' }, 'BERTH_PORT: must be an integer between 0 and 65535 (got "abc")'],
     [{ BERTH_PORT: '70000' }, 'BERTH_PORT: must be an integer between 0 and 65535 (got "70000")'],
     [{ BERTH_PORT: '80.5' }, 'BERTH_PORT: must be an integer between 0 and 65535 (got "80.5")'],
-    [{ BERTH_MAX_BODY_BYTES: '1MB' }, 'BERTH_MAX_BODY_BYTES: must be an integer number of bytes between 1024 and 1073741824 (got "1MB")'],
-    [{ BERTH_LOG_LEVEL: 'loud' }, 'BERTH_LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent (got "loud")'],
+    [
+      { BERTH_MAX_BODY_BYTES: '1MB' },
+      'BERTH_MAX_BODY_BYTES: must be an integer number of bytes between 1024 and 1073741824 (got "1MB")',
+    ],
+    [
+      { BERTH_LOG_LEVEL: 'loud' },
+      'BERTH_LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent (got "loud")',
+    ],
     [{ BERTH_MIGRATE_ON_BOOT: 'maybe' }, 'BERTH_MIGRATE_ON_BOOT: must be true or false (got "maybe")'],
-    [{ BERTH_HOST: 'not a host!' }, 'BERTH_HOST: must be a host name or an IP address (e.g. 127.0.0.1, 0.0.0.0, ::) (got "not a host!")'],
+    [
+      { BERTH_HOST: 'not a host!' },
+      'BERTH_HOST: must be a host name or an IP address (e.g. 127.0.0.1, 0.0.0.0, ::) (got "not a host!")',
+    ],
   ])('refuses %o with one line naming the variable', (env, message) => {
     expect(failure(env)).toBe(message);
   });

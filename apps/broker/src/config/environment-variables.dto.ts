@@ -28,7 +28,8 @@ const strictBoolean = ({ value }: { value: unknown }) => {
 
 const emptyAsUnset = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
 
-const HOST_PATTERN = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)$/;
+const HOST_PATTERN =
+  /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)$/;
 
 /** The environment variables Berth reads, as class-validator rules. Explicit transforms: no decorator metadata needed. */
 export class EnvironmentVariables {
@@ -66,7 +67,9 @@ export class EnvironmentVariables {
   BERTH_MAX_BODY_BYTES?: number;
 
   @IsOptional()
-  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && value !== '' ? value.trim().toLowerCase() : undefined))
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' && value !== '' ? value.trim().toLowerCase() : undefined,
+  )
   @IsIn(LOG_LEVELS, { message: EXPECTATIONS.BERTH_LOG_LEVEL })
   BERTH_LOG_LEVEL?: string;
 

@@ -1,4 +1,12 @@
-import { type DynamicModule, Global, Inject, Injectable, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  type DynamicModule,
+  Global,
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import {
   ApplicationRepository,
   createDataSource,
@@ -60,9 +68,19 @@ export class DatabaseModule {
     return {
       module: DatabaseModule,
       providers: [
-        dataSource ? { provide: DataSource, useValue: dataSource } : { provide: DataSource, useFactory: () => openDatabase(config) },
-        { provide: EnvironmentRepository, useFactory: (ds: DataSource) => new EnvironmentRepository(ds), inject: [DataSource] },
-        { provide: ApplicationRepository, useFactory: (ds: DataSource) => new ApplicationRepository(ds), inject: [DataSource] },
+        dataSource
+          ? { provide: DataSource, useValue: dataSource }
+          : { provide: DataSource, useFactory: () => openDatabase(config) },
+        {
+          provide: EnvironmentRepository,
+          useFactory: (ds: DataSource) => new EnvironmentRepository(ds),
+          inject: [DataSource],
+        },
+        {
+          provide: ApplicationRepository,
+          useFactory: (ds: DataSource) => new ApplicationRepository(ds),
+          inject: [DataSource],
+        },
         DatabaseShutdown,
       ],
       exports: [DataSource, EnvironmentRepository, ApplicationRepository],

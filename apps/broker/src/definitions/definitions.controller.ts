@@ -25,12 +25,20 @@ export class DefinitionsController {
   ): Definition | string {
     const definition = getDefinition(type);
     if (!definition) {
-      const known = listDefinitions().map((d) => d.name).join(', ');
-      throw new BrokerError(BrokerErrorCode.NotFound, `no definition named ${JSON.stringify(type.slice(0, 100))}; known: ${known}`);
+      const known = listDefinitions()
+        .map((d) => d.name)
+        .join(', ');
+      throw new BrokerError(
+        BrokerErrorCode.NotFound,
+        `no definition named ${JSON.stringify(type.slice(0, 100))}; known: ${known}`,
+      );
     }
     const wanted = request.accepts(['application/json', 'text/markdown']);
     if (wanted === false) {
-      throw new BrokerError(BrokerErrorCode.NotAcceptable, 'this resource is available as application/json or text/markdown');
+      throw new BrokerError(
+        BrokerErrorCode.NotAcceptable,
+        'this resource is available as application/json or text/markdown',
+      );
     }
     if (wanted === 'text/markdown') {
       response.setHeader('Content-Type', 'text/markdown; charset=utf-8');

@@ -29,7 +29,11 @@ export class RuntimeDto {
   @MaxLength(63, { message: 'must be at most 63 characters' })
   kind!: string;
 
-  @ApiPropertyOptional({ description: 'Runtime settings (e.g. kubeconfig path, namespace)', type: 'object', additionalProperties: true })
+  @ApiPropertyOptional({
+    description: 'Runtime settings (e.g. kubeconfig path, namespace)',
+    type: 'object',
+    additionalProperties: true,
+  })
   @IsOptional()
   @IsObject({ message: 'must be an object' })
   settings?: JsonObject;

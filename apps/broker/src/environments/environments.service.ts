@@ -1,5 +1,11 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { jsonPointer, type EnvironmentSpec, type JsonObject, type ProviderProfile, type ValidationProblem } from '@berth/core';
+import {
+  jsonPointer,
+  type EnvironmentSpec,
+  type JsonObject,
+  type ProviderProfile,
+  type ValidationProblem,
+} from '@berth/core';
 import { type EnvironmentEntity, EnvironmentRepository } from '@berth/persistence';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
@@ -75,7 +81,10 @@ export class EnvironmentsService implements OnModuleInit {
   async put(name: string, document: unknown): Promise<{ environment: EnvironmentEntity; created: boolean }> {
     if (!isDns1123Label(name)) {
       throw new BrokerError(BrokerErrorCode.BadRequest, 'invalid environment name', [
-        { path: '/path/env', message: 'must be a DNS-1123 label: lower-case letters, digits and -, at most 63 characters' },
+        {
+          path: '/path/env',
+          message: 'must be a DNS-1123 label: lower-case letters, digits and -, at most 63 characters',
+        },
       ]);
     }
     return this.environments.put({ name, ...this.validate(document) });
@@ -84,7 +93,9 @@ export class EnvironmentsService implements OnModuleInit {
   /** Checks a PUT body completely, reporting every problem with its JSON pointer. */
   validate(document: unknown): Omit<EnvironmentSpec, 'name'> {
     if (document === null || typeof document !== 'object' || Array.isArray(document)) {
-      throw new BrokerError(BrokerErrorCode.Invalid, 'invalid environment', [{ path: '', message: 'must be an object' }]);
+      throw new BrokerError(BrokerErrorCode.Invalid, 'invalid environment', [
+        { path: '', message: 'must be an object' },
+      ]);
     }
     const forbidden = forbiddenKeyProblems(document);
     if (forbidden.length) throw new BrokerError(BrokerErrorCode.Invalid, 'invalid environment', forbidden);

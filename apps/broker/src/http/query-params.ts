@@ -22,12 +22,17 @@ export function booleanQuery(name: string, value: QueryValue, fallback = false):
   throw bad(name, 'must be true or false');
 }
 
-export function integerQuery(name: string, value: QueryValue, range: { min: number; max: number; fallback: number }): number {
+export function integerQuery(
+  name: string,
+  value: QueryValue,
+  range: { min: number; max: number; fallback: number },
+): number {
   const text = single(name, value);
   if (text === undefined || text === '') return range.fallback;
   if (!/^\d{1,9}$/.test(text)) throw bad(name, `must be an integer between ${range.min} and ${range.max}`);
   const number = Number(text);
-  if (number < range.min || number > range.max) throw bad(name, `must be an integer between ${range.min} and ${range.max}`);
+  if (number < range.min || number > range.max)
+    throw bad(name, `must be an integer between ${range.min} and ${range.max}`);
   return number;
 }
 

@@ -56,15 +56,24 @@ export async function readRawBody(request: Request, options: ReadBodyOptions): P
   }
   if (parsed.charset && !['utf-8', 'utf8', 'us-ascii'].includes(parsed.charset)) {
     discard(request);
-    throw new BrokerError(BrokerErrorCode.UnsupportedMediaType, `charset ${JSON.stringify(parsed.charset)} is not supported; send UTF-8`);
+    throw new BrokerError(
+      BrokerErrorCode.UnsupportedMediaType,
+      `charset ${JSON.stringify(parsed.charset)} is not supported; send UTF-8`,
+    );
   }
   const encoding = (request.headers['content-encoding'] ?? 'identity').toString().trim().toLowerCase();
   if (encoding !== 'identity' && encoding !== '') {
     discard(request);
-    throw new BrokerError(BrokerErrorCode.UnsupportedMediaType, `Content-Encoding ${JSON.stringify(encoding.slice(0, 40))} is not supported`);
+    throw new BrokerError(
+      BrokerErrorCode.UnsupportedMediaType,
+      `Content-Encoding ${JSON.stringify(encoding.slice(0, 40))} is not supported`,
+    );
   }
   const tooLarge = () =>
-    new BrokerError(BrokerErrorCode.PayloadTooLarge, `the body is larger than the limit of ${options.maxBytes} bytes (BERTH_MAX_BODY_BYTES)`);
+    new BrokerError(
+      BrokerErrorCode.PayloadTooLarge,
+      `the body is larger than the limit of ${options.maxBytes} bytes (BERTH_MAX_BODY_BYTES)`,
+    );
   const declared = Number(request.headers['content-length']);
   if (Number.isFinite(declared) && declared > options.maxBytes) {
     discard(request);
@@ -101,10 +110,14 @@ export async function readRawBody(request: Request, options: ReadBodyOptions): P
   try {
     text = utf8.decode(body);
   } catch {
-    throw new BrokerError(BrokerErrorCode.Invalid, 'the body is not valid UTF-8 text', [{ path: '', message: 'not valid UTF-8' }]);
+    throw new BrokerError(BrokerErrorCode.Invalid, 'the body is not valid UTF-8 text', [
+      { path: '', message: 'not valid UTF-8' },
+    ]);
   }
   if (text.includes('\u0000')) {
-    throw new BrokerError(BrokerErrorCode.Invalid, 'the body contains NUL characters', [{ path: '', message: 'contains NUL characters' }]);
+    throw new BrokerError(BrokerErrorCode.Invalid, 'the body contains NUL characters', [
+      { path: '', message: 'contains NUL characters' },
+    ]);
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   return { mediaType: parsed.mediaType, contentType: contentType!, body, text };

@@ -22,7 +22,12 @@ export function loggingOptions(config: Pick<BerthConfig, 'logLevel'>): Params {
       level: config.logLevel,
       genReqId: requestId,
       redact: {
-        paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["proxy-authorization"]', 'res.headers["set-cookie"]'],
+        paths: [
+          'req.headers.authorization',
+          'req.headers.cookie',
+          'req.headers["proxy-authorization"]',
+          'res.headers["set-cookie"]',
+        ],
         censor: '<redacted>',
       },
       formatters: { log: (record) => redactDeep(record) as Record<string, unknown> },
@@ -30,7 +35,11 @@ export function loggingOptions(config: Pick<BerthConfig, 'logLevel'>): Params {
         error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info',
       autoLogging: { ignore: (request) => request.url === '/healthz' || request.url === '/metrics' },
       serializers: {
-        req: (request: { id: unknown; method: string; url: string }) => ({ id: request.id, method: request.method, url: request.url }),
+        req: (request: { id: unknown; method: string; url: string }) => ({
+          id: request.id,
+          method: request.method,
+          url: request.url,
+        }),
       },
     },
   };

@@ -28,7 +28,8 @@ export function redactDeep(value: unknown, depth = 0): unknown {
   if (!isPlainObject(value)) return value;
   const copy: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
-    copy[key] = SECRET_KEY_PATTERN.test(key) && item !== null && item !== undefined ? REDACTED : redactDeep(item, depth + 1);
+    copy[key] =
+      SECRET_KEY_PATTERN.test(key) && item !== null && item !== undefined ? REDACTED : redactDeep(item, depth + 1);
   }
   return copy;
 }

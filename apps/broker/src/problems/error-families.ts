@@ -59,7 +59,11 @@ export const ERROR_FAMILIES: ErrorFamily[] = [
     [PersistenceErrorCode.Conflict]: { status: 409, title: 'Conflict', slug: 'conflict' },
     [PersistenceErrorCode.Stale]: { status: 409, title: 'Concurrent modification', slug: 'concurrent-modification' },
     [PersistenceErrorCode.Unavailable]: { status: 503, title: 'Database unavailable', slug: 'database-unavailable' },
-    [PersistenceErrorCode.MigrationsPending]: { status: 503, title: 'Database not migrated', slug: 'migrations-pending' },
+    [PersistenceErrorCode.MigrationsPending]: {
+      status: 503,
+      title: 'Database not migrated',
+      slug: 'migrations-pending',
+    },
     [PersistenceErrorCode.InvalidConfiguration]: {
       status: 500,
       title: 'Database misconfigured',
@@ -67,13 +71,25 @@ export const ERROR_FAMILIES: ErrorFamily[] = [
     },
   }),
   family<ProviderErrorCode>(ProviderError, {
-    [ProviderErrorCode.InvalidRequest]: { status: 422, title: 'Rejected by the provider', slug: 'provider-invalid-request' },
+    [ProviderErrorCode.InvalidRequest]: {
+      status: 422,
+      title: 'Rejected by the provider',
+      slug: 'provider-invalid-request',
+    },
     [ProviderErrorCode.Unavailable]: { status: 503, title: 'Provider unavailable', slug: 'provider-unavailable' },
-    [ProviderErrorCode.Unauthorized]: { status: 502, title: 'Provider refused the credentials', slug: 'provider-unauthorized' },
+    [ProviderErrorCode.Unauthorized]: {
+      status: 502,
+      title: 'Provider refused the credentials',
+      slug: 'provider-unauthorized',
+    },
     [ProviderErrorCode.Conflict]: { status: 409, title: 'Provider conflict', slug: 'provider-conflict' },
     [ProviderErrorCode.Transient]: { status: 503, title: 'Provider temporarily failing', slug: 'provider-transient' },
     [ProviderErrorCode.Timeout]: { status: 504, title: 'Provider timed out', slug: 'provider-timeout' },
-    [ProviderErrorCode.QuotaExceeded]: { status: 429, title: 'Provider quota exceeded', slug: 'provider-quota-exceeded' },
+    [ProviderErrorCode.QuotaExceeded]: {
+      status: 429,
+      title: 'Provider quota exceeded',
+      slug: 'provider-quota-exceeded',
+    },
     [ProviderErrorCode.Internal]: { status: 502, title: 'Provider error', slug: 'provider-internal' },
   }),
 ];

@@ -1,19 +1,26 @@
 import { STATUS_CODES } from 'node:http';
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException } from '@nestjs/common';
 import type { ValidationProblem } from '@berth/core';
+import { isDatabaseUnavailable } from '@berth/persistence';
 import type { Request, Response } from 'express';
 import { mappingFor } from './error-families';
 import { type Problem, PROBLEM_CONTENT_TYPE, PROBLEM_TYPE_BASE } from './problem';
 
 function slugOf(status: number): string {
-  return (STATUS_CODES[status] ?? 'error').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  return (STATUS_CODES[status] ?? 'error')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 }
 
 function problemsOf(error: unknown): ValidationProblem[] {
   const problems = (error as { problems?: unknown }).problems;
   if (!Array.isArray(problems)) return [];
   return problems
-    .filter((p): p is ValidationProblem => !!p && typeof p === 'object' && typeof (p as ValidationProblem).message === 'string')
+    .filter(
+      (p): p is ValidationProblem =>
+        !!p && typeof p === 'object' && typeof (p as ValidationProblem).message === 'string',
+    )
     .map((p) => ({ path: typeof p.path === 'string' ? p.path : '', message: p.message }));
 }
 
@@ -35,7 +42,7 @@ export function toProblem(error: unknown): Problem {
     const status = error.getStatus();
     const response = error.getResponse();
     const message =
-      typeof response === 'string' ? response : (response as { message?: unknown }).message ?? error.message;
+      typeof response === 'string' ? response : ((response as { message?: unknown }).message ?? error.message);
     return {
       type: PROBLEM_TYPE_BASE + slugOf(status),
       title: STATUS_CODES[status] ?? 'Error',
@@ -44,8 +51,20 @@ export function toProblem(error: unknown): Problem {
       errors: [],
     };
   }
+  if (isDatabaseUnavailable(error)) {
+    return {
+      type: PROBLEM_TYPE_BASE + 'database-unavailable',
+      title: 'Database unavailable',
+      status: 503,
+      detail: 'the database cannot be reached right now; retry later',
+      errors: [],
+    };
+  }
   // Errors raised by Express/Node before our code runs (bad URI encoding, aborted bodies) carry a 4xx status.
-  const status = Number((error as { status?: unknown; statusCode?: unknown } | null)?.status ?? (error as { statusCode?: unknown } | null)?.statusCode);
+  const status = Number(
+    (error as { status?: unknown; statusCode?: unknown } | null)?.status ??
+      (error as { statusCode?: unknown } | null)?.statusCode,
+  );
   if (Number.isInteger(status) && status >= 400 && status < 500) {
     return {
       type: PROBLEM_TYPE_BASE + slugOf(status),
@@ -81,6 +100,7 @@ export class ProblemFilter implements ExceptionFilter {
       return;
     }
     response.status(problem.status).setHeader('Content-Type', PROBLEM_CONTENT_TYPE);
+    if (problem.status === 503) response.setHeader('Retry-After', '5');
     response.send(JSON.stringify(problem));
   }
 }

@@ -2,7 +2,10 @@ import { jsonPointer, type ValidationProblem } from '@berth/core';
 import type { ValidationError } from 'class-validator';
 
 /** class-validator's error tree as flat `{path, message}` problems with JSON pointers. */
-export function validationProblems(errors: ValidationError[], prefix: Array<string | number> = []): ValidationProblem[] {
+export function validationProblems(
+  errors: ValidationError[],
+  prefix: Array<string | number> = [],
+): ValidationProblem[] {
   const problems: ValidationProblem[] = [];
   for (const error of errors) {
     const path = [...prefix, error.property];

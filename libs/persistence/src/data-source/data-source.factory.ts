@@ -96,9 +96,11 @@ export async function prepareSchema(dataSource: DataSource, policy: MigrationPol
     return ran.map((migration) => migration.name);
   }
   if (await dataSource.showMigrations()) {
-    const executed = new Set((await dataSource.query(`SELECT name FROM berth_migrations`).catch(() => [])).map(
-      (row: { name: string }) => row.name,
-    ));
+    const executed = new Set(
+      (await dataSource.query(`SELECT name FROM berth_migrations`).catch(() => [])).map(
+        (row: { name: string }) => row.name,
+      ),
+    );
     const pending = dataSource.migrations.map((m) => m.name ?? m.constructor.name).filter((n) => !executed.has(n));
     throw new PersistenceError(
       PersistenceErrorCode.MigrationsPending,

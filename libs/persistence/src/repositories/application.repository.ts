@@ -29,7 +29,11 @@ export interface AppendRevisionOptions {
   current?: ApplicationEntity;
   now?: Date;
   /** Runs inside the same transaction after the write (e.g. to queue an operation). */
-  inTransaction?: (manager: EntityManager, application: ApplicationEntity, revision: ApplicationRevisionEntity) => Promise<void>;
+  inTransaction?: (
+    manager: EntityManager,
+    application: ApplicationEntity,
+    revision: ApplicationRevisionEntity,
+  ) => Promise<void>;
 }
 
 export class ApplicationRepository {
@@ -49,12 +53,6 @@ export class ApplicationRepository {
     return this.revisions.findOneBy({ id });
   }
 
-  /** Only the content hash of a revision (cheap: the no-op check on every PUT). */
-  async findRevisionHash(id: string): Promise<string | undefined> {
-    const row = await this.revisions.findOne({ where: { id }, select: { id: true, contentHash: true } });
-    return row?.contentHash;
-  }
-
   /** Revisions of one application, newest first. */
   listRevisions(applicationId: string): Promise<ApplicationRevisionEntity[]> {
     return this.revisions.find({ where: { applicationId }, order: { generation: 'DESC' } });
@@ -65,7 +63,10 @@ export class ApplicationRepository {
   }
 
   /** One page ordered by name; fetches `limit + 1` rows so the caller knows whether more follow. */
-  async list(environmentName: string, query: ListApplicationsQuery): Promise<{ items: ApplicationEntity[]; more: boolean }> {
+  async list(
+    environmentName: string,
+    query: ListApplicationsQuery,
+  ): Promise<{ items: ApplicationEntity[]; more: boolean }> {
     const builder = this.rows
       .createQueryBuilder('application')
       .where('application.environmentName = :environmentName', { environmentName })
@@ -87,61 +88,122 @@ export class ApplicationRepository {
     input: NewRevision,
     options: AppendRevisionOptions = {},
   ): Promise<{ application: ApplicationEntity; revision: ApplicationRevisionEntity }> {
-    const now = options.now ?? new Date();
-    try {
-      return await this.dataSource.transaction(async (manager) => {
+    return this.translate(input.name, () =>
+      this.dataSource.transaction(async (manager) => {
+        const written = await this.write(manager, input, options.current, options.now ?? new Date());
+        await options.inTransaction?.(manager, written.application, written.revision);
+        return written;
+      }),
+    );
+  }
+
+  /**
+   * Reads the application with a row lock (PostgreSQL; SQLite serializes writers anyway), lets `decide` look at it
+   * and the hash of its current revision — throwing to refuse, answering `unchanged` to skip — and writes the new
+   * revision in the same transaction. Concurrent writers of one application queue up instead of failing; only two
+   * concurrent *creates* of the same name can still end in `Conflict` (retry: the second then sees the first).
+   */
+  async applyRevision(
+    input: NewRevision,
+    decide: (current: ApplicationEntity | undefined, currentHash: string | undefined) => 'write' | 'unchanged',
+    options: Omit<AppendRevisionOptions, 'current'> = {},
+  ): Promise<
+    | { outcome: 'unchanged'; application: ApplicationEntity }
+    | { outcome: 'created' | 'updated'; application: ApplicationEntity; revision: ApplicationRevisionEntity }
+  > {
+    return this.translate(input.name, () =>
+      this.dataSource.transaction(async (manager) => {
         const applications = manager.getRepository(ApplicationEntity);
-        const revisions = manager.getRepository(ApplicationRevisionEntity);
-        const current = options.current;
-        const generation = (current?.generation ?? 0) + 1;
-        const revision = revisions.create({
-          id: randomUUID(),
-          applicationId: current?.id ?? randomUUID(),
-          generation,
-          contentHash: input.contentHash,
-          document: input.document,
-          originalText: input.originalText,
-          contentType: input.contentType,
-          createdAt: now,
-        });
-        let application: ApplicationEntity;
-        if (!current) {
-          application = applications.create({
-            id: revision.applicationId,
-            environmentName: input.environmentName,
-            name: input.name,
-            generation,
-            observedGeneration: 0,
-            currentRevisionId: null,
-            phase: 'Pending',
-            conditions: [],
-            deletionRequestedAt: null,
-            createdAt: now,
-            updatedAt: now,
-          });
-          await applications.insert(insertable(application));
-          await revisions.insert(insertable(revision));
-          await applications.update({ id: application.id }, { currentRevisionId: revision.id });
-          application.currentRevisionId = revision.id;
-        } else {
-          const result = await applications
-            .createQueryBuilder()
-            .update(ApplicationEntity)
-            .set({ generation, currentRevisionId: revision.id, phase: 'Pending', updatedAt: now })
-            .where('id = :id AND generation = :generation', { id: current.id, generation: current.generation })
-            .execute();
-          if (result.affected !== 1) {
-            throw new PersistenceError(PersistenceErrorCode.Stale, `application ${input.name} changed concurrently`);
-          }
-          await revisions.insert(insertable(revision));
-          application = { ...current, generation, currentRevisionId: revision.id, phase: 'Pending', updatedAt: now };
+        const where = { environmentName: input.environmentName, name: input.name };
+        const locking = manager.connection.driver.options.type === 'postgres';
+        const current =
+          (await applications.findOne({
+            where,
+            ...(locking ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+          })) ?? undefined;
+        const currentHash = current?.currentRevisionId
+          ? (
+              await manager.getRepository(ApplicationRevisionEntity).findOne({
+                where: { id: current.currentRevisionId },
+                select: { id: true, contentHash: true },
+              })
+            )?.contentHash
+          : undefined;
+        if (decide(current, currentHash) === 'unchanged' && current) {
+          return { outcome: 'unchanged' as const, application: current };
         }
-        await options.inTransaction?.(manager, application, revision);
-        return { application, revision };
+        const written = await this.write(manager, input, current, options.now ?? new Date());
+        await options.inTransaction?.(manager, written.application, written.revision);
+        return { outcome: current ? ('updated' as const) : ('created' as const), ...written };
+      }),
+    );
+  }
+
+  private async write(
+    manager: EntityManager,
+    input: NewRevision,
+    current: ApplicationEntity | undefined,
+    now: Date,
+  ): Promise<{ application: ApplicationEntity; revision: ApplicationRevisionEntity }> {
+    const applications = manager.getRepository(ApplicationEntity);
+    const revisions = manager.getRepository(ApplicationRevisionEntity);
+    const generation = (current?.generation ?? 0) + 1;
+    const revision = revisions.create({
+      id: randomUUID(),
+      applicationId: current?.id ?? randomUUID(),
+      generation,
+      contentHash: input.contentHash,
+      document: input.document,
+      originalText: input.originalText,
+      contentType: input.contentType,
+      createdAt: now,
+    });
+    if (!current) {
+      const application = applications.create({
+        id: revision.applicationId,
+        environmentName: input.environmentName,
+        name: input.name,
+        generation,
+        observedGeneration: 0,
+        currentRevisionId: null,
+        phase: 'Pending',
+        conditions: [],
+        deletionRequestedAt: null,
+        createdAt: now,
+        updatedAt: now,
       });
+      await applications.insert(insertable(application));
+      await revisions.insert(insertable(revision));
+      await applications.update({ id: application.id }, { currentRevisionId: revision.id });
+      application.currentRevisionId = revision.id;
+      return { application, revision };
+    }
+    const result = await applications
+      .createQueryBuilder()
+      .update(ApplicationEntity)
+      .set({ generation, currentRevisionId: revision.id, phase: 'Pending', updatedAt: now })
+      .where('id = :id AND generation = :generation', { id: current.id, generation: current.generation })
+      .execute();
+    if (result.affected !== 1) {
+      throw new PersistenceError(PersistenceErrorCode.Stale, `application ${input.name} changed concurrently`);
+    }
+    await revisions.insert(insertable(revision));
+    const application = {
+      ...current,
+      generation,
+      currentRevisionId: revision.id,
+      phase: 'Pending' as const,
+      updatedAt: now,
+    };
+    return { application, revision };
+  }
+
+  private async translate<T>(name: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
     } catch (error) {
       if (isUniqueViolation(error)) {
-        throw new PersistenceError(PersistenceErrorCode.Conflict, `application ${input.name} was written concurrently`, {
+        throw new PersistenceError(PersistenceErrorCode.Conflict, `application ${name} was written concurrently`, {
           cause: error,
         });
       }
@@ -152,10 +214,7 @@ export class ApplicationRepository {
   /** Marks an application for deletion (idempotent: the first request's time is kept). */
   async requestDeletion(application: ApplicationEntity, now = new Date()): Promise<ApplicationEntity> {
     const deletionRequestedAt = application.deletionRequestedAt ?? now;
-    await this.rows.update(
-      { id: application.id },
-      { deletionRequestedAt, phase: 'Deleting', updatedAt: now },
-    );
+    await this.rows.update({ id: application.id }, { deletionRequestedAt, phase: 'Deleting', updatedAt: now });
     return { ...application, deletionRequestedAt, phase: 'Deleting', updatedAt: now };
   }
 }

@@ -27,7 +27,9 @@ export function withWait(command: Command, what: string): Command {
  */
 export function rendererFactory(ctx: CliContext, title: string, appName: string, structured: boolean): RendererFactory {
   return async (model: ProgressModel): Promise<ProgressRenderer> => {
-    if (!structured && ctx.interactive && 'columns' in ctx.io.stdout) {
+    const terminal = ctx.io.stdout as Partial<NodeJS.WriteStream>;
+    // A pseudo-terminal without a size (rows 0) cannot show a redrawn block: fall back to plain lines.
+    if (!structured && ctx.interactive && (terminal.columns ?? 0) > 0 && (terminal.rows ?? 0) > 0) {
       return TtyProgressRenderer.create(model, title, ctx.colors, ctx.io.stdout as NodeJS.WriteStream);
     }
     return new PlainProgressRenderer(appName, (text) => (structured ? ctx.err(text) : ctx.out(text)));

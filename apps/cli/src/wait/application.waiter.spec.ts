@@ -46,4 +46,8 @@ describe('explain', () => {
       'web (webservice): Pending',
     ]);
   });
+
+  it('says where the application stands when no component explains it', () => {
+    expect(explain(remove, { app: app('Deleting', 1), operation: { ...op('Queued'), id: 'op-3', kind: 'delete' } })).toEqual(['shop is Deleting; delete operation op-3 is Queued']);
+  });
 });

@@ -58,6 +58,10 @@ export function explain(request: WaitRequest, snapshot: Snapshot): string[] {
     if (goal.has(component.phase) && !error) continue;
     lines.push(`${component.name} (${component.type}): ${component.phase}${error ? ` — ${error}` : ''}`);
   }
+  if (lines.length === 0 && snapshot.app) {
+    const op = snapshot.operation ?? snapshot.app.status?.lastOperation;
+    lines.push(`${request.app} is ${snapshot.app.status?.phase ?? 'without status'}${op ? `; ${op.kind} operation ${op.id} is ${op.state}` : ''}`);
+  }
   return lines;
 }
 

@@ -29,16 +29,20 @@ describe('booting the service', () => {
     [{ BERTH_PORT: 'abc' }, 'BERTH_PORT: must be an integer between 0 and 65535 (got "abc")'],
     [{ DATABASE_URL: 'mysql://root:hunter2@db/berth' }, 'DATABASE_URL: must be a postgres:// or postgresql:// URL'],
     [{ BERTH_MAX_BODY_BYTES: '-5' }, 'BERTH_MAX_BODY_BYTES: must be an integer number of bytes'],
-  ])('stops with one line naming the bad variable (%o)', async (env, expected) => {
-    const broker = spawnBroker('main', { BERTH_DATA_DIR: dataDir(), ...env });
-    const code = await broker.exited;
-    expect(code).not.toBe(0);
-    const lines = broker.stderr().trim().split('\n');
-    expect(lines, broker.stderr()).toHaveLength(1);
-    expect(lines[0]).toContain(expected);
-    expect(broker.stderr()).not.toContain('hunter2');
-    expect(broker.stdout()).not.toContain('listening');
-  });
+  ])(
+    'stops with one line naming the bad variable (%o)',
+    async (env, expected) => {
+      const broker = spawnBroker('main', { BERTH_DATA_DIR: dataDir(), ...env });
+      const code = await broker.exited;
+      expect(code).not.toBe(0);
+      const lines = broker.stderr().trim().split('\n');
+      expect(lines, broker.stderr()).toHaveLength(1);
+      expect(lines[0]).toContain(expected);
+      expect(broker.stderr()).not.toContain('hunter2');
+      expect(broker.stdout()).not.toContain('listening');
+    },
+    120_000,
+  );
 
   it('serves on SQLite in the data dir: ready, JSON logs with request ids and no secrets, graceful SIGTERM', async () => {
     const broker = spawnBroker('main', { BERTH_DATA_DIR: dataDir(), BERTH_PORT: '0', BERTH_LOG_LEVEL: 'info' });
@@ -65,7 +69,7 @@ describe('booting the service', () => {
     const logged = lines.find((line) => line.req?.id === 'boot-test-1');
     expect(logged).toMatchObject({ req: { method: 'GET', url: '/v1/environments/local' }, res: { statusCode: 200 } });
     expect(broker.stdout()).not.toContain('sup3rs3cr3tt0ken');
-  });
+  }, 120_000);
 
   describe.skipIf(!TEST_POSTGRES_URL)('on PostgreSQL', () => {
     it('refuses to start with pending migrations until `npm run migrate` ran, then serves', async () => {
@@ -99,6 +103,6 @@ describe('booting the service', () => {
       } finally {
         await drop();
       }
-    });
+    }, 240_000);
   });
 });

@@ -2,7 +2,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-// eslint-disable-next-line no-restricted-imports
 import { loadConfig } from '../../apps/broker/src';
 
 // Docker cannot run here; these checks hold the files to what the service actually accepts.

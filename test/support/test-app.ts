@@ -5,7 +5,6 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Server } from 'node:http';
 import { DataSource } from 'typeorm';
 // The broker has no @berth/ alias (it is an app, not a library); its index is the surface tests use.
-// eslint-disable-next-line no-restricted-imports
 import { BERTH_CONFIG, type BerthConfig, createApp, type CreateAppOptions } from '../../apps/broker/src';
 import { createTemporarySchema, TEST_POSTGRES_URL } from './postgres-schema';
 

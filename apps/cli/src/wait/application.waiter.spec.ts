@@ -1,6 +1,9 @@
+import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import type { Application, Operation } from '../client/api.types';
-import { explain, judge, type WaitRequest } from './application.waiter';
+import { BerthApiClient } from '../client/berth-api.client';
+import { PlainProgressRenderer } from '../output/progress.renderer';
+import { explain, judge, waitForApplication, type WaitRequest } from './application.waiter';
 
 const apply: WaitRequest = { kind: 'apply', env: 'local', app: 'shop', operationId: 'op-2', generation: 2, timeoutMs: 1000 };
 const remove: WaitRequest = { kind: 'delete', env: 'local', app: 'shop', operationId: 'op-3', timeoutMs: 1000 };
@@ -49,5 +52,19 @@ describe('explain', () => {
 
   it('says where the application stands when no component explains it', () => {
     expect(explain(remove, { app: app('Deleting', 1), operation: { ...op('Queued'), id: 'op-3', kind: 'delete' } })).toEqual(['shop is Deleting; delete operation op-3 is Queued']);
+  });
+});
+
+describe('waitForApplication', () => {
+  it('rides out an unreachable server until the timeout, then says why it gave up', async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    await new Promise((resolve) => server.close(resolve));
+    const started = Date.now();
+    const failure = await waitForApplication(new BerthApiClient(`http://127.0.0.1:${port}`), { ...apply, timeoutMs: 1500 }, async () => new PlainProgressRenderer('shop', () => {})).catch((e: unknown) => e);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1500);
+    expect((failure as Error).message).toBe('timed out after 1s waiting for shop to become Ready');
+    expect((failure as { details: string[] }).details[0]).toMatch(/^last poll: the Berth server at .* is not reachable \(ECONNREFUSED\)/);
   });
 });

@@ -78,23 +78,45 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * Polls the application (and its operation) until an apply is Ready or a deletion is gone, showing progress through
  * the renderer. Throws a CliError with the reason (component, last error) when it fails or times out.
  */
+/** Errors worth riding out while waiting: the server restarting, or answering 503 during a database outage. */
+export function isTransient(error: unknown): boolean {
+  if (!(error instanceof CliError)) return false;
+  if (error.code === CliErrorCode.Unreachable) return true;
+  const status = error.problem?.status ?? 0;
+  return error.code === CliErrorCode.Server && (status === 502 || status === 503 || status === 504);
+}
+
 export async function waitForApplication(client: BerthApiClient, request: WaitRequest, createRenderer: RendererFactory): Promise<Snapshot> {
   const started = Date.now();
   const model = new ProgressModel(request.kind, started);
   const renderer = await createRenderer(model);
   const ticker = setInterval(() => renderer.tick(Date.now()), request.tickMs ?? 100);
+  let last: Snapshot = { app: null };
+  let transient: CliError | undefined;
   try {
     for (;;) {
-      const snapshot = await poll(client, request);
-      renderer.changed(model.update(snapshot, Date.now()), Date.now());
-      const verdict = judge(request, snapshot);
-      if (verdict === 'done') return snapshot;
-      if (verdict) throw new CliError(CliErrorCode.Failed, verdict.reason, undefined, explain(request, snapshot));
+      let snapshot: Snapshot | undefined;
+      try {
+        snapshot = await poll(client, request);
+        transient = undefined;
+      } catch (error) {
+        if (!isTransient(error)) throw error;
+        transient = error as CliError;
+      }
+      if (snapshot) {
+        last = snapshot;
+        renderer.changed(model.update(snapshot, Date.now()), Date.now());
+        const verdict = judge(request, snapshot);
+        if (verdict === 'done') return snapshot;
+        if (verdict) throw new CliError(CliErrorCode.Failed, verdict.reason, undefined, explain(request, snapshot));
+      }
       if (Date.now() - started >= request.timeoutMs) {
         const goal = request.kind === 'apply' ? 'to become Ready' : 'to be deleted';
-        throw new CliError(CliErrorCode.Timeout, `timed out after ${formatElapsed(request.timeoutMs)} waiting for ${request.app} ${goal}`, undefined, explain(request, snapshot));
+        const details = explain(request, last);
+        if (transient) details.unshift(`last poll: ${transient.message}`);
+        throw new CliError(CliErrorCode.Timeout, `timed out after ${formatElapsed(request.timeoutMs)} waiting for ${request.app} ${goal}`, undefined, details);
       }
-      await sleep(request.pollMs ?? 500);
+      await sleep(transient ? 1000 : (request.pollMs ?? 500));
     }
   } finally {
     clearInterval(ticker);

@@ -93,7 +93,7 @@ async function apply(ctx: CliContext, options: ApplyOptions): Promise<void> {
   const started = Date.now();
   const final = await waitForApplication(
     ctx.client,
-    { kind: 'apply', env: options.env, app: input.name, operationId: operation?.id, generation, timeoutMs: options.timeout },
+    { kind: 'apply', env: options.env, app: input.name, operationId: operation?.id, generation, timeoutMs: options.timeout, withEvents: ctx.interactive },
     rendererFactory(ctx, `apply ${input.name}`, input.name, options.output !== undefined),
   );
   if (!ctx.structured(options, final.app)) {

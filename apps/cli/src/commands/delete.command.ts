@@ -18,7 +18,7 @@ async function remove(ctx: CliContext, app: string, options: DeleteOptions): Pro
   const started = Date.now();
   await waitForApplication(
     ctx.client,
-    { kind: 'delete', env: options.env, app, operationId: operation?.id, timeoutMs: options.timeout },
+    { kind: 'delete', env: options.env, app, operationId: operation?.id, timeoutMs: options.timeout, withEvents: ctx.interactive },
     rendererFactory(ctx, `delete ${app}`, app, false),
   );
   ctx.out(`${ctx.colors.green('✓')} ${app} deleted from ${options.env} (${formatElapsed(Date.now() - started)})\n`);

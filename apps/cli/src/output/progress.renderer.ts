@@ -24,7 +24,7 @@ export function formatProgressBlock(model: ProgressModel, title: string, now: nu
     const mark = failed ? c.red('✗') : comp.doneAt !== undefined ? c.green('✓') : c.cyan(SPINNER[frame % SPINNER.length]);
     const phase = phaseColor(c, comp.phase)(comp.phase);
     const line = `  ${mark} ${comp.name.padEnd(nameWidth)}  ${comp.type.padEnd(typeWidth)}  ${phase}${' '.repeat(Math.max(0, 13 - visibleWidth(comp.phase)))}${c.dim(formatElapsed(model.elapsed(comp, now)))}`;
-    lines.push(line);
+    lines.push(comp.note && comp.doneAt === undefined ? `${line}  ${c.dim(comp.note.length > 60 ? `${comp.note.slice(0, 59)}…` : comp.note)}` : line);
     if (comp.error) lines.push(`      ${c.red(comp.error)}`);
   }
   return lines.join('\n');

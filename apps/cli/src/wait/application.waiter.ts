@@ -1,5 +1,5 @@
 import type { BerthApiClient } from '../client/berth-api.client';
-import type { Application, Operation } from '../client/api.types';
+import type { Application, Operation, OperationEvent } from '../client/api.types';
 import { CliError, CliErrorCode } from '../cli.error';
 import { formatElapsed } from '../output/duration';
 import type { ProgressRenderer } from '../output/progress.renderer';
@@ -14,6 +14,8 @@ export interface WaitRequest {
   operationId?: string;
   /** For apply: the generation that must be observed Ready. */
   generation?: number;
+  /** Also read the operation's events (for the live view's per-component notes). */
+  withEvents?: boolean;
   timeoutMs: number;
   pollMs?: number;
   tickMs?: number;
@@ -65,11 +67,36 @@ export function explain(request: WaitRequest, snapshot: Snapshot): string[] {
   return lines;
 }
 
-async function poll(client: BerthApiClient, request: WaitRequest): Promise<Snapshot> {
+/** Reads the operation's new events between polls, so the live view can say what each component is doing. */
+class EventCursor {
+  private after = 0;
+  private operationId?: string;
+  private enabled = true;
+
+  async next(client: BerthApiClient, operationId: string | undefined): Promise<OperationEvent[]> {
+    if (!operationId || !this.enabled) return [];
+    if (operationId !== this.operationId) {
+      this.operationId = operationId;
+      this.after = 0;
+    }
+    try {
+      const events = await client.listEvents(operationId, this.after);
+      for (const event of events) this.after = Math.max(this.after, event.seq);
+      return events;
+    } catch (error) {
+      // A server without the events endpoint (or a hiccup): progress works without notes.
+      if (!isTransient(error)) this.enabled = false;
+      return [];
+    }
+  }
+}
+
+async function poll(client: BerthApiClient, request: WaitRequest, cursor?: EventCursor): Promise<Snapshot> {
   const app: Application | null = await client.findApplication(request.env, request.app);
   const operationId = request.operationId ?? (request.kind === 'apply' ? app?.status?.lastOperation?.id : undefined);
   const operation: Operation | null | undefined = operationId ? await client.findOperation(operationId) : undefined;
-  return { app, operation };
+  const events = cursor ? await cursor.next(client, operation?.id) : undefined;
+  return { app, operation, events };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -93,11 +120,12 @@ export async function waitForApplication(client: BerthApiClient, request: WaitRe
   const ticker = setInterval(() => renderer.tick(Date.now()), request.tickMs ?? 100);
   let last: Snapshot = { app: null };
   let transient: CliError | undefined;
+  const cursor = request.withEvents ? new EventCursor() : undefined;
   try {
     for (;;) {
       let snapshot: Snapshot | undefined;
       try {
-        snapshot = await poll(client, request);
+        snapshot = await poll(client, request, cursor);
         transient = undefined;
       } catch (error) {
         if (!isTransient(error)) throw error;

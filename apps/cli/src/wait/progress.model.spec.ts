@@ -45,4 +45,13 @@ describe('ProgressModel', () => {
       '      quota exceeded',
     ]);
   });
+
+  it('shows the newest event message next to a component that is still moving', () => {
+    const model = new ProgressModel('apply', 0);
+    const event = (seq: number, component: string, message: string) => ({ seq, operationId: 'op', time: '2026-01-01T00:00:00Z', level: 'info', component, message });
+    model.update({ app: app('Provisioning', [{ name: 'db', phase: 'Provisioning' }]), events: [event(1, 'db', 'creating instance'), event(2, 'db', 'waiting for connections')] }, 1000);
+    expect(formatProgressBlock(model, 'apply shop', 2000, palette(false), 0).split('\n')[1]).toBe('  ⠋ db  rds  Provisioning 2s  waiting for connections');
+    model.update({ app: app('Ready', [{ name: 'db', phase: 'Ready' }]) }, 3000);
+    expect(formatProgressBlock(model, 'apply shop', 4000, palette(false), 0).split('\n')[1]).toBe('  ✓ db  rds  Ready        3s');
+  });
 });

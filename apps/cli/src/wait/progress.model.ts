@@ -1,4 +1,4 @@
-import type { Application, Operation } from '../client/api.types';
+import type { Application, Operation, OperationEvent } from '../client/api.types';
 import { errorMessage } from '../output/status-tree';
 
 export type WaitKind = 'apply' | 'delete';
@@ -7,6 +7,8 @@ export type WaitKind = 'apply' | 'delete';
 export interface Snapshot {
   app: Application | null;
   operation?: Operation | null;
+  /** Operation events logged since the previous poll. */
+  events?: OperationEvent[];
 }
 
 export interface ComponentProgress {
@@ -16,6 +18,8 @@ export interface ComponentProgress {
   /** When this component reached a terminal phase, or undefined while it is still moving. */
   doneAt?: number;
   error?: string;
+  /** The newest event message the operation logged for this component. */
+  note?: string;
 }
 
 export interface PhaseChange {
@@ -51,7 +55,7 @@ export class ProgressModel {
       const error = errorMessage(status.lastError);
       if (!known || known.phase !== status.phase) {
         const terminal = TERMINAL[this.kind].has(status.phase);
-        this.components.set(status.name, { name: status.name, type: status.type, phase: status.phase, doneAt: terminal ? now : undefined, error });
+        this.components.set(status.name, { name: status.name, type: status.type, phase: status.phase, doneAt: terminal ? now : undefined, error, note: known?.note });
         changes.push({ component: status.name, phase: status.phase, elapsedMs: now - this.startedAt });
       } else {
         known.error = error;
@@ -66,6 +70,10 @@ export class ProgressModel {
           changes.push({ component: component.name, phase: 'Deleted', elapsedMs: now - this.startedAt });
         }
       }
+    }
+    for (const event of snapshot.events ?? []) {
+      const component = event.component ? this.components.get(event.component) : undefined;
+      if (component) component.note = event.message;
     }
     const appPhase = snapshot.app === null ? 'Deleted' : snapshot.app.status?.phase;
     if (appPhase && appPhase !== this.appPhase) {

@@ -57,11 +57,11 @@ export class BerthApiClient {
 
   async listApplications(env: string): Promise<ApplicationSummary[]> {
     const items: ApplicationSummary[] = [];
-    const limit = 100;
-    for (let offset = 0; ; offset += limit) {
-      const page = await this.get<Page<ApplicationSummary>>(`/v1/environments/${seg(env)}/applications`, { limit, offset });
+    // Page through by what the server actually returned (it may cap `limit` lower than asked).
+    for (;;) {
+      const page = await this.get<Page<ApplicationSummary>>(`/v1/environments/${seg(env)}/applications`, { limit: 100, offset: items.length });
       items.push(...page.items);
-      if (page.items.length < limit || page.total === undefined || items.length >= page.total) return items;
+      if (page.items.length === 0 || page.total === undefined || items.length >= page.total) return items;
     }
   }
 

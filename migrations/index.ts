@@ -1,5 +1,6 @@
 import type { MigrationInterface } from 'typeorm';
 import { InitialSchema1763740800000 } from './1763740800000-initial-schema.migration';
+import { Lifecycle1763827200000 } from './1763827200000-lifecycle.migration';
 
 /** Every migration, oldest first. Add new ones at the end; never edit one that has shipped. */
-export const MIGRATIONS: Array<new () => MigrationInterface> = [InitialSchema1763740800000];
+export const MIGRATIONS: Array<new () => MigrationInterface> = [InitialSchema1763740800000, Lifecycle1763827200000];

@@ -22,3 +22,8 @@ export function jsonColumn(name: string): TableColumnOptions {
 export function timestampColumn(queryRunner: QueryRunner, name: string): TableColumnOptions {
   return { name, type: queryRunner.connection.driver.normalizeType({ type: Date }) };
 }
+
+/** Epoch milliseconds (the entities' EPOCH_MS_COLUMN). */
+export function epochMsColumn(name: string): TableColumnOptions {
+  return { name, type: 'bigint' };
+}

@@ -42,7 +42,14 @@ export async function startTestApp(
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'berth-e2e-'));
   let dropSchema: (() => Promise<void>) | undefined;
-  const config: Partial<BerthConfig> = { dataDir, logLevel: 'silent', ...options.config };
+  const config: Partial<BerthConfig> = {
+    dataDir,
+    logLevel: 'silent',
+    // The shared fixtures use rds mysql, which the local provider only accepts with a MySQL server configured (it
+    // is not contacted until such a component is provisioned).
+    localMysqlUrl: process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test',
+    ...options.config,
+  };
   if (backend === 'postgres') {
     if (!TEST_POSTGRES_URL) throw new Error('TEST_POSTGRES_URL is not set');
     const { schema, drop } = await createTemporarySchema(TEST_POSTGRES_URL, 'berth_e2e');

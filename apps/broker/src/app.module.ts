@@ -1,6 +1,7 @@
 import { type DynamicModule, Module, type ModuleMetadata } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { DataSource } from 'typeorm';
+import { AdaptersModule, type AdaptersOptions, environmentKindsWith } from './adapters/adapters.module';
 import { ApplicationsModule } from './applications/applications.module';
 import type { BerthConfig } from './config/berth-config';
 import { ConfigModule } from './config/config.module';
@@ -12,8 +13,11 @@ import { HealthModule } from './health/health.module';
 import { loggingOptions } from './logging/logging.options';
 import { MetricsModule } from './metrics/metrics.module';
 
-export interface AppModuleOptions {
-  /** Provider and runtime kinds an environment may name (default: @berth/core's PROVIDER_KINDS / RUNTIME_KINDS). */
+export interface AppModuleOptions extends AdaptersOptions {
+  /**
+   * Provider and runtime kinds an environment may name (default: @berth/core's PROVIDER_KINDS / RUNTIME_KINDS plus
+   * the kinds of `extraProviders` / `extraRuntimes`).
+   */
   environmentKinds?: EnvironmentKinds;
   /** Further feature modules (e.g. the lifecycle: operations, worker). */
   imports?: ModuleMetadata['imports'];
@@ -31,11 +35,12 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ConfigModule.forRoot(config, options.environmentKinds),
+        ConfigModule.forRoot(config, options.environmentKinds ?? environmentKindsWith(options)),
         LoggerModule.forRoot(loggingOptions(config)),
         DatabaseModule.forRoot(config, options.dataSource),
         MetricsModule,
         HealthModule,
+        AdaptersModule.forRoot(config, options),
         EnvironmentsModule,
         ApplicationsModule,
         DefinitionsModule,

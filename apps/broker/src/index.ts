@@ -8,3 +8,7 @@ export { ENVIRONMENT_KINDS, type EnvironmentKinds } from './environments/environ
 export { ReadinessService } from './health/readiness.service';
 export { BrokerError, BrokerErrorCode } from './problems/broker.error';
 export { ERROR_FAMILIES, type ErrorFamily, type ProblemMapping } from './problems/error-families';
+export { AdaptersModule, type AdaptersOptions, environmentKindsWith } from './adapters/adapters.module';
+export { ProviderRegistry, type ResolvedProvider } from './adapters/provider.registry';
+export { RuntimeRegistry } from './adapters/runtime.registry';
+export { LocalWorkloadRuntime, LOCAL_RUNTIME_KIND } from './adapters/local-workload.runtime';

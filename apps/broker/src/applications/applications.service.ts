@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { jsonPointer, type ApplicationPhase, type JsonObject, type ValidationProblem } from '@berth/core';
+import { isCloudComponentType, jsonPointer, type ApplicationPhase, type JsonObject, type ValidationProblem } from '@berth/core';
 import { contentHash, OamError, OamErrorCode, validateApplication } from '@berth/oam';
 import {
   type ApplicationEntity,
@@ -8,6 +8,7 @@ import {
   PersistenceError,
   PersistenceErrorCode,
 } from '@berth/persistence';
+import { ProviderRegistry } from '../adapters/provider.registry';
 import { EnvironmentsService } from '../environments/environments.service';
 import { BrokerError, BrokerErrorCode } from '../problems/broker.error';
 import { forbiddenKeyProblems } from '../validation/forbidden-keys';
@@ -69,6 +70,7 @@ export class ApplicationsService {
   constructor(
     @Inject(ApplicationRepository) private readonly applications: ApplicationRepository,
     @Inject(EnvironmentsService) private readonly environments: EnvironmentsService,
+    @Inject(ProviderRegistry) private readonly providers: ProviderRegistry,
   ) {}
 
   /** Validates and normalizes a submitted Application; throws OamError(Invalid) with every problem. */
@@ -86,7 +88,22 @@ export class ApplicationsService {
         message: `must equal the application name in the URL (${JSON.stringify(request.name.slice(0, 100))})`,
       });
     }
-    const result = validateApplication(request.document, { profileNames: Object.keys(environment.profiles ?? {}) });
+    const result = validateApplication(request.document, {
+      profileNames: Object.keys(environment.profiles ?? {}),
+      // Each cloud component is checked by the adapter of the profile it resolves to (its providerRef, else the
+      // environment's), e.g. the local provider refuses an rds mysql without BERTH_LOCAL_MYSQL_URL.
+      componentChecks: [
+        (component) => {
+          const ref = (component.properties.providerRef as { name?: unknown } | undefined)?.name;
+          const profile =
+            typeof ref === 'string' ? environment.profiles?.[ref] : ref === undefined ? environment.provider : undefined;
+          if (!profile) return []; // an unknown providerRef is reported by the reference checks
+          const provider = this.providers.find(profile.kind);
+          if (!provider?.validateComponent || !isCloudComponentType(component.type)) return [];
+          return provider.validateComponent(component.type, component.properties, profile);
+        },
+      ],
+    });
     if (!result.ok) problems.push(...result.problems);
     if (problems.length || !result.ok) throw new OamError(OamErrorCode.Invalid, describe(problems), problems);
     return result.document;

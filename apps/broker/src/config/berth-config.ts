@@ -3,6 +3,21 @@ import type { DatabaseKind } from '@berth/persistence';
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+export const BERTH_ROLES = ['all', 'api', 'worker'] as const;
+export type BerthRole = (typeof BERTH_ROLES)[number];
+
+/** Executor tuning that only tests and benchmarks change (not read from the environment). */
+export interface LifecycleTuning {
+  /** How often an idle worker looks for queued operations (default 250 ms). */
+  workerPollMs?: number;
+  /** Retry policy of every step (default: 5 attempts, 1 s doubling to 60 s). */
+  retry?: { maxAttempts?: number; initialDelayMs?: number; maxDelayMs?: number; factor?: number };
+  /** Per-step timeouts (default: core's DEFAULT_STEP_TIMEOUTS). */
+  timeouts?: { defaultMs?: number; byType?: Record<string, number>; byAction?: Record<string, number> };
+  /** How often the events stream polls the database (default 200 ms). */
+  streamPollMs?: number;
+}
+
 /** The service's configuration after validation and defaults. */
 export interface BerthConfig {
   host: string;
@@ -18,6 +33,23 @@ export interface BerthConfig {
   logLevel: LogLevel;
   /** Run pending migrations at boot even on PostgreSQL (always done on SQLite). */
   migrateOnBoot: boolean;
+  /** all: API and worker; api: no worker; worker: runs operations (the HTTP server still answers health and reads). */
+  role: BerthRole;
+  /** Operations one worker process runs at once. */
+  workerConcurrency: number;
+  /** Lease of a claimed operation; heartbeats renew it every third of it. */
+  leaseSeconds: number;
+  /** Refresh of Ready applications every this many ms; 0 disables the schedule. */
+  refreshIntervalMs: number;
+  /** BERTH_SECRET_KEY (base64 or hex, 32 bytes); else `<dataDir>/secret.key`, generated on first start. */
+  secretKey?: string;
+  /** Local provider: admin URLs of existing servers (else embedded / refused, see providers/local). */
+  localPostgresUrl?: string;
+  localMysqlUrl?: string;
+  localS3Url?: string;
+  localS3AccessKeyId?: string;
+  localS3SecretAccessKey?: string;
+  lifecycle?: LifecycleTuning;
 }
 
 export const BERTH_CONFIG = Symbol('BERTH_CONFIG');

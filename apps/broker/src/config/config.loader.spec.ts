@@ -24,7 +24,33 @@ describe('loadConfig', () => {
       maxBodyBytes: 1048576,
       logLevel: 'info',
       migrateOnBoot: false,
+      role: 'all',
+      workerConcurrency: 4,
+      leaseSeconds: 30,
+      refreshIntervalMs: 600_000,
+      secretKey: undefined,
+      localPostgresUrl: undefined,
+      localMysqlUrl: undefined,
+      localS3Url: undefined,
+      localS3AccessKeyId: undefined,
+      localS3SecretAccessKey: undefined,
     });
+  });
+
+  it('reads the lifecycle variables and names a bad one without echoing a secret', () => {
+    const config = loadConfig({
+      BERTH_ROLE: 'worker',
+      BERTH_WORKER_CONCURRENCY: '8',
+      BERTH_LEASE_SECONDS: '9',
+      BERTH_REFRESH_INTERVAL: '90s',
+      BERTH_LOCAL_MYSQL_URL: 'mysql://root@127.0.0.1:3306/',
+    });
+    expect(config).toMatchObject({ role: 'worker', workerConcurrency: 8, leaseSeconds: 9, refreshIntervalMs: 90_000 });
+    expect(config.localMysqlUrl).toBe('mysql://root@127.0.0.1:3306/');
+    expect(loadConfig({ BERTH_REFRESH_INTERVAL: '0' }).refreshIntervalMs).toBe(0);
+    expect(() => loadConfig({ BERTH_ROLE: 'boss' })).toThrow(/BERTH_ROLE: must be one of all, api, worker/);
+    expect(() => loadConfig({ BERTH_SECRET_KEY: 'not-a-key-hunter2' })).toThrow(/BERTH_SECRET_KEY: .*<redacted>/);
+    expect(() => loadConfig({ BERTH_SECRET_KEY: 'not-a-key-hunter2' })).not.toThrow(/hunter2/);
   });
 
   it('reads every variable', () => {

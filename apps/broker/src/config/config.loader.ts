@@ -2,9 +2,9 @@ import { resolve } from 'node:path';
 import { databaseKind } from '@berth/persistence';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { type BerthConfig, type LogLevel } from './berth-config';
+import { type BerthConfig, type BerthRole, type LogLevel } from './berth-config';
 import { ConfigError } from './config.error';
-import { EnvironmentVariables, EXPECTATIONS, type VariableName } from './environment-variables.dto';
+import { EnvironmentVariables, EXPECTATIONS, parseDuration, type VariableName } from './environment-variables.dto';
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
@@ -13,7 +13,8 @@ const VARIABLES = Object.keys(EXPECTATIONS) as VariableName[];
 /** Shows what was given without leaking credentials (a database URL's password) and without flooding the line. */
 function shown(name: VariableName, raw: string): string {
   let text = raw;
-  if (name === 'DATABASE_URL') text = text.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:<redacted>@');
+  if (name === 'BERTH_SECRET_KEY' || name === 'BERTH_LOCAL_S3_SECRET_ACCESS_KEY') return '<redacted>';
+  if (/URL$/.test(name)) text = text.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:<redacted>@');
   if (text.length > 80) text = `${text.slice(0, 77)}...`;
   return JSON.stringify(text);
 }
@@ -45,5 +46,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BerthConfig {
     maxBodyBytes: variables.BERTH_MAX_BODY_BYTES ?? DEFAULT_MAX_BODY_BYTES,
     logLevel: (variables.BERTH_LOG_LEVEL ?? 'info') as LogLevel,
     migrateOnBoot: variables.BERTH_MIGRATE_ON_BOOT ?? false,
+    role: (variables.BERTH_ROLE ?? 'all') as BerthRole,
+    workerConcurrency: variables.BERTH_WORKER_CONCURRENCY ?? 4,
+    leaseSeconds: variables.BERTH_LEASE_SECONDS ?? 30,
+    refreshIntervalMs: variables.BERTH_REFRESH_INTERVAL ? parseDuration(variables.BERTH_REFRESH_INTERVAL) : 10 * 60_000,
+    secretKey: variables.BERTH_SECRET_KEY?.trim(),
+    localPostgresUrl: variables.BERTH_LOCAL_POSTGRES_URL,
+    localMysqlUrl: variables.BERTH_LOCAL_MYSQL_URL,
+    localS3Url: variables.BERTH_LOCAL_S3_URL,
+    localS3AccessKeyId: variables.BERTH_LOCAL_S3_ACCESS_KEY_ID,
+    localS3SecretAccessKey: variables.BERTH_LOCAL_S3_SECRET_ACCESS_KEY,
   };
 }

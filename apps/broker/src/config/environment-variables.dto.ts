@@ -1,6 +1,6 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { LOG_LEVELS } from './berth-config';
+import { BERTH_ROLES, LOG_LEVELS } from './berth-config';
 
 /** What each variable expects, in words; also the validation message (the loader adds the variable and the value). */
 export const EXPECTATIONS = {
@@ -11,6 +11,16 @@ export const EXPECTATIONS = {
   BERTH_MAX_BODY_BYTES: 'must be an integer number of bytes between 1024 and 1073741824',
   BERTH_LOG_LEVEL: `must be one of ${LOG_LEVELS.join(', ')}`,
   BERTH_MIGRATE_ON_BOOT: 'must be true or false',
+  BERTH_ROLE: `must be one of ${BERTH_ROLES.join(', ')}`,
+  BERTH_WORKER_CONCURRENCY: 'must be an integer between 1 and 256',
+  BERTH_LEASE_SECONDS: 'must be an integer number of seconds between 3 and 3600',
+  BERTH_REFRESH_INTERVAL: 'must be a duration like 30s, 10m, 1h (or 0 to disable)',
+  BERTH_SECRET_KEY: 'must be 32 bytes written as base64 (44 characters) or hex (64 characters)',
+  BERTH_LOCAL_POSTGRES_URL: 'must be a postgres:// or postgresql:// URL',
+  BERTH_LOCAL_MYSQL_URL: 'must be a mysql:// URL',
+  BERTH_LOCAL_S3_URL: 'must be an http:// or https:// URL',
+  BERTH_LOCAL_S3_ACCESS_KEY_ID: 'must be a non-empty string',
+  BERTH_LOCAL_S3_SECRET_ACCESS_KEY: 'must be a non-empty string',
 } as const;
 
 export type VariableName = keyof typeof EXPECTATIONS;
@@ -25,6 +35,16 @@ const strictBoolean = ({ value }: { value: unknown }) => {
   if (['false', '0', 'no'].includes(text)) return false;
   return value;
 };
+
+/** `0`, `500ms`, `30s`, `10m`, `1h` (a bare number is seconds). */
+export const DURATION_PATTERN = /^\s*\d{1,9}\s*(?:ms|s|m|h)?\s*$/;
+
+export function parseDuration(text: string): number {
+  const match = /^\s*(\d{1,9})\s*(ms|s|m|h)?\s*$/.exec(text);
+  if (!match) return NaN;
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] ?? 's'] ?? 1000;
+  return Number(match[1]) * unit;
+}
 
 const emptyAsUnset = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
 
@@ -77,4 +97,68 @@ export class EnvironmentVariables {
   @Transform(strictBoolean)
   @IsBoolean({ message: EXPECTATIONS.BERTH_MIGRATE_ON_BOOT })
   BERTH_MIGRATE_ON_BOOT?: boolean;
+
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' && value !== '' ? value.trim().toLowerCase() : undefined,
+  )
+  @IsIn(BERTH_ROLES, { message: EXPECTATIONS.BERTH_ROLE })
+  BERTH_ROLE?: string;
+
+  @IsOptional()
+  @Transform(strictInteger)
+  @IsInt({ message: EXPECTATIONS.BERTH_WORKER_CONCURRENCY })
+  @Min(1, { message: EXPECTATIONS.BERTH_WORKER_CONCURRENCY })
+  @Max(256, { message: EXPECTATIONS.BERTH_WORKER_CONCURRENCY })
+  BERTH_WORKER_CONCURRENCY?: number;
+
+  @IsOptional()
+  @Transform(strictInteger)
+  @IsInt({ message: EXPECTATIONS.BERTH_LEASE_SECONDS })
+  @Min(3, { message: EXPECTATIONS.BERTH_LEASE_SECONDS })
+  @Max(3600, { message: EXPECTATIONS.BERTH_LEASE_SECONDS })
+  BERTH_LEASE_SECONDS?: number;
+
+  @IsOptional()
+  @Transform(emptyAsUnset)
+  @IsString({ message: EXPECTATIONS.BERTH_REFRESH_INTERVAL })
+  @Matches(DURATION_PATTERN, { message: EXPECTATIONS.BERTH_REFRESH_INTERVAL })
+  BERTH_REFRESH_INTERVAL?: string;
+
+  @IsOptional()
+  @Transform(emptyAsUnset)
+  @IsString({ message: EXPECTATIONS.BERTH_SECRET_KEY })
+  @Matches(/^\s*(?:[0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)\s*$/, { message: EXPECTATIONS.BERTH_SECRET_KEY })
+  BERTH_SECRET_KEY?: string;
+
+  @IsOptional()
+  @Transform(emptyAsUnset)
+  @IsString({ message: EXPECTATIONS.BERTH_LOCAL_POSTGRES_URL })
+  @Matches(/^postgres(?:ql)?:\/\/[^\s]+$/i, { message: EXPECTATIONS.BERTH_LOCAL_POSTGRES_URL })
+  BERTH_LOCAL_POSTGRES_URL?: string;
+
+  @IsOptional()
+  @Transform(emptyAsUnset)
+  @IsString({ message: EXPECTATIONS.BERTH_LOCAL_MYSQL_URL })
+  @Matches(/^mysql:\/\/[^\s]+$/i, { message: EXPECTATIONS.BERTH_LOCAL_MYSQL_URL })
+  BERTH_LOCAL_MYSQL_URL?: string;
+
+  @IsOptional()
+  @Transform(emptyAsUnset)
+  @IsString({ message: EXPECTATIONS.BERTH_LOCAL_S3_URL })
+  @Matches(/^https?:\/\/[^\s]+$/i, { message: EXPECTATIONS.BERTH_LOCAL_S3_URL })
+  BERTH_LOCAL_S3_URL?: string;
+
+  @IsOptional()
+  @Transform(emptyAsUnset)
+  @IsString({ message: EXPECTATIONS.BERTH_LOCAL_S3_ACCESS_KEY_ID })
+  @MinLength(1, { message: EXPECTATIONS.BERTH_LOCAL_S3_ACCESS_KEY_ID })
+  BERTH_LOCAL_S3_ACCESS_KEY_ID?: string;
+
+  @IsOptional()
+  @Transform(emptyAsUnset)
+  @IsString({ message: EXPECTATIONS.BERTH_LOCAL_S3_SECRET_ACCESS_KEY })
+  @MinLength(1, { message: EXPECTATIONS.BERTH_LOCAL_S3_SECRET_ACCESS_KEY })
+  BERTH_LOCAL_S3_SECRET_ACCESS_KEY?: string;
 }
+

@@ -16,6 +16,7 @@ import { isDns1123Label } from '../validation/names';
 import { REDACTED, SECRET_KEY_PATTERN } from '../logging/redact';
 import { EnvironmentBodyDto, ProviderProfileDto, type EnvironmentView } from './environment.dto';
 import { ENVIRONMENT_KINDS, type EnvironmentKinds } from './environment-kinds';
+import { ProviderRegistry } from '../adapters/provider.registry';
 
 export const LOCAL_ENVIRONMENT: EnvironmentSpec = {
   name: 'local',
@@ -60,7 +61,24 @@ export class EnvironmentsService implements OnModuleInit {
   constructor(
     @Inject(EnvironmentRepository) private readonly environments: EnvironmentRepository,
     @Inject(ENVIRONMENT_KINDS) private readonly kinds: EnvironmentKinds,
+    @Inject(ProviderRegistry) private readonly providers: ProviderRegistry,
   ) {}
+
+  /** The adapter's own check of a profile's settings, as problems under `<base>/settings`. */
+  private profileProblems(profile: { kind?: unknown; settings?: unknown }, base: string[]): ValidationProblem[] {
+    if (typeof profile.kind !== 'string') return [];
+    const provider = this.providers.find(profile.kind);
+    if (!provider) return [];
+    const settings = profile.settings && typeof profile.settings === 'object' ? (profile.settings as JsonObject) : {};
+    let found: Array<{ path: string; message: string }>;
+    try {
+      found = provider.validateProfile({ kind: profile.kind, settings });
+    } catch (error) {
+      found = [{ path: '', message: `could not be checked: ${error instanceof Error ? error.message : String(error)}` }];
+    }
+    const prefix = jsonPointer(...base, 'settings');
+    return found.map((p) => ({ path: `${prefix}${p.path}`, message: p.message }));
+  }
 
   /** A `local` environment exists from the first start on. */
   async onModuleInit(): Promise<void> {
@@ -127,8 +145,12 @@ export class EnvironmentsService implements OnModuleInit {
         const profile = plainToInstance(ProviderProfileDto, value);
         problems.push(...validationProblems(validateSync(profile, validatorOptions), base));
         checkKind((value as { kind?: unknown }).kind, this.kinds.provider, jsonPointer(...base, 'kind'));
+        problems.push(...this.profileProblems(value as { kind?: unknown; settings?: unknown }, base));
         profiles[profileName] = { kind: String(profile.kind), settings: profile.settings ?? {} };
       }
+    }
+    if (raw.provider && typeof raw.provider === 'object') {
+      problems.push(...this.profileProblems(raw.provider as { kind?: unknown; settings?: unknown }, ['provider']));
     }
     if (problems.length) {
       throw new BrokerError(

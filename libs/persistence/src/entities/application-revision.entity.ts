@@ -28,7 +28,14 @@ export class ApplicationRevisionEntity {
   @Column({ ...JSON_COLUMN, name: 'document' })
   document!: JsonObject;
 
-  /** The submitted text, verbatim. */
+  /**
+   * Secret-valued properties of the revision (e.g. a literal rds password), AES-256-GCM sealed JSON
+   * `{<component>: {<property>: value}}`; the document and the original text hold them redacted.
+   */
+  @Column({ type: 'text', name: 'sealed_secrets', nullable: true })
+  sealedSecrets!: string | null;
+
+  /** The submitted text, secret values redacted. */
   @Column({ type: 'text', name: 'original_text' })
   originalText!: string;
 

@@ -16,6 +16,15 @@ export const ID_COLUMN = { type: 'varchar', length: 36 } as const;
 
 export const NAME_LENGTH = 63;
 
+/** Epoch milliseconds as a 64-bit integer; PostgreSQL's driver returns bigint as text, so it is read back as a number. */
+export const EPOCH_MS_COLUMN = {
+  type: 'bigint',
+  transformer: {
+    to: (value: number | null | undefined) => value,
+    from: (value: string | number | null) => (value === null || value === undefined ? null : Number(value)),
+  },
+} as const;
+
 /** Entities holding free-form JSON do not fit TypeORM's deep-partial insert type; they are inserted as they are. */
 export function insertable<T>(row: T): QueryDeepPartialEntity<T> {
   return row as QueryDeepPartialEntity<T>;

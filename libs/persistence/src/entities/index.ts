@@ -1,8 +1,36 @@
 import { ApplicationRevisionEntity } from './application-revision.entity';
 import { ApplicationEntity } from './application.entity';
+import { ConnectionSecretEntity, type SecretKeyInfo } from './connection-secret.entity';
+import { DeletedApplicationEntity } from './deleted-application.entity';
 import { EnvironmentEntity } from './environment.entity';
+import { ManagedResourceEntity } from './managed-resource.entity';
+import { OperationEventEntity } from './operation-event.entity';
+import { OperationEntity, STEP_STATES, type OperationOptions, type StepRecord, type StepState } from './operation.entity';
+import { WorkloadDeliveryEntity, type DeliveredVariable } from './workload-delivery.entity';
 
-export { ApplicationEntity, ApplicationRevisionEntity, EnvironmentEntity };
+export {
+  ApplicationEntity,
+  ApplicationRevisionEntity,
+  ConnectionSecretEntity,
+  DeletedApplicationEntity,
+  EnvironmentEntity,
+  ManagedResourceEntity,
+  OperationEntity,
+  OperationEventEntity,
+  STEP_STATES,
+  WorkloadDeliveryEntity,
+};
+export type { DeliveredVariable, OperationOptions, SecretKeyInfo, StepRecord, StepState };
 
 /** Every entity of the service, in one list the data source registers. Later modules append theirs here. */
-export const ENTITIES = [EnvironmentEntity, ApplicationEntity, ApplicationRevisionEntity];
+export const ENTITIES = [
+  EnvironmentEntity,
+  ApplicationEntity,
+  ApplicationRevisionEntity,
+  OperationEntity,
+  OperationEventEntity,
+  ManagedResourceEntity,
+  ConnectionSecretEntity,
+  WorkloadDeliveryEntity,
+  DeletedApplicationEntity,
+];

@@ -1,0 +1,134 @@
+import {
+  type DynamicModule,
+  Global,
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { PROVIDER_KINDS, RUNTIME_KINDS, type ResourceProvider, type WorkloadRuntime } from '@berth/core';
+import { KubernetesWorkloadRuntime } from '@berth/kube';
+import { EnvironmentRepository, WorkloadDeliveryRepository } from '@berth/persistence';
+import { AlicloudResourceProvider } from '@berth/provider-alicloud';
+import { LocalResourceProvider } from '@berth/provider-local';
+import { DataSource } from 'typeorm';
+import { BERTH_CONFIG, type BerthConfig } from '../config/berth-config';
+import type { EnvironmentKinds } from '../environments/environment-kinds';
+import { ReadinessService } from '../health/readiness.service';
+import { LocalWorkloadRuntime } from './local-workload.runtime';
+import { ProviderRegistry } from './provider.registry';
+import { RuntimeRegistry } from './runtime.registry';
+
+export interface AdaptersOptions {
+  /** Further providers (tests: the TestResourceProvider of kind `test`); a kind registered here wins. */
+  extraProviders?: ResourceProvider[];
+  /** Further runtimes; a kind registered here wins. */
+  extraRuntimes?: WorkloadRuntime[];
+}
+
+/** The provider and runtime kinds an environment may name: core's, plus every registered extra kind. */
+export function environmentKindsWith(options: AdaptersOptions): EnvironmentKinds {
+  return {
+    provider: [...new Set([...PROVIDER_KINDS, ...(options.extraProviders ?? []).flatMap((p) => [...p.kinds])])],
+    runtime: [...new Set([...RUNTIME_KINDS, ...(options.extraRuntimes ?? []).map((r) => r.kind)])],
+  };
+}
+
+export function localProviderOf(config: BerthConfig): LocalResourceProvider {
+  return new LocalResourceProvider({
+    dataDir: config.dataDir,
+    ...(config.localPostgresUrl ? { postgresAdminUrl: config.localPostgresUrl } : {}),
+    ...(config.localMysqlUrl ? { mysqlAdminUrl: config.localMysqlUrl } : {}),
+    ...(config.localS3Url ? { s3Url: config.localS3Url } : {}),
+    ...(config.localS3AccessKeyId ? { s3AccessKeyId: config.localS3AccessKeyId } : {}),
+    ...(config.localS3SecretAccessKey ? { s3SecretAccessKey: config.localS3SecretAccessKey } : {}),
+  });
+}
+
+/**
+ * Starts the local provider's embedded servers with the service (where operations run: roles `all` and `worker`)
+ * and stops them at shutdown; registers one readiness check per provider kind, failing only for a kind that an
+ * environment uses and that cannot work here.
+ */
+@Injectable()
+class AdaptersLifecycle implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Adapters');
+
+  constructor(
+    @Inject(BERTH_CONFIG) private readonly config: BerthConfig,
+    @Inject(ProviderRegistry) private readonly providers: ProviderRegistry,
+    @Inject(EnvironmentRepository) private readonly environments: EnvironmentRepository,
+    @Inject(ReadinessService) private readonly readiness: ReadinessService,
+  ) {}
+
+  onModuleInit(): void {
+    for (const kind of this.providers.kinds()) {
+      this.readiness.register(`provider:${kind}`, async () => {
+        const environments = await this.environments.list();
+        const profile = environments
+          .flatMap((e) => [e.provider, ...Object.values(e.profiles ?? {})])
+          .find((p) => p.kind === kind);
+        if (!profile) return; // no environment uses it: not a reason to be unready
+        const availability = await this.providers.get(kind).availability(profile);
+        if (!availability.available) throw new Error(availability.reason ?? `${kind} is not available here`);
+      });
+    }
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.config.role === 'api') return;
+    const local = this.providers.find('local');
+    if (local instanceof LocalResourceProvider) {
+      await local.start({
+        log: (level, message) => (level === 'error' || level === 'warn' ? this.logger.warn(message) : this.logger.log(message)),
+      });
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    const local = this.providers.find('local');
+    if (local instanceof LocalResourceProvider) await local.close();
+  }
+}
+
+/** The ResourceProviders (by profile kind) and WorkloadRuntimes (by runtime kind) of this service, for every module. */
+@Global()
+@Module({})
+export class AdaptersModule {
+  static forRoot(config: BerthConfig, options: AdaptersOptions = {}): DynamicModule {
+    return {
+      module: AdaptersModule,
+      providers: [
+        {
+          provide: ProviderRegistry,
+          useFactory: () =>
+            new ProviderRegistry([
+              localProviderOf(config),
+              new AlicloudResourceProvider({ dataDir: config.dataDir }),
+              ...(options.extraProviders ?? []),
+            ]),
+        },
+        {
+          provide: WorkloadDeliveryRepository,
+          useFactory: (dataSource: DataSource) => new WorkloadDeliveryRepository(dataSource),
+          inject: [DataSource],
+        },
+        {
+          provide: RuntimeRegistry,
+          useFactory: (deliveries: WorkloadDeliveryRepository) =>
+            new RuntimeRegistry([
+              new LocalWorkloadRuntime(deliveries),
+              new KubernetesWorkloadRuntime(),
+              ...(options.extraRuntimes ?? []),
+            ]),
+          inject: [WorkloadDeliveryRepository],
+        },
+        AdaptersLifecycle,
+      ],
+      exports: [ProviderRegistry, RuntimeRegistry, WorkloadDeliveryRepository],
+    };
+  }
+}

@@ -58,7 +58,7 @@ describe('parseDocument', () => {
 
   it('refuses duplicate keys with the position of the repeated key', () => {
     const error = failure(() => parseDocument('kind: Application\nmetadata: {}\nkind: Other\n', yaml));
-    expect(error.problems[0]!.message).toBe('line 3, column 1: Map keys must be unique');
+    expect(error.problems[0]!.message).toBe('line 3, column 1: duplicate key: keys of a mapping must be unique');
   });
 
   it('reports JSON syntax errors with line and column', () => {

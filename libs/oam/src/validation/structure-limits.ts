@@ -7,11 +7,22 @@ export const VALIDATION_MAX_DEPTH = 64;
  * Refuses values that are not trees of JSON data: self-containing objects (a recursive YAML alias) and absurd
  * nesting. Iterative, so no input can exhaust the stack.
  */
-export function checkStructureLimits(value: unknown, maxDepth = VALIDATION_MAX_DEPTH): ValidationProblem | undefined {
+export function checkStructureLimits(
+  value: unknown,
+  maxDepth = VALIDATION_MAX_DEPTH,
+  maxNodes = Number.POSITIVE_INFINITY,
+): ValidationProblem | undefined {
   const onPath = new Set<object>();
+  let visited = 0;
   const stack: Array<{ value: unknown; depth: number; leave: boolean }> = [{ value, depth: 0, leave: false }];
   while (stack.length > 0) {
     const entry = stack.pop()!;
+    if (++visited > maxNodes) {
+      return {
+        path: '',
+        message: 'the document expands its aliases far beyond its own size (an entity-expansion attack?)',
+      };
+    }
     if (typeof entry.value !== 'object' || entry.value === null) continue;
     if (entry.leave) {
       onPath.delete(entry.value);

@@ -48,6 +48,8 @@ export async function startTestApp(
     // The shared fixtures use rds mysql, which the local provider only accepts with a MySQL server configured (it
     // is not contacted until such a component is provisioned).
     localMysqlUrl: process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test',
+    // API suites run the API role: operations are queued, not run (lifecycle suites pass role 'all').
+    role: 'api',
     ...options.config,
   };
   if (backend === 'postgres') {

@@ -10,6 +10,7 @@ import { DefinitionsModule } from './definitions/definitions.module';
 import type { EnvironmentKinds } from './environments/environment-kinds';
 import { EnvironmentsModule } from './environments/environments.module';
 import { HealthModule } from './health/health.module';
+import { LifecycleModule } from './lifecycle/lifecycle.module';
 import { loggingOptions } from './logging/logging.options';
 import { MetricsModule } from './metrics/metrics.module';
 
@@ -41,6 +42,7 @@ export class AppModule {
         MetricsModule,
         HealthModule,
         AdaptersModule.forRoot(config, options),
+        LifecycleModule,
         EnvironmentsModule,
         ApplicationsModule,
         DefinitionsModule,

@@ -5,3 +5,5 @@ export * from './errors/persistence.error';
 export * from './repositories/application.repository';
 export * from './repositories/environment.repository';
 export * from './repositories/workload-delivery.repository';
+export * from './repositories/operation.repository';
+export * from './repositories/managed-resource.repository';

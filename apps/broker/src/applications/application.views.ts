@@ -8,6 +8,14 @@ export class ApplicationStatusView {
   @ApiProperty({ type: Number, description: 'The generation the engine last finished acting on (0 = not yet)' })
   observedGeneration!: number;
   @ApiProperty({ type: 'array', items: { type: 'object' } }) conditions!: Condition[];
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'object' },
+    description: 'Per component: name, type, kind, phase, provider, externalIds, non-secret outputs, secret {name, version, keys}, conditions, lastError',
+  })
+  components?: unknown[];
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, nullable: true, description: '{ id, kind, state } of the newest operation' })
+  lastOperation?: { id: string; kind: string; state: string } | null;
 }
 
 export class ApplicationView {
@@ -27,6 +35,8 @@ export class ApplicationView {
   unchanged?: boolean;
   @ApiPropertyOptional({ type: Boolean, description: 'Present on a dry run (nothing stored)' })
   dryRun?: boolean;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'The operation queued by this request: { id, kind, state, generation, createdAt, finishedAt }' })
+  operation?: unknown;
 }
 
 export class ApplicationSummaryView {
@@ -77,6 +87,7 @@ export function toApplicationView(
   environment: string,
   document: JsonObject,
   application?: ApplicationEntity,
+  lifecycle?: { components: unknown[]; lastOperation: { id: string; kind: string; state: string } | null },
 ): ApplicationView {
   const redacted = redactDocument(document);
   const metadata: JsonObject = { ...asObject(redacted.metadata), environment };
@@ -100,6 +111,7 @@ export function toApplicationView(
             phase: application.phase,
             observedGeneration: application.observedGeneration,
             conditions: application.conditions ?? [],
+            ...(lifecycle ? { components: lifecycle.components, lastOperation: lifecycle.lastOperation } : {}),
           },
         }
       : {}),

@@ -28,6 +28,8 @@ import {
   toSummaryView,
 } from './application.views';
 import { ApplicationsService, entityTag } from './applications.service';
+import { LifecycleService } from '../lifecycle/lifecycle.service';
+import { toOperationSummary } from '../lifecycle/operation.views';
 
 const MAX_PAGE = 500;
 
@@ -55,6 +57,7 @@ export class ApplicationsController {
   constructor(
     @Inject(ApplicationsService) private readonly applications: ApplicationsService,
     @Inject(BERTH_CONFIG) private readonly config: BerthConfig,
+    @Inject(LifecycleService) private readonly lifecycle: LifecycleService,
   ) {}
 
   @Put(':app')
@@ -105,7 +108,8 @@ export class ApplicationsController {
         `/v1/environments/${encodeURIComponent(environment)}/applications/${encodeURIComponent(name)}`,
       );
     }
-    return result.outcome === 'unchanged' ? { ...view, unchanged: true } : view;
+    if (result.outcome === 'unchanged') return { ...view, unchanged: true };
+    return result.operation ? { ...view, operation: toOperationSummary(result.operation) } : view;
   }
 
   @Get()
@@ -142,7 +146,7 @@ export class ApplicationsController {
   ): Promise<ApplicationView> {
     const { application, document } = await this.applications.get(environment, name);
     response.setHeader('ETag', entityTag(application.generation));
-    return toApplicationView(environment, document, application);
+    return toApplicationView(environment, document, application, await this.lifecycle.status(application, document));
   }
 
   @Get(':app/revisions')
@@ -156,16 +160,24 @@ export class ApplicationsController {
   @Delete(':app')
   @HttpCode(202)
   @ApiHeader({ name: 'If-Match', required: false })
-  @ApiAcceptedResponse({ type: ApplicationView, description: 'Marked for deletion (phase Deleting)' })
+  @ApiQuery({ name: 'orphan', required: false, type: Boolean, description: 'Keep every cloud resource, recorded as retained' })
+  @ApiAcceptedResponse({ type: ApplicationView, description: 'Marked for deletion (phase Deleting), with the queued `operation`' })
   @ApiNotFoundResponse({ description: 'Unknown environment or application' })
   async delete(
     @Param('env') environment: string,
     @Param('app') name: string,
     @Headers('if-match') ifMatch: string | undefined,
+    @Query('orphan') orphanParam: unknown,
     @Res({ passthrough: true }) response: Response,
   ): Promise<ApplicationView> {
-    const { application, document } = await this.applications.requestDeletion(environment, name, header(ifMatch));
+    const orphan = booleanQuery('orphan', orphanParam);
+    const { application, document, operation } = await this.applications.requestDeletion(
+      environment,
+      name,
+      header(ifMatch),
+      orphan,
+    );
     response.setHeader('ETag', entityTag(application.generation));
-    return toApplicationView(environment, document, application);
+    return { ...toApplicationView(environment, document, application), operation: toOperationSummary(operation) };
   }
 }

@@ -1,14 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { isCloudComponentType, jsonPointer, type ApplicationPhase, type JsonObject, type ValidationProblem } from '@berth/core';
-import { contentHash, OamError, OamErrorCode, validateApplication } from '@berth/oam';
+import { OamError, OamErrorCode, validateApplication } from '@berth/oam';
 import {
   type ApplicationEntity,
   ApplicationRepository,
   type ApplicationRevisionEntity,
   PersistenceError,
   PersistenceErrorCode,
+  type OperationEntity,
 } from '@berth/persistence';
 import { ProviderRegistry } from '../adapters/provider.registry';
+import { LifecycleService } from '../lifecycle/lifecycle.service';
+import { storedRevisionContent } from '../lifecycle/revision-secrets';
+import { SecretKeyring } from '../lifecycle/secret-keyring';
 import { EnvironmentsService } from '../environments/environments.service';
 import { BrokerError, BrokerErrorCode } from '../problems/broker.error';
 import { forbiddenKeyProblems } from '../validation/forbidden-keys';
@@ -35,6 +39,8 @@ export interface ApplyResult {
   /** Absent on a dry run. */
   application?: ApplicationEntity;
   revision?: ApplicationRevisionEntity;
+  /** The apply queued for the new revision (created / updated). */
+  operation?: OperationEntity;
 }
 
 export interface ListRequest {
@@ -71,6 +77,8 @@ export class ApplicationsService {
     @Inject(ApplicationRepository) private readonly applications: ApplicationRepository,
     @Inject(EnvironmentsService) private readonly environments: EnvironmentsService,
     @Inject(ProviderRegistry) private readonly providers: ProviderRegistry,
+    @Inject(LifecycleService) private readonly lifecycle: LifecycleService,
+    @Inject(SecretKeyring) private readonly keyring: SecretKeyring,
   ) {}
 
   /** Validates and normalizes a submitted Application; throws OamError(Invalid) with every problem. */
@@ -113,18 +121,22 @@ export class ApplicationsService {
   async apply(request: ApplyRequest): Promise<ApplyResult> {
     const document = await this.validate(request);
     if (request.dryRun) return { outcome: 'dry-run', document };
-    const hash = contentHash(document);
+    // Stored redacted: a literal secret (an rds password) lives only sealed, beside the revision.
+    const stored = storedRevisionContent(this.keyring, request.environment, request.name, document, request.originalText);
+    const hash = stored.contentHash;
 
     const input = {
       environmentName: request.environment,
       name: request.name,
-      document,
+      document: stored.document,
       contentHash: hash,
-      originalText: request.originalText,
+      originalText: stored.originalText,
+      sealedSecrets: stored.sealedSecrets,
       contentType: request.contentType,
     };
     for (let attempt = 1; ; attempt++) {
       try {
+        let operation: OperationEntity | undefined;
         const result = await this.applications.applyRevision(input, (current, currentHash) => {
           this.checkPreconditions(current, request);
           if (current?.deletionRequestedAt) {
@@ -134,10 +146,15 @@ export class ApplicationsService {
             );
           }
           return currentHash === hash ? 'unchanged' : 'write';
+        }, {
+          // The apply is queued in the same transaction as the revision: no revision without its operation.
+          inTransaction: async (manager, application, revision) => {
+            operation = await this.lifecycle.queueApply(manager, application, revision);
+          },
         });
-        return result.outcome === 'unchanged'
-          ? { outcome: 'unchanged', document, application: result.application }
-          : { outcome: result.outcome, document, application: result.application, revision: result.revision };
+        if (result.outcome === 'unchanged') return { outcome: 'unchanged', document, application: result.application };
+        this.lifecycle.queued();
+        return { outcome: result.outcome, document, application: result.application, revision: result.revision, operation };
       } catch (error) {
         // Two creates of one name at once: the loser tries again and then sees (and is checked against) the winner.
         const lostRace =
@@ -206,12 +223,13 @@ export class ApplicationsService {
     return { application, revisions: await this.applications.listRevisions(application.id) };
   }
 
-  /** Marks the application for deletion; the teardown itself is the lifecycle's job. */
+  /** Marks the application for deletion and queues its teardown (`orphan`: keep every cloud resource). */
   async requestDeletion(
     environment: string,
     name: string,
     ifMatch?: string,
-  ): Promise<{ application: ApplicationEntity; document: JsonObject }> {
+    orphan = false,
+  ): Promise<{ application: ApplicationEntity; document: JsonObject; operation: OperationEntity }> {
     const { application, document } = await this.get(environment, name);
     if (ifMatch !== undefined) {
       const tags = parseEntityTags(ifMatch);
@@ -222,7 +240,8 @@ export class ApplicationsService {
         );
       }
     }
-    return { application: await this.applications.requestDeletion(application), document };
+    const requested = await this.lifecycle.requestDeletion(application, { orphan });
+    return { application: requested.application, document, operation: requested.operation };
   }
 }
 

@@ -2,6 +2,7 @@ import { ProviderError, ProviderErrorCode } from '@berth/core';
 import { OamError, OamErrorCode } from '@berth/oam';
 import { PersistenceError, PersistenceErrorCode } from '@berth/persistence';
 import { BrokerError, BrokerErrorCode } from './broker.error';
+import { LifecycleError, LifecycleErrorCode } from '../lifecycle/lifecycle.error';
 
 /** How one code of an error family looks over HTTP. `slug` names the problem type (`https://berth.dev/problems/<slug>`). */
 export interface ProblemMapping {
@@ -93,6 +94,15 @@ export const ERROR_FAMILIES: ErrorFamily[] = [
     [ProviderErrorCode.Internal]: { status: 502, title: 'Provider error', slug: 'provider-internal' },
   }),
 ];
+
+ERROR_FAMILIES.push(
+  family<LifecycleErrorCode>(LifecycleError, {
+    [LifecycleErrorCode.NotFound]: { status: 404, title: 'Not found', slug: 'not-found' },
+    [LifecycleErrorCode.Conflict]: { status: 409, title: 'Conflict', slug: 'conflict' },
+    [LifecycleErrorCode.LeaseLost]: { status: 409, title: 'Operation taken over', slug: 'lease-lost' },
+    [LifecycleErrorCode.SecretUnavailable]: { status: 500, title: 'Secret unavailable', slug: 'secret-unavailable' },
+  }),
+);
 
 export function mappingFor(error: unknown): ProblemMapping | undefined {
   for (const entry of ERROR_FAMILIES) {

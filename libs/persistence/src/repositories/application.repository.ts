@@ -22,6 +22,8 @@ export interface NewRevision {
   contentHash: string;
   originalText: string;
   contentType: string;
+  /** Secret-valued properties, sealed (the document and the text hold them redacted). */
+  sealedSecrets?: string | null;
 }
 
 export interface AppendRevisionOptions {
@@ -155,6 +157,7 @@ export class ApplicationRepository {
       contentHash: input.contentHash,
       document: input.document,
       originalText: input.originalText,
+      sealedSecrets: input.sealedSecrets ?? null,
       contentType: input.contentType,
       createdAt: now,
     });

@@ -1,0 +1,63 @@
+import { Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { booleanQuery } from '../http/query-params';
+import { BrokerError } from '../problems/broker.error';
+import { LifecycleService, toDotenv } from './lifecycle.service';
+import { OperationListView, OperationSummaryView, toOperationSummary, WorkloadEnvView } from './operation.views';
+
+class OperationAcceptedView {
+  operation!: OperationSummaryView;
+}
+
+@ApiTags('applications')
+@Controller('v1/environments/:env/applications')
+export class ApplicationLifecycleController {
+  constructor(@Inject(LifecycleService) private readonly lifecycle: LifecycleService) {}
+
+  /** `POST …/{app}:retry` and `POST …/{app}:refresh` (the colon is part of the last path segment). */
+  @Post(':target')
+  @HttpCode(202)
+  @ApiAcceptedResponse({ type: OperationAcceptedView, description: '`{app}:retry` resumes the last failed operation; `{app}:refresh` queues a refresh' })
+  @ApiNotFoundResponse({ description: 'Unknown environment, application or action' })
+  @ApiConflictResponse({ description: 'Nothing to retry' })
+  async action(@Param('env') environment: string, @Param('target') target: string): Promise<{ operation: OperationSummaryView }> {
+    const match = /^(.+):(retry|refresh)$/.exec(target);
+    if (!match) throw BrokerError.notFound(`action ${JSON.stringify(target.slice(0, 100))} (use {app}:retry or {app}:refresh)`);
+    const application = await this.lifecycle.requireApplication(environment, match[1]);
+    const operation = match[2] === 'retry' ? await this.lifecycle.retry(application) : await this.lifecycle.refresh(application);
+    return { operation: toOperationSummary(operation) };
+  }
+
+  @Get(':app/operations')
+  @ApiOkResponse({ type: OperationListView, description: 'Newest first' })
+  @ApiNotFoundResponse({ description: 'Unknown environment or application' })
+  async operations(@Param('env') environment: string, @Param('app') name: string): Promise<OperationListView> {
+    const application = await this.lifecycle.requireApplication(environment, name);
+    return { items: (await this.lifecycle.listOperations(application)).map(toOperationSummary) };
+  }
+
+  @Get(':app/components/:component/env')
+  @ApiProduces('application/json', 'text/plain')
+  @ApiQuery({ name: 'reveal', required: false, type: Boolean, description: 'Include the values of sensitive keys' })
+  @ApiOkResponse({ type: WorkloadEnvView, description: 'JSON, or a dotenv file with Accept: text/plain' })
+  @ApiNotFoundResponse({ description: 'Unknown environment, application, or no delivered environment for the component' })
+  async env(
+    @Param('env') environment: string,
+    @Param('app') name: string,
+    @Param('component') component: string,
+    @Query('reveal') revealParam: unknown,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<WorkloadEnvView | string> {
+    const reveal = booleanQuery('reveal', revealParam);
+    const application = await this.lifecycle.requireApplication(environment, name);
+    const view = await this.lifecycle.workloadEnv(application, component, reveal);
+    response.setHeader('Cache-Control', 'no-store');
+    if (accept?.includes('text/plain') && !accept.includes('application/json')) {
+      response.setHeader('Content-Type', 'text/plain; charset=utf-8');
+      return toDotenv(view.variables);
+    }
+    return view;
+  }
+}

@@ -1,0 +1,42 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { OperationRepository } from '@berth/persistence';
+import { Gauge, Histogram } from 'prom-client';
+import { MetricsService } from '../metrics/metrics.service';
+
+/** Operations by kind and state, step durations and the queue depth, on the service's /metrics. */
+@Injectable()
+export class LifecycleMetrics {
+  readonly stepDuration: Histogram<'action' | 'outcome'>;
+
+  constructor(
+    @Inject(MetricsService) metrics: MetricsService,
+    @Inject(OperationRepository) operations: OperationRepository,
+  ) {
+    const registers = [metrics.registry];
+    new Gauge({
+      name: 'berth_operations',
+      help: 'Operations recorded, by kind and state',
+      labelNames: ['kind', 'state'] as const,
+      registers,
+      async collect() {
+        this.reset();
+        for (const row of await operations.countsByKindAndState()) this.set({ kind: row.kind, state: row.state }, row.count);
+      },
+    });
+    new Gauge({
+      name: 'berth_operation_queue_depth',
+      help: 'Operations waiting for a worker',
+      registers,
+      async collect() {
+        this.set(await operations.queueDepth());
+      },
+    });
+    this.stepDuration = new Histogram({
+      name: 'berth_step_duration_seconds',
+      help: 'Duration of operation steps (all attempts), by action and outcome',
+      labelNames: ['action', 'outcome'] as const,
+      buckets: [0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300, 900, 2400],
+      registers,
+    });
+  }
+}

@@ -1,0 +1,282 @@
+import {
+  applicationPhaseAfter,
+  applicationPhaseDuring,
+  isCloudComponent,
+  OperationExecutor,
+  planOperation,
+  SecretScrubber,
+  type ApplicationSpec,
+  type ComponentType,
+  type Condition,
+  type DeletionPolicy,
+  type ExecutionResult,
+  type PlannedStep,
+  type RecordedResource,
+  type StepAction,
+} from '@berth/core';
+import { validateApplication } from '@berth/oam';
+import {
+  ApplicationEntity,
+  type ApplicationRepository,
+  type EnvironmentRepository,
+  type ManagedResourceRepository,
+  type OperationEntity,
+  type OperationRepository,
+  type StepRecord,
+} from '@berth/persistence';
+import type { DataSource } from 'typeorm';
+import { condition, DbOperationJournal } from './db-operation.journal';
+import type { LifecycleSteps, OperationContext } from './lifecycle-steps';
+import { LifecycleError, LifecycleErrorCode } from './lifecycle.error';
+import { restoreSecrets, revisionAad, type ComponentSecrets } from './revision-secrets';
+import type { SecretKeyring } from './secret-keyring';
+
+export interface RunnerDependencies {
+  dataSource: DataSource;
+  operations: OperationRepository;
+  applications: ApplicationRepository;
+  environments: EnvironmentRepository;
+  resources: ManagedResourceRepository;
+  steps: LifecycleSteps;
+  keyring: SecretKeyring;
+  executor: OperationExecutor;
+  leaseMs: number;
+  onStepDone?: (step: PlannedStep, outcome: 'succeeded' | 'failed', durationMs: number) => void;
+  onOperationDone?: (operation: OperationEntity, state: string) => void;
+}
+
+function toRecords(steps: PlannedStep[]): StepRecord[] {
+  return steps.map((s) => ({
+    id: s.id,
+    action: s.action,
+    ...(s.component ? { component: s.component } : {}),
+    ...(s.type ? { type: s.type } : {}),
+    dependsOn: s.dependsOn,
+    description: s.description,
+    state: 'Pending',
+    attempts: 0,
+    startedAt: null,
+    finishedAt: null,
+    error: null,
+  }));
+}
+
+function toPlanned(records: StepRecord[]): PlannedStep[] {
+  return records.map((r) => ({
+    id: r.id,
+    action: r.action as StepAction,
+    ...(r.component ? { component: r.component } : {}),
+    ...(r.type ? { type: r.type as ComponentType } : {}),
+    dependsOn: r.dependsOn,
+    description: r.description,
+  }));
+}
+
+/**
+ * Runs one claimed operation to its end (or until its lease is lost): loads what it needs, plans it once (the plan is
+ * stored, so a resumed run skips the completed steps), executes it with the DB journal while heartbeats renew the
+ * lease, and records the outcome on the operation and the application.
+ */
+export class OperationRunner {
+  constructor(private readonly deps: RunnerDependencies) {}
+
+  async run(claimed: OperationEntity, stop: AbortSignal): Promise<void> {
+    const { operations, leaseMs } = this.deps;
+    const owner = claimed.leaseOwner!;
+    const lease = new AbortController();
+    const onStop = () => lease.abort(stop.reason);
+    stop.addEventListener('abort', onStop, { once: true });
+    const heartbeat = setInterval(() => {
+      operations.renewLease(claimed.id, owner, leaseMs).then(
+        (ok) => {
+          if (!ok) lease.abort(new LifecycleError(LifecycleErrorCode.LeaseLost, `lost the lease on operation ${claimed.id}`));
+        },
+        () => undefined, // a failed heartbeat is retried at the next beat; the lease covers three of them
+      );
+    }, Math.max(100, Math.floor(leaseMs / 3)));
+    try {
+      await this.execute(claimed, owner, lease.signal);
+    } catch (error) {
+      if (lease.signal.aborted) return;
+      // Could not even be planned or recorded (environment gone, invalid revision, database error): it fails as a whole.
+      const message = error instanceof Error ? error.message : String(error);
+      await operations.appendEvent(claimed.id, { level: 'error', message: `${claimed.kind} failed: ${message}` }).catch(() => undefined);
+      if (await operations.finish(claimed.id, owner, 'Failed', message).catch(() => false)) {
+        await this.setApplicationStatus(claimed, claimed.kind === 'delete' ? 'DeleteFailed' : 'Failed', [
+          condition('Ready', 'False', 'OperationFailed', message),
+        ]).catch(() => undefined);
+        this.deps.onOperationDone?.(claimed, 'Failed');
+      }
+    } finally {
+      clearInterval(heartbeat);
+      stop.removeEventListener('abort', onStop);
+      if (stop.aborted) await operations.release(claimed.id, owner).catch(() => undefined);
+    }
+  }
+
+  private async execute(operation: OperationEntity, owner: string, signal: AbortSignal): Promise<void> {
+    const { operations, resources } = this.deps;
+    const ctx = await this.context(operation);
+    if (operation.attempts > 1) {
+      await operations.appendEvent(operation.id, {
+        level: 'warn',
+        message: `resumed by another worker (claim ${operation.attempts}); completed steps are not run again`,
+      });
+    }
+
+    let records = operation.steps;
+    if (!records) {
+      const recorded = await resources.list(operation.environmentName, operation.applicationName);
+      const plan = planOperation({
+        kind: operation.kind,
+        application: ctx.application,
+        resources: recorded.map<RecordedResource>((r) => ({
+          component: r.component,
+          type: r.type as ComponentType,
+          deletionPolicy: r.deletionPolicy as DeletionPolicy,
+          phase: r.phase,
+          ...(r.propertiesHash ? { propertiesHash: r.propertiesHash } : {}),
+          retained: r.retained,
+          dependsOn: r.dependsOn,
+        })),
+        options: operation.options,
+      });
+      const steps = [...plan.steps];
+      if (operation.kind === 'refresh' && ctx.application) {
+        // Re-deliver workloads after the refresh: a secret re-issued because its outputs moved reaches them.
+        const refreshIds = steps.map((s) => s.id);
+        for (const component of ctx.application.components) {
+          if (isCloudComponent(component)) continue;
+          steps.push({ id: `deliver:${component.name}`, action: 'deliver', component: component.name, type: component.type, dependsOn: refreshIds, description: `Deliver ${component.type} ${component.name}` });
+        }
+      }
+      records = toRecords(steps);
+      if (!(await operations.saveSteps(operation.id, owner, records))) {
+        throw new LifecycleError(LifecycleErrorCode.LeaseLost, `lost the lease on operation ${operation.id}`);
+      }
+      const unchanged = plan.unchanged.length ? `; unchanged: ${plan.unchanged.join(', ')}` : '';
+      await operations.appendEvent(operation.id, {
+        level: 'info',
+        message: `planned ${records.length} step(s): ${records.map((r) => r.id).join(', ') || 'nothing to do'}${unchanged}`,
+        fields: { steps: records.map((r) => r.id), unchanged: plan.unchanged },
+      });
+    }
+
+    const during = applicationPhaseDuring(operation.kind);
+    if (during) await this.setApplicationStatus(operation, during, [condition('Ready', 'False', during, `${operation.kind} of generation ${operation.generation} in progress`)], false);
+
+    const journal = new DbOperationJournal(
+      { operationId: operation.id, leaseOwner: owner, environmentName: operation.environmentName, applicationName: operation.applicationName },
+      records,
+      operations,
+      resources,
+      this.deps.onStepDone,
+    );
+    const scrubber = new SecretScrubber();
+    for (const values of Object.values(ctx.secretInputs)) scrubber.addAll(Object.values(values));
+    for (const material of await this.deps.steps.secretMaterials(ctx)) {
+      scrubber.addAll(material.sensitiveKeys.map((k) => material.data[k]).filter((v): v is string => !!v));
+    }
+    const completed = new Set(records.filter((r) => r.state === 'Succeeded').map((r) => r.id));
+    const result = await this.deps.executor.execute({
+      steps: toPlanned(records),
+      completed,
+      handler: this.deps.steps.handler(ctx),
+      journal,
+      signal,
+      scrubber,
+    });
+    if (result.outcome === 'Interrupted') return;
+    await this.conclude(operation, owner, ctx, result, records);
+  }
+
+  private async conclude(operation: OperationEntity, owner: string, ctx: OperationContext, result: ExecutionResult, records: StepRecord[]): Promise<void> {
+    const { operations } = this.deps;
+    const failed = records.filter((r) => r.state === 'Failed');
+    const error = failed.length ? failed.map((r) => `${r.description}: ${r.error}`).join('; ') : null;
+    const state = result.outcome === 'Succeeded' ? 'Succeeded' : 'Failed';
+    const phase = applicationPhaseAfter(operation.kind, result.outcome);
+
+    if (operation.kind === 'refresh') {
+      const drifted = Object.entries(ctx.drift);
+      const drift = drifted.length
+        ? condition('Drifted', 'True', 'Drifted', drifted.map(([c, d]) => `${c}: ${d.map((x) => x.field).join(', ')}`).join('; '))
+        : condition('Drifted', 'False', ctx.reissued.length ? 'SecretReissued' : 'InSync', ctx.reissued.length ? `connection values of ${ctx.reissued.join(', ')} changed; secrets re-issued` : 'no drift');
+      await this.mergeApplicationConditions(operation, [drift]);
+    } else if (phase && phase !== 'Deleted') {
+      const components = ctx.application?.components.length ?? 0;
+      const ready =
+        state === 'Succeeded'
+          ? condition('Ready', 'True', 'Ready', operation.kind === 'apply' ? `${components} of ${components} components ready` : 'deleted')
+          : condition('Ready', 'False', operation.kind === 'delete' ? 'DeleteFailed' : 'ProvisioningFailed', error ?? 'failed');
+      await this.setApplicationStatus(operation, phase, [ready], true);
+    }
+    if (!(await operations.finish(operation.id, owner, state, error))) {
+      throw new LifecycleError(LifecycleErrorCode.LeaseLost, `lost the lease on operation ${operation.id}`);
+    }
+    await operations.appendEvent(operation.id, {
+      level: state === 'Succeeded' ? 'info' : 'error',
+      message: state === 'Succeeded' ? `${operation.kind} succeeded` : `${operation.kind} failed: ${error}`,
+      fields: { state, succeeded: result.succeeded.length, failed: result.failed.length, blocked: result.blocked.length },
+    });
+    this.deps.onOperationDone?.(operation, state);
+  }
+
+  /** Sets the application's phase (unless a newer generation was accepted meanwhile: it stays Pending for that one). */
+  private async setApplicationStatus(operation: OperationEntity, phase: ApplicationEntity['phase'], conditions: Condition[], observed = false): Promise<void> {
+    const rows = this.deps.dataSource.getRepository(ApplicationEntity);
+    const row = await rows.findOneBy({ environmentName: operation.environmentName, name: operation.applicationName });
+    if (!row || row.id !== operation.applicationId) return;
+    const newer = operation.kind === 'apply' && row.generation > operation.generation;
+    const keep = (row.conditions ?? []).filter((c) => !conditions.some((n) => n.type === c.type));
+    await rows.update(
+      { id: row.id },
+      {
+        ...(newer ? {} : { phase }),
+        conditions: [...keep, ...conditions] as never,
+        ...(observed && operation.kind === 'apply' ? { observedGeneration: Math.max(row.observedGeneration, operation.generation) } : {}),
+        updatedAt: new Date(),
+      },
+    );
+  }
+
+  private async mergeApplicationConditions(operation: OperationEntity, conditions: Condition[]): Promise<void> {
+    const rows = this.deps.dataSource.getRepository(ApplicationEntity);
+    const row = await rows.findOneBy({ environmentName: operation.environmentName, name: operation.applicationName });
+    if (!row) return;
+    const keep = (row.conditions ?? []).filter((c) => !conditions.some((n) => n.type === c.type));
+    await rows.update({ id: row.id }, { conditions: [...keep, ...conditions] as never });
+  }
+
+  /** The environment, and the application spec the operation works from (secrets restored from their sealed form). */
+  private async context(operation: OperationEntity): Promise<OperationContext> {
+    const environment = await this.deps.environments.find(operation.environmentName);
+    if (!environment) throw new Error(`environment ${operation.environmentName} no longer exists`);
+    let revisionId = operation.revisionId;
+    if (operation.kind !== 'apply') {
+      const row = await this.deps.applications.find(operation.environmentName, operation.applicationName);
+      revisionId = row && row.id === operation.applicationId ? row.currentRevisionId : null;
+    }
+    const revision = revisionId ? await this.deps.applications.findRevision(revisionId) : null;
+    if (operation.kind === 'apply' && !revision) throw new Error(`revision of generation ${operation.generation} not found`);
+    let application: ApplicationSpec | undefined;
+    let secretInputs: ComponentSecrets = {};
+    if (revision) {
+      secretInputs = revision.sealedSecrets
+        ? (this.deps.keyring.openText(revision.sealedSecrets, revisionAad(operation.environmentName, operation.applicationName)) as ComponentSecrets)
+        : {};
+      const validated = validateApplication(restoreSecrets(revision.document, secretInputs), { profileNames: Object.keys(environment.profiles ?? {}) });
+      if (!validated.ok) {
+        throw new Error(`generation ${revision.generation} is no longer valid here: ${validated.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
+      }
+      application = validated.application;
+      // The planner hashes properties to decide what changed; a secret enters that hash only as a keyed digest.
+      for (const component of application.components) {
+        const secrets = secretInputs[component.name];
+        if (!secrets) continue;
+        for (const [name, value] of Object.entries(secrets)) component.properties[name] = `digest:${this.deps.keyring.digest(value)}`;
+      }
+    }
+    return { operation, environment, application, secretInputs, drift: {}, reissued: [] };
+  }
+}

@@ -1,0 +1,116 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { OPERATION_KINDS, OPERATION_STATES, type OperationKind, type OperationState } from '@berth/core';
+import type { OperationEntity, OperationEventEntity } from '@berth/persistence';
+
+export class StepView {
+  @ApiProperty({ type: String, example: 'provision:db' }) id!: string;
+  @ApiProperty({ type: String }) action!: string;
+  @ApiPropertyOptional({ type: String }) component?: string;
+  @ApiProperty({ type: String }) description!: string;
+  @ApiProperty({ enum: ['Pending', 'Running', 'Succeeded', 'Failed', 'Skipped'], type: String }) state!: string;
+  @ApiProperty({ type: Number }) attempts!: number;
+  @ApiProperty({ type: String, nullable: true }) startedAt!: string | null;
+  @ApiProperty({ type: String, nullable: true }) finishedAt!: string | null;
+  @ApiProperty({ type: String, nullable: true }) error!: string | null;
+}
+
+export class OperationSummaryView {
+  @ApiProperty({ type: String }) id!: string;
+  @ApiProperty({ enum: OPERATION_KINDS, type: String }) kind!: OperationKind;
+  @ApiProperty({ enum: OPERATION_STATES, type: String }) state!: OperationState;
+  @ApiProperty({ type: Number }) generation!: number;
+  @ApiProperty({ type: String }) createdAt!: string;
+  @ApiProperty({ type: String, nullable: true }) finishedAt!: string | null;
+}
+
+export class OperationView extends OperationSummaryView {
+  @ApiProperty({ type: String }) environment!: string;
+  @ApiProperty({ type: String }) application!: string;
+  @ApiProperty({ type: Number, description: 'How many times a worker claimed it' }) attempts!: number;
+  @ApiProperty({ type: String, nullable: true }) error!: string | null;
+  @ApiProperty({ type: String, nullable: true }) startedAt!: string | null;
+  @ApiProperty({ type: 'object', additionalProperties: true }) options!: Record<string, unknown>;
+  @ApiProperty({ type: [StepView] }) steps!: StepView[];
+}
+
+export class OperationListView {
+  @ApiProperty({ type: [OperationSummaryView] }) items!: OperationSummaryView[];
+}
+
+export class OperationEventView {
+  @ApiProperty({ type: Number }) seq!: number;
+  @ApiProperty({ type: String }) operationId!: string;
+  @ApiProperty({ type: String }) time!: string;
+  @ApiProperty({ enum: ['debug', 'info', 'warn', 'error'], type: String }) level!: string;
+  @ApiPropertyOptional({ type: String }) step?: string;
+  @ApiPropertyOptional({ type: String }) component?: string;
+  @ApiProperty({ type: String }) message!: string;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true }) fields?: Record<string, unknown>;
+}
+
+export class OperationEventListView {
+  @ApiProperty({ type: [OperationEventView] }) items!: OperationEventView[];
+}
+
+export class EnvVariableView {
+  @ApiProperty({ type: String }) name!: string;
+  @ApiProperty({ type: String }) secret!: string;
+  @ApiProperty({ type: String }) key!: string;
+  @ApiProperty({ type: Boolean }) sensitive!: boolean;
+  @ApiProperty({ type: String, nullable: true, description: 'null for sensitive keys unless ?reveal=true' })
+  value!: string | null;
+}
+
+export class WorkloadEnvView {
+  @ApiProperty({ type: String }) component!: string;
+  @ApiProperty({ type: String, nullable: true }) deliveredAt!: string | null;
+  @ApiProperty({ type: String, nullable: true }) checksum!: string | null;
+  @ApiProperty({ type: [EnvVariableView] }) variables!: EnvVariableView[];
+}
+
+const iso = (date: Date | null | undefined) => (date ? date.toISOString() : null);
+
+export function toOperationSummary(row: OperationEntity): OperationSummaryView {
+  return { id: row.id, kind: row.kind, state: row.state, generation: row.generation, createdAt: row.createdAt.toISOString(), finishedAt: iso(row.finishedAt) };
+}
+
+export function toOperationView(row: OperationEntity): OperationView {
+  return {
+    id: row.id,
+    kind: row.kind,
+    environment: row.environmentName,
+    application: row.applicationName,
+    generation: row.generation,
+    state: row.state,
+    attempts: row.attempts,
+    error: row.error,
+    options: { ...(row.options ?? {}) },
+    createdAt: row.createdAt.toISOString(),
+    startedAt: iso(row.startedAt),
+    finishedAt: iso(row.finishedAt),
+    steps: (row.steps ?? []).map((s) => ({
+      id: s.id,
+      action: s.action,
+      ...(s.component ? { component: s.component } : {}),
+      description: s.description,
+      state: s.state,
+      attempts: s.attempts,
+      startedAt: s.startedAt,
+      finishedAt: s.finishedAt,
+      error: s.error,
+    })),
+  };
+}
+
+export function toEventView(row: OperationEventEntity): OperationEventView {
+  return {
+    seq: Number(row.seq),
+    operationId: row.operationId,
+    time: row.time.toISOString(),
+    level: row.level,
+    ...(row.step ? { step: row.step } : {}),
+    ...(row.component ? { component: row.component } : {}),
+    message: row.message,
+    ...(row.fields ? { fields: row.fields } : {}),
+  };
+}

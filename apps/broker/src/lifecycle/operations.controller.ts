@@ -1,0 +1,74 @@
+import { Controller, Get, Headers, Inject, Param, Query, Req, Res } from '@nestjs/common';
+import { ApiNotFoundResponse, ApiOkResponse, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { BERTH_CONFIG, type BerthConfig } from '../config/berth-config';
+import { integerQuery } from '../http/query-params';
+import { LifecycleService } from './lifecycle.service';
+import { OperationEventListView, OperationView, toEventView, toOperationView } from './operation.views';
+
+const ENDED = new Set(['Succeeded', 'Failed', 'Superseded']);
+
+@ApiTags('operations')
+@Controller('v1/operations')
+export class OperationsController {
+  constructor(
+    @Inject(LifecycleService) private readonly lifecycle: LifecycleService,
+    @Inject(BERTH_CONFIG) private readonly config: BerthConfig,
+  ) {}
+
+  @Get(':id')
+  @ApiOkResponse({ type: OperationView })
+  @ApiNotFoundResponse({ description: 'Unknown operation' })
+  async get(@Param('id') id: string): Promise<OperationView> {
+    return toOperationView(await this.lifecycle.operation(id));
+  }
+
+  @Get(':id/events')
+  @ApiProduces('application/json', 'text/event-stream')
+  @ApiQuery({ name: 'after', required: false, type: Number, description: 'Only events with a greater seq' })
+  @ApiOkResponse({
+    type: OperationEventListView,
+    description:
+      'JSON, or with Accept: text/event-stream a live stream (`event: <level>`, `id: <seq>`, JSON data) that ends with `event: end` carrying the final Operation',
+  })
+  @ApiNotFoundResponse({ description: 'Unknown operation' })
+  async events(
+    @Param('id') id: string,
+    @Query('after') afterParam: unknown,
+    @Headers('accept') accept: string | undefined,
+    @Headers('last-event-id') lastEventId: string | undefined,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<OperationEventListView | undefined> {
+    await this.lifecycle.operation(id);
+    let after = integerQuery('after', afterParam, { min: 0, max: Number.MAX_SAFE_INTEGER, fallback: 0 });
+    if (!accept?.includes('text/event-stream')) {
+      return { items: (await this.lifecycle.events(id, after)).map(toEventView) };
+    }
+    if (lastEventId && /^\d{1,15}$/.test(lastEventId)) after = Math.max(after, Number(lastEventId));
+    response.status(200);
+    response.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
+    response.setHeader('Cache-Control', 'no-cache');
+    response.setHeader('X-Accel-Buffering', 'no');
+    response.flushHeaders();
+    let closed = false;
+    request.on('close', () => (closed = true));
+    const pollMs = this.config.lifecycle?.streamPollMs ?? 200;
+    // Polls the database (not an in-process bus), so it follows an operation whichever process runs it.
+    while (!closed) {
+      const operation = await this.lifecycle.operation(id);
+      const events = await this.lifecycle.events(id, after);
+      for (const event of events) {
+        after = Number(event.seq);
+        response.write(`id: ${after}\nevent: ${event.level}\ndata: ${JSON.stringify(toEventView(event))}\n\n`);
+      }
+      if (ENDED.has(operation.state) && events.length === 0) {
+        response.write(`event: end\ndata: ${JSON.stringify(toOperationView(operation))}\n\n`);
+        break;
+      }
+      if (events.length === 0) await new Promise((resolve) => setTimeout(resolve, pollMs));
+    }
+    response.end();
+    return undefined;
+  }
+}

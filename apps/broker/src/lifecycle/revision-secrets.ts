@@ -1,0 +1,73 @@
+import { canonicalJson, contentHash, REDACTED, redactDocument } from '@berth/oam';
+import type { JsonObject } from '@berth/core';
+import type { SecretKeyring } from './secret-keyring';
+
+/** Secret-valued properties by component name, e.g. `{ db: { password: '…' } }`. */
+export type ComponentSecrets = Record<string, Record<string, string>>;
+
+function componentsOf(document: JsonObject): Array<Record<string, unknown>> {
+  const spec = document.spec as { components?: unknown } | undefined;
+  return Array.isArray(spec?.components) ? (spec.components as Array<Record<string, unknown>>) : [];
+}
+
+/** The secret values redaction takes out of a normalized document (whatever redactDocument considers secret). */
+export function secretsOf(document: JsonObject): ComponentSecrets {
+  const redacted = componentsOf(redactDocument(document));
+  const secrets: ComponentSecrets = {};
+  componentsOf(document).forEach((component, index) => {
+    const properties = component.properties as Record<string, unknown> | undefined;
+    const masked = redacted[index]?.properties as Record<string, unknown> | undefined;
+    if (!properties || !masked || typeof component.name !== 'string') return;
+    for (const [key, value] of Object.entries(properties)) {
+      if (masked[key] === REDACTED && typeof value === 'string' && value !== REDACTED) {
+        (secrets[component.name] ??= {})[key] = value;
+      }
+    }
+  });
+  return secrets;
+}
+
+/** Puts sealed-away secret values back into a redacted document (what the worker validates and plans from). */
+export function restoreSecrets(document: JsonObject, secrets: ComponentSecrets): JsonObject {
+  const copy = structuredClone(document);
+  for (const component of componentsOf(copy)) {
+    const values = typeof component.name === 'string' ? secrets[component.name] : undefined;
+    if (!values) continue;
+    component.properties = { ...(component.properties as Record<string, unknown>), ...values };
+  }
+  return copy;
+}
+
+export interface StoredRevisionContent {
+  document: JsonObject;
+  originalText: string;
+  sealedSecrets: string | null;
+  contentHash: string;
+}
+
+export function revisionAad(environment: string, application: string): string {
+  return `revision:${environment}/${application}`;
+}
+
+/**
+ * What a revision stores: the document and the text redacted, the secret values sealed, and a content hash that
+ * still changes when only a secret changes (a keyed digest of the secrets, not the secrets, enters it).
+ */
+export function storedRevisionContent(
+  keyring: SecretKeyring,
+  environment: string,
+  application: string,
+  document: JsonObject,
+  originalText: string,
+): StoredRevisionContent {
+  const secrets = secretsOf(document);
+  const redacted = redactDocument(document);
+  const hasSecrets = Object.keys(secrets).length > 0;
+  const baseHash = contentHash(redacted);
+  return {
+    document: redacted,
+    originalText: redactDocument(originalText),
+    sealedSecrets: hasSecrets ? keyring.sealToText(secrets, revisionAad(environment, application)) : null,
+    contentHash: hasSecrets ? keyring.digest(`${baseHash}\n${canonicalJson(secrets)}`).slice(0, 64) : baseHash,
+  };
+}

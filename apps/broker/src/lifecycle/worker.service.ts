@@ -1,0 +1,119 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { OperationRepository } from '@berth/persistence';
+import { DataSource } from 'typeorm';
+import { BERTH_CONFIG, type BerthConfig } from '../config/berth-config';
+import { OperationRunner } from './operation.runner';
+
+export const OPERATION_RUNNER = Symbol('OPERATION_RUNNER');
+
+/**
+ * The worker role: claims operations (queued ones, and running ones whose lease expired) up to
+ * BERTH_WORKER_CONCURRENCY at once, runs them, and queues refreshes of Ready applications every BERTH_REFRESH_INTERVAL.
+ * Shutdown interrupts what runs and releases the leases so another worker resumes at once.
+ */
+@Injectable()
+export class WorkerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('Worker');
+  private readonly running = new Set<Promise<void>>();
+  private readonly stop = new AbortController();
+  private timer?: NodeJS.Timeout;
+  private refreshTimer?: NodeJS.Timeout;
+  private polling = false;
+  private again = false;
+  readonly workerId = `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
+
+  constructor(
+    @Inject(BERTH_CONFIG) private readonly config: BerthConfig,
+    @Inject(OperationRepository) private readonly operations: OperationRepository,
+    @Inject(OPERATION_RUNNER) private readonly runner: OperationRunner,
+    @Inject(DataSource) private readonly dataSource: DataSource,
+  ) {}
+
+  get enabled(): boolean {
+    return this.config.role !== 'api';
+  }
+
+  onApplicationBootstrap(): void {
+    if (!this.enabled) return;
+    const pollMs = this.config.lifecycle?.workerPollMs ?? 250;
+    this.timer = setInterval(() => this.nudge(), pollMs);
+    this.timer.unref();
+    if (this.config.refreshIntervalMs > 0) {
+      this.refreshTimer = setInterval(() => void this.scheduleRefreshes(), this.config.refreshIntervalMs);
+      this.refreshTimer.unref();
+    }
+    this.nudge();
+  }
+
+  /** Look for work now (called after an operation is queued in this process, and on every poll). */
+  nudge(): void {
+    if (!this.enabled || this.stop.signal.aborted) return;
+    if (this.polling) {
+      this.again = true;
+      return;
+    }
+    this.polling = true;
+    void this.fill()
+      .catch((error: unknown) => {
+        if (!this.stop.signal.aborted) this.logger.warn(`cannot claim operations: ${error instanceof Error ? error.message : String(error)}`);
+      })
+      .finally(() => {
+        this.polling = false;
+        if (this.again) {
+          this.again = false;
+          this.nudge();
+        }
+      });
+  }
+
+  private async fill(): Promise<void> {
+    while (this.running.size < this.config.workerConcurrency && !this.stop.signal.aborted && this.dataSource.isInitialized) {
+      const token = `${this.workerId}/${randomUUID().slice(0, 8)}`;
+      const claimed = await this.operations.claim(token, this.config.leaseSeconds * 1000);
+      if (!claimed) return;
+      const run = this.runner
+        .run(claimed, this.stop.signal)
+        .catch((error: unknown) => this.logger.error(`operation ${claimed.id}: ${error instanceof Error ? error.message : String(error)}`))
+        .finally(() => {
+          this.running.delete(run);
+          this.nudge();
+        });
+      this.running.add(run);
+    }
+  }
+
+  private async scheduleRefreshes(): Promise<void> {
+    try {
+      const due = await this.operations.idleSince(new Date(Date.now() - this.config.refreshIntervalMs));
+      for (const app of due) {
+        await this.dataSource.transaction((manager) =>
+          this.operations.enqueue(manager, {
+            kind: 'refresh',
+            applicationId: app.id,
+            environmentName: app.environmentName,
+            applicationName: app.name,
+            generation: Number(app.generation),
+            revisionId: null,
+          }),
+        );
+      }
+      if (due.length) this.nudge();
+    } catch (error) {
+      this.logger.warn(`cannot schedule refreshes: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  /** Operations running in this process right now. */
+  get busy(): number {
+    return this.running.size;
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    clearInterval(this.refreshTimer);
+    this.stop.abort(new Error('worker shutting down'));
+    await Promise.allSettled([...this.running]);
+  }
+}

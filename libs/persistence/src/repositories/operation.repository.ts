@@ -1,0 +1,274 @@
+import { randomUUID } from 'node:crypto';
+import type { LogLevel, OperationKind, OperationState } from '@berth/core';
+import { In, type DataSource, type EntityManager, type Repository } from 'typeorm';
+import { insertable } from '../entities/column-types';
+import { OperationEventEntity } from '../entities/operation-event.entity';
+import { OperationEntity, type OperationOptions, type StepRecord } from '../entities/operation.entity';
+import { isUniqueViolation } from '../errors/persistence.error';
+
+export interface NewOperation {
+  kind: OperationKind;
+  applicationId: string;
+  environmentName: string;
+  applicationName: string;
+  generation: number;
+  revisionId: string | null;
+  options?: OperationOptions;
+}
+
+export interface NewEvent {
+  level: LogLevel;
+  message: string;
+  step?: string | null;
+  component?: string | null;
+  fields?: Record<string, unknown> | null;
+}
+
+const ACTIVE: OperationState[] = ['Queued', 'Running'];
+
+/**
+ * The operation queue. Claims are atomic (SQLite: one UPDATE … WHERE id = (SELECT …); PostgreSQL: SELECT … FOR UPDATE
+ * SKIP LOCKED in a transaction), and a partial unique index keeps at most one Running operation per application.
+ * Every write a worker makes is conditioned on its lease token: a worker that lost its lease changes nothing.
+ */
+export class OperationRepository {
+  private readonly rows: Repository<OperationEntity>;
+  private readonly events: Repository<OperationEventEntity>;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.rows = dataSource.getRepository(OperationEntity);
+    this.events = dataSource.getRepository(OperationEventEntity);
+  }
+
+  private get postgres(): boolean {
+    return this.dataSource.driver.options.type === 'postgres';
+  }
+
+  /**
+   * Queues an operation (inside the caller's transaction, e.g. the PUT's). A newer apply or a delete supersedes the
+   * application's queued applies and refreshes: they would only be undone by it.
+   */
+  async enqueue(manager: EntityManager, input: NewOperation, now = new Date()): Promise<OperationEntity> {
+    const rows = manager.getRepository(OperationEntity);
+    if (input.kind !== 'refresh') {
+      await rows.update(
+        {
+          environmentName: input.environmentName,
+          applicationName: input.applicationName,
+          state: 'Queued',
+          kind: In(['apply', 'refresh']),
+        },
+        { state: 'Superseded', finishedAt: now, updatedAt: now, error: `superseded by a newer ${input.kind}` },
+      );
+    }
+    const row = rows.create({
+      id: randomUUID(),
+      kind: input.kind,
+      applicationId: input.applicationId,
+      environmentName: input.environmentName,
+      applicationName: input.applicationName,
+      generation: input.generation,
+      revisionId: input.revisionId,
+      options: input.options ?? {},
+      state: 'Queued',
+      steps: null,
+      attempts: 0,
+      leaseOwner: null,
+      leaseExpiresAt: null,
+      error: null,
+      createdAt: now,
+      startedAt: null,
+      finishedAt: null,
+      updatedAt: now,
+    });
+    await rows.insert(insertable(row));
+    await this.appendEventWith(manager, row.id, { level: 'info', message: `${input.kind} queued (generation ${input.generation})` }, now);
+    return row;
+  }
+
+  find(id: string): Promise<OperationEntity | null> {
+    return this.rows.findOneBy({ id });
+  }
+
+  /** Newest first. */
+  listForApplication(environmentName: string, applicationName: string, limit = 50): Promise<OperationEntity[]> {
+    return this.rows.find({
+      where: { environmentName, applicationName },
+      order: { createdAt: 'DESC' },
+      take: limit,
+    });
+  }
+
+  async latestForApplication(environmentName: string, applicationName: string): Promise<OperationEntity | null> {
+    return (await this.listForApplication(environmentName, applicationName, 1))[0] ?? null;
+  }
+
+  async hasActive(environmentName: string, applicationName: string): Promise<boolean> {
+    return (await this.rows.countBy({ environmentName, applicationName, state: In(ACTIVE) })) > 0;
+  }
+
+  /**
+   * Claims the next operation for `owner` (a token unique to this claim): a Running one whose lease expired first
+   * (its worker died), else the oldest Queued one of an application that has nothing Running.
+   */
+  async claim(owner: string, leaseMs: number, now = new Date()): Promise<OperationEntity | null> {
+    const nowMs = now.getTime();
+    const candidates = `SELECT o.id FROM operations o
+      WHERE (o.state = 'Queued' AND NOT EXISTS (
+               SELECT 1 FROM operations r
+               WHERE r.environment_name = o.environment_name AND r.application_name = o.application_name
+                 AND r.state = 'Running'))
+         OR (o.state = 'Running' AND o.lease_expires_at < :nowMs)
+      ORDER BY CASE WHEN o.state = 'Running' THEN 0 ELSE 1 END, o.created_at, o.id
+      LIMIT 1`;
+    const claimWith = async (manager: EntityManager, id?: string) => {
+      const builder = manager
+        .createQueryBuilder()
+        .update(OperationEntity)
+        .set({
+          state: 'Running',
+          leaseOwner: owner,
+          leaseExpiresAt: nowMs + leaseMs,
+          attempts: () => 'attempts + 1',
+          updatedAt: now,
+        });
+      if (id) builder.where('id = :id', { id });
+      else builder.where(`id = (${candidates})`, { nowMs });
+      const result = await builder.execute();
+      return (result.affected ?? 0) > 0;
+    };
+    try {
+      let claimed: boolean;
+      if (this.postgres) {
+        claimed = await this.dataSource.transaction(async (manager) => {
+          const rows: Array<{ id: string }> = await manager.query(
+            `${candidates.replace(':nowMs', '$1')} FOR UPDATE OF o SKIP LOCKED`,
+            [nowMs],
+          );
+          if (rows.length === 0) return false;
+          return claimWith(manager, rows[0].id);
+        });
+      } else {
+        claimed = await claimWith(this.dataSource.manager);
+      }
+      if (!claimed) return null;
+    } catch (error) {
+      // Another worker claimed an operation of the same application at the same moment: try again later.
+      if (isUniqueViolation(error)) return null;
+      throw error;
+    }
+    const row = await this.rows.findOneBy({ leaseOwner: owner, state: 'Running' });
+    if (row && !row.startedAt) {
+      await this.rows.update({ id: row.id, leaseOwner: owner }, { startedAt: now });
+      row.startedAt = now;
+    }
+    return row;
+  }
+
+  /** Extends the lease; false when it is no longer ours (expired and taken over, or the operation ended). */
+  async renewLease(id: string, owner: string, leaseMs: number, now = Date.now()): Promise<boolean> {
+    const result = await this.rows.update(
+      { id, leaseOwner: owner, state: 'Running' },
+      { leaseExpiresAt: now + leaseMs },
+    );
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** Lets another worker take the operation over at once (graceful shutdown). */
+  async release(id: string, owner: string): Promise<void> {
+    await this.rows.update({ id, leaseOwner: owner, state: 'Running' }, { leaseExpiresAt: 0 });
+  }
+
+  async saveSteps(id: string, owner: string, steps: StepRecord[], now = new Date()): Promise<boolean> {
+    const result = await this.rows.update(
+      { id, leaseOwner: owner, state: 'Running' },
+      insertable({ steps, updatedAt: now }),
+    );
+    return (result.affected ?? 0) > 0;
+  }
+
+  async finish(
+    id: string,
+    owner: string,
+    state: 'Succeeded' | 'Failed',
+    error: string | null,
+    now = new Date(),
+  ): Promise<boolean> {
+    const result = await this.rows.update(
+      { id, leaseOwner: owner, state: 'Running' },
+      { state, error, finishedAt: now, updatedAt: now, leaseOwner: null, leaseExpiresAt: null },
+    );
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** Puts a Failed operation back in the queue; its completed steps are not run again. */
+  async requeue(operation: OperationEntity, now = new Date()): Promise<boolean> {
+    const steps = operation.steps?.map((step) =>
+      step.state === 'Failed' || step.state === 'Skipped' || step.state === 'Running'
+        ? { ...step, state: 'Pending' as const, error: null, finishedAt: null }
+        : step,
+    );
+    const result = await this.rows.update(
+      { id: operation.id, state: 'Failed' },
+      insertable({ state: 'Queued', steps: steps ?? null, error: null, finishedAt: null, updatedAt: now }),
+    );
+    return (result.affected ?? 0) > 0;
+  }
+
+  async appendEvent(operationId: string, event: NewEvent, now = new Date()): Promise<void> {
+    await this.appendEventWith(this.dataSource.manager, operationId, event, now);
+  }
+
+  private async appendEventWith(manager: EntityManager, operationId: string, event: NewEvent, now: Date): Promise<void> {
+    await manager.getRepository(OperationEventEntity).insert(
+      insertable({
+        operationId,
+        time: now,
+        level: event.level,
+        step: event.step ?? null,
+        component: event.component ?? null,
+        message: event.message,
+        fields: event.fields && Object.keys(event.fields).length > 0 ? event.fields : null,
+      }),
+    );
+  }
+
+  /** Events with seq > after, oldest first. */
+  eventsAfter(operationId: string, after = 0, limit = 1000): Promise<OperationEventEntity[]> {
+    return this.events
+      .createQueryBuilder('e')
+      .where('e.operationId = :operationId AND e.seq > :after', { operationId, after })
+      .orderBy('e.seq', 'ASC')
+      .take(limit)
+      .getMany();
+  }
+
+  queueDepth(): Promise<number> {
+    return this.rows.countBy({ state: 'Queued' });
+  }
+
+  async countsByKindAndState(): Promise<Array<{ kind: string; state: string; count: number }>> {
+    const rows: Array<{ kind: string; state: string; count: string | number }> = await this.rows
+      .createQueryBuilder('o')
+      .select('o.kind', 'kind')
+      .addSelect('o.state', 'state')
+      .addSelect('COUNT(*)', 'count')
+      .groupBy('o.kind')
+      .addGroupBy('o.state')
+      .getRawMany();
+    return rows.map((r) => ({ kind: r.kind, state: r.state, count: Number(r.count) }));
+  }
+
+  /** Ready applications with nothing queued or running and no operation that ended after `before` (refresh schedule). */
+  async idleSince(before: Date): Promise<Array<{ environmentName: string; name: string; id: string; generation: number }>> {
+    return this.dataSource.query(
+      `SELECT a.environment_name AS "environmentName", a.name AS "name", a.id AS "id", a.generation AS "generation"
+       FROM applications a
+       WHERE a.phase = 'Ready' AND a.deletion_requested_at IS NULL
+         AND NOT EXISTS (SELECT 1 FROM operations o WHERE o.environment_name = a.environment_name
+                           AND o.application_name = a.name
+                           AND (o.state IN ('Queued', 'Running') OR o.finished_at > ${this.postgres ? '$1' : '?'}))`,
+      [this.postgres ? before : before.toISOString().replace('T', ' ').replace('Z', '')],
+    );
+  }
+}

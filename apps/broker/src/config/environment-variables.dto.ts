@@ -13,7 +13,7 @@ export const EXPECTATIONS = {
   BERTH_MIGRATE_ON_BOOT: 'must be true or false',
   BERTH_ROLE: `must be one of ${BERTH_ROLES.join(', ')}`,
   BERTH_WORKER_CONCURRENCY: 'must be an integer between 1 and 256',
-  BERTH_LEASE_SECONDS: 'must be an integer number of seconds between 3 and 3600',
+  BERTH_LEASE_SECONDS: 'must be an integer number of seconds between 1 and 3600',
   BERTH_REFRESH_INTERVAL: 'must be a duration like 30s, 10m, 1h (or 0 to disable)',
   BERTH_SECRET_KEY: 'must be 32 bytes written as base64 (44 characters) or hex (64 characters)',
   BERTH_LOCAL_POSTGRES_URL: 'must be a postgres:// or postgresql:// URL',
@@ -115,7 +115,7 @@ export class EnvironmentVariables {
   @IsOptional()
   @Transform(strictInteger)
   @IsInt({ message: EXPECTATIONS.BERTH_LEASE_SECONDS })
-  @Min(3, { message: EXPECTATIONS.BERTH_LEASE_SECONDS })
+  @Min(1, { message: EXPECTATIONS.BERTH_LEASE_SECONDS })
   @Max(3600, { message: EXPECTATIONS.BERTH_LEASE_SECONDS })
   BERTH_LEASE_SECONDS?: number;
 

@@ -120,8 +120,8 @@ describe.each(BACKENDS)('lifecycle through HTTP on $name', ({ name: backend, ski
   it.skipIf(skip)('prunes removed components per deletionPolicy, dependants first', async () => {
     expect((await applied()).state).toBe('Succeeded');
     const yaml = shopYaml()
-      .replace(/    - name: media\n      type: oss\n      properties:\n        deletionPolicy: Retain\n/, '')
-      .replace(/    - name: lb\n      type: slb\n      properties:\n        network: net\n/, '')
+      .replace(/ {4}- name: media\n {6}type: oss\n {6}properties:\n {8}deletionPolicy: Retain\n/, '')
+      .replace(/ {4}- name: lb\n {6}type: slb\n {6}properties:\n {8}network: net\n/, '')
       .replace('              BUCKET: { secret: media, key: BUCKET_NAME }\n', '');
     const op = await applied(yaml);
     expect(op.state, JSON.stringify(op)).toBe('Succeeded');

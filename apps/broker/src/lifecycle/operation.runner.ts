@@ -117,6 +117,11 @@ export class OperationRunner {
   private async execute(operation: OperationEntity, owner: string, signal: AbortSignal): Promise<void> {
     const { operations, resources } = this.deps;
     const ctx = await this.context(operation);
+    await operations.appendEvent(operation.id, {
+      level: 'info',
+      message: `claimed by worker ${owner.split('/').slice(0, -1).join('/')} (lease ${Math.round(this.deps.leaseMs / 1000)} s)`,
+      fields: { worker: owner.split('/').slice(0, -1).join('/'), claim: operation.attempts },
+    });
     if (operation.attempts > 1) {
       await operations.appendEvent(operation.id, {
         level: 'warn',
@@ -227,7 +232,10 @@ export class OperationRunner {
     const rows = this.deps.dataSource.getRepository(ApplicationEntity);
     const row = await rows.findOneBy({ environmentName: operation.environmentName, name: operation.applicationName });
     if (!row || row.id !== operation.applicationId) return;
-    const newer = operation.kind === 'apply' && row.generation > operation.generation;
+    // A newer generation was accepted meanwhile (it stays Pending for that one), or a delete was requested.
+    const newer =
+      (operation.kind === 'apply' && row.generation > operation.generation) ||
+      (operation.kind !== 'delete' && row.deletionRequestedAt !== null);
     const keep = (row.conditions ?? []).filter((c) => !conditions.some((n) => n.type === c.type));
     await rows.update(
       { id: row.id },

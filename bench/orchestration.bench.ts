@@ -46,7 +46,11 @@ class FixedDelayProvider extends ResourceProvider {
   async apply(request: ResourceRequest, log: OperationLog): Promise<ApplyResult> {
     await this.wait(request.signal);
     log.log('info', `applied ${request.component}`);
-    return { externalIds: { id: `bench-${request.component}` }, outputs: { HOST: `${request.component}.bench.invalid` }, secretOutputs: { PASSWORD: 'bench-pw' } };
+    return {
+      externalIds: { id: `bench-${request.component}` },
+      outputs: { HOST: `${request.component}.bench.invalid` },
+      secretOutputs: { PASSWORD: 'bench-pw' },
+    };
   }
   async destroy(request: ResourceRequest): Promise<void> {
     await this.wait(request.signal);
@@ -59,16 +63,29 @@ class FixedDelayProvider extends ResourceProvider {
     if (this.delayMs === 0) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(resolve, this.delayMs);
-      signal.addEventListener('abort', () => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      }, { once: true });
+      signal.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(timer);
+          reject(signal.reason);
+        },
+        { once: true },
+      );
     });
   }
 }
 
 function component(name: string, dependsOn: string[] = []): CloudComponentSpec {
-  return { kind: 'cloud', name, type: 'oss', properties: {}, dependsOn, traits: [], deletionPolicy: 'Delete', connectionSecretName: `bench-${name}-conn` };
+  return {
+    kind: 'cloud',
+    name,
+    type: 'oss',
+    properties: {},
+    dependsOn,
+    traits: [],
+    deletionPolicy: 'Delete',
+    connectionSecretName: `bench-${name}-conn`,
+  };
 }
 
 function app(components: CloudComponentSpec[]): ApplicationSpec {
@@ -76,7 +93,10 @@ function app(components: CloudComponentSpec[]): ApplicationSpec {
 }
 
 /** Plans an apply from scratch and executes it; returns the wall time of both (ms). */
-async function applyOnce(application: ApplicationSpec, provider: ResourceProvider): Promise<{ wallMs: number; steps: number }> {
+async function applyOnce(
+  application: ApplicationSpec,
+  provider: ResourceProvider,
+): Promise<{ wallMs: number; steps: number }> {
   const start = performance.now();
   const plan = planOperation({ kind: 'apply', application, resources: [] });
   const handler: StepHandler = async (step, context) => {
@@ -118,7 +138,12 @@ export interface OrchestrationBenchResult {
   queuedNoOpAppliesPerSecond: number;
 }
 
-export const TARGETS = { independent20WallMs: 700, chain4WallMs: 2100, overheadPerStepMs: 5, queuedNoOpAppliesPerSecond: 50 } as const;
+export const TARGETS = {
+  independent20WallMs: 700,
+  chain4WallMs: 2100,
+  overheadPerStepMs: 5,
+  queuedNoOpAppliesPerSecond: 50,
+} as const;
 
 export async function run(): Promise<OrchestrationBenchResult> {
   const slow = new FixedDelayProvider(500);
@@ -128,10 +153,16 @@ export async function run(): Promise<OrchestrationBenchResult> {
   await applyOnce(app(Array.from({ length: 50 }, (_, i) => component(`w${i}`, i === 0 ? [] : [`w${i - 1}`]))), instant);
 
   const independent = await applyOnce(app(Array.from({ length: 20 }, (_, i) => component(`c${i}`))), slow);
-  const chain = await applyOnce(app(Array.from({ length: 4 }, (_, i) => component(`c${i}`, i === 0 ? [] : [`c${i - 1}`]))), slow);
+  const chain = await applyOnce(
+    app(Array.from({ length: 4 }, (_, i) => component(`c${i}`, i === 0 ? [] : [`c${i - 1}`]))),
+    slow,
+  );
 
   const wide = await applyOnce(app(Array.from({ length: 1000 }, (_, i) => component(`c${i}`))), instant);
-  const long = await applyOnce(app(Array.from({ length: 200 }, (_, i) => component(`c${i}`, i === 0 ? [] : [`c${i - 1}`]))), instant);
+  const long = await applyOnce(
+    app(Array.from({ length: 200 }, (_, i) => component(`c${i}`, i === 0 ? [] : [`c${i - 1}`]))),
+    instant,
+  );
 
   const queue = await queuedNoOpApplies(1000);
 
@@ -153,7 +184,14 @@ async function queuedNoOpApplies(count: number): Promise<{ perSecond: number; wa
   const dataDir = mkdtempSync(join(tmpdir(), 'berth-bench-queue-'));
   const app = await createApp({
     env: {},
-    config: { dataDir, logLevel: 'silent', role: 'all', workerConcurrency: 8, refreshIntervalMs: 0, lifecycle: { workerPollMs: 20 } },
+    config: {
+      dataDir,
+      logLevel: 'silent',
+      role: 'all',
+      workerConcurrency: 8,
+      refreshIntervalMs: 0,
+      lifecycle: { workerPollMs: 20 },
+    },
     extraProviders: [new TestResourceProvider({ env: {} })],
   });
   try {
@@ -165,18 +203,31 @@ async function queuedNoOpApplies(count: number): Promise<{ perSecond: number; wa
       if (answer.status >= 300) throw new Error(`${method} ${path}: ${answer.status} ${await answer.text()}`);
       return answer.json() as Promise<Record<string, unknown>>;
     };
-    await call('PUT', '/v1/environments/bench', JSON.stringify({ provider: { kind: 'test', settings: { inventoryPath: join(dataDir, 'inventory.json') } }, runtime: { kind: 'local' } }));
+    await call(
+      'PUT',
+      '/v1/environments/bench',
+      JSON.stringify({
+        provider: { kind: 'test', settings: { inventoryPath: join(dataDir, 'inventory.json') } },
+        runtime: { kind: 'local' },
+      }),
+    );
     const yaml = (name: string) =>
       `apiVersion: core.oam.dev/v1beta1\nkind: Application\nmetadata: { name: ${name} }\nspec:\n  components:\n    - { name: net, type: vpc, properties: { cidr: 10.0.0.0/16 } }\n    - name: web\n      type: webservice\n      properties: { image: web:1 }\n      traits: [ { type: service-binding, properties: { envMappings: { VPC_ID: { secret: net } } } } ]\n`;
     const names = Array.from({ length: count }, (_, i) => `app-${i}`);
     for (let i = 0; i < names.length; i += 50) {
-      await Promise.all(names.slice(i, i + 50).map((name) => call('PUT', `/v1/environments/bench/applications/${name}`, yaml(name), 'application/yaml')));
+      await Promise.all(
+        names
+          .slice(i, i + 50)
+          .map((name) => call('PUT', `/v1/environments/bench/applications/${name}`, yaml(name), 'application/yaml')),
+      );
     }
     const dataSource = app.get(DataSource);
     const operations = app.get(OperationRepository);
     const idle = async () => {
       for (;;) {
-        const [{ n }] = await dataSource.query(`SELECT COUNT(*) AS n FROM operations WHERE state IN ('Queued', 'Running')`);
+        const [{ n }] = await dataSource.query(
+          `SELECT COUNT(*) AS n FROM operations WHERE state IN ('Queued', 'Running')`,
+        );
         if (Number(n) === 0) return;
         await new Promise((r) => setTimeout(r, 20));
       }
@@ -187,13 +238,21 @@ async function queuedNoOpApplies(count: number): Promise<{ perSecond: number; wa
     const started = performance.now();
     await dataSource.transaction(async (manager) => {
       for (const row of rows) {
-        await operations.enqueue(manager, { kind: 'apply', applicationId: row!.id, environmentName: 'bench', applicationName: row!.name, generation: row!.generation, revisionId: row!.currentRevisionId });
+        await operations.enqueue(manager, {
+          kind: 'apply',
+          applicationId: row!.id,
+          environmentName: 'bench',
+          applicationName: row!.name,
+          generation: row!.generation,
+          revisionId: row!.currentRevisionId,
+        });
       }
     });
     await idle();
     const wallMs = performance.now() - started;
     const [{ n: succeeded }] = await dataSource.query(`SELECT COUNT(*) AS n FROM operations WHERE state = 'Succeeded'`);
-    if (Number(succeeded) !== count * 2) throw new Error(`expected ${count * 2} succeeded operations, found ${succeeded}`);
+    if (Number(succeeded) !== count * 2)
+      throw new Error(`expected ${count * 2} succeeded operations, found ${succeeded}`);
     return { perSecond: count / (wallMs / 1000), wallMs };
   } finally {
     await app.close();
@@ -205,11 +264,21 @@ if (require.main === module) {
   run()
     .then((result) => {
       const line = (label: string, value: number, target: number, unit = 'ms') =>
-        console.log(`${label}: ${value.toFixed(value < 10 ? 3 : 0)} ${unit} (target < ${target} ${unit}) ${value < target ? 'ok' : 'MISSED'}`);
+        console.log(
+          `${label}: ${value.toFixed(value < 10 ? 3 : 0)} ${unit} (target < ${target} ${unit}) ${value < target ? 'ok' : 'MISSED'}`,
+        );
       line('20 independent components of 500 ms, wall', result.independent20WallMs, TARGETS.independent20WallMs);
       line('chain of 4 components of 500 ms, wall', result.chain4WallMs, TARGETS.chain4WallMs);
-      line('engine overhead per step (1,000 independent 0 ms steps)', result.overheadPerStepMs.independent, TARGETS.overheadPerStepMs);
-      line('engine overhead per step (chain of 200 0 ms steps)', result.overheadPerStepMs.chain, TARGETS.overheadPerStepMs);
+      line(
+        'engine overhead per step (1,000 independent 0 ms steps)',
+        result.overheadPerStepMs.independent,
+        TARGETS.overheadPerStepMs,
+      );
+      line(
+        'engine overhead per step (chain of 200 0 ms steps)',
+        result.overheadPerStepMs.chain,
+        TARGETS.overheadPerStepMs,
+      );
       console.log(
         `operations per second (1,000 queued no-op applies, SQLite, 8 workers): ${result.queuedNoOpAppliesPerSecond.toFixed(0)} /s (target > ${TARGETS.queuedNoOpAppliesPerSecond} /s) ${result.queuedNoOpAppliesPerSecond > TARGETS.queuedNoOpAppliesPerSecond ? 'ok' : 'MISSED'}`,
       );

@@ -67,9 +67,7 @@ export class Lifecycle1763827200000 implements MigrationInterface {
           { name: 'message', type: 'text' },
           { ...jsonColumn('fields'), isNullable: true },
         ],
-        indices: [
-          new TableIndex({ name: 'IX_operation_events_operation_seq', columnNames: ['operation_id', 'seq'] }),
-        ],
+        indices: [new TableIndex({ name: 'IX_operation_events_operation_seq', columnNames: ['operation_id', 'seq'] })],
       }),
     );
 

@@ -28,7 +28,12 @@ describe('crash recovery: the service SIGKILLed at random points of an apply and
   const dataDir = mkdtempSync(join(tmpdir(), 'berth-crash-'));
   let broker: BrokerChild | undefined;
   let boots = 0;
-  const env = { BERTH_DATA_DIR: dataDir, BERTH_HOST: '127.0.0.1', BERTH_LEASE_SECONDS: '1', BERTH_REFRESH_INTERVAL: '0' };
+  const env = {
+    BERTH_DATA_DIR: dataDir,
+    BERTH_HOST: '127.0.0.1',
+    BERTH_LEASE_SECONDS: '1',
+    BERTH_REFRESH_INTERVAL: '0',
+  };
 
   afterAll(async () => {
     await broker?.kill();
@@ -49,8 +54,11 @@ describe('crash recovery: the service SIGKILLed at random points of an apply and
     for (;;) {
       if (Date.now() > deadline) throw new Error(`operation ${id} did not converge`);
       const url = await ensureBroker();
-      const answer = await request(url).get(`/v1/operations/${id}`).catch(() => undefined);
-      if (answer?.status === 200 && ['Succeeded', 'Failed', 'Superseded'].includes(answer.body.state)) return answer.body;
+      const answer = await request(url)
+        .get(`/v1/operations/${id}`)
+        .catch(() => undefined);
+      if (answer?.status === 200 && ['Succeeded', 'Failed', 'Superseded'].includes(answer.body.state))
+        return answer.body;
       await new Promise((r) => setTimeout(r, 50));
     }
   }
@@ -59,7 +67,10 @@ describe('crash recovery: the service SIGKILLed at random points of an apply and
     await request(url)
       .put(`/v1/environments/${name}`)
       .send({
-        provider: { kind: 'test', settings: { inventoryPath, components: { '*': { delayMs: 20 } }, ...(exitAt ? { exitAt } : {}) } },
+        provider: {
+          kind: 'test',
+          settings: { inventoryPath, components: { '*': { delayMs: 20 } }, ...(exitAt ? { exitAt } : {}) },
+        },
         runtime: { kind: 'local', settings: {} },
       })
       .expect((r) => expect(r.status, r.text).toBeLessThan(300));
@@ -70,7 +81,12 @@ describe('crash recovery: the service SIGKILLed at random points of an apply and
     const component = ['*', ...CLOUD][Math.floor(random() * 5)]!;
     return {
       kind: 'exit',
-      point: { component, when: random() < 0.5 ? 'before' : 'after', action, ...(component === '*' ? { nth: 1 + Math.floor(random() * 4) } : {}) },
+      point: {
+        component,
+        when: random() < 0.5 ? 'before' : 'after',
+        action,
+        ...(component === '*' ? { nth: 1 + Math.floor(random() * 4) } : {}),
+      },
     };
   }
 
@@ -81,7 +97,9 @@ describe('crash recovery: the service SIGKILLed at random points of an apply and
       const name = `crash-${trial}`;
       const inventoryPath = join(dataDir, `inventory-${trial}.json`);
       const inventory = new TestInventory(inventoryPath);
-      const yaml = shopYaml().replace('name: shop', `name: ${name}`).replace('deletionPolicy: Retain', 'deletionPolicy: Delete');
+      const yaml = shopYaml()
+        .replace('name: shop', `name: ${name}`)
+        .replace('deletionPolicy: Retain', 'deletionPolicy: Delete');
       const appPath = `/v1/environments/${name}/applications/${name}`;
 
       const applyCrash = pick(random, 'apply');
@@ -98,7 +116,13 @@ describe('crash recovery: the service SIGKILLed at random points of an apply and
       url = await ensureBroker();
       const app = (await request(url).get(appPath).expect(200)).body;
       expect(app.status.phase).toBe('Ready');
-      expect(app.status.components.map((c: { phase: string }) => c.phase)).toEqual(['Ready', 'Ready', 'Ready', 'Ready', 'Ready']);
+      expect(app.status.components.map((c: { phase: string }) => c.phase)).toEqual([
+        'Ready',
+        'Ready',
+        'Ready',
+        'Ready',
+        'Ready',
+      ]);
       const env = (await request(url).get(`${appPath}/components/api/env`).expect(200)).body;
       expect(env.variables).toHaveLength(4);
 
@@ -107,7 +131,9 @@ describe('crash recovery: the service SIGKILLed at random points of an apply and
       const deleted = await request(url).delete(appPath).expect(202);
       if (deleteCrash.kind === 'kill') setTimeout(() => void broker?.kill(), deleteCrash.afterMs);
       const removed = await converge(deleted.body.operation.id);
-      crashes.push(`${name} delete ${JSON.stringify(deleteCrash)} → ${removed.state} after ${removed.attempts} claim(s)`);
+      crashes.push(
+        `${name} delete ${JSON.stringify(deleteCrash)} → ${removed.state} after ${removed.attempts} claim(s)`,
+      );
       expect(removed.state, crashes.at(-1)).toBe('Succeeded');
       expect(await inventory.resources(), crashes.at(-1)).toEqual([]);
       url = await ensureBroker();

@@ -2,7 +2,14 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
-import { putApplication, putTestEnvironment, shopYaml, startLifecycleApp, waitForOperation, type LifecycleApp } from './support/lifecycle-harness';
+import {
+  putApplication,
+  putTestEnvironment,
+  shopYaml,
+  startLifecycleApp,
+  waitForOperation,
+  type LifecycleApp,
+} from './support/lifecycle-harness';
 
 const PASSWORD = 'Literal-Passw0rd-at-rest-7';
 const APP = '/v1/environments/dev/applications/shop';
@@ -20,7 +27,10 @@ describe('secrets at rest (SQLite)', () => {
     const yaml = shopYaml({
       password: PASSWORD,
       extra: '',
-    }).replace('BUCKET: { secret: media, key: BUCKET_NAME }', 'BUCKET: { secret: media, key: BUCKET_NAME }\n              OSS_SECRET: { secret: media, key: OSS_ACCESS_KEY_SECRET }');
+    }).replace(
+      'BUCKET: { secret: media, key: BUCKET_NAME }',
+      'BUCKET: { secret: media, key: BUCKET_NAME }\n              OSS_SECRET: { secret: media, key: OSS_ACCESS_KEY_SECRET }',
+    );
     const put = await putApplication(t.server, 'dev', 'shop', yaml);
     expect(put.status, put.text).toBe(201);
     expect((await waitForOperation(t.server, put.body.operation.id)).state).toBe('Succeeded');
@@ -30,7 +40,8 @@ describe('secrets at rest (SQLite)', () => {
 
     const values = (app: string) =>
       request(t!.server).get(`/v1/environments/dev/applications/${app}/components/api/env?reveal=true`).expect(200);
-    const byName = (body: { variables: Array<{ name: string; value: string }> }) => Object.fromEntries(body.variables.map((v) => [v.name, v.value]));
+    const byName = (body: { variables: Array<{ name: string; value: string }> }) =>
+      Object.fromEntries(body.variables.map((v) => [v.name, v.value]));
     const shop = byName((await values('shop')).body);
     const other = byName((await values('other')).body);
     const secrets = [PASSWORD, shop.DB_URL, shop.OSS_SECRET, other.DB_PASSWORD, other.DB_URL];
@@ -52,6 +63,7 @@ describe('secrets at rest (SQLite)', () => {
       expect(raw.includes(Buffer.from(encodeURIComponent(secret))), 'found a URL-encoded secret').toBe(false);
     }
     // The API never shows the literal either (spec redacted, revisions redacted).
-    for (const path of [APP, `${APP}/revisions`]) expect((await request(t.server).get(path).expect(200)).text).not.toContain(PASSWORD);
+    for (const path of [APP, `${APP}/revisions`])
+      expect((await request(t.server).get(path).expect(200)).text).not.toContain(PASSWORD);
   });
 });

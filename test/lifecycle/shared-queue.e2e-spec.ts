@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateSecretKey } from '@berth/core';
-import { createTemporarySchema, TEST_POSTGRES_URL, urlWithSearchPath, warnSkippedWithoutPostgres } from '../support/postgres-schema';
+import {
+  createTemporarySchema,
+  TEST_POSTGRES_URL,
+  urlWithSearchPath,
+  warnSkippedWithoutPostgres,
+} from '../support/postgres-schema';
 import { TestInventory } from '../support/test-provider';
 import { startBrokerChild, type BrokerChild } from './support/broker-child';
 import { shopYaml } from './support/lifecycle-harness';
@@ -46,13 +51,21 @@ describe.skipIf(!TEST_POSTGRES_URL)('two processes sharing the operation queue o
     const inventoryPath = join(dir(), 'inventory.json');
     await request(a)
       .put('/v1/environments/dev')
-      .send({ provider: { kind: 'test', settings: { inventoryPath, components: { '*': { delayMs: 60 } } } }, runtime: { kind: 'local' } })
+      .send({
+        provider: { kind: 'test', settings: { inventoryPath, components: { '*': { delayMs: 60 } } } },
+        runtime: { kind: 'local' },
+      })
       .expect(201);
 
     // Six applications at once, then ten concurrent applies of one of them, through both processes.
     const names = Array.from({ length: 6 }, (_, i) => `app-${i}`);
     const first = await Promise.all(
-      names.map((name, i) => request(i % 2 ? b! : a!).put(`/v1/environments/dev/applications/${name}`).set('Content-Type', 'application/yaml').send(shopYaml().replace('name: shop', `name: ${name}`))),
+      names.map((name, i) =>
+        request(i % 2 ? b! : a!)
+          .put(`/v1/environments/dev/applications/${name}`)
+          .set('Content-Type', 'application/yaml')
+          .send(shopYaml().replace('name: shop', `name: ${name}`)),
+      ),
     );
     for (const answer of first) expect(answer.status, answer.text).toBe(201);
     const variants = await Promise.all(
@@ -60,7 +73,11 @@ describe.skipIf(!TEST_POSTGRES_URL)('two processes sharing the operation queue o
         request(i % 2 ? b! : a!)
           .put('/v1/environments/dev/applications/app-0')
           .set('Content-Type', 'application/yaml')
-          .send(shopYaml({ image: `v:${i}` }).replace('name: shop', 'name: app-0').replace('engine: mysql', `engine: mysql\n        databaseName: v${i}`)),
+          .send(
+            shopYaml({ image: `v:${i}` })
+              .replace('name: shop', 'name: app-0')
+              .replace('engine: mysql', `engine: mysql\n        databaseName: v${i}`),
+          ),
       ),
     );
     for (const answer of variants) expect(answer.status, answer.text).toBe(200);
@@ -78,14 +95,19 @@ describe.skipIf(!TEST_POSTGRES_URL)('two processes sharing the operation queue o
     }
     const inventory = await new TestInventory(inventoryPath).resources();
     expect(inventory).toHaveLength(names.length * 4);
-    expect(inventory.find((r) => r.application === 'app-0' && r.component === 'db')!.properties.databaseName).toBe(`v${lastIndex}`);
+    expect(inventory.find((r) => r.application === 'app-0' && r.component === 'db')!.properties.databaseName).toBe(
+      `v${lastIndex}`,
+    );
 
     // Who ran what: every operation says which worker claimed it; both processes took part.
     const workers = new Set<string>();
     for (const name of names) {
-      const ops = (await request(b!).get(`/v1/environments/dev/applications/${name}/operations`).expect(200)).body.items as Array<{ id: string; state: string }>;
+      const ops = (await request(b!).get(`/v1/environments/dev/applications/${name}/operations`).expect(200)).body
+        .items as Array<{ id: string; state: string }>;
       for (const op of ops.filter((o) => o.state === 'Succeeded')) {
-        const events = (await request(a!).get(`/v1/operations/${op.id}/events`).expect(200)).body.items as Array<{ fields?: { worker?: string } }>;
+        const events = (await request(a!).get(`/v1/operations/${op.id}/events`).expect(200)).body.items as Array<{
+          fields?: { worker?: string };
+        }>;
         for (const e of events) if (e.fields?.worker) workers.add(e.fields.worker.split('/')[1]!);
       }
     }

@@ -15,14 +15,22 @@ export interface BrokerChild {
 export async function startBrokerChild(env: Record<string, string>, timeoutMs = 60_000): Promise<BrokerChild> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/lifecycle-broker.child.ts'], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', BERTH_PORT: '0', BERTH_LOG_LEVEL: 'warn', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      BERTH_PORT: '0',
+      BERTH_LOG_LEVEL: 'warn',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
   let err = '';
   child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const exited = new Promise<number | string>((done) => child.once('exit', (code, signal) => done(code ?? signal ?? -1)));
+  const exited = new Promise<number | string>((done) =>
+    child.once('exit', (code, signal) => done(code ?? signal ?? -1)),
+  );
   const port = await new Promise<number>((done, fail) => {
     const timer = setTimeout(() => fail(new Error(`child did not listen within ${timeoutMs} ms: ${err}`)), timeoutMs);
     const check = () => {

@@ -20,7 +20,10 @@ export interface LifecycleApp extends TestApp {
 }
 
 /** The real service with the test provider registered (kind `test`), on SQLite or PostgreSQL. */
-export async function startLifecycleApp(backend: BackendName, config: Partial<BerthConfig> = {}): Promise<LifecycleApp> {
+export async function startLifecycleApp(
+  backend: BackendName,
+  config: Partial<BerthConfig> = {},
+): Promise<LifecycleApp> {
   const inventoryPath = join(mkdtempSync(join(tmpdir(), 'berth-inventory-')), 'inventory.json');
   const app = await startTestApp(backend, {
     extraProviders: [new TestResourceProvider({ env: {} })],
@@ -30,15 +33,26 @@ export async function startLifecycleApp(backend: BackendName, config: Partial<Be
 }
 
 /** PUT an environment `name` whose default profile is the test provider with these settings, runtime local. */
-export async function putTestEnvironment(server: Server, name: string, inventoryPath: string, settings: Omit<TestProviderSettings, 'inventoryPath'> = {}): Promise<void> {
+export async function putTestEnvironment(
+  server: Server,
+  name: string,
+  inventoryPath: string,
+  settings: Omit<TestProviderSettings, 'inventoryPath'> = {},
+): Promise<void> {
   const answer = await request(server)
     .put(`/v1/environments/${name}`)
-    .send({ provider: { kind: 'test', settings: { inventoryPath, ...settings } }, runtime: { kind: 'local', settings: {} } });
+    .send({
+      provider: { kind: 'test', settings: { inventoryPath, ...settings } },
+      runtime: { kind: 'local', settings: {} },
+    });
   if (answer.status >= 300) throw new Error(`PUT environment: ${answer.status} ${answer.text}`);
 }
 
 export async function putApplication(server: Server, env: string, name: string, yaml: string) {
-  return request(server).put(`/v1/environments/${env}/applications/${name}`).set('Content-Type', 'application/yaml').send(yaml);
+  return request(server)
+    .put(`/v1/environments/${env}/applications/${name}`)
+    .set('Content-Type', 'application/yaml')
+    .send(yaml);
 }
 
 export interface OperationBody {
@@ -60,17 +74,25 @@ export async function waitForOperation(server: Server, id: string, timeoutMs = 3
     const answer = await request(server).get(`/v1/operations/${id}`);
     if (answer.status !== 200) throw new Error(`GET operation: ${answer.status} ${answer.text}`);
     if (ENDED.includes(answer.body.state)) return answer.body as OperationBody;
-    if (Date.now() > deadline) throw new Error(`operation ${id} still ${answer.body.state} after ${timeoutMs} ms: ${JSON.stringify(answer.body.steps)}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `operation ${id} still ${answer.body.state} after ${timeoutMs} ms: ${JSON.stringify(answer.body.steps)}`,
+      );
     await new Promise((r) => setTimeout(r, 40));
   }
 }
 
-export async function events(server: Server, id: string): Promise<Array<{ seq: number; level: string; message: string; step?: string }>> {
+export async function events(
+  server: Server,
+  id: string,
+): Promise<Array<{ seq: number; level: string; message: string; step?: string }>> {
   return (await request(server).get(`/v1/operations/${id}/events`).expect(200)).body.items;
 }
 
 /** A 5-component application: a network, a database on it, a retained bucket, a load balancer, and a bound web service. */
-export function shopYaml(options: { password?: string; instanceClass?: string; image?: string; extra?: string } = {}): string {
+export function shopYaml(
+  options: { password?: string; instanceClass?: string; image?: string; extra?: string } = {},
+): string {
   return `apiVersion: core.oam.dev/v1beta1
 kind: Application
 metadata:

@@ -83,7 +83,8 @@ class AdaptersLifecycle implements OnModuleInit, OnApplicationBootstrap, OnAppli
     const local = this.providers.find('local');
     if (local instanceof LocalResourceProvider) {
       await local.start({
-        log: (level, message) => (level === 'error' || level === 'warn' ? this.logger.warn(message) : this.logger.log(message)),
+        log: (level, message) =>
+          level === 'error' || level === 'warn' ? this.logger.warn(message) : this.logger.log(message),
       });
     }
   }

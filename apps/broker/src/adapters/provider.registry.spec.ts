@@ -3,7 +3,10 @@ import { ProviderError, ResourceProvider, type ProviderAvailability } from '@ber
 import { ProviderRegistry } from './provider.registry';
 
 class Stub extends ResourceProvider {
-  constructor(readonly kinds: readonly string[], private readonly available = true) {
+  constructor(
+    readonly kinds: readonly string[],
+    private readonly available = true,
+  ) {
     super();
   }
   async availability(): Promise<ProviderAvailability> {
@@ -29,8 +32,16 @@ describe('ProviderRegistry', () => {
   const registry = new ProviderRegistry([local, cloud]);
 
   it("serves a component by its providerRef's profile, else by the environment's profile", () => {
-    expect(registry.resolve(environment, {})).toEqual({ profileName: null, profile: environment.provider, provider: local });
-    expect(registry.resolve(environment, { providerRef: 'prod' })).toEqual({ profileName: 'prod', profile: environment.profiles.prod, provider: cloud });
+    expect(registry.resolve(environment, {})).toEqual({
+      profileName: null,
+      profile: environment.provider,
+      provider: local,
+    });
+    expect(registry.resolve(environment, { providerRef: 'prod' })).toEqual({
+      profileName: 'prod',
+      profile: environment.profiles.prod,
+      provider: cloud,
+    });
   });
 
   it('names what is missing: an unknown profile or a kind no adapter serves', () => {

@@ -59,7 +59,10 @@ export class ProviderRegistry {
     if (providerRef) {
       const profile = environment.profiles?.[providerRef];
       if (!profile) {
-        throw new ProviderError(ProviderErrorCode.InvalidRequest, `the environment has no provider profile "${providerRef}"`);
+        throw new ProviderError(
+          ProviderErrorCode.InvalidRequest,
+          `the environment has no provider profile "${providerRef}"`,
+        );
       }
       return { profileName: providerRef, profile };
     }

@@ -11,10 +11,16 @@ export class ApplicationStatusView {
   @ApiPropertyOptional({
     type: 'array',
     items: { type: 'object' },
-    description: 'Per component: name, type, kind, phase, provider, externalIds, non-secret outputs, secret {name, version, keys}, conditions, lastError',
+    description:
+      'Per component: name, type, kind, phase, provider, externalIds, non-secret outputs, secret {name, version, keys}, conditions, lastError',
   })
   components?: unknown[];
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, nullable: true, description: '{ id, kind, state } of the newest operation' })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+    description: '{ id, kind, state } of the newest operation',
+  })
   lastOperation?: { id: string; kind: string; state: string } | null;
 }
 
@@ -35,7 +41,11 @@ export class ApplicationView {
   unchanged?: boolean;
   @ApiPropertyOptional({ type: Boolean, description: 'Present on a dry run (nothing stored)' })
   dryRun?: boolean;
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'The operation queued by this request: { id, kind, state, generation, createdAt, finishedAt }' })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'The operation queued by this request: { id, kind, state, generation, createdAt, finishedAt }',
+  })
   operation?: unknown;
 }
 

@@ -160,8 +160,16 @@ export class ApplicationsController {
   @Delete(':app')
   @HttpCode(202)
   @ApiHeader({ name: 'If-Match', required: false })
-  @ApiQuery({ name: 'orphan', required: false, type: Boolean, description: 'Keep every cloud resource, recorded as retained' })
-  @ApiAcceptedResponse({ type: ApplicationView, description: 'Marked for deletion (phase Deleting), with the queued `operation`' })
+  @ApiQuery({
+    name: 'orphan',
+    required: false,
+    type: Boolean,
+    description: 'Keep every cloud resource, recorded as retained',
+  })
+  @ApiAcceptedResponse({
+    type: ApplicationView,
+    description: 'Marked for deletion (phase Deleting), with the queued `operation`',
+  })
   @ApiNotFoundResponse({ description: 'Unknown environment or application' })
   async delete(
     @Param('env') environment: string,

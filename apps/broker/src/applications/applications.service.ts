@@ -1,5 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { isCloudComponentType, jsonPointer, type ApplicationPhase, type JsonObject, type ValidationProblem } from '@berth/core';
+import {
+  isCloudComponentType,
+  jsonPointer,
+  type ApplicationPhase,
+  type JsonObject,
+  type ValidationProblem,
+} from '@berth/core';
 import { OamError, OamErrorCode, validateApplication } from '@berth/oam';
 import {
   type ApplicationEntity,
@@ -104,7 +110,11 @@ export class ApplicationsService {
         (component) => {
           const ref = (component.properties.providerRef as { name?: unknown } | undefined)?.name;
           const profile =
-            typeof ref === 'string' ? environment.profiles?.[ref] : ref === undefined ? environment.provider : undefined;
+            typeof ref === 'string'
+              ? environment.profiles?.[ref]
+              : ref === undefined
+                ? environment.provider
+                : undefined;
           if (!profile) return []; // an unknown providerRef is reported by the reference checks
           const provider = this.providers.find(profile.kind);
           if (!provider?.validateComponent || !isCloudComponentType(component.type)) return [];
@@ -122,7 +132,13 @@ export class ApplicationsService {
     const document = await this.validate(request);
     if (request.dryRun) return { outcome: 'dry-run', document };
     // Stored redacted: a literal secret (an rds password) lives only sealed, beside the revision.
-    const stored = storedRevisionContent(this.keyring, request.environment, request.name, document, request.originalText);
+    const stored = storedRevisionContent(
+      this.keyring,
+      request.environment,
+      request.name,
+      document,
+      request.originalText,
+    );
     const hash = stored.contentHash;
 
     const input = {
@@ -137,24 +153,34 @@ export class ApplicationsService {
     for (let attempt = 1; ; attempt++) {
       try {
         let operation: OperationEntity | undefined;
-        const result = await this.applications.applyRevision(input, (current, currentHash) => {
-          this.checkPreconditions(current, request);
-          if (current?.deletionRequestedAt) {
-            throw new BrokerError(
-              BrokerErrorCode.Conflict,
-              `application ${request.name} is being deleted; apply it again once the deletion has finished`,
-            );
-          }
-          return currentHash === hash ? 'unchanged' : 'write';
-        }, {
-          // The apply is queued in the same transaction as the revision: no revision without its operation.
-          inTransaction: async (manager, application, revision) => {
-            operation = await this.lifecycle.queueApply(manager, application, revision);
+        const result = await this.applications.applyRevision(
+          input,
+          (current, currentHash) => {
+            this.checkPreconditions(current, request);
+            if (current?.deletionRequestedAt) {
+              throw new BrokerError(
+                BrokerErrorCode.Conflict,
+                `application ${request.name} is being deleted; apply it again once the deletion has finished`,
+              );
+            }
+            return currentHash === hash ? 'unchanged' : 'write';
           },
-        });
+          {
+            // The apply is queued in the same transaction as the revision: no revision without its operation.
+            inTransaction: async (manager, application, revision) => {
+              operation = await this.lifecycle.queueApply(manager, application, revision);
+            },
+          },
+        );
         if (result.outcome === 'unchanged') return { outcome: 'unchanged', document, application: result.application };
         this.lifecycle.queued();
-        return { outcome: result.outcome, document, application: result.application, revision: result.revision, operation };
+        return {
+          outcome: result.outcome,
+          document,
+          application: result.application,
+          revision: result.revision,
+          operation,
+        };
       } catch (error) {
         // Two creates of one name at once: the loser tries again and then sees (and is checked against) the winner.
         const lostRace =

@@ -161,4 +161,3 @@ export class EnvironmentVariables {
   @MinLength(1, { message: EXPECTATIONS.BERTH_LOCAL_S3_SECRET_ACCESS_KEY })
   BERTH_LOCAL_S3_SECRET_ACCESS_KEY?: string;
 }
-

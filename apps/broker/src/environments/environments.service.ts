@@ -74,7 +74,9 @@ export class EnvironmentsService implements OnModuleInit {
     try {
       found = provider.validateProfile({ kind: profile.kind, settings });
     } catch (error) {
-      found = [{ path: '', message: `could not be checked: ${error instanceof Error ? error.message : String(error)}` }];
+      found = [
+        { path: '', message: `could not be checked: ${error instanceof Error ? error.message : String(error)}` },
+      ];
     }
     const prefix = jsonPointer(...base, 'settings');
     return found.map((p) => ({ path: `${prefix}${p.path}`, message: p.message }));

@@ -1,5 +1,13 @@
 import { Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiConflictResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiProduces,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
 import { booleanQuery } from '../http/query-params';
 import { BrokerError } from '../problems/broker.error';
@@ -18,14 +26,22 @@ export class ApplicationLifecycleController {
   /** `POST …/{app}:retry` and `POST …/{app}:refresh` (the colon is part of the last path segment). */
   @Post(':target')
   @HttpCode(202)
-  @ApiAcceptedResponse({ type: OperationAcceptedView, description: '`{app}:retry` resumes the last failed operation; `{app}:refresh` queues a refresh' })
+  @ApiAcceptedResponse({
+    type: OperationAcceptedView,
+    description: '`{app}:retry` resumes the last failed operation; `{app}:refresh` queues a refresh',
+  })
   @ApiNotFoundResponse({ description: 'Unknown environment, application or action' })
   @ApiConflictResponse({ description: 'Nothing to retry' })
-  async action(@Param('env') environment: string, @Param('target') target: string): Promise<{ operation: OperationSummaryView }> {
+  async action(
+    @Param('env') environment: string,
+    @Param('target') target: string,
+  ): Promise<{ operation: OperationSummaryView }> {
     const match = /^(.+):(retry|refresh)$/.exec(target);
-    if (!match) throw BrokerError.notFound(`action ${JSON.stringify(target.slice(0, 100))} (use {app}:retry or {app}:refresh)`);
+    if (!match)
+      throw BrokerError.notFound(`action ${JSON.stringify(target.slice(0, 100))} (use {app}:retry or {app}:refresh)`);
     const application = await this.lifecycle.requireApplication(environment, match[1]);
-    const operation = match[2] === 'retry' ? await this.lifecycle.retry(application) : await this.lifecycle.refresh(application);
+    const operation =
+      match[2] === 'retry' ? await this.lifecycle.retry(application) : await this.lifecycle.refresh(application);
     return { operation: toOperationSummary(operation) };
   }
 
@@ -41,7 +57,9 @@ export class ApplicationLifecycleController {
   @ApiProduces('application/json', 'text/plain')
   @ApiQuery({ name: 'reveal', required: false, type: Boolean, description: 'Include the values of sensitive keys' })
   @ApiOkResponse({ type: WorkloadEnvView, description: 'JSON, or a dotenv file with Accept: text/plain' })
-  @ApiNotFoundResponse({ description: 'Unknown environment, application, or no delivered environment for the component' })
+  @ApiNotFoundResponse({
+    description: 'Unknown environment, application, or no delivered environment for the component',
+  })
   async env(
     @Param('env') environment: string,
     @Param('app') name: string,

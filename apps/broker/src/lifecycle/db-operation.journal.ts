@@ -59,10 +59,16 @@ export class DbOperationJournal implements OperationJournal {
 
   private async save(): Promise<void> {
     const ok = await this.operations.saveSteps(this.target.operationId, this.target.leaseOwner, this.steps);
-    if (!ok) throw new LifecycleError(LifecycleErrorCode.LeaseLost, `lost the lease on operation ${this.target.operationId}`);
+    if (!ok)
+      throw new LifecycleError(LifecycleErrorCode.LeaseLost, `lost the lease on operation ${this.target.operationId}`);
   }
 
-  private async append(level: LogLevel, message: string, step?: PlannedStep, fields?: Record<string, unknown>): Promise<void> {
+  private async append(
+    level: LogLevel,
+    message: string,
+    step?: PlannedStep,
+    fields?: Record<string, unknown>,
+  ): Promise<void> {
     await this.operations.appendEvent(this.target.operationId, {
       level,
       message,
@@ -93,7 +99,12 @@ export class DbOperationJournal implements OperationJournal {
           });
         } else await this.resources.update(this.key(step.component), { phase });
       }
-      await this.append('info', attempt > 1 ? `${step.description}: attempt ${attempt}` : `${step.description}: started`, step, { attempt });
+      await this.append(
+        'info',
+        attempt > 1 ? `${step.description}: attempt ${attempt}` : `${step.description}: started`,
+        step,
+        { attempt },
+      );
     });
   }
 
@@ -155,7 +166,11 @@ export class DbOperationJournal implements OperationJournal {
   stepBlocked(step: PlannedStep, blockedBy: string): Promise<void> {
     return this.serial(async () => {
       const record = this.record(step.id);
-      Object.assign(record, { state: 'Skipped', error: `blocked by ${blockedBy}`, finishedAt: new Date().toISOString() });
+      Object.assign(record, {
+        state: 'Skipped',
+        error: `blocked by ${blockedBy}`,
+        finishedAt: new Date().toISOString(),
+      });
       await this.save();
       await this.append('warn', `${step.description}: skipped, ${blockedBy} failed`, step, { blockedBy });
     });

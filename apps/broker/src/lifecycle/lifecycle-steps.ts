@@ -97,10 +97,18 @@ export class LifecycleSteps {
         case 'remove-workloads':
           return this.removeWorkloads(ctx, context);
         case 'remove-secrets':
-          await this.runtimes.get(ctx.environment.runtime.kind).remove(
-            { ...this.target(ctx), runtime: ctx.environment.runtime, components: [], includeSecrets: true, signal: context.signal },
-            context.log,
-          );
+          await this.runtimes
+            .get(ctx.environment.runtime.kind)
+            .remove(
+              {
+                ...this.target(ctx),
+                runtime: ctx.environment.runtime,
+                components: [],
+                includeSecrets: true,
+                signal: context.signal,
+              },
+              context.log,
+            );
           return;
         case 'finalize':
           return this.finalize(ctx);
@@ -115,12 +123,17 @@ export class LifecycleSteps {
   }
 
   private key(ctx: OperationContext, component: string) {
-    return { environmentName: ctx.operation.environmentName, applicationName: ctx.operation.applicationName, component };
+    return {
+      environmentName: ctx.operation.environmentName,
+      applicationName: ctx.operation.applicationName,
+      component,
+    };
   }
 
   private cloudSpec(ctx: OperationContext, step: PlannedStep): CloudComponentSpec {
     const spec = ctx.application?.components.find((c) => c.name === step.component);
-    if (!spec || !isCloudComponent(spec)) throw new Error(`${step.id}: component ${step.component} is not in the application`);
+    if (!spec || !isCloudComponent(spec))
+      throw new Error(`${step.id}: component ${step.component} is not in the application`);
     return spec;
   }
 
@@ -128,12 +141,17 @@ export class LifecycleSteps {
   private recordedProfile(ctx: OperationContext, row: ManagedResourceEntity): ProviderProfile {
     const named = row.profileName ? ctx.environment.profiles?.[row.profileName] : undefined;
     const profile = named ?? ctx.environment.provider;
-    return row.profileKind && profile.kind !== row.profileKind ? { kind: row.profileKind, settings: profile.settings } : profile;
+    return row.profileKind && profile.kind !== row.profileKind
+      ? { kind: row.profileKind, settings: profile.settings }
+      : profile;
   }
 
   private openInputs(ctx: OperationContext, row: ManagedResourceEntity | null): Record<string, string> {
     if (!row?.sealedInputs) return {};
-    return this.keyring.openText(row.sealedInputs, inputsAad(ctx.operation.environmentName, ctx.operation.applicationName, row.component)) as Record<string, string>;
+    return this.keyring.openText(
+      row.sealedInputs,
+      inputsAad(ctx.operation.environmentName, ctx.operation.applicationName, row.component),
+    ) as Record<string, string>;
   }
 
   openSecret(row: ConnectionSecretEntity): Record<string, string> {
@@ -158,14 +176,20 @@ export class LifecycleSteps {
       secretProperties.password = ctx.secretInputs[spec.name]?.password ?? held.password ?? generatePassword();
     }
     context.scrubber.addAll(Object.values(secretProperties));
-    const properties = Object.fromEntries(Object.entries(spec.properties).filter(([name]) => !SECRET_PROPERTY_NAMES.includes(name)));
+    const properties = Object.fromEntries(
+      Object.entries(spec.properties).filter(([name]) => !SECRET_PROPERTY_NAMES.includes(name)),
+    );
 
     const dependencyNames = this.dependencyNames(ctx, spec.name);
     const dependencies: Record<string, DependencyOutputs> = {};
     for (const name of dependencyNames) {
       const row = await this.resources.find(this.key(ctx, name));
       if (row && row.category === 'cloud') {
-        dependencies[name] = { type: row.type as CloudComponentType, externalIds: row.externalIds, outputs: row.outputs };
+        dependencies[name] = {
+          type: row.type as CloudComponentType,
+          externalIds: row.externalIds,
+          outputs: row.outputs,
+        };
       }
     }
 
@@ -200,7 +224,10 @@ export class LifecycleSteps {
     const data = { ...result.outputs, ...result.secretOutputs };
     const latest = await this.resources.latestSecret(row.id);
     let version = latest?.version ?? 0;
-    const same = latest && latest.name === spec.connectionSecretName && canonicalJson(this.openSecret(latest)) === canonicalJson(data);
+    const same =
+      latest &&
+      latest.name === spec.connectionSecretName &&
+      canonicalJson(this.openSecret(latest)) === canonicalJson(data);
     if (!same) {
       version += 1;
       const sealed = this.keyring.seal(data, secretAad(row.id, version));
@@ -252,16 +279,27 @@ export class LifecycleSteps {
 
   private async deliver(ctx: OperationContext, step: PlannedStep, context: StepContext): Promise<StepResult> {
     const spec = ctx.application?.components.find((c) => c.name === step.component);
-    if (!spec || isCloudComponent(spec)) throw new Error(`${step.id}: workload ${step.component} is not in the application`);
+    if (!spec || isCloudComponent(spec))
+      throw new Error(`${step.id}: workload ${step.component} is not in the application`);
     const materials = await this.secretMaterials(ctx);
-    const resolution = requireReadyBindings(spec.name, resolveBindings(spec as WorkloadComponentSpec, ctx.application!, materials.map(availableSecret)));
+    const resolution = requireReadyBindings(
+      spec.name,
+      resolveBindings(spec as WorkloadComponentSpec, ctx.application!, materials.map(availableSecret)),
+    );
     const bound = materials.filter((m) => resolution.secretNames.includes(m.name));
-    for (const material of bound) context.scrubber.addAll(material.sensitiveKeys.map((k) => material.data[k]).filter((v): v is string => !!v));
+    for (const material of bound)
+      context.scrubber.addAll(material.sensitiveKeys.map((k) => material.data[k]).filter((v): v is string => !!v));
     await this.runtimes.get(ctx.environment.runtime.kind).deliver(
       {
         ...this.target(ctx),
         runtime: ctx.environment.runtime,
-        workloads: [{ component: spec as WorkloadComponentSpec, env: resolution.env, bindingsChecksum: resolution.bindingsChecksum }],
+        workloads: [
+          {
+            component: spec as WorkloadComponentSpec,
+            env: resolution.env,
+            bindingsChecksum: resolution.bindingsChecksum,
+          },
+        ],
         secrets: bound,
         signal: context.signal,
         prune: false,
@@ -310,19 +348,35 @@ export class LifecycleSteps {
     await this.resources.update(this.key(ctx, step.component!), {
       retained: true,
       phase: 'Retained',
-      conditions: [condition('Retained', 'True', ctx.operation.options.orphan ? 'Orphaned' : 'DeletionPolicyRetain', 'kept; a later apply of this component adopts it')],
+      conditions: [
+        condition(
+          'Retained',
+          'True',
+          ctx.operation.options.orphan ? 'Orphaned' : 'DeletionPolicyRetain',
+          'kept; a later apply of this component adopts it',
+        ),
+      ],
     });
     return { retained: true };
   }
 
   private async removeWorkloads(ctx: OperationContext, context: StepContext, components?: string[]): Promise<void> {
-    await this.runtimes.get(ctx.environment.runtime.kind).remove(
-      { ...this.target(ctx), runtime: ctx.environment.runtime, ...(components ? { components } : {}), includeSecrets: false, signal: context.signal },
-      context.log,
-    );
+    await this.runtimes
+      .get(ctx.environment.runtime.kind)
+      .remove(
+        {
+          ...this.target(ctx),
+          runtime: ctx.environment.runtime,
+          ...(components ? { components } : {}),
+          includeSecrets: false,
+          signal: context.signal,
+        },
+        context.log,
+      );
     const rows = await this.resources.list(ctx.operation.environmentName, ctx.operation.applicationName);
     for (const row of rows) {
-      if (row.category === 'workload' && (!components || components.includes(row.component))) await this.resources.remove(row);
+      if (row.category === 'workload' && (!components || components.includes(row.component)))
+        await this.resources.remove(row);
     }
   }
 
@@ -331,7 +385,9 @@ export class LifecycleSteps {
     const now = new Date();
     const retained = await this.dataSource.transaction(async (manager) => {
       const kept = await this.resources.removeApplicationRows(manager, environment, application);
-      const row = await manager.getRepository(ApplicationEntity).findOneBy({ environmentName: environment, name: application });
+      const row = await manager
+        .getRepository(ApplicationEntity)
+        .findOneBy({ environmentName: environment, name: application });
       if (row) {
         await manager.getRepository(DeletedApplicationEntity).insert(
           insertable({
@@ -373,16 +429,29 @@ export class LifecycleSteps {
     });
     if (!report.drifted) {
       await this.resources.update(this.key(ctx, row.component), {
-        conditions: [condition('Ready', 'True', 'Ready', 'in sync with the provider'), condition('Drifted', 'False', 'InSync', 'no drift')],
+        conditions: [
+          condition('Ready', 'True', 'Ready', 'in sync with the provider'),
+          condition('Drifted', 'False', 'InSync', 'no drift'),
+        ],
       });
       return { drifted: false };
     }
-    const connectionKeys = new Set([...(isCloudType(row.type as CloudComponentType) ? CONNECTION_KEYS[row.type as CloudComponentType].map((k) => k.name) : []), ...Object.keys(row.outputs)]);
-    const outputsOnly = report.exists && report.differences.length > 0 && report.differences.every((d) => connectionKeys.has(d.field));
+    const connectionKeys = new Set([
+      ...(isCloudType(row.type as CloudComponentType)
+        ? CONNECTION_KEYS[row.type as CloudComponentType].map((k) => k.name)
+        : []),
+      ...Object.keys(row.outputs),
+    ]);
+    const outputsOnly =
+      report.exists && report.differences.length > 0 && report.differences.every((d) => connectionKeys.has(d.field));
     const spec = ctx.application?.components.find((c) => c.name === row.component);
     const what = report.differences.map((d) => d.field).join(', ');
     if (outputsOnly && spec && isCloudComponent(spec)) {
-      context.log.log('warn', `${row.component}: connection values changed outside Berth (${what}); re-issuing its secret`, { fields: report.differences.map((d) => d.field) });
+      context.log.log(
+        'warn',
+        `${row.component}: connection values changed outside Berth (${what}); re-issuing its secret`,
+        { fields: report.differences.map((d) => d.field) },
+      );
       await this.provision(ctx, spec, context);
       ctx.reissued.push(row.component);
       return { drifted: true, reissued: true, fields: report.differences.map((d) => d.field) };

@@ -20,7 +20,8 @@ export class LifecycleMetrics {
       registers,
       async collect() {
         this.reset();
-        for (const row of await operations.countsByKindAndState()) this.set({ kind: row.kind, state: row.state }, row.count);
+        for (const row of await operations.countsByKindAndState())
+          this.set({ kind: row.kind, state: row.state }, row.count);
       },
     });
     new Gauge({

@@ -30,8 +30,12 @@ export function executorFor(config: BerthConfig): OperationExecutor {
       ? {
           timeouts: {
             ...(tuning.timeouts.defaultMs !== undefined ? { defaultMs: tuning.timeouts.defaultMs } : {}),
-            ...(tuning.timeouts.byType ? { byType: tuning.timeouts.byType as Partial<Record<ComponentType, number>> } : {}),
-            ...(tuning.timeouts.byAction ? { byAction: tuning.timeouts.byAction as Partial<Record<StepAction, number>> } : {}),
+            ...(tuning.timeouts.byType
+              ? { byType: tuning.timeouts.byType as Partial<Record<ComponentType, number>> }
+              : {}),
+            ...(tuning.timeouts.byAction
+              ? { byAction: tuning.timeouts.byAction as Partial<Record<StepAction, number>> }
+              : {}),
           },
         }
       : {}),
@@ -53,7 +57,11 @@ export function executorFor(config: BerthConfig): OperationExecutor {
       inject: [BERTH_CONFIG],
     },
     { provide: OperationRepository, useFactory: (ds: DataSource) => new OperationRepository(ds), inject: [DataSource] },
-    { provide: ManagedResourceRepository, useFactory: (ds: DataSource) => new ManagedResourceRepository(ds), inject: [DataSource] },
+    {
+      provide: ManagedResourceRepository,
+      useFactory: (ds: DataSource) => new ManagedResourceRepository(ds),
+      inject: [DataSource],
+    },
     {
       provide: LifecycleSteps,
       useFactory: (
@@ -64,7 +72,14 @@ export function executorFor(config: BerthConfig): OperationExecutor {
         runtimes: RuntimeRegistry,
         keyring: SecretKeyring,
       ) => new LifecycleSteps(ds, resources, deliveries, providers, runtimes, keyring),
-      inject: [DataSource, ManagedResourceRepository, WorkloadDeliveryRepository, ProviderRegistry, RuntimeRegistry, SecretKeyring],
+      inject: [
+        DataSource,
+        ManagedResourceRepository,
+        WorkloadDeliveryRepository,
+        ProviderRegistry,
+        RuntimeRegistry,
+        SecretKeyring,
+      ],
     },
     {
       provide: OPERATION_RUNNER,
@@ -89,9 +104,20 @@ export function executorFor(config: BerthConfig): OperationExecutor {
           keyring,
           executor: executorFor(config),
           leaseMs: config.leaseSeconds * 1000,
-          onStepDone: (step, outcome, durationMs) => metrics.stepDuration.observe({ action: step.action, outcome }, durationMs / 1000),
+          onStepDone: (step, outcome, durationMs) =>
+            metrics.stepDuration.observe({ action: step.action, outcome }, durationMs / 1000),
         }),
-      inject: [BERTH_CONFIG, DataSource, OperationRepository, ApplicationRepository, EnvironmentRepository, ManagedResourceRepository, LifecycleSteps, SecretKeyring, LifecycleMetrics],
+      inject: [
+        BERTH_CONFIG,
+        DataSource,
+        OperationRepository,
+        ApplicationRepository,
+        EnvironmentRepository,
+        ManagedResourceRepository,
+        LifecycleSteps,
+        SecretKeyring,
+        LifecycleMetrics,
+      ],
     },
     LifecycleMetrics,
     WorkerService,

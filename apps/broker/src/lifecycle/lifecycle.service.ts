@@ -60,7 +60,11 @@ export class LifecycleService {
   ) {}
 
   /** Inside the PUT's transaction: queue the apply of the revision just written (superseding queued ones). */
-  queueApply(manager: EntityManager, application: ApplicationEntity, revision: ApplicationRevisionEntity): Promise<OperationEntity> {
+  queueApply(
+    manager: EntityManager,
+    application: ApplicationEntity,
+    revision: ApplicationRevisionEntity,
+  ): Promise<OperationEntity> {
     return this.operations.enqueue(manager, {
       kind: 'apply',
       applicationId: application.id,
@@ -79,7 +83,8 @@ export class LifecycleService {
   async requireApplication(environment: string, name: string): Promise<ApplicationEntity> {
     await this.environments.require(environment);
     const application = await this.applications.find(environment, name);
-    if (!application) throw BrokerError.notFound(`application ${JSON.stringify(name.slice(0, 100))} in environment ${environment}`);
+    if (!application)
+      throw BrokerError.notFound(`application ${JSON.stringify(name.slice(0, 100))} in environment ${environment}`);
     return application;
   }
 
@@ -87,18 +92,24 @@ export class LifecycleService {
    * Marks the application for deletion and queues the delete (superseding queued applies). Asking again while a
    * delete is queued or running answers that one; after a failed delete it is resumed.
    */
-  async requestDeletion(application: ApplicationEntity, options: OperationOptions): Promise<{ application: ApplicationEntity; operation: OperationEntity }> {
+  async requestDeletion(
+    application: ApplicationEntity,
+    options: OperationOptions,
+  ): Promise<{ application: ApplicationEntity; operation: OperationEntity }> {
     const latest = await this.operations.latestForApplication(application.environmentName, application.name);
-    if (latest?.kind === 'delete' && (latest.state === 'Queued' || latest.state === 'Running')) return { application, operation: latest };
+    if (latest?.kind === 'delete' && (latest.state === 'Queued' || latest.state === 'Running'))
+      return { application, operation: latest };
     if (latest?.kind === 'delete' && latest.state === 'Failed' && !options.orphan) {
       return { application, operation: await this.retryOperation(application, latest) };
     }
     const now = new Date();
     const operation = await this.dataSource.transaction(async (manager) => {
-      await manager.getRepository(ApplicationEntity).update(
-        { id: application.id },
-        { deletionRequestedAt: application.deletionRequestedAt ?? now, phase: 'Deleting', updatedAt: now },
-      );
+      await manager
+        .getRepository(ApplicationEntity)
+        .update(
+          { id: application.id },
+          { deletionRequestedAt: application.deletionRequestedAt ?? now, phase: 'Deleting', updatedAt: now },
+        );
       return this.operations.enqueue(manager, {
         kind: 'delete',
         applicationId: application.id,
@@ -111,7 +122,12 @@ export class LifecycleService {
     });
     this.queued();
     return {
-      application: { ...application, deletionRequestedAt: application.deletionRequestedAt ?? now, phase: 'Deleting', updatedAt: now },
+      application: {
+        ...application,
+        deletionRequestedAt: application.deletionRequestedAt ?? now,
+        phase: 'Deleting',
+        updatedAt: now,
+      },
       operation,
     };
   }
@@ -124,7 +140,9 @@ export class LifecycleService {
     if (!latest || latest.state !== 'Failed') {
       throw new LifecycleError(
         LifecycleErrorCode.Conflict,
-        latest ? `the last operation (${latest.kind} ${latest.id}) is ${latest.state}: nothing to retry` : 'no operation to retry',
+        latest
+          ? `the last operation (${latest.kind} ${latest.id}) is ${latest.state}: nothing to retry`
+          : 'no operation to retry',
       );
     }
     return this.retryOperation(application, latest);
@@ -134,16 +152,22 @@ export class LifecycleService {
     if (!(await this.operations.requeue(operation))) {
       throw new LifecycleError(LifecycleErrorCode.Conflict, `operation ${operation.id} is no longer Failed`);
     }
-    await this.operations.appendEvent(operation.id, { level: 'info', message: `${operation.kind} queued again (retry)` });
+    await this.operations.appendEvent(operation.id, {
+      level: 'info',
+      message: `${operation.kind} queued again (retry)`,
+    });
     if (operation.kind === 'delete') {
-      await this.dataSource.getRepository(ApplicationEntity).update({ id: application.id }, { phase: 'Deleting', updatedAt: new Date() });
+      await this.dataSource
+        .getRepository(ApplicationEntity)
+        .update({ id: application.id }, { phase: 'Deleting', updatedAt: new Date() });
     }
     this.queued();
     return (await this.operations.find(operation.id))!;
   }
 
   async refresh(application: ApplicationEntity): Promise<OperationEntity> {
-    if (application.deletionRequestedAt) throw new BrokerError(BrokerErrorCode.Conflict, `application ${application.name} is being deleted`);
+    if (application.deletionRequestedAt)
+      throw new BrokerError(BrokerErrorCode.Conflict, `application ${application.name} is being deleted`);
     const operation = await this.dataSource.transaction((manager) =>
       this.operations.enqueue(manager, {
         kind: 'refresh',
@@ -160,7 +184,8 @@ export class LifecycleService {
 
   async operation(id: string): Promise<OperationEntity> {
     const row = /^[0-9a-f-]{36}$/i.test(id) ? await this.operations.find(id) : null;
-    if (!row) throw new LifecycleError(LifecycleErrorCode.NotFound, `operation ${JSON.stringify(id.slice(0, 100))} not found`);
+    if (!row)
+      throw new LifecycleError(LifecycleErrorCode.NotFound, `operation ${JSON.stringify(id.slice(0, 100))} not found`);
     return row;
   }
 
@@ -176,11 +201,16 @@ export class LifecycleService {
   async status(application: ApplicationEntity, document: JsonObject): Promise<LifecycleStatus> {
     const rows = await this.resources.list(application.environmentName, application.name);
     const byName = new Map(rows.map((r) => [r.component, r]));
-    const specComponents = ((document.spec as { components?: Array<{ name?: unknown; type?: unknown }> } | undefined)?.components ?? [])
+    const specComponents = (
+      (document.spec as { components?: Array<{ name?: unknown; type?: unknown }> } | undefined)?.components ?? []
+    )
       .filter((c) => typeof c.name === 'string' && typeof c.type === 'string')
       .map((c) => ({ name: c.name as string, type: c.type as string }));
     const names = new Set(specComponents.map((c) => c.name));
-    const entries = [...specComponents, ...rows.filter((r) => !names.has(r.component)).map((r) => ({ name: r.component, type: r.type }))];
+    const entries = [
+      ...specComponents,
+      ...rows.filter((r) => !names.has(r.component)).map((r) => ({ name: r.component, type: r.type })),
+    ];
     const components: ComponentStatusView[] = [];
     for (const entry of entries) {
       const row = byName.get(entry.name);
@@ -221,21 +251,34 @@ export class LifecycleService {
     for (const variable of delivery.variables) {
       const cacheKey = `${variable.component}@${variable.version}`;
       if (!opened.has(cacheKey)) {
-        const row = await this.resources.find({ environmentName: application.environmentName, applicationName: application.name, component: variable.component });
+        const row = await this.resources.find({
+          environmentName: application.environmentName,
+          applicationName: application.name,
+          component: variable.component,
+        });
         const secret = row ? await this.resources.findSecret(row.id, variable.version) : null;
         let data: Record<string, string> | null = null;
         if (secret) {
           try {
             data = this.keyring.open(secret, secretAad(secret.resourceId, secret.version)) as Record<string, string>;
           } catch (error) {
-            throw new LifecycleError(LifecycleErrorCode.SecretUnavailable, `cannot open connection secret ${secret.name}: ${(error as Error).message}`);
+            throw new LifecycleError(
+              LifecycleErrorCode.SecretUnavailable,
+              `cannot open connection secret ${secret.name}: ${(error as Error).message}`,
+            );
           }
         }
         opened.set(cacheKey, data);
       }
       const data = opened.get(cacheKey);
       const value = data?.[variable.key] ?? null;
-      variables.push({ name: variable.name, secret: variable.secret, key: variable.key, sensitive: variable.sensitive, value: variable.sensitive && !reveal ? null : value });
+      variables.push({
+        name: variable.name,
+        secret: variable.secret,
+        key: variable.key,
+        sensitive: variable.sensitive,
+        value: variable.sensitive && !reveal ? null : value,
+      });
     }
     return { component, deliveredAt: delivery.deliveredAt.toISOString(), checksum: delivery.checksum, variables };
   }
@@ -243,7 +286,8 @@ export class LifecycleService {
 
 /** A dotenv file: one NAME="value" line per variable; sensitive values left out as comments unless revealed. */
 export function toDotenv(variables: EnvVariable[]): string {
-  const quote = (value: string) => `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n').replace(/\r/g, '\\r')}"`;
+  const quote = (value: string) =>
+    `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n').replace(/\r/g, '\\r')}"`;
   return variables
     .map((v) =>
       v.value === null

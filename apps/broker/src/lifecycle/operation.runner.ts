@@ -86,21 +86,29 @@ export class OperationRunner {
     const lease = new AbortController();
     const onStop = () => lease.abort(stop.reason);
     stop.addEventListener('abort', onStop, { once: true });
-    const heartbeat = setInterval(() => {
-      operations.renewLease(claimed.id, owner, leaseMs).then(
-        (ok) => {
-          if (!ok) lease.abort(new LifecycleError(LifecycleErrorCode.LeaseLost, `lost the lease on operation ${claimed.id}`));
-        },
-        () => undefined, // a failed heartbeat is retried at the next beat; the lease covers three of them
-      );
-    }, Math.max(100, Math.floor(leaseMs / 3)));
+    const heartbeat = setInterval(
+      () => {
+        operations.renewLease(claimed.id, owner, leaseMs).then(
+          (ok) => {
+            if (!ok)
+              lease.abort(
+                new LifecycleError(LifecycleErrorCode.LeaseLost, `lost the lease on operation ${claimed.id}`),
+              );
+          },
+          () => undefined, // a failed heartbeat is retried at the next beat; the lease covers three of them
+        );
+      },
+      Math.max(100, Math.floor(leaseMs / 3)),
+    );
     try {
       await this.execute(claimed, owner, lease.signal);
     } catch (error) {
       if (lease.signal.aborted) return;
       // Could not even be planned or recorded (environment gone, invalid revision, database error): it fails as a whole.
       const message = error instanceof Error ? error.message : String(error);
-      await operations.appendEvent(claimed.id, { level: 'error', message: `${claimed.kind} failed: ${message}` }).catch(() => undefined);
+      await operations
+        .appendEvent(claimed.id, { level: 'error', message: `${claimed.kind} failed: ${message}` })
+        .catch(() => undefined);
       if (await operations.finish(claimed.id, owner, 'Failed', message).catch(() => false)) {
         await this.setApplicationStatus(claimed, claimed.kind === 'delete' ? 'DeleteFailed' : 'Failed', [
           condition('Ready', 'False', 'OperationFailed', message),
@@ -152,7 +160,14 @@ export class OperationRunner {
         const refreshIds = steps.map((s) => s.id);
         for (const component of ctx.application.components) {
           if (isCloudComponent(component)) continue;
-          steps.push({ id: `deliver:${component.name}`, action: 'deliver', component: component.name, type: component.type, dependsOn: refreshIds, description: `Deliver ${component.type} ${component.name}` });
+          steps.push({
+            id: `deliver:${component.name}`,
+            action: 'deliver',
+            component: component.name,
+            type: component.type,
+            dependsOn: refreshIds,
+            description: `Deliver ${component.type} ${component.name}`,
+          });
         }
       }
       records = toRecords(steps);
@@ -168,10 +183,21 @@ export class OperationRunner {
     }
 
     const during = applicationPhaseDuring(operation.kind);
-    if (during) await this.setApplicationStatus(operation, during, [condition('Ready', 'False', during, `${operation.kind} of generation ${operation.generation} in progress`)], false);
+    if (during)
+      await this.setApplicationStatus(
+        operation,
+        during,
+        [condition('Ready', 'False', during, `${operation.kind} of generation ${operation.generation} in progress`)],
+        false,
+      );
 
     const journal = new DbOperationJournal(
-      { operationId: operation.id, leaseOwner: owner, environmentName: operation.environmentName, applicationName: operation.applicationName },
+      {
+        operationId: operation.id,
+        leaseOwner: owner,
+        environmentName: operation.environmentName,
+        applicationName: operation.applicationName,
+      },
       records,
       operations,
       resources,
@@ -195,7 +221,13 @@ export class OperationRunner {
     await this.conclude(operation, owner, ctx, result, records);
   }
 
-  private async conclude(operation: OperationEntity, owner: string, ctx: OperationContext, result: ExecutionResult, records: StepRecord[]): Promise<void> {
+  private async conclude(
+    operation: OperationEntity,
+    owner: string,
+    ctx: OperationContext,
+    result: ExecutionResult,
+    records: StepRecord[],
+  ): Promise<void> {
     const { operations } = this.deps;
     const failed = records.filter((r) => r.state === 'Failed');
     const error = failed.length ? failed.map((r) => `${r.description}: ${r.error}`).join('; ') : null;
@@ -205,15 +237,37 @@ export class OperationRunner {
     if (operation.kind === 'refresh') {
       const drifted = Object.entries(ctx.drift);
       const drift = drifted.length
-        ? condition('Drifted', 'True', 'Drifted', drifted.map(([c, d]) => `${c}: ${d.map((x) => x.field).join(', ')}`).join('; '))
-        : condition('Drifted', 'False', ctx.reissued.length ? 'SecretReissued' : 'InSync', ctx.reissued.length ? `connection values of ${ctx.reissued.join(', ')} changed; secrets re-issued` : 'no drift');
+        ? condition(
+            'Drifted',
+            'True',
+            'Drifted',
+            drifted.map(([c, d]) => `${c}: ${d.map((x) => x.field).join(', ')}`).join('; '),
+          )
+        : condition(
+            'Drifted',
+            'False',
+            ctx.reissued.length ? 'SecretReissued' : 'InSync',
+            ctx.reissued.length
+              ? `connection values of ${ctx.reissued.join(', ')} changed; secrets re-issued`
+              : 'no drift',
+          );
       await this.mergeApplicationConditions(operation, [drift]);
     } else if (phase && phase !== 'Deleted') {
       const components = ctx.application?.components.length ?? 0;
       const ready =
         state === 'Succeeded'
-          ? condition('Ready', 'True', 'Ready', operation.kind === 'apply' ? `${components} of ${components} components ready` : 'deleted')
-          : condition('Ready', 'False', operation.kind === 'delete' ? 'DeleteFailed' : 'ProvisioningFailed', error ?? 'failed');
+          ? condition(
+              'Ready',
+              'True',
+              'Ready',
+              operation.kind === 'apply' ? `${components} of ${components} components ready` : 'deleted',
+            )
+          : condition(
+              'Ready',
+              'False',
+              operation.kind === 'delete' ? 'DeleteFailed' : 'ProvisioningFailed',
+              error ?? 'failed',
+            );
       await this.setApplicationStatus(operation, phase, [ready], true);
     }
     if (!(await operations.finish(operation.id, owner, state, error))) {
@@ -222,13 +276,23 @@ export class OperationRunner {
     await operations.appendEvent(operation.id, {
       level: state === 'Succeeded' ? 'info' : 'error',
       message: state === 'Succeeded' ? `${operation.kind} succeeded` : `${operation.kind} failed: ${error}`,
-      fields: { state, succeeded: result.succeeded.length, failed: result.failed.length, blocked: result.blocked.length },
+      fields: {
+        state,
+        succeeded: result.succeeded.length,
+        failed: result.failed.length,
+        blocked: result.blocked.length,
+      },
     });
     this.deps.onOperationDone?.(operation, state);
   }
 
   /** Sets the application's phase (unless a newer generation was accepted meanwhile: it stays Pending for that one). */
-  private async setApplicationStatus(operation: OperationEntity, phase: ApplicationEntity['phase'], conditions: Condition[], observed = false): Promise<void> {
+  private async setApplicationStatus(
+    operation: OperationEntity,
+    phase: ApplicationEntity['phase'],
+    conditions: Condition[],
+    observed = false,
+  ): Promise<void> {
     const rows = this.deps.dataSource.getRepository(ApplicationEntity);
     const row = await rows.findOneBy({ environmentName: operation.environmentName, name: operation.applicationName });
     if (!row || row.id !== operation.applicationId) return;
@@ -242,7 +306,9 @@ export class OperationRunner {
       {
         ...(newer ? {} : { phase }),
         conditions: [...keep, ...conditions] as never,
-        ...(observed && operation.kind === 'apply' ? { observedGeneration: Math.max(row.observedGeneration, operation.generation) } : {}),
+        ...(observed && operation.kind === 'apply'
+          ? { observedGeneration: Math.max(row.observedGeneration, operation.generation) }
+          : {}),
         updatedAt: new Date(),
       },
     );
@@ -266,23 +332,32 @@ export class OperationRunner {
       revisionId = row && row.id === operation.applicationId ? row.currentRevisionId : null;
     }
     const revision = revisionId ? await this.deps.applications.findRevision(revisionId) : null;
-    if (operation.kind === 'apply' && !revision) throw new Error(`revision of generation ${operation.generation} not found`);
+    if (operation.kind === 'apply' && !revision)
+      throw new Error(`revision of generation ${operation.generation} not found`);
     let application: ApplicationSpec | undefined;
     let secretInputs: ComponentSecrets = {};
     if (revision) {
       secretInputs = revision.sealedSecrets
-        ? (this.deps.keyring.openText(revision.sealedSecrets, revisionAad(operation.environmentName, operation.applicationName)) as ComponentSecrets)
+        ? (this.deps.keyring.openText(
+            revision.sealedSecrets,
+            revisionAad(operation.environmentName, operation.applicationName),
+          ) as ComponentSecrets)
         : {};
-      const validated = validateApplication(restoreSecrets(revision.document, secretInputs), { profileNames: Object.keys(environment.profiles ?? {}) });
+      const validated = validateApplication(restoreSecrets(revision.document, secretInputs), {
+        profileNames: Object.keys(environment.profiles ?? {}),
+      });
       if (!validated.ok) {
-        throw new Error(`generation ${revision.generation} is no longer valid here: ${validated.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
+        throw new Error(
+          `generation ${revision.generation} is no longer valid here: ${validated.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
+        );
       }
       application = validated.application;
       // The planner hashes properties to decide what changed; a secret enters that hash only as a keyed digest.
       for (const component of application.components) {
         const secrets = secretInputs[component.name];
         if (!secrets) continue;
-        for (const [name, value] of Object.entries(secrets)) component.properties[name] = `digest:${this.deps.keyring.digest(value)}`;
+        for (const [name, value] of Object.entries(secrets))
+          component.properties[name] = `digest:${this.deps.keyring.digest(value)}`;
       }
     }
     return { operation, environment, application, secretInputs, drift: {}, reissued: [] };

@@ -71,7 +71,14 @@ export class WorkloadEnvView {
 const iso = (date: Date | null | undefined) => (date ? date.toISOString() : null);
 
 export function toOperationSummary(row: OperationEntity): OperationSummaryView {
-  return { id: row.id, kind: row.kind, state: row.state, generation: row.generation, createdAt: row.createdAt.toISOString(), finishedAt: iso(row.finishedAt) };
+  return {
+    id: row.id,
+    kind: row.kind,
+    state: row.state,
+    generation: row.generation,
+    createdAt: row.createdAt.toISOString(),
+    finishedAt: iso(row.finishedAt),
+  };
 }
 
 export function toOperationView(row: OperationEntity): OperationView {

@@ -19,7 +19,8 @@ describe('revision secrets', () => {
   const keyring = new SecretKeyring(generateSecretKey());
 
   it('takes the literal password out, seals it, and puts it back for the worker', () => {
-    const text = 'spec:\n  components:\n    - name: db\n      type: rds\n      properties:\n        password: hunter2hunter2\n';
+    const text =
+      'spec:\n  components:\n    - name: db\n      type: rds\n      properties:\n        password: hunter2hunter2\n';
     const stored = storedRevisionContent(keyring, 'dev', 'shop', document('hunter2hunter2'), text);
     expect(JSON.stringify(stored.document)).not.toContain('hunter2');
     expect(stored.originalText).not.toContain('hunter2');

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
 import { OperationRepository } from '@berth/persistence';
 import { DataSource } from 'typeorm';
 import { BERTH_CONFIG, type BerthConfig } from '../config/berth-config';
@@ -57,7 +63,8 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
     this.polling = true;
     void this.fill()
       .catch((error: unknown) => {
-        if (!this.stop.signal.aborted) this.logger.warn(`cannot claim operations: ${error instanceof Error ? error.message : String(error)}`);
+        if (!this.stop.signal.aborted)
+          this.logger.warn(`cannot claim operations: ${error instanceof Error ? error.message : String(error)}`);
       })
       .finally(() => {
         this.polling = false;
@@ -69,13 +76,19 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   private async fill(): Promise<void> {
-    while (this.running.size < this.config.workerConcurrency && !this.stop.signal.aborted && this.dataSource.isInitialized) {
+    while (
+      this.running.size < this.config.workerConcurrency &&
+      !this.stop.signal.aborted &&
+      this.dataSource.isInitialized
+    ) {
       const token = `${this.workerId}/${randomUUID().slice(0, 8)}`;
       const claimed = await this.operations.claim(token, this.config.leaseSeconds * 1000);
       if (!claimed) return;
       const run = this.runner
         .run(claimed, this.stop.signal)
-        .catch((error: unknown) => this.logger.error(`operation ${claimed.id}: ${error instanceof Error ? error.message : String(error)}`))
+        .catch((error: unknown) =>
+          this.logger.error(`operation ${claimed.id}: ${error instanceof Error ? error.message : String(error)}`),
+        )
         .finally(() => {
           this.running.delete(run);
           this.nudge();

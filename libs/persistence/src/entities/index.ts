@@ -5,7 +5,13 @@ import { DeletedApplicationEntity } from './deleted-application.entity';
 import { EnvironmentEntity } from './environment.entity';
 import { ManagedResourceEntity } from './managed-resource.entity';
 import { OperationEventEntity } from './operation-event.entity';
-import { OperationEntity, STEP_STATES, type OperationOptions, type StepRecord, type StepState } from './operation.entity';
+import {
+  OperationEntity,
+  STEP_STATES,
+  type OperationOptions,
+  type StepRecord,
+  type StepState,
+} from './operation.entity';
 import { WorkloadDeliveryEntity, type DeliveredVariable } from './workload-delivery.entity';
 
 export {

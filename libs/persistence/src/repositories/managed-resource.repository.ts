@@ -5,7 +5,9 @@ import { ConnectionSecretEntity } from '../entities/connection-secret.entity';
 import { ManagedResourceEntity } from '../entities/managed-resource.entity';
 
 export type ResourceKey = Pick<ManagedResourceEntity, 'environmentName' | 'applicationName' | 'component'>;
-export type ResourceChanges = Partial<Omit<ManagedResourceEntity, 'id' | 'environmentName' | 'applicationName' | 'component' | 'createdAt'>>;
+export type ResourceChanges = Partial<
+  Omit<ManagedResourceEntity, 'id' | 'environmentName' | 'applicationName' | 'component' | 'createdAt'>
+>;
 
 /** Managed resources (cloud components and delivered workloads) and their sealed connection secret versions. */
 export class ManagedResourceRepository {
@@ -26,10 +28,17 @@ export class ManagedResourceRepository {
   }
 
   /** Inserts the row or updates the given fields of the existing one; returns the row as stored. */
-  async upsert(key: ResourceKey, changes: ResourceChanges & Pick<ManagedResourceEntity, 'type' | 'category'>, now = new Date()): Promise<ManagedResourceEntity> {
+  async upsert(
+    key: ResourceKey,
+    changes: ResourceChanges & Pick<ManagedResourceEntity, 'type' | 'category'>,
+    now = new Date(),
+  ): Promise<ManagedResourceEntity> {
     const existing = await this.find(key);
     if (existing) {
-      await this.rows.update({ id: existing.id }, insertable<ManagedResourceEntity>({ ...changes, updatedAt: now } as ManagedResourceEntity));
+      await this.rows.update(
+        { id: existing.id },
+        insertable<ManagedResourceEntity>({ ...changes, updatedAt: now } as ManagedResourceEntity),
+      );
       return { ...existing, ...changes, updatedAt: now };
     }
     const row: ManagedResourceEntity = {
@@ -60,7 +69,10 @@ export class ManagedResourceRepository {
 
   /** Updates an existing row (no-op when there is none). */
   async update(key: ResourceKey, changes: ResourceChanges, now = new Date()): Promise<void> {
-    await this.rows.update({ ...key }, insertable<ManagedResourceEntity>({ ...changes, updatedAt: now } as ManagedResourceEntity));
+    await this.rows.update(
+      { ...key },
+      insertable<ManagedResourceEntity>({ ...changes, updatedAt: now } as ManagedResourceEntity),
+    );
   }
 
   /** Removes the row and every version of its connection secret. */
@@ -77,14 +89,21 @@ export class ManagedResourceRepository {
     return this.secrets.findOneBy({ resourceId, version });
   }
 
-  async insertSecret(row: Omit<ConnectionSecretEntity, 'id' | 'createdAt'>, now = new Date()): Promise<ConnectionSecretEntity> {
+  async insertSecret(
+    row: Omit<ConnectionSecretEntity, 'id' | 'createdAt'>,
+    now = new Date(),
+  ): Promise<ConnectionSecretEntity> {
     const stored: ConnectionSecretEntity = { id: randomUUID(), ...row, createdAt: now };
     await this.secrets.insert(insertable(stored));
     return stored;
   }
 
   /** Inside a transaction: every row of an application that is not retained (finalize asserts there is none left). */
-  async removeApplicationRows(manager: EntityManager, environmentName: string, applicationName: string): Promise<string[]> {
+  async removeApplicationRows(
+    manager: EntityManager,
+    environmentName: string,
+    applicationName: string,
+  ): Promise<string[]> {
     const rows = await manager.getRepository(ManagedResourceEntity).findBy({ environmentName, applicationName });
     const retained: string[] = [];
     for (const row of rows) {

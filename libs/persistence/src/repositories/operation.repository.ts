@@ -82,7 +82,12 @@ export class OperationRepository {
       updatedAt: now,
     });
     await rows.insert(insertable(row));
-    await this.appendEventWith(manager, row.id, { level: 'info', message: `${input.kind} queued (generation ${input.generation})` }, now);
+    await this.appendEventWith(
+      manager,
+      row.id,
+      { level: 'info', message: `${input.kind} queued (generation ${input.generation})` },
+      now,
+    );
     return row;
   }
 
@@ -219,7 +224,12 @@ export class OperationRepository {
     await this.appendEventWith(this.dataSource.manager, operationId, event, now);
   }
 
-  private async appendEventWith(manager: EntityManager, operationId: string, event: NewEvent, now: Date): Promise<void> {
+  private async appendEventWith(
+    manager: EntityManager,
+    operationId: string,
+    event: NewEvent,
+    now: Date,
+  ): Promise<void> {
     await manager.getRepository(OperationEventEntity).insert(
       insertable({
         operationId,
@@ -260,7 +270,9 @@ export class OperationRepository {
   }
 
   /** Ready applications with nothing queued or running and no operation that ended after `before` (refresh schedule). */
-  async idleSince(before: Date): Promise<Array<{ environmentName: string; name: string; id: string; generation: number }>> {
+  async idleSince(
+    before: Date,
+  ): Promise<Array<{ environmentName: string; name: string; id: string; generation: number }>> {
     return this.dataSource.query(
       `SELECT a.environment_name AS "environmentName", a.name AS "name", a.id AS "id", a.generation AS "generation"
        FROM applications a

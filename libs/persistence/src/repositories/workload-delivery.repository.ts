@@ -33,7 +33,12 @@ export class WorkloadDeliveryRepository {
     if (existing) {
       await this.rows.update(
         { id: existing.id },
-        insertable({ type: delivery.type, variables: delivery.variables, checksum: delivery.checksum, deliveredAt: now }),
+        insertable({
+          type: delivery.type,
+          variables: delivery.variables,
+          checksum: delivery.checksum,
+          deliveredAt: now,
+        }),
       );
       return;
     }

@@ -295,6 +295,25 @@ describe.each(BACKENDS)('lifecycle through HTTP on $name', ({ name: backend, ski
     expect(JSON.parse(end![1])).toMatchObject({ id: put.body.operation.id, state: 'Succeeded' });
   });
 
+  it.skipIf(skip)('stops following when the client goes away', async () => {
+    await putTestEnvironment(t.server, 'dev', t.inventoryPath, { components: { '*': { delayMs: 300 } } });
+    const put = await putApplication(t.server, 'dev', 'shop', shopYaml());
+    if (!t.server.listening) await new Promise<void>((r) => t.server.listen(0, '127.0.0.1', () => r()));
+    const { port } = t.server.address() as { port: number };
+    const controller = new AbortController();
+    const answer = await fetch(`http://127.0.0.1:${port}/v1/operations/${put.body.operation.id}/events`, {
+      headers: { accept: 'text/event-stream' },
+      signal: controller.signal,
+    });
+    const reader = answer.body!.getReader();
+    const first = new TextDecoder().decode((await reader.read()).value);
+    expect(first).toMatch(/^id: \d+\nevent: info\n/);
+    controller.abort();
+    await reader.closed.catch(() => undefined);
+    // The service keeps serving (the abandoned stream does not hold it), and the operation goes on to the end.
+    expect((await waitForOperation(t.server, put.body.operation.id)).state).toBe('Succeeded');
+  });
+
   it.skipIf(skip)('exposes operations by kind and state, step durations and the queue depth on /metrics', async () => {
     expect((await applied()).state).toBe('Succeeded');
     const metrics = (await request(t.server).get('/metrics').expect(200)).text;

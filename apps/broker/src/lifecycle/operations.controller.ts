@@ -1,6 +1,6 @@
-import { Controller, Get, Headers, Inject, Param, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { Response } from 'express';
 import { BERTH_CONFIG, type BerthConfig } from '../config/berth-config';
 import { integerQuery } from '../http/query-params';
 import { LifecycleService } from './lifecycle.service';
@@ -37,7 +37,6 @@ export class OperationsController {
     @Query('after') afterParam: unknown,
     @Headers('accept') accept: string | undefined,
     @Headers('last-event-id') lastEventId: string | undefined,
-    @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ): Promise<OperationEventListView | undefined> {
     await this.lifecycle.operation(id);
@@ -52,7 +51,7 @@ export class OperationsController {
     response.setHeader('X-Accel-Buffering', 'no');
     response.flushHeaders();
     let closed = false;
-    request.on('close', () => (closed = true));
+    response.on('close', () => (closed = true)); // the client went away (or the stream ended)
     const pollMs = this.config.lifecycle?.streamPollMs ?? 200;
     // Polls the database (not an in-process bus), so it follows an operation whichever process runs it.
     while (!closed) {

@@ -144,7 +144,7 @@ describe.each(BACKENDS)('applications API on $name', ({ name: backend, skip }) =
     const [{ count }] = await t.dataSource.query("SELECT COUNT(*) AS count FROM applications WHERE name = 'preview'");
     expect(Number(count)).toBe(0);
 
-    const invalid = await put(`${base}/preview?dryRun=true`, yaml.replace('alibaba-rds', 'alibaba-rdz'));
+    const invalid = await put(`${base}/preview?dryRun=true`, yaml.replace('type: alibaba-rds', 'type: alibaba-rdz'));
     expect(expectProblem(invalid, 422).errors.some((e) => e.path === '/spec/components/1/type')).toBe(true);
     expectProblem(await put(`${base}/preview?dryRun=maybe`, yaml), 400);
   });

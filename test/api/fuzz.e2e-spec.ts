@@ -174,7 +174,7 @@ const families: Array<fc.Arbitrary<BadRequest>> = [
       `${'a:\n '.repeat(2000)}b`,
       quickstartYaml.replace('name: quickstart', 'name: *missing'),
       '\t\u0000bad',
-      kubeVelaYaml.replace('name: webapp', 'name: fuzz').replace('alibaba-rds', 'alibaba-rdz'),
+      kubeVelaYaml.replace('name: webapp', 'name: fuzz').replace('type: alibaba-rds', 'type: alibaba-rdz'),
     ),
   }),
   // Wrong media types, encodings and sizes.

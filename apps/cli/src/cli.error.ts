@@ -1,3 +1,4 @@
+import { CodedError } from '@berth/core';
 import type { Problem } from './client/api.types';
 
 /** Why a command failed; decides the exit code and how the failure is printed. */
@@ -16,17 +17,16 @@ export enum CliErrorCode {
   Timeout = 'timeout',
 }
 
-export class CliError extends Error {
+export class CliError extends CodedError<CliErrorCode> {
   constructor(
-    readonly code: CliErrorCode,
+    code: CliErrorCode,
     message: string,
     /** The server's problem document, when the server sent one. */
     readonly problem?: Problem,
     /** Extra lines printed under the message (reasons, field paths). */
     readonly details: string[] = [],
   ) {
-    super(message);
-    this.name = 'CliError';
+    super(code, message);
   }
 
   get exitCode(): number {

@@ -1,3 +1,5 @@
+import { CodedError } from '@berth/core';
+
 /** Errors of the lifecycle module (operations, retries, workload environments). */
 export enum LifecycleErrorCode {
   /** Unknown operation, or a component without a delivered environment → 404. */
@@ -10,13 +12,4 @@ export enum LifecycleErrorCode {
   SecretUnavailable = 'SecretUnavailable',
 }
 
-export class LifecycleError extends Error {
-  override readonly name = 'LifecycleError';
-
-  constructor(
-    readonly code: LifecycleErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export class LifecycleError extends CodedError<LifecycleErrorCode> {}

@@ -1,4 +1,4 @@
-import type { ValidationProblem } from '@berth/core';
+import { CodedError, type ValidationProblem } from '@berth/core';
 
 /** Errors raised by the HTTP layer and the broker's own services. */
 export enum BrokerErrorCode {
@@ -20,15 +20,13 @@ export enum BrokerErrorCode {
   Invalid = 'Invalid',
 }
 
-export class BrokerError extends Error {
-  override readonly name = 'BrokerError';
-
+export class BrokerError extends CodedError<BrokerErrorCode> {
   constructor(
-    readonly code: BrokerErrorCode,
+    code: BrokerErrorCode,
     message: string,
     readonly problems: ValidationProblem[] = [],
   ) {
-    super(message);
+    super(code, message);
   }
 
   static notFound(what: string): BrokerError {

@@ -93,16 +93,13 @@ export const ERROR_FAMILIES: ErrorFamily[] = [
     },
     [ProviderErrorCode.Internal]: { status: 502, title: 'Provider error', slug: 'provider-internal' },
   }),
-];
-
-ERROR_FAMILIES.push(
   family<LifecycleErrorCode>(LifecycleError, {
     [LifecycleErrorCode.NotFound]: { status: 404, title: 'Not found', slug: 'not-found' },
     [LifecycleErrorCode.Conflict]: { status: 409, title: 'Conflict', slug: 'conflict' },
     [LifecycleErrorCode.LeaseLost]: { status: 409, title: 'Operation taken over', slug: 'lease-lost' },
     [LifecycleErrorCode.SecretUnavailable]: { status: 500, title: 'Secret unavailable', slug: 'secret-unavailable' },
   }),
-);
+];
 
 export function mappingFor(error: unknown): ProblemMapping | undefined {
   for (const entry of ERROR_FAMILIES) {

@@ -1,2 +1,3 @@
+export * from './coded.error';
 export * from './provider.error';
 export * from './validation-problem';

@@ -1,3 +1,5 @@
+import { CodedError } from './coded.error';
+
 /** What went wrong at a provider boundary, in the domain's words. Each adapter maps its SDK's errors to these. */
 export enum ProviderErrorCode {
   /** The request cannot succeed as written (bad property, unsupported engine, missing setting). Not retried. */
@@ -25,17 +27,7 @@ const RETRYABLE: ReadonlySet<ProviderErrorCode> = new Set([
   ProviderErrorCode.Internal,
 ]);
 
-export class ProviderError extends Error {
-  override readonly name = 'ProviderError';
-
-  constructor(
-    readonly code: ProviderErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-
+export class ProviderError extends CodedError<ProviderErrorCode> {
   get retryable(): boolean {
     return RETRYABLE.has(this.code);
   }

@@ -1,3 +1,5 @@
+import { CodedError } from '../errors/coded.error';
+
 export enum SecretErrorCode {
   /** The key is not 32 bytes (AES-256) or not decodable. */
   InvalidKey = 'InvalidKey',
@@ -10,13 +12,4 @@ export enum SecretErrorCode {
 }
 
 /** Errors of the secrets module. Messages never contain key material or plaintext. */
-export class SecretError extends Error {
-  override readonly name = 'SecretError';
-
-  constructor(
-    readonly code: SecretErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export class SecretError extends CodedError<SecretErrorCode> {}

@@ -1,4 +1,4 @@
-import type { ValidationProblem } from '@berth/core';
+import { CodedError, type ValidationProblem } from '@berth/core';
 
 /** What went wrong with a submitted Application document; the API maps each code to an HTTP status. */
 export enum OamErrorCode {
@@ -12,14 +12,12 @@ export enum OamErrorCode {
   Invalid = 'Invalid',
 }
 
-export class OamError extends Error {
-  override readonly name = 'OamError';
-
+export class OamError extends CodedError<OamErrorCode> {
   constructor(
-    readonly code: OamErrorCode,
+    code: OamErrorCode,
     message: string,
     readonly problems: ValidationProblem[] = [],
   ) {
-    super(message);
+    super(code, message);
   }
 }

@@ -1,3 +1,5 @@
+import { CodedError } from '@berth/core';
+
 /** What went wrong in the database layer, in the service's words. */
 export enum PersistenceErrorCode {
   /** A unique key already holds this value (e.g. a concurrent create of the same application). */
@@ -12,17 +14,7 @@ export enum PersistenceErrorCode {
   InvalidConfiguration = 'InvalidConfiguration',
 }
 
-export class PersistenceError extends Error {
-  override readonly name = 'PersistenceError';
-
-  constructor(
-    readonly code: PersistenceErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
+export class PersistenceError extends CodedError<PersistenceErrorCode> {}
 
 /** True when a driver error is a unique-key violation (SQLite and PostgreSQL spellings). */
 export function isUniqueViolation(error: unknown): boolean {

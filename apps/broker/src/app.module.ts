@@ -12,7 +12,9 @@ import { EnvironmentsModule } from './environments/environments.module';
 import { HealthModule } from './health/health.module';
 import { LifecycleModule } from './lifecycle/lifecycle.module';
 import { loggingOptions } from './logging/logging.options';
+import { ManifestsModule } from './manifests/manifests.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { RotationModule } from './rotation/rotation.module';
 
 export interface AppModuleOptions extends AdaptersOptions {
   /**
@@ -46,6 +48,8 @@ export class AppModule {
         EnvironmentsModule,
         ApplicationsModule,
         DefinitionsModule,
+        ManifestsModule,
+        RotationModule,
         ...(options.imports ?? []),
       ],
     };

@@ -39,6 +39,7 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { ProviderRegistry } from '../adapters/provider.registry';
 import type { RuntimeRegistry } from '../adapters/runtime.registry';
+import { RotationSteps } from '../rotation/rotation-steps';
 import { condition } from './db-operation.journal';
 import type { SecretKeyring } from './secret-keyring';
 
@@ -72,6 +73,9 @@ const SECRET_PROPERTY_NAMES = ['password'];
  * deterministic idempotency keys and names, "already gone" is success, a secret version is added only when values change.
  */
 export class LifecycleSteps {
+  /** The `rotate` / `revoke` steps of a credential rotation. */
+  private readonly rotation: RotationSteps;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly resources: ManagedResourceRepository,
@@ -79,7 +83,9 @@ export class LifecycleSteps {
     private readonly providers: ProviderRegistry,
     private readonly runtimes: RuntimeRegistry,
     private readonly keyring: SecretKeyring,
-  ) {}
+  ) {
+    this.rotation = new RotationSteps(dataSource, resources, providers, runtimes, keyring);
+  }
 
   handler(ctx: OperationContext): StepHandler {
     return async (step, context) => {
@@ -114,6 +120,10 @@ export class LifecycleSteps {
           return this.finalize(ctx);
         case 'refresh':
           return this.refresh(ctx, step, context);
+        case 'rotate':
+          return this.rotation.rotate(ctx, step, context);
+        case 'revoke':
+          return this.rotation.revoke(ctx, step, context);
       }
     };
   }

@@ -14,6 +14,10 @@ import type { CloudComponentType, ComponentPhase, ComponentType, DeletionPolicy,
  * - `remove-secrets`: WorkloadRuntime.remove with includeSecrets for the application's connection secrets (delete).
  * - `finalize`: removes the application, keeping an audit record (delete).
  * - `refresh`: ResourceProvider.refresh for one cloud component; drift becomes a condition.
+ * - `rotate`: ResourceProvider.rotate for one cloud component: new credentials (the old ones still valid), published
+ *   as a new connection secret version; the revoke handle is the step's result.
+ * - `revoke`: once every workload binding the component is delivered and ready, ResourceProvider.revoke with the
+ *   handle the `rotate` step returned.
  */
 export const STEP_ACTIONS = [
   'provision',
@@ -25,6 +29,8 @@ export const STEP_ACTIONS = [
   'remove-secrets',
   'finalize',
   'refresh',
+  'rotate',
+  'revoke',
 ] as const;
 export type StepAction = (typeof STEP_ACTIONS)[number];
 
@@ -75,6 +81,8 @@ export interface PlanOptions {
   orphan?: boolean;
   /** Apply provisions every cloud component even when unchanged (e.g. repairing drift). */
   force?: boolean;
+  /** Rotate: the cloud component whose credentials are rotated. */
+  component?: string;
 }
 
 export function isCloudType(type: ComponentType): type is CloudComponentType {

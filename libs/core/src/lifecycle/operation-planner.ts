@@ -36,6 +36,9 @@ export function planOperation(input: PlanInput): OperationPlan {
       return planDelete(input.application, input.resources, input.options ?? {});
     case 'refresh':
       return planRefresh(input.resources);
+    case 'rotate':
+      if (!input.application) throw new PlanError('a rotation needs the application');
+      return planRotate(input.application, input.options?.component);
   }
 }
 
@@ -174,6 +177,42 @@ function planRefresh(resources: readonly RecordedResource[]): OperationPlan {
       description: `Refresh ${r.type} ${r.component}`,
     }));
   return { kind: 'refresh', steps, unchanged: [] };
+}
+
+/**
+ * Rotation of one cloud component's credentials: `rotate:<c>` (new credentials, new secret version), then every
+ * workload referencing it is delivered again (its bindings checksum changed, so it rolls; the runtime returns after the
+ * rollout), then `revoke:<c>` retires the old credentials once all of them are delivered.
+ */
+function planRotate(application: ApplicationSpec, component: string | undefined): OperationPlan {
+  const target = application.components.find((c) => c.name === component);
+  if (!target || !isCloudComponent(target)) throw new PlanError(`rotate: ${String(component)} is not a cloud component of the application`);
+  const graph = PlanGraph.fromApplication(application);
+  const rotateId = `rotate:${target.name}`;
+  const steps: PlannedStep[] = [
+    { id: rotateId, action: 'rotate', component: target.name, type: target.type, dependsOn: [], description: `Rotate credentials of ${target.type} ${target.name}` },
+  ];
+  for (const name of graph.topologicalOrder()) {
+    const workload = application.components.find((c) => c.name === name);
+    if (!workload || isCloudComponent(workload) || !graph.dependenciesOf(name).includes(target.name)) continue;
+    steps.push({
+      id: `deliver:${name}`,
+      action: 'deliver',
+      component: name,
+      type: workload.type,
+      dependsOn: [rotateId],
+      description: `Deliver ${workload.type} ${name}`,
+    });
+  }
+  steps.push({
+    id: `revoke:${target.name}`,
+    action: 'revoke',
+    component: target.name,
+    type: target.type,
+    dependsOn: steps.map((s) => s.id),
+    description: `Revoke the previous credentials of ${target.type} ${target.name}`,
+  });
+  return { kind: 'rotate', steps, unchanged: [] };
 }
 
 /**

@@ -19,6 +19,8 @@ export function componentPhaseOnStart(step: PlannedStep): ComponentPhase | undef
     case 'remove-workloads':
     case 'remove-secrets':
     case 'finalize':
+    case 'rotate':
+    case 'revoke':
       return undefined;
   }
 }
@@ -37,23 +39,30 @@ export function componentPhaseOnSuccess(step: PlannedStep): ComponentPhase | und
     case 'remove-workloads':
     case 'remove-secrets':
     case 'finalize':
+    case 'rotate':
+    case 'revoke':
       return undefined;
   }
 }
 
-/** A failed step leaves its component Failed; a blocked one stays where it was (it never started). */
+/**
+ * A failed step leaves its component Failed; a blocked one stays where it was (it never started). A failed refresh,
+ * rotate or revoke leaves the resource as it was (still working with the credentials it had).
+ */
 export function componentPhaseOnFailure(step: PlannedStep): ComponentPhase | undefined {
-  return step.component && step.action !== 'refresh' ? 'Failed' : undefined;
+  return step.component && step.action !== 'refresh' && step.action !== 'rotate' && step.action !== 'revoke'
+    ? 'Failed'
+    : undefined;
 }
 
-/** The application's phase while an operation of `kind` runs (`undefined`: unchanged, e.g. refresh). */
+/** The application's phase while an operation of `kind` runs (`undefined`: unchanged, e.g. refresh, rotate). */
 export function applicationPhaseDuring(kind: OperationKind): ApplicationPhase | undefined {
   return kind === 'apply' ? 'Provisioning' : kind === 'delete' ? 'Deleting' : undefined;
 }
 
 /** The application's phase once an operation ends; an interrupted one has not ended (another worker resumes it). */
 export function applicationPhaseAfter(kind: OperationKind, outcome: ExecutionOutcome): ApplicationPhase | undefined {
-  if (outcome === 'Interrupted' || kind === 'refresh') return undefined;
+  if (outcome === 'Interrupted' || kind === 'refresh' || kind === 'rotate') return undefined;
   if (kind === 'apply') return outcome === 'Succeeded' ? 'Ready' : 'Failed';
   return outcome === 'Succeeded' ? 'Deleted' : 'DeleteFailed';
 }

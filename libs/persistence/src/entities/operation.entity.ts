@@ -27,6 +27,8 @@ export interface OperationOptions {
   orphan?: boolean;
   /** Apply: provision every cloud component even when unchanged. */
   force?: boolean;
+  /** Rotate: the cloud component whose credentials are rotated. */
+  component?: string;
 }
 
 /**

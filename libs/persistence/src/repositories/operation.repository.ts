@@ -50,7 +50,8 @@ export class OperationRepository {
    */
   async enqueue(manager: EntityManager, input: NewOperation, now = new Date()): Promise<OperationEntity> {
     const rows = manager.getRepository(OperationEntity);
-    if (input.kind !== 'refresh') {
+    // An apply or a delete makes queued applies and refreshes pointless; a refresh or a rotation replaces nothing.
+    if (input.kind === 'apply' || input.kind === 'delete') {
       await rows.update(
         {
           environmentName: input.environmentName,

@@ -1,0 +1,36 @@
+import { Controller, Get, Header, Inject, Param, Query, Res } from '@nestjs/common';
+import { ApiNotFoundResponse, ApiOkResponse, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { booleanQuery } from '../http/query-params';
+import { ManifestsService } from './manifests.service';
+
+@ApiTags('applications')
+@Controller('v1/environments/:env/applications')
+export class ManifestsController {
+  constructor(@Inject(ManifestsService) private readonly service: ManifestsService) {}
+
+  @Get(':app/manifests')
+  @Header('Cache-Control', 'no-store')
+  @ApiProduces('application/yaml')
+  @ApiQuery({
+    name: 'includeSecrets',
+    required: false,
+    type: Boolean,
+    description: 'Secret values (base64 `data`) instead of `<redacted>`',
+  })
+  @ApiOkResponse({ description: 'The Kubernetes objects of the application as a YAML stream (GitOps)' })
+  @ApiNotFoundResponse({ description: 'Unknown environment or application' })
+  async manifests(
+    @Param('env') environment: string,
+    @Param('app') name: string,
+    @Query('includeSecrets') includeSecrets: unknown,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<string> {
+    const include = booleanQuery('includeSecrets', includeSecrets);
+    const rendered = await this.service.render(environment, name, include);
+    response.setHeader('Content-Type', 'application/yaml; charset=utf-8');
+    if (rendered.pending.length > 0)
+      response.setHeader('X-Berth-Pending-Workloads', rendered.pending.map((p) => p.component).join(','));
+    return rendered.yaml;
+  }
+}

@@ -1,0 +1,91 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { CloudComponentType } from '@berth/core';
+import { TYPE_ALIASES } from '@berth/oam';
+import {
+  ApplicationRepository,
+  ManagedResourceRepository,
+  OperationRepository,
+  type OperationEntity,
+} from '@berth/persistence';
+import { DataSource } from 'typeorm';
+import { LifecycleService } from '../lifecycle/lifecycle.service';
+import { revisionAad, type ComponentSecrets } from '../lifecycle/revision-secrets';
+import { SecretKeyring } from '../lifecycle/secret-keyring';
+import { BrokerError, BrokerErrorCode } from '../problems/broker.error';
+import { ROTATABLE_TYPES } from './rotation-steps';
+
+/** Queues credential rotations (`POST …/components/{c}:rotate`) after checking they can run now. */
+@Injectable()
+export class RotationService {
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(LifecycleService) private readonly lifecycle: LifecycleService,
+    @Inject(ApplicationRepository) private readonly applications: ApplicationRepository,
+    @Inject(ManagedResourceRepository) private readonly resources: ManagedResourceRepository,
+    @Inject(OperationRepository) private readonly operations: OperationRepository,
+    @Inject(SecretKeyring) private readonly keyring: SecretKeyring,
+  ) {}
+
+  async rotate(environment: string, name: string, component: string): Promise<OperationEntity> {
+    const application = await this.lifecycle.requireApplication(environment, name);
+    const revision = application.currentRevisionId
+      ? await this.applications.findRevision(application.currentRevisionId)
+      : null;
+    const components = ((revision?.document.spec as { components?: unknown } | undefined)?.components ?? []) as Array<{
+      name?: unknown;
+      type?: unknown;
+    }>;
+    const spec = Array.isArray(components) ? components.find((c) => c?.name === component) : undefined;
+    if (!spec)
+      throw BrokerError.notFound(`component ${JSON.stringify(component.slice(0, 100))} of application ${name}`);
+    const rawType = String(spec.type);
+    const type = (TYPE_ALIASES.get(rawType)?.canonical ?? rawType) as CloudComponentType;
+    if (!ROTATABLE_TYPES.includes(type)) {
+      throw new BrokerError(
+        BrokerErrorCode.Invalid,
+        `component ${component} is a ${rawType}: only rds and oss have credentials to rotate`,
+        [{ path: '/path/component', message: `type ${rawType} has no credentials to rotate (rds, oss)` }],
+      );
+    }
+    const secrets = revision?.sealedSecrets
+      ? (this.keyring.openText(revision.sealedSecrets, revisionAad(environment, name)) as ComponentSecrets)
+      : {};
+    if (secrets[component]?.password !== undefined) {
+      throw new BrokerError(
+        BrokerErrorCode.Invalid,
+        `component ${component} has its password in the application: change it there (a rotation would be undone by the next apply)`,
+        [{ path: '/path/component', message: 'the password is given in the application' }],
+      );
+    }
+    if (application.deletionRequestedAt) {
+      throw new BrokerError(BrokerErrorCode.Conflict, `application ${name} is being deleted`);
+    }
+    const row = await this.resources.find({ environmentName: environment, applicationName: name, component });
+    if (!row || row.phase !== 'Ready' || row.retained || row.type !== type) {
+      throw new BrokerError(
+        BrokerErrorCode.Conflict,
+        `component ${component} is ${row ? (row.retained ? 'retained' : row.phase) : 'not provisioned yet'}: only a Ready ${type} can be rotated`,
+      );
+    }
+    if (await this.operations.hasActive(environment, name)) {
+      const latest = await this.operations.latestForApplication(environment, name);
+      throw new BrokerError(
+        BrokerErrorCode.Conflict,
+        `another operation of application ${name} is ${latest?.state ?? 'active'}${latest ? ` (${latest.kind} ${latest.id})` : ''}: rotate when it has ended`,
+      );
+    }
+    const operation = await this.dataSource.transaction((manager) =>
+      this.operations.enqueue(manager, {
+        kind: 'rotate',
+        applicationId: application.id,
+        environmentName: environment,
+        applicationName: name,
+        generation: application.generation,
+        revisionId: application.currentRevisionId,
+        options: { component },
+      }),
+    );
+    this.lifecycle.queued();
+    return operation;
+  }
+}

@@ -1,6 +1,6 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import request from 'supertest';
 import type { Server } from 'node:http';
 import type { BerthConfig } from '../../../apps/broker/src';
@@ -29,7 +29,11 @@ export async function startLifecycleApp(
     extraProviders: [new TestResourceProvider({ env: {} })],
     config: { role: 'all', lifecycle: FAST_LIFECYCLE, leaseSeconds: 30, refreshIntervalMs: 0, ...config },
   });
-  return { ...app, inventoryPath, inventory: new TestInventory(inventoryPath) };
+  const close = async () => {
+    await app.close();
+    rmSync(dirname(inventoryPath), { recursive: true, force: true });
+  };
+  return { ...app, close, inventoryPath, inventory: new TestInventory(inventoryPath) };
 }
 
 /** PUT an environment `name` whose default profile is the test provider with these settings, runtime local. */

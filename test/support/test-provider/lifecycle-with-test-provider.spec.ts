@@ -1,7 +1,7 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
   componentPropertiesHash,
   MemoryOperationJournal,
@@ -163,8 +163,13 @@ const api: WorkloadComponentSpec = {
 };
 const shop = (components = [net(), db(), media, api]): ApplicationSpec => ({ name: 'shop', labels: {}, annotations: {}, components, policies: [] });
 
+const inventoryDirs: string[] = [];
+afterAll(() => inventoryDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
 function inventoryFile(): string {
-  return join(mkdtempSync(join(tmpdir(), 'berth-lifecycle-')), 'inventory.json');
+  const dir = mkdtempSync(join(tmpdir(), 'berth-lifecycle-'));
+  inventoryDirs.push(dir);
+  return join(dir, 'inventory.json');
 }
 
 async function components(path: string): Promise<string[]> {

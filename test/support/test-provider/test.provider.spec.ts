@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   CONNECTION_KEYS,
   ProviderError,
@@ -24,6 +24,8 @@ beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'berth-test-provider-'));
   inventoryPath = join(dir, 'inventory.json');
 });
+
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 function request(component: string, type: CloudComponentType = 'oss', settings: JsonObject = {}, extra: Partial<ResourceRequest> = {}): ResourceRequest {
   return {

@@ -44,7 +44,13 @@ class MiniBroker {
     readonly settings: Record<string, unknown> = {},
   ) {}
 
-  request(component: string, type: CloudComponentType, properties: Record<string, unknown>, signal: AbortSignal, dependencies: Record<string, DependencyOutputs> = {}): ResourceRequest {
+  request(
+    component: string,
+    type: CloudComponentType,
+    properties: Record<string, unknown>,
+    signal: AbortSignal,
+    dependencies: Record<string, DependencyOutputs> = {},
+  ): ResourceRequest {
     return {
       environment: 'dev',
       application: 'shop',
@@ -67,8 +73,15 @@ class MiniBroker {
       switch (step.action) {
         case 'provision': {
           const cloud = spec as CloudComponentSpec;
-          const dependencies = Object.fromEntries(cloud.dependsOn.concat(typeof cloud.properties.network === 'string' ? [cloud.properties.network] : []).map((d) => [d, this.records.get(d)!.outputs]));
-          const result = await this.provider.apply(this.request(cloud.name, cloud.type, cloud.properties, context.signal, dependencies), context.log);
+          const dependencies = Object.fromEntries(
+            cloud.dependsOn
+              .concat(typeof cloud.properties.network === 'string' ? [cloud.properties.network] : [])
+              .map((d) => [d, this.records.get(d)!.outputs]),
+          );
+          const result = await this.provider.apply(
+            this.request(cloud.name, cloud.type, cloud.properties, context.signal, dependencies),
+            context.log,
+          );
           context.scrubber.addAll(Object.values(result.secretOutputs));
           this.records.set(cloud.name, {
             component: cloud.name,
@@ -91,12 +104,21 @@ class MiniBroker {
           return { id: result.externalIds.id };
         }
         case 'deliver': {
-          const resolution = requireReadyBindings(step.component!, resolveBindings(spec as WorkloadComponentSpec, app!, this.secrets.values()));
-          this.delivered.set(step.component!, { checksum: resolution.bindingsChecksum, env: resolution.env.map((e) => e.name) });
+          const resolution = requireReadyBindings(
+            step.component!,
+            resolveBindings(spec as WorkloadComponentSpec, app!, this.secrets.values()),
+          );
+          this.delivered.set(step.component!, {
+            checksum: resolution.bindingsChecksum,
+            env: resolution.env.map((e) => e.name),
+          });
           return;
         }
         case 'destroy':
-          await this.provider.destroy(this.request(record!.component, record!.type as CloudComponentType, {}, context.signal), context.log);
+          await this.provider.destroy(
+            this.request(record!.component, record!.type as CloudComponentType, {}, context.signal),
+            context.log,
+          );
           this.records.set(record!.component, { ...record!, phase: 'Deleted' });
           return;
         case 'retain':
@@ -146,9 +168,36 @@ class MiniBroker {
   }
 }
 
-const net = (cidr = '10.0.0.0/16'): CloudComponentSpec => ({ kind: 'cloud', name: 'net', type: 'vpc', properties: { cidr }, dependsOn: [], traits: [], deletionPolicy: 'Delete', connectionSecretName: 'shop-net-conn' });
-const db = (instanceClass = 'small'): CloudComponentSpec => ({ kind: 'cloud', name: 'db', type: 'rds', properties: { engine: 'mysql', network: 'net', instanceClass }, dependsOn: [], traits: [], deletionPolicy: 'Delete', connectionSecretName: 'shop-db-conn' });
-const media: CloudComponentSpec = { kind: 'cloud', name: 'media', type: 'oss', properties: {}, dependsOn: [], traits: [], deletionPolicy: 'Retain', connectionSecretName: 'shop-media-conn' };
+const net = (cidr = '10.0.0.0/16'): CloudComponentSpec => ({
+  kind: 'cloud',
+  name: 'net',
+  type: 'vpc',
+  properties: { cidr },
+  dependsOn: [],
+  traits: [],
+  deletionPolicy: 'Delete',
+  connectionSecretName: 'shop-net-conn',
+});
+const db = (instanceClass = 'small'): CloudComponentSpec => ({
+  kind: 'cloud',
+  name: 'db',
+  type: 'rds',
+  properties: { engine: 'mysql', network: 'net', instanceClass },
+  dependsOn: [],
+  traits: [],
+  deletionPolicy: 'Delete',
+  connectionSecretName: 'shop-db-conn',
+});
+const media: CloudComponentSpec = {
+  kind: 'cloud',
+  name: 'media',
+  type: 'oss',
+  properties: {},
+  dependsOn: [],
+  traits: [],
+  deletionPolicy: 'Retain',
+  connectionSecretName: 'shop-media-conn',
+};
 const api: WorkloadComponentSpec = {
   kind: 'workload',
   name: 'api',
@@ -161,7 +210,13 @@ const api: WorkloadComponentSpec = {
     { env: 'BUCKET', secret: 'shop-media-conn', key: 'BUCKET_NAME' },
   ],
 };
-const shop = (components = [net(), db(), media, api]): ApplicationSpec => ({ name: 'shop', labels: {}, annotations: {}, components, policies: [] });
+const shop = (components = [net(), db(), media, api]): ApplicationSpec => ({
+  name: 'shop',
+  labels: {},
+  annotations: {},
+  components,
+  policies: [],
+});
 
 const inventoryDirs: string[] = [];
 afterAll(() => inventoryDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
@@ -179,10 +234,17 @@ async function components(path: string): Promise<string[]> {
 describe('lifecycle engine with the test provider', () => {
   it('applies through retries, delivers the workload with its bindings, and re-applies unchanged components as no-ops', async () => {
     const path = inventoryFile();
-    const broker = new MiniBroker(path, new TestResourceProvider({ env: {} }), { components: { db: { failTimes: 2 } } });
+    const broker = new MiniBroker(path, new TestResourceProvider({ env: {} }), {
+      components: { db: { failTimes: 2 } },
+    });
     const first = await broker.run('apply', shop());
     expect(first.result.outcome).toBe('Succeeded');
-    expect(first.journal.of('started').filter((e) => e.step === 'provision:db').map((e) => e.attempt)).toEqual([1, 2, 3]);
+    expect(
+      first.journal
+        .of('started')
+        .filter((e) => e.step === 'provision:db')
+        .map((e) => e.attempt),
+    ).toEqual([1, 2, 3]);
     expect(await components(path)).toEqual(['db', 'media', 'net']);
     expect(broker.delivered.get('api')!.env).toEqual(['DB_URL', 'BUCKET']);
     // No secret value reached the journal, although the provider's password is in DB_URL.
@@ -202,36 +264,57 @@ describe('lifecycle engine with the test provider', () => {
 
   it('blocks the workload but finishes the independent components when one fails for good', async () => {
     const path = inventoryFile();
-    const broker = new MiniBroker(path, new TestResourceProvider({ env: {} }), { components: { db: { failPermanently: 'engine mysql 4.0 is not offered' } } });
+    const broker = new MiniBroker(path, new TestResourceProvider({ env: {} }), {
+      components: { db: { failPermanently: 'engine mysql 4.0 is not offered' } },
+    });
     const { result } = await broker.run('apply', shop());
     expect(result.outcome).toBe('Failed');
-    expect(result.failed.map((f) => [f.id, f.failure.message])).toEqual([['provision:db', 'engine mysql 4.0 is not offered']]);
+    expect(result.failed.map((f) => [f.id, f.failure.message])).toEqual([
+      ['provision:db', 'engine mysql 4.0 is not offered'],
+    ]);
     expect(result.blocked).toEqual([{ id: 'deliver:api', blockedBy: 'provision:db' }]);
     expect(await components(path)).toEqual(['media', 'net']);
   });
 
   const crashPoints: ExitPoint[] = [];
-  for (const component of ['net', 'db', 'media']) for (const when of ['before', 'after'] as const) crashPoints.push({ component, when, action: 'apply' });
+  for (const component of ['net', 'db', 'media'])
+    for (const when of ['before', 'after'] as const) crashPoints.push({ component, when, action: 'apply' });
 
-  it.each(crashPoints)('converges to exactly one resource per component after a crash at $component:$when:$action, and delete leaves nothing but the retained bucket', async (point) => {
-    const path = inventoryFile();
-    const broker = new MiniBroker(path, new TestResourceProvider({ env: {} }), { exitAt: point });
-    const applied = await broker.run('apply', shop());
-    expect(applied.result.outcome).toBe('Succeeded');
-    expect(applied.runs).toBe(2);
-    expect(await components(path)).toEqual(['db', 'media', 'net']);
-    expect((await new TestInventory(path).resources()).map((r) => r.id)).toHaveLength(new Set((await new TestInventory(path).resources()).map((r) => r.id)).size);
+  it.each(crashPoints)(
+    'converges to exactly one resource per component after a crash at $component:$when:$action, and delete leaves nothing but the retained bucket',
+    async (point) => {
+      const path = inventoryFile();
+      const broker = new MiniBroker(path, new TestResourceProvider({ env: {} }), { exitAt: point });
+      const applied = await broker.run('apply', shop());
+      expect(applied.result.outcome).toBe('Succeeded');
+      expect(applied.runs).toBe(2);
+      expect(await components(path)).toEqual(['db', 'media', 'net']);
+      expect((await new TestInventory(path).resources()).map((r) => r.id)).toHaveLength(
+        new Set((await new TestInventory(path).resources()).map((r) => r.id)).size,
+      );
 
-    const destroyPoint: ExitPoint = { ...point, action: 'destroy', component: point.component === 'media' ? 'db' : point.component };
-    const deleter = new MiniBroker(path, broker.provider, { exitAt: destroyPoint });
-    for (const [name, record] of broker.records) deleter.records.set(name, record);
-    const deleted = await deleter.run('delete', undefined);
-    expect(deleted.result.outcome).toBe('Succeeded');
-    expect(deleted.runs).toBe(2);
-    expect(deleted.plan.steps.map((s) => s.id)).toEqual(['remove-workloads', 'destroy:db', 'retain:media', 'destroy:net', 'remove-secrets', 'finalize']);
-    expect(await components(path)).toEqual(['media']);
-    expect(deleter.finalized).toBe(true);
-  });
+      const destroyPoint: ExitPoint = {
+        ...point,
+        action: 'destroy',
+        component: point.component === 'media' ? 'db' : point.component,
+      };
+      const deleter = new MiniBroker(path, broker.provider, { exitAt: destroyPoint });
+      for (const [name, record] of broker.records) deleter.records.set(name, record);
+      const deleted = await deleter.run('delete', undefined);
+      expect(deleted.result.outcome).toBe('Succeeded');
+      expect(deleted.runs).toBe(2);
+      expect(deleted.plan.steps.map((s) => s.id)).toEqual([
+        'remove-workloads',
+        'destroy:db',
+        'retain:media',
+        'destroy:net',
+        'remove-secrets',
+        'finalize',
+      ]);
+      expect(await components(path)).toEqual(['media']);
+      expect(deleter.finalized).toBe(true);
+    },
+  );
 
   it('keeps every cloud resource with orphan', async () => {
     const path = inventoryFile();
@@ -243,7 +326,12 @@ describe('lifecycle engine with the test provider', () => {
     expect([...broker.records.values()].every((r) => r.retained)).toBe(true);
     // A later apply adopts them: same resources, no new ones.
     const adopted = await broker.run('apply', shop());
-    expect(adopted.plan.steps.filter((s) => s.action === 'provision').map((s) => s.description).sort()).toEqual(['Adopt oss media', 'Adopt rds db', 'Adopt vpc net']);
+    expect(
+      adopted.plan.steps
+        .filter((s) => s.action === 'provision')
+        .map((s) => s.description)
+        .sort(),
+    ).toEqual(['Adopt oss media', 'Adopt rds db', 'Adopt vpc net']);
     expect(await components(path)).toEqual(['db', 'media', 'net']);
   });
 });

@@ -27,7 +27,12 @@ beforeEach(() => {
 
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-function request(component: string, type: CloudComponentType = 'oss', settings: JsonObject = {}, extra: Partial<ResourceRequest> = {}): ResourceRequest {
+function request(
+  component: string,
+  type: CloudComponentType = 'oss',
+  settings: JsonObject = {},
+  extra: Partial<ResourceRequest> = {},
+): ResourceRequest {
   return {
     environment: 'dev',
     application: 'shop',
@@ -73,39 +78,66 @@ describe('TestResourceProvider', () => {
     expect((await inventory.resources()).map((r) => r.component)).toEqual(['db']);
   });
 
-  it.each(['rds', 'oss', 'slb', 'vpc'] as const)('publishes the %s connection keys, sensitive ones only as secret outputs, as obvious test values', async (type) => {
-    const properties = type === 'rds' ? { engine: 'postgresql', publicConnection: true } : {};
-    const result = await provider.apply(request(`c-${type}`, type, {}, { properties, secretProperties: type === 'rds' ? { password: 'Given-Pw-123' } : {} }), SILENT_LOG);
-    const specs = CONNECTION_KEYS[type];
-    expect(Object.keys(result.outputs).sort()).toEqual(specs.filter((s) => !s.sensitive).map((s) => s.name).sort());
-    expect(Object.keys(result.secretOutputs).sort()).toEqual(specs.filter((s) => s.sensitive).map((s) => s.name).sort());
-    // Every id, host, address and generated credential says it is a test value (ports, names and CIDRs are plain).
-    const plain = new Set(['DB_PORT', 'DB_USER', 'DATABASE_NAME', 'DB_NAME', 'VPC_CIDR', 'DB_PASSWORD', 'DB_URL']);
-    for (const [key, value] of Object.entries({ ...result.outputs, ...result.secretOutputs })) {
-      if (!plain.has(key)) expect(value, key).toMatch(/test|^192\.0\.2\.\d+$/i);
-    }
-    if (type === 'rds') {
-      expect(result.outputs.DB_PORT).toBe('5432');
-      expect(result.secretOutputs.DB_PASSWORD).toBe('Given-Pw-123');
-      expect(result.secretOutputs.DB_URL).toBe(`postgresql://app:Given-Pw-123@${result.outputs.DB_HOST}:5432/c_rds`);
-    }
-    // The inventory never holds a secret value.
-    expect(readFileSync(inventoryPath, 'utf8')).not.toContain(Object.values(result.secretOutputs)[0]);
-  });
+  it.each(['rds', 'oss', 'slb', 'vpc'] as const)(
+    'publishes the %s connection keys, sensitive ones only as secret outputs, as obvious test values',
+    async (type) => {
+      const properties = type === 'rds' ? { engine: 'postgresql', publicConnection: true } : {};
+      const result = await provider.apply(
+        request(
+          `c-${type}`,
+          type,
+          {},
+          { properties, secretProperties: type === 'rds' ? { password: 'Given-Pw-123' } : {} },
+        ),
+        SILENT_LOG,
+      );
+      const specs = CONNECTION_KEYS[type];
+      expect(Object.keys(result.outputs).sort()).toEqual(
+        specs
+          .filter((s) => !s.sensitive)
+          .map((s) => s.name)
+          .sort(),
+      );
+      expect(Object.keys(result.secretOutputs).sort()).toEqual(
+        specs
+          .filter((s) => s.sensitive)
+          .map((s) => s.name)
+          .sort(),
+      );
+      // Every id, host, address and generated credential says it is a test value (ports, names and CIDRs are plain).
+      const plain = new Set(['DB_PORT', 'DB_USER', 'DATABASE_NAME', 'DB_NAME', 'VPC_CIDR', 'DB_PASSWORD', 'DB_URL']);
+      for (const [key, value] of Object.entries({ ...result.outputs, ...result.secretOutputs })) {
+        if (!plain.has(key)) expect(value, key).toMatch(/test|^192\.0\.2\.\d+$/i);
+      }
+      if (type === 'rds') {
+        expect(result.outputs.DB_PORT).toBe('5432');
+        expect(result.secretOutputs.DB_PASSWORD).toBe('Given-Pw-123');
+        expect(result.secretOutputs.DB_URL).toBe(`postgresql://app:Given-Pw-123@${result.outputs.DB_HOST}:5432/c_rds`);
+      }
+      // The inventory never holds a secret value.
+      expect(readFileSync(inventoryPath, 'utf8')).not.toContain(Object.values(result.secretOutputs)[0]);
+    },
+  );
 
   it('fails failTimes times with a retryable error, counting across provider instances, then succeeds', async () => {
     const settings = { components: { media: { failTimes: 2 } } };
     const first = await providerError(provider.apply(request('media', 'oss', settings), SILENT_LOG));
     expect(first.code).toBe(ProviderErrorCode.Transient);
     expect(first.retryable).toBe(true);
-    const second = await providerError(new TestResourceProvider({ env: {} }).apply(request('media', 'oss', settings), SILENT_LOG));
+    const second = await providerError(
+      new TestResourceProvider({ env: {} }).apply(request('media', 'oss', settings), SILENT_LOG),
+    );
     expect(second.message).toContain('2 of 2');
     await expect(provider.apply(request('media', 'oss', settings), SILENT_LOG)).resolves.toBeDefined();
     expect(await new TestInventory(inventoryPath).resources()).toHaveLength(1);
   });
 
   it('fails permanently with a non-retryable error, only for the chosen actions', async () => {
-    const settings = { components: { '*': { failPermanently: 'quota exhausted in test-region-1', failCode: 'QuotaExceeded', actions: ['destroy'] } } };
+    const settings = {
+      components: {
+        '*': { failPermanently: 'quota exhausted in test-region-1', failCode: 'QuotaExceeded', actions: ['destroy'] },
+      },
+    };
     await provider.apply(request('media', 'oss', settings), SILENT_LOG);
     const error = await providerError(provider.destroy(request('media', 'oss', settings), SILENT_LOG));
     expect(error).toMatchObject({ code: 'QuotaExceeded', message: 'quota exhausted in test-region-1' });
@@ -114,8 +146,17 @@ describe('TestResourceProvider', () => {
 
   it('hangs until the signal aborts, and cuts a delay short on abort', async () => {
     const controller = new AbortController();
-    const hanging = provider.apply(request('db', 'rds', { components: { db: { hang: true } } }, { signal: controller.signal }), SILENT_LOG);
-    const outcome = await Promise.race([hanging.then(() => 'settled', () => 'settled'), new Promise((r) => setTimeout(() => r('still hanging'), 100))]);
+    const hanging = provider.apply(
+      request('db', 'rds', { components: { db: { hang: true } } }, { signal: controller.signal }),
+      SILENT_LOG,
+    );
+    const outcome = await Promise.race([
+      hanging.then(
+        () => 'settled',
+        () => 'settled',
+      ),
+      new Promise((r) => setTimeout(() => r('still hanging'), 100)),
+    ]);
     expect(outcome).toBe('still hanging');
     controller.abort(new ProviderError(ProviderErrorCode.Timeout, 'deadline'));
     expect(await providerError(hanging)).toMatchObject({ code: 'Timeout', message: 'deadline' });
@@ -123,7 +164,10 @@ describe('TestResourceProvider', () => {
 
     const slow = new AbortController();
     const t0 = performance.now();
-    const delayed = provider.apply(request('db', 'rds', { components: { db: { delayMs: 60_000 } } }, { signal: slow.signal }), SILENT_LOG);
+    const delayed = provider.apply(
+      request('db', 'rds', { components: { db: { delayMs: 60_000 } } }, { signal: slow.signal }),
+      SILENT_LOG,
+    );
     setTimeout(() => slow.abort(), 30);
     expect((await providerError(delayed)).code).toBe('Timeout');
     expect(performance.now() - t0).toBeLessThan(2_000);
@@ -138,7 +182,9 @@ describe('TestResourceProvider', () => {
   it('reports a destroyed-behind-its-back resource and configured drift on refresh', async () => {
     await provider.apply(request('media'), SILENT_LOG);
     expect(await provider.refresh(request('media'))).toEqual({ drifted: false, exists: true, differences: [] });
-    expect((await provider.refresh(request('media', 'oss', { components: { media: { drift: true } } }))).drifted).toBe(true);
+    expect((await provider.refresh(request('media', 'oss', { components: { media: { drift: true } } }))).drifted).toBe(
+      true,
+    );
     expect(await provider.refresh(request('gone'))).toMatchObject({ drifted: true, exists: false });
     expect((await provider.preview(request('media'))).changes[0]!.action).toBe('same');
     expect((await provider.preview(request('gone'))).changes[0]!.action).toBe('create');
@@ -151,7 +197,9 @@ describe('TestResourceProvider', () => {
       env: {},
       exit: (point) => {
         // Synchronously observe the file at the moment the process would end.
-        const data = JSON.parse(readFileSync(inventoryPath, 'utf8')) as { resources: Record<string, { component: string }> };
+        const data = JSON.parse(readFileSync(inventoryPath, 'utf8')) as {
+          resources: Record<string, { component: string }>;
+        };
         exits.push({ point, resources: Object.values(data.resources).map((r) => r.component) });
         throw new Error('process ended');
       },
@@ -187,7 +235,9 @@ describe('TestResourceProvider', () => {
     const providers = [new TestResourceProvider({ env: {} }), new TestResourceProvider({ env: {} })];
     const names = Array.from({ length: 30 }, (_, i) => `c${i}`);
     await Promise.all(names.map((name, i) => providers[i % 2]!.apply(request(name), SILENT_LOG)));
-    expect((await new TestInventory(inventoryPath).resources()).map((r) => r.component).sort()).toEqual([...names].sort());
+    expect((await new TestInventory(inventoryPath).resources()).map((r) => r.component).sort()).toEqual(
+      [...names].sort(),
+    );
     expect(readdirSync(dir).sort()).toEqual(['inventory.json']);
   });
 
@@ -201,14 +251,29 @@ describe('TestResourceProvider', () => {
 
   it('validates its settings with JSON pointers and reports when it has no inventory', async () => {
     expect(
-      provider.validateProfile({
-        kind: 'test',
-        settings: { components: { db: { failTimes: -1, hang: 'yes', actions: ['explode'] } }, exitAt: { component: 'db', when: 'during', action: 'apply' }, colour: 1 },
-      }).map((p) => p.path),
+      provider
+        .validateProfile({
+          kind: 'test',
+          settings: {
+            components: { db: { failTimes: -1, hang: 'yes', actions: ['explode'] } },
+            exitAt: { component: 'db', when: 'during', action: 'apply' },
+            colour: 1,
+          },
+        })
+        .map((p) => p.path),
     ).toEqual(['/colour', '/components/db/failTimes', '/components/db/hang', '/components/db/actions', '/exitAt/when']);
-    expect(provider.validateProfile({ kind: 'test', settings: { inventoryPath, components: { '*': { delayMs: 10 } } } })).toEqual([]);
+    expect(
+      provider.validateProfile({ kind: 'test', settings: { inventoryPath, components: { '*': { delayMs: 10 } } } }),
+    ).toEqual([]);
     expect((await provider.availability({ kind: 'test', settings: {} })).available).toBe(false);
-    expect((await new TestResourceProvider({ env: { [INVENTORY_ENV]: inventoryPath } }).availability({ kind: 'test', settings: {} })).available).toBe(true);
+    expect(
+      (
+        await new TestResourceProvider({ env: { [INVENTORY_ENV]: inventoryPath } }).availability({
+          kind: 'test',
+          settings: {},
+        })
+      ).available,
+    ).toBe(true);
   });
 });
 
@@ -217,7 +282,11 @@ describe('TestResourceProvider in a real process killed at an exit point', () =>
   const run = (args: string[], exitAt?: string) =>
     spawnSync(process.execPath, ['--import', 'tsx', child, ...args], {
       cwd: resolve(__dirname, '../../..'),
-      env: { ...process.env, [INVENTORY_ENV]: inventoryPath, ...(exitAt ? { [EXIT_AT_ENV]: exitAt } : { [EXIT_AT_ENV]: '' }) },
+      env: {
+        ...process.env,
+        [INVENTORY_ENV]: inventoryPath,
+        ...(exitAt ? { [EXIT_AT_ENV]: exitAt } : { [EXIT_AT_ENV]: '' }),
+      },
       encoding: 'utf8',
       timeout: 30_000,
     });
@@ -226,13 +295,25 @@ describe('TestResourceProvider in a real process killed at an exit point', () =>
     const crashed = run(['apply', 'a', 'b', 'c'], 'b:after:apply');
     expect(crashed.signal).toBe('SIGKILL');
     expect(crashed.stdout.trim().split('\n')).toEqual(['apply:a']);
-    const afterCrash = JSON.parse(readFileSync(inventoryPath, 'utf8')) as { resources: Record<string, { component: string }> };
-    expect(Object.values(afterCrash.resources).map((r) => r.component).sort()).toEqual(['a', 'b']);
+    const afterCrash = JSON.parse(readFileSync(inventoryPath, 'utf8')) as {
+      resources: Record<string, { component: string }>;
+    };
+    expect(
+      Object.values(afterCrash.resources)
+        .map((r) => r.component)
+        .sort(),
+    ).toEqual(['a', 'b']);
 
     const rerun = run(['apply', 'a', 'b', 'c'], 'b:after:apply');
     expect(rerun.status).toBe(0);
-    const converged = JSON.parse(readFileSync(inventoryPath, 'utf8')) as { resources: Record<string, { component: string }> };
-    expect(Object.values(converged.resources).map((r) => r.component).sort()).toEqual(['a', 'b', 'c']);
+    const converged = JSON.parse(readFileSync(inventoryPath, 'utf8')) as {
+      resources: Record<string, { component: string }>;
+    };
+    expect(
+      Object.values(converged.resources)
+        .map((r) => r.component)
+        .sort(),
+    ).toEqual(['a', 'b', 'c']);
 
     const destroyed = run(['destroy', 'a', 'b', 'c'], '*:before:destroy:2');
     expect(destroyed.signal).toBe('SIGKILL');

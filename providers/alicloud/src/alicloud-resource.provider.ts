@@ -66,6 +66,12 @@ export class AlicloudResourceProvider extends ResourceProvider {
     return cli.available ? { available: true } : { available: false, ...(cli.reason ? { reason: cli.reason } : {}) };
   }
 
+  /** The pulumi CLI, whatever the profile. */
+  override async tooling(): Promise<ProviderAvailability> {
+    const cli = await this.cli.detect();
+    return cli.available ? { available: true } : { available: false, ...(cli.reason ? { reason: cli.reason } : {}) };
+  }
+
   validateProfile(profile: ProviderProfile): Array<{ path: string; message: string }> {
     return validateAlicloudProfile(profile);
   }

@@ -49,6 +49,22 @@ export function localProviderOf(config: BerthConfig): LocalResourceProvider {
 }
 
 /**
+ * The alicloud/apsara adapter with the validated BERTH_PULUMI_* settings of the configuration (not process.env: what
+ * the boot checked is what the driver uses). The cloud credentials it names are read by each runner process.
+ */
+export function alicloudProviderOf(config: BerthConfig): AlicloudResourceProvider {
+  return new AlicloudResourceProvider({
+    dataDir: config.dataDir,
+    ...(config.pulumiConcurrency !== undefined ? { concurrency: config.pulumiConcurrency } : {}),
+    env: {
+      BERTH_DATA_DIR: config.dataDir,
+      ...(config.pulumiCommand ? { BERTH_PULUMI_COMMAND: config.pulumiCommand } : {}),
+      ...(config.pulumiPassphrase ? { BERTH_PULUMI_PASSPHRASE: config.pulumiPassphrase } : {}),
+    },
+  });
+}
+
+/**
  * Starts the local provider's embedded servers with the service (where operations run: roles `all` and `worker`)
  * and stops them at shutdown; registers one readiness check per provider kind, failing only for a kind that an
  * environment uses and that cannot work here.
@@ -71,8 +87,15 @@ class AdaptersLifecycle implements OnModuleInit, OnApplicationBootstrap, OnAppli
         const profile = environments
           .flatMap((e) => [e.provider, ...Object.values(e.profiles ?? {})])
           .find((p) => p.kind === kind);
-        if (!profile) return; // no environment uses it: not a reason to be unready
-        const availability = await this.providers.get(kind).availability(profile);
+        const provider = this.providers.get(kind);
+        if (!profile) {
+          // No environment uses it: not a reason to be unready, but say that it could not work here.
+          const tooling = provider.tooling ? await provider.tooling() : { available: true };
+          return tooling.available
+            ? undefined
+            : `unavailable here (no environment uses it): ${tooling.reason ?? `${kind} cannot work here`}`;
+        }
+        const availability = await provider.availability(profile);
         if (!availability.available) throw new Error(availability.reason ?? `${kind} is not available here`);
       });
     }
@@ -108,7 +131,7 @@ export class AdaptersModule {
           useFactory: () =>
             new ProviderRegistry([
               localProviderOf(config),
-              new AlicloudResourceProvider({ dataDir: config.dataDir }),
+              alicloudProviderOf(config),
               ...(options.extraProviders ?? []),
             ]),
         },

@@ -30,6 +30,8 @@ import {
 import { ApplicationsService, entityTag } from './applications.service';
 import { LifecycleService } from '../lifecycle/lifecycle.service';
 import { toOperationSummary } from '../lifecycle/operation.views';
+import { PlansService } from '../plans/plans.service';
+import type { PlanView } from '../plans/plan.views';
 
 const MAX_PAGE = 500;
 
@@ -58,6 +60,7 @@ export class ApplicationsController {
     @Inject(ApplicationsService) private readonly applications: ApplicationsService,
     @Inject(BERTH_CONFIG) private readonly config: BerthConfig,
     @Inject(LifecycleService) private readonly lifecycle: LifecycleService,
+    @Inject(PlansService) private readonly plans: PlansService,
   ) {}
 
   @Put(':app')
@@ -68,6 +71,12 @@ export class ApplicationsController {
     required: false,
     type: Boolean,
     description: 'Validate and normalize only; store nothing',
+  })
+  @ApiQuery({
+    name: 'plan',
+    required: false,
+    type: Boolean,
+    description: 'With dryRun=true: also answer `plan`, what applying this document would do (as GET …/plan)',
   })
   @ApiHeader({ name: 'If-Match', required: false, description: 'The ETag (generation) the change is based on' })
   @ApiCreatedResponse({ type: ApplicationView, description: 'Created (generation 1)' })
@@ -81,13 +90,25 @@ export class ApplicationsController {
     @Param('env') environment: string,
     @Param('app') name: string,
     @Query('dryRun') dryRunParam: unknown,
+    @Query('plan') planParam: unknown,
     @Headers('if-match') ifMatch: string | undefined,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
-  ): Promise<ApplicationView> {
+  ): Promise<ApplicationView & { plan?: PlanView }> {
     const dryRun = booleanQuery('dryRun', dryRunParam);
+    const plan = booleanQuery('plan', planParam);
+    if (plan && !dryRun) throw badQuery('plan', 'is only accepted together with dryRun=true');
     const { raw, document } = await readDocument(request, this.config.maxBodyBytes);
+    if (plan) {
+      // The plan reports an unavailable adapter per component instead of refusing the document.
+      const normalized = await this.applications.validate({ environment, name, document }, { checkAvailability: false });
+      return {
+        ...toApplicationView(environment, normalized),
+        dryRun: true,
+        plan: (await this.plans.planDocument(environment, name, normalized)) as PlanView,
+      };
+    }
     const result = await this.applications.apply({
       environment,
       name,

@@ -4,6 +4,7 @@ import {
   jsonPointer,
   type ApplicationPhase,
   type JsonObject,
+  type ProviderProfile,
   type ValidationProblem,
 } from '@berth/core';
 import { OamError, OamErrorCode, validateApplication } from '@berth/oam';
@@ -88,8 +89,16 @@ export class ApplicationsService {
   ) {}
 
   /** Validates and normalizes a submitted Application; throws OamError(Invalid) with every problem. */
-  async validate(request: Pick<ApplyRequest, 'environment' | 'name' | 'document'>): Promise<JsonObject> {
+  async validate(
+    request: Pick<ApplyRequest, 'environment' | 'name' | 'document'>,
+    options: { checkAvailability?: boolean } = {},
+  ): Promise<JsonObject> {
     const environment = await this.environments.require(request.environment);
+    // A cloud component whose profile's adapter cannot work here (e.g. alicloud without the pulumi CLI) is refused now,
+    // with what is missing, rather than queued as an operation that could never succeed. A plan skips this check: it
+    // reports availability per component instead.
+    const unavailable =
+      options.checkAvailability === false ? new Map<ProviderProfile, string>() : await this.unavailableProfiles(environment);
     const forbidden = forbiddenKeyProblems(request.document);
     if (forbidden.length) throw new OamError(OamErrorCode.Invalid, describe(forbidden), forbidden);
 
@@ -116,6 +125,20 @@ export class ApplicationsService {
                 ? environment.provider
                 : undefined;
           if (!profile) return []; // an unknown providerRef is reported by the reference checks
+          const reason = unavailable.get(profile);
+          if (reason !== undefined && isCloudComponentType(component.type)) {
+            return [
+              typeof ref === 'string'
+                ? {
+                    path: '/providerRef/name',
+                    message: `provider profile "${ref}" (kind ${profile.kind}) cannot work in this service: ${reason}`,
+                  }
+                : {
+                    path: '',
+                    message: `the environment's provider profile (kind ${profile.kind}) cannot work in this service: ${reason}`,
+                  },
+            ];
+          }
           const provider = this.providers.find(profile.kind);
           if (!provider?.validateComponent || !isCloudComponentType(component.type)) return [];
           return provider.validateComponent(component.type, component.properties, profile);
@@ -125,6 +148,28 @@ export class ApplicationsService {
     if (!result.ok) problems.push(...result.problems);
     if (problems.length || !result.ok) throw new OamError(OamErrorCode.Invalid, describe(problems), problems);
     return result.document;
+  }
+
+  /** The environment's profiles (default and named) whose adapter answers unavailable, with the reason. */
+  private async unavailableProfiles(environment: {
+    provider: ProviderProfile;
+    profiles?: Record<string, ProviderProfile> | null;
+  }): Promise<Map<ProviderProfile, string>> {
+    const result = new Map<ProviderProfile, string>();
+    const profiles = [environment.provider, ...Object.values(environment.profiles ?? {})];
+    await Promise.all(
+      profiles.map(async (profile) => {
+        const provider = this.providers.find(profile.kind);
+        if (!provider) return;
+        try {
+          const availability = await provider.availability(profile);
+          if (!availability.available) result.set(profile, availability.reason ?? `${profile.kind} is unavailable`);
+        } catch (error) {
+          result.set(profile, error instanceof Error ? error.message : String(error));
+        }
+      }),
+    );
+    return result;
   }
 
   /** Stores a new revision unless the content is identical (no-op) or this is a dry run. */

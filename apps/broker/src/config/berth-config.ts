@@ -49,6 +49,12 @@ export interface BerthConfig {
   localS3Url?: string;
   localS3AccessKeyId?: string;
   localS3SecretAccessKey?: string;
+  /** alicloud/apsara: the pulumi CLI (BERTH_PULUMI_COMMAND; default `pulumi` on PATH). */
+  pulumiCommand?: string;
+  /** Passphrase of the Pulumi secrets provider (BERTH_PULUMI_PASSPHRASE; default generated into the data dir). */
+  pulumiPassphrase?: string;
+  /** Pulumi runs at once (BERTH_PULUMI_CONCURRENCY; default 2). */
+  pulumiConcurrency?: number;
   lifecycle?: LifecycleTuning;
 }
 

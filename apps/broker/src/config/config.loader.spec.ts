@@ -34,7 +34,38 @@ describe('loadConfig', () => {
       localS3Url: undefined,
       localS3AccessKeyId: undefined,
       localS3SecretAccessKey: undefined,
+      pulumiCommand: undefined,
+      pulumiPassphrase: undefined,
+      pulumiConcurrency: undefined,
     });
+  });
+
+  it('reads the Pulumi variables and names a bad one without echoing the passphrase', () => {
+    const config = loadConfig({
+      BERTH_PULUMI_COMMAND: ' /opt/pulumi/bin/pulumi ',
+      BERTH_PULUMI_PASSPHRASE: 'correct horse battery staple',
+      BERTH_PULUMI_CONCURRENCY: '3',
+    });
+    expect(config).toMatchObject({
+      pulumiCommand: '/opt/pulumi/bin/pulumi',
+      pulumiPassphrase: 'correct horse battery staple',
+      pulumiConcurrency: 3,
+    });
+    expect(loadConfig({ BERTH_PULUMI_COMMAND: 'C:/Program Files/Pulumi/pulumi.exe' }).pulumiCommand).toBe(
+      'C:/Program Files/Pulumi/pulumi.exe',
+    );
+    expect(failure({ BERTH_PULUMI_CONCURRENCY: '0' })).toBe(
+      'BERTH_PULUMI_CONCURRENCY: must be an integer between 1 and 64 (Pulumi runs at once) (got "0")',
+    );
+    expect(failure({ BERTH_PULUMI_CONCURRENCY: 'many' })).toMatch(/^BERTH_PULUMI_CONCURRENCY: /);
+    expect(failure({ BERTH_PULUMI_COMMAND: 'pulumi\nrm -rf /' })).toMatch(
+      /^BERTH_PULUMI_COMMAND: must be the path \(or the name on PATH\) of the pulumi CLI binary, on one line/,
+    );
+    const short = failure({ BERTH_PULUMI_PASSPHRASE: 'hunter2' });
+    expect(short).toBe(
+      'BERTH_PULUMI_PASSPHRASE: must be at least 16 characters (the passphrase of the Pulumi secrets provider) (got <redacted>)',
+    );
+    expect(short).not.toContain('hunter2');
   });
 
   it('reads the lifecycle variables and names a bad one without echoing a secret', () => {

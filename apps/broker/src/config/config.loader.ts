@@ -13,7 +13,8 @@ const VARIABLES = Object.keys(EXPECTATIONS) as VariableName[];
 /** Shows what was given without leaking credentials (a database URL's password) and without flooding the line. */
 function shown(name: VariableName, raw: string): string {
   let text = raw;
-  if (name === 'BERTH_SECRET_KEY' || name === 'BERTH_LOCAL_S3_SECRET_ACCESS_KEY') return '<redacted>';
+  if (name === 'BERTH_SECRET_KEY' || name === 'BERTH_LOCAL_S3_SECRET_ACCESS_KEY' || name === 'BERTH_PULUMI_PASSPHRASE')
+    return '<redacted>';
   if (/URL$/.test(name)) text = text.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:<redacted>@');
   if (text.length > 80) text = `${text.slice(0, 77)}...`;
   return JSON.stringify(text);
@@ -56,5 +57,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BerthConfig {
     localS3Url: variables.BERTH_LOCAL_S3_URL,
     localS3AccessKeyId: variables.BERTH_LOCAL_S3_ACCESS_KEY_ID,
     localS3SecretAccessKey: variables.BERTH_LOCAL_S3_SECRET_ACCESS_KEY,
+    pulumiCommand: variables.BERTH_PULUMI_COMMAND?.trim(),
+    pulumiPassphrase: variables.BERTH_PULUMI_PASSPHRASE,
+    pulumiConcurrency: variables.BERTH_PULUMI_CONCURRENCY,
   };
 }

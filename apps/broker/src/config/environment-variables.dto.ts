@@ -21,6 +21,9 @@ export const EXPECTATIONS = {
   BERTH_LOCAL_S3_URL: 'must be an http:// or https:// URL',
   BERTH_LOCAL_S3_ACCESS_KEY_ID: 'must be a non-empty string',
   BERTH_LOCAL_S3_SECRET_ACCESS_KEY: 'must be a non-empty string',
+  BERTH_PULUMI_COMMAND: 'must be the path (or the name on PATH) of the pulumi CLI binary, on one line',
+  BERTH_PULUMI_PASSPHRASE: 'must be at least 16 characters (the passphrase of the Pulumi secrets provider)',
+  BERTH_PULUMI_CONCURRENCY: 'must be an integer between 1 and 64 (Pulumi runs at once)',
 } as const;
 
 export type VariableName = keyof typeof EXPECTATIONS;
@@ -160,4 +163,24 @@ export class EnvironmentVariables {
   @IsString({ message: EXPECTATIONS.BERTH_LOCAL_S3_SECRET_ACCESS_KEY })
   @MinLength(1, { message: EXPECTATIONS.BERTH_LOCAL_S3_SECRET_ACCESS_KEY })
   BERTH_LOCAL_S3_SECRET_ACCESS_KEY?: string;
+
+  @IsOptional()
+  @Transform(emptyAsUnset)
+  @IsString({ message: EXPECTATIONS.BERTH_PULUMI_COMMAND })
+  @MaxLength(4096, { message: EXPECTATIONS.BERTH_PULUMI_COMMAND })
+  @Matches(/^\s*\S(?:[^\r\n\t\v\f]*\S)?\s*$/, { message: EXPECTATIONS.BERTH_PULUMI_COMMAND })
+  BERTH_PULUMI_COMMAND?: string;
+
+  @IsOptional()
+  @Transform(emptyAsUnset)
+  @IsString({ message: EXPECTATIONS.BERTH_PULUMI_PASSPHRASE })
+  @MinLength(16, { message: EXPECTATIONS.BERTH_PULUMI_PASSPHRASE })
+  BERTH_PULUMI_PASSPHRASE?: string;
+
+  @IsOptional()
+  @Transform(strictInteger)
+  @IsInt({ message: EXPECTATIONS.BERTH_PULUMI_CONCURRENCY })
+  @Min(1, { message: EXPECTATIONS.BERTH_PULUMI_CONCURRENCY })
+  @Max(64, { message: EXPECTATIONS.BERTH_PULUMI_CONCURRENCY })
+  BERTH_PULUMI_CONCURRENCY?: number;
 }

@@ -74,6 +74,12 @@ export class EnvironmentView {
   @ApiProperty({ type: RuntimeDto }) runtime!: RuntimeDto;
   @ApiProperty({ type: String, format: 'date-time' }) createdAt!: string;
   @ApiProperty({ type: String, format: 'date-time' }) updatedAt!: string;
+  @ApiPropertyOptional({
+    description: 'PUT with allowUnavailable=true: the profiles stored although their adapter cannot work here yet',
+    type: 'array',
+    items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } },
+  })
+  warnings?: Array<{ path: string; message: string }>;
 }
 
 export class EnvironmentListView {

@@ -1,16 +1,18 @@
-import { Controller, Get, Inject, Param, Put, Req, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Put, Query, Req, Res } from '@nestjs/common';
 import {
   ApiBody,
   ApiConsumes,
   ApiCreatedResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
+  ApiQuery,
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { BERTH_CONFIG, type BerthConfig } from '../config/berth-config';
 import { readDocument } from '../http/document-body';
+import { booleanQuery } from '../http/query-params';
 import { EnvironmentBodyDto, EnvironmentListView, EnvironmentView } from './environment.dto';
 import { EnvironmentsService, toEnvironmentView } from './environments.service';
 
@@ -40,15 +42,27 @@ export class EnvironmentsController {
   @ApiBody({ type: EnvironmentBodyDto })
   @ApiCreatedResponse({ type: EnvironmentView, description: 'Created' })
   @ApiOkResponse({ type: EnvironmentView, description: 'Replaced' })
-  @ApiUnprocessableEntityResponse({ description: 'Invalid body; `errors` lists every problem with its JSON pointer' })
+  @ApiQuery({
+    name: 'allowUnavailable',
+    required: false,
+    type: Boolean,
+    description: 'Store the environment even when a profile names an adapter that cannot work here yet (answer has `warnings`)',
+  })
+  @ApiUnprocessableEntityResponse({
+    description:
+      'Invalid body, or a profile whose adapter cannot work here (e.g. the pulumi CLI is missing); `errors` lists every problem with its JSON pointer',
+  })
   async put(
     @Param('env') name: string,
+    @Query('allowUnavailable') allowUnavailableParam: unknown,
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ): Promise<EnvironmentView> {
+    const allowUnavailable = booleanQuery('allowUnavailable', allowUnavailableParam);
     const { document } = await readDocument(request, this.config.maxBodyBytes);
-    const { environment, created } = await this.environments.put(name, document);
+    const { environment, created, warnings } = await this.environments.put(name, document, { allowUnavailable });
     response.status(created ? 201 : 200);
-    return toEnvironmentView(environment);
+    const view = toEnvironmentView(environment);
+    return warnings.length ? { ...view, warnings } : view;
   }
 }

@@ -17,6 +17,7 @@ import { REDACTED, SECRET_KEY_PATTERN } from '../logging/redact';
 import { EnvironmentBodyDto, ProviderProfileDto, type EnvironmentView } from './environment.dto';
 import { ENVIRONMENT_KINDS, type EnvironmentKinds } from './environment-kinds';
 import { ProviderRegistry } from '../adapters/provider.registry';
+import { runtimeSettingsProblems } from './runtime-settings.problems';
 
 export const LOCAL_ENVIRONMENT: EnvironmentSpec = {
   name: 'local',
@@ -98,7 +99,43 @@ export class EnvironmentsService implements OnModuleInit {
     return row;
   }
 
-  async put(name: string, document: unknown): Promise<{ environment: EnvironmentEntity; created: boolean }> {
+  /**
+   * Asks the adapter of each profile (default and named) whether it can work here. An unavailable one is a problem at
+   * its `kind` (naming what is missing and how to fix it), or, with `allowUnavailable`, a warning.
+   */
+  async availabilityProblems(spec: Omit<EnvironmentSpec, 'name'>): Promise<ValidationProblem[]> {
+    const profiles: Array<[string, ProviderProfile]> = [
+      [jsonPointer('provider', 'kind'), spec.provider],
+      ...Object.entries(spec.profiles ?? {}).map(
+        ([profileName, profile]): [string, ProviderProfile] => [jsonPointer('profiles', profileName, 'kind'), profile],
+      ),
+    ];
+    const problems = await Promise.all(
+      profiles.map(async ([path, profile]): Promise<ValidationProblem | undefined> => {
+        const provider = this.providers.find(profile.kind);
+        if (!provider) return undefined; // an unknown kind is a validation problem already
+        let reason: string | undefined;
+        try {
+          const availability = await provider.availability(profile);
+          if (availability.available) return undefined;
+          reason = availability.reason;
+        } catch (error) {
+          reason = error instanceof Error ? error.message : String(error);
+        }
+        return {
+          path,
+          message: `the ${profile.kind} adapter cannot work in this service: ${reason ?? 'unavailable'}`,
+        };
+      }),
+    );
+    return problems.filter((p): p is ValidationProblem => p !== undefined);
+  }
+
+  async put(
+    name: string,
+    document: unknown,
+    options: { allowUnavailable?: boolean } = {},
+  ): Promise<{ environment: EnvironmentEntity; created: boolean; warnings: ValidationProblem[] }> {
     if (!isDns1123Label(name)) {
       throw new BrokerError(BrokerErrorCode.BadRequest, 'invalid environment name', [
         {
@@ -107,7 +144,23 @@ export class EnvironmentsService implements OnModuleInit {
         },
       ]);
     }
-    return this.environments.put({ name, ...this.validate(document) });
+    const spec = this.validate(document);
+    const unavailable = await this.availabilityProblems(spec);
+    if (unavailable.length && !options.allowUnavailable) {
+      // 422: the body is well-formed, but it names an adapter this service cannot run; nothing is stored.
+      throw new BrokerError(
+        BrokerErrorCode.Invalid,
+        `${unavailable.length === 1 ? `${unavailable[0].path}: ${unavailable[0].message}` : `${unavailable.length} profiles cannot work here`}` +
+          ' (add ?allowUnavailable=true to store the environment anyway, e.g. before installing what is missing)',
+        unavailable,
+      );
+    }
+    const stored = await this.environments.put({ name, ...spec });
+    const warnings = unavailable.map((p) => ({
+      path: p.path,
+      message: `${p.message} (stored because allowUnavailable=true; applications using it are refused until it is available)`,
+    }));
+    return { ...stored, warnings };
   }
 
   /** Checks a PUT body completely, reporting every problem with its JSON pointer. */
@@ -154,6 +207,7 @@ export class EnvironmentsService implements OnModuleInit {
     if (raw.provider && typeof raw.provider === 'object') {
       problems.push(...this.profileProblems(raw.provider as { kind?: unknown; settings?: unknown }, ['provider']));
     }
+    problems.push(...runtimeSettingsProblems(raw.runtime as { kind?: unknown; settings?: unknown } | undefined));
     if (problems.length) {
       throw new BrokerError(
         BrokerErrorCode.Invalid,

@@ -5,7 +5,8 @@ export interface CheckResult {
   detail?: string;
 }
 
-export type ReadinessCheck = () => Promise<void>;
+/** Passes by resolving (with an optional note shown as `detail`, e.g. a kind unavailable but unused), fails by throwing. */
+export type ReadinessCheck = () => Promise<void | string>;
 
 /**
  * What `/readyz` checks. Modules register theirs at startup (the database here; later e.g. provider availability);
@@ -24,13 +25,13 @@ export class ReadinessService {
       [...this.checks].map(async ([name, check]): Promise<[string, CheckResult]> => {
         let timer: NodeJS.Timeout | undefined;
         try {
-          await Promise.race([
+          const note = await Promise.race([
             check(),
             new Promise((_, reject) => {
               timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
             }),
           ]);
-          return [name, { status: 'ok' }];
+          return [name, typeof note === 'string' && note ? { status: 'ok', detail: note } : { status: 'ok' }];
         } catch (error) {
           return [name, { status: 'failing', detail: error instanceof Error ? error.message : String(error) }];
         } finally {

@@ -73,6 +73,12 @@ export abstract class ResourceProvider {
   /** Whether this adapter can work here at all (tooling present), per profile. Shown by /readyz. */
   abstract availability(profile: ProviderProfile): Promise<ProviderAvailability>;
 
+  /**
+   * Whether the tooling this adapter needs is present, independent of any profile (e.g. a CLI it runs). Lets /readyz
+   * tell that a kind cannot work here before an environment uses it. Absent: nothing beyond the profile is needed.
+   */
+  tooling?(): Promise<ProviderAvailability>;
+
   /** Checks a profile's settings; returns problems with JSON pointers relative to the profile's `settings`. */
   abstract validateProfile(profile: ProviderProfile): Array<{ path: string; message: string }>;
 

@@ -60,18 +60,18 @@ export class RotationService {
     if (application.deletionRequestedAt) {
       throw new BrokerError(BrokerErrorCode.Conflict, `application ${name} is being deleted`);
     }
-    const row = await this.resources.find({ environmentName: environment, applicationName: name, component });
-    if (!row || row.phase !== 'Ready' || row.retained || row.type !== type) {
-      throw new BrokerError(
-        BrokerErrorCode.Conflict,
-        `component ${component} is ${row ? (row.retained ? 'retained' : row.phase) : 'not provisioned yet'}: only a Ready ${type} can be rotated`,
-      );
-    }
     if (await this.operations.hasActive(environment, name)) {
       const latest = await this.operations.latestForApplication(environment, name);
       throw new BrokerError(
         BrokerErrorCode.Conflict,
         `another operation of application ${name} is ${latest?.state ?? 'active'}${latest ? ` (${latest.kind} ${latest.id})` : ''}: rotate when it has ended`,
+      );
+    }
+    const row = await this.resources.find({ environmentName: environment, applicationName: name, component });
+    if (!row || row.phase !== 'Ready' || row.retained || row.type !== type) {
+      throw new BrokerError(
+        BrokerErrorCode.Conflict,
+        `component ${component} is ${row ? (row.retained ? 'retained' : row.phase) : 'not provisioned yet'}: only a Ready ${type} can be rotated`,
       );
     }
     const operation = await this.dataSource.transaction((manager) =>

@@ -27,7 +27,9 @@ describe('planOperation: rotate', () => {
   });
 
   it('refuses a workload or an unknown component', () => {
-    expect(() => planOperation({ kind: 'rotate', application: shop, resources: [], options: { component: 'api' } })).toThrow(PlanError);
+    expect(() =>
+      planOperation({ kind: 'rotate', application: shop, resources: [], options: { component: 'api' } }),
+    ).toThrow(PlanError);
     expect(() => planOperation({ kind: 'rotate', application: shop, resources: [], options: {} })).toThrow(PlanError);
   });
 });

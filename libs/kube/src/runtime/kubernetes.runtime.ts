@@ -266,10 +266,14 @@ export class KubernetesWorkloadRuntime extends WorkloadRuntime {
   async remove(request: RemovalRequest, log: OperationLog): Promise<void> {
     const session = this.open(request.runtime, request.signal);
     const selector = this.selector(request.environment, request.application, request.components);
-    if (selector === undefined) return;
-    const kinds = request.includeSecrets ? [...WORKLOAD_REMOVAL_ORDER, SECRET] : WORKLOAD_REMOVAL_ORDER;
-    for (const kind of kinds) {
-      for (const item of await session.list(kind, selector)) {
+    // Workloads: those named (none for `components: []`); secrets (includeSecrets): all of the application's, which
+    // carry the cloud component's label, not a workload's.
+    const groups: Array<[KindRef, string]> = [
+      ...(selector === undefined ? [] : WORKLOAD_REMOVAL_ORDER.map((kind): [KindRef, string] => [kind, selector])),
+      ...(request.includeSecrets ? [[SECRET, applicationLabelSelector(request.environment, request.application)] as [KindRef, string]] : []),
+    ];
+    for (const [kind, kindSelector] of groups) {
+      for (const item of await session.list(kind, kindSelector)) {
         const name = item.metadata?.name ?? '';
         const deleted = await session.deleteAndWait(kind, name, this.pollIntervalMs);
         if (deleted) log.log('info', `deleted ${kind.kind} ${name}`, { kind: kind.kind, name, namespace: session.namespace });

@@ -314,6 +314,38 @@ describe.each(BACKENDS)('plans and unavailable adapters on $name', ({ name: back
     },
   );
 
+  it.skipIf(skip)(
+    'GET plan of a stored application whose profile became unavailable answers 200 and reports it on that component',
+    async () => {
+      // Applied while profile `cloud` was the test provider …
+      await request(t.server)
+        .put('/v1/environments/dev')
+        .send({
+          provider: { kind: 'test', settings: { inventoryPath: t.inventoryPath } },
+          profiles: { cloud: { kind: 'test', settings: { inventoryPath: t.inventoryPath } } },
+          runtime: { kind: 'local', settings: {} },
+        })
+        .expect(201);
+      const put = await putApplication(t.server, 'dev', 'shop', appYaml({ withCloud: true }));
+      expect(put.status, put.text).toBe(201);
+      expect((await waitForOperation(t.server, put.body.operation.id)).state).toBe('Succeeded');
+      // … then pointed at alicloud, which cannot work here.
+      expect((await putMixedEnvironment()).status).toBe(200);
+
+      const plan = (await request(t.server).get(`${APP}/plan`).expect(200)).body;
+      const c = byName(plan.components);
+      expect(c.bucket.adapter).toEqual({
+        role: 'provider',
+        kind: 'alicloud',
+        profile: 'cloud',
+        available: false,
+        reason: expect.stringMatching(MISSING_CLI),
+      });
+      expect(c.bucket.preview).toEqual({ status: 'unavailable', message: expect.stringMatching(MISSING_CLI) });
+      expect(c.net.adapter).toMatchObject({ kind: 'test', available: true });
+    },
+  );
+
   it.skipIf(skip)('plans a KubeVela alibaba-* application exactly as its canonical twin', async () => {
     expect((await putMixedEnvironment()).status).toBe(201);
     const kubevela = await dryRunPlan(kubeVelaYaml, 'dev', 'webapp');

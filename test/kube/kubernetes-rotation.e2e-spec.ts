@@ -147,6 +147,81 @@ describe('kubernetes runtime + local provider: apply, rotate, no-op apply, delet
     await request(t.server).get('/v1/environments/bad').expect(404);
   });
 
+  it('keeps the old key valid while a bound workload has not rolled out, and revokes it on :retry once it has', async () => {
+    const env = await request(t.server)
+      .put('/v1/environments/slow')
+      .send({
+        provider: { kind: 'local', settings: {} },
+        runtime: { kind: 'kubernetes', settings: { kubeconfig, namespace: NS, rolloutTimeoutSeconds: 1 } },
+      });
+    expect(env.status, env.text).toBeLessThan(300);
+    const yaml = SHOP.replace('name: shop\n', 'name: media\n')
+      .replace(/ {4}- name: db\n {6}type: rds\n {6}properties:\n {8}engine: postgresql\n/, '')
+      .replace(/ {14}(DATABASE_URL|DB_USER|DB_PASSWORD):.*\n/g, '')
+      .replace('name: web\n', 'name: gallery\n');
+    const put = await putApplication(t.server, 'slow', 'media', yaml);
+    expect(put.status, put.text).toBe(201);
+    expect((await waitForOperation(t.server, put.body.operation.id, 60_000)).state).toBe('Succeeded');
+    const objectSecret = () => decode(kube.getObject('v1', 'Secret', NS, 'media-files-conn'));
+    const before = objectSecret();
+
+    // The cluster stops rolling Deployments out: the rotation re-delivers, but must not revoke.
+    kube.controllerMode = 'stall';
+    const started = await request(t.server)
+      .post('/v1/environments/slow/applications/media/components/files:rotate')
+      .expect(202);
+    const stalled = await waitForOperation(t.server, started.body.operation.id, 60_000);
+    expect(stalled.state).toBe('Failed');
+    expect(Object.fromEntries(stalled.steps.map((s) => [s.id, s.state]))).toEqual({
+      'rotate:files': 'Succeeded',
+      'deliver:gallery': 'Succeeded',
+      'revoke:files': 'Failed',
+    });
+    expect(stalled.error).toMatch(/not revoking yet: gallery is not rolled out/);
+    const after = objectSecret();
+    expect(after.OSS_ACCESS_KEY_ID).not.toBe(before.OSS_ACCESS_KEY_ID);
+    // Both keys work meanwhile: pods still running with the old one are not cut off.
+    for (const values of [before, after]) {
+      await s3(values, values.OSS_ACCESS_KEY_ID!, values.OSS_ACCESS_KEY_SECRET!).send(
+        new ListObjectsV2Command({ Bucket: values.BUCKET_NAME }),
+      );
+    }
+
+    // The rollout finishes. The test server's controller only acts when a spec changes and its status cannot be
+    // written over HTTP, so the test does what `kubectl rollout restart` does (a pod-template annotation), and the
+    // controller, now rolling again, completes the rollout.
+    kube.controllerMode = 'rollout';
+    const patched = await fetch(
+      `${kube.url}/apis/apps/v1/namespaces/${NS}/deployments/gallery?fieldManager=kubectl-rollout`,
+      {
+        method: 'PATCH',
+        headers: { 'Content-Type': 'application/merge-patch+json' },
+        body: JSON.stringify({
+          spec: {
+            template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': new Date().toISOString() } } },
+          },
+        }),
+      },
+    );
+    expect(patched.status).toBe(200);
+    await expect
+      .poll(() => (kube.getObject('apps/v1', 'Deployment', NS, 'gallery') as any).status?.availableReplicas)
+      .toBe(2);
+    const retried = await request(t.server).post('/v1/environments/slow/applications/media:retry').expect(202);
+    const done = await waitForOperation(t.server, retried.body.operation.id, 60_000);
+    expect(done.state, JSON.stringify(done)).toBe('Succeeded');
+    expect(done.steps.find((s) => s.id === 'rotate:files')!.attempts).toBe(1);
+    await expect(
+      s3(before, before.OSS_ACCESS_KEY_ID!, before.OSS_ACCESS_KEY_SECRET!).send(
+        new ListObjectsV2Command({ Bucket: before.BUCKET_NAME }),
+      ),
+    ).rejects.toThrow();
+    await s3(after, after.OSS_ACCESS_KEY_ID!, after.OSS_ACCESS_KEY_SECRET!).send(
+      new ListObjectsV2Command({ Bucket: after.BUCKET_NAME }),
+    );
+    await request(t.server).delete('/v1/environments/slow/applications/media');
+  }, 120_000);
+
   it('applies, rotates with a rolling restart before revoking, keeps a no-op apply from rolling, and deletes everything', async () => {
     // Apply: the Secrets and the Deployment exist in the namespace, bound through secretKeyRef, with the checksum.
     const put = await putApplication(t.server, 'k8s', 'shop', SHOP);

@@ -1,10 +1,12 @@
 import {
+  canonicalJson,
   ProviderError,
   ProviderErrorCode,
   resourceIdempotencyKey,
   type CloudComponentType,
   type PlannedStep,
   type ProviderProfile,
+  type ResourceProvider,
   type ResourceRequest,
   type RevokeHandle,
   type StepContext,
@@ -37,6 +39,9 @@ const HELD_INPUT_OF: Partial<Record<CloudComponentType, { input: string; key: st
  * (retryable Transient error otherwise) and only then asks the provider to revoke the old credentials.
  */
 export class RotationSteps {
+  /** What the provider issued for a rotate step that has not finished yet, by operation and component. */
+  private readonly issued = new Map<string, Awaited<ReturnType<NonNullable<ResourceProvider['rotate']>>>>();
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly resources: ManagedResourceRepository,
@@ -112,26 +117,35 @@ export class RotationSteps {
     }
     const request = this.request(ctx, row, profile, context);
     context.scrubber.addAll(Object.values(request.secretProperties));
-    const result = await provider.rotate(request, context.log);
+    // A later attempt of the same step (a database write below failed) reuses what the provider already issued
+    // instead of rotating a second time, which would leave the first old credentials without a revoke handle.
+    const issuedKey = `${ctx.operation.id}/${row.component}`;
+    const result = this.issued.get(issuedKey) ?? (await provider.rotate(request, context.log));
+    this.issued.set(issuedKey, result);
     context.scrubber.addAll(Object.values(result.secretOutputs).filter((v) => typeof v === 'string' && v.length > 0));
 
     const data = { ...result.outputs, ...result.secretOutputs };
     const latest = await this.resources.latestSecret(row.id);
-    const version = (latest?.version ?? 0) + 1;
     const name = latest?.name ?? row.secretName ?? `${ctx.operation.applicationName}-${row.component}-conn`;
-    const sealed = this.keyring.seal(data, secretAad(row.id, version));
-    await this.resources.insertSecret({
-      resourceId: row.id,
-      version,
-      name,
-      keyId: sealed.keyId,
-      iv: sealed.iv,
-      tag: sealed.tag,
-      ciphertext: sealed.ciphertext,
-      keys: Object.keys(data)
-        .sort()
-        .map((key) => ({ name: key, sensitive: key in result.secretOutputs })),
-    });
+    // Published already by an earlier attempt of this step (a later write failed): not a new version again.
+    const published =
+      latest && canonicalJson(this.keyring.open(latest, secretAad(row.id, latest.version))) === canonicalJson(data);
+    const version = published ? latest.version : (latest?.version ?? 0) + 1;
+    if (!published) {
+      const sealed = this.keyring.seal(data, secretAad(row.id, version));
+      await this.resources.insertSecret({
+        resourceId: row.id,
+        version,
+        name,
+        keyId: sealed.keyId,
+        iv: sealed.iv,
+        tag: sealed.tag,
+        ciphertext: sealed.ciphertext,
+        keys: Object.keys(data)
+          .sort()
+          .map((key) => ({ name: key, sensitive: key in result.secretOutputs })),
+      });
+    }
 
     const held = HELD_INPUT_OF[row.type as CloudComponentType];
     const inputs = { ...request.secretProperties };
@@ -155,6 +169,7 @@ export class RotationSteps {
         version,
       },
     );
+    this.issued.delete(issuedKey);
     return { secretVersion: version, revoke: result.revoke };
   }
 

@@ -34,7 +34,12 @@ export async function run(
   const runs = options.runs ?? 300;
   const warmup = options.warmup ?? 20;
   const dataDir = mkdtempSync(join(tmpdir(), 'berth-bench-put-'));
-  const app = await createApp({ env: {}, config: { dataDir, logLevel: 'silent' } });
+  // The API role: a PUT validates, stores the revision and queues its apply; no worker provisions anything here.
+  // The generated application holds an rds mysql, which `local` accepts only with a MySQL server configured.
+  const app = await createApp({
+    env: {},
+    config: { dataDir, logLevel: 'silent', role: 'api', localMysqlUrl: 'mysql://bench@127.0.0.1:3306/bench' },
+  });
   try {
     await app.listen(0, '127.0.0.1');
     const { port } = app.getHttpServer().address() as AddressInfo;

@@ -3,7 +3,17 @@ import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.berth/**', 'coverage/**', 'examples/**/*.js', 'scripts/**/*.js', 'eslint.config.mjs'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      '.berth/**',
+      'coverage/**',
+      'examples/**/*.js',
+      'scripts/**/*.js',
+      'eslint.config.mjs',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -14,7 +24,17 @@ export default tseslint.config(
       '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-explicit-any': 'warn',
-      'no-restricted-imports': ['error', { patterns: [{ group: ['../../libs/*', '../../../libs/*', '../../providers/*', '../../../providers/*', '../../apps/*'], message: 'Import other libraries through their @berth/<lib> alias.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['../../libs/*', '../../../libs/*', '../../providers/*', '../../../providers/*', '../../apps/*'],
+              message: 'Import other libraries through their @berth/<lib> alias.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
@@ -25,19 +45,49 @@ export default tseslint.config(
   {
     files: ['libs/core/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['@nestjs/*', 'typeorm', '@berth/*'], message: 'libs/core is framework-free and imports nothing of ours.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@nestjs/*', 'typeorm', '@berth/*'],
+              message: 'libs/core is framework-free and imports nothing of ours.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['libs/oam/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['@nestjs/*', 'typeorm', '@berth/persistence', '@berth/kube', '@berth/provider-*'], message: 'libs/oam depends only on @berth/core.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@nestjs/*', 'typeorm', '@berth/persistence', '@berth/kube', '@berth/provider-*'],
+              message: 'libs/oam depends only on @berth/core.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['providers/**/*.ts', 'libs/kube/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['typeorm', '@berth/persistence'], message: 'Adapters implement core ports and never touch the database.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['typeorm', '@berth/persistence'],
+              message: 'Adapters implement core ports and never touch the database.',
+            },
+          ],
+        },
+      ],
     },
   },
   prettier,

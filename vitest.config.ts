@@ -8,7 +8,11 @@ export default defineConfig({
   plugins: [
     // SWC instead of esbuild: esbuild cannot emit decorator metadata, which Nest DI and class-validator need.
     swc.vite({
-      jsc: { parser: { syntax: 'typescript', decorators: true }, transform: { legacyDecorator: true, decoratorMetadata: true }, target: 'es2022' },
+      jsc: {
+        parser: { syntax: 'typescript', decorators: true },
+        transform: { legacyDecorator: true, decoratorMetadata: true },
+        target: 'es2022',
+      },
     }),
   ],
   resolve: {

@@ -19,12 +19,18 @@ async function main() {
   });
   await client.connect();
   try {
-    await client.query('CREATE TABLE IF NOT EXISTS berth_check (id serial PRIMARY KEY, note text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())');
-    const inserted = await client.query('INSERT INTO berth_check (note) VALUES ($1) RETURNING id, note, created_at', [`hello from ${process.env.HOSTNAME || 'check-db'}`]);
+    await client.query(
+      'CREATE TABLE IF NOT EXISTS berth_check (id serial PRIMARY KEY, note text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())',
+    );
+    const inserted = await client.query('INSERT INTO berth_check (note) VALUES ($1) RETURNING id, note, created_at', [
+      `hello from ${process.env.HOSTNAME || 'check-db'}`,
+    ]);
     const { rows } = await client.query('SELECT count(*)::int AS total FROM berth_check');
     const row = inserted.rows[0];
     console.log(`connected to ${client.database} on ${client.host}:${client.port} as ${client.user}`);
-    console.log(`inserted row ${row.id}: ${row.note} at ${row.created_at.toISOString()} (${rows[0].total} rows in berth_check)`);
+    console.log(
+      `inserted row ${row.id}: ${row.note} at ${row.created_at.toISOString()} (${rows[0].total} rows in berth_check)`,
+    );
   } finally {
     await client.end();
   }

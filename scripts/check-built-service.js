@@ -15,4 +15,6 @@ if (typeof client.KubeConfig !== 'function') {
   console.error('check-built-service: @kubernetes/client-node did not load from CommonJS');
   process.exit(1);
 }
-console.log(`check-built-service: dist loads @kubernetes/client-node (KubeConfig ok; @berth/kube exports ${Object.keys(kube).length} names)`);
+console.log(
+  `check-built-service: dist loads @kubernetes/client-node (KubeConfig ok; @berth/kube exports ${Object.keys(kube).length} names)`,
+);

@@ -39,14 +39,26 @@ class DemoServer {
   static async start(): Promise<DemoServer> {
     const port = await freePort();
     const dataDir = mkdtempSync(join(tmpdir(), 'berth-demo-'));
-    const env: NodeJS.ProcessEnv = { ...process.env, BERTH_HOST: '127.0.0.1', BERTH_PORT: String(port), BERTH_DATA_DIR: dataDir, BERTH_LOG_LEVEL: 'warn' };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      BERTH_HOST: '127.0.0.1',
+      BERTH_PORT: String(port),
+      BERTH_DATA_DIR: dataDir,
+      BERTH_LOG_LEVEL: 'warn',
+    };
     delete env.DATABASE_URL;
     const child = spawn(process.execPath, [brokerMain], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const server = new DemoServer(`http://127.0.0.1:${port}`, dataDir, child);
     const deadline = Date.now() + 60_000;
     try {
-      while (!(await fetch(`${server.url}/v1/environments`).then((r) => r.ok, () => false))) {
-        if (child.exitCode !== null) throw new Error(`the server exited (code ${child.exitCode}) before answering:\n${server.output}`);
+      while (
+        !(await fetch(`${server.url}/v1/environments`).then(
+          (r) => r.ok,
+          () => false,
+        ))
+      ) {
+        if (child.exitCode !== null)
+          throw new Error(`the server exited (code ${child.exitCode}) before answering:\n${server.output}`);
         if (Date.now() > deadline) throw new Error(`the server did not answer within 60s:\n${server.output}`);
         await new Promise((done) => setTimeout(done, 200));
       }
@@ -77,15 +89,24 @@ class DemoServer {
 function berth(url: string, args: string[], note: string): Promise<void> {
   process.stdout.write(`\n${dim(`# ${note}`)}\n${bold(`$ berth ${args.join(' ')}`)}\n`);
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [cliMain, ...args], { cwd: root, env: { ...process.env, BERTH_URL: url }, stdio: 'inherit' });
+    const child = spawn(process.execPath, [cliMain, ...args], {
+      cwd: root,
+      env: { ...process.env, BERTH_URL: url },
+      stdio: 'inherit',
+    });
     child.once('error', fail);
-    child.once('exit', (code, signal) => (code === 0 ? done() : fail(new Error(`berth ${args[0]} failed (${signal ?? `exit code ${code}`})`))));
+    child.once('exit', (code, signal) =>
+      code === 0 ? done() : fail(new Error(`berth ${args[0]} failed (${signal ?? `exit code ${code}`})`)),
+    );
   });
 }
 
 async function main(): Promise<number> {
   execFileSync(process.execPath, [join(root, 'scripts/build-if-stale.js')], { cwd: root, stdio: 'inherit' });
-  const file = parse(readFileSync(join(root, 'examples/quickstart.yaml'), 'utf8')) as { metadata: { name: string }; spec: { components: { name: string; type: string }[] } };
+  const file = parse(readFileSync(join(root, 'examples/quickstart.yaml'), 'utf8')) as {
+    metadata: { name: string };
+    spec: { components: { name: string; type: string }[] };
+  };
   const app = file.metadata.name;
   const web = file.spec.components.find((c) => c.type === 'webservice')?.name ?? 'web';
 
@@ -103,10 +124,16 @@ async function main(): Promise<number> {
     process.stdout.write(`${bold('Berth')} is serving on ${server.url} ${dim(`(data in ${server.dataDir})`)}\n`);
     const steps: [string[], string][] = [
       [['envs'], 'the environments: `local` provisions cloud components on this machine'],
-      [['apply', '-f', 'examples/quickstart.yaml', '--wait'], 'a web service bound to a PostgreSQL database and a bucket, applied and waited for'],
+      [
+        ['apply', '-f', 'examples/quickstart.yaml', '--wait'],
+        'a web service bound to a PostgreSQL database and a bucket, applied and waited for',
+      ],
       [['status', app], 'each component, its phase and non-secret outputs'],
       [['env', app, web], 'what the workload receives; sensitive values only with --reveal'],
-      [['run', app, web, '--', 'node', 'examples/check-db.js'], 'a local program run with those variables: it connects and writes a row'],
+      [
+        ['run', app, web, '--', 'node', 'examples/check-db.js'],
+        'a local program run with those variables: it connects and writes a row',
+      ],
       [['delete', app, '--wait'], 'tear everything down, workloads first'],
       [['get', 'apps'], 'nothing left'],
     ];
@@ -127,7 +154,9 @@ async function main(): Promise<number> {
     if (applied && !interrupted) {
       // Resources of the local provider may live outside the data dir (e.g. a database on a shared server).
       process.stdout.write(dim('removing what the demo created…\n'));
-      await berth(server.url, ['delete', app, '--wait', '--timeout', '2m'], 'clean up after the failure').catch(() => undefined);
+      await berth(server.url, ['delete', app, '--wait', '--timeout', '2m'], 'clean up after the failure').catch(
+        () => undefined,
+      );
     }
     await server.stop();
     process.stdout.write(dim('server stopped and temporary data removed\n'));

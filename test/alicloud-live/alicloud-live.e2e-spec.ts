@@ -34,7 +34,12 @@ describe.skipIf(missing.length > 0)('Alibaba Cloud, live', () => {
   let provider: AlicloudResourceProvider;
   const requests: ResourceRequest[] = [];
 
-  function request(component: string, type: ResourceRequest['type'], properties: Record<string, unknown>, dependencies: ResourceRequest['dependencies'] = {}): ResourceRequest {
+  function request(
+    component: string,
+    type: ResourceRequest['type'],
+    properties: Record<string, unknown>,
+    dependencies: ResourceRequest['dependencies'] = {},
+  ): ResourceRequest {
     const r: ResourceRequest = {
       environment: run,
       application: 'berth-live',
@@ -53,31 +58,36 @@ describe.skipIf(missing.length > 0)('Alibaba Cloud, live', () => {
   }
 
   afterAll(async () => {
-    for (const r of requests.reverse()) await provider?.destroy(r, log).catch((e: unknown) => console.error(`cleanup of ${r.component} failed`, e));
+    for (const r of requests.reverse())
+      await provider?.destroy(r, log).catch((e: unknown) => console.error(`cleanup of ${r.component} failed`, e));
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   }, 30 * 60_000);
 
-  it('creates a VPC and a bucket with scoped credentials, reports no drift, and destroys them', async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'berth-live-'));
-    provider = new AlicloudResourceProvider({ dataDir });
-    expect(await provider.availability({ kind: 'alicloud', settings: { region } })).toEqual({ available: true });
+  it(
+    'creates a VPC and a bucket with scoped credentials, reports no drift, and destroys them',
+    async () => {
+      dataDir = await mkdtemp(join(tmpdir(), 'berth-live-'));
+      provider = new AlicloudResourceProvider({ dataDir });
+      expect(await provider.availability({ kind: 'alicloud', settings: { region } })).toEqual({ available: true });
 
-    const net = request('net', 'vpc', { cidr: '172.31.0.0/16', vswitches: [{ cidr: '172.31.1.0/24' }] });
-    const plan = await provider.preview(net);
-    expect(plan.changes.filter((c) => c.action === 'create').length).toBeGreaterThanOrEqual(3);
-    const vpc = await provider.apply(net, log);
-    expect(vpc.outputs.VPC_ID).toMatch(/^vpc-/);
-    expect(vpc.outputs.VPC_CIDR).toBe('172.31.0.0/16');
-    expect(vpc.outputs.VSWITCH_ID).toMatch(/^vsw-/);
-    const again = await provider.apply(net, log);
-    expect(again.outputs.VPC_ID).toBe(vpc.outputs.VPC_ID);
+      const net = request('net', 'vpc', { cidr: '172.31.0.0/16', vswitches: [{ cidr: '172.31.1.0/24' }] });
+      const plan = await provider.preview(net);
+      expect(plan.changes.filter((c) => c.action === 'create').length).toBeGreaterThanOrEqual(3);
+      const vpc = await provider.apply(net, log);
+      expect(vpc.outputs.VPC_ID).toMatch(/^vpc-/);
+      expect(vpc.outputs.VPC_CIDR).toBe('172.31.0.0/16');
+      expect(vpc.outputs.VSWITCH_ID).toMatch(/^vsw-/);
+      const again = await provider.apply(net, log);
+      expect(again.outputs.VPC_ID).toBe(vpc.outputs.VPC_ID);
 
-    const files = request('files', 'oss', {});
-    const oss = await provider.apply(files, log);
-    expect(oss.outputs.BUCKET_NAME).toMatch(/^berth-/);
-    expect(oss.secretOutputs.OSS_ACCESS_KEY_SECRET).toBeTruthy();
-    expect(oss.outputs.OSS_ACCESS_KEY_SECRET).toBeUndefined();
+      const files = request('files', 'oss', {});
+      const oss = await provider.apply(files, log);
+      expect(oss.outputs.BUCKET_NAME).toMatch(/^berth-/);
+      expect(oss.secretOutputs.OSS_ACCESS_KEY_SECRET).toBeTruthy();
+      expect(oss.outputs.OSS_ACCESS_KEY_SECRET).toBeUndefined();
 
-    expect(await provider.refresh(net)).toMatchObject({ drifted: false, exists: true });
-  }, 30 * 60_000);
+      expect(await provider.refresh(net)).toMatchObject({ drifted: false, exists: true });
+    },
+    30 * 60_000,
+  );
 });

@@ -73,26 +73,35 @@ describe.each(BACKENDS)('environments API on $name', ({ name: backend, skip }) =
     expect(names).toEqual(['local', 'staging']);
   });
 
-  it.skipIf(skip)('refuses a literal secret in a profile without echoing it; references to secrets stay visible', async () => {
-    // The provider's own profile check (validateProfile) refuses literal access keys, under /provider/settings.
-    const refused = await putJson('secrets', {
-      provider: { kind: 'alicloud', settings: { region: 'cn-hangzhou', accessKeySecret: 'hunter2hunter2' } },
-      runtime: { kind: 'local' },
-    });
-    expect(refused.status).toBe(422);
-    expect(refused.body.errors.map((e: { path: string }) => e.path)).toEqual(['/provider/settings/accessKeySecret']);
-    expect(refused.text).not.toContain('hunter2');
-    const created = await putJson('secrets?allowUnavailable=true', {
-      provider: {
-        kind: 'alicloud',
-        settings: { region: 'cn-hangzhou', credentials: { accessKeyIdEnv: 'ALI_ID', accessKeySecretEnv: 'ALI_SECRET' } },
-      },
-      runtime: { kind: 'local' },
-    });
-    expect(created.status).toBe(201);
-    const read = await request(t.server).get('/v1/environments/secrets').expect(200);
-    expect(read.body.provider.settings.credentials).toEqual({ accessKeyIdEnv: 'ALI_ID', accessKeySecretEnv: 'ALI_SECRET' });
-  });
+  it.skipIf(skip)(
+    'refuses a literal secret in a profile without echoing it; references to secrets stay visible',
+    async () => {
+      // The provider's own profile check (validateProfile) refuses literal access keys, under /provider/settings.
+      const refused = await putJson('secrets', {
+        provider: { kind: 'alicloud', settings: { region: 'cn-hangzhou', accessKeySecret: 'hunter2hunter2' } },
+        runtime: { kind: 'local' },
+      });
+      expect(refused.status).toBe(422);
+      expect(refused.body.errors.map((e: { path: string }) => e.path)).toEqual(['/provider/settings/accessKeySecret']);
+      expect(refused.text).not.toContain('hunter2');
+      const created = await putJson('secrets?allowUnavailable=true', {
+        provider: {
+          kind: 'alicloud',
+          settings: {
+            region: 'cn-hangzhou',
+            credentials: { accessKeyIdEnv: 'ALI_ID', accessKeySecretEnv: 'ALI_SECRET' },
+          },
+        },
+        runtime: { kind: 'local' },
+      });
+      expect(created.status).toBe(201);
+      const read = await request(t.server).get('/v1/environments/secrets').expect(200);
+      expect(read.body.provider.settings.credentials).toEqual({
+        accessKeyIdEnv: 'ALI_ID',
+        accessKeySecretEnv: 'ALI_SECRET',
+      });
+    },
+  );
 
   it.skipIf(skip)('answers 422 naming each bad field', async () => {
     const cases: Array<[unknown, string[]]> = [

@@ -43,7 +43,10 @@ describe.each(BACKENDS)('definitions, health, metrics, docs and request ids on $
     expect((await request(t.server).get('/healthz').expect(200)).body).toEqual({ status: 'ok' });
     // alicloud/apsara cannot work here (no pulumi CLI), but no environment uses them, so they do not fail readiness;
     // the check says why they could not work.
-    const unused = { status: 'ok', detail: expect.stringMatching(/^unavailable here \(no environment uses it\): .*pulumi/) };
+    const unused = {
+      status: 'ok',
+      detail: expect.stringMatching(/^unavailable here \(no environment uses it\): .*pulumi/),
+    };
     expect((await request(t.server).get('/readyz').expect(200)).body).toEqual({
       status: 'ok',
       checks: {

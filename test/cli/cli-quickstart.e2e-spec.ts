@@ -72,11 +72,15 @@ describe('berth quick start against a real server', () => {
 
     const shown = await berth(['env', app, web, '--reveal']);
     revealed = parseEnv(shown.stdout) as Record<string, string>;
-    for (const key of ['DB_HOST', 'DB_PORT', 'DB_USER', 'DB_PASSWORD', 'DATABASE_NAME', 'BUCKET_NAME']) expect(revealed[key], key).toBeTruthy();
+    for (const key of ['DB_HOST', 'DB_PORT', 'DB_USER', 'DB_PASSWORD', 'DATABASE_NAME', 'BUCKET_NAME'])
+      expect(revealed[key], key).toBeTruthy();
 
     const status = await berth(['status', app, '-o', 'json']);
     expect(status.stdout).not.toContain(revealed.DB_PASSWORD);
-    const json = JSON.parse((await berth(['env', app, web, '--format', 'json'])).stdout) as Record<string, string | null>;
+    const json = JSON.parse((await berth(['env', app, web, '--format', 'json'])).stdout) as Record<
+      string,
+      string | null
+    >;
     expect(json.DB_PASSWORD).toBeNull();
     expect(json.DB_HOST).toBe(revealed.DB_HOST);
   });
@@ -85,7 +89,9 @@ describe('berth quick start against a real server', () => {
     const result = await berth(['run', app, web, '--', 'node', 'examples/check-db.js']);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain(`connected to ${revealed.DATABASE_NAME} on ${revealed.DB_HOST}:${revealed.DB_PORT} as ${revealed.DB_USER}`);
+    expect(result.stdout).toContain(
+      `connected to ${revealed.DATABASE_NAME} on ${revealed.DB_HOST}:${revealed.DB_PORT} as ${revealed.DB_USER}`,
+    );
     const rows = (out: string) => Number(/inserted row \d+: .* \((\d+) rows in berth_check\)/.exec(out)?.[1]);
     expect(rows(result.stdout)).toBeGreaterThanOrEqual(1);
     // A second run sees the first one's row: the same database, really written to.
@@ -96,7 +102,8 @@ describe('berth quick start against a real server', () => {
   it('berth run passes the exit code on and forwards SIGTERM to the command', async () => {
     expect((await berth(['run', app, web, '--', 'node', '-e', 'process.exit(5)'])).code).toBe(5);
 
-    const script = "process.on('SIGTERM', () => { console.log('child got SIGTERM'); process.exit(42); }); console.log('ready'); setInterval(() => {}, 1000);";
+    const script =
+      "process.on('SIGTERM', () => { console.log('child got SIGTERM'); process.exit(42); }); console.log('ready'); setInterval(() => {}, 1000);";
     const result = await runBerth(server.url, ['run', app, web, '--', 'node', '-e', script], {
       onSpawn: (child) => {
         child.stdout?.on('data', (chunk: Buffer) => {
@@ -130,7 +137,12 @@ describe('berth quick start against a real server', () => {
     expect((await berth(['status', app])).code).toBe(1);
 
     // The credentials that worked a minute ago no longer reach a database.
-    const check = spawnSync(process.execPath, ['examples/check-db.js'], { cwd: ROOT, env: { PATH: process.env.PATH, ...revealed }, encoding: 'utf8', timeout: 30_000 });
+    const check = spawnSync(process.execPath, ['examples/check-db.js'], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, ...revealed },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     expect(check.status).toBe(1);
     expect(check.stderr).toMatch(/^check-db: /);
   }, 260_000);

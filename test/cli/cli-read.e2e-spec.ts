@@ -26,7 +26,11 @@ describe('berth CLI against a real server: reads, dry runs and errors', () => {
     const result = await berth(['apply', '-f', 'examples/quickstart.yaml', '--dry-run']);
     expect(result.stderr).toContain('nothing was stored');
     expect(result.code).toBe(0);
-    const printed = parse(result.stdout) as { kind: string; metadata: { name: string }; spec: { components: { name: string; type: string; properties: Record<string, unknown> }[] } };
+    const printed = parse(result.stdout) as {
+      kind: string;
+      metadata: { name: string };
+      spec: { components: { name: string; type: string; properties: Record<string, unknown> }[] };
+    };
     expect(printed.kind).toBe('Application');
     expect(printed.metadata.name).toBe('quickstart');
     expect(printed.spec.components.map((c) => c.name).sort()).toEqual(['db', 'files', 'web']);
@@ -76,7 +80,8 @@ describe('berth CLI against a real server: reads, dry runs and errors', () => {
   it('definitions lists the component types and traits; show prints properties and connection keys', async () => {
     const list = await berth(['definitions']);
     expect(list.code).toBe(0);
-    for (const type of ['rds', 'oss', 'slb', 'vpc', 'webservice', 'service-binding']) expect(list.stdout).toMatch(new RegExp(`^${type}\\s`, 'm'));
+    for (const type of ['rds', 'oss', 'slb', 'vpc', 'webservice', 'service-binding'])
+      expect(list.stdout).toMatch(new RegExp(`^${type}\\s`, 'm'));
     expect(list.stdout).toMatch(/^rds\s.*alibaba-rds/m);
 
     const show = await berth(['show', 'alibaba-rds']);

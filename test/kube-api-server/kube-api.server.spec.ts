@@ -57,23 +57,35 @@ describe('KubeApiTestServer with the real @kubernetes/client-node', () => {
     await api.create(configMap('one', { tier: 'web', app: 'shop' }));
     await api.create(configMap('two', { tier: 'db', app: 'shop' }));
     await api.create(configMap('three', { tier: 'web' }));
-    const read = await api.read({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'one', namespace: 'team-a' } });
+    const read = await api.read({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'one', namespace: 'team-a' },
+    });
     expect(read.metadata?.labels).toEqual({ tier: 'web', app: 'shop' });
     expect(read.metadata?.uid).toMatch(/[0-9a-f-]{36}/);
     const names = async (selector: string) =>
-      (await api.list('v1', 'ConfigMap', 'team-a', undefined, undefined, undefined, undefined, selector)).items.map((i) => i.metadata?.name);
+      (await api.list('v1', 'ConfigMap', 'team-a', undefined, undefined, undefined, undefined, selector)).items.map(
+        (i) => i.metadata?.name,
+      );
     expect(await names('app=shop')).toEqual(['one', 'two']);
     expect(await names('app=shop,tier!=db')).toEqual(['one']);
     expect(await names('tier in (db,web),!app')).toEqual(['three']);
     expect(await names('tier notin (web)')).toEqual(['discovery', 'two']); // notin also matches objects without the key
     expect(await names('app')).toEqual(['one', 'two']);
-    const status = await api.delete({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'two', namespace: 'team-a' } });
+    const status = await api.delete({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'two', namespace: 'team-a' },
+    });
     expect(status.status).toBe('Success');
     expect(await names('app=shop')).toEqual(['one']);
   });
 
   it('answers 404 and 409 with Status objects as a real server does', async () => {
-    const missing = await apiError(api.read({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'nope', namespace: 'team-a' } }));
+    const missing = await apiError(
+      api.read({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'nope', namespace: 'team-a' } }),
+    );
     expect(missing.code).toBe(404);
     expect(missing.body).toEqual({
       kind: 'Status',
@@ -88,17 +100,34 @@ describe('KubeApiTestServer with the real @kubernetes/client-node', () => {
     await api.create(configMap('dup', {}));
     const exists = await apiError(api.create(configMap('dup', {})));
     expect(exists.code).toBe(409);
-    expect(exists.body).toMatchObject({ kind: 'Status', status: 'Failure', reason: 'AlreadyExists', message: 'configmaps "dup" already exists', code: 409 });
-    const noNamespace = await apiError(api.create({ ...configMap('x', {}), metadata: { name: 'x', namespace: 'elsewhere' } }));
-    expect(noNamespace.body).toMatchObject({ reason: 'NotFound', message: 'namespaces "elsewhere" not found', code: 404 });
+    expect(exists.body).toMatchObject({
+      kind: 'Status',
+      status: 'Failure',
+      reason: 'AlreadyExists',
+      message: 'configmaps "dup" already exists',
+      code: 409,
+    });
+    const noNamespace = await apiError(
+      api.create({ ...configMap('x', {}), metadata: { name: 'x', namespace: 'elsewhere' } }),
+    );
+    expect(noNamespace.body).toMatchObject({
+      reason: 'NotFound',
+      message: 'namespaces "elsewhere" not found',
+      code: 404,
+    });
   });
 
   it('increments resourceVersion and rejects a PUT with a stale one (409 Conflict)', async () => {
     const created: k8s.V1ConfigMap = await api.create(configMap('rv', {}, { v: '1' }) as k8s.V1ConfigMap);
     const first = created.metadata!.resourceVersion!;
-    const updated = await api.replace({ ...configMap('rv', {}, { v: '2' }), metadata: { ...created.metadata! } } as k8s.V1ConfigMap);
+    const updated = await api.replace({
+      ...configMap('rv', {}, { v: '2' }),
+      metadata: { ...created.metadata! },
+    } as k8s.V1ConfigMap);
     expect(Number(updated.metadata!.resourceVersion)).toBeGreaterThan(Number(first));
-    const stale = await apiError(api.replace({ ...configMap('rv', {}, { v: '3' }), metadata: { ...created.metadata! } } as k8s.V1ConfigMap));
+    const stale = await apiError(
+      api.replace({ ...configMap('rv', {}, { v: '3' }), metadata: { ...created.metadata! } } as k8s.V1ConfigMap),
+    );
     expect(stale.code).toBe(409);
     expect(stale.body).toMatchObject({ reason: 'Conflict', status: 'Failure' });
     expect(String(stale.body.message)).toContain('the object has been modified');
@@ -116,12 +145,18 @@ describe('KubeApiTestServer with the real @kubernetes/client-node', () => {
       },
     });
     const ref = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'team-a' } };
-    const apply = (object: k8s.KubernetesObject) => api.patch(object, undefined, undefined, 'berth', true, k8s.PatchStrategy.ServerSideApply);
+    const apply = (object: k8s.KubernetesObject) =>
+      api.patch(object, undefined, undefined, 'berth', true, k8s.PatchStrategy.ServerSideApply);
     const created = (await apply(deployment('nginx:1', { a: '1', b: '2' }))) as k8s.V1Deployment;
     expect(created.metadata?.generation).toBe(1);
     expect(created.metadata?.managedFields?.[0]).toMatchObject({ manager: 'berth', operation: 'Apply' });
     const applyRequest = server.requests.at(-1)!;
-    expect(applyRequest).toMatchObject({ method: 'PATCH', contentType: 'application/apply-patch+yaml', query: { fieldManager: 'berth', force: 'true' }, status: 201 });
+    expect(applyRequest).toMatchObject({
+      method: 'PATCH',
+      contentType: 'application/apply-patch+yaml',
+      query: { fieldManager: 'berth', force: 'true' },
+      status: 201,
+    });
 
     // Let the controller write its status first (that is a change of its own), then re-apply the same object.
     await expect.poll(async () => ((await api.read(ref)) as k8s.V1Deployment).status?.observedGeneration).toBe(1);
@@ -139,7 +174,16 @@ describe('KubeApiTestServer with the real @kubernetes/client-node', () => {
     const rolled = (await api.read(ref)) as k8s.V1Deployment;
     expect(rolled.status).toMatchObject({ updatedReplicas: 2, availableReplicas: 2 });
 
-    const noManager = await apiError(api.patch(deployment('nginx:3', {}), undefined, undefined, undefined, undefined, k8s.PatchStrategy.ServerSideApply));
+    const noManager = await apiError(
+      api.patch(
+        deployment('nginx:3', {}),
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        k8s.PatchStrategy.ServerSideApply,
+      ),
+    );
     expect(noManager.code).toBe(400);
   });
 

@@ -57,12 +57,64 @@ interface ResourceType {
 const VERBS = ['create', 'delete', 'get', 'list', 'patch', 'update'];
 
 const RESOURCES: readonly ResourceType[] = [
-  { group: '', version: 'v1', resource: 'namespaces', singularName: 'namespace', kind: 'Namespace', namespaced: false, hasSpecAndStatus: false, shortNames: ['ns'] },
-  { group: '', version: 'v1', resource: 'secrets', singularName: 'secret', kind: 'Secret', namespaced: true, hasSpecAndStatus: false },
-  { group: '', version: 'v1', resource: 'configmaps', singularName: 'configmap', kind: 'ConfigMap', namespaced: true, hasSpecAndStatus: false, shortNames: ['cm'] },
-  { group: '', version: 'v1', resource: 'services', singularName: 'service', kind: 'Service', namespaced: true, hasSpecAndStatus: false, shortNames: ['svc'] },
-  { group: 'apps', version: 'v1', resource: 'deployments', singularName: 'deployment', kind: 'Deployment', namespaced: true, hasSpecAndStatus: true, shortNames: ['deploy'] },
-  { group: 'batch', version: 'v1', resource: 'jobs', singularName: 'job', kind: 'Job', namespaced: true, hasSpecAndStatus: true },
+  {
+    group: '',
+    version: 'v1',
+    resource: 'namespaces',
+    singularName: 'namespace',
+    kind: 'Namespace',
+    namespaced: false,
+    hasSpecAndStatus: false,
+    shortNames: ['ns'],
+  },
+  {
+    group: '',
+    version: 'v1',
+    resource: 'secrets',
+    singularName: 'secret',
+    kind: 'Secret',
+    namespaced: true,
+    hasSpecAndStatus: false,
+  },
+  {
+    group: '',
+    version: 'v1',
+    resource: 'configmaps',
+    singularName: 'configmap',
+    kind: 'ConfigMap',
+    namespaced: true,
+    hasSpecAndStatus: false,
+    shortNames: ['cm'],
+  },
+  {
+    group: '',
+    version: 'v1',
+    resource: 'services',
+    singularName: 'service',
+    kind: 'Service',
+    namespaced: true,
+    hasSpecAndStatus: false,
+    shortNames: ['svc'],
+  },
+  {
+    group: 'apps',
+    version: 'v1',
+    resource: 'deployments',
+    singularName: 'deployment',
+    kind: 'Deployment',
+    namespaced: true,
+    hasSpecAndStatus: true,
+    shortNames: ['deploy'],
+  },
+  {
+    group: 'batch',
+    version: 'v1',
+    resource: 'jobs',
+    singularName: 'job',
+    kind: 'Job',
+    namespaced: true,
+    hasSpecAndStatus: true,
+  },
 ];
 
 export type ControllerMode = 'rollout' | 'stall' | 'fail' | 'off';
@@ -122,7 +174,16 @@ function apiVersionOf(type: ResourceType): string {
 }
 
 function statusObject(code: number, reason: string, message: string, details?: Json): Json {
-  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, ...(details ? { details } : {}), code };
+  return {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message,
+    reason,
+    ...(details ? { details } : {}),
+    code,
+  };
 }
 
 function details(type: ResourceType, name: string): Json {
@@ -138,7 +199,9 @@ function badRequest(message: string): HttpProblem {
 }
 
 function invalid(type: ResourceType, name: string, message: string): HttpProblem {
-  return new HttpProblem(statusObject(422, 'Invalid', `${type.kind} "${name}" is invalid: ${message}`, details(type, name)));
+  return new HttpProblem(
+    statusObject(422, 'Invalid', `${type.kind} "${name}" is invalid: ${message}`, details(type, name)),
+  );
 }
 
 function isObject(value: unknown): value is Json {
@@ -151,7 +214,13 @@ function clone<T>(value: T): T {
 
 function canonical(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
-    isObject(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k]])) : v,
+    isObject(v)
+      ? Object.fromEntries(
+          Object.keys(v)
+            .sort()
+            .map((k) => [k, v[k]]),
+        )
+      : v,
   );
 }
 
@@ -173,7 +242,14 @@ function fieldSet(value: unknown): Json {
 }
 
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const SYSTEM_METADATA = ['uid', 'resourceVersion', 'generation', 'creationTimestamp', 'managedFields', 'deletionTimestamp'] as const;
+const SYSTEM_METADATA = [
+  'uid',
+  'resourceVersion',
+  'generation',
+  'creationTimestamp',
+  'managedFields',
+  'deletionTimestamp',
+] as const;
 
 export class KubeApiTestServer {
   readonly requests: RecordedRequest[] = [];
@@ -218,7 +294,10 @@ export class KubeApiTestServer {
   }
 
   /** Writes a kubeconfig that points at this server (context `berth-test` unless named). */
-  async writeKubeconfig(path: string, options: { context?: string; namespace?: string; token?: string } = {}): Promise<string> {
+  async writeKubeconfig(
+    path: string,
+    options: { context?: string; namespace?: string; token?: string } = {},
+  ): Promise<string> {
     const context = options.context ?? 'berth-test';
     const config = {
       apiVersion: 'v1',
@@ -226,7 +305,14 @@ export class KubeApiTestServer {
       clusters: [{ name: `${context}-cluster`, cluster: { server: this.url, 'insecure-skip-tls-verify': true } }],
       users: [{ name: `${context}-user`, user: { token: options.token ?? this.options.token ?? 'test-token' } }],
       contexts: [
-        { name: context, context: { cluster: `${context}-cluster`, user: `${context}-user`, ...(options.namespace ? { namespace: options.namespace } : {}) } },
+        {
+          name: context,
+          context: {
+            cluster: `${context}-cluster`,
+            user: `${context}-user`,
+            ...(options.namespace ? { namespace: options.namespace } : {}),
+          },
+        },
       ],
       'current-context': context,
     };
@@ -294,7 +380,14 @@ export class KubeApiTestServer {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');
-    const entry: RecordedRequest = { method: req.method ?? 'GET', path: url.pathname, query, contentType, body: undefined, status: 0 };
+    const entry: RecordedRequest = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query,
+      contentType,
+      body: undefined,
+      status: 0,
+    };
     this.requests.push(entry);
     const send = (status: number, body: unknown) => {
       entry.status = status;
@@ -339,7 +432,8 @@ export class KubeApiTestServer {
     const index = this.faults.findIndex(
       (fault) =>
         (!fault.method || fault.method === entry.method) &&
-        (!fault.path || (typeof fault.path === 'string' ? entry.path.includes(fault.path) : fault.path.test(entry.path))),
+        (!fault.path ||
+          (typeof fault.path === 'string' ? entry.path.includes(fault.path) : fault.path.test(entry.path))),
     );
     if (index < 0) return undefined;
     const fault = this.faults[index]!;
@@ -356,7 +450,14 @@ export class KubeApiTestServer {
       return [200, { major: '1', minor: '31', gitVersion: 'v1.31.0-berth-test', platform: 'linux/amd64' }];
     }
     if (entry.method === 'GET' && entry.path === '/api') {
-      return [200, { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1' }] }];
+      return [
+        200,
+        {
+          kind: 'APIVersions',
+          versions: ['v1'],
+          serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1' }],
+        },
+      ];
     }
     if (entry.method === 'GET' && entry.path === '/apis') {
       return [200, { kind: 'APIGroupList', apiVersion: 'v1', groups: this.groups().map((g) => this.groupDocument(g)) }];
@@ -404,7 +505,14 @@ export class KubeApiTestServer {
   }
 
   private methodNotAllowed(method: string): HttpProblem {
-    return new HttpProblem(statusObject(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource (${method})`, {}));
+    return new HttpProblem(
+      statusObject(
+        405,
+        'MethodNotAllowed',
+        `the server does not allow this method on the requested resource (${method})`,
+        {},
+      ),
+    );
   }
 
   private groups(): string[] {
@@ -432,14 +540,31 @@ export class KubeApiTestServer {
         storageVersionHash: Buffer.from(t.kind).toString('base64').slice(0, 11),
       });
       if (t.hasSpecAndStatus) {
-        resources.push({ name: `${t.resource}/status`, singularName: '', namespaced: t.namespaced, kind: t.kind, verbs: ['get', 'patch', 'update'] });
+        resources.push({
+          name: `${t.resource}/status`,
+          singularName: '',
+          namespaced: t.namespaced,
+          kind: t.kind,
+          verbs: ['get', 'patch', 'update'],
+        });
       }
     }
-    return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group ? `${group}/${version}` : version, resources };
+    return {
+      kind: 'APIResourceList',
+      apiVersion: 'v1',
+      groupVersion: group ? `${group}/${version}` : version,
+      resources,
+    };
   }
 
-  private serve(entry: RecordedRequest, type: ResourceType, namespace: string | undefined, name: string | undefined): [number, unknown] {
-    if (type.namespaced && namespace !== undefined && name === undefined && entry.method === 'POST') this.requireNamespace(namespace);
+  private serve(
+    entry: RecordedRequest,
+    type: ResourceType,
+    namespace: string | undefined,
+    name: string | undefined,
+  ): [number, unknown] {
+    if (type.namespaced && namespace !== undefined && name === undefined && entry.method === 'POST')
+      this.requireNamespace(namespace);
     if (name === undefined) {
       if (entry.method === 'GET') return [200, this.list(type, namespace, entry.query)];
       if (entry.method === 'POST') return this.create(type, namespace, entry);
@@ -464,7 +589,9 @@ export class KubeApiTestServer {
 
   private requireNamespace(namespace: string): void {
     if (!this.objects.has(this.key(RESOURCES[0]!, undefined, namespace))) {
-      throw new HttpProblem(statusObject(404, 'NotFound', `namespaces "${namespace}" not found`, { name: namespace, kind: 'namespaces' }));
+      throw new HttpProblem(
+        statusObject(404, 'NotFound', `namespaces "${namespace}" not found`, { name: namespace, kind: 'namespaces' }),
+      );
     }
   }
 
@@ -479,7 +606,8 @@ export class KubeApiTestServer {
     const fieldFilters: Array<(object: Json) => boolean> = [];
     for (const requirement of (query.fieldSelector ?? '').split(',').filter((s) => s !== '')) {
       const match = /^metadata\.(name|namespace)(==|=|!=)(.*)$/.exec(requirement);
-      if (!match) throw badRequest(`"${requirement}" is not a known field selector: only "metadata.name", "metadata.namespace"`);
+      if (!match)
+        throw badRequest(`"${requirement}" is not a known field selector: only "metadata.name", "metadata.namespace"`);
       const [, field, op, value] = match;
       fieldFilters.push((object) => ((object.metadata as Json)[field!] === value) === (op !== '!='));
     }
@@ -496,16 +624,25 @@ export class KubeApiTestServer {
         const { kind: _kind, apiVersion: _apiVersion, ...rest } = clone(object);
         return rest;
       });
-    return { kind: `${type.kind}List`, apiVersion: apiVersionOf(type), metadata: { resourceVersion: String(this.resourceVersion) }, items };
+    return {
+      kind: `${type.kind}List`,
+      apiVersion: apiVersionOf(type),
+      metadata: { resourceVersion: String(this.resourceVersion) },
+      items,
+    };
   }
 
   private checkBody(type: ResourceType, namespace: string | undefined, body: unknown, urlName?: string): Json {
     if (!isObject(body)) throw badRequest('the body of the request was in an unknown format');
     if (body.kind !== undefined && body.kind !== type.kind) {
-      throw badRequest(`the kind of the provided object (${String(body.kind)}) does not match the resource (${type.kind})`);
+      throw badRequest(
+        `the kind of the provided object (${String(body.kind)}) does not match the resource (${type.kind})`,
+      );
     }
     if (body.apiVersion !== undefined && body.apiVersion !== apiVersionOf(type)) {
-      throw badRequest(`the API version in the data (${String(body.apiVersion)}) does not match the expected API version (${apiVersionOf(type)})`);
+      throw badRequest(
+        `the API version in the data (${String(body.apiVersion)}) does not match the expected API version (${apiVersionOf(type)})`,
+      );
     }
     const metadata = isObject(body.metadata) ? body.metadata : {};
     if (type.namespaced && metadata.namespace !== undefined && metadata.namespace !== namespace) {
@@ -517,13 +654,27 @@ export class KubeApiTestServer {
     const name = String(metadata.name ?? urlName ?? '');
     if (name === '') throw invalid(type, '', 'metadata.name: Required value: name or generateName is required');
     if (name.length > 253 || !DNS1123_SUBDOMAIN.test(name)) {
-      throw invalid(type, name, `metadata.name: Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.'`);
+      throw invalid(
+        type,
+        name,
+        `metadata.name: Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.'`,
+      );
     }
-    return { ...body, kind: type.kind, apiVersion: apiVersionOf(type), metadata: { ...metadata, name, ...(type.namespaced ? { namespace } : {}) } };
+    return {
+      ...body,
+      kind: type.kind,
+      apiVersion: apiVersionOf(type),
+      metadata: { ...metadata, name, ...(type.namespaced ? { namespace } : {}) },
+    };
   }
 
   /** Keeps the server-owned parts of `previous` (system metadata, status) on a new desired object. */
-  private store(type: ResourceType, desired: Json, previous: Json | undefined, manager: { name: string; operation: 'Apply' | 'Update' } | undefined): Json {
+  private store(
+    type: ResourceType,
+    desired: Json,
+    previous: Json | undefined,
+    manager: { name: string; operation: 'Apply' | 'Update' } | undefined,
+  ): Json {
     const metadata = { ...(desired.metadata as Json) };
     for (const field of SYSTEM_METADATA) delete metadata[field];
     const object: Json = { ...desired, metadata };
@@ -545,7 +696,14 @@ export class KubeApiTestServer {
       delete applied.apiVersion;
       managedFields = [
         ...managedFields.filter((m) => !(m.manager === manager.name && m.operation === manager.operation)),
-        { manager: manager.name, operation: manager.operation, apiVersion: apiVersionOf(type), time: now(), fieldsType: 'FieldsV1', fieldsV1: fieldSet(applied) },
+        {
+          manager: manager.name,
+          operation: manager.operation,
+          apiVersion: apiVersionOf(type),
+          time: now(),
+          fieldsType: 'FieldsV1',
+          fieldsV1: fieldSet(applied),
+        },
       ];
     }
     const specChanged = previous === undefined || canonical(previous.spec) !== canonical(object.spec);
@@ -565,7 +723,8 @@ export class KubeApiTestServer {
     };
     const meta = object.metadata as Json;
     this.objects.set(this.key(type, meta.namespace as string | undefined, String(meta.name)), object);
-    if (type.hasSpecAndStatus && specChanged) this.scheduleController(type, meta.namespace as string, String(meta.name), Number(meta.generation));
+    if (type.hasSpecAndStatus && specChanged)
+      this.scheduleController(type, meta.namespace as string, String(meta.name), Number(meta.generation));
     return object;
   }
 
@@ -573,7 +732,9 @@ export class KubeApiTestServer {
     const desired = this.checkBody(type, namespace, entry.body);
     const name = String((desired.metadata as Json).name);
     if (this.objects.has(this.key(type, namespace, name))) {
-      throw new HttpProblem(statusObject(409, 'AlreadyExists', `${qualified(type)} "${name}" already exists`, details(type, name)));
+      throw new HttpProblem(
+        statusObject(409, 'AlreadyExists', `${qualified(type)} "${name}" already exists`, details(type, name)),
+      );
     }
     const manager = { name: entry.query.fieldManager ?? 'unknown', operation: 'Update' as const };
     if (type.kind === 'Namespace') {
@@ -583,12 +744,21 @@ export class KubeApiTestServer {
     return [201, clone(this.store(type, desired, undefined, manager))];
   }
 
-  private replace(type: ResourceType, namespace: string | undefined, name: string, entry: RecordedRequest): [number, unknown] {
+  private replace(
+    type: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    entry: RecordedRequest,
+  ): [number, unknown] {
     const desired = this.checkBody(type, namespace, entry.body, name);
     const previous = this.objects.get(this.key(type, namespace, name));
     if (!previous) throw notFound(type, name);
     const sentVersion = (desired.metadata as Json).resourceVersion;
-    if (sentVersion !== undefined && sentVersion !== '' && sentVersion !== (previous.metadata as Json).resourceVersion) {
+    if (
+      sentVersion !== undefined &&
+      sentVersion !== '' &&
+      sentVersion !== (previous.metadata as Json).resourceVersion
+    ) {
       throw new HttpProblem(
         statusObject(
           409,
@@ -598,15 +768,26 @@ export class KubeApiTestServer {
         ),
       );
     }
-    return [200, clone(this.store(type, desired, previous, { name: entry.query.fieldManager ?? 'unknown', operation: 'Update' }))];
+    return [
+      200,
+      clone(this.store(type, desired, previous, { name: entry.query.fieldManager ?? 'unknown', operation: 'Update' })),
+    ];
   }
 
-  private patch(type: ResourceType, namespace: string | undefined, name: string, entry: RecordedRequest): [number, unknown] {
+  private patch(
+    type: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    entry: RecordedRequest,
+  ): [number, unknown] {
     const previous = this.objects.get(this.key(type, namespace, name));
     switch (entry.contentType) {
       case 'application/apply-patch+yaml': {
         const manager = entry.query.fieldManager;
-        if (!manager) throw badRequest('PATCH /apply requests must have a fieldManager: fieldManager is required for apply requests');
+        if (!manager)
+          throw badRequest(
+            'PATCH /apply requests must have a fieldManager: fieldManager is required for apply requests',
+          );
         if (isObject(entry.body) && (entry.body.kind === undefined || entry.body.apiVersion === undefined)) {
           throw badRequest('invalid object type: apply patches must name their kind and apiVersion');
         }
@@ -621,11 +802,20 @@ export class KubeApiTestServer {
       case 'application/strategic-merge-patch+json': {
         if (!previous) throw notFound(type, name);
         const desired = this.checkBody(type, namespace, mergePatch(previous, entry.body), name);
-        return [200, clone(this.store(type, desired, previous, { name: entry.query.fieldManager ?? 'unknown', operation: 'Update' }))];
+        return [
+          200,
+          clone(
+            this.store(type, desired, previous, { name: entry.query.fieldManager ?? 'unknown', operation: 'Update' }),
+          ),
+        ];
       }
       default:
         throw new HttpProblem(
-          statusObject(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/apply-patch+yaml, application/merge-patch+json, application/strategic-merge-patch+json`),
+          statusObject(
+            415,
+            'UnsupportedMediaType',
+            `the body of the request was in an unknown format - accepted media types include: application/apply-patch+yaml, application/merge-patch+json, application/strategic-merge-patch+json`,
+          ),
         );
     }
   }
@@ -636,10 +826,20 @@ export class KubeApiTestServer {
     if (!previous) throw notFound(type, name);
     this.objects.delete(key);
     if (type.kind === 'Namespace') {
-      for (const [k, object] of [...this.objects.entries()]) if ((object.metadata as Json).namespace === name) this.objects.delete(k);
+      for (const [k, object] of [...this.objects.entries()])
+        if ((object.metadata as Json).namespace === name) this.objects.delete(k);
     }
     this.resourceVersion += 1;
-    return [200, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { ...details(type, name), uid: (previous.metadata as Json).uid } }];
+    return [
+      200,
+      {
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Success',
+        details: { ...details(type, name), uid: (previous.metadata as Json).uid },
+      },
+    ];
   }
 
   private scheduleController(type: ResourceType, namespace: string, name: string, generation: number): void {
@@ -663,8 +863,22 @@ export class KubeApiTestServer {
             readyReplicas: replicas,
             availableReplicas: replicas,
             conditions: [
-              { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.', lastUpdateTime: time, lastTransitionTime: time },
-              { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable', message: `ReplicaSet "${name}" has successfully progressed.`, lastUpdateTime: time, lastTransitionTime: time },
+              {
+                type: 'Available',
+                status: 'True',
+                reason: 'MinimumReplicasAvailable',
+                message: 'Deployment has minimum availability.',
+                lastUpdateTime: time,
+                lastTransitionTime: time,
+              },
+              {
+                type: 'Progressing',
+                status: 'True',
+                reason: 'NewReplicaSetAvailable',
+                message: `ReplicaSet "${name}" has successfully progressed.`,
+                lastUpdateTime: time,
+                lastTransitionTime: time,
+              },
             ],
           };
         } else {
@@ -675,8 +889,26 @@ export class KubeApiTestServer {
             unavailableReplicas: replicas,
             conditions:
               mode === 'fail'
-                ? [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: `ReplicaSet "${name}" has timed out progressing.`, lastUpdateTime: time, lastTransitionTime: time }]
-                : [{ type: 'Progressing', status: 'True', reason: 'ReplicaSetUpdated', message: `ReplicaSet "${name}" is progressing.`, lastUpdateTime: time, lastTransitionTime: time }],
+                ? [
+                    {
+                      type: 'Progressing',
+                      status: 'False',
+                      reason: 'ProgressDeadlineExceeded',
+                      message: `ReplicaSet "${name}" has timed out progressing.`,
+                      lastUpdateTime: time,
+                      lastTransitionTime: time,
+                    },
+                  ]
+                : [
+                    {
+                      type: 'Progressing',
+                      status: 'True',
+                      reason: 'ReplicaSetUpdated',
+                      message: `ReplicaSet "${name}" is progressing.`,
+                      lastUpdateTime: time,
+                      lastTransitionTime: time,
+                    },
+                  ],
           };
         }
       } else {
@@ -695,7 +927,16 @@ export class KubeApiTestServer {
           status = {
             startTime: time,
             failed: 1,
-            conditions: [{ type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit', lastProbeTime: time, lastTransitionTime: time }],
+            conditions: [
+              {
+                type: 'Failed',
+                status: 'True',
+                reason: 'BackoffLimitExceeded',
+                message: 'Job has reached the specified backoff limit',
+                lastProbeTime: time,
+                lastTransitionTime: time,
+              },
+            ],
           };
         } else {
           status = { startTime: time, active: 1 };

@@ -28,7 +28,8 @@ const KEY = /^([a-z0-9A-Z]([-a-z0-9A-Z_.]*[a-z0-9A-Z])?\/)?[a-z0-9A-Z]([-a-z0-9A
 const VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
 function checkKey(key: string, requirement: string): string {
-  if (!KEY.test(key)) throw new LabelSelectorError(`unable to parse requirement: invalid label key "${key}" in "${requirement}"`);
+  if (!KEY.test(key))
+    throw new LabelSelectorError(`unable to parse requirement: invalid label key "${key}" in "${requirement}"`);
   return key;
 }
 

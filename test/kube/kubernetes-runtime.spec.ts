@@ -22,7 +22,11 @@ const NS = 'team-a';
 const PASSWORD_V1 = 'Initial-Pa55word_one';
 const PASSWORD_V2 = 'Rotated-Pa55word_two';
 
-function workload(name: string, type: WorkloadComponentSpec['type'], properties: Record<string, unknown>): WorkloadComponentSpec {
+function workload(
+  name: string,
+  type: WorkloadComponentSpec['type'],
+  properties: Record<string, unknown>,
+): WorkloadComponentSpec {
   return { kind: 'workload', name, type, properties, dependsOn: [], traits: [], bindings: [] };
 }
 
@@ -45,9 +49,19 @@ const lbSecret: ConnectionSecretMaterial = {
 };
 
 /** What the engine hands the runtime: bindings resolved, checksum over the bound secrets' versions (core's function). */
-function deliveryOf(component: WorkloadComponentSpec, env: ResolvedEnvVar[], secrets: ConnectionSecretMaterial[]): WorkloadDelivery {
+function deliveryOf(
+  component: WorkloadComponentSpec,
+  env: ResolvedEnvVar[],
+  secrets: ConnectionSecretMaterial[],
+): WorkloadDelivery {
   const bound = new Set(env.map((e) => e.secretName));
-  return { component, env, bindingsChecksum: bindingsChecksum(secrets.filter((s) => bound.has(s.name)).map((s) => ({ name: s.name, version: s.version }))) };
+  return {
+    component,
+    env,
+    bindingsChecksum: bindingsChecksum(
+      secrets.filter((s) => bound.has(s.name)).map((s) => ({ name: s.name, version: s.version })),
+    ),
+  };
 }
 
 const dbEnv: ResolvedEnvVar[] = [
@@ -89,26 +103,62 @@ describe('KubernetesWorkloadRuntime against the test Kubernetes API server', () 
   afterEach(async () => {
     // Each test starts from an empty namespace (and the clean-up itself must not meet a test's faults).
     server.clearFaults();
-    await runtime.remove({ environment: 'staging', application: 'shop', runtime: runtimeSpec(), includeSecrets: true, signal: new AbortController().signal }, log);
+    await runtime.remove(
+      {
+        environment: 'staging',
+        application: 'shop',
+        runtime: runtimeSpec(),
+        includeSecrets: true,
+        signal: new AbortController().signal,
+      },
+      log,
+    );
   });
 
   function runtimeSpec(settings: Record<string, unknown> = {}): RuntimeSpec {
-    return { kind: 'kubernetes', settings: { kubeconfig, context: 'test-cluster', namespace: NS, rolloutTimeoutSeconds: 3, ...settings } };
+    return {
+      kind: 'kubernetes',
+      settings: { kubeconfig, context: 'test-cluster', namespace: NS, rolloutTimeoutSeconds: 3, ...settings },
+    };
   }
 
-  function request(shape: Shape = {}, settings: Record<string, unknown> = {}, signal = new AbortController().signal): DeliveryRequest {
+  function request(
+    shape: Shape = {},
+    settings: Record<string, unknown> = {},
+    signal = new AbortController().signal,
+  ): DeliveryRequest {
     const db = dbSecret(shape.dbVersion ?? 1, shape.password ?? PASSWORD_V1);
     const secrets = shape.lb === false ? [db] : [db, lbSecret];
     const workloads = [
       deliveryOf(
-        workload('web', 'webservice', { image: 'registry.example/shop/web:1', port: 8080, replicas: 2, env: [{ name: 'MODE', value: 'prod' }] }),
-        shape.lb ? [...dbEnv, { name: 'LB_ADDRESS', secretName: 'shop-lb-conn', key: 'SLB_ADDRESS', sensitive: false }] : dbEnv,
+        workload('web', 'webservice', {
+          image: 'registry.example/shop/web:1',
+          port: 8080,
+          replicas: 2,
+          env: [{ name: 'MODE', value: 'prod' }],
+        }),
+        shape.lb
+          ? [...dbEnv, { name: 'LB_ADDRESS', secretName: 'shop-lb-conn', key: 'SLB_ADDRESS', sensitive: false }]
+          : dbEnv,
         secrets,
       ),
     ];
-    if (shape.worker !== false) workloads.push(deliveryOf(workload('jobs', 'worker', { image: 'registry.example/shop/worker:1' }), dbEnv, secrets));
-    if (shape.task) workloads.push(deliveryOf(workload('migrate', 'task', { image: 'registry.example/shop/migrate:1' }), dbEnv, secrets));
-    return { environment: 'staging', application: shape.application ?? 'shop', runtime: runtimeSpec(settings), workloads, secrets, signal };
+    if (shape.worker !== false)
+      workloads.push(
+        deliveryOf(workload('jobs', 'worker', { image: 'registry.example/shop/worker:1' }), dbEnv, secrets),
+      );
+    if (shape.task)
+      workloads.push(
+        deliveryOf(workload('migrate', 'task', { image: 'registry.example/shop/migrate:1' }), dbEnv, secrets),
+      );
+    return {
+      environment: 'staging',
+      application: shape.application ?? 'shop',
+      runtime: runtimeSpec(settings),
+      workloads,
+      secrets,
+      signal,
+    };
   }
 
   const get = (apiVersion: string, kind: string, name: string) => server.getObject(apiVersion, kind, NS, name) as any;
@@ -136,7 +186,11 @@ describe('KubernetesWorkloadRuntime against the test Kubernetes API server', () 
     const secret = get('v1', 'Secret', 'shop-db-conn');
     expect(secret.type).toBe('Opaque');
     expect(Buffer.from(secret.data.DB_PASSWORD, 'base64').toString()).toBe(PASSWORD_V1);
-    expect(secret.metadata.labels).toMatchObject({ 'berth.dev/application': 'shop', 'berth.dev/environment': 'staging', 'berth.dev/component': 'db' });
+    expect(secret.metadata.labels).toMatchObject({
+      'berth.dev/application': 'shop',
+      'berth.dev/environment': 'staging',
+      'berth.dev/component': 'db',
+    });
 
     const web = get('apps/v1', 'Deployment', 'web');
     expect(web.spec.template.spec.containers[0].env).toEqual([
@@ -145,12 +199,22 @@ describe('KubernetesWorkloadRuntime against the test Kubernetes API server', () 
       { name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'shop-db-conn', key: 'DB_PASSWORD' } } },
     ]);
     expect(web.metadata.managedFields).toEqual([expect.objectContaining({ manager: 'berth', operation: 'Apply' })]);
-    expect(get('v1', 'Service', 'web').spec).toMatchObject({ type: 'ClusterIP', ports: [{ port: 8080, targetPort: 8080 }] });
+    expect(get('v1', 'Service', 'web').spec).toMatchObject({
+      type: 'ClusterIP',
+      ports: [{ port: 8080, targetPort: 8080 }],
+    });
     expect(get('batch/v1', 'Job', 'migrate').status.succeeded).toBe(1);
 
     // Server-side apply, field manager berth, forced; every Secret before any workload.
     const writes = server.requests.filter((r) => r.method === 'PATCH');
-    expect(writes.every((r) => r.contentType === 'application/apply-patch+yaml' && r.query.fieldManager === 'berth' && r.query.force === 'true')).toBe(true);
+    expect(
+      writes.every(
+        (r) =>
+          r.contentType === 'application/apply-patch+yaml' &&
+          r.query.fieldManager === 'berth' &&
+          r.query.force === 'true',
+      ),
+    ).toBe(true);
     const lastSecret = writes.findLastIndex((r) => r.path.includes('/secrets/'));
     const firstWorkload = writes.findIndex((r) => !r.path.includes('/secrets/'));
     expect(lastSecret).toBeLessThan(firstWorkload);
@@ -190,7 +254,9 @@ describe('KubernetesWorkloadRuntime against the test Kubernetes API server', () 
     const first = get('batch/v1', 'Job', 'migrate');
     const mark = server.requests.length;
     await runtime.deliver(request({ task: true, dbVersion: 2, password: PASSWORD_V2 }), log);
-    const jobRequests = server.requests.slice(mark).filter((r) => r.path.endsWith('/jobs/migrate') && r.method !== 'GET');
+    const jobRequests = server.requests
+      .slice(mark)
+      .filter((r) => r.path.endsWith('/jobs/migrate') && r.method !== 'GET');
     expect(jobRequests.map((r) => r.method)).toEqual(['DELETE', 'PATCH']);
     expect(get('batch/v1', 'Job', 'migrate').metadata.uid).not.toBe(first.metadata.uid);
   });
@@ -228,11 +294,22 @@ describe('KubernetesWorkloadRuntime against the test Kubernetes API server', () 
     const started = Date.now();
     const statuses = await runtime.deliver(request({ worker: false }, { rolloutTimeoutSeconds: 1 }), log);
     const elapsed = Date.now() - started;
-    expect(statuses).toEqual([{ component: 'web', ready: false, message: expect.stringMatching(/rollout did not finish within 1s: 0 of 2 updated replicas available/) }]);
+    expect(statuses).toEqual([
+      {
+        component: 'web',
+        ready: false,
+        message: expect.stringMatching(/rollout did not finish within 1s: 0 of 2 updated replicas available/),
+      },
+    ]);
     expect(elapsed).toBeGreaterThanOrEqual(1000);
     expect(elapsed).toBeLessThan(10_000); // far from a hang; the bound only has to tell 1 s from "never"
     // status() reads the same state without waiting.
-    const now = await runtime.status({ environment: 'staging', application: 'shop', runtime: runtimeSpec(), signal: new AbortController().signal });
+    const now = await runtime.status({
+      environment: 'staging',
+      application: 'shop',
+      runtime: runtimeSpec(),
+      signal: new AbortController().signal,
+    });
     expect(now).toEqual([{ component: 'web', ready: false, message: '0 of 2 updated replicas available' }]);
   });
 
@@ -240,17 +317,23 @@ describe('KubernetesWorkloadRuntime against the test Kubernetes API server', () 
     server.controllerMode = 'fail';
     const started = Date.now();
     const statuses = await runtime.deliver(request({ worker: false }, { rolloutTimeoutSeconds: 30 }), log);
-    expect(statuses[0]).toMatchObject({ component: 'web', ready: false, message: expect.stringContaining('rollout failed: ReplicaSet "web" has timed out progressing') });
+    expect(statuses[0]).toMatchObject({
+      component: 'web',
+      ready: false,
+      message: expect.stringContaining('rollout failed: ReplicaSet "web" has timed out progressing'),
+    });
     expect(Date.now() - started).toBeLessThan(10_000); // not the 30 s timeout
   });
 
   it('removes everything of the application, workloads before secrets, and leaves other applications alone', async () => {
     await runtime.deliver(request({ task: true }), log);
-    await runtime.deliver(request({ application: 'other', worker: false, lb: false }), log).catch((error: ProviderError) => {
-      // 'other' reuses the names web and shop-db-conn, which belong to shop: refused, nothing taken over.
-      expect(error.code).toBe(ProviderErrorCode.InvalidRequest);
-      expect(error.message).toMatch(/belongs to application "shop" of environment "staging"/);
-    });
+    await runtime
+      .deliver(request({ application: 'other', worker: false, lb: false }), log)
+      .catch((error: ProviderError) => {
+        // 'other' reuses the names web and shop-db-conn, which belong to shop: refused, nothing taken over.
+        expect(error.code).toBe(ProviderErrorCode.InvalidRequest);
+        expect(error.message).toMatch(/belongs to application "shop" of environment "staging"/);
+      });
     expect(appObjects('other')).toEqual([]);
     expect(appObjects().map((o: any) => `${o.kind}/${o.metadata.name}`)).toEqual([
       'Deployment/jobs',
@@ -261,7 +344,16 @@ describe('KubernetesWorkloadRuntime against the test Kubernetes API server', () 
       'Service/web',
     ]);
     const mark = server.requests.length;
-    await runtime.remove({ environment: 'staging', application: 'shop', runtime: runtimeSpec(), includeSecrets: true, signal: new AbortController().signal }, log);
+    await runtime.remove(
+      {
+        environment: 'staging',
+        application: 'shop',
+        runtime: runtimeSpec(),
+        includeSecrets: true,
+        signal: new AbortController().signal,
+      },
+      log,
+    );
     expect(appObjects()).toEqual([]);
     const deletes = server.requests.slice(mark).filter((r) => r.method === 'DELETE');
     const kinds = deletes.map((r) => r.path.split('/').at(-2));
@@ -272,12 +364,25 @@ describe('KubernetesWorkloadRuntime against the test Kubernetes API server', () 
 
   it('removes only the named components, and keeps secrets unless asked', async () => {
     await runtime.deliver(request(), log);
-    await runtime.remove({ environment: 'staging', application: 'shop', runtime: runtimeSpec(), components: ['jobs'], includeSecrets: false, signal: new AbortController().signal }, log);
+    await runtime.remove(
+      {
+        environment: 'staging',
+        application: 'shop',
+        runtime: runtimeSpec(),
+        components: ['jobs'],
+        includeSecrets: false,
+        signal: new AbortController().signal,
+      },
+      log,
+    );
     expect(get('apps/v1', 'Deployment', 'jobs')).toBeUndefined();
     expect(get('apps/v1', 'Deployment', 'web')).toBeDefined();
     expect(get('v1', 'Secret', 'shop-db-conn')).toBeDefined();
-    const labelSelector = server.requests.filter((r) => r.method === 'GET' && r.query.labelSelector).at(-1)!.query.labelSelector;
-    expect(labelSelector).toBe('berth.dev/application=shop,berth.dev/environment=staging,berth.dev/component in (jobs)');
+    const labelSelector = server.requests.filter((r) => r.method === 'GET' && r.query.labelSelector).at(-1)!.query
+      .labelSelector;
+    expect(labelSelector).toBe(
+      'berth.dev/application=shop,berth.dev/environment=staging,berth.dev/component in (jobs)',
+    );
   });
 
   it('treats 404 on delete as already gone (another actor deleted the object in between)', async () => {
@@ -289,12 +394,32 @@ describe('KubernetesWorkloadRuntime against the test Kubernetes API server', () 
       before: () => server.deleteObject('apps/v1', 'Deployment', NS, 'jobs'),
       times: 1,
     });
-    await runtime.remove({ environment: 'staging', application: 'shop', runtime: runtimeSpec(), includeSecrets: true, signal: new AbortController().signal }, log);
-    const missing = server.requests.slice(mark).find((r) => r.method === 'DELETE' && r.path.endsWith('/deployments/jobs'));
+    await runtime.remove(
+      {
+        environment: 'staging',
+        application: 'shop',
+        runtime: runtimeSpec(),
+        includeSecrets: true,
+        signal: new AbortController().signal,
+      },
+      log,
+    );
+    const missing = server.requests
+      .slice(mark)
+      .find((r) => r.method === 'DELETE' && r.path.endsWith('/deployments/jobs'));
     expect(missing?.status).toBe(404);
     expect(appObjects()).toEqual([]);
     // Removing again finds nothing and is fine.
-    await runtime.remove({ environment: 'staging', application: 'shop', runtime: runtimeSpec(), includeSecrets: true, signal: new AbortController().signal }, log);
+    await runtime.remove(
+      {
+        environment: 'staging',
+        application: 'shop',
+        runtime: runtimeSpec(),
+        includeSecrets: true,
+        signal: new AbortController().signal,
+      },
+      log,
+    );
   });
 
   describe('maps client errors to ProviderError codes', () => {
@@ -309,14 +434,27 @@ describe('KubernetesWorkloadRuntime against the test Kubernetes API server', () 
       const unauthorized = await failure(runtime.deliver(request({}, { kubeconfig: bad }), log));
       expect(unauthorized.code).toBe(ProviderErrorCode.Unauthorized);
       expect(unauthorized.retryable).toBe(false);
-      server.injectFault({ method: 'PATCH', path: '/secrets/', status: 403, reason: 'Forbidden', message: 'secrets "shop-db-conn" is forbidden: User "berth" cannot patch resource "secrets"' });
+      server.injectFault({
+        method: 'PATCH',
+        path: '/secrets/',
+        status: 403,
+        reason: 'Forbidden',
+        message: 'secrets "shop-db-conn" is forbidden: User "berth" cannot patch resource "secrets"',
+      });
       const forbidden = await failure(runtime.deliver(request(), log));
       expect(forbidden.code).toBe(ProviderErrorCode.Unauthorized);
       expect(forbidden.message).toContain('Forbidden (HTTP 403)');
     });
 
     it('409 → Conflict (retryable), 503 → Transient, 422 → InvalidRequest', async () => {
-      server.injectFault({ method: 'PATCH', path: '/deployments/web', status: 409, reason: 'Conflict', message: 'Apply failed with 1 conflict', times: 1 });
+      server.injectFault({
+        method: 'PATCH',
+        path: '/deployments/web',
+        status: 409,
+        reason: 'Conflict',
+        message: 'Apply failed with 1 conflict',
+        times: 1,
+      });
       const conflict = await failure(runtime.deliver(request(), log));
       expect(conflict.code).toBe(ProviderErrorCode.Conflict);
       expect(conflict.retryable).toBe(true);
@@ -324,12 +462,26 @@ describe('KubernetesWorkloadRuntime against the test Kubernetes API server', () 
       // Discovery of apps/v1 is cached by the client per instance; the runtime builds a client per call, so it asks again.
       const unavailable = await failure(runtime.deliver(request(), log));
       expect(unavailable.code).toBe(ProviderErrorCode.Transient);
-      server.injectFault({ method: 'PATCH', path: '/services/web', status: 422, reason: 'Invalid', message: 'Service "web" is invalid', times: 1 });
+      server.injectFault({
+        method: 'PATCH',
+        path: '/services/web',
+        status: 422,
+        reason: 'Invalid',
+        message: 'Service "web" is invalid',
+        times: 1,
+      });
       expect((await failure(runtime.deliver(request(), log))).code).toBe(ProviderErrorCode.InvalidRequest);
     });
 
     it('never puts a secret value into an error message', async () => {
-      server.injectFault({ method: 'PATCH', path: '/secrets/shop-db-conn', status: 422, reason: 'Invalid', message: `Secret "shop-db-conn" is invalid: data[DB_PASSWORD]: Invalid value: "${PASSWORD_V1}"`, times: 1 });
+      server.injectFault({
+        method: 'PATCH',
+        path: '/secrets/shop-db-conn',
+        status: 422,
+        reason: 'Invalid',
+        message: `Secret "shop-db-conn" is invalid: data[DB_PASSWORD]: Invalid value: "${PASSWORD_V1}"`,
+        times: 1,
+      });
       const error = await failure(runtime.deliver(request(), log));
       expect(error.code).toBe(ProviderErrorCode.InvalidRequest);
       expect(error.message).toContain('Secret "shop-db-conn" is invalid');
@@ -366,16 +518,22 @@ describe('KubernetesWorkloadRuntime against the test Kubernetes API server', () 
       const controller = new AbortController();
       setTimeout(() => controller.abort(new Error('cancelled')), 300);
       const started = Date.now();
-      const error = await failure(runtime.deliver(request({ worker: false }, { rolloutTimeoutSeconds: 30 }, controller.signal), log));
+      const error = await failure(
+        runtime.deliver(request({ worker: false }, { rolloutTimeoutSeconds: 30 }, controller.signal), log),
+      );
       expect(error.code).toBe(ProviderErrorCode.Timeout);
       expect(Date.now() - started).toBeLessThan(10_000); // not the 30 s rollout timeout
     });
 
     it('bad settings → InvalidRequest before any request', async () => {
       const mark = server.requests.length;
-      await expect(runtime.deliver(request({}, { namespace: 'Not_A_Namespace' }), log)).rejects.toMatchObject({ code: ProviderErrorCode.InvalidRequest });
+      await expect(runtime.deliver(request({}, { namespace: 'Not_A_Namespace' }), log)).rejects.toMatchObject({
+        code: ProviderErrorCode.InvalidRequest,
+      });
       await expect(runtime.deliver(request({}, { context: 'missing' }), log)).rejects.toThrow(/no context "missing"/);
-      await expect(runtime.deliver(request({}, { kubeconfig: join(dir, 'absent') }), log)).rejects.toMatchObject({ code: ProviderErrorCode.InvalidRequest });
+      await expect(runtime.deliver(request({}, { kubeconfig: join(dir, 'absent') }), log)).rejects.toMatchObject({
+        code: ProviderErrorCode.InvalidRequest,
+      });
       expect(server.requests.length).toBe(mark);
     });
   });

@@ -74,6 +74,8 @@ export class CliContext {
 
   /** Adds `-o, --output json|yaml` to a read command. */
   withOutput(command: Command): Command {
-    return command.addOption(new Option('-o, --output <format>', 'print machine-readable output').choices(STRUCTURED_FORMATS));
+    return command.addOption(
+      new Option('-o, --output <format>', 'print machine-readable output').choices(STRUCTURED_FORMATS),
+    );
   }
 }

@@ -33,7 +33,18 @@ describe('berth argument handling', () => {
     }
   });
 
-  it.each([['apply'], ['get'], ['status'], ['delete'], ['env'], ['run'], ['logs'], ['show'], ['definitions'], ['envs']])('has --help and --env on %s', async (command) => {
+  it.each([
+    ['apply'],
+    ['get'],
+    ['status'],
+    ['delete'],
+    ['env'],
+    ['run'],
+    ['logs'],
+    ['show'],
+    ['definitions'],
+    ['envs'],
+  ])('has --help and --env on %s', async (command) => {
     const t = capture();
     expect(await runCli([command, '--help'], t.io)).toBe(0);
     expect(t.out()).toContain(`Usage: berth ${command}`);
@@ -59,7 +70,9 @@ describe('berth argument handling', () => {
     const url = `http://127.0.0.1:${await closedPort()}`;
     const t = capture({ BERTH_URL: url });
     expect(await runCli(['get', 'apps'], t.io)).toBe(1);
-    expect(t.err()).toBe(`error: the Berth server at ${url} is not reachable (ECONNREFUSED); start it with \`npm start\` or point BERTH_URL at it\n`);
+    expect(t.err()).toBe(
+      `error: the Berth server at ${url} is not reachable (ECONNREFUSED); start it with \`npm start\` or point BERTH_URL at it\n`,
+    );
   });
 
   it('reports a missing file before contacting the server', async () => {

@@ -18,7 +18,9 @@ export const VERSION = '0.1.0';
 /** The `berth` program with every command registered; commander errors are thrown (exitOverride) instead of exiting. */
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('berth')
-    .description(`Berth: provision the cloud components of OAM Applications and bind their secrets into workloads.\nServer: $BERTH_URL (now ${ctx.serverUrl}).`)
+    .description(
+      `Berth: provision the cloud components of OAM Applications and bind their secrets into workloads.\nServer: $BERTH_URL (now ${ctx.serverUrl}).`,
+    )
     .version(VERSION)
     .exitOverride()
     .showHelpAfterError('(add --help for usage)')

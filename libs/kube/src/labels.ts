@@ -19,7 +19,8 @@ export const ANNOTATION_TEMPLATE_HASH = 'berth.dev/template-hash';
 /** Alibaba Cloud cloud-controller-manager: attach an existing SLB (CLB) instance to a LoadBalancer Service. */
 export const ANNOTATION_ALIBABA_LB_ID = 'service.beta.kubernetes.io/alibaba-cloud-loadbalancer-id';
 /** Alibaba Cloud cloud-controller-manager: let it manage the listeners of an attached SLB. */
-export const ANNOTATION_ALIBABA_LB_FORCE_OVERRIDE = 'service.beta.kubernetes.io/alibaba-cloud-loadbalancer-force-override-listeners';
+export const ANNOTATION_ALIBABA_LB_FORCE_OVERRIDE =
+  'service.beta.kubernetes.io/alibaba-cloud-loadbalancer-force-override-listeners';
 
 export const REDACTED = '<redacted>';
 

@@ -21,7 +21,10 @@ function request(overrides: Partial<ResourceRequest> = {}): ResourceRequest {
     application: 'shop',
     component: 'db',
     type: 'rds',
-    profile: { kind: 'alicloud', settings: { region: 'cn-hangzhou', credentials: { accessKeyIdEnv: 'TEST_AK', accessKeySecretEnv: 'TEST_SK' } } },
+    profile: {
+      kind: 'alicloud',
+      settings: { region: 'cn-hangzhou', credentials: { accessKeyIdEnv: 'TEST_AK', accessKeySecretEnv: 'TEST_SK' } },
+    },
     properties: { engine: 'mysql', engineVersion: '8.0', instanceClass: 'mysql.n2.small.1', network: 'net' },
     secretProperties: { password: PASSWORD },
     dependencies: {},
@@ -32,7 +35,9 @@ function request(overrides: Partial<ResourceRequest> = {}): ResourceRequest {
   };
 }
 
-function recordingLog(): OperationLog & { lines: Array<{ level: string; message: string; fields?: Record<string, unknown> }> } {
+function recordingLog(): OperationLog & {
+  lines: Array<{ level: string; message: string; fields?: Record<string, unknown> }>;
+} {
   const lines: Array<{ level: string; message: string; fields?: Record<string, unknown> }> = [];
   return { lines, log: (level, message, fields) => lines.push({ level, message, ...(fields ? { fields } : {}) }) };
 }
@@ -45,7 +50,13 @@ describe('AlicloudResourceProvider driving Pulumi through an injected workspace'
   beforeEach(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'berth-alicloud-'));
     workspace = new FakeWorkspace();
-    provider = new AlicloudResourceProvider({ dataDir, launcher: new InProcessJobLauncher(workspace, ENV), cli: AVAILABLE, env: ENV, concurrency: 2 });
+    provider = new AlicloudResourceProvider({
+      dataDir,
+      launcher: new InProcessJobLauncher(workspace, ENV),
+      cli: AVAILABLE,
+      env: ENV,
+      concurrency: 2,
+    });
   });
   afterEach(async () => {
     await rm(dataDir, { recursive: true, force: true });
@@ -54,7 +65,11 @@ describe('AlicloudResourceProvider driving Pulumi through an injected workspace'
   it('opens one stack per component in project berth, on the file backend, with config and secrets passed', async () => {
     workspace.behaviour = async (op, stack, o) => {
       o.onEvent(stepEvent('create', 'alicloud:rds/instance:Instance', 'instance'));
-      o.onEvent({ sequence: 2, timestamp: 0, diagnosticEvent: { message: `warning: password ${PASSWORD} is weak`, color: 'never', severity: 'warning' } });
+      o.onEvent({
+        sequence: 2,
+        timestamp: 0,
+        diagnosticEvent: { message: `warning: password ${PASSWORD} is weak`, color: 'never', severity: 'warning' },
+      });
       expect(existsSync(stack.settings.workDir)).toBe(true);
       return op === 'up'
         ? {
@@ -82,7 +97,11 @@ describe('AlicloudResourceProvider driving Pulumi through an injected workspace'
     expect(stack.config['berth:password']).toEqual({ value: PASSWORD, secret: true });
     expect(stack.config['alicloud:region']).toEqual({ value: 'cn-hangzhou' });
     expect(stack.config['pulumi:disable-default-providers']).toEqual({ value: '["alicloud"]' });
-    expect(Object.values(stack.config).filter((c) => !c.secret).map((c) => c.value)).not.toContain(PASSWORD);
+    expect(
+      Object.values(stack.config)
+        .filter((c) => !c.secret)
+        .map((c) => c.value),
+    ).not.toContain(PASSWORD);
     // Passphrase generated once into the data dir, mode 0600; work dir removed afterwards.
     expect(statSync(join(dataDir, 'pulumi-passphrase')).mode & 0o777).toBe(0o600);
     expect(stack.settings.passphrase.length).toBeGreaterThan(30);
@@ -105,14 +124,31 @@ describe('AlicloudResourceProvider driving Pulumi through an injected workspace'
     await provider.apply(request(), recordingLog());
     expect(workspace.opened.map((s) => s.settings.stackName)).toEqual(['prod.shop.db', 'prod.shop.db']);
     expect(workspace.opened[1]!.settings.passphrase).toBe(workspace.opened[0]!.settings.passphrase);
-    const withEnv = new AlicloudResourceProvider({ dataDir, launcher: new InProcessJobLauncher(workspace, ENV), cli: AVAILABLE, env: { ...ENV, BERTH_PULUMI_PASSPHRASE: 'from-env-passphrase' } });
+    const withEnv = new AlicloudResourceProvider({
+      dataDir,
+      launcher: new InProcessJobLauncher(workspace, ENV),
+      cli: AVAILABLE,
+      env: { ...ENV, BERTH_PULUMI_PASSPHRASE: 'from-env-passphrase' },
+    });
     await withEnv.apply(request(), recordingLog());
     expect(workspace.opened[2]!.settings.passphrase).toBe('from-env-passphrase');
   });
 
   it('uses the backend URL of the profile when given (OSS through its S3-compatible URL)', async () => {
     const backendUrl = 's3://berth-state?endpoint=oss-cn-hangzhou.aliyuncs.com&region=cn-hangzhou';
-    await provider.apply(request({ profile: { kind: 'alicloud', settings: { region: 'cn-hangzhou', backendUrl, credentials: { accessKeyIdEnv: 'TEST_AK', accessKeySecretEnv: 'TEST_SK' } } } }), recordingLog());
+    await provider.apply(
+      request({
+        profile: {
+          kind: 'alicloud',
+          settings: {
+            region: 'cn-hangzhou',
+            backendUrl,
+            credentials: { accessKeyIdEnv: 'TEST_AK', accessKeySecretEnv: 'TEST_SK' },
+          },
+        },
+      }),
+      recordingLog(),
+    );
     expect(workspace.opened[0]!.settings.backendUrl).toBe(backendUrl);
   });
 
@@ -139,9 +175,16 @@ describe('AlicloudResourceProvider driving Pulumi through an injected workspace'
         { action: 'update', resource: 'alicloud:rds/database:Database database' },
       ],
     });
-    expect(await provider.refresh(request())).toEqual({ drifted: true, exists: true, differences: [{ field: 'instance.securityIps' }] });
+    expect(await provider.refresh(request())).toEqual({
+      drifted: true,
+      exists: true,
+      differences: [{ field: 'instance.securityIps' }],
+    });
     await provider.destroy(request(), recordingLog());
-    expect(workspace.calls.filter((c) => c.op === 'destroy' || c.op === 'remove').map((c) => c.op)).toEqual(['destroy', 'remove']);
+    expect(workspace.calls.filter((c) => c.op === 'destroy' || c.op === 'remove').map((c) => c.op)).toEqual([
+      'destroy',
+      'remove',
+    ]);
   });
 
   it('maps a concurrent update to Conflict, and clears a lock whose holder is dead before retrying', async () => {
@@ -149,13 +192,18 @@ describe('AlicloudResourceProvider driving Pulumi through an injected workspace'
     workspace.behaviour = async (op) => {
       if (op === 'up' && workspace.locks.has('prod.shop.db')) {
         attempts++;
-        throw new ConcurrentUpdateError({ toString: () => 'code: 255\nstderr: error: the stack is currently locked by 1 lock(s)' } as never);
+        throw new ConcurrentUpdateError({
+          toString: () => 'code: 255\nstderr: error: the stack is currently locked by 1 lock(s)',
+        } as never);
       }
       return defaultResult(op);
     };
     // Live holder (this very process): a real concurrent update → Conflict, lock untouched.
     workspace.locks.set('prod.shop.db', [{ pid: process.pid, hostname: hostname(), timestamp: new Date() }]);
-    await expect(provider.apply(request(), recordingLog())).rejects.toMatchObject({ code: ProviderErrorCode.Conflict, retryable: true });
+    await expect(provider.apply(request(), recordingLog())).rejects.toMatchObject({
+      code: ProviderErrorCode.Conflict,
+      retryable: true,
+    });
     expect(workspace.calls.some((c) => c.op === 'cancel')).toBe(false);
 
     // Holder dead (a pid that cannot exist): stale → cancel removes the lock → the retry succeeds.
@@ -169,8 +217,14 @@ describe('AlicloudResourceProvider driving Pulumi through an injected workspace'
 
   it('maps SDK errors to codes with secret values scrubbed', async () => {
     const cases: Array<[string, ProviderErrorCode]> = [
-      [`error: InvalidAccessKeyId.NotFound: Specified access key ${ENV.TEST_AK} is not found`, ProviderErrorCode.Unauthorized],
-      ['error: creating RDS: QuotaExceeded.DBInstance: the quota of instances is exceeded', ProviderErrorCode.QuotaExceeded],
+      [
+        `error: InvalidAccessKeyId.NotFound: Specified access key ${ENV.TEST_AK} is not found`,
+        ProviderErrorCode.Unauthorized,
+      ],
+      [
+        'error: creating RDS: QuotaExceeded.DBInstance: the quota of instances is exceeded',
+        ProviderErrorCode.QuotaExceeded,
+      ],
       ['error: Throttling.User: Request was denied due to user flow control', ProviderErrorCode.Transient],
       [`error: account password ${PASSWORD} rejected: InvalidParameter`, ProviderErrorCode.InvalidRequest],
       ['error: something odd happened', ProviderErrorCode.Internal],
@@ -179,10 +233,10 @@ describe('AlicloudResourceProvider driving Pulumi through an injected workspace'
       workspace.behaviour = async () => {
         throw new Error(message);
       };
-      const error = (await provider.apply(request(), recordingLog()).then(
+      const error = await provider.apply(request(), recordingLog()).then(
         () => ({ code: 'none', message: '' }),
         (e: unknown) => e as { code: string; message: string },
-      ));
+      );
       expect(error.code, message).toBe(code);
       expect(error.message).not.toContain(PASSWORD);
       expect(error.message).not.toContain(ENV.TEST_AK);
@@ -190,10 +244,22 @@ describe('AlicloudResourceProvider driving Pulumi through an injected workspace'
   });
 
   it('stops a run at its watchdog with Timeout, and clears that run’s lock before the next run on the stack', async () => {
-    const slow = new AlicloudResourceProvider({ dataDir, launcher: new InProcessJobLauncher(workspace, ENV), cli: AVAILABLE, env: ENV, timeoutsMs: { rds: 150 } });
-    workspace.behaviour = async (op) => (op === 'up' && workspace.calls.filter((c) => c.op === 'up').length === 1 ? new Promise(() => undefined) : defaultResult(op));
+    const slow = new AlicloudResourceProvider({
+      dataDir,
+      launcher: new InProcessJobLauncher(workspace, ENV),
+      cli: AVAILABLE,
+      env: ENV,
+      timeoutsMs: { rds: 150 },
+    });
+    workspace.behaviour = async (op) =>
+      op === 'up' && workspace.calls.filter((c) => c.op === 'up').length === 1
+        ? new Promise(() => undefined)
+        : defaultResult(op);
     const started = Date.now();
-    await expect(slow.apply(request(), recordingLog())).rejects.toMatchObject({ code: ProviderErrorCode.Timeout, message: expect.stringContaining('watchdog') });
+    await expect(slow.apply(request(), recordingLog())).rejects.toMatchObject({
+      code: ProviderErrorCode.Timeout,
+      message: expect.stringContaining('watchdog'),
+    });
     expect(Date.now() - started).toBeLessThan(2000);
     await slow.apply(request(), recordingLog());
     const ops = workspace.calls.map((c) => c.op).filter((op) => op !== 'setConfig');
@@ -212,7 +278,10 @@ describe('AlicloudResourceProvider driving Pulumi through an injected workspace'
     const many = ['a', 'b', 'c', 'd', 'e'].map((c) => provider.apply(request({ component: c }), recordingLog()));
     await Promise.all(many);
     expect(workspace.maxRunning).toBe(2);
-    expect(new AlicloudResourceProvider({ dataDir, cli: AVAILABLE, env: { BERTH_PULUMI_CONCURRENCY: '5' } }).driver.concurrency).toBe(5);
+    expect(
+      new AlicloudResourceProvider({ dataDir, cli: AVAILABLE, env: { BERTH_PULUMI_CONCURRENCY: '5' } }).driver
+        .concurrency,
+    ).toBe(5);
   });
 
   it('rotates oss credentials with a second key kept until revoke, and rds with a new password', async () => {
@@ -223,9 +292,20 @@ describe('AlicloudResourceProvider driving Pulumi through an injected workspace'
     };
     const jobs: string[] = [];
     const launcher = new InProcessJobLauncher(workspace, ENV);
-    const spy = { run: (job: Parameters<typeof launcher.run>[0], o: Parameters<typeof launcher.run>[1]) => (jobs.push(job.program.externalIds.accessKeyGenerations ?? '-'), launcher.run(job, o)) };
+    const spy = {
+      run: (job: Parameters<typeof launcher.run>[0], o: Parameters<typeof launcher.run>[1]) => (
+        jobs.push(job.program.externalIds.accessKeyGenerations ?? '-'),
+        launcher.run(job, o)
+      ),
+    };
     const p = new AlicloudResourceProvider({ dataDir, launcher: spy, cli: AVAILABLE, env: ENV });
-    const oss = request({ type: 'oss', component: 'files', properties: {}, secretProperties: {}, externalIds: { accessKeyGeneration: '0', accessKeyGenerations: '0', accessKeyId: 'AK-old' } });
+    const oss = request({
+      type: 'oss',
+      component: 'files',
+      properties: {},
+      secretProperties: {},
+      externalIds: { accessKeyGeneration: '0', accessKeyGenerations: '0', accessKeyId: 'AK-old' },
+    });
     const rotated = await p.rotate(oss, recordingLog());
     expect(jobs).toEqual(['0,1']);
     expect(rotated.revoke).toEqual({ keepAccessKeyGeneration: '1', oldAccessKeyId: 'AK-old' });
@@ -253,7 +333,12 @@ describe('without the pulumi CLI', () => {
     });
     const profile = request().profile;
     expect(await provider.availability(profile)).toEqual({ available: false, reason: MISSING_CLI_MESSAGE });
-    for (const call of [() => provider.apply(request(), recordingLog()), () => provider.preview(request()), () => provider.refresh(request()), () => provider.destroy(request(), recordingLog())]) {
+    for (const call of [
+      () => provider.apply(request(), recordingLog()),
+      () => provider.preview(request()),
+      () => provider.refresh(request()),
+      () => provider.destroy(request(), recordingLog()),
+    ]) {
       await expect(call()).rejects.toMatchObject({ code: ProviderErrorCode.Unavailable, message: MISSING_CLI_MESSAGE });
     }
     expect(workspace.calls).toEqual([]);

@@ -60,7 +60,10 @@ export class AlicloudResourceProvider extends ResourceProvider {
   async availability(profile: ProviderProfile): Promise<ProviderAvailability> {
     const problems = validateAlicloudProfile(profile);
     if (problems.length > 0) {
-      return { available: false, reason: `profile settings: ${problems.map((p) => `${p.path || '/'}: ${p.message}`).join('; ')}` };
+      return {
+        available: false,
+        reason: `profile settings: ${problems.map((p) => `${p.path || '/'}: ${p.message}`).join('; ')}`,
+      };
     }
     const cli = await this.cli.detect();
     return cli.available ? { available: true } : { available: false, ...(cli.reason ? { reason: cli.reason } : {}) };
@@ -76,25 +79,40 @@ export class AlicloudResourceProvider extends ResourceProvider {
     return validateAlicloudProfile(profile);
   }
 
-  override validateComponent(type: CloudComponentType, properties: JsonObject): Array<{ path: string; message: string }> {
+  override validateComponent(
+    type: CloudComponentType,
+    properties: JsonObject,
+  ): Array<{ path: string; message: string }> {
     const problems: Array<{ path: string; message: string }> = [];
     const has = (key: string) => properties[key] !== undefined && properties[key] !== null && properties[key] !== '';
     if (type === 'rds') {
-      if (!has('network')) problems.push({ path: '/network', message: 'on Alibaba Cloud an rds component needs network: the name of a vpc component' });
+      if (!has('network'))
+        problems.push({
+          path: '/network',
+          message: 'on Alibaba Cloud an rds component needs network: the name of a vpc component',
+        });
       const ips = properties.securityIps;
       const list = typeof ips === 'string' ? ips.split(',') : Array.isArray(ips) ? ips : [];
       list.forEach((ip, i) => {
         if (String(ip).trim() === '0.0.0.0/0' || String(ip).trim() === '0.0.0.0') {
-          problems.push({ path: `/securityIps/${i}`, message: 'the allow-list must not open the database to the whole internet' });
+          problems.push({
+            path: `/securityIps/${i}`,
+            message: 'the allow-list must not open the database to the whole internet',
+          });
         }
       });
       const engine = String(properties.engine ?? 'mysql').toLowerCase();
-      if (!['mysql', 'postgresql'].includes(engine)) problems.push({ path: '/engine', message: 'engine is mysql or postgresql' });
-      for (const key of ['engineVersion', 'instanceClass']) if (!has(key)) problems.push({ path: `/${key}`, message: `${key} is required on Alibaba Cloud` });
+      if (!['mysql', 'postgresql'].includes(engine))
+        problems.push({ path: '/engine', message: 'engine is mysql or postgresql' });
+      for (const key of ['engineVersion', 'instanceClass'])
+        if (!has(key)) problems.push({ path: `/${key}`, message: `${key} is required on Alibaba Cloud` });
     }
     if (type === 'slb') {
       if ((properties.addressType ?? 'intranet') === 'intranet' && !has('network')) {
-        problems.push({ path: '/network', message: 'an intranet load balancer needs network: the name of a vpc component' });
+        problems.push({
+          path: '/network',
+          message: 'an intranet load balancer needs network: the name of a vpc component',
+        });
       }
       try {
         readListeners(properties.listeners);
@@ -102,12 +120,16 @@ export class AlicloudResourceProvider extends ResourceProvider {
         problems.push({ path: '/listeners', message: (error as Error).message });
       }
     }
-    if (type === 'vpc' && !has('cidr')) problems.push({ path: '/cidr', message: 'cidr is required (allocated by the broker when absent)' });
+    if (type === 'vpc' && !has('cidr'))
+      problems.push({ path: '/cidr', message: 'cidr is required (allocated by the broker when absent)' });
     return problems;
   }
 
   async preview(request: ResourceRequest): Promise<ResourcePlan> {
-    const result = expect(await this.driver.run({ operation: 'preview', request, log: { log: () => undefined } }), 'preview');
+    const result = expect(
+      await this.driver.run({ operation: 'preview', request, log: { log: () => undefined } }),
+      'preview',
+    );
     return { changes: result.changes, exact: true };
   }
 
@@ -121,7 +143,8 @@ export class AlicloudResourceProvider extends ResourceProvider {
   }
 
   async refresh(request: ResourceRequest): Promise<DriftReport> {
-    return expect(await this.driver.run({ operation: 'refresh', request, log: { log: () => undefined } }), 'refresh').drift;
+    return expect(await this.driver.run({ operation: 'refresh', request, log: { log: () => undefined } }), 'refresh')
+      .drift;
   }
 
   /**
@@ -133,7 +156,12 @@ export class AlicloudResourceProvider extends ResourceProvider {
     if (request.type === 'rds') {
       const password = generatePassword();
       const result = expect(
-        await this.driver.run({ operation: 'up', request, log, secretProperties: { ...request.secretProperties, password } }),
+        await this.driver.run({
+          operation: 'up',
+          request,
+          log,
+          secretProperties: { ...request.secretProperties, password },
+        }),
         'up',
       );
       return { ...splitOutputs('rds', result.outputs), revoke: {} };
@@ -148,22 +176,39 @@ export class AlicloudResourceProvider extends ResourceProvider {
         ...applied,
         // The steady state once revoked: only the new key.
         externalIds: { ...applied.externalIds, accessKeyGeneration: String(next), accessKeyGenerations: String(next) },
-        revoke: { keepAccessKeyGeneration: String(next), ...(request.externalIds.accessKeyId ? { oldAccessKeyId: request.externalIds.accessKeyId } : {}) },
+        revoke: {
+          keepAccessKeyGeneration: String(next),
+          ...(request.externalIds.accessKeyId ? { oldAccessKeyId: request.externalIds.accessKeyId } : {}),
+        },
       };
     }
-    throw new ProviderError(ProviderErrorCode.InvalidRequest, `a ${request.type} component has no credentials to rotate`);
+    throw new ProviderError(
+      ProviderErrorCode.InvalidRequest,
+      `a ${request.type} component has no credentials to rotate`,
+    );
   }
 
   override async revoke(request: ResourceRequest, handle: RevokeHandle, log: OperationLog): Promise<void> {
     if (request.type !== 'oss' || handle.keepAccessKeyGeneration === undefined) return;
     const keep = handle.keepAccessKeyGeneration;
-    await this.driver.run({ operation: 'up', request, log, externalIds: { ...request.externalIds, accessKeyGeneration: keep, accessKeyGenerations: keep } });
+    await this.driver.run({
+      operation: 'up',
+      request,
+      log,
+      externalIds: { ...request.externalIds, accessKeyGeneration: keep, accessKeyGenerations: keep },
+    });
   }
 }
 
-function expect<K extends JobResult['operation']>(result: JobResult, operation: K): Extract<JobResult, { operation: K }> {
+function expect<K extends JobResult['operation']>(
+  result: JobResult,
+  operation: K,
+): Extract<JobResult, { operation: K }> {
   if (result.operation !== operation) {
-    throw new ProviderError(ProviderErrorCode.Internal, `the Pulumi runner answered ${result.operation} to a ${operation}`);
+    throw new ProviderError(
+      ProviderErrorCode.Internal,
+      `the Pulumi runner answered ${result.operation} to a ${operation}`,
+    );
   }
   return result as Extract<JobResult, { operation: K }>;
 }
@@ -175,7 +220,8 @@ export function splitOutputs(type: CloudComponentType, stackOutputs: StackOutput
   const externalIds: Record<string, string> = {};
   for (const [key, { value, secret }] of Object.entries(stackOutputs)) {
     if (key === EXTERNAL_IDS_OUTPUT) {
-      for (const [k, v] of Object.entries((value ?? {}) as Record<string, unknown>)) if (v !== undefined && v !== null) externalIds[k] = String(v);
+      for (const [k, v] of Object.entries((value ?? {}) as Record<string, unknown>))
+        if (v !== undefined && v !== null) externalIds[k] = String(v);
       continue;
     }
     if (value === undefined || value === null) continue;

@@ -37,7 +37,9 @@ function normalizedComponent(document: unknown, name: string): CloudComponentSpe
 async function graph(program: Program, input: ProgramInput) {
   const run = await runProgram(program, input);
   return {
-    resources: run.resources.map((r) => ({ type: r.type, name: r.name, inputs: r.inputs })).sort((a, b) => a.name.localeCompare(b.name)),
+    resources: run.resources
+      .map((r) => ({ type: r.type, name: r.name, inputs: r.inputs }))
+      .sort((a, b) => a.name.localeCompare(b.name)),
     connection: run.connection,
   };
 }
@@ -92,14 +94,22 @@ describe('KubeVela alibaba-* components produce the same programs as their canon
     const b = await graph(rdsProgram, inputFor(canonical));
     expect(a).toEqual(b);
     // And the KubeVela spelling really reached the program.
-    expect(a.resources.find((r) => r.type === 'alicloud:rds/rdsAccount:RdsAccount')?.inputs.accountName).toBe('oamtest');
+    expect(a.resources.find((r) => r.type === 'alicloud:rds/rdsAccount:RdsAccount')?.inputs.accountName).toBe(
+      'oamtest',
+    );
     expect(a.resources.some((r) => r.type === 'alicloud:rds/connection:Connection')).toBe(true);
     expect(a.connection.DATABASE_NAME).toBe('orders');
   });
 
   it('alibaba-oss ≡ oss', async () => {
-    const kubevela = normalizedComponent(application([{ name: 'files', type: 'alibaba-oss', properties: { bucket: 'shop-files-1', acl: 'public-read' } }]), 'files');
-    const canonical = normalizedComponent(application([{ name: 'files', type: 'oss', properties: { bucket: 'shop-files-1', acl: 'public-read' } }]), 'files');
+    const kubevela = normalizedComponent(
+      application([{ name: 'files', type: 'alibaba-oss', properties: { bucket: 'shop-files-1', acl: 'public-read' } }]),
+      'files',
+    );
+    const canonical = normalizedComponent(
+      application([{ name: 'files', type: 'oss', properties: { bucket: 'shop-files-1', acl: 'public-read' } }]),
+      'files',
+    );
     const a = await graph(ossProgram, inputFor(kubevela));
     const b = await graph(ossProgram, inputFor(canonical));
     expect(a).toEqual(b);

@@ -11,7 +11,8 @@ export const CLI_MAIN = join(ROOT, 'dist/apps/cli/src/main.js');
 /** Builds dist when a source is newer than it (one build at a time across parallel suites). */
 export function ensureBuilt(): void {
   execSync(`flock /tmp/berth-build.lock node scripts/build-if-stale.js`, { cwd: ROOT, stdio: 'inherit' });
-  for (const file of [BROKER_MAIN, CLI_MAIN]) if (!existsSync(file)) throw new Error(`${file} is missing after the build`);
+  for (const file of [BROKER_MAIN, CLI_MAIN])
+    if (!existsSync(file)) throw new Error(`${file} is missing after the build`);
 }
 
 export async function freePort(): Promise<number> {
@@ -34,9 +35,19 @@ export interface BerthServer {
 export async function startBerthServer(): Promise<BerthServer> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'berth-cli-e2e-'));
-  const env: NodeJS.ProcessEnv = { ...process.env, BERTH_HOST: '127.0.0.1', BERTH_PORT: String(port), BERTH_DATA_DIR: dataDir, BERTH_LOG_LEVEL: 'warn' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    BERTH_HOST: '127.0.0.1',
+    BERTH_PORT: String(port),
+    BERTH_DATA_DIR: dataDir,
+    BERTH_LOG_LEVEL: 'warn',
+  };
   delete env.DATABASE_URL;
-  const child: ChildProcess = spawn(process.execPath, [BROKER_MAIN], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, [BROKER_MAIN], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -59,7 +70,10 @@ export async function startBerthServer(): Promise<BerthServer> {
       await stop();
       throw new Error(`berth server exited with code ${child.exitCode} before answering:\n${output}`);
     }
-    const ok = await fetch(`${url}/v1/environments`).then((res) => res.ok, () => false);
+    const ok = await fetch(`${url}/v1/environments`).then(
+      (res) => res.ok,
+      () => false,
+    );
     if (ok) break;
     if (Date.now() > deadline) {
       await stop();

@@ -137,6 +137,9 @@ class MiniBroker {
           return;
         case 'refresh':
           return;
+        case 'rotate':
+        case 'revoke':
+          throw new Error(`this in-memory service does not rotate credentials (step ${step.id})`);
       }
     };
   }

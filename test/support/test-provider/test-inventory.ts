@@ -64,9 +64,11 @@ export class TestInventory {
     const previous = inProcess.get(this.path) ?? Promise.resolve();
     const next = previous.catch(() => undefined).then(() => this.locked(change));
     inProcess.set(this.path, next);
-    void next.finally(() => {
-      if (inProcess.get(this.path) === next) inProcess.delete(this.path);
-    }).catch(() => undefined);
+    void next
+      .finally(() => {
+        if (inProcess.get(this.path) === next) inProcess.delete(this.path);
+      })
+      .catch(() => undefined);
     return next;
   }
 
@@ -117,7 +119,10 @@ export class TestInventory {
         continue;
       }
       if (Date.now() > deadline) {
-        throw new ProviderError(ProviderErrorCode.Conflict, `test provider inventory ${this.path} stayed locked by process ${holder}`);
+        throw new ProviderError(
+          ProviderErrorCode.Conflict,
+          `test provider inventory ${this.path} stayed locked by process ${holder}`,
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 10));
     }

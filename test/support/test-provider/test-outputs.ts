@@ -34,7 +34,10 @@ export function testOutputs(request: ResourceRequest, id: string): ApplyResult {
       break;
     }
     case 'oss': {
-      const bucket = text(p.bucket, `test-${request.application}-${request.component}-${digest('bucket').slice(0, 6)}`).toLowerCase();
+      const bucket = text(
+        p.bucket,
+        `test-${request.application}-${request.component}-${digest('bucket').slice(0, 6)}`,
+      ).toLowerCase();
       values = {
         BUCKET_NAME: bucket,
         BUCKET_ENDPOINT: `https://${bucket}.oss-test-region-1.test.invalid`,
@@ -53,7 +56,12 @@ export function testOutputs(request: ResourceRequest, id: string): ApplyResult {
     case 'vpc': {
       const count = Array.isArray(p.vswitches) && p.vswitches.length > 0 ? p.vswitches.length : 1;
       const vswitches = Array.from({ length: count }, (_, i) => `vsw-test-${digest('vsw').slice(0, 12)}-${i}`);
-      values = { VPC_ID: id, VPC_CIDR: text(p.cidr, '10.0.0.0/16'), VSWITCH_ID: vswitches[0]!, VSWITCH_IDS: vswitches.join(',') };
+      values = {
+        VPC_ID: id,
+        VPC_CIDR: text(p.cidr, '10.0.0.0/16'),
+        VSWITCH_ID: vswitches[0]!,
+        VSWITCH_IDS: vswitches.join(','),
+      };
       break;
     }
   }

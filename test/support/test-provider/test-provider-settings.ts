@@ -42,7 +42,10 @@ export const INVENTORY_ENV = 'BERTH_TEST_PROVIDER_INVENTORY';
 /** `<component|*>:<before|after>:<apply|destroy>[:<nth>]`, e.g. `db:after:apply` or `*:before:destroy:3`. */
 export const EXIT_AT_ENV = 'BERTH_TEST_PROVIDER_EXIT_AT';
 
-export function inventoryPathOf(settings: TestProviderSettings, env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function inventoryPathOf(
+  settings: TestProviderSettings,
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
   return settings.inventoryPath ?? env[INVENTORY_ENV] ?? undefined;
 }
 
@@ -58,7 +61,9 @@ export function parseExitPoint(text: string | undefined): ExitPoint | undefined 
   if (!text) return undefined;
   const [component, when, action, nth] = text.split(':');
   if (!component || (when !== 'before' && when !== 'after') || (action !== 'apply' && action !== 'destroy')) {
-    throw new Error(`${EXIT_AT_ENV} must look like <component|*>:<before|after>:<apply|destroy>[:<nth>], got ${JSON.stringify(text)}`);
+    throw new Error(
+      `${EXIT_AT_ENV} must look like <component|*>:<before|after>:<apply|destroy>[:<nth>], got ${JSON.stringify(text)}`,
+    );
   }
   const n = nth === undefined ? 1 : Number(nth);
   if (!Number.isInteger(n) || n < 1) throw new Error(`${EXIT_AT_ENV}: nth must be a positive integer`);
@@ -73,22 +78,33 @@ export function exitPointKey(point: ExitPoint): string {
 export function validateTestSettings(settings: JsonObject): ValidationProblem[] {
   const problems: ValidationProblem[] = [];
   const known = new Set(['inventoryPath', 'components', 'exitAt']);
-  for (const key of Object.keys(settings)) if (!known.has(key)) problems.push({ path: jsonPointer(key), message: `unknown setting ${key}` });
-  if (settings.inventoryPath !== undefined && (typeof settings.inventoryPath !== 'string' || settings.inventoryPath === '')) {
+  for (const key of Object.keys(settings))
+    if (!known.has(key)) problems.push({ path: jsonPointer(key), message: `unknown setting ${key}` });
+  if (
+    settings.inventoryPath !== undefined &&
+    (typeof settings.inventoryPath !== 'string' || settings.inventoryPath === '')
+  ) {
     problems.push({ path: jsonPointer('inventoryPath'), message: 'must be a non-empty string' });
   }
   if (settings.components !== undefined) {
-    if (!isObject(settings.components)) problems.push({ path: jsonPointer('components'), message: 'must be an object' });
-    else for (const [name, value] of Object.entries(settings.components)) problems.push(...validateBehaviour(value, ['components', name]));
+    if (!isObject(settings.components))
+      problems.push({ path: jsonPointer('components'), message: 'must be an object' });
+    else
+      for (const [name, value] of Object.entries(settings.components))
+        problems.push(...validateBehaviour(value, ['components', name]));
   }
   if (settings.exitAt !== undefined) {
     const exitAt = settings.exitAt;
     if (!isObject(exitAt)) problems.push({ path: jsonPointer('exitAt'), message: 'must be an object' });
     else {
-      if (typeof exitAt.component !== 'string' || exitAt.component === '') problems.push({ path: jsonPointer('exitAt', 'component'), message: 'must name a component or *' });
-      if (exitAt.when !== 'before' && exitAt.when !== 'after') problems.push({ path: jsonPointer('exitAt', 'when'), message: 'must be before or after' });
-      if (exitAt.action !== 'apply' && exitAt.action !== 'destroy') problems.push({ path: jsonPointer('exitAt', 'action'), message: 'must be apply or destroy' });
-      if (exitAt.nth !== undefined && !(Number.isInteger(exitAt.nth) && (exitAt.nth as number) >= 1)) problems.push({ path: jsonPointer('exitAt', 'nth'), message: 'must be a positive integer' });
+      if (typeof exitAt.component !== 'string' || exitAt.component === '')
+        problems.push({ path: jsonPointer('exitAt', 'component'), message: 'must name a component or *' });
+      if (exitAt.when !== 'before' && exitAt.when !== 'after')
+        problems.push({ path: jsonPointer('exitAt', 'when'), message: 'must be before or after' });
+      if (exitAt.action !== 'apply' && exitAt.action !== 'destroy')
+        problems.push({ path: jsonPointer('exitAt', 'action'), message: 'must be apply or destroy' });
+      if (exitAt.nth !== undefined && !(Number.isInteger(exitAt.nth) && (exitAt.nth as number) >= 1))
+        problems.push({ path: jsonPointer('exitAt', 'nth'), message: 'must be a positive integer' });
     }
   }
   return problems;
@@ -99,18 +115,30 @@ function validateBehaviour(value: unknown, at: string[]): ValidationProblem[] {
   const problems: ValidationProblem[] = [];
   for (const key of ['delayMs', 'failTimes'] as const) {
     const n = value[key];
-    if (n !== undefined && !(typeof n === 'number' && Number.isInteger(n) && n >= 0)) problems.push({ path: jsonPointer(...at, key), message: 'must be a non-negative integer' });
+    if (n !== undefined && !(typeof n === 'number' && Number.isInteger(n) && n >= 0))
+      problems.push({ path: jsonPointer(...at, key), message: 'must be a non-negative integer' });
   }
-  if (value.failPermanently !== undefined && typeof value.failPermanently !== 'boolean' && typeof value.failPermanently !== 'string') {
+  if (
+    value.failPermanently !== undefined &&
+    typeof value.failPermanently !== 'boolean' &&
+    typeof value.failPermanently !== 'string'
+  ) {
     problems.push({ path: jsonPointer(...at, 'failPermanently'), message: 'must be a boolean or a message' });
   }
   if (value.failCode !== undefined && !Object.values(ProviderErrorCode).includes(value.failCode as ProviderErrorCode)) {
-    problems.push({ path: jsonPointer(...at, 'failCode'), message: `must be one of ${Object.values(ProviderErrorCode).join(', ')}` });
+    problems.push({
+      path: jsonPointer(...at, 'failCode'),
+      message: `must be one of ${Object.values(ProviderErrorCode).join(', ')}`,
+    });
   }
   for (const key of ['hang', 'drift'] as const) {
-    if (value[key] !== undefined && typeof value[key] !== 'boolean') problems.push({ path: jsonPointer(...at, key), message: 'must be a boolean' });
+    if (value[key] !== undefined && typeof value[key] !== 'boolean')
+      problems.push({ path: jsonPointer(...at, key), message: 'must be a boolean' });
   }
-  if (value.actions !== undefined && !(Array.isArray(value.actions) && value.actions.every((a) => ACTIONS.includes(a as TestAction)))) {
+  if (
+    value.actions !== undefined &&
+    !(Array.isArray(value.actions) && value.actions.every((a) => ACTIONS.includes(a as TestAction)))
+  ) {
     problems.push({ path: jsonPointer(...at, 'actions'), message: `must list actions of ${ACTIONS.join(', ')}` });
   }
   return problems;

@@ -90,7 +90,9 @@ export class TestResourceProvider extends ResourceProvider {
       };
       return !existing;
     });
-    log.log('info', `test provider: ${created ? 'created' : 'updated'} ${request.type} ${request.component} (${id})`, { id });
+    log.log('info', `test provider: ${created ? 'created' : 'updated'} ${request.type} ${request.component} (${id})`, {
+      id,
+    });
     await this.exitPoint(request, settings, 'after', 'apply');
     return result;
   }
@@ -104,7 +106,10 @@ export class TestResourceProvider extends ResourceProvider {
       delete data.resources[request.idempotencyKey];
       return found;
     });
-    log.log('info', `test provider: ${existed ? 'destroyed' : 'nothing to destroy for'} ${request.type} ${request.component}`);
+    log.log(
+      'info',
+      `test provider: ${existed ? 'destroyed' : 'nothing to destroy for'} ${request.type} ${request.component}`,
+    );
     await this.exitPoint(request, settings, 'after', 'destroy');
   }
 
@@ -112,16 +117,29 @@ export class TestResourceProvider extends ResourceProvider {
     const settings = settingsOf(request.profile);
     await this.misbehave(request, settings, 'refresh');
     const existing = (await this.inventory(request).read()).resources[request.idempotencyKey];
-    if (!existing) return { drifted: true, exists: false, differences: [{ field: 'resource', expected: 'present', actual: 'missing' }] };
+    if (!existing)
+      return {
+        drifted: true,
+        exists: false,
+        differences: [{ field: 'resource', expected: 'present', actual: 'missing' }],
+      };
     if (behaviourOf(settings, request.component).drift) {
-      return { drifted: true, exists: true, differences: [{ field: 'testDrift', expected: 'as applied', actual: 'changed outside Berth' }] };
+      return {
+        drifted: true,
+        exists: true,
+        differences: [{ field: 'testDrift', expected: 'as applied', actual: 'changed outside Berth' }],
+      };
     }
     return { drifted: false, exists: true, differences: [] };
   }
 
   private inventory(request: ResourceRequest): TestInventory {
     const path = inventoryPathOf(settingsOf(request.profile), this.env);
-    if (!path) throw new ProviderError(ProviderErrorCode.Unavailable, `test provider: set settings.inventoryPath or ${INVENTORY_ENV}`);
+    if (!path)
+      throw new ProviderError(
+        ProviderErrorCode.Unavailable,
+        `test provider: set settings.inventoryPath or ${INVENTORY_ENV}`,
+      );
     return new TestInventory(path);
   }
 
@@ -135,7 +153,10 @@ export class TestResourceProvider extends ResourceProvider {
       await delay(Number.POSITIVE_INFINITY, signal);
     }
     if (behaviour.failPermanently) {
-      const message = typeof behaviour.failPermanently === 'string' ? behaviour.failPermanently : `test provider: ${action} of ${request.component} fails permanently`;
+      const message =
+        typeof behaviour.failPermanently === 'string'
+          ? behaviour.failPermanently
+          : `test provider: ${action} of ${request.component} fails permanently`;
       throw new ProviderError(behaviour.failCode ?? ProviderErrorCode.InvalidRequest, message);
     }
     const failTimes = behaviour.failTimes ?? 0;
@@ -148,14 +169,23 @@ export class TestResourceProvider extends ResourceProvider {
         return count + 1;
       });
       if (served !== undefined) {
-        throw new ProviderError(ProviderErrorCode.Transient, `test provider: injected failure ${served} of ${failTimes} for ${action} of ${request.component}`);
+        throw new ProviderError(
+          ProviderErrorCode.Transient,
+          `test provider: injected failure ${served} of ${failTimes} for ${action} of ${request.component}`,
+        );
       }
     }
   }
 
-  private async exitPoint(request: ResourceRequest, settings: TestProviderSettings, when: ExitPoint['when'], action: ExitPoint['action']): Promise<void> {
+  private async exitPoint(
+    request: ResourceRequest,
+    settings: TestProviderSettings,
+    when: ExitPoint['when'],
+    action: ExitPoint['action'],
+  ): Promise<void> {
     const points = [settings.exitAt, parseExitPoint(this.env[EXIT_AT_ENV])].filter(
-      (p): p is ExitPoint => !!p && p.when === when && p.action === action && (p.component === '*' || p.component === request.component),
+      (p): p is ExitPoint =>
+        !!p && p.when === when && p.action === action && (p.component === '*' || p.component === request.component),
     );
     for (const point of points) {
       const key = exitPointKey(point);
@@ -180,7 +210,11 @@ function settingsOf(profile: ProviderProfile): TestProviderSettings {
 function delay(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const aborted = () =>
-      reject(signal.reason instanceof ProviderError ? signal.reason : new ProviderError(ProviderErrorCode.Timeout, 'test provider: call aborted'));
+      reject(
+        signal.reason instanceof ProviderError
+          ? signal.reason
+          : new ProviderError(ProviderErrorCode.Timeout, 'test provider: call aborted'),
+      );
     if (signal.aborted) return aborted();
     const timer = Number.isFinite(ms)
       ? setTimeout(() => {

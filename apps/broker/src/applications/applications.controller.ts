@@ -102,7 +102,10 @@ export class ApplicationsController {
     const { raw, document } = await readDocument(request, this.config.maxBodyBytes);
     if (plan) {
       // The plan reports an unavailable adapter per component instead of refusing the document.
-      const normalized = await this.applications.validate({ environment, name, document }, { checkAvailability: false });
+      const normalized = await this.applications.validate(
+        { environment, name, document },
+        { checkAvailability: false },
+      );
       return {
         ...toApplicationView(environment, normalized),
         dryRun: true,

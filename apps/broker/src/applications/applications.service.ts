@@ -98,7 +98,9 @@ export class ApplicationsService {
     // with what is missing, rather than queued as an operation that could never succeed. A plan skips this check: it
     // reports availability per component instead.
     const unavailable =
-      options.checkAvailability === false ? new Map<ProviderProfile, string>() : await this.unavailableProfiles(environment);
+      options.checkAvailability === false
+        ? new Map<ProviderProfile, string>()
+        : await this.unavailableProfiles(environment);
     const forbidden = forbiddenKeyProblems(request.document);
     if (forbidden.length) throw new OamError(OamErrorCode.Invalid, describe(forbidden), forbidden);
 

@@ -46,7 +46,8 @@ export class EnvironmentsController {
     name: 'allowUnavailable',
     required: false,
     type: Boolean,
-    description: 'Store the environment even when a profile names an adapter that cannot work here yet (answer has `warnings`)',
+    description:
+      'Store the environment even when a profile names an adapter that cannot work here yet (answer has `warnings`)',
   })
   @ApiUnprocessableEntityResponse({
     description:

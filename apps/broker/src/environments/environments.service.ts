@@ -106,9 +106,10 @@ export class EnvironmentsService implements OnModuleInit {
   async availabilityProblems(spec: Omit<EnvironmentSpec, 'name'>): Promise<ValidationProblem[]> {
     const profiles: Array<[string, ProviderProfile]> = [
       [jsonPointer('provider', 'kind'), spec.provider],
-      ...Object.entries(spec.profiles ?? {}).map(
-        ([profileName, profile]): [string, ProviderProfile] => [jsonPointer('profiles', profileName, 'kind'), profile],
-      ),
+      ...Object.entries(spec.profiles ?? {}).map(([profileName, profile]): [string, ProviderProfile] => [
+        jsonPointer('profiles', profileName, 'kind'),
+        profile,
+      ]),
     ];
     const problems = await Promise.all(
       profiles.map(async ([path, profile]): Promise<ValidationProblem | undefined> => {

@@ -103,18 +103,16 @@ export class LifecycleSteps {
         case 'remove-workloads':
           return this.removeWorkloads(ctx, context);
         case 'remove-secrets':
-          await this.runtimes
-            .get(ctx.environment.runtime.kind)
-            .remove(
-              {
-                ...this.target(ctx),
-                runtime: ctx.environment.runtime,
-                components: [],
-                includeSecrets: true,
-                signal: context.signal,
-              },
-              context.log,
-            );
+          await this.runtimes.get(ctx.environment.runtime.kind).remove(
+            {
+              ...this.target(ctx),
+              runtime: ctx.environment.runtime,
+              components: [],
+              includeSecrets: true,
+              signal: context.signal,
+            },
+            context.log,
+          );
           return;
         case 'finalize':
           return this.finalize(ctx);
@@ -371,18 +369,16 @@ export class LifecycleSteps {
   }
 
   private async removeWorkloads(ctx: OperationContext, context: StepContext, components?: string[]): Promise<void> {
-    await this.runtimes
-      .get(ctx.environment.runtime.kind)
-      .remove(
-        {
-          ...this.target(ctx),
-          runtime: ctx.environment.runtime,
-          ...(components ? { components } : {}),
-          includeSecrets: false,
-          signal: context.signal,
-        },
-        context.log,
-      );
+    await this.runtimes.get(ctx.environment.runtime.kind).remove(
+      {
+        ...this.target(ctx),
+        runtime: ctx.environment.runtime,
+        ...(components ? { components } : {}),
+        includeSecrets: false,
+        signal: context.signal,
+      },
+      context.log,
+    );
     const rows = await this.resources.list(ctx.operation.environmentName, ctx.operation.applicationName);
     for (const row of rows) {
       if (row.category === 'workload' && (!components || components.includes(row.component)))

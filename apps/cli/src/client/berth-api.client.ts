@@ -47,7 +47,13 @@ export class BerthApiClient {
 
   // --- applications -------------------------------------------------------------------------------------------------
 
-  async putApplication(env: string, app: string, document: string, contentType: string, dryRun: boolean): Promise<ApiResponse<ApplyResult>> {
+  async putApplication(
+    env: string,
+    app: string,
+    document: string,
+    contentType: string,
+    dryRun: boolean,
+  ): Promise<ApiResponse<ApplyResult>> {
     return this.request<ApplyResult>('PUT', `/v1/environments/${seg(env)}/applications/${seg(app)}`, {
       body: document,
       contentType,
@@ -59,7 +65,10 @@ export class BerthApiClient {
     const items: ApplicationSummary[] = [];
     // Page through by what the server actually returned (it may cap `limit` lower than asked).
     for (;;) {
-      const page = await this.get<Page<ApplicationSummary>>(`/v1/environments/${seg(env)}/applications`, { limit: 100, offset: items.length });
+      const page = await this.get<Page<ApplicationSummary>>(`/v1/environments/${seg(env)}/applications`, {
+        limit: 100,
+        offset: items.length,
+      });
       items.push(...page.items);
       if (page.items.length === 0 || page.total === undefined || items.length >= page.total) return items;
     }
@@ -71,25 +80,35 @@ export class BerthApiClient {
 
   /** The application, or null once it no longer exists. */
   async findApplication(env: string, app: string): Promise<Application | null> {
-    const res = await this.request<Application>('GET', `/v1/environments/${seg(env)}/applications/${seg(app)}`, { allow: [404] });
+    const res = await this.request<Application>('GET', `/v1/environments/${seg(env)}/applications/${seg(app)}`, {
+      allow: [404],
+    });
     return res.status === 404 ? null : res.body;
   }
 
   async deleteApplication(env: string, app: string, orphan: boolean): Promise<{ operation?: OperationSummary }> {
-    const res = await this.request<{ operation?: OperationSummary }>('DELETE', `/v1/environments/${seg(env)}/applications/${seg(app)}`, {
-      query: orphan ? { orphan: true } : undefined,
-    });
+    const res = await this.request<{ operation?: OperationSummary }>(
+      'DELETE',
+      `/v1/environments/${seg(env)}/applications/${seg(app)}`,
+      {
+        query: orphan ? { orphan: true } : undefined,
+      },
+    );
     return res.body ?? {};
   }
 
   async listOperations(env: string, app: string): Promise<OperationSummary[]> {
-    return (await this.get<Page<OperationSummary>>(`/v1/environments/${seg(env)}/applications/${seg(app)}/operations`)).items;
+    return (await this.get<Page<OperationSummary>>(`/v1/environments/${seg(env)}/applications/${seg(app)}/operations`))
+      .items;
   }
 
   async getWorkloadEnv(env: string, app: string, component: string, reveal: boolean): Promise<WorkloadEnv> {
-    return this.get<WorkloadEnv>(`/v1/environments/${seg(env)}/applications/${seg(app)}/components/${seg(component)}/env`, {
-      reveal: reveal ? true : undefined,
-    });
+    return this.get<WorkloadEnv>(
+      `/v1/environments/${seg(env)}/applications/${seg(app)}/components/${seg(component)}/env`,
+      {
+        reveal: reveal ? true : undefined,
+      },
+    );
   }
 
   // --- operations ---------------------------------------------------------------------------------------------------
@@ -190,9 +209,20 @@ export class BerthApiClient {
       }
     }
     if (problem && (problem.title || problem.detail || problem.errors)) {
-      throw new CliError(CliErrorCode.Server, problem.title ?? `${res.status} ${res.statusText}`, { status: res.status, ...problem });
+      throw new CliError(CliErrorCode.Server, problem.title ?? `${res.status} ${res.statusText}`, {
+        status: res.status,
+        ...problem,
+      });
     }
-    const firstLine = text.split('\n').find((line) => line.trim())?.trim().slice(0, 200);
-    throw new CliError(CliErrorCode.Server, `the server answered ${res.status} ${res.statusText}`, { status: res.status, title: `${res.status} ${res.statusText}`, detail: firstLine });
+    const firstLine = text
+      .split('\n')
+      .find((line) => line.trim())
+      ?.trim()
+      .slice(0, 200);
+    throw new CliError(CliErrorCode.Server, `the server answered ${res.status} ${res.statusText}`, {
+      status: res.status,
+      title: `${res.status} ${res.statusText}`,
+      detail: firstLine,
+    });
   }
 }

@@ -27,7 +27,8 @@ async function serve(chunks: Buffer[]): Promise<string> {
 
 describe('followEventStream', () => {
   it('delivers each SSE message once, in order, even when split across chunks and multi-byte characters', async () => {
-    const event = (seq: number, message: string) => `id: ${seq}\nevent: info\ndata: ${JSON.stringify({ seq, message })}\n\n`;
+    const event = (seq: number, message: string) =>
+      `id: ${seq}\nevent: info\ndata: ${JSON.stringify({ seq, message })}\n\n`;
     const whole = `: keep-alive\n\n${event(1, 'provisioning db')}${event(2, 'db ready ✓')}event: end\ndata: {"state":"Succeeded"}\n\n`;
     // Split at awkward places: inside a field name, inside the JSON, inside the 3-byte ✓.
     const bytes = Buffer.from(whole);

@@ -4,8 +4,14 @@ import { prepareInput } from './apply.command';
 
 describe('prepareInput', () => {
   it('sends .yaml files as YAML under their metadata.name, unchanged', () => {
-    const text = 'apiVersion: core.oam.dev/v1beta1\nkind: Application\nmetadata:\n  name: shop\nspec:\n  components: []\n';
-    expect(prepareInput('app.yaml', text)).toEqual({ source: 'app.yaml', text, contentType: 'application/yaml', name: 'shop' });
+    const text =
+      'apiVersion: core.oam.dev/v1beta1\nkind: Application\nmetadata:\n  name: shop\nspec:\n  components: []\n';
+    expect(prepareInput('app.yaml', text)).toEqual({
+      source: 'app.yaml',
+      text,
+      contentType: 'application/yaml',
+      name: 'shop',
+    });
   });
 
   it('sends .json files, and stdin starting with {, as JSON', () => {

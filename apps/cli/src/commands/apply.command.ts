@@ -47,13 +47,20 @@ export function prepareInput(source: string, text: string): ApplyInput {
   } else {
     const parsed = parseDocument(text, { prettyErrors: true });
     if (parsed.errors.length > 0) {
-      throw new CliError(CliErrorCode.Input, `${label} is not valid YAML`, undefined, parsed.errors.map((e) => e.message.split('\n')[0].replace(/:$/, '')));
+      throw new CliError(
+        CliErrorCode.Input,
+        `${label} is not valid YAML`,
+        undefined,
+        parsed.errors.map((e) => e.message.split('\n')[0].replace(/:$/, '')),
+      );
     }
     document = parsed.toJS();
   }
   const name = (document as { metadata?: { name?: unknown } } | null)?.metadata?.name;
   if (typeof name !== 'string' || name.trim() === '') {
-    throw new CliError(CliErrorCode.Input, `${label} does not name its application`, undefined, ['/metadata/name: required (the application is stored under this name)']);
+    throw new CliError(CliErrorCode.Input, `${label} does not name its application`, undefined, [
+      '/metadata/name: required (the application is stored under this name)',
+    ]);
   }
   return { source, text, contentType: json ? 'application/json' : 'application/yaml', name };
 }
@@ -64,27 +71,45 @@ function describeResult(status: number, body: ApplyResult): string {
 }
 
 async function apply(ctx: CliContext, options: ApplyOptions): Promise<void> {
-  const text = options.filename === '-' ? await readAll(ctx.io.stdin) : await readFile(resolve(ctx.io.cwd, options.filename), 'utf8').catch((error: NodeJS.ErrnoException) => {
-    throw new CliError(CliErrorCode.Input, `cannot read ${options.filename}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`);
-  });
+  const text =
+    options.filename === '-'
+      ? await readAll(ctx.io.stdin)
+      : await readFile(resolve(ctx.io.cwd, options.filename), 'utf8').catch((error: NodeJS.ErrnoException) => {
+          throw new CliError(
+            CliErrorCode.Input,
+            `cannot read ${options.filename}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`,
+          );
+        });
   const input = prepareInput(options.filename, text);
-  const { status, body } = await ctx.client.putApplication(options.env, input.name, input.text, input.contentType, options.dryRun === true);
+  const { status, body } = await ctx.client.putApplication(
+    options.env,
+    input.name,
+    input.text,
+    input.contentType,
+    options.dryRun === true,
+  );
 
   if (options.dryRun) {
     // The normalized application as the server would store it; nothing was stored.
     const { operation: _operation, unchanged: _unchanged, ...application } = body;
-    ctx.err(ctx.errorColors.dim(`dry run: ${input.name} is valid for environment ${options.env}; nothing was stored\n`));
+    ctx.err(
+      ctx.errorColors.dim(`dry run: ${input.name} is valid for environment ${options.env}; nothing was stored\n`),
+    );
     ctx.out(formatStructured(application, options.output ?? 'yaml'));
     return;
   }
 
   const generation = body.metadata?.generation;
   const operation = body.operation;
-  const summary = `application/${input.name} ${describeResult(status, body)} in ${options.env}` + (generation !== undefined ? ` (generation ${generation})` : '');
+  const summary =
+    `application/${input.name} ${describeResult(status, body)} in ${options.env}` +
+    (generation !== undefined ? ` (generation ${generation})` : '');
   if (options.output) {
     ctx.err(summary + '\n');
   } else {
-    ctx.out(`${ctx.colors.bold(summary)}${operation ? ctx.colors.dim(`; ${operation.kind} operation ${operation.id} ${operation.state.toLowerCase()}`) : ''}\n`);
+    ctx.out(
+      `${ctx.colors.bold(summary)}${operation ? ctx.colors.dim(`; ${operation.kind} operation ${operation.id} ${operation.state.toLowerCase()}`) : ''}\n`,
+    );
   }
   if (!options.wait) {
     ctx.structured(options, body);
@@ -93,11 +118,21 @@ async function apply(ctx: CliContext, options: ApplyOptions): Promise<void> {
   const started = Date.now();
   const final = await waitForApplication(
     ctx.client,
-    { kind: 'apply', env: options.env, app: input.name, operationId: operation?.id, generation, timeoutMs: options.timeout, withEvents: ctx.interactive },
+    {
+      kind: 'apply',
+      env: options.env,
+      app: input.name,
+      operationId: operation?.id,
+      generation,
+      timeoutMs: options.timeout,
+      withEvents: ctx.interactive,
+    },
     rendererFactory(ctx, `apply ${input.name}`, input.name, options.output !== undefined),
   );
   if (!ctx.structured(options, final.app)) {
-    ctx.out(`${ctx.colors.green('✓')} ${input.name} is Ready in ${options.env} (${formatElapsed(Date.now() - started)})\n`);
+    ctx.out(
+      `${ctx.colors.green('✓')} ${input.name} is Ready in ${options.env} (${formatElapsed(Date.now() - started)})\n`,
+    );
   }
 }
 
@@ -110,6 +145,9 @@ export function registerApplyCommand(program: Command, ctx: CliContext): void {
   withWait(command, 'the application is Ready');
   ctx.withEnv(command);
   ctx.withOutput(command);
-  command.addHelpText('after', '\nExamples:\n  berth apply -f examples/quickstart.yaml --wait\n  cat app.yaml | berth apply -f - --env staging --dry-run');
+  command.addHelpText(
+    'after',
+    '\nExamples:\n  berth apply -f examples/quickstart.yaml --wait\n  cat app.yaml | berth apply -f - --env staging --dry-run',
+  );
   command.action((options: ApplyOptions) => apply(ctx, options));
 }

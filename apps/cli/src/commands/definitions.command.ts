@@ -14,7 +14,10 @@ export async function listDefinitions(ctx: CliContext, options: CommonOptions): 
 }
 
 export function registerDefinitionsCommand(program: Command, ctx: CliContext): void {
-  const command = program.command('definitions').alias('defs').description('list the component types and traits the server knows (see `berth show TYPE`)');
+  const command = program
+    .command('definitions')
+    .alias('defs')
+    .description('list the component types and traits the server knows (see `berth show TYPE`)');
   ctx.withEnv(command);
   ctx.withOutput(command);
   command.action((options: CommonOptions) => listDefinitions(ctx, options));

@@ -13,12 +13,21 @@ interface DeleteOptions extends CommonOptions {
 async function remove(ctx: CliContext, app: string, options: DeleteOptions): Promise<void> {
   const { operation } = await ctx.client.deleteApplication(options.env, app, options.orphan === true);
   const orphan = options.orphan ? ' (cloud resources are kept)' : '';
-  ctx.out(`${ctx.colors.bold(`application/${app} deletion queued in ${options.env}${orphan}`)}${operation ? ctx.colors.dim(`; operation ${operation.id}`) : ''}\n`);
+  ctx.out(
+    `${ctx.colors.bold(`application/${app} deletion queued in ${options.env}${orphan}`)}${operation ? ctx.colors.dim(`; operation ${operation.id}`) : ''}\n`,
+  );
   if (!options.wait) return;
   const started = Date.now();
   await waitForApplication(
     ctx.client,
-    { kind: 'delete', env: options.env, app, operationId: operation?.id, timeoutMs: options.timeout, withEvents: ctx.interactive },
+    {
+      kind: 'delete',
+      env: options.env,
+      app,
+      operationId: operation?.id,
+      timeoutMs: options.timeout,
+      withEvents: ctx.interactive,
+    },
     rendererFactory(ctx, `delete ${app}`, app, false),
   );
   ctx.out(`${ctx.colors.green('✓')} ${app} deleted from ${options.env} (${formatElapsed(Date.now() - started)})\n`);

@@ -14,7 +14,9 @@ export async function listEnvironments(ctx: CliContext, options: CommonOptions):
         e.name === current ? `${e.name} ${ctx.colors.dim('(current)')}` : e.name,
         e.provider?.kind ?? '-',
         e.runtime?.kind ?? '-',
-        Object.entries(e.profiles ?? {}).map(([name, p]) => (name === p.kind ? name : `${name}=${p.kind}`)).join(',') || '-',
+        Object.entries(e.profiles ?? {})
+          .map(([name, p]) => (name === p.kind ? name : `${name}=${p.kind}`))
+          .join(',') || '-',
         formatAge(e.createdAt),
       ]),
     ),
@@ -22,7 +24,11 @@ export async function listEnvironments(ctx: CliContext, options: CommonOptions):
 }
 
 export function registerEnvsCommand(program: Command, ctx: CliContext): void {
-  const command = program.command('envs').description('list environments: which provider provisions their cloud components and which runtime runs their workloads');
+  const command = program
+    .command('envs')
+    .description(
+      'list environments: which provider provisions their cloud components and which runtime runs their workloads',
+    );
   ctx.withEnv(command);
   ctx.withOutput(command);
   command.action((options: CommonOptions) => listEnvironments(ctx, options));

@@ -16,7 +16,12 @@ export async function listApplications(ctx: CliContext, options: CommonOptions):
     return;
   }
   const c = ctx.colors;
-  ctx.out(formatTable(['name', 'phase', 'generation', 'age'], items.map((a) => [a.name, phaseColor(c, a.phase)(a.phase), String(a.generation), formatAge(a.updatedAt)])));
+  ctx.out(
+    formatTable(
+      ['name', 'phase', 'generation', 'age'],
+      items.map((a) => [a.name, phaseColor(c, a.phase)(a.phase), String(a.generation), formatAge(a.updatedAt)]),
+    ),
+  );
 }
 
 export function registerGetCommand(program: Command, ctx: CliContext): void {

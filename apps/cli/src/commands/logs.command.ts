@@ -18,7 +18,8 @@ async function resolveOperation(ctx: CliContext, target: string, env: string): P
     return ctx.client.getOperation(latest.id);
   }
   const operation = await ctx.client.findOperation(target);
-  if (!operation) throw new CliError(CliErrorCode.Server, `no application or operation named ${target} in environment ${env}`);
+  if (!operation)
+    throw new CliError(CliErrorCode.Server, `no application or operation named ${target} in environment ${env}`);
   return operation;
 }
 

@@ -17,12 +17,18 @@ describe('berth run plumbing', () => {
   });
 
   it('gives the child exactly the values, spaces and newlines included', async () => {
-    const env = childEnvironment(process.env, [{ name: 'WEIRD', value: "a b\n'c\"", sensitive: true }]);
-    const code = await runChild([process.execPath, '-e', `process.exit(process.env.WEIRD === ${JSON.stringify("a b\n'c\"")} ? 3 : 4)`], env, process.cwd());
+    const env = childEnvironment(process.env, [{ name: 'WEIRD', value: 'a b\n\'c"', sensitive: true }]);
+    const code = await runChild(
+      [process.execPath, '-e', `process.exit(process.env.WEIRD === ${JSON.stringify('a b\n\'c"')} ? 3 : 4)`],
+      env,
+      process.cwd(),
+    );
     expect(code).toBe(3);
   });
 
   it('says which command was not found', async () => {
-    await expect(runChild(['berth-no-such-command-xyz'], process.env, process.cwd())).rejects.toThrow('command not found: berth-no-such-command-xyz');
+    await expect(runChild(['berth-no-such-command-xyz'], process.env, process.cwd())).rejects.toThrow(
+      'command not found: berth-no-such-command-xyz',
+    );
   });
 });

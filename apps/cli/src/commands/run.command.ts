@@ -35,7 +35,8 @@ export function runChild(argv: string[], env: NodeJS.ProcessEnv, cwd: string): P
     };
     child.once('error', (error: NodeJS.ErrnoException) => {
       cleanup();
-      if (error.code === 'ENOENT') reject(Object.assign(new CliError(CliErrorCode.Input, `command not found: ${argv[0]}`), { exit: 127 }));
+      if (error.code === 'ENOENT')
+        reject(Object.assign(new CliError(CliErrorCode.Input, `command not found: ${argv[0]}`), { exit: 127 }));
       else reject(new CliError(CliErrorCode.Input, `cannot run ${argv[0]}: ${error.message}`));
     });
     child.once('exit', (code, signal) => {
@@ -57,7 +58,8 @@ export function registerRunCommand(program: Command, ctx: CliContext): void {
   command.action(async (app: string, component: string, argv: string[], options: CommonOptions) => {
     const { variables } = await ctx.client.getWorkloadEnv(options.env, app, component, true);
     const withheld = variables.filter((v) => v.value === null).map((v) => v.name);
-    if (withheld.length > 0) ctx.err(ctx.errorColors.yellow(`warning: the server did not reveal ${withheld.join(', ')}; they are not set\n`));
+    if (withheld.length > 0)
+      ctx.err(ctx.errorColors.yellow(`warning: the server did not reveal ${withheld.join(', ')}; they are not set\n`));
     try {
       ctx.exitCode = await runChild(argv, childEnvironment(ctx.io.env, variables), ctx.io.cwd);
     } catch (error) {

@@ -18,7 +18,12 @@ export function parseTimeoutOption(value: string): number {
 export function withWait(command: Command, what: string): Command {
   return command
     .option('--wait', `wait until ${what}, showing progress per component`)
-    .option('--timeout <duration>', 'give up waiting after this long (e.g. 90s, 10m)', parseTimeoutOption, DEFAULT_TIMEOUT_MS);
+    .option(
+      '--timeout <duration>',
+      'give up waiting after this long (e.g. 90s, 10m)',
+      parseTimeoutOption,
+      DEFAULT_TIMEOUT_MS,
+    );
 }
 
 /**

@@ -15,10 +15,17 @@ const rds = {
       engine: { enum: ['mysql', 'postgresql'], description: 'database engine' },
       storageGB: { type: 'integer', default: 20 },
       securityIps: { type: 'array', items: { type: 'string' } },
-      listeners: { type: 'array', items: { type: 'object', required: ['port'], properties: { port: { type: 'integer' } } } },
+      listeners: {
+        type: 'array',
+        items: { type: 'object', required: ['port'], properties: { port: { type: 'integer' } } },
+      },
     },
   },
-  connectionKeys: [{ name: 'DB_HOST', sensitive: false }, { name: 'DB_PASSWORD', sensitive: true, description: 'account password' }, 'DB_PORT'],
+  connectionKeys: [
+    { name: 'DB_HOST', sensitive: false },
+    { name: 'DB_PASSWORD', sensitive: true, description: 'account password' },
+    'DB_PORT',
+  ],
 };
 
 describe('show TYPE', () => {

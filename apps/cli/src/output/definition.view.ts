@@ -46,13 +46,17 @@ export function propertyRows(schema: JsonSchema | undefined, prefix = '', depth 
 }
 
 function connectionKey(key: ConnectionKey): { name: string; sensitive: boolean; description: string } {
-  return typeof key === 'string' ? { name: key, sensitive: false, description: '' } : { name: key.name, sensitive: key.sensitive === true, description: key.description ?? '' };
+  return typeof key === 'string'
+    ? { name: key, sensitive: false, description: '' }
+    : { name: key.name, sensitive: key.sensitive === true, description: key.description ?? '' };
 }
 
 /** `berth show TYPE`: a header, the properties table and the connection keys (sensitive ones marked). */
 export function formatDefinition(definition: Definition, c: Palette): string {
   const lines: string[] = [];
-  lines.push(`${c.bold(definition.name)}  ${c.dim([...new Set([definition.kind, definition.category].filter(Boolean))].join(' · '))}`);
+  lines.push(
+    `${c.bold(definition.name)}  ${c.dim([...new Set([definition.kind, definition.category].filter(Boolean))].join(' · '))}`,
+  );
   if (definition.aliases?.length) lines.push(`aliases: ${definition.aliases.join(', ')}`);
   if (definition.description) lines.push(definition.description);
   const rows = propertyRows(definition.schema);
@@ -69,7 +73,12 @@ export function formatDefinition(definition: Definition, c: Palette): string {
   const keys = (definition.connectionKeys ?? []).map(connectionKey);
   if (keys.length > 0) {
     lines.push('', c.bold('Connection keys'));
-    lines.push(formatTable(['key', 'sensitive', 'description'], keys.map((k) => [k.name, k.sensitive ? c.yellow('yes') : '', k.description])).trimEnd());
+    lines.push(
+      formatTable(
+        ['key', 'sensitive', 'description'],
+        keys.map((k) => [k.name, k.sensitive ? c.yellow('yes') : '', k.description]),
+      ).trimEnd(),
+    );
   }
   return lines.join('\n') + '\n';
 }

@@ -5,9 +5,29 @@ import { describe, expect, it } from 'vitest';
 import type { BoundVariable } from '../client/api.types';
 import { formatDotenv, formatEnvJson, formatShell, quoteDotenv } from './env-format';
 
-const v = (name: string, value: string | null, sensitive = false): BoundVariable => ({ name, value, sensitive, secret: 'db', key: name });
+const v = (name: string, value: string | null, sensitive = false): BoundVariable => ({
+  name,
+  value,
+  sensitive,
+  secret: 'db',
+  key: name,
+});
 
-const awkward = ['plain', 'with spaces', "it's", 'say "hi"', 'line one\nline two', 'tab\there', ' padded ', 'a#b # c', '$HOME and ${X}', 'back\\slash', "mix ' and \"", 'C:\\new\\root', ''];
+const awkward = [
+  'plain',
+  'with spaces',
+  "it's",
+  'say "hi"',
+  'line one\nline two',
+  'tab\there',
+  ' padded ',
+  'a#b # c',
+  '$HOME and ${X}',
+  'back\\slash',
+  'mix \' and "',
+  'C:\\new\\root',
+  '',
+];
 
 describe('dotenv output', () => {
   it('reads back unchanged through Node’s own dotenv parser, whatever the value holds', () => {

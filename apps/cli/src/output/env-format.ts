@@ -35,7 +35,9 @@ export function formatDotenv(variables: BoundVariable[]): string {
     .map((v) => {
       if (v.value === null) return hidden(v);
       const quoted = quoteDotenv(v.value);
-      return quoted === undefined ? `# ${v.name} holds ', " and \` and cannot be written as dotenv; use --format json` : `${v.name}=${quoted}`;
+      return quoted === undefined
+        ? `# ${v.name} holds ', " and \` and cannot be written as dotenv; use --format json`
+        : `${v.name}=${quoted}`;
     })
     .map((line) => line + '\n')
     .join('');

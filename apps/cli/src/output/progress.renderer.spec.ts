@@ -19,7 +19,12 @@ describe('progress renderers', () => {
     let written = '';
     stream.on('data', (chunk: Buffer) => (written += chunk.toString()));
     const model = new ProgressModel('apply', 0);
-    const renderer = await TtyProgressRenderer.create(model, 'apply shop', palette(false), stream as unknown as NodeJS.WriteStream);
+    const renderer = await TtyProgressRenderer.create(
+      model,
+      'apply shop',
+      palette(false),
+      stream as unknown as NodeJS.WriteStream,
+    );
     renderer.changed(model.update({ app: app('Provisioning', 'Provisioning') }, 1000), 1000);
     renderer.tick(2000);
     renderer.changed(model.update({ app: app('Ready', 'Ready') }, 5000), 5000);

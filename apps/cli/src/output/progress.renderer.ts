@@ -13,18 +13,34 @@ export interface ProgressRenderer {
 }
 
 /** The live block drawn on a terminal: one line per component with a spinner (or ✓/✗), its phase and elapsed time. */
-export function formatProgressBlock(model: ProgressModel, title: string, now: number, c: Palette, frame: number): string {
+export function formatProgressBlock(
+  model: ProgressModel,
+  title: string,
+  now: number,
+  c: Palette,
+  frame: number,
+): string {
   const components = model.list();
   const nameWidth = Math.max(0, ...components.map((comp) => comp.name.length));
   const typeWidth = Math.max(0, ...components.map((comp) => comp.type.length));
   const appPhase = model.applicationPhase;
-  const lines = [`${c.bold(title)}  ${appPhase ? phaseColor(c, appPhase)(appPhase) : c.dim('waiting')}  ${c.dim(formatElapsed(now - model.startedAt))}`];
+  const lines = [
+    `${c.bold(title)}  ${appPhase ? phaseColor(c, appPhase)(appPhase) : c.dim('waiting')}  ${c.dim(formatElapsed(now - model.startedAt))}`,
+  ];
   for (const comp of components) {
     const failed = comp.phase === 'Failed';
-    const mark = failed ? c.red('✗') : comp.doneAt !== undefined ? c.green('✓') : c.cyan(SPINNER[frame % SPINNER.length]);
+    const mark = failed
+      ? c.red('✗')
+      : comp.doneAt !== undefined
+        ? c.green('✓')
+        : c.cyan(SPINNER[frame % SPINNER.length]);
     const phase = phaseColor(c, comp.phase)(comp.phase);
     const line = `  ${mark} ${comp.name.padEnd(nameWidth)}  ${comp.type.padEnd(typeWidth)}  ${phase}${' '.repeat(Math.max(0, 13 - visibleWidth(comp.phase)))}${c.dim(formatElapsed(model.elapsed(comp, now)))}`;
-    lines.push(comp.note && comp.doneAt === undefined ? `${line}  ${c.dim(comp.note.length > 60 ? `${comp.note.slice(0, 59)}…` : comp.note)}` : line);
+    lines.push(
+      comp.note && comp.doneAt === undefined
+        ? `${line}  ${c.dim(comp.note.length > 60 ? `${comp.note.slice(0, 59)}…` : comp.note)}`
+        : line,
+    );
     if (comp.error) lines.push(`      ${c.red(comp.error)}`);
   }
   return lines.join('\n');
@@ -63,7 +79,12 @@ export class TtyProgressRenderer implements ProgressRenderer {
     private readonly log: LogUpdate,
   ) {}
 
-  static async create(model: ProgressModel, title: string, c: Palette, stream: NodeJS.WriteStream): Promise<TtyProgressRenderer> {
+  static async create(
+    model: ProgressModel,
+    title: string,
+    c: Palette,
+    stream: NodeJS.WriteStream,
+  ): Promise<TtyProgressRenderer> {
     const { createLogUpdate } = await import('log-update');
     return new TtyProgressRenderer(model, title, c, createLogUpdate(stream) as LogUpdate);
   }

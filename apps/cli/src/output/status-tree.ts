@@ -21,12 +21,16 @@ function componentDetails(component: ComponentStatus, c: Palette): [string, stri
   const details: [string, string][] = [];
   for (const [key, value] of Object.entries(component.outputs ?? {})) details.push([key, value]);
   if (component.secret) {
-    details.push(['secret', `${component.secret.name} v${component.secret.version} (${component.secret.keys.length} keys)`]);
+    details.push([
+      'secret',
+      `${component.secret.name} v${component.secret.version} (${component.secret.keys.length} keys)`,
+    ]);
   }
   const failing = component.conditions?.find((cond) => cond.status === 'False' && cond.message);
   const error = errorMessage(component.lastError);
   if (error) details.push([c.red('error'), c.red(error)]);
-  else if (failing && component.phase !== 'Ready') details.push([failing.reason ?? failing.type, failing.message ?? '']);
+  else if (failing && component.phase !== 'Ready')
+    details.push([failing.reason ?? failing.type, failing.message ?? '']);
   return details;
 }
 
@@ -54,7 +58,9 @@ export function formatStatusTree(app: Application, c: Palette): string {
     const branch = last ? '└── ' : '├── ';
     const stem = last ? '    ' : '│   ';
     const provider = component.provider ? c.dim(` (${component.provider})`) : '';
-    lines.push(`${branch}${pad(c.bold(component.name), nameWidth)}  ${pad(component.type, typeWidth)}  ${phaseColor(c, component.phase)(component.phase)}${provider}`);
+    lines.push(
+      `${branch}${pad(c.bold(component.name), nameWidth)}  ${pad(component.type, typeWidth)}  ${phaseColor(c, component.phase)(component.phase)}${provider}`,
+    );
     const details = componentDetails(component, c);
     const keyWidth = Math.max(0, ...details.map(([key]) => visibleWidth(key)));
     for (const [key, value] of details) lines.push(`${stem}  ${pad(key, keyWidth)}  ${value}`.trimEnd());

@@ -5,13 +5,37 @@ import { BerthApiClient } from '../client/berth-api.client';
 import { PlainProgressRenderer } from '../output/progress.renderer';
 import { explain, judge, waitForApplication, type WaitRequest } from './application.waiter';
 
-const apply: WaitRequest = { kind: 'apply', env: 'local', app: 'shop', operationId: 'op-2', generation: 2, timeoutMs: 1000 };
+const apply: WaitRequest = {
+  kind: 'apply',
+  env: 'local',
+  app: 'shop',
+  operationId: 'op-2',
+  generation: 2,
+  timeoutMs: 1000,
+};
 const remove: WaitRequest = { kind: 'delete', env: 'local', app: 'shop', operationId: 'op-3', timeoutMs: 1000 };
 
-function app(phase: string, observedGeneration: number, components: Application['status'] extends infer S ? (S extends { components?: infer C } ? C : never) : never = []): Application {
-  return { apiVersion: 'v', kind: 'Application', metadata: { name: 'shop', generation: 2 }, spec: { components: [] }, status: { phase, observedGeneration, components } };
+function app(
+  phase: string,
+  observedGeneration: number,
+  components: Application['status'] extends infer S ? (S extends { components?: infer C } ? C : never) : never = [],
+): Application {
+  return {
+    apiVersion: 'v',
+    kind: 'Application',
+    metadata: { name: 'shop', generation: 2 },
+    spec: { components: [] },
+    status: { phase, observedGeneration, components },
+  };
 }
-const op = (state: string, extra: Partial<Operation> = {}): Operation => ({ id: 'op-2', kind: 'apply', environment: 'local', application: 'shop', state, ...extra });
+const op = (state: string, extra: Partial<Operation> = {}): Operation => ({
+  id: 'op-2',
+  kind: 'apply',
+  environment: 'local',
+  application: 'shop',
+  state,
+  ...extra,
+});
 
 describe('judge', () => {
   it('waits for the applied generation, not an older Ready one', () => {
@@ -22,13 +46,17 @@ describe('judge', () => {
 
   it('keeps waiting while a failed component is still being retried, and fails when the operation does', () => {
     expect(judge(apply, { app: app('Failed', 2), operation: op('Running') })).toBeUndefined();
-    expect(judge(apply, { app: app('Failed', 2), operation: op('Failed') })).toEqual({ reason: 'apply operation op-2 failed' });
+    expect(judge(apply, { app: app('Failed', 2), operation: op('Failed') })).toEqual({
+      reason: 'apply operation op-2 failed',
+    });
   });
 
   it('is done with a deletion once the application is gone, and fails on DeleteFailed', () => {
     expect(judge(remove, { app: app('Deleting', 2), operation: op('Running') })).toBeUndefined();
     expect(judge(remove, { app: null, operation: op('Succeeded') })).toBe('done');
-    expect(judge(remove, { app: app('DeleteFailed', 2), operation: op('Succeeded') })).toEqual({ reason: 'deleting shop failed' });
+    expect(judge(remove, { app: app('DeleteFailed', 2), operation: op('Succeeded') })).toEqual({
+      reason: 'deleting shop failed',
+    });
   });
 });
 
@@ -40,7 +68,10 @@ describe('explain', () => {
         { name: 'files', type: 'oss', phase: 'Failed', lastError: 'bucket name taken' },
         { name: 'web', type: 'webservice', phase: 'Pending' },
       ]),
-      operation: op('Failed', { error: { message: 'step provision:files failed' }, steps: [{ id: 'provision:files', action: 'provision', state: 'Failed', error: 'bucket name taken' }] }),
+      operation: op('Failed', {
+        error: { message: 'step provision:files failed' },
+        steps: [{ id: 'provision:files', action: 'provision', state: 'Failed', error: 'bucket name taken' }],
+      }),
     };
     expect(explain(apply, snapshot)).toEqual([
       'operation: step provision:files failed',
@@ -51,7 +82,9 @@ describe('explain', () => {
   });
 
   it('says where the application stands when no component explains it', () => {
-    expect(explain(remove, { app: app('Deleting', 1), operation: { ...op('Queued'), id: 'op-3', kind: 'delete' } })).toEqual(['shop is Deleting; delete operation op-3 is Queued']);
+    expect(
+      explain(remove, { app: app('Deleting', 1), operation: { ...op('Queued'), id: 'op-3', kind: 'delete' } }),
+    ).toEqual(['shop is Deleting; delete operation op-3 is Queued']);
   });
 });
 
@@ -62,9 +95,15 @@ describe('waitForApplication', () => {
     const { port } = server.address() as { port: number };
     await new Promise((resolve) => server.close(resolve));
     const started = Date.now();
-    const failure = await waitForApplication(new BerthApiClient(`http://127.0.0.1:${port}`), { ...apply, timeoutMs: 1500 }, async () => new PlainProgressRenderer('shop', () => {})).catch((e: unknown) => e);
+    const failure = await waitForApplication(
+      new BerthApiClient(`http://127.0.0.1:${port}`),
+      { ...apply, timeoutMs: 1500 },
+      async () => new PlainProgressRenderer('shop', () => {}),
+    ).catch((e: unknown) => e);
     expect(Date.now() - started).toBeGreaterThanOrEqual(1500);
     expect((failure as Error).message).toBe('timed out after 1s waiting for shop to become Ready');
-    expect((failure as { details: string[] }).details[0]).toMatch(/^last poll: the Berth server at .* is not reachable \(ECONNREFUSED\)/);
+    expect((failure as { details: string[] }).details[0]).toMatch(
+      /^last poll: the Berth server at .* is not reachable \(ECONNREFUSED\)/,
+    );
   });
 });

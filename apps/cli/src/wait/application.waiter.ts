@@ -62,7 +62,9 @@ export function explain(request: WaitRequest, snapshot: Snapshot): string[] {
   }
   if (lines.length === 0 && snapshot.app) {
     const op = snapshot.operation ?? snapshot.app.status?.lastOperation;
-    lines.push(`${request.app} is ${snapshot.app.status?.phase ?? 'without status'}${op ? `; ${op.kind} operation ${op.id} is ${op.state}` : ''}`);
+    lines.push(
+      `${request.app} is ${snapshot.app.status?.phase ?? 'without status'}${op ? `; ${op.kind} operation ${op.id} is ${op.state}` : ''}`,
+    );
   }
   return lines;
 }
@@ -113,7 +115,11 @@ export function isTransient(error: unknown): boolean {
   return error.code === CliErrorCode.Server && (status === 502 || status === 503 || status === 504);
 }
 
-export async function waitForApplication(client: BerthApiClient, request: WaitRequest, createRenderer: RendererFactory): Promise<Snapshot> {
+export async function waitForApplication(
+  client: BerthApiClient,
+  request: WaitRequest,
+  createRenderer: RendererFactory,
+): Promise<Snapshot> {
   const started = Date.now();
   const model = new ProgressModel(request.kind, started);
   const renderer = await createRenderer(model);
@@ -142,7 +148,12 @@ export async function waitForApplication(client: BerthApiClient, request: WaitRe
         const goal = request.kind === 'apply' ? 'to become Ready' : 'to be deleted';
         const details = explain(request, last);
         if (transient) details.unshift(`last poll: ${transient.message}`);
-        throw new CliError(CliErrorCode.Timeout, `timed out after ${formatElapsed(request.timeoutMs)} waiting for ${request.app} ${goal}`, undefined, details);
+        throw new CliError(
+          CliErrorCode.Timeout,
+          `timed out after ${formatElapsed(request.timeoutMs)} waiting for ${request.app} ${goal}`,
+          undefined,
+          details,
+        );
       }
       await sleep(transient ? 1000 : (request.pollMs ?? 500));
     }

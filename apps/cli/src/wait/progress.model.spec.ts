@@ -17,11 +17,41 @@ function app(phase: string, components: Partial<ComponentStatus>[]): Application
 describe('ProgressModel', () => {
   it('reports each phase change once and freezes a component’s time when it is done', () => {
     const model = new ProgressModel('apply', 1000);
-    const first = model.update({ app: app('Provisioning', [{ name: 'db', phase: 'Provisioning' }, { name: 'web', type: 'webservice', phase: 'Pending' }]) }, 2000);
+    const first = model.update(
+      {
+        app: app('Provisioning', [
+          { name: 'db', phase: 'Provisioning' },
+          { name: 'web', type: 'webservice', phase: 'Pending' },
+        ]),
+      },
+      2000,
+    );
     expect(first.map((c) => `${c.component}:${c.phase}`)).toEqual(['db:Provisioning', 'web:Pending', ':Provisioning']);
-    expect(model.update({ app: app('Provisioning', [{ name: 'db', phase: 'Provisioning' }, { name: 'web', type: 'webservice', phase: 'Pending' }]) }, 3000)).toEqual([]);
-    const done = model.update({ app: app('Ready', [{ name: 'db', phase: 'Ready' }, { name: 'web', type: 'webservice', phase: 'Ready' }]) }, 13_000);
-    expect(done.map((c) => formatChangeLine(c, 'shop'))).toEqual(['[12s] db: Ready', '[12s] web: Ready', '[12s] shop: Ready']);
+    expect(
+      model.update(
+        {
+          app: app('Provisioning', [
+            { name: 'db', phase: 'Provisioning' },
+            { name: 'web', type: 'webservice', phase: 'Pending' },
+          ]),
+        },
+        3000,
+      ),
+    ).toEqual([]);
+    const done = model.update(
+      {
+        app: app('Ready', [
+          { name: 'db', phase: 'Ready' },
+          { name: 'web', type: 'webservice', phase: 'Ready' },
+        ]),
+      },
+      13_000,
+    );
+    expect(done.map((c) => formatChangeLine(c, 'shop'))).toEqual([
+      '[12s] db: Ready',
+      '[12s] web: Ready',
+      '[12s] shop: Ready',
+    ]);
     const db = model.list()[0];
     expect(model.elapsed(db, 99_000)).toBe(12_000);
   });
@@ -35,7 +65,16 @@ describe('ProgressModel', () => {
 
   it('draws a block with a spinner for moving components, ✓ for done ones and the last error under a failed one', () => {
     const model = new ProgressModel('apply', 0);
-    model.update({ app: app('Provisioning', [{ name: 'db', phase: 'Ready' }, { name: 'files', type: 'oss', phase: 'Provisioning' }, { name: 'cache', phase: 'Failed', lastError: 'quota exceeded' }]) }, 3000);
+    model.update(
+      {
+        app: app('Provisioning', [
+          { name: 'db', phase: 'Ready' },
+          { name: 'files', type: 'oss', phase: 'Provisioning' },
+          { name: 'cache', phase: 'Failed', lastError: 'quota exceeded' },
+        ]),
+      },
+      3000,
+    );
     const block = formatProgressBlock(model, 'apply shop', 65_000, palette(false), 0);
     expect(block.split('\n')).toEqual([
       'apply shop  Provisioning  1m05s',
@@ -48,10 +87,27 @@ describe('ProgressModel', () => {
 
   it('shows the newest event message next to a component that is still moving', () => {
     const model = new ProgressModel('apply', 0);
-    const event = (seq: number, component: string, message: string) => ({ seq, operationId: 'op', time: '2026-01-01T00:00:00Z', level: 'info', component, message });
-    model.update({ app: app('Provisioning', [{ name: 'db', phase: 'Provisioning' }]), events: [event(1, 'db', 'creating instance'), event(2, 'db', 'waiting for connections')] }, 1000);
-    expect(formatProgressBlock(model, 'apply shop', 2000, palette(false), 0).split('\n')[1]).toBe('  ⠋ db  rds  Provisioning 2s  waiting for connections');
+    const event = (seq: number, component: string, message: string) => ({
+      seq,
+      operationId: 'op',
+      time: '2026-01-01T00:00:00Z',
+      level: 'info',
+      component,
+      message,
+    });
+    model.update(
+      {
+        app: app('Provisioning', [{ name: 'db', phase: 'Provisioning' }]),
+        events: [event(1, 'db', 'creating instance'), event(2, 'db', 'waiting for connections')],
+      },
+      1000,
+    );
+    expect(formatProgressBlock(model, 'apply shop', 2000, palette(false), 0).split('\n')[1]).toBe(
+      '  ⠋ db  rds  Provisioning 2s  waiting for connections',
+    );
     model.update({ app: app('Ready', [{ name: 'db', phase: 'Ready' }]) }, 3000);
-    expect(formatProgressBlock(model, 'apply shop', 4000, palette(false), 0).split('\n')[1]).toBe('  ✓ db  rds  Ready        3s');
+    expect(formatProgressBlock(model, 'apply shop', 4000, palette(false), 0).split('\n')[1]).toBe(
+      '  ✓ db  rds  Ready        3s',
+    );
   });
 });

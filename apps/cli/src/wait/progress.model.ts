@@ -55,7 +55,14 @@ export class ProgressModel {
       const error = errorMessage(status.lastError);
       if (!known || known.phase !== status.phase) {
         const terminal = TERMINAL[this.kind].has(status.phase);
-        this.components.set(status.name, { name: status.name, type: status.type, phase: status.phase, doneAt: terminal ? now : undefined, error, note: known?.note });
+        this.components.set(status.name, {
+          name: status.name,
+          type: status.type,
+          phase: status.phase,
+          doneAt: terminal ? now : undefined,
+          error,
+          note: known?.note,
+        });
         changes.push({ component: status.name, phase: status.phase, elapsedMs: now - this.startedAt });
       } else {
         known.error = error;

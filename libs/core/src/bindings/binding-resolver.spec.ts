@@ -84,7 +84,13 @@ describe('resolveBindings', () => {
       data: { DB_HOST: 'h', DB_PASSWORD: 'p' },
       sensitiveKeys: ['DB_PASSWORD'],
     });
-    expect(secret).toEqual({ name: 'shop-db-conn', component: 'db', version: 4, keys: ['DB_HOST', 'DB_PASSWORD'], sensitiveKeys: ['DB_PASSWORD'] });
+    expect(secret).toEqual({
+      name: 'shop-db-conn',
+      component: 'db',
+      version: 4,
+      keys: ['DB_HOST', 'DB_PASSWORD'],
+      sensitiveKeys: ['DB_PASSWORD'],
+    });
   });
 
   it('lets a deliver step refuse unready bindings: retryable while a secret is coming, not when a key can never exist', () => {
@@ -98,10 +104,15 @@ describe('resolveBindings', () => {
     })();
     expect(waiting).toBeInstanceOf(ProviderError);
     expect(waiting?.retryable).toBe(true);
-    expect(waiting?.message).toBe('bindings of api are not ready: BUCKET: connection secret of bucket is not ready yet');
-    const app2 = application([cloud('db', 'rds'), workload('api', [{ env: 'DB_PUBLIC_HOST', secret: 'db' }])]);
-    expect(() => requireReadyBindings('api', resolveBindings(app2.components[1] as ReturnType<typeof workload>, app2, [dbSecret(1)]))).toThrow(
-      expect.objectContaining({ code: 'InvalidRequest' }),
+    expect(waiting?.message).toBe(
+      'bindings of api are not ready: BUCKET: connection secret of bucket is not ready yet',
     );
+    const app2 = application([cloud('db', 'rds'), workload('api', [{ env: 'DB_PUBLIC_HOST', secret: 'db' }])]);
+    expect(() =>
+      requireReadyBindings(
+        'api',
+        resolveBindings(app2.components[1] as ReturnType<typeof workload>, app2, [dbSecret(1)]),
+      ),
+    ).toThrow(expect.objectContaining({ code: 'InvalidRequest' }));
   });
 });

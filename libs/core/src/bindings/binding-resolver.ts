@@ -79,16 +79,29 @@ export function resolveBindings(
       pending.push(
         target
           ? { ...binding, reason: 'SecretNotReady', message: `connection secret of ${target.name} is not ready yet` }
-          : { ...binding, reason: 'UnknownSecret', message: `${binding.secret} is neither a cloud component nor a connection secret` },
+          : {
+              ...binding,
+              reason: 'UnknownSecret',
+              message: `${binding.secret} is neither a cloud component nor a connection secret`,
+            },
       );
       continue;
     }
     if (!secret.keys.includes(binding.key)) {
-      pending.push({ ...binding, reason: 'KeyMissing', message: `connection secret ${secret.name} has no key ${binding.key}` });
+      pending.push({
+        ...binding,
+        reason: 'KeyMissing',
+        message: `connection secret ${secret.name} has no key ${binding.key}`,
+      });
       continue;
     }
     bound.set(secret.name, secret.version);
-    env.push({ name: binding.env, secretName: secret.name, key: binding.key, sensitive: secret.sensitiveKeys.includes(binding.key) });
+    env.push({
+      name: binding.env,
+      secretName: secret.name,
+      key: binding.key,
+      sensitive: secret.sensitiveKeys.includes(binding.key),
+    });
   }
 
   const secretNames = [...bound.keys()].sort();

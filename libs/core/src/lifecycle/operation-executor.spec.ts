@@ -54,11 +54,18 @@ describe('OperationExecutor', () => {
       await new Promise((r) => setTimeout(r, s.id === 'net' ? 30 : 5));
     };
     await new OperationExecutor().execute({
-      steps: [step('net', [], 'vpc'), step('bucket'), step('db', ['net'], 'rds'), step('api', ['db', 'bucket'], 'webservice')],
+      steps: [
+        step('net', [], 'vpc'),
+        step('bucket'),
+        step('db', ['net'], 'rds'),
+        step('api', ['db', 'bucket'], 'webservice'),
+      ],
       handler,
       journal,
     });
-    const order = journal.entries.filter((e) => e.kind === 'started' || e.kind === 'succeeded').map((e) => `${e.kind}:${e.step}`);
+    const order = journal.entries
+      .filter((e) => e.kind === 'started' || e.kind === 'succeeded')
+      .map((e) => `${e.kind}:${e.step}`);
     expect(order.indexOf('started:db')).toBeGreaterThan(order.indexOf('succeeded:net'));
     expect(order.indexOf('started:api')).toBeGreaterThan(order.indexOf('succeeded:db'));
     expect(order.indexOf('started:api')).toBeGreaterThan(order.indexOf('succeeded:bucket'));
@@ -83,7 +90,15 @@ describe('OperationExecutor', () => {
     expect(sleeper.delays).toEqual([1000, 2000, 4000, 8000]);
     expect(result.outcome).toBe('Failed');
     expect(result.failed).toEqual([
-      { id: 'db', failure: expect.objectContaining({ code: 'Transient', attempts: 5, retryable: true, message: 'login refused for admin:***@db' }) },
+      {
+        id: 'db',
+        failure: expect.objectContaining({
+          code: 'Transient',
+          attempts: 5,
+          retryable: true,
+          message: 'login refused for admin:***@db',
+        }),
+      },
     ]);
     expect(JSON.stringify(journal.entries)).not.toContain('S3cret-Pw');
     expect(journal.of('started').map((e) => e.attempt)).toEqual([1, 2, 3, 4, 5]);
@@ -120,13 +135,22 @@ describe('OperationExecutor', () => {
     expect(result.outcome).toBe('Failed');
     expect(attempts).toBe(1);
     expect(sleeper.delays).toEqual([]);
-    expect(journal.of('failed')[0]!.failure).toMatchObject({ code: 'InvalidRequest', retryable: false, attempts: 1, message: 'engine mysql 4.0 is not offered' });
+    expect(journal.of('failed')[0]!.failure).toMatchObject({
+      code: 'InvalidRequest',
+      retryable: false,
+      attempts: 1,
+      message: 'engine mysql 4.0 is not offered',
+    });
   });
 
   it('aborts an attempt at its type deadline, even when the handler ignores its signal, and counts it as a timeout', async () => {
     const sleeper = new RecordingSleeper();
     const seen: Array<{ attempt: number; aborted: boolean; reason: unknown }> = [];
-    const executor = new OperationExecutor({ sleeper, retry: { maxAttempts: 2 }, timeouts: { byType: { rds: 40, oss: 5_000 } } });
+    const executor = new OperationExecutor({
+      sleeper,
+      retry: { maxAttempts: 2 },
+      timeouts: { byType: { rds: 40, oss: 5_000 } },
+    });
     const started = performance.now();
     const result = await executor.execute({
       steps: [step('db', [], 'rds'), step('bucket', [], 'oss')],
@@ -135,13 +159,18 @@ describe('OperationExecutor', () => {
           ? Promise.resolve()
           : new Promise(() => {
               // Never settles on its own; note how the signal ends.
-              context.signal.addEventListener('abort', () => seen.push({ attempt: context.attempt, aborted: true, reason: context.signal.reason }));
+              context.signal.addEventListener('abort', () =>
+                seen.push({ attempt: context.attempt, aborted: true, reason: context.signal.reason }),
+              );
             }),
       journal: new MemoryOperationJournal(),
     });
     expect(performance.now() - started).toBeLessThan(1_000);
     expect(result.succeeded).toEqual(['bucket']);
-    expect(result.failed[0]).toMatchObject({ id: 'db', failure: { code: 'Timeout', attempts: 2, message: 'Provision rds db timed out after 40 ms' } });
+    expect(result.failed[0]).toMatchObject({
+      id: 'db',
+      failure: { code: 'Timeout', attempts: 2, message: 'Provision rds db timed out after 40 ms' },
+    });
     expect(seen.map((s) => s.attempt)).toEqual([1, 2]);
     expect(seen[0]!.reason).toBeInstanceOf(ProviderError);
     expect(sleeper.delays).toEqual([1000]);
@@ -151,7 +180,13 @@ describe('OperationExecutor', () => {
     const journal = new MemoryOperationJournal();
     const ran: string[] = [];
     const result = await new OperationExecutor().execute({
-      steps: [step('net', [], 'vpc'), step('db', ['net'], 'rds'), step('api', ['db', 'bucket'], 'webservice'), step('bucket'), step('cdn', ['bucket'])],
+      steps: [
+        step('net', [], 'vpc'),
+        step('db', ['net'], 'rds'),
+        step('api', ['db', 'bucket'], 'webservice'),
+        step('bucket'),
+        step('cdn', ['bucket']),
+      ],
       handler: async (s) => {
         ran.push(s.id);
         if (s.id === 'net') throw new ProviderError(ProviderErrorCode.QuotaExceeded, 'no more VPCs in this region');
@@ -165,7 +200,12 @@ describe('OperationExecutor', () => {
       { id: 'api', blockedBy: 'net' },
       { id: 'db', blockedBy: 'net' },
     ]);
-    expect(journal.of('blocked').map((e) => e.step).sort()).toEqual(['api', 'db']);
+    expect(
+      journal
+        .of('blocked')
+        .map((e) => e.step)
+        .sort(),
+    ).toEqual(['api', 'db']);
   });
 
   it('finishes only after a slow journal has recorded every blocked step', async () => {
@@ -185,7 +225,12 @@ describe('OperationExecutor', () => {
       journal,
     });
     expect(result.blocked.map((b) => b.id).sort()).toEqual(['b', 'c']);
-    expect(journal.of('blocked').map((e) => e.step).sort()).toEqual(['b', 'c']);
+    expect(
+      journal
+        .of('blocked')
+        .map((e) => e.step)
+        .sort(),
+    ).toEqual(['b', 'c']);
   });
 
   it('skips the steps completed by an earlier run', async () => {
@@ -271,16 +316,31 @@ describe('OperationExecutor', () => {
       journal,
     });
     expect(journal.of('event')).toEqual([
-      { kind: 'event', level: 'info', message: 'created account with ***', fields: { url: 'mysql://u:***@h', step: 'db' } },
+      {
+        kind: 'event',
+        level: 'info',
+        message: 'created account with ***',
+        fields: { url: 'mysql://u:***@h', step: 'db' },
+      },
     ]);
   });
 
   it('rejects when the journal cannot record, and refuses malformed plans', async () => {
     const journal = new MemoryOperationJournal();
     journal.stepSucceeded = () => Promise.reject(new Error('database is gone'));
-    await expect(new OperationExecutor().execute({ steps: [step('a')], handler: async () => undefined, journal })).rejects.toThrow('database is gone');
+    await expect(
+      new OperationExecutor().execute({ steps: [step('a')], handler: async () => undefined, journal }),
+    ).rejects.toThrow('database is gone');
     const executor = new OperationExecutor();
-    expect(() => executor.execute({ steps: [step('a', ['zzz'])], handler: async () => undefined, journal })).toThrow(/unknown step zzz/);
-    expect(() => executor.execute({ steps: [step('c'), step('a', ['b']), step('b', ['a'])], handler: async () => undefined, journal })).toThrow(/cycle/);
+    expect(() => executor.execute({ steps: [step('a', ['zzz'])], handler: async () => undefined, journal })).toThrow(
+      /unknown step zzz/,
+    );
+    expect(() =>
+      executor.execute({
+        steps: [step('c'), step('a', ['b']), step('b', ['a'])],
+        handler: async () => undefined,
+        journal,
+      }),
+    ).toThrow(/cycle/);
   });
 });

@@ -115,7 +115,13 @@ class Execution {
   private readonly stop = new AbortController();
   /** The controllers of the attempts in flight: aborted directly on stop, so the stop signal needs no listener per step. */
   private readonly live = new Set<AbortController>();
-  private readonly result: ExecutionResult = { outcome: 'Succeeded', succeeded: [], failed: [], blocked: [], unfinished: [] };
+  private readonly result: ExecutionResult = {
+    outcome: 'Succeeded',
+    succeeded: [],
+    failed: [],
+    blocked: [],
+    unfinished: [],
+  };
   private readonly settings: ReturnType<OperationExecutor['settings']>;
   private readonly scrubber: SecretScrubber;
   private finish!: (result: ExecutionResult) => void;
@@ -242,12 +248,16 @@ class Execution {
         return;
       }
       const delayMs = backoffDelayMs(attempt, retry);
-      await journal.event('warn', `${step.description}: attempt ${attempt} of ${retry.maxAttempts} failed (${error.code}): ${message}; retrying in ${formatDelay(delayMs)}`, {
-        step: step.id,
-        attempt,
-        code: error.code,
-        delayMs,
-      });
+      await journal.event(
+        'warn',
+        `${step.description}: attempt ${attempt} of ${retry.maxAttempts} failed (${error.code}): ${message}; retrying in ${formatDelay(delayMs)}`,
+        {
+          step: step.id,
+          attempt,
+          code: error.code,
+          delayMs,
+        },
+      );
       try {
         await sleeper.sleep(delayMs, this.stop.signal);
       } catch {
@@ -271,7 +281,13 @@ class Execution {
         reject(controller.signal.reason);
       };
       const timer = setTimeout(
-        () => controller.abort(new ProviderError(ProviderErrorCode.Timeout, `${step.description} timed out after ${formatDelay(timeoutMs)}`)),
+        () =>
+          controller.abort(
+            new ProviderError(
+              ProviderErrorCode.Timeout,
+              `${step.description} timed out after ${formatDelay(timeoutMs)}`,
+            ),
+          ),
         timeoutMs,
       );
       controller.signal.addEventListener('abort', onAbort, { once: true });
@@ -279,7 +295,12 @@ class Execution {
       let work: Promise<StepResult | void>;
       try {
         work = Promise.resolve(
-          this.request.handler(step, { signal: controller.signal, attempt, log: this.stepLog(step), scrubber: this.scrubber }),
+          this.request.handler(step, {
+            signal: controller.signal,
+            attempt,
+            log: this.stepLog(step),
+            scrubber: this.scrubber,
+          }),
         );
       } catch (error) {
         work = Promise.reject(error);
@@ -349,7 +370,8 @@ class Execution {
     this.stop.abort(reason);
     for (const controller of [...this.live]) controller.abort(reason);
     this.result.outcome = 'Interrupted';
-    for (const node of this.nodes.values()) if (node.state === 'pending' || node.state === 'running') this.result.unfinished.push(node.step.id);
+    for (const node of this.nodes.values())
+      if (node.state === 'pending' || node.state === 'running') this.result.unfinished.push(node.step.id);
     this.finish(this.result);
   }
 

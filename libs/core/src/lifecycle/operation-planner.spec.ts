@@ -41,7 +41,13 @@ function assertOrdered(steps: PlannedStep[]): void {
 describe('planOperation: apply', () => {
   it('provisions cloud components in dependency order, then delivers each workload after the secrets it binds', () => {
     const plan = planOperation({ kind: 'apply', application: shop, resources: [] });
-    expect(ids(plan.steps)).toEqual(['provision:media', 'provision:net', 'provision:db', 'deliver:api', 'deliver:cron']);
+    expect(ids(plan.steps)).toEqual([
+      'provision:media',
+      'provision:net',
+      'provision:db',
+      'deliver:api',
+      'deliver:cron',
+    ]);
     expect(deps(plan.steps)).toEqual({
       'provision:media': [],
       'provision:net': [],
@@ -49,7 +55,11 @@ describe('planOperation: apply', () => {
       'deliver:api': ['provision:db', 'provision:media'],
       'deliver:cron': ['deliver:api'],
     });
-    expect(plan.steps.find((s) => s.id === 'provision:db')).toMatchObject({ action: 'provision', component: 'db', type: 'rds' });
+    expect(plan.steps.find((s) => s.id === 'provision:db')).toMatchObject({
+      action: 'provision',
+      component: 'db',
+      type: 'rds',
+    });
     expect(plan.unchanged).toEqual([]);
   });
 
@@ -61,23 +71,44 @@ describe('planOperation: apply', () => {
     expect(noop.unchanged.sort()).toEqual(['db', 'media', 'net']);
 
     const widerNet = cloud('net', 'vpc', { properties: { cidr: '10.1.0.0/16' } });
-    const changed = planOperation({ kind: 'apply', application: application([api, cron, db, widerNet, bucket]), resources });
+    const changed = planOperation({
+      kind: 'apply',
+      application: application([api, cron, db, widerNet, bucket]),
+      resources,
+    });
     expect(ids(changed.steps)).toEqual(['provision:net', 'provision:db', 'deliver:api', 'deliver:cron']);
     expect(changed.unchanged).toEqual(['media']);
   });
 
   it('re-provisions a component that is not Ready, was never applied successfully, or is forced', () => {
-    const failed = planOperation({ kind: 'apply', application: shop, resources: [ready(vpc), ready(db, { phase: 'Failed' }), ready(bucket)] });
+    const failed = planOperation({
+      kind: 'apply',
+      application: shop,
+      resources: [ready(vpc), ready(db, { phase: 'Failed' }), ready(bucket)],
+    });
     expect(ids(failed.steps)).toContain('provision:db');
     expect(ids(failed.steps)).not.toContain('provision:net');
-    const noHash = planOperation({ kind: 'apply', application: shop, resources: [ready(vpc), ready(db), ready(bucket, { propertiesHash: undefined })] });
+    const noHash = planOperation({
+      kind: 'apply',
+      application: shop,
+      resources: [ready(vpc), ready(db), ready(bucket, { propertiesHash: undefined })],
+    });
     expect(ids(noHash.steps)).toContain('provision:media');
-    const forced = planOperation({ kind: 'apply', application: shop, resources: [ready(vpc), ready(db), ready(bucket)], options: { force: true } });
+    const forced = planOperation({
+      kind: 'apply',
+      application: shop,
+      resources: [ready(vpc), ready(db), ready(bucket)],
+      options: { force: true },
+    });
     expect(ids(forced.steps).filter((id) => id.startsWith('provision:'))).toHaveLength(3);
   });
 
   it('adopts a retained resource of the same component instead of leaving it alone', () => {
-    const plan = planOperation({ kind: 'apply', application: shop, resources: [ready(vpc), ready(db, { phase: 'Retained', retained: true }), ready(bucket)] });
+    const plan = planOperation({
+      kind: 'apply',
+      application: shop,
+      resources: [ready(vpc), ready(db, { phase: 'Retained', retained: true }), ready(bucket)],
+    });
     expect(plan.steps.find((s) => s.id === 'provision:db')?.description).toBe('Adopt rds db');
   });
 
@@ -88,7 +119,11 @@ describe('planOperation: apply', () => {
       ['destroy:db', 'rds', []],
       ['provision:db', 'oss', ['destroy:db']],
     ]);
-    const kept = planOperation({ kind: 'apply', application: application([asBucket]), resources: [ready(db, { deletionPolicy: 'Retain' })] });
+    const kept = planOperation({
+      kind: 'apply',
+      application: application([asBucket]),
+      resources: [ready(db, { deletionPolicy: 'Retain' })],
+    });
     expect(ids(kept.steps)).toEqual(['retain:db', 'provision:db']);
   });
 
@@ -99,14 +134,32 @@ describe('planOperation: apply', () => {
       ready(db),
       ready(bucket),
       ready(oldCache, { dependsOn: ['net'] }),
-      { component: 'old-worker', type: 'worker', deletionPolicy: 'Delete', phase: 'Ready', retained: false, dependsOn: ['media'] },
+      {
+        component: 'old-worker',
+        type: 'worker',
+        deletionPolicy: 'Delete',
+        phase: 'Ready',
+        retained: false,
+        dependsOn: ['media'],
+      },
       { component: 'gone', type: 'oss', deletionPolicy: 'Delete', phase: 'Deleted', retained: false },
       { component: 'kept-before', type: 'oss', deletionPolicy: 'Retain', phase: 'Retained', retained: true },
     ];
     // The new spec drops the bucket, the cache, the network (db moves off it) and the old worker.
     const dbAlone = cloud('db', 'rds', { properties: { engine: 'mysql' } });
-    const plan = planOperation({ kind: 'apply', application: application([workload('api', [{ env: 'DB_HOST', secret: 'db' }]), dbAlone]), resources });
-    expect(ids(plan.steps)).toEqual(['provision:db', 'deliver:api', 'retain:cache', 'remove-workload:old-worker', 'destroy:media', 'destroy:net']);
+    const plan = planOperation({
+      kind: 'apply',
+      application: application([workload('api', [{ env: 'DB_HOST', secret: 'db' }]), dbAlone]),
+      resources,
+    });
+    expect(ids(plan.steps)).toEqual([
+      'provision:db',
+      'deliver:api',
+      'retain:cache',
+      'remove-workload:old-worker',
+      'destroy:media',
+      'destroy:net',
+    ]);
     assertOrdered(plan.steps);
     const converged = ['provision:db', 'deliver:api'];
     expect(deps(plan.steps)).toMatchObject({
@@ -118,7 +171,12 @@ describe('planOperation: apply', () => {
   });
 
   it('orphan retains what a prune would destroy', () => {
-    const plan = planOperation({ kind: 'apply', application: application([api, cron, db, vpc]), resources: [ready(vpc), ready(db), ready(bucket)], options: { orphan: true } });
+    const plan = planOperation({
+      kind: 'apply',
+      application: application([api, cron, db, vpc]),
+      resources: [ready(vpc), ready(db), ready(bucket)],
+      options: { orphan: true },
+    });
     expect(ids(plan.steps)).toContain('retain:media');
     expect(ids(plan.steps)).not.toContain('destroy:media');
   });
@@ -136,12 +194,26 @@ describe('planOperation: delete', () => {
     ready(vpc),
     ready(db, { dependsOn: ['net'] }),
     ready(bucket),
-    { component: 'api', type: 'webservice', deletionPolicy: 'Delete', phase: 'Ready', retained: false, dependsOn: ['db', 'media'] },
+    {
+      component: 'api',
+      type: 'webservice',
+      deletionPolicy: 'Delete',
+      phase: 'Ready',
+      retained: false,
+      dependsOn: ['db', 'media'],
+    },
   ];
 
   it('removes workloads, destroys cloud components dependants first, then secrets, then finalizes', () => {
     const plan = planOperation({ kind: 'delete', resources: recorded });
-    expect(ids(plan.steps)).toEqual(['remove-workloads', 'destroy:db', 'destroy:media', 'destroy:net', 'remove-secrets', 'finalize']);
+    expect(ids(plan.steps)).toEqual([
+      'remove-workloads',
+      'destroy:db',
+      'destroy:media',
+      'destroy:net',
+      'remove-secrets',
+      'finalize',
+    ]);
     expect(deps(plan.steps)).toEqual({
       'remove-workloads': [],
       'destroy:media': ['remove-workloads'],
@@ -161,12 +233,23 @@ describe('planOperation: delete', () => {
   it('retains Retain components, and every component with orphan', () => {
     const withRetain = recorded.map((r) => (r.component === 'db' ? { ...r, deletionPolicy: 'Retain' as const } : r));
     const plan = planOperation({ kind: 'delete', resources: withRetain });
-    expect(ids(plan.steps)).toEqual(['remove-workloads', 'retain:db', 'destroy:media', 'destroy:net', 'remove-secrets', 'finalize']);
+    expect(ids(plan.steps)).toEqual([
+      'remove-workloads',
+      'retain:db',
+      'destroy:media',
+      'destroy:net',
+      'remove-secrets',
+      'finalize',
+    ]);
     expect(deps(plan.steps)['destroy:net']).toEqual(['remove-workloads', 'retain:db']);
 
     const orphaned = planOperation({ kind: 'delete', resources: recorded, options: { orphan: true } });
     expect(ids(orphaned.steps).filter((id) => id.startsWith('destroy:'))).toEqual([]);
-    expect(ids(orphaned.steps).filter((id) => id.startsWith('retain:')).sort()).toEqual(['retain:db', 'retain:media', 'retain:net']);
+    expect(
+      ids(orphaned.steps)
+        .filter((id) => id.startsWith('retain:'))
+        .sort(),
+    ).toEqual(['retain:db', 'retain:media', 'retain:net']);
   });
 
   it('skips what is already deleted or retained, and still removes workloads and secrets when nothing is recorded', () => {
@@ -183,7 +266,11 @@ describe('planOperation: delete', () => {
       kind: 'delete',
       resources: [ready(vpc, { dependsOn: ['db'] }), ready(db, { dependsOn: ['net'] })],
     });
-    expect(ids(plan.steps).filter((id) => id.startsWith('destroy:')).sort()).toEqual(['destroy:db', 'destroy:net']);
+    expect(
+      ids(plan.steps)
+        .filter((id) => id.startsWith('destroy:'))
+        .sort(),
+    ).toEqual(['destroy:db', 'destroy:net']);
     assertOrdered(plan.steps);
   });
 });
@@ -192,7 +279,12 @@ describe('planOperation: refresh', () => {
   it('refreshes every managed cloud component independently', () => {
     const plan = planOperation({
       kind: 'refresh',
-      resources: [ready(vpc), ready(db), ready(bucket, { retained: true, phase: 'Retained' }), { component: 'api', type: 'webservice', deletionPolicy: 'Delete', phase: 'Ready', retained: false }],
+      resources: [
+        ready(vpc),
+        ready(db),
+        ready(bucket, { retained: true, phase: 'Retained' }),
+        { component: 'api', type: 'webservice', deletionPolicy: 'Delete', phase: 'Ready', retained: false },
+      ],
     });
     expect(plan.steps.map((s) => [s.id, s.dependsOn])).toEqual([
       ['refresh:db', []],
@@ -209,7 +301,11 @@ describe('resuming', () => {
 
     const remaining = remainingSteps(first.steps, new Set(['provision:net', 'provision:media']));
     expect(ids(remaining)).toEqual(['provision:db', 'deliver:api', 'deliver:cron']);
-    expect(deps(remaining)).toEqual({ 'provision:db': [], 'deliver:api': ['provision:db'], 'deliver:cron': ['deliver:api'] });
+    expect(deps(remaining)).toEqual({
+      'provision:db': [],
+      'deliver:api': ['provision:db'],
+      'deliver:cron': ['deliver:api'],
+    });
     expect(remainingSteps(first.steps, new Set(ids(first.steps)))).toEqual([]);
   });
 });

@@ -1,6 +1,12 @@
 import { PlanGraph } from '../graph';
 import { isCloudComponent, type ApplicationSpec, type CloudComponentSpec, type OperationKind } from '../model';
-import { isCloudType, type OperationPlan, type PlanOptions, type PlannedStep, type RecordedResource } from './lifecycle-step';
+import {
+  isCloudType,
+  type OperationPlan,
+  type PlanOptions,
+  type PlannedStep,
+  type RecordedResource,
+} from './lifecycle-step';
 import { componentPropertiesHash } from './properties-hash';
 
 export interface PlanInput {
@@ -50,7 +56,11 @@ export function remainingSteps(steps: readonly PlannedStep[], completed: Readonl
     .map((step) => ({ ...step, dependsOn: step.dependsOn.filter((id) => !completed.has(id)) }));
 }
 
-function planApply(application: ApplicationSpec, resources: readonly RecordedResource[], options: PlanOptions): OperationPlan {
+function planApply(
+  application: ApplicationSpec,
+  resources: readonly RecordedResource[],
+  options: PlanOptions,
+): OperationPlan {
   const graph = PlanGraph.fromApplication(application);
   const cycle = graph.findCycle();
   if (cycle) throw new PlanError(`dependency cycle: ${cycle.join(' → ')}`);
@@ -63,7 +73,8 @@ function planApply(application: ApplicationSpec, resources: readonly RecordedRes
   for (const name of order) {
     const component = byName.get(name)!;
     if (!isCloudComponent(component)) continue;
-    if (needsProvisioning(component, recorded.get(name), graph.dependenciesOf(name), provisioned, options)) provisioned.add(name);
+    if (needsProvisioning(component, recorded.get(name), graph.dependenciesOf(name), provisioned, options))
+      provisioned.add(name);
     else unchanged.push(name);
   }
 
@@ -147,7 +158,11 @@ function needsProvisioning(
   return dependencies.some((d) => provisioned.has(d));
 }
 
-function planDelete(application: ApplicationSpec | undefined, resources: readonly RecordedResource[], options: PlanOptions): OperationPlan {
+function planDelete(
+  application: ApplicationSpec | undefined,
+  resources: readonly RecordedResource[],
+  options: PlanOptions,
+): OperationPlan {
   const steps: PlannedStep[] = [
     { id: 'remove-workloads', action: 'remove-workloads', dependsOn: [], description: 'Remove every workload' },
   ];
@@ -160,7 +175,12 @@ function planDelete(application: ApplicationSpec | undefined, resources: readonl
     dependsOn: teardown.length > 0 ? teardown.map((s) => s.id) : ['remove-workloads'],
     description: 'Remove the connection secrets from the runtime',
   });
-  steps.push({ id: 'finalize', action: 'finalize', dependsOn: ['remove-secrets'], description: 'Remove the application' });
+  steps.push({
+    id: 'finalize',
+    action: 'finalize',
+    dependsOn: ['remove-secrets'],
+    description: 'Remove the application',
+  });
   return { kind: 'delete', steps, unchanged: [] };
 }
 
@@ -186,11 +206,19 @@ function planRefresh(resources: readonly RecordedResource[]): OperationPlan {
  */
 function planRotate(application: ApplicationSpec, component: string | undefined): OperationPlan {
   const target = application.components.find((c) => c.name === component);
-  if (!target || !isCloudComponent(target)) throw new PlanError(`rotate: ${String(component)} is not a cloud component of the application`);
+  if (!target || !isCloudComponent(target))
+    throw new PlanError(`rotate: ${String(component)} is not a cloud component of the application`);
   const graph = PlanGraph.fromApplication(application);
   const rotateId = `rotate:${target.name}`;
   const steps: PlannedStep[] = [
-    { id: rotateId, action: 'rotate', component: target.name, type: target.type, dependsOn: [], description: `Rotate credentials of ${target.type} ${target.name}` },
+    {
+      id: rotateId,
+      action: 'rotate',
+      component: target.name,
+      type: target.type,
+      dependsOn: [],
+      description: `Rotate credentials of ${target.type} ${target.name}`,
+    },
   ];
   for (const name of graph.topologicalOrder()) {
     const workload = application.components.find((c) => c.name === name);
@@ -245,12 +273,30 @@ function teardownSteps(
     let step: Omit<PlannedStep, 'dependsOn'>;
     if (!isCloudType(record.type)) {
       if (!workloadAction) continue;
-      step = { id: `remove-workload:${name}`, action: 'remove-workload', component: name, type: record.type, description: `Remove ${record.type} ${name}` };
+      step = {
+        id: `remove-workload:${name}`,
+        action: 'remove-workload',
+        component: name,
+        type: record.type,
+        description: `Remove ${record.type} ${name}`,
+      };
     } else if (options.orphan || record.deletionPolicy === 'Retain') {
       const why = options.orphan ? 'orphan' : 'deletionPolicy Retain';
-      step = { id: `retain:${name}`, action: 'retain', component: name, type: record.type, description: `Retain ${record.type} ${name} (${why})` };
+      step = {
+        id: `retain:${name}`,
+        action: 'retain',
+        component: name,
+        type: record.type,
+        description: `Retain ${record.type} ${name} (${why})`,
+      };
     } else {
-      step = { id: `destroy:${name}`, action: 'destroy', component: name, type: record.type, description: `Destroy ${record.type} ${name}` };
+      step = {
+        id: `destroy:${name}`,
+        action: 'destroy',
+        component: name,
+        type: record.type,
+        description: `Destroy ${record.type} ${name}`,
+      };
     }
     stepId.set(name, step.id);
     const dependants = graph
@@ -283,7 +329,10 @@ function teardownOrder(graph: PlanGraph): string[] {
   const waiting = new Map(graph.nodes.map((node) => [node, new Set(graph.dependantsOf(node))]));
   const order: string[] = [];
   while (waiting.size > 0) {
-    const layer = [...waiting].filter(([, dependants]) => dependants.size === 0).map(([node]) => node).sort();
+    const layer = [...waiting]
+      .filter(([, dependants]) => dependants.size === 0)
+      .map(([node]) => node)
+      .sort();
     for (const node of layer) waiting.delete(node);
     for (const dependants of waiting.values()) for (const node of layer) dependants.delete(node);
     order.push(...layer);

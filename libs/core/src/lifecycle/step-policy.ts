@@ -16,7 +16,15 @@ export interface StepTimeouts {
  */
 export const DEFAULT_STEP_TIMEOUTS: StepTimeouts = {
   defaultMs: 10 * MINUTE,
-  byType: { rds: 40 * MINUTE, slb: 15 * MINUTE, vpc: 10 * MINUTE, oss: 5 * MINUTE, webservice: 10 * MINUTE, worker: 10 * MINUTE, task: 30 * MINUTE },
+  byType: {
+    rds: 40 * MINUTE,
+    slb: 15 * MINUTE,
+    vpc: 10 * MINUTE,
+    oss: 5 * MINUTE,
+    webservice: 10 * MINUTE,
+    worker: 10 * MINUTE,
+    task: 30 * MINUTE,
+  },
   byAction: { retain: 1 * MINUTE, 'remove-workloads': 10 * MINUTE, 'remove-secrets': 5 * MINUTE, finalize: 1 * MINUTE },
 };
 
@@ -33,7 +41,12 @@ export interface RetryPolicy {
   factor: number;
 }
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 5, initialDelayMs: 1_000, maxDelayMs: 60_000, factor: 2 };
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  maxAttempts: 5,
+  initialDelayMs: 1_000,
+  maxDelayMs: 60_000,
+  factor: 2,
+};
 
 /** The wait after failed attempt `attempt` (1-based): 1 s, 2 s, 4 s, 8 s, … capped at 60 s by default. */
 export function backoffDelayMs(attempt: number, policy: RetryPolicy): number {

@@ -1,7 +1,23 @@
-export const COMPONENT_PHASES = ['Pending', 'Provisioning', 'Ready', 'Failed', 'Deleting', 'Deleted', 'Retained'] as const;
+export const COMPONENT_PHASES = [
+  'Pending',
+  'Provisioning',
+  'Ready',
+  'Failed',
+  'Deleting',
+  'Deleted',
+  'Retained',
+] as const;
 export type ComponentPhase = (typeof COMPONENT_PHASES)[number];
 
-export const APPLICATION_PHASES = ['Pending', 'Provisioning', 'Ready', 'Failed', 'Deleting', 'DeleteFailed', 'Deleted'] as const;
+export const APPLICATION_PHASES = [
+  'Pending',
+  'Provisioning',
+  'Ready',
+  'Failed',
+  'Deleting',
+  'DeleteFailed',
+  'Deleted',
+] as const;
 export type ApplicationPhase = (typeof APPLICATION_PHASES)[number];
 
 export const OPERATION_KINDS = ['apply', 'delete', 'refresh', 'rotate'] as const;

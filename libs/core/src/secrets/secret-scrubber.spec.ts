@@ -41,7 +41,12 @@ describe('SecretScrubber', () => {
   it('scrubs the strings of nested values without touching keys', () => {
     const scrubber = new SecretScrubber(['hunter22']);
     const fields = { detail: 'pw hunter22', nested: [{ url: 'x://u:hunter22@h' }], hunter22: 1, n: 5 };
-    expect(scrubber.scrubValue(fields)).toEqual({ detail: 'pw ***', nested: [{ url: 'x://u:***@h' }], hunter22: 1, n: 5 });
+    expect(scrubber.scrubValue(fields)).toEqual({
+      detail: 'pw ***',
+      nested: [{ url: 'x://u:***@h' }],
+      hunter22: 1,
+      n: 5,
+    });
     expect(fields.detail).toBe('pw hunter22');
   });
 });

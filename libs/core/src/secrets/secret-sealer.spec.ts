@@ -42,11 +42,15 @@ describe('sealSecret / openSecret', () => {
 
   it('detects a changed ciphertext, tag, iv, associated data or key', () => {
     const sealed = sealSecret(key, keyId, plaintext, 'resource-1:3');
-    expect(codeOf(() => openSecret(key, { ...sealed, ciphertext: flipFirstByte(sealed.ciphertext) }, 'resource-1:3'))).toBe(
+    expect(
+      codeOf(() => openSecret(key, { ...sealed, ciphertext: flipFirstByte(sealed.ciphertext) }, 'resource-1:3')),
+    ).toBe(SecretErrorCode.Tampered);
+    expect(codeOf(() => openSecret(key, { ...sealed, tag: flipFirstByte(sealed.tag) }, 'resource-1:3'))).toBe(
       SecretErrorCode.Tampered,
     );
-    expect(codeOf(() => openSecret(key, { ...sealed, tag: flipFirstByte(sealed.tag) }, 'resource-1:3'))).toBe(SecretErrorCode.Tampered);
-    expect(codeOf(() => openSecret(key, { ...sealed, iv: flipFirstByte(sealed.iv) }, 'resource-1:3'))).toBe(SecretErrorCode.Tampered);
+    expect(codeOf(() => openSecret(key, { ...sealed, iv: flipFirstByte(sealed.iv) }, 'resource-1:3'))).toBe(
+      SecretErrorCode.Tampered,
+    );
     expect(codeOf(() => openSecret(key, sealed, 'resource-2:3'))).toBe(SecretErrorCode.Tampered);
     expect(codeOf(() => openSecret(generateSecretKey(), sealed, 'resource-1:3'))).toBe(SecretErrorCode.Tampered);
   });
@@ -63,7 +67,9 @@ describe('sealSecret / openSecret', () => {
     expect(codeOf(() => sealSecret(Buffer.alloc(16), 'k', plaintext))).toBe(SecretErrorCode.InvalidKey);
     const sealed = sealSecret(key, keyId, plaintext);
     expect(codeOf(() => openSecret(key, { ...sealed, iv: 'not base64!' }))).toBe(SecretErrorCode.Malformed);
-    expect(codeOf(() => openSecret(key, { ...sealed, tag: Buffer.alloc(4).toString('base64') }))).toBe(SecretErrorCode.Malformed);
+    expect(codeOf(() => openSecret(key, { ...sealed, tag: Buffer.alloc(4).toString('base64') }))).toBe(
+      SecretErrorCode.Malformed,
+    );
   });
 });
 

@@ -24,7 +24,12 @@ const TAG_BYTES = 16;
  * authenticated but not stored: opening with different associated data fails, so a ciphertext cannot be moved to
  * another row unnoticed.
  */
-export function sealSecret(key: Buffer, keyId: string, plaintext: SecretPlaintext, associatedData?: string): SealedSecret {
+export function sealSecret(
+  key: Buffer,
+  keyId: string,
+  plaintext: SecretPlaintext,
+  associatedData?: string,
+): SealedSecret {
   assertKey(key);
   if (plaintext === null || typeof plaintext !== 'object' || Array.isArray(plaintext)) {
     throw new SecretError(SecretErrorCode.Malformed, 'only a JSON object can be sealed');
@@ -82,7 +87,8 @@ export function parseSecretKey(text: string): Buffer {
   const trimmed = text.trim();
   let key: Buffer | undefined;
   if (/^[0-9a-fA-F]{64}$/.test(trimmed)) key = Buffer.from(trimmed, 'hex');
-  else if (/^[A-Za-z0-9+/_-]{43}=?$/.test(trimmed)) key = Buffer.from(trimmed.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+  else if (/^[A-Za-z0-9+/_-]{43}=?$/.test(trimmed))
+    key = Buffer.from(trimmed.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
   if (!key || key.length !== KEY_BYTES) {
     throw new SecretError(SecretErrorCode.InvalidKey, 'a secret key must be 32 bytes written as base64 or hex');
   }

@@ -1,5 +1,11 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- the assertions walk into untyped manifest JSON */
-import { bindingsChecksum, type ConnectionSecretMaterial, type ResolvedEnvVar, type WorkloadComponentSpec, type WorkloadDelivery } from '@berth/core';
+import {
+  bindingsChecksum,
+  type ConnectionSecretMaterial,
+  type ResolvedEnvVar,
+  type WorkloadComponentSpec,
+  type WorkloadDelivery,
+} from '@berth/core';
 import { Job } from 'kubernetes-models/batch/v1/Job';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { Secret } from 'kubernetes-models/v1/Secret';
@@ -17,27 +23,49 @@ function computeBindingsChecksum(env: readonly ResolvedEnvVar[], secrets: readon
   return bindingsChecksum(secrets.filter((s) => bound.has(s.name)).map((s) => ({ name: s.name, version: s.version })));
 }
 
-function workload(name: string, type: WorkloadComponentSpec['type'], properties: Record<string, unknown>): WorkloadComponentSpec {
+function workload(
+  name: string,
+  type: WorkloadComponentSpec['type'],
+  properties: Record<string, unknown>,
+): WorkloadComponentSpec {
   return { kind: 'workload', name, type, properties, dependsOn: [], traits: [], bindings: [] };
 }
 
-function secret(name: string, component: string, version: number, data: Record<string, string>, sensitiveKeys: string[] = []): ConnectionSecretMaterial {
+function secret(
+  name: string,
+  component: string,
+  version: number,
+  data: Record<string, string>,
+  sensitiveKeys: string[] = [],
+): ConnectionSecretMaterial {
   return { name, component, version, data, sensitiveKeys };
 }
 
-function delivery(component: WorkloadComponentSpec, env: ResolvedEnvVar[], secrets: ConnectionSecretMaterial[]): WorkloadDelivery {
+function delivery(
+  component: WorkloadComponentSpec,
+  env: ResolvedEnvVar[],
+  secrets: ConnectionSecretMaterial[],
+): WorkloadDelivery {
   return { component, env, bindingsChecksum: computeBindingsChecksum(env, secrets) };
 }
 
 function fixture(dbVersion = 1, options: { slb?: boolean } = {}): RenderRequest {
-  const db = secret('shop-db-conn', 'db', dbVersion, { DB_HOST: 'db.internal', DB_PASSWORD, DB_PORT: '5432' }, ['DB_PASSWORD']);
-  const lb = secret('shop-lb-conn', 'lb', 1, { SLB_ID: 'lb-bp1hfycf39bbeb019pg7m', slbId: 'lb-bp1hfycf39bbeb019pg7m', SLB_ADDRESS: '47.1.2.3' });
+  const db = secret('shop-db-conn', 'db', dbVersion, { DB_HOST: 'db.internal', DB_PASSWORD, DB_PORT: '5432' }, [
+    'DB_PASSWORD',
+  ]);
+  const lb = secret('shop-lb-conn', 'lb', 1, {
+    SLB_ID: 'lb-bp1hfycf39bbeb019pg7m',
+    slbId: 'lb-bp1hfycf39bbeb019pg7m',
+    SLB_ADDRESS: '47.1.2.3',
+  });
   const secrets = [db, lb];
   const dbEnv: ResolvedEnvVar[] = [
     { name: 'DB_HOST', secretName: 'shop-db-conn', key: 'DB_HOST', sensitive: false },
     { name: 'DATABASE_PASSWORD', secretName: 'shop-db-conn', key: 'DB_PASSWORD', sensitive: true },
   ];
-  const webEnv = options.slb ? [...dbEnv, { name: 'LB_ADDRESS', secretName: 'shop-lb-conn', key: 'SLB_ADDRESS', sensitive: false }] : dbEnv;
+  const webEnv = options.slb
+    ? [...dbEnv, { name: 'LB_ADDRESS', secretName: 'shop-lb-conn', key: 'SLB_ADDRESS', sensitive: false }]
+    : dbEnv;
   return {
     environment: 'staging',
     application: 'shop',
@@ -47,10 +75,16 @@ function fixture(dbVersion = 1, options: { slb?: boolean } = {}): RenderRequest 
       delivery(
         workload('web', 'webservice', {
           image: 'registry.example/shop/web:1.2',
-          ports: [{ port: 8080, expose: true }, { port: 9090, name: 'metrics', expose: false }],
+          ports: [
+            { port: 8080, expose: true },
+            { port: 9090, name: 'metrics', expose: false },
+          ],
           cmd: ['node', 'server.js'],
           args: ['--verbose'],
-          env: [{ name: 'LOG_LEVEL', value: 'info' }, { name: 'DB_HOST', value: 'overridden-by-binding' }],
+          env: [
+            { name: 'LOG_LEVEL', value: 'info' },
+            { name: 'DB_HOST', value: 'overridden-by-binding' },
+          ],
           cpu: '500m',
           memory: '256Mi',
           replicas: 3,
@@ -59,14 +93,21 @@ function fixture(dbVersion = 1, options: { slb?: boolean } = {}): RenderRequest 
         secrets,
       ),
       delivery(workload('jobs', 'worker', { image: 'registry.example/shop/worker:1.2' }), dbEnv, secrets),
-      delivery(workload('migrate', 'task', { image: 'registry.example/shop/migrate:1.2', cmd: 'migrate' }), dbEnv, secrets),
+      delivery(
+        workload('migrate', 'task', { image: 'registry.example/shop/migrate:1.2', cmd: 'migrate' }),
+        dbEnv,
+        secrets,
+      ),
     ],
   };
 }
 
 function find(objects: KubeObject[], kind: string, name: string): KubeObject & Record<string, any> {
   const object = objects.find((o) => o.kind === kind && o.metadata.name === name);
-  if (!object) throw new Error(`${kind}/${name} not rendered; got ${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(', ')}`);
+  if (!object)
+    throw new Error(
+      `${kind}/${name} not rendered; got ${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(', ')}`,
+    );
   return object as KubeObject & Record<string, any>;
 }
 
@@ -104,7 +145,11 @@ describe('renderManifests', () => {
     }
     expect(find(objects, 'Secret', 'shop-db-conn').metadata.labels?.['berth.dev/component']).toBe('db');
     const web = find(objects, 'Deployment', 'web');
-    const selector = { 'berth.dev/environment': 'staging', 'berth.dev/application': 'shop', 'berth.dev/component': 'web' };
+    const selector = {
+      'berth.dev/environment': 'staging',
+      'berth.dev/application': 'shop',
+      'berth.dev/component': 'web',
+    };
     expect(web.spec.selector).toEqual({ matchLabels: selector });
     expect(web.spec.template.metadata.labels).toMatchObject(selector);
     expect(find(objects, 'Service', 'web').spec.selector).toEqual(selector);
@@ -133,7 +178,10 @@ describe('renderManifests', () => {
     expect(find(objects, 'Deployment', 'jobs').spec.replicas).toBe(1);
     // Only exposed ports reach the Service; without an SLB it stays inside the cluster.
     const service = find(objects, 'Service', 'web');
-    expect(service.spec).toMatchObject({ type: 'ClusterIP', ports: [{ name: 'port-8080', port: 8080, targetPort: 8080, protocol: 'TCP' }] });
+    expect(service.spec).toMatchObject({
+      type: 'ClusterIP',
+      ports: [{ name: 'port-8080', port: 8080, targetPort: 8080, protocol: 'TCP' }],
+    });
     expect(service.metadata.annotations).toBeUndefined();
   });
 
@@ -151,7 +199,9 @@ describe('renderManifests', () => {
 
   it('changes the pod template checksum when, and only when, a bound secret version changes', () => {
     const annotation = (request: RenderRequest, kind: string, name: string) =>
-      find(renderManifests(request, { includeSecrets: false }).objects, kind, name).spec.template.metadata.annotations['berth.dev/bindings-checksum'];
+      find(renderManifests(request, { includeSecrets: false }).objects, kind, name).spec.template.metadata.annotations[
+        'berth.dev/bindings-checksum'
+      ];
     const v1 = annotation(fixture(1), 'Deployment', 'web');
     expect(v1).toMatch(/^[0-9a-f]+$/);
     expect(annotation(fixture(1), 'Deployment', 'web')).toBe(v1);
@@ -160,7 +210,10 @@ describe('renderManifests', () => {
     // A new version of a secret the worker does not bind leaves it alone.
     const unrelated = fixture(1);
     unrelated.secrets = unrelated.secrets.map((s) => (s.name === 'shop-lb-conn' ? { ...s, version: 7 } : s));
-    unrelated.workloads = unrelated.workloads.map((w) => ({ ...w, bindingsChecksum: computeBindingsChecksum(w.env, unrelated.secrets) }));
+    unrelated.workloads = unrelated.workloads.map((w) => ({
+      ...w,
+      bindingsChecksum: computeBindingsChecksum(w.env, unrelated.secrets),
+    }));
     expect(annotation(unrelated, 'Deployment', 'jobs')).toBe(annotation(fixture(1), 'Deployment', 'jobs'));
     // Changing a secret value without a new version does not change the checksum (only versions count).
     const sameVersion = fixture(1);
@@ -189,8 +242,15 @@ describe('renderManifests', () => {
     const secretObject = find(redacted.objects, 'Secret', 'shop-db-conn');
     expect(secretObject.type).toBe('Opaque');
     expect(secretObject.data).toBeUndefined();
-    expect(secretObject.stringData).toEqual({ DB_HOST: '<redacted>', DB_PASSWORD: '<redacted>', DB_PORT: '<redacted>' });
-    expect(secretObject.metadata.annotations).toMatchObject({ 'berth.dev/secret-version': '1', 'berth.dev/values-redacted': 'true' });
+    expect(secretObject.stringData).toEqual({
+      DB_HOST: '<redacted>',
+      DB_PASSWORD: '<redacted>',
+      DB_PORT: '<redacted>',
+    });
+    expect(secretObject.metadata.annotations).toMatchObject({
+      'berth.dev/secret-version': '1',
+      'berth.dev/values-redacted': 'true',
+    });
     expect(redacted.yaml).not.toContain(DB_PASSWORD);
     expect(redacted.yaml).not.toContain(Buffer.from(DB_PASSWORD).toString('base64'));
     expect(redacted.yaml).not.toContain('db.internal');
@@ -212,7 +272,8 @@ describe('renderManifests', () => {
       for (const request of [fixture(), fixture(3, { slb: true })]) {
         const { objects } = renderManifests(request, { includeSecrets });
         expect(objects.length).toBeGreaterThan(0);
-        for (const object of objects) expect(() => validateAgainstSchema(object), `${object.kind}/${object.metadata.name}`).not.toThrow();
+        for (const object of objects)
+          expect(() => validateAgainstSchema(object), `${object.kind}/${object.metadata.name}`).not.toThrow();
       }
     }
   });
@@ -239,17 +300,31 @@ describe('renderManifests', () => {
       application: 'a',
       secrets: [],
       workloads: [
-        { component: workload('api', 'webservice', { image: 'nginx', port: 80, cpu: 0.5, env: { MODE: 'x' } }), env: [], bindingsChecksum: 'none' },
-        { component: workload('t', 'task', { image: 'busybox', count: 2, restart: 'OnFailure' }), env: [], bindingsChecksum: 'none' },
+        {
+          component: workload('api', 'webservice', { image: 'nginx', port: 80, cpu: 0.5, env: { MODE: 'x' } }),
+          env: [],
+          bindingsChecksum: 'none',
+        },
+        {
+          component: workload('t', 'task', { image: 'busybox', count: 2, restart: 'OnFailure' }),
+          env: [],
+          bindingsChecksum: 'none',
+        },
       ],
     };
     const { objects } = renderManifests(request, { includeSecrets: false });
     const api = find(objects, 'Deployment', 'api').spec.template.spec.containers[0];
     expect(api.env).toEqual([{ name: 'MODE', value: 'x' }]);
     expect(api.resources.requests.cpu).toBe('0.5');
-    expect(find(objects, 'Service', 'api').spec.ports).toEqual([{ name: 'port-80', port: 80, targetPort: 80, protocol: 'TCP' }]);
+    expect(find(objects, 'Service', 'api').spec.ports).toEqual([
+      { name: 'port-80', port: 80, targetPort: 80, protocol: 'TCP' },
+    ]);
     const job = find(objects, 'Job', 't');
-    expect(job.spec).toMatchObject({ completions: 2, parallelism: 2, template: { spec: { restartPolicy: 'OnFailure' } } });
+    expect(job.spec).toMatchObject({
+      completions: 2,
+      parallelism: 2,
+      template: { spec: { restartPolicy: 'OnFailure' } },
+    });
     expect(objects.every((o) => o.metadata.namespace === undefined)).toBe(true);
     for (const object of objects) validateAgainstSchema(object);
   });

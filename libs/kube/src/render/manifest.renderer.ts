@@ -1,10 +1,5 @@
 import { createHash } from 'node:crypto';
-import {
-  ProviderError,
-  ProviderErrorCode,
-  type ConnectionSecretMaterial,
-  type WorkloadDelivery,
-} from '@berth/core';
+import { ProviderError, ProviderErrorCode, type ConnectionSecretMaterial, type WorkloadDelivery } from '@berth/core';
 import { stringify } from 'yaml';
 import {
   ANNOTATION_ALIBABA_LB_FORCE_OVERRIDE,
@@ -50,7 +45,12 @@ function invalid(message: string): ProviderError {
   return new ProviderError(ProviderErrorCode.InvalidRequest, message);
 }
 
-function metadata(request: RenderRequest, name: string, component: string, annotations?: Record<string, string>): KubeObject['metadata'] {
+function metadata(
+  request: RenderRequest,
+  name: string,
+  component: string,
+  annotations?: Record<string, string>,
+): KubeObject['metadata'] {
   return {
     name,
     ...(request.namespace ? { namespace: request.namespace } : {}),
@@ -59,7 +59,11 @@ function metadata(request: RenderRequest, name: string, component: string, annot
   };
 }
 
-export function renderSecret(request: RenderRequest, secret: ConnectionSecretMaterial, options: RenderOptions): KubeObject {
+export function renderSecret(
+  request: RenderRequest,
+  secret: ConnectionSecretMaterial,
+  options: RenderOptions,
+): KubeObject {
   const keys = Object.keys(secret.data).sort();
   const annotations: Record<string, string> = { [ANNOTATION_SECRET_VERSION]: String(secret.version) };
   if (!options.includeSecrets) annotations[ANNOTATION_VALUES_REDACTED] = 'true';
@@ -70,7 +74,9 @@ export function renderSecret(request: RenderRequest, secret: ConnectionSecretMat
     type: 'Opaque',
   };
   if (options.includeSecrets) {
-    object.data = Object.fromEntries(keys.map((key) => [key, Buffer.from(secret.data[key] ?? '', 'utf8').toString('base64')]));
+    object.data = Object.fromEntries(
+      keys.map((key) => [key, Buffer.from(secret.data[key] ?? '', 'utf8').toString('base64')]),
+    );
   } else {
     object.stringData = Object.fromEntries(keys.map((key) => [key, REDACTED]));
   }
@@ -78,7 +84,10 @@ export function renderSecret(request: RenderRequest, secret: ConnectionSecretMat
 }
 
 /** The SLB id a webservice is attached to: from the first (by name) bound secret that carries an SLB id. */
-function boundSlbId(delivery: WorkloadDelivery, secrets: ReadonlyMap<string, ConnectionSecretMaterial>): string | undefined {
+function boundSlbId(
+  delivery: WorkloadDelivery,
+  secrets: ReadonlyMap<string, ConnectionSecretMaterial>,
+): string | undefined {
   const bound = [...new Set(delivery.env.map((variable) => variable.secretName))].sort();
   for (const name of bound) {
     const data = secrets.get(name)?.data ?? {};
@@ -113,7 +122,12 @@ function container(delivery: WorkloadDelivery, props: WorkloadProperties): Recor
   };
 }
 
-function podTemplate(request: RenderRequest, delivery: WorkloadDelivery, props: WorkloadProperties, restartPolicy?: string) {
+function podTemplate(
+  request: RenderRequest,
+  delivery: WorkloadDelivery,
+  props: WorkloadProperties,
+  restartPolicy?: string,
+) {
   const name = delivery.component.name;
   return {
     metadata: {
@@ -123,7 +137,9 @@ function podTemplate(request: RenderRequest, delivery: WorkloadDelivery, props: 
     spec: {
       ...(restartPolicy ? { restartPolicy } : {}),
       containers: [container(delivery, props)],
-      ...(props.imagePullSecrets.length > 0 ? { imagePullSecrets: props.imagePullSecrets.map((secret) => ({ name: secret })) } : {}),
+      ...(props.imagePullSecrets.length > 0
+        ? { imagePullSecrets: props.imagePullSecrets.map((secret) => ({ name: secret })) }
+        : {}),
     },
   };
 }
@@ -132,10 +148,14 @@ function checkBindings(delivery: WorkloadDelivery, secrets: ReadonlyMap<string, 
   for (const variable of delivery.env) {
     const secret = secrets.get(variable.secretName);
     if (!secret) {
-      throw invalid(`workload "${delivery.component.name}": env ${variable.name} binds secret "${variable.secretName}", which is not delivered`);
+      throw invalid(
+        `workload "${delivery.component.name}": env ${variable.name} binds secret "${variable.secretName}", which is not delivered`,
+      );
     }
     if (!(variable.key in secret.data)) {
-      throw invalid(`workload "${delivery.component.name}": env ${variable.name} binds key ${variable.key}, which secret "${secret.name}" does not have`);
+      throw invalid(
+        `workload "${delivery.component.name}": env ${variable.name} binds key ${variable.key}, which secret "${secret.name}" does not have`,
+      );
     }
   }
 }
@@ -144,7 +164,9 @@ function checkBindings(delivery: WorkloadDelivery, secrets: ReadonlyMap<string, 
 export function renderWorkload(
   request: RenderRequest,
   delivery: WorkloadDelivery,
-  secrets: ReadonlyMap<string, ConnectionSecretMaterial> = new Map(request.secrets.map((secret) => [secret.name, secret])),
+  secrets: ReadonlyMap<string, ConnectionSecretMaterial> = new Map(
+    request.secrets.map((secret) => [secret.name, secret]),
+  ),
 ): KubeObject[] {
   const component = delivery.component;
   const props = readWorkloadProperties(component);
@@ -172,7 +194,12 @@ export function renderWorkload(
           spec: {
             type: slbId ? 'LoadBalancer' : 'ClusterIP',
             selector,
-            ports: exposed.map((port) => ({ name: port.name, port: port.port, targetPort: port.port, protocol: port.protocol })),
+            ports: exposed.map((port) => ({
+              name: port.name,
+              port: port.port,
+              targetPort: port.port,
+              protocol: port.protocol,
+            })),
           },
         });
       }
@@ -203,7 +230,9 @@ export function renderWorkload(
       ];
     }
     default:
-      throw invalid(`workload "${(component as { name: string }).name}": unsupported type "${String((component as { type: unknown }).type)}"`);
+      throw invalid(
+        `workload "${(component as { name: string }).name}": unsupported type "${String((component as { type: unknown }).type)}"`,
+      );
   }
 }
 

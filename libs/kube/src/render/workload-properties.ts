@@ -10,7 +10,10 @@ export interface WorkloadPort {
 
 export type LiteralEnvVar =
   | { name: string; value: string }
-  | { name: string; valueFrom: { secretKeyRef?: { name: string; key: string }; configMapKeyRef?: { name: string; key: string } } };
+  | {
+      name: string;
+      valueFrom: { secretKeyRef?: { name: string; key: string }; configMapKeyRef?: { name: string; key: string } };
+    };
 
 /** A workload's canonical properties read tolerantly (DESIGN section 2 names, plus the KubeVela spellings). */
 export interface WorkloadProperties {
@@ -63,7 +66,8 @@ function readPorts(component: string, props: JsonObject): WorkloadPort[] {
   for (const entry of raw) {
     const item: JsonObject = typeof entry === 'object' && entry !== null ? (entry as JsonObject) : { port: entry };
     const port = Number(item.port ?? item.containerPort);
-    if (!Number.isInteger(port) || port < 1 || port > 65535) throw invalid(component, `port ${String(item.port)} is not 1-65535`);
+    if (!Number.isInteger(port) || port < 1 || port > 65535)
+      throw invalid(component, `port ${String(item.port)} is not 1-65535`);
     const protocol = String(item.protocol ?? 'TCP').toUpperCase();
     if (!PROTOCOLS.has(protocol)) throw invalid(component, `port ${port} has unsupported protocol ${protocol}`);
     const key = `${protocol}/${port}`;
@@ -85,7 +89,10 @@ function readEnv(component: string, value: unknown): LiteralEnvVar[] {
   const entries: Array<[string, unknown]> = Array.isArray(value)
     ? value.map((item: unknown) => {
         const obj = (item ?? {}) as JsonObject;
-        return [String(obj.name ?? ''), obj.valueFrom !== undefined ? { valueFrom: obj.valueFrom } : { value: obj.value }];
+        return [
+          String(obj.name ?? ''),
+          obj.valueFrom !== undefined ? { valueFrom: obj.valueFrom } : { value: obj.value },
+        ];
       })
     : typeof value === 'object'
       ? Object.entries(value as JsonObject).map(([name, v]) => [name, { value: v }])
@@ -108,7 +115,8 @@ function readEnv(component: string, value: unknown): LiteralEnvVar[] {
 
 export function readWorkloadProperties(component: WorkloadComponentSpec): WorkloadProperties {
   const props = component.properties ?? {};
-  if (typeof props.image !== 'string' || props.image === '') throw invalid(component.name, 'property "image" is required');
+  if (typeof props.image !== 'string' || props.image === '')
+    throw invalid(component.name, 'property "image" is required');
   const requests: Record<string, string> = {};
   const limits: Record<string, string> = {};
   const cpu = quantity(props.cpu);

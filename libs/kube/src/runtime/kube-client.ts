@@ -10,7 +10,9 @@ export function loadKubeConfig(settings: KubernetesRuntimeSettings): k8s.KubeCon
     else if (settings.kubeconfig) kc.loadFromFile(settings.kubeconfig);
     else kc.loadFromDefault();
   } catch (error) {
-    const where = settings.inCluster ? 'the in-cluster service account' : (settings.kubeconfig ?? 'the default kubeconfig');
+    const where = settings.inCluster
+      ? 'the in-cluster service account'
+      : (settings.kubeconfig ?? 'the default kubeconfig');
     throw new ProviderError(ProviderErrorCode.InvalidRequest, `cannot load ${where}: ${(error as Error).message}`);
   }
   if (settings.context) {
@@ -29,7 +31,11 @@ export function loadKubeConfig(settings: KubernetesRuntimeSettings): k8s.KubeCon
  * A KubernetesObjectApi whose every request is cancelled when `signal` aborts, and gives up after
  * `requestTimeoutMs` on its own.
  */
-export function makeObjectApi(kc: k8s.KubeConfig, signal: AbortSignal, requestTimeoutMs: number): k8s.KubernetesObjectApi {
+export function makeObjectApi(
+  kc: k8s.KubeConfig,
+  signal: AbortSignal,
+  requestTimeoutMs: number,
+): k8s.KubernetesObjectApi {
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new ProviderError(ProviderErrorCode.InvalidRequest, 'kubeconfig has no current cluster');
   const configuration = k8s.createConfiguration({

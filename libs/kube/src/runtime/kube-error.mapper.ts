@@ -21,7 +21,10 @@ function statusBody(body: unknown): StatusBody {
 
 function codeForStatus(status: number, body: StatusBody): ProviderErrorCode {
   if (status === 401) return ProviderErrorCode.Unauthorized;
-  if (status === 403) return /exceeded quota/i.test(body.message ?? '') ? ProviderErrorCode.QuotaExceeded : ProviderErrorCode.Unauthorized;
+  if (status === 403)
+    return /exceeded quota/i.test(body.message ?? '')
+      ? ProviderErrorCode.QuotaExceeded
+      : ProviderErrorCode.Unauthorized;
   if (status === 409) return ProviderErrorCode.Conflict;
   if (status === 408 || status === 504) return ProviderErrorCode.Timeout;
   if (status === 429 || status === 500 || status === 502 || status === 503) return ProviderErrorCode.Transient;
@@ -29,7 +32,17 @@ function codeForStatus(status: number, body: StatusBody): ProviderErrorCode {
   return ProviderErrorCode.Internal;
 }
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+  'ETIMEDOUT',
+  'UND_ERR_SOCKET',
+]);
 
 export interface ErrorContext {
   /** What was being done, e.g. `apply Deployment team-a/web`. */
@@ -58,7 +71,10 @@ export function toProviderError(error: unknown, context: ErrorContext): Provider
     const body = statusBody(error.body);
     const reason = body.reason ? `${body.reason} ` : '';
     const message = body.message ? `: ${body.message}` : '';
-    return new ProviderError(codeForStatus(status, body), scrub(`${context.action}: ${reason}(HTTP ${status})${message}`));
+    return new ProviderError(
+      codeForStatus(status, body),
+      scrub(`${context.action}: ${reason}(HTTP ${status})${message}`),
+    );
   }
   const err = error as { name?: string; type?: string; code?: string; errno?: string; message?: string };
   if (err?.name === 'AbortError' || err?.type === 'aborted') {
@@ -67,7 +83,10 @@ export function toProviderError(error: unknown, context: ErrorContext): Provider
   const code = err?.code ?? err?.errno;
   if (err?.name === 'FetchError' || (code !== undefined && NETWORK_CODES.has(code))) {
     const detail = code === 'ECONNREFUSED' ? 'connection refused' : (code ?? 'network error');
-    return new ProviderError(ProviderErrorCode.Transient, scrub(`${context.action}: cannot reach the Kubernetes API server (${detail})`));
+    return new ProviderError(
+      ProviderErrorCode.Transient,
+      scrub(`${context.action}: cannot reach the Kubernetes API server (${detail})`),
+    );
   }
   const message = error instanceof Error ? error.message : String(error);
   if (/Unrecognized API version and kind/.test(message)) {

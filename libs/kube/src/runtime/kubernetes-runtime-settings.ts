@@ -17,7 +17,14 @@ export interface KubernetesRuntimeSettings {
 }
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const KNOWN = new Set(['kubeconfig', 'context', 'inCluster', 'namespace', 'rolloutTimeoutSeconds', 'requestTimeoutSeconds']);
+const KNOWN = new Set([
+  'kubeconfig',
+  'context',
+  'inCluster',
+  'namespace',
+  'rolloutTimeoutSeconds',
+  'requestTimeoutSeconds',
+]);
 
 function fail(message: string): never {
   throw new ProviderError(ProviderErrorCode.InvalidRequest, `kubernetes runtime settings: ${message}`);
@@ -25,7 +32,8 @@ function fail(message: string): never {
 
 function seconds(value: unknown, name: string, fallback: number): number {
   if (value === undefined || value === null) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > 86_400) fail(`${name} must be a number of seconds from 1 to 86400`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > 86_400)
+    fail(`${name} must be a number of seconds from 1 to 86400`);
   return value;
 }
 
@@ -37,10 +45,13 @@ export function parseKubernetesRuntimeSettings(settings: JsonObject | undefined)
   if (typeof namespace !== 'string' || namespace.length > 63 || !DNS1123_LABEL.test(namespace)) {
     fail('namespace is required and must be a DNS-1123 label');
   }
-  if (kubeconfig !== undefined && (typeof kubeconfig !== 'string' || kubeconfig === '')) fail('kubeconfig must be a file path');
-  if (context !== undefined && (typeof context !== 'string' || context === '')) fail('context must be a non-empty string');
+  if (kubeconfig !== undefined && (typeof kubeconfig !== 'string' || kubeconfig === ''))
+    fail('kubeconfig must be a file path');
+  if (context !== undefined && (typeof context !== 'string' || context === ''))
+    fail('context must be a non-empty string');
   if (inCluster !== undefined && typeof inCluster !== 'boolean') fail('inCluster must be true or false');
-  if (inCluster && (kubeconfig !== undefined || context !== undefined)) fail('inCluster excludes kubeconfig and context');
+  if (inCluster && (kubeconfig !== undefined || context !== undefined))
+    fail('inCluster excludes kubeconfig and context');
   return {
     ...(kubeconfig !== undefined ? { kubeconfig: kubeconfig as string } : {}),
     ...(context !== undefined ? { context: context as string } : {}),

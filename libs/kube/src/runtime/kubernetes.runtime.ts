@@ -89,14 +89,30 @@ class Session {
 
   async list(kind: KindRef, labelSelector: string): Promise<k8s.KubernetesObject[]> {
     const result = await this.call(`list ${kind.kind} in ${this.namespace}`, () =>
-      this.api.list(kind.apiVersion, kind.kind, this.namespace, undefined, undefined, undefined, undefined, labelSelector),
+      this.api.list(
+        kind.apiVersion,
+        kind.kind,
+        this.namespace,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        labelSelector,
+      ),
     );
     return result.items;
   }
 
   async apply(object: KubeObject): Promise<k8s.KubernetesObject> {
     return this.call(`apply ${object.kind} ${this.namespace}/${object.metadata.name}`, () =>
-      this.api.patch(structuredClone(object) as k8s.KubernetesObject, undefined, undefined, FIELD_MANAGER, true, k8s.PatchStrategy.ServerSideApply),
+      this.api.patch(
+        structuredClone(object) as k8s.KubernetesObject,
+        undefined,
+        undefined,
+        FIELD_MANAGER,
+        true,
+        k8s.PatchStrategy.ServerSideApply,
+      ),
     );
   }
 
@@ -115,7 +131,10 @@ class Session {
     const deadline = Date.now() + this.settings.rolloutTimeoutSeconds * 1000;
     while ((await this.read(kind, name)) !== undefined) {
       if (Date.now() >= deadline) {
-        throw new ProviderError(ProviderErrorCode.Timeout, `${action}: still terminating after ${this.settings.rolloutTimeoutSeconds}s`);
+        throw new ProviderError(
+          ProviderErrorCode.Timeout,
+          `${action}: still terminating after ${this.settings.rolloutTimeoutSeconds}s`,
+        );
       }
       await this.pause(pollIntervalMs, action);
     }
@@ -166,11 +185,16 @@ export class KubernetesWorkloadRuntime extends WorkloadRuntime {
 
   private open(runtime: RuntimeSpec, signal: AbortSignal, secrets: readonly ConnectionSecretMaterial[] = []): Session {
     if (runtime.kind !== KUBERNETES_RUNTIME_KIND) {
-      throw new ProviderError(ProviderErrorCode.InvalidRequest, `runtime kind "${runtime.kind}" is not ${KUBERNETES_RUNTIME_KIND}`);
+      throw new ProviderError(
+        ProviderErrorCode.InvalidRequest,
+        `runtime kind "${runtime.kind}" is not ${KUBERNETES_RUNTIME_KIND}`,
+      );
     }
     const settings = parseKubernetesRuntimeSettings(runtime.settings);
     const kc = loadKubeConfig(settings);
-    const scrubber = new SecretScrubber(secrets.flatMap((secret) => secret.sensitiveKeys.map((key) => secret.data[key] ?? '')));
+    const scrubber = new SecretScrubber(
+      secrets.flatMap((secret) => secret.sensitiveKeys.map((key) => secret.data[key] ?? '')),
+    );
     return new Session(settings, makeObjectApi(kc, signal, settings.requestTimeoutSeconds * 1000), signal, scrubber);
   }
 
@@ -181,10 +205,19 @@ export class KubernetesWorkloadRuntime extends WorkloadRuntime {
     const ordered = [...objects.filter((o) => o.kind === 'Secret'), ...objects.filter((o) => o.kind !== 'Secret')];
     for (const object of ordered) await this.applyOne(session, request, object, log);
     if (request.prune !== false) await this.prune(session, request, new Set(objects.map(objectKey)), log);
-    return this.awaitRollouts(session, request.workloads.map((w) => w.component), log);
+    return this.awaitRollouts(
+      session,
+      request.workloads.map((w) => w.component),
+      log,
+    );
   }
 
-  private async applyOne(session: Session, request: DeliveryRequest, object: KubeObject, log: OperationLog): Promise<void> {
+  private async applyOne(
+    session: Session,
+    request: DeliveryRequest,
+    object: KubeObject,
+    log: OperationLog,
+  ): Promise<void> {
     const kind = { apiVersion: object.apiVersion, kind: object.kind };
     const name = object.metadata.name;
     const existing = await session.read(kind, name);
@@ -202,7 +235,11 @@ export class KubernetesWorkloadRuntime extends WorkloadRuntime {
       // A Job's pod template is immutable: a changed Job is replaced.
       const before = existing.metadata?.annotations?.[ANNOTATION_TEMPLATE_HASH];
       if (object.kind === 'Job' && before !== object.metadata.annotations?.[ANNOTATION_TEMPLATE_HASH]) {
-        log.log('info', `replacing Job ${name}: its template changed`, { kind: 'Job', name, namespace: session.namespace });
+        log.log('info', `replacing Job ${name}: its template changed`, {
+          kind: 'Job',
+          name,
+          namespace: session.namespace,
+        });
         await session.deleteAndWait(JOB, name, this.pollIntervalMs);
       }
     }
@@ -211,52 +248,73 @@ export class KubernetesWorkloadRuntime extends WorkloadRuntime {
   }
 
   /** Deletes objects of the application that the current render no longer contains: workloads first, then secrets. */
-  private async prune(session: Session, request: DeliveryRequest, desired: ReadonlySet<string>, log: OperationLog): Promise<void> {
+  private async prune(
+    session: Session,
+    request: DeliveryRequest,
+    desired: ReadonlySet<string>,
+    log: OperationLog,
+  ): Promise<void> {
     const selector = applicationLabelSelector(request.environment, request.application);
     for (const kind of [...WORKLOAD_REMOVAL_ORDER, SECRET]) {
       for (const item of await session.list(kind, selector)) {
         const name = item.metadata?.name ?? '';
         if (desired.has(`${kind.kind}/${name}`)) continue;
         await session.deleteAndWait(kind, name, this.pollIntervalMs);
-        log.log('info', `pruned ${kind.kind} ${name}: no longer part of the application`, { kind: kind.kind, name, namespace: session.namespace });
+        log.log('info', `pruned ${kind.kind} ${name}: no longer part of the application`, {
+          kind: kind.kind,
+          name,
+          namespace: session.namespace,
+        });
       }
     }
   }
 
-  private async awaitRollouts(session: Session, components: readonly WorkloadComponentSpec[], log: OperationLog): Promise<WorkloadStatus[]> {
+  private async awaitRollouts(
+    session: Session,
+    components: readonly WorkloadComponentSpec[],
+    log: OperationLog,
+  ): Promise<WorkloadStatus[]> {
     const timeoutSeconds = session.settings.rolloutTimeoutSeconds;
     const deadline = Date.now() + timeoutSeconds * 1000;
     let failed = false; // one waiter failing stops the others at their next turn
     return Promise.all(
-      components.map(async (component): Promise<WorkloadStatus> => {
-        const kind = workloadKind(component);
-        for (;;) {
-          if (failed) return { component: component.name, ready: false, message: 'not checked' };
-          const object = await session.read(kind, component.name);
-          const state: RolloutState = object
-            ? rolloutOf(kind, object)
-            : { done: false, failed: false, message: `${kind.kind} not found` };
-          if (state.done || state.failed) {
-            log.log(state.done ? 'info' : 'warn', `${kind.kind} ${component.name}: ${state.message}`, { component: component.name });
-            return { component: component.name, ready: state.done, message: state.message };
+      components
+        .map(async (component): Promise<WorkloadStatus> => {
+          const kind = workloadKind(component);
+          for (;;) {
+            if (failed) return { component: component.name, ready: false, message: 'not checked' };
+            const object = await session.read(kind, component.name);
+            const state: RolloutState = object
+              ? rolloutOf(kind, object)
+              : { done: false, failed: false, message: `${kind.kind} not found` };
+            if (state.done || state.failed) {
+              log.log(state.done ? 'info' : 'warn', `${kind.kind} ${component.name}: ${state.message}`, {
+                component: component.name,
+              });
+              return { component: component.name, ready: state.done, message: state.message };
+            }
+            if (Date.now() >= deadline) {
+              const message = `rollout did not finish within ${timeoutSeconds}s: ${state.message}`;
+              log.log('warn', `${kind.kind} ${component.name}: ${message}`, { component: component.name });
+              return { component: component.name, ready: false, message };
+            }
+            await session.pause(this.pollIntervalMs, `wait for ${kind.kind} ${session.namespace}/${component.name}`);
           }
-          if (Date.now() >= deadline) {
-            const message = `rollout did not finish within ${timeoutSeconds}s: ${state.message}`;
-            log.log('warn', `${kind.kind} ${component.name}: ${message}`, { component: component.name });
-            return { component: component.name, ready: false, message };
-          }
-          await session.pause(this.pollIntervalMs, `wait for ${kind.kind} ${session.namespace}/${component.name}`);
-        }
-      }).map((waiter) =>
-        waiter.catch((error: unknown) => {
-          failed = true;
-          throw error;
-        }),
-      ),
+        })
+        .map((waiter) =>
+          waiter.catch((error: unknown) => {
+            failed = true;
+            throw error;
+          }),
+        ),
     );
   }
 
-  private selector(environment: string, application: string, components: readonly string[] | undefined): string | undefined {
+  private selector(
+    environment: string,
+    application: string,
+    components: readonly string[] | undefined,
+  ): string | undefined {
     const base = applicationLabelSelector(environment, application);
     if (components === undefined) return base;
     if (components.length === 0) return undefined;
@@ -270,13 +328,16 @@ export class KubernetesWorkloadRuntime extends WorkloadRuntime {
     // carry the cloud component's label, not a workload's.
     const groups: Array<[KindRef, string]> = [
       ...(selector === undefined ? [] : WORKLOAD_REMOVAL_ORDER.map((kind): [KindRef, string] => [kind, selector])),
-      ...(request.includeSecrets ? [[SECRET, applicationLabelSelector(request.environment, request.application)] as [KindRef, string]] : []),
+      ...(request.includeSecrets
+        ? [[SECRET, applicationLabelSelector(request.environment, request.application)] as [KindRef, string]]
+        : []),
     ];
     for (const [kind, kindSelector] of groups) {
       for (const item of await session.list(kind, kindSelector)) {
         const name = item.metadata?.name ?? '';
         const deleted = await session.deleteAndWait(kind, name, this.pollIntervalMs);
-        if (deleted) log.log('info', `deleted ${kind.kind} ${name}`, { kind: kind.kind, name, namespace: session.namespace });
+        if (deleted)
+          log.log('info', `deleted ${kind.kind} ${name}`, { kind: kind.kind, name, namespace: session.namespace });
       }
     }
   }

@@ -41,26 +41,37 @@ export function deploymentRollout(object: Observed): RolloutState {
   }
   const progressing = condition(object, 'Progressing');
   if (progressing?.reason === 'ProgressDeadlineExceeded') {
-    return { done: false, failed: true, message: `rollout failed: ${progressing.message ?? 'progress deadline exceeded'}` };
+    return {
+      done: false,
+      failed: true,
+      message: `rollout failed: ${progressing.message ?? 'progress deadline exceeded'}`,
+    };
   }
   const desired = object.spec?.replicas ?? 1;
   const updated = status.updatedReplicas ?? 0;
   const total = status.replicas ?? 0;
   const available = status.availableReplicas ?? 0;
   if (updated < desired) return { done: false, failed: false, message: `${updated} of ${desired} replicas updated` };
-  if (total > updated) return { done: false, failed: false, message: `${total - updated} old replicas pending termination` };
-  if (available < updated) return { done: false, failed: false, message: `${available} of ${updated} updated replicas available` };
+  if (total > updated)
+    return { done: false, failed: false, message: `${total - updated} old replicas pending termination` };
+  if (available < updated)
+    return { done: false, failed: false, message: `${available} of ${updated} updated replicas available` };
   return { done: true, failed: false, message: `rolled out: ${available} of ${desired} replicas available` };
 }
 
 export function jobRollout(object: Observed): RolloutState {
   const failed = condition(object, 'Failed');
-  if (failed?.status === 'True') return { done: false, failed: true, message: `job failed: ${failed.reason ?? ''} ${failed.message ?? ''}`.trim() };
+  if (failed?.status === 'True')
+    return { done: false, failed: true, message: `job failed: ${failed.reason ?? ''} ${failed.message ?? ''}`.trim() };
   const complete = condition(object, 'Complete');
   const completions = object.spec?.completions ?? 1;
   const succeeded = object.status?.succeeded ?? 0;
   if (complete?.status === 'True' || succeeded >= completions) {
     return { done: true, failed: false, message: `completed: ${succeeded} of ${completions} succeeded` };
   }
-  return { done: false, failed: false, message: `running: ${object.status?.active ?? 0} active, ${succeeded} of ${completions} succeeded` };
+  return {
+    done: false,
+    failed: false,
+    message: `running: ${object.status?.active ?? 0} active, ${succeeded} of ${completions} succeeded`,
+  };
 }

@@ -2,11 +2,20 @@ import { readdir, readFile } from 'node:fs/promises';
 import { basename, delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LocalWorkspace, PulumiCommand, type Stack } from '@pulumi/pulumi/automation';
-import type { PulumiStackHandle, PulumiWorkspace, StackLock, StackSettings, StackOutputs } from './pulumi-workspace.port';
+import type {
+  PulumiStackHandle,
+  PulumiWorkspace,
+  StackLock,
+  StackSettings,
+  StackOutputs,
+} from './pulumi-workspace.port';
 
 /** The real workspace: Pulumi's automation API, inline programs, a self-managed backend and passphrase secrets. */
 export class AutomationWorkspace implements PulumiWorkspace {
-  async openStack(settings: StackSettings, program: () => Promise<Record<string, unknown>>): Promise<PulumiStackHandle> {
+  async openStack(
+    settings: StackSettings,
+    program: () => Promise<Record<string, unknown>>,
+  ): Promise<PulumiStackHandle> {
     const pulumiCommand = await locateCommand(settings.pulumiCommand);
     const stack = await LocalWorkspace.createOrSelectStack(
       { projectName: settings.projectName, stackName: settings.stackName, program },
@@ -58,7 +67,9 @@ class AutomationStackHandle implements PulumiStackHandle {
   constructor(private readonly stack: Stack) {}
 
   setConfig(config: Record<string, { value: string; secret?: boolean }>): Promise<void> {
-    return this.stack.setAllConfig(Object.fromEntries(Object.entries(config).map(([k, v]) => [k, { value: v.value, secret: v.secret ?? false }])));
+    return this.stack.setAllConfig(
+      Object.fromEntries(Object.entries(config).map(([k, v]) => [k, { value: v.value, secret: v.secret ?? false }])),
+    );
   }
 
   async up(o: Parameters<PulumiStackHandle['up']>[0]): Promise<{ outputs: StackOutputs }> {

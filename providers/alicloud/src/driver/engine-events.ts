@@ -35,16 +35,28 @@ export function toJobEvent(event: EngineEvent, scrub: (text: string) => string):
   if (event.resourcePreEvent && !event.resourcePreEvent.planning) {
     const m = event.resourcePreEvent.metadata;
     if (isInternal(m.type) || m.op === 'same') return undefined;
-    return { level: 'info', message: `${VERBS[m.op] ?? m.op} ${m.type} ${urnName(m.urn)}`, fields: { op: m.op, type: m.type, resource: urnName(m.urn) } };
+    return {
+      level: 'info',
+      message: `${VERBS[m.op] ?? m.op} ${m.type} ${urnName(m.urn)}`,
+      fields: { op: m.op, type: m.type, resource: urnName(m.urn) },
+    };
   }
   if (event.resOutputsEvent && !event.resOutputsEvent.planning) {
     const m = event.resOutputsEvent.metadata;
     if (isInternal(m.type) || m.op === 'same') return undefined;
-    return { level: 'info', message: `done ${m.op} ${m.type} ${urnName(m.urn)}`, fields: { op: m.op, type: m.type, resource: urnName(m.urn), done: true } };
+    return {
+      level: 'info',
+      message: `done ${m.op} ${m.type} ${urnName(m.urn)}`,
+      fields: { op: m.op, type: m.type, resource: urnName(m.urn), done: true },
+    };
   }
   if (event.resOpFailedEvent) {
     const m = event.resOpFailedEvent.metadata;
-    return { level: 'error', message: `failed ${m.op} ${m.type} ${urnName(m.urn)}`, fields: { op: m.op, type: m.type, resource: urnName(m.urn) } };
+    return {
+      level: 'error',
+      message: `failed ${m.op} ${m.type} ${urnName(m.urn)}`,
+      fields: { op: m.op, type: m.type, resource: urnName(m.urn) },
+    };
   }
   if (event.diagnosticEvent && !event.diagnosticEvent.ephemeral) {
     const d = event.diagnosticEvent;
@@ -54,7 +66,11 @@ export function toJobEvent(event: EngineEvent, scrub: (text: string) => string):
     return { level, message: text, ...(d.urn ? { fields: { resource: urnName(d.urn) } } : {}) };
   }
   if (event.summaryEvent) {
-    return { level: 'info', message: 'pulumi finished', fields: { changes: event.summaryEvent.resourceChanges, seconds: event.summaryEvent.durationSeconds } };
+    return {
+      level: 'info',
+      message: 'pulumi finished',
+      fields: { changes: event.summaryEvent.resourceChanges, seconds: event.summaryEvent.durationSeconds },
+    };
   }
   return undefined;
 }

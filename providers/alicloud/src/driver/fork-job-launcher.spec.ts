@@ -50,7 +50,8 @@ describe('isolation: each Pulumi run in its own runner process', () => {
       cli: AVAILABLE,
       concurrency: 3,
       timeoutsMs: { vpc: 8000 },
-      launcher: new ForkJobLauncher({ workspaceModule: join(__dirname, 'testing', 'scripted-workspace.ts'),
+      launcher: new ForkJobLauncher({
+        workspaceModule: join(__dirname, 'testing', 'scripted-workspace.ts'),
         onSpawn: (pid, stack) => spawned.set(stack, pid),
       }),
     });

@@ -35,7 +35,12 @@ export class ForkJobLauncher implements JobLauncher {
 
   run(job: StackJob, options: LaunchOptions): Promise<JobResult> {
     if (!existsSync(this.entry)) {
-      return Promise.reject(new ProviderError(ProviderErrorCode.Internal, `the Pulumi runner entry ${this.entry} is missing (is the build complete?)`));
+      return Promise.reject(
+        new ProviderError(
+          ProviderErrorCode.Internal,
+          `the Pulumi runner entry ${this.entry} is missing (is the build complete?)`,
+        ),
+      );
     }
     if (options.signal.aborted) return Promise.reject(abortedError(options.signal));
     const execArgv = this.entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
@@ -70,7 +75,11 @@ export class ForkJobLauncher implements JobLauncher {
         else if (message.type === 'result') finish(() => resolve(message.result));
         else if (message.type === 'error') finish(() => reject(new ProviderError(message.code, message.message)));
       });
-      child.on('error', (error) => finish(() => reject(new ProviderError(ProviderErrorCode.Internal, `the Pulumi runner could not start: ${error.message}`))));
+      child.on('error', (error) =>
+        finish(() =>
+          reject(new ProviderError(ProviderErrorCode.Internal, `the Pulumi runner could not start: ${error.message}`)),
+        ),
+      );
       child.on('exit', (code, signal) => {
         killGroup(child);
         finish(() =>
@@ -83,7 +92,11 @@ export class ForkJobLauncher implements JobLauncher {
           ),
         );
       });
-      const message: RunMessage = { type: 'run', job, ...(this.options.workspaceModule ? { workspaceModule: this.options.workspaceModule } : {}) };
+      const message: RunMessage = {
+        type: 'run',
+        job,
+        ...(this.options.workspaceModule ? { workspaceModule: this.options.workspaceModule } : {}),
+      };
       child.send(message);
     });
   }

@@ -17,7 +17,10 @@ export interface JobLauncher {
 export function abortedError(signal: AbortSignal): ProviderError {
   const reason: unknown = signal.reason;
   if (reason instanceof ProviderError) return reason;
-  return new ProviderError(ProviderErrorCode.Timeout, reason instanceof Error ? reason.message : 'the Pulumi run was stopped');
+  return new ProviderError(
+    ProviderErrorCode.Timeout,
+    reason instanceof Error ? reason.message : 'the Pulumi run was stopped',
+  );
 }
 
 /** No isolation: for tests that drive the job logic against an injected workspace. */
@@ -32,9 +35,11 @@ export class InProcessJobLauncher implements JobLauncher {
       if (options.signal.aborted) return reject(abortedError(options.signal));
       const onAbort = () => reject(abortedError(options.signal));
       options.signal.addEventListener('abort', onAbort, { once: true });
-      runStackJob(job, this.workspace, options.onEvent, this.env, options.signal).then(resolve, reject).finally(() => {
-        options.signal.removeEventListener('abort', onAbort);
-      });
+      runStackJob(job, this.workspace, options.onEvent, this.env, options.signal)
+        .then(resolve, reject)
+        .finally(() => {
+          options.signal.removeEventListener('abort', onAbort);
+        });
     });
   }
 }

@@ -8,7 +8,10 @@ export const PASSPHRASE_FILE = 'pulumi-passphrase';
  * The passphrase of the passphrase secrets provider: BERTH_PULUMI_PASSPHRASE, or one generated once into
  * `<dataDir>/pulumi-passphrase` (mode 0600) and read back afterwards. Losing it makes the stacks' secrets unreadable.
  */
-export async function resolvePassphrase(dataDir: string, env: Readonly<Record<string, string | undefined>>): Promise<string> {
+export async function resolvePassphrase(
+  dataDir: string,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<string> {
   const given = env.BERTH_PULUMI_PASSPHRASE;
   if (given !== undefined && given !== '') return given;
   const file = join(dataDir, PASSPHRASE_FILE);

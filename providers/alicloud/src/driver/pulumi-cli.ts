@@ -16,7 +16,9 @@ type Exec = (command: string, args: string[]) => Promise<string>;
 
 const defaultExec: Exec = (command, args) =>
   new Promise((resolve, reject) => {
-    execFile(command, args, { timeout: 15_000, windowsHide: true }, (error, stdout) => (error ? reject(error) : resolve(stdout)));
+    execFile(command, args, { timeout: 15_000, windowsHide: true }, (error, stdout) =>
+      error ? reject(error) : resolve(stdout),
+    );
   });
 
 /**
@@ -34,7 +36,8 @@ export class ExecPulumiCliLocator implements PulumiCliLocator {
 
   async detect(): Promise<PulumiCliStatus> {
     const now = Date.now();
-    if (this.cached && (this.cached.status.available || now - this.cached.at < this.retryAfterMs)) return this.cached.status;
+    if (this.cached && (this.cached.status.available || now - this.cached.at < this.retryAfterMs))
+      return this.cached.status;
     const configured = this.env.BERTH_PULUMI_COMMAND;
     const command = configured !== undefined && configured !== '' ? configured : 'pulumi';
     let status: PulumiCliStatus;

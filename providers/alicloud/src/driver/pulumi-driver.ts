@@ -87,15 +87,20 @@ export class PulumiDriver {
     const { request, log } = run;
     const problems = validateAlicloudProfile(request.profile);
     if (problems.length > 0) {
-      throw new ProviderError(ProviderErrorCode.InvalidRequest, `profile settings: ${problems.map((p) => `${p.path || '/'}: ${p.message}`).join('; ')}`);
+      throw new ProviderError(
+        ProviderErrorCode.InvalidRequest,
+        `profile settings: ${problems.map((p) => `${p.path || '/'}: ${p.message}`).join('; ')}`,
+      );
     }
     const cli = await this.options.cli.detect();
-    if (!cli.available) throw new ProviderError(ProviderErrorCode.Unavailable, cli.reason ?? 'the pulumi CLI is not available');
+    if (!cli.available)
+      throw new ProviderError(ProviderErrorCode.Unavailable, cli.reason ?? 'the pulumi CLI is not available');
 
     const name = PulumiDriver.stackName(request);
     return this.stacks.run(name, () =>
       this.semaphore.run(async () => {
-        if (request.signal.aborted) throw abortError(request.signal, `${run.operation} of ${name} was cancelled before it started`);
+        if (request.signal.aborted)
+          throw abortError(request.signal, `${run.operation} of ${name} was cancelled before it started`);
         const backendUrl = this.backendUrl(request);
         if (backendUrl.startsWith('file://')) await mkdir(new URL(backendUrl), { recursive: true });
         const pulumiHome = join(this.options.dataDir, 'pulumi-home');
@@ -105,15 +110,37 @@ export class PulumiDriver {
         const workDir = await mkdtemp(join(workRoot, `${name}-`));
         const timeoutMs = this.timeoutMs(request);
         const watchdog = new AbortController();
-        const onCallerAbort = () => watchdog.abort(abortError(request.signal, `${run.operation} of stack ${name} was cancelled`));
+        const onCallerAbort = () =>
+          watchdog.abort(abortError(request.signal, `${run.operation} of stack ${name} was cancelled`));
         request.signal.addEventListener('abort', onCallerAbort, { once: true });
         const timer = setTimeout(
-          () => watchdog.abort(new ProviderError(ProviderErrorCode.Timeout, `pulumi ${run.operation} of stack ${name} ran past its ${Math.round(timeoutMs / 1000)} s watchdog and was stopped`)),
+          () =>
+            watchdog.abort(
+              new ProviderError(
+                ProviderErrorCode.Timeout,
+                `pulumi ${run.operation} of stack ${name} ran past its ${Math.round(timeoutMs / 1000)} s watchdog and was stopped`,
+              ),
+            ),
           timeoutMs,
         );
         try {
-          const job = this.job(run, name, { backendUrl, workDir, pulumiHome, pulumiCommand: cli.command, passphrase: await resolvePassphrase(this.options.dataDir, this.env) }, timeoutMs);
-          log.log('info', `pulumi ${run.operation} of stack ${name}`, { stack: name, project: PULUMI_PROJECT, operation: run.operation });
+          const job = this.job(
+            run,
+            name,
+            {
+              backendUrl,
+              workDir,
+              pulumiHome,
+              pulumiCommand: cli.command,
+              passphrase: await resolvePassphrase(this.options.dataDir, this.env),
+            },
+            timeoutMs,
+          );
+          log.log('info', `pulumi ${run.operation} of stack ${name}`, {
+            stack: name,
+            project: PULUMI_PROJECT,
+            operation: run.operation,
+          });
           const result = await this.options.launcher.run(job, {
             signal: watchdog.signal,
             onEvent: (e) => log.log(e.level, e.message, { stack: name, ...(e.fields ?? {}) }),
@@ -132,7 +159,12 @@ export class PulumiDriver {
     );
   }
 
-  private job(run: DriverRun, name: string, s: Omit<StackJob['settings'], 'projectName' | 'stackName'>, timeoutMs: number): StackJob {
+  private job(
+    run: DriverRun,
+    name: string,
+    s: Omit<StackJob['settings'], 'projectName' | 'stackName'>,
+    timeoutMs: number,
+  ): StackJob {
     const { request } = run;
     const secrets = run.secretProperties ?? request.secretProperties;
     const settings = readAlicloudSettings(request.profile);
@@ -171,10 +203,13 @@ function concurrencyFromEnv(env: Readonly<Record<string, string | undefined>>): 
   const raw = env.BERTH_PULUMI_CONCURRENCY;
   if (raw === undefined || raw === '') return 2;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`BERTH_PULUMI_CONCURRENCY must be a positive integer, got "${raw}"`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new Error(`BERTH_PULUMI_CONCURRENCY must be a positive integer, got "${raw}"`);
   return n;
 }
 
 function abortError(signal: AbortSignal, fallback: string): ProviderError {
-  return signal.reason instanceof ProviderError ? signal.reason : new ProviderError(ProviderErrorCode.Timeout, fallback);
+  return signal.reason instanceof ProviderError
+    ? signal.reason
+    : new ProviderError(ProviderErrorCode.Timeout, fallback);
 }

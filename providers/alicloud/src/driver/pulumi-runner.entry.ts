@@ -28,7 +28,12 @@ async function handle(message: RunMessage): Promise<void> {
   const scrub = createScrubber(jobSecrets(message.job, process.env));
   try {
     const workspace = await loadWorkspace(message);
-    const result = await runStackJob(message.job, workspace, (event) => void send({ type: 'event', event }), process.env);
+    const result = await runStackJob(
+      message.job,
+      workspace,
+      (event) => void send({ type: 'event', event }),
+      process.env,
+    );
     await send({ type: 'result', result });
   } catch (error) {
     const mapped = error instanceof ProviderError ? error : mapPulumiError(error, scrub);

@@ -16,7 +16,13 @@ import { EXTERNAL_IDS_OUTPUT } from '../programs/program-input';
 import { PROGRAMS } from '../programs/program-registry';
 import { toJobEvent, toPlannedChange, urnName, type JobEvent } from './engine-events';
 import { mapPulumiError } from './pulumi-error-mapping';
-import type { PulumiStackHandle, PulumiWorkspace, StackConfig, StackOutputs, StackSettings } from './pulumi-workspace.port';
+import type {
+  PulumiStackHandle,
+  PulumiWorkspace,
+  StackConfig,
+  StackOutputs,
+  StackSettings,
+} from './pulumi-workspace.port';
 import { createScrubber } from './secret-scrubber';
 
 export type StackOperation = 'up' | 'preview' | 'refresh' | 'destroy';
@@ -58,7 +64,10 @@ export type JobResult =
 export type Emit = (event: JobEvent) => void;
 
 /** The inline program Pulumi runs: the type's program, secrets read back from the stack's secret config. */
-export function inlineProgram(job: StackJob, env: Readonly<Record<string, string | undefined>>): () => Promise<Record<string, unknown>> {
+export function inlineProgram(
+  job: StackJob,
+  env: Readonly<Record<string, string | undefined>>,
+): () => Promise<Record<string, unknown>> {
   return async () => {
     const config = new pulumi.Config('berth');
     const secrets = Object.fromEntries(job.secretNames.map((name) => [name, config.requireSecret(name)]));
@@ -69,7 +78,9 @@ export function inlineProgram(job: StackJob, env: Readonly<Record<string, string
 
 /** Secret values that must never leave the runner: secret config, the passphrase, the profile's credentials. */
 export function jobSecrets(job: StackJob, env: Readonly<Record<string, string | undefined>>): string[] {
-  const values = Object.values(job.config).filter((c) => c.secret).map((c) => c.value);
+  const values = Object.values(job.config)
+    .filter((c) => c.secret)
+    .map((c) => c.value);
   values.push(job.settings.passphrase);
   try {
     values.push(...credentialValues(job.program.profile, env));
@@ -92,7 +103,10 @@ export async function runStackJob(
     const stack = await workspace.openStack(job.settings, inlineProgram(job, env));
     await stack.setConfig(job.config);
     if (job.forceUnlock) {
-      emit({ level: 'warn', message: `clearing the lock left on stack ${job.settings.stackName} by a run that was stopped` });
+      emit({
+        level: 'warn',
+        message: `clearing the lock left on stack ${job.settings.stackName} by a run that was stopped`,
+      });
       await stack.cancel().catch(() => undefined);
     }
     try {
@@ -130,7 +144,8 @@ async function perform(
       const m = event.resOutputsEvent?.metadata ?? event.resourcePreEvent?.metadata;
       if (m && m.type !== 'pulumi:pulumi:Stack' && !m.type.startsWith('pulumi:providers:')) {
         const entry = refreshed.get(m.urn) ?? { gone: false, diffs: [] };
-        if (m.op === 'delete' || (m.old !== undefined && m.new === undefined && event.resOutputsEvent)) entry.gone = true;
+        if (m.op === 'delete' || (m.old !== undefined && m.new === undefined && event.resOutputsEvent))
+          entry.gone = true;
         for (const d of m.diffs ?? []) if (!entry.diffs.includes(d)) entry.diffs.push(d);
         refreshed.set(m.urn, entry);
       }
@@ -146,7 +161,9 @@ async function perform(
     case 'refresh': {
       const { resourceChanges } = await stack.refresh(options);
       const differences = [...refreshed.entries()].flatMap(([urn, e]) =>
-        e.gone ? [{ field: `${urnName(urn)}`, expected: 'exists', actual: 'gone' }] : e.diffs.map((d) => ({ field: `${urnName(urn)}.${d}` })),
+        e.gone
+          ? [{ field: `${urnName(urn)}`, expected: 'exists', actual: 'gone' }]
+          : e.diffs.map((d) => ({ field: `${urnName(urn)}.${d}` })),
       );
       const total = refreshed.size;
       const gone = [...refreshed.values()].filter((e) => e.gone).length;
@@ -168,8 +185,10 @@ async function staleLockReason(job: StackJob, workspace: PulumiWorkspace): Promi
   if (locks === undefined || locks.length === 0) return undefined;
   const here = hostname();
   const reasons = locks.map((lock) => {
-    if (lock.pid !== undefined && lock.hostname === here && !processAlive(lock.pid)) return `its holder (pid ${lock.pid}) is gone`;
-    if (lock.timestamp && Date.now() - lock.timestamp.getTime() > job.staleLockAfterMs) return `it is older than ${Math.round(job.staleLockAfterMs / 1000)} s`;
+    if (lock.pid !== undefined && lock.hostname === here && !processAlive(lock.pid))
+      return `its holder (pid ${lock.pid}) is gone`;
+    if (lock.timestamp && Date.now() - lock.timestamp.getTime() > job.staleLockAfterMs)
+      return `it is older than ${Math.round(job.staleLockAfterMs / 1000)} s`;
     return undefined;
   });
   return reasons.every((r) => r !== undefined) ? reasons.join('; ') : undefined;

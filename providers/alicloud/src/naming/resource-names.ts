@@ -58,5 +58,8 @@ export const NAME_RULES = {
 
 /** The Pulumi stack of one (environment, application, component): `<env>.<app>.<component>`. */
 export function stackName(environment: string, application: string, component: string): string {
-  return fitName([environment, application, component].map((p) => p.replace(/\./g, '-')), { ...NAME_RULES.stack, separator: '.' });
+  return fitName(
+    [environment, application, component].map((p) => p.replace(/\./g, '-')),
+    { ...NAME_RULES.stack, separator: '.' },
+  );
 }

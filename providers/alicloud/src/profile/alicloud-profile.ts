@@ -49,7 +49,17 @@ export interface AlicloudProfileSettings {
  * Services whose endpoint an apsara profile may override: the ones the rds/oss/slb/vpc programs call, plus the
  * services the provider itself uses for identity and region lookups.
  */
-export const ENDPOINT_SERVICES = ['ecs', 'vpc', 'rds', 'slb', 'oss', 'ram', 'sts', 'location', 'resourcemanager'] as const;
+export const ENDPOINT_SERVICES = [
+  'ecs',
+  'vpc',
+  'rds',
+  'slb',
+  'oss',
+  'ram',
+  'sts',
+  'location',
+  'resourcemanager',
+] as const;
 
 const KNOWN_KEYS = new Set([
   'region',
@@ -105,7 +115,10 @@ export function validateAlicloudProfile(profile: ProviderProfile): ValidationPro
       for (const key of ['accessKeyIdEnv', 'accessKeySecretEnv', 'securityTokenEnv'] as const) {
         const v = c[key];
         if (v !== undefined && (typeof v !== 'string' || !ENV_NAME.test(v))) {
-          problems.push({ path: jsonPointer('credentials', key), message: `${key} must be the NAME of an environment variable` });
+          problems.push({
+            path: jsonPointer('credentials', key),
+            message: `${key} must be the NAME of an environment variable`,
+          });
         }
       }
       for (const key of ['file', 'profile'] as const) {
@@ -117,10 +130,16 @@ export function validateAlicloudProfile(profile: ProviderProfile): ValidationPro
         problems.push({ path: '/credentials', message: 'accessKeyIdEnv and accessKeySecretEnv are given together' });
       }
       if (c.file !== undefined && c.accessKeyIdEnv !== undefined) {
-        problems.push({ path: '/credentials', message: 'use either environment variables or a credentials file, not both' });
+        problems.push({
+          path: '/credentials',
+          message: 'use either environment variables or a credentials file, not both',
+        });
       }
       for (const key of Object.keys(c)) {
-        if (!['accessKeyIdEnv', 'accessKeySecretEnv', 'securityTokenEnv', 'file', 'profile'].includes(key) && !LITERAL_SECRET_KEYS.test(key)) {
+        if (
+          !['accessKeyIdEnv', 'accessKeySecretEnv', 'securityTokenEnv', 'file', 'profile'].includes(key) &&
+          !LITERAL_SECRET_KEYS.test(key)
+        ) {
           problems.push({ path: jsonPointer('credentials', key), message: `unknown credentials setting "${key}"` });
         }
       }
@@ -133,16 +152,35 @@ export function validateAlicloudProfile(profile: ProviderProfile): ValidationPro
     } else {
       const r = s.assumeRole;
       if (typeof r.roleArn !== 'string' || !ROLE_ARN.test(r.roleArn)) {
-        problems.push({ path: '/assumeRole/roleArn', message: 'roleArn must look like acs:ram::<account id>:role/<name>' });
+        problems.push({
+          path: '/assumeRole/roleArn',
+          message: 'roleArn must look like acs:ram::<account id>:role/<name>',
+        });
       }
-      if (r.sessionExpiration !== undefined && !(Number.isInteger(r.sessionExpiration) && (r.sessionExpiration as number) >= 900 && (r.sessionExpiration as number) <= 43200)) {
-        problems.push({ path: '/assumeRole/sessionExpiration', message: 'sessionExpiration is whole seconds between 900 and 43200' });
+      if (
+        r.sessionExpiration !== undefined &&
+        !(
+          Number.isInteger(r.sessionExpiration) &&
+          (r.sessionExpiration as number) >= 900 &&
+          (r.sessionExpiration as number) <= 43200
+        )
+      ) {
+        problems.push({
+          path: '/assumeRole/sessionExpiration',
+          message: 'sessionExpiration is whole seconds between 900 and 43200',
+        });
       }
     }
   }
 
-  if (s.backendUrl !== undefined && (typeof s.backendUrl !== 'string' || !/^(file|s3|azblob|gs):\/\//.test(s.backendUrl))) {
-    problems.push({ path: '/backendUrl', message: 'backendUrl must be a file:// or s3:// URL (OSS through its S3-compatible endpoint)' });
+  if (
+    s.backendUrl !== undefined &&
+    (typeof s.backendUrl !== 'string' || !/^(file|s3|azblob|gs):\/\//.test(s.backendUrl))
+  ) {
+    problems.push({
+      path: '/backendUrl',
+      message: 'backendUrl must be a file:// or s3:// URL (OSS through its S3-compatible endpoint)',
+    });
   }
   if (s.deletionProtection !== undefined && typeof s.deletionProtection !== 'boolean') {
     problems.push({ path: '/deletionProtection', message: 'deletionProtection must be true or false' });
@@ -152,26 +190,42 @@ export function validateAlicloudProfile(profile: ProviderProfile): ValidationPro
     else
       for (const [type, seconds] of Object.entries(s.timeouts)) {
         if (!['rds', 'oss', 'slb', 'vpc'].includes(type) || typeof seconds !== 'number' || seconds <= 0) {
-          problems.push({ path: jsonPointer('timeouts', type), message: 'timeouts maps rds|oss|slb|vpc to a positive number of seconds' });
+          problems.push({
+            path: jsonPointer('timeouts', type),
+            message: 'timeouts maps rds|oss|slb|vpc to a positive number of seconds',
+          });
         }
       }
   }
 
   if (apsara) {
     if (!isObject(s.endpoints) || Object.keys(s.endpoints).length === 0) {
-      problems.push({ path: '/endpoints', message: `an apsara profile needs endpoints: a map of service (${ENDPOINT_SERVICES.join(', ')}) to its private endpoint` });
+      problems.push({
+        path: '/endpoints',
+        message: `an apsara profile needs endpoints: a map of service (${ENDPOINT_SERVICES.join(', ')}) to its private endpoint`,
+      });
     } else {
       for (const [service, endpoint] of Object.entries(s.endpoints)) {
         if (!(ENDPOINT_SERVICES as readonly string[]).includes(service)) {
-          problems.push({ path: jsonPointer('endpoints', service), message: `unknown service "${service}"; one of ${ENDPOINT_SERVICES.join(', ')}` });
-        } else if (typeof endpoint !== 'string' || !/^[A-Za-z0-9.-]+(:\d+)?(\/.*)?$/.test(endpoint.replace(/^https?:\/\//, ''))) {
-          problems.push({ path: jsonPointer('endpoints', service), message: 'an endpoint is a host name (optionally with port)' });
+          problems.push({
+            path: jsonPointer('endpoints', service),
+            message: `unknown service "${service}"; one of ${ENDPOINT_SERVICES.join(', ')}`,
+          });
+        } else if (
+          typeof endpoint !== 'string' ||
+          !/^[A-Za-z0-9.-]+(:\d+)?(\/.*)?$/.test(endpoint.replace(/^https?:\/\//, ''))
+        ) {
+          problems.push({
+            path: jsonPointer('endpoints', service),
+            message: 'an endpoint is a host name (optionally with port)',
+          });
         }
       }
     }
   } else {
     for (const key of ['endpoints'] as const) {
-      if (s[key] !== undefined) problems.push({ path: jsonPointer(key), message: `${key} is only for apsara (private cloud) profiles` });
+      if (s[key] !== undefined)
+        problems.push({ path: jsonPointer(key), message: `${key} is only for apsara (private cloud) profiles` });
     }
   }
   if (s.protocol !== undefined && s.protocol !== 'HTTP' && s.protocol !== 'HTTPS') {

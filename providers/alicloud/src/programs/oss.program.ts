@@ -35,9 +35,14 @@ export function bucketPolicyDocument(bucket: string): string {
 }
 
 /** The generated bucket name: deterministic per component, and distinct across components and accounts' keys. */
-export function defaultBucketName(input: Pick<ProgramInput, 'environment' | 'application' | 'component' | 'idempotencyKey'>): string {
+export function defaultBucketName(
+  input: Pick<ProgramInput, 'environment' | 'application' | 'component' | 'idempotencyKey'>,
+): string {
   const suffix = shortHash(`${input.environment}/${input.application}/${input.component}/${input.idempotencyKey}`);
-  const head = fitName(['berth', input.environment, input.application, input.component], { ...NAME_RULES.bucket, maxLength: 63 - 9 });
+  const head = fitName(['berth', input.environment, input.application, input.component], {
+    ...NAME_RULES.bucket,
+    maxLength: 63 - 9,
+  });
   return `${head}-${suffix}`;
 }
 
@@ -47,7 +52,10 @@ export function defaultBucketName(input: Pick<ProgramInput, 'environment' | 'app
  */
 export function accessKeyGenerations(externalIds: Record<string, string>): number[] {
   const raw = externalIds.accessKeyGenerations ?? externalIds.accessKeyGeneration ?? '0';
-  const list = raw.split(',').map((s) => Number(s.trim())).filter((n) => Number.isInteger(n) && n >= 0);
+  const list = raw
+    .split(',')
+    .map((s) => Number(s.trim()))
+    .filter((n) => Number.isInteger(n) && n >= 0);
   return list.length === 0 ? [0] : [...new Set(list)].sort((a, b) => a - b);
 }
 
@@ -65,7 +73,8 @@ export async function ossProgram(input: ProgramInput): Promise<ProgramOutputs> {
   const acl = str(p, 'acl') ?? 'private';
   if (!ACLS.has(acl)) throw invalid(`acl must be one of ${[...ACLS].join(', ')}`);
   const storageClass = str(p, 'storageClass') ?? 'Standard';
-  if (!STORAGE_CLASSES.has(storageClass)) throw invalid(`storageClass must be one of ${[...STORAGE_CLASSES].join(', ')}`);
+  if (!STORAGE_CLASSES.has(storageClass))
+    throw invalid(`storageClass must be one of ${[...STORAGE_CLASSES].join(', ')}`);
   const versioning = bool(p, 'versioning');
   const region = readAlicloudSettings(input.profile).region;
 

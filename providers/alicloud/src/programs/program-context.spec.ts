@@ -26,7 +26,10 @@ describe('the explicit alicloud provider built from the profile', () => {
       vpcProgram,
       programInput({
         type: 'vpc',
-        properties: { cidr: '10.0.0.0/16', vswitches: [{ zone: 'cn-qingdao-env66-amtest66001-a', cidr: '10.0.1.0/24' }] },
+        properties: {
+          cidr: '10.0.0.0/16',
+          vswitches: [{ zone: 'cn-qingdao-env66-amtest66001-a', cidr: '10.0.1.0/24' }],
+        },
         profile: {
           kind: 'apsara',
           settings: {
@@ -52,12 +55,24 @@ describe('the explicit alicloud provider built from the profile', () => {
   });
 
   it('assume-role is passed through, and a missing credential env var is an Unauthorized error naming it', async () => {
-    const base = programInput({ type: 'vpc', properties: { cidr: '10.0.0.0/16', vswitches: [{ zone: 'z', cidr: '10.0.0.0/24' }] } });
+    const base = programInput({
+      type: 'vpc',
+      properties: { cidr: '10.0.0.0/16', vswitches: [{ zone: 'z', cidr: '10.0.0.0/24' }] },
+    });
     const run = await runProgram(vpcProgram, {
       ...base,
-      profile: { kind: 'alicloud', settings: { ...base.profile.settings, assumeRole: { roleArn: 'acs:ram::123456:role/berth' } } },
+      profile: {
+        kind: 'alicloud',
+        settings: { ...base.profile.settings, assumeRole: { roleArn: 'acs:ram::123456:role/berth' } },
+      },
     });
-    expect(parseMaybeJson(run.one('pulumi:providers:alicloud').inputs.assumeRole)).toEqual({ roleArn: 'acs:ram::123456:role/berth', sessionName: 'berth' });
-    await expect(runProgram(vpcProgram, { ...base, env: {} })).rejects.toMatchObject({ code: 'Unauthorized', message: expect.stringContaining('TEST_AK') });
+    expect(parseMaybeJson(run.one('pulumi:providers:alicloud').inputs.assumeRole)).toEqual({
+      roleArn: 'acs:ram::123456:role/berth',
+      sessionName: 'berth',
+    });
+    await expect(runProgram(vpcProgram, { ...base, env: {} })).rejects.toMatchObject({
+      code: 'Unauthorized',
+      message: expect.stringContaining('TEST_AK'),
+    });
   });
 });

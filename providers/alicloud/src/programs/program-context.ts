@@ -80,9 +80,12 @@ export function networkDependency(input: ProgramInput): DependencyOutputs | unde
   if (network === undefined) return undefined;
   const dep = input.dependencies[network];
   if (dep === undefined) {
-    throw invalid(`component "${input.component}": its network "${network}" has no outputs yet (is it a vpc component that was applied first?)`);
+    throw invalid(
+      `component "${input.component}": its network "${network}" has no outputs yet (is it a vpc component that was applied first?)`,
+    );
   }
-  if (dep.type !== 'vpc') throw invalid(`component "${input.component}": network "${network}" is a ${dep.type}, not a vpc`);
+  if (dep.type !== 'vpc')
+    throw invalid(`component "${input.component}": network "${network}" is a ${dep.type}, not a vpc`);
   for (const key of ['VPC_ID', 'VPC_CIDR', 'VSWITCH_ID']) {
     if (!dep.outputs[key]) throw invalid(`component "${input.component}": network "${network}" has no ${key} output`);
   }

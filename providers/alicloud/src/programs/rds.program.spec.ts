@@ -13,7 +13,14 @@ function rdsInput(properties: Record<string, unknown>, settings: Record<string, 
   return {
     ...base,
     profile: { ...base.profile, settings: { ...base.profile.settings, ...settings } },
-    properties: { engine: 'mysql', engineVersion: '8.0', instanceClass: 'mysql.n2.small.1', storageGB: 20, network: 'net', ...properties },
+    properties: {
+      engine: 'mysql',
+      engineVersion: '8.0',
+      instanceClass: 'mysql.n2.small.1',
+      storageGB: 20,
+      network: 'net',
+      ...properties,
+    },
     dependencies: NETWORK_DEPENDENCY,
     secrets: { password: pulumi.secret(PASSWORD) },
   };
@@ -36,11 +43,17 @@ describe('rds program', () => {
       instanceName: 'berth-prod-shop-db',
       tags: TAGS,
     });
-    expect(run.one('alicloud:rds/database:Database').inputs).toMatchObject({ instanceId: instance.id, dataBaseName: 'orders' });
+    expect(run.one('alicloud:rds/database:Database').inputs).toMatchObject({
+      instanceId: instance.id,
+      dataBaseName: 'orders',
+    });
     const account = run.one('alicloud:rds/rdsAccount:RdsAccount');
     expect(account.inputs).toMatchObject({ dbInstanceId: instance.id, accountName: 'shop_app' });
     // The engine receives the password as a secret value (Pulumi's secret signature), so the state encrypts it.
-    expect(account.inputs.accountPassword).toEqual({ [SECRET_SIG]: '1b47061264138c4ac30d75fd1eb44270', value: PASSWORD });
+    expect(account.inputs.accountPassword).toEqual({
+      [SECRET_SIG]: '1b47061264138c4ac30d75fd1eb44270',
+      value: PASSWORD,
+    });
     expect(run.one('alicloud:rds/accountPrivilege:AccountPrivilege').inputs).toMatchObject({
       instanceId: instance.id,
       accountName: 'shop_app',
@@ -75,14 +88,20 @@ describe('rds program', () => {
   it('creates a public connection only when publicConnection is true', async () => {
     const run = await runProgram(rdsProgram, rdsInput({ publicConnection: true }));
     const conn = run.one('alicloud:rds/connection:Connection');
-    expect(conn.inputs).toMatchObject({ instanceId: run.one('alicloud:rds/instance:Instance').id, connectionPrefix: 'berth-prod-shop-db' });
+    expect(conn.inputs).toMatchObject({
+      instanceId: run.one('alicloud:rds/instance:Instance').id,
+      connectionPrefix: 'berth-prod-shop-db',
+    });
     expect(run.connection.DB_PUBLIC_HOST).toBe('berth-prod-shop-db.mysql.rds.aliyuncs.com');
   });
 
   it('honours explicit securityIps and the profile deletion protection, and derives names for postgresql', async () => {
     const run = await runProgram(
       rdsProgram,
-      rdsInput({ engine: 'postgresql', engineVersion: '16.0', securityIps: ['10.20.3.0/24', '192.168.1.5'] }, { deletionProtection: true }),
+      rdsInput(
+        { engine: 'postgresql', engineVersion: '16.0', securityIps: ['10.20.3.0/24', '192.168.1.5'] },
+        { deletionProtection: true },
+      ),
     );
     expect(run.one('alicloud:rds/instance:Instance').inputs).toMatchObject({
       engine: 'PostgreSQL',
@@ -95,8 +114,12 @@ describe('rds program', () => {
   });
 
   it('refuses to open the database to the whole internet, and refuses to run without a network or a password', async () => {
-    await expect(runProgram(rdsProgram, rdsInput({ securityIps: ['0.0.0.0/0'] }))).rejects.toMatchObject({ code: 'InvalidRequest' });
-    await expect(runProgram(rdsProgram, { ...rdsInput({}), properties: { engineVersion: '8.0', instanceClass: 'x' } })).rejects.toThrow(/needs a network/);
+    await expect(runProgram(rdsProgram, rdsInput({ securityIps: ['0.0.0.0/0'] }))).rejects.toMatchObject({
+      code: 'InvalidRequest',
+    });
+    await expect(
+      runProgram(rdsProgram, { ...rdsInput({}), properties: { engineVersion: '8.0', instanceClass: 'x' } }),
+    ).rejects.toThrow(/needs a network/);
     await expect(runProgram(rdsProgram, { ...rdsInput({}), secrets: {} })).rejects.toThrow(/no password/);
   });
 });

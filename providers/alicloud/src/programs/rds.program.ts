@@ -26,10 +26,12 @@ export async function rdsProgram(input: ProgramInput): Promise<ProgramOutputs> {
   const instanceClass = requireStr(p, 'instanceClass', input.component);
   const storage = num(p, 'storageGB') ?? num(p, 'storage') ?? 20;
   const network = networkDependency(input);
-  if (network === undefined) throw invalid(`component "${input.component}": rds needs a network (the name of a vpc component)`);
+  if (network === undefined)
+    throw invalid(`component "${input.component}": rds needs a network (the name of a vpc component)`);
   const securityIps = readSecurityIps(p.securityIps, network.outputs.VPC_CIDR!);
   const password = input.secrets.password;
-  if (password === undefined) throw invalid(`component "${input.component}": the broker holds no password for this database`);
+  if (password === undefined)
+    throw invalid(`component "${input.component}": the broker holds no password for this database`);
   const databaseName = str(p, 'databaseName') ?? fitName([input.component], NAME_RULES.rdsDatabase);
   const accountName = str(p, 'accountName') ?? fitName([input.component], NAME_RULES.rdsAccount);
   const privilege = str(p, 'privilege') ?? engine.privilege;
@@ -80,7 +82,10 @@ export async function rdsProgram(input: ProgramInput): Promise<ProgramOutputs> {
 
   const url = pulumi
     .all([instance.connectionString, instance.port, account.accountName, database.dataBaseName, password])
-    .apply(([host, port, user, db, pw]) => `${engine.scheme}://${encodeURIComponent(user)}:${encodeURIComponent(pw)}@${host}:${port}/${db}`);
+    .apply(
+      ([host, port, user, db, pw]) =>
+        `${engine.scheme}://${encodeURIComponent(user)}:${encodeURIComponent(pw)}@${host}:${port}/${db}`,
+    );
   const connection: Record<string, pulumi.Output<string>> = {
     DB_HOST: instance.connectionString,
     DB_PORT: instance.port,

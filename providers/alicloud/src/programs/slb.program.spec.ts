@@ -8,7 +8,14 @@ describe('slb program', () => {
       slbProgram,
       programInput({
         type: 'slb',
-        properties: { addressType: 'intranet', network: 'net', listeners: [{ port: 80, protocol: 'http', backendPort: 8080 }, { port: 443, protocol: 'tcp' }] },
+        properties: {
+          addressType: 'intranet',
+          network: 'net',
+          listeners: [
+            { port: 80, protocol: 'http', backendPort: 8080 },
+            { port: 443, protocol: 'tcp' },
+          ],
+        },
         dependencies: NETWORK_DEPENDENCY,
       }),
     );
@@ -20,7 +27,15 @@ describe('slb program', () => {
       tags: { 'berth:environment': 'prod', 'berth:application': 'shop', 'berth:component': 'lb' },
     });
     const listeners = run.byType('alicloud:slb/listener:Listener').sort((a, b) => a.name.localeCompare(b.name));
-    expect(listeners.map((l) => [l.name, l.inputs.loadBalancerId, l.inputs.frontendPort, l.inputs.backendPort, l.inputs.protocol])).toEqual([
+    expect(
+      listeners.map((l) => [
+        l.name,
+        l.inputs.loadBalancerId,
+        l.inputs.frontendPort,
+        l.inputs.backendPort,
+        l.inputs.protocol,
+      ]),
+    ).toEqual([
       ['listener-http-80', lb.id, 80, 8080, 'http'],
       ['listener-tcp-443', lb.id, 443, 443, 'tcp'],
     ]);
@@ -31,11 +46,16 @@ describe('slb program', () => {
   });
 
   it('creates an internet load balancer outside any vSwitch, and refuses an intranet one without a network', async () => {
-    const run = await runProgram(slbProgram, programInput({ type: 'slb', properties: { addressType: 'internet', listeners: [{ port: 80 }] } }));
+    const run = await runProgram(
+      slbProgram,
+      programInput({ type: 'slb', properties: { addressType: 'internet', listeners: [{ port: 80 }] } }),
+    );
     const lb = run.one('alicloud:slb/applicationLoadBalancer:ApplicationLoadBalancer');
     expect(lb.inputs.addressType).toBe('internet');
     expect(lb.inputs.vswitchId).toBeUndefined();
     expect(run.connection.SLB_ADDRESS).toBe('47.0.0.10');
-    await expect(runProgram(slbProgram, programInput({ type: 'slb', properties: { addressType: 'intranet' } }))).rejects.toThrow(/needs a network/);
+    await expect(
+      runProgram(slbProgram, programInput({ type: 'slb', properties: { addressType: 'intranet' } })),
+    ).rejects.toThrow(/needs a network/);
   });
 });

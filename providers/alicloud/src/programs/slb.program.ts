@@ -17,10 +17,13 @@ export async function slbProgram(input: ProgramInput): Promise<ProgramOutputs> {
   const ctx = createProgramContext(input);
   const p = input.properties;
   const addressType = str(p, 'addressType') ?? 'intranet';
-  if (addressType !== 'intranet' && addressType !== 'internet') throw invalid('addressType must be intranet or internet');
+  if (addressType !== 'intranet' && addressType !== 'internet')
+    throw invalid('addressType must be intranet or internet');
   const network = networkDependency(input);
   if (addressType === 'intranet' && network === undefined) {
-    throw invalid(`component "${input.component}": an intranet load balancer needs a network (the name of a vpc component)`);
+    throw invalid(
+      `component "${input.component}": an intranet load balancer needs a network (the name of a vpc component)`,
+    );
   }
   const listeners = readListeners(p.listeners);
   const settings = readAlicloudSettings(input.profile);
@@ -69,8 +72,10 @@ export function readListeners(value: unknown): ListenerSpec[] {
     const protocol = String(l.protocol ?? 'tcp').toLowerCase();
     const backendPort = l.backendPort === undefined ? port : Number(l.backendPort);
     if (!Number.isInteger(port) || port < 1 || port > 65535) throw invalid(`listeners[${i}].port must be 1..65535`);
-    if (!Number.isInteger(backendPort) || backendPort < 1 || backendPort > 65535) throw invalid(`listeners[${i}].backendPort must be 1..65535`);
-    if (!PROTOCOLS.has(protocol)) throw invalid(`listeners[${i}].protocol must be tcp, udp or http (https needs a certificate, not supported yet)`);
+    if (!Number.isInteger(backendPort) || backendPort < 1 || backendPort > 65535)
+      throw invalid(`listeners[${i}].backendPort must be 1..65535`);
+    if (!PROTOCOLS.has(protocol))
+      throw invalid(`listeners[${i}].protocol must be tcp, udp or http (https needs a certificate, not supported yet)`);
     const key = `${protocol}-${port}`;
     if (seen.has(key)) throw invalid(`listeners[${i}] repeats ${protocol}/${port}`);
     seen.add(key);

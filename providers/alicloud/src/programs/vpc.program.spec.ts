@@ -10,7 +10,10 @@ describe('vpc program', () => {
       vpcProgram,
       programInput({
         type: 'vpc',
-        properties: { cidr: '10.20.0.0/16', vswitches: [{ zone: 'cn-hangzhou-k', cidr: '10.20.1.0/24' }, { cidr: '10.20.2.0/24' }] },
+        properties: {
+          cidr: '10.20.0.0/16',
+          vswitches: [{ zone: 'cn-hangzhou-k', cidr: '10.20.1.0/24' }, { cidr: '10.20.2.0/24' }],
+        },
       }),
     );
     const network = run.one('alicloud:vpc/network:Network');
@@ -44,18 +47,30 @@ describe('vpc program', () => {
   });
 
   it('asks for no zone when every vSwitch names one, and defaults to one vSwitch spanning the CIDR', async () => {
-    const given = await runProgram(vpcProgram, programInput({ type: 'vpc', properties: { cidr: '10.1.0.0/16', vswitches: [{ zone: 'z1', cidr: '10.1.0.0/24' }] } }));
+    const given = await runProgram(
+      vpcProgram,
+      programInput({
+        type: 'vpc',
+        properties: { cidr: '10.1.0.0/16', vswitches: [{ zone: 'z1', cidr: '10.1.0.0/24' }] },
+      }),
+    );
     expect(given.calls).toEqual([]);
     const defaulted = await runProgram(vpcProgram, programInput({ type: 'vpc', properties: { cidr: '10.1.0.0/16' } }));
-    expect(defaulted.byType('alicloud:vpc/switch:Switch').map((s) => [s.inputs.cidrBlock, s.inputs.zoneId])).toEqual([['10.1.0.0/16', 'cn-hangzhou-h']]);
+    expect(defaulted.byType('alicloud:vpc/switch:Switch').map((s) => [s.inputs.cidrBlock, s.inputs.zoneId])).toEqual([
+      ['10.1.0.0/16', 'cn-hangzhou-h'],
+    ]);
   });
 
   it('names resources the same way on every run (a retry never creates a second network)', async () => {
     const input = programInput({ type: 'vpc', properties: { cidr: '10.1.0.0/16' } });
     const a = await runProgram(vpcProgram, input);
     const b = await runProgram(vpcProgram, input);
-    const names = (run: typeof a) => run.resources.map((r) => [r.type, r.name, r.inputs.vpcName ?? r.inputs.vswitchName ?? r.inputs.securityGroupName]);
+    const names = (run: typeof a) =>
+      run.resources.map((r) => [
+        r.type,
+        r.name,
+        r.inputs.vpcName ?? r.inputs.vswitchName ?? r.inputs.securityGroupName,
+      ]);
     expect(names(b)).toEqual(names(a));
   });
-
 });

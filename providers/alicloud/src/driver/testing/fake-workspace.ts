@@ -1,5 +1,13 @@
 import type { EngineEvent } from '@pulumi/pulumi/automation';
-import type { PulumiStackHandle, PulumiWorkspace, StackConfig, StackLock, StackOutputs, StackRunOptions, StackSettings } from '../pulumi-workspace.port';
+import type {
+  PulumiStackHandle,
+  PulumiWorkspace,
+  StackConfig,
+  StackLock,
+  StackOutputs,
+  StackRunOptions,
+  StackSettings,
+} from '../pulumi-workspace.port';
 
 export type FakeOp = 'up' | 'preview' | 'refresh' | 'destroy';
 
@@ -56,7 +64,10 @@ export class FakeWorkspace implements PulumiWorkspace {
 
   constructor(public behaviour: FakeBehaviour = async (op) => defaultResult(op)) {}
 
-  async openStack(settings: StackSettings, program: () => Promise<Record<string, unknown>>): Promise<PulumiStackHandle> {
+  async openStack(
+    settings: StackSettings,
+    program: () => Promise<Record<string, unknown>>,
+  ): Promise<PulumiStackHandle> {
     const stack = new FakeStack(this, settings, program);
     this.opened.push(stack);
     return stack;
@@ -99,7 +110,9 @@ export function stepEvent(op: string, type: string, name: string, extra: Partial
   return {
     sequence: 1,
     timestamp: 0,
-    resourcePreEvent: { metadata: { op: op as never, urn: `urn:pulumi:s::berth::${type}::${name}`, type, provider: '' } },
+    resourcePreEvent: {
+      metadata: { op: op as never, urn: `urn:pulumi:s::berth::${type}::${name}`, type, provider: '' },
+    },
     ...extra,
   };
 }

@@ -10,8 +10,13 @@ import { FakeWorkspace, defaultResult } from './fake-workspace';
 export function createWorkspace(): FakeWorkspace {
   return new FakeWorkspace(async (op, stack, options) => {
     const name = stack.settings.stackName;
-    if (process.env.BERTH_TEST_PID_DIR) writeFileSync(join(process.env.BERTH_TEST_PID_DIR, `${name}.pid`), String(process.pid));
-    options.onEvent({ sequence: 1, timestamp: 0, diagnosticEvent: { message: `runner ${process.pid} working on ${name}`, color: 'never', severity: 'info' } });
+    if (process.env.BERTH_TEST_PID_DIR)
+      writeFileSync(join(process.env.BERTH_TEST_PID_DIR, `${name}.pid`), String(process.pid));
+    options.onEvent({
+      sequence: 1,
+      timestamp: 0,
+      diagnosticEvent: { message: `runner ${process.pid} working on ${name}`, color: 'never', severity: 'info' },
+    });
     if (name.includes('crash')) {
       await new Promise((r) => setTimeout(r, 100));
       process.abort();

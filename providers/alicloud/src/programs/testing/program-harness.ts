@@ -28,7 +28,10 @@ export interface ProgramRun {
 function computed(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
   switch (type) {
     case 'alicloud:rds/instance:Instance':
-      return { connectionString: `rm-${name}.mysql.rds.aliyuncs.com`, port: inputs.engine === 'PostgreSQL' ? '5432' : '3306' };
+      return {
+        connectionString: `rm-${name}.mysql.rds.aliyuncs.com`,
+        port: inputs.engine === 'PostgreSQL' ? '5432' : '3306',
+      };
     case 'alicloud:rds/connection:Connection':
       return { connectionString: `${String(inputs.connectionPrefix)}.mysql.rds.aliyuncs.com`, port: '3306' };
     case 'alicloud:oss/bucket:Bucket':
@@ -50,7 +53,11 @@ function resolveOutput<T>(output: pulumi.Output<T>): Promise<T> {
 }
 
 /** Runs an inline program against Pulumi's own mocks and records the resource graph it registers. */
-export async function runProgram(program: Program, input: ProgramInput, zones = ['cn-hangzhou-h', 'cn-hangzhou-i']): Promise<ProgramRun> {
+export async function runProgram(
+  program: Program,
+  input: ProgramInput,
+  zones = ['cn-hangzhou-h', 'cn-hangzhou-i'],
+): Promise<ProgramRun> {
   const resources: RegisteredResource[] = [];
   const calls: ProgramRun['calls'] = [];
   await pulumi.runtime.setMocks(
@@ -115,7 +122,8 @@ export function programInput(overrides: Partial<ProgramInput> & Pick<ProgramInpu
   return {
     environment: 'prod',
     application: 'shop',
-    component: overrides.type === 'vpc' ? 'net' : overrides.type === 'rds' ? 'db' : overrides.type === 'oss' ? 'files' : 'lb',
+    component:
+      overrides.type === 'vpc' ? 'net' : overrides.type === 'rds' ? 'db' : overrides.type === 'oss' ? 'files' : 'lb',
     profile: ALICLOUD_PROFILE,
     properties: {},
     dependencies: {},

@@ -11,8 +11,11 @@ function componentsOf(document: JsonObject): Array<Record<string, unknown>> {
 }
 
 /** The secret values redaction takes out of a normalized document (whatever redactDocument considers secret). */
-export function secretsOf(document: JsonObject): ComponentSecrets {
-  const redacted = componentsOf(redactDocument(document));
+export function secretsOf(
+  document: JsonObject,
+  redactedDocument: JsonObject = redactDocument(document),
+): ComponentSecrets {
+  const redacted = componentsOf(redactedDocument);
   const secrets: ComponentSecrets = {};
   componentsOf(document).forEach((component, index) => {
     const properties = component.properties as Record<string, unknown> | undefined;
@@ -60,13 +63,16 @@ export function storedRevisionContent(
   document: JsonObject,
   originalText: string,
 ): StoredRevisionContent {
-  const secrets = secretsOf(document);
   const redacted = redactDocument(document);
+  const secrets = secretsOf(document, redacted);
   const hasSecrets = Object.keys(secrets).length > 0;
   const baseHash = contentHash(redacted);
   return {
     document: redacted,
-    originalText: redactDocument(originalText),
+    // Every literal secret of the text (under its canonical or KubeVela name) is a secret of the normalized
+    // document, so a document without any leaves the text as it is: redacting the text re-parses it keeping its
+    // comments and layout, which costs more than the rest of a PUT.
+    originalText: hasSecrets ? redactDocument(originalText) : originalText,
     sealedSecrets: hasSecrets ? keyring.sealToText(secrets, revisionAad(environment, application)) : null,
     contentHash: hasSecrets ? keyring.digest(`${baseHash}\n${canonicalJson(secrets)}`).slice(0, 64) : baseHash,
   };

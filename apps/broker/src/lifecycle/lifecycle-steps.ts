@@ -7,6 +7,8 @@ import {
   isCloudComponent,
   isCloudType,
   PlanGraph,
+  ProviderError,
+  ProviderErrorCode,
   requireReadyBindings,
   resolveBindings,
   resourceIdempotencyKey,
@@ -297,7 +299,7 @@ export class LifecycleSteps {
     const bound = materials.filter((m) => resolution.secretNames.includes(m.name));
     for (const material of bound)
       context.scrubber.addAll(material.sensitiveKeys.map((k) => material.data[k]).filter((v): v is string => !!v));
-    await this.runtimes.get(ctx.environment.runtime.kind).deliver(
+    const statuses = await this.runtimes.get(ctx.environment.runtime.kind).deliver(
       {
         ...this.target(ctx),
         runtime: ctx.environment.runtime,
@@ -314,6 +316,15 @@ export class LifecycleSteps {
       },
       context.log,
     );
+    // A workload that did not roll out (timed out, crash-looping, image missing) is not delivered: the step retries
+    // (the runtime re-applies idempotently and waits again) and then fails with the runtime's reason in status.
+    const notReady = statuses.filter((status) => !status.ready);
+    if (notReady.length > 0) {
+      throw new ProviderError(
+        ProviderErrorCode.Timeout,
+        notReady.map((status) => `${status.component} did not become ready: ${status.message}`).join('; '),
+      );
+    }
     await this.resources.upsert(this.key(ctx, spec.name), {
       type: spec.type,
       category: 'workload',

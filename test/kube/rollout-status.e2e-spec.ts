@@ -68,7 +68,7 @@ describe('a workload whose rollout never completes on kubernetes', () => {
     expect(put.status, put.text).toBe(201);
     const operation = await waitForOperation(t.server, put.body.operation.id, 60_000);
     expect(operation.state).toBe('Failed');
-    const deliver = operation.steps.find((step: { id: string }) => step.id === 'deliver:web');
+    const deliver = operation.steps.find((step: { id: string }) => step.id === 'deliver:web')!;
     expect(deliver.state).toBe('Failed');
     expect(deliver.attempts).toBeGreaterThan(1);
     expect(deliver.error).toMatch(/web did not become ready/);

@@ -1,9 +1,11 @@
 import type * as pulumi from '@pulumi/pulumi';
 import type { CloudComponentType, DependencyOutputs, JsonObject, ProviderProfile } from '@berth/core';
-import type { Env } from '../profile/provider-args';
+import type { ErrorRule } from '../errors/pulumi-error-mapping';
 
-/** What an inline program is built from: a ResourceRequest without its signal, secrets as Pulumi secrets. */
-export interface ProgramInput {
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** The serializable part of a ResourceRequest a program is built from (what travels to the runner process). */
+export interface ProgramRequest {
   environment: string;
   application: string;
   component: string;
@@ -13,6 +15,10 @@ export interface ProgramInput {
   dependencies: Record<string, DependencyOutputs>;
   externalIds: Record<string, string>;
   idempotencyKey: string;
+}
+
+/** What an inline program is built from: the request, its secret properties as Pulumi secrets, the runner's env. */
+export interface ProgramInput extends ProgramRequest {
   /** Secret properties (e.g. `password`), already wrapped as Pulumi secrets. */
   secrets: Record<string, pulumi.Output<string>>;
   /** Where the credential env vars the profile names are read from (the runner's process.env). */
@@ -26,6 +32,19 @@ export interface ProgramOutputs {
 }
 
 export type Program = (input: ProgramInput) => Promise<ProgramOutputs>;
+
+/** A provider's programs, one per component type it provisions. */
+export type ProgramRegistry = Readonly<Partial<Record<CloudComponentType, Program>>>;
+
+/**
+ * What the runner process loads from a configurator's `programModule`: the module's named export `programs`.
+ * Loaded by path because a runner is another process: functions cannot travel to it, module paths can.
+ */
+export interface ProgramModule {
+  programs: ProgramRegistry;
+  /** The provider's cloud SDK error codes, mapped to Berth's (checked after Pulumi's own, before common words). */
+  errorRules?: readonly ErrorRule[];
+}
 
 /** Stack output holding the external ids; every other stack output is a connection key. */
 export const EXTERNAL_IDS_OUTPUT = 'berth:externalIds';

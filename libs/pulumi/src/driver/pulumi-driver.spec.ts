@@ -5,12 +5,13 @@ import { join } from 'node:path';
 import { ConcurrentUpdateError } from '@pulumi/pulumi/automation';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ProviderError, ProviderErrorCode, type OperationLog, type ResourceRequest } from '@berth/core';
-import { FakeWorkspace, defaultResult, stepEvent, testConfigurator } from '@berth/pulumi/testing';
 import { ExecPulumiCliLocator } from '../cli/pulumi-cli';
 import { MISSING_CLI_MESSAGE } from '../errors/pulumi-error-mapping';
 import { splitOutputs } from '../program/stack-outputs';
 import { InProcessJobLauncher } from '../runner/job-launcher';
+import { FakeWorkspace, defaultResult, stepEvent } from '../testing/fake-workspace';
 import { createWorkspace as mockedEngineWorkspace } from '../testing/mocked-engine-workspace';
+import { testConfigurator } from '../testing/test-configurator';
 import { PulumiDriver, type PulumiDriverOptions } from './pulumi-driver';
 
 const SECRET = 'pw-Very-Secret-123';

@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProviderErrorCode, type ResourceRequest } from '@berth/core';
-import { MOCKED_ENGINE_WORKSPACE_MODULE, SCRIPTED_WORKSPACE_MODULE, testConfigurator } from '@berth/pulumi/testing';
 import { PulumiDriver } from '../driver/pulumi-driver';
 import { splitOutputs } from '../program/stack-outputs';
+import { testConfigurator } from '../testing/test-configurator';
+import { MOCKED_ENGINE_WORKSPACE_MODULE, SCRIPTED_WORKSPACE_MODULE } from '../testing/workspace-modules';
 import { ForkJobLauncher, runnerEntry } from './fork-job-launcher';
 
 const AVAILABLE = { detect: async () => ({ available: true, command: 'pulumi', version: 'test' }) };

@@ -4,13 +4,14 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConcurrentUpdateError } from '@pulumi/pulumi/automation';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ProviderError, ProviderErrorCode, type OperationLog, type ResourceRequest } from '@berth/core';
+import { ProviderError, ProviderErrorCode, type ResourceRequest } from '@berth/core';
 import { ExecPulumiCliLocator } from '../cli/pulumi-cli';
 import { MISSING_CLI_MESSAGE } from '../errors/pulumi-error-mapping';
 import { splitOutputs } from '../program/stack-outputs';
 import { InProcessJobLauncher } from '../runner/job-launcher';
 import { FakeWorkspace, defaultResult, stepEvent } from '../testing/fake-workspace';
 import { createWorkspace as mockedEngineWorkspace } from '../testing/mocked-engine-workspace';
+import { recordingLog } from '../testing/recording-log';
 import { testConfigurator } from '../testing/test-configurator';
 import { PulumiDriver, type PulumiDriverOptions } from './pulumi-driver';
 
@@ -34,13 +35,6 @@ function request(overrides: Partial<ResourceRequest> = {}): ResourceRequest {
     signal: new AbortController().signal,
     ...overrides,
   };
-}
-
-function recordingLog(): OperationLog & {
-  lines: Array<{ level: string; message: string; fields?: Record<string, unknown> }>;
-} {
-  const lines: Array<{ level: string; message: string; fields?: Record<string, unknown> }> = [];
-  return { lines, log: (level, message, fields) => lines.push({ level, message, ...(fields ? { fields } : {}) }) };
 }
 
 /** Settles when the run's signal aborts, as an interrupted `pulumi up` does. */
@@ -282,102 +276,85 @@ describe('PulumiDriver against an injected workspace', () => {
       secretOutputs: { TOKEN_SEEN: 'token-from-berth' },
     });
   });
-});
 
-describe('the deadline of a run is its caller’s', () => {
-  let dataDir: string;
-  let workspace: FakeWorkspace;
-  const driver = (options: Partial<PulumiDriverOptions> = {}) =>
-    new PulumiDriver({
-      dataDir,
-      configurator: testConfigurator,
-      launcher: new InProcessJobLauncher(workspace, ENV),
-      cli: AVAILABLE,
-      env: ENV,
-      cancelGraceMs: 200,
-      ...options,
+  describe('the deadline of a run is its caller’s', () => {
+    const withGrace = (options: Partial<PulumiDriverOptions> = {}) => make({ cancelGraceMs: 200, ...options });
+
+    it('cancels the run cleanly when the caller’s signal aborts, fails with the caller’s reason, then unlocks', async () => {
+      const seen: boolean[] = [];
+      workspace.behaviour = async (op, _stack, o) => {
+        if (op === 'up' && seen.length === 0) {
+          await untilCancelled(o.signal).catch((error: unknown) => {
+            seen.push(o.signal?.aborted ?? false);
+            throw error;
+          });
+        }
+        return defaultResult(op);
+      };
+      const step = new AbortController();
+      const d = withGrace({ cancelGraceMs: 60_000 });
+      const run = d.up({ request: request({ signal: step.signal }) });
+      setTimeout(
+        () => step.abort(new ProviderError(ProviderErrorCode.Timeout, 'Provision vpc net timed out after 200 ms')),
+        200,
+      );
+      const started = Date.now();
+      // The step's reason, promptly: the run stopped by itself, long before its 60 s grace.
+      await expect(run).rejects.toMatchObject({
+        code: ProviderErrorCode.Timeout,
+        message: 'Provision vpc net timed out after 200 ms',
+      });
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(seen).toEqual([true]);
+      // The next run on the stack first clears whatever lock the stopped run may have left.
+      await d.up({ request: request() });
+      expect(workspace.calls.map((c) => c.op).filter((op) => op !== 'setConfig')).toEqual(['up', 'cancel', 'up']);
     });
 
-  beforeEach(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'berth-pulumi-deadline-'));
-    workspace = new FakeWorkspace();
-  });
-  afterEach(async () => {
-    await rm(dataDir, { recursive: true, force: true });
-  });
+    it('a timeoutMs passed with the run is a deadline too; the earlier one wins', async () => {
+      workspace.behaviour = async (op, _stack, o) => (op === 'up' ? untilCancelled(o.signal) : defaultResult(op));
+      await expect(withGrace().up({ request: request(), timeoutMs: 150 })).rejects.toMatchObject({
+        code: ProviderErrorCode.Timeout,
+        message: 'pulumi up of stack prod.shop.net ran past its 150 ms watchdog and was stopped',
+      });
+      const step = new AbortController();
+      setTimeout(() => step.abort(new ProviderError(ProviderErrorCode.Timeout, 'the step gave up first')), 100);
+      await expect(
+        withGrace().up({ request: request({ signal: step.signal }), timeoutMs: 60_000 }),
+      ).rejects.toMatchObject({
+        message: 'the step gave up first',
+      });
+    });
 
-  it('cancels the run cleanly when the caller’s signal aborts, fails with the caller’s reason, then unlocks', async () => {
-    const seen: boolean[] = [];
-    workspace.behaviour = async (op, _stack, o) => {
-      if (op === 'up' && seen.length === 0) {
-        await untilCancelled(o.signal).catch((error: unknown) => {
-          seen.push(o.signal?.aborted ?? false);
-          throw error;
-        });
-      }
-      return defaultResult(op);
-    };
-    const step = new AbortController();
-    const d = driver({ cancelGraceMs: 60_000 });
-    const run = d.up({ request: request({ signal: step.signal }) });
-    setTimeout(
-      () => step.abort(new ProviderError(ProviderErrorCode.Timeout, 'Provision vpc net timed out after 200 ms')),
-      200,
-    );
-    const started = Date.now();
-    // The step's reason, promptly: the run stopped by itself, long before its 60 s grace.
-    await expect(run).rejects.toMatchObject({
-      code: ProviderErrorCode.Timeout,
-      message: 'Provision vpc net timed out after 200 ms',
+    it('a run that ignores the cancel is stopped when the grace is over, and frees its stack', async () => {
+      let first = true;
+      workspace.behaviour = async (op) => {
+        if (op === 'up' && first) {
+          first = false;
+          return new Promise(() => undefined);
+        }
+        return defaultResult(op);
+      };
+      const d = withGrace({ cancelGraceMs: 300 });
+      const started = Date.now();
+      await expect(d.up({ request: request(), timeoutMs: 100 })).rejects.toMatchObject({
+        code: ProviderErrorCode.Timeout,
+        message: expect.stringContaining('watchdog'),
+      });
+      // Not before the grace: the run had its chance to stop cleanly.
+      expect(Date.now() - started).toBeGreaterThanOrEqual(350);
+      await d.up({ request: request() });
+      expect(workspace.calls.filter((c) => c.op === 'cancel')).toHaveLength(1);
     });
-    expect(Date.now() - started).toBeLessThan(10_000);
-    expect(seen).toEqual([true]);
-    // The next run on the stack first clears whatever lock the stopped run may have left.
-    await d.up({ request: request() });
-    expect(workspace.calls.map((c) => c.op).filter((op) => op !== 'setConfig')).toEqual(['up', 'cancel', 'up']);
-  });
 
-  it('a timeoutMs passed with the run is a deadline too; the earlier one wins', async () => {
-    workspace.behaviour = async (op, _stack, o) => (op === 'up' ? untilCancelled(o.signal) : defaultResult(op));
-    await expect(driver().up({ request: request(), timeoutMs: 150 })).rejects.toMatchObject({
-      code: ProviderErrorCode.Timeout,
-      message: 'pulumi up of stack prod.shop.net ran past its 150 ms watchdog and was stopped',
+    it('a caller that has already given up starts nothing', async () => {
+      const gone = new AbortController();
+      gone.abort(new ProviderError(ProviderErrorCode.Timeout, 'the worker is stopping'));
+      await expect(withGrace().up({ request: request({ signal: gone.signal }) })).rejects.toMatchObject({
+        message: 'the worker is stopping',
+      });
+      expect(workspace.opened).toEqual([]);
     });
-    const step = new AbortController();
-    setTimeout(() => step.abort(new ProviderError(ProviderErrorCode.Timeout, 'the step gave up first')), 100);
-    await expect(driver().up({ request: request({ signal: step.signal }), timeoutMs: 60_000 })).rejects.toMatchObject({
-      message: 'the step gave up first',
-    });
-  });
-
-  it('a run that ignores the cancel is stopped when the grace is over, and frees its stack', async () => {
-    let first = true;
-    workspace.behaviour = async (op) => {
-      if (op === 'up' && first) {
-        first = false;
-        return new Promise(() => undefined);
-      }
-      return defaultResult(op);
-    };
-    const d = driver({ cancelGraceMs: 300 });
-    const started = Date.now();
-    await expect(d.up({ request: request(), timeoutMs: 100 })).rejects.toMatchObject({
-      code: ProviderErrorCode.Timeout,
-      message: expect.stringContaining('watchdog'),
-    });
-    // Not before the grace: the run had its chance to stop cleanly.
-    expect(Date.now() - started).toBeGreaterThanOrEqual(350);
-    await d.up({ request: request() });
-    expect(workspace.calls.filter((c) => c.op === 'cancel')).toHaveLength(1);
-  });
-
-  it('a caller that has already given up starts nothing', async () => {
-    const gone = new AbortController();
-    gone.abort(new ProviderError(ProviderErrorCode.Timeout, 'the worker is stopping'));
-    await expect(driver().up({ request: request({ signal: gone.signal }) })).rejects.toMatchObject({
-      message: 'the worker is stopping',
-    });
-    expect(workspace.opened).toEqual([]);
   });
 });
 

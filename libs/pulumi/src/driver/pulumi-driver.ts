@@ -12,7 +12,7 @@ import {
 import type { PulumiCliLocator } from '../cli/pulumi-cli';
 import { KeyedMutex } from '../concurrency/keyed-mutex';
 import { Semaphore } from '../concurrency/semaphore';
-import type { Env } from '../program/program';
+import type { Env, ProgramRequest } from '../program/program';
 import type { JobLauncher } from '../runner/job-launcher';
 import type { JobResult, StackJob, StackOperation } from '../runner/stack-job';
 import { resolvePassphrase } from '../stack/passphrase';
@@ -197,17 +197,7 @@ export class PulumiDriver {
       operation: run.operation,
       settings: { ...s, projectName: PULUMI_PROJECT, stackName: name },
       config,
-      program: {
-        environment: request.environment,
-        application: request.application,
-        component: request.component,
-        type: request.type,
-        profile: request.profile,
-        properties: request.properties,
-        dependencies: request.dependencies,
-        externalIds: run.externalIds ?? request.externalIds,
-        idempotencyKey: request.idempotencyKey,
-      },
+      program: { ...programRequestOf(request), externalIds: run.externalIds ?? request.externalIds },
       programModule: configurator.programModule,
       secretNames: Object.keys(secrets),
       secretEnv: configurator.credentialEnv(request),
@@ -216,6 +206,12 @@ export class PulumiDriver {
       cancelGraceMs: this.graceMs,
     };
   }
+}
+
+/** The request without what must not travel to a runner: its signal, and its secrets (they go as secret config). */
+function programRequestOf(request: ResourceRequest): ProgramRequest {
+  const { signal: _signal, secretProperties: _secrets, ...program } = request;
+  return program;
 }
 
 function expectResult<K extends JobResult['operation']>(

@@ -1,29 +1,22 @@
 import type * as pulumi from '@pulumi/pulumi';
-import type { CloudComponentType, DependencyOutputs, JsonObject, ProviderProfile } from '@berth/core';
+import type { CloudComponentType, ResourceRequest } from '@berth/core';
 import type { ErrorRule } from '../errors/pulumi-error-mapping';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
-/** The serializable part of a ResourceRequest a program is built from (what travels to the runner process). */
-export interface ProgramRequest {
-  environment: string;
-  application: string;
-  component: string;
-  type: CloudComponentType;
-  profile: ProviderProfile;
-  properties: JsonObject;
-  dependencies: Record<string, DependencyOutputs>;
-  externalIds: Record<string, string>;
-  idempotencyKey: string;
-}
+/**
+ * The serializable part of a ResourceRequest a program is built from (what travels to the runner process): all of
+ * it but the signal, and the secret properties, which travel as secret stack config instead.
+ */
+export type ProgramRequest = Omit<ResourceRequest, 'signal' | 'secretProperties'>;
 
 /** What an inline program is built from: the request, its secret properties as Pulumi secrets, the runner's env. */
-export interface ProgramInput extends ProgramRequest {
+export type ProgramInput = ProgramRequest & {
   /** Secret properties (e.g. `password`), already wrapped as Pulumi secrets. */
   secrets: Record<string, pulumi.Output<string>>;
   /** Where the credential env vars the profile names are read from (the runner's process.env). */
   env: Env;
-}
+};
 
 /** What a program exports: its connection keys, and the ids the broker records. */
 export interface ProgramOutputs {

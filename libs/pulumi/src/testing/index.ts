@@ -1,6 +1,7 @@
 /** Test helpers of @berth/pulumi (`@berth/pulumi/testing`): injected workspaces, Pulumi's mocks, a test cloud. */
 export * from './fake-workspace';
 export * from './mocked-engine';
+export * from './recording-log';
 export { testConfigurator } from './test-configurator';
 
 /** Workspace modules a runner process loads by path (ForkJobLauncher's `workspaceModule`). */

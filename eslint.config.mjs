@@ -1,6 +1,46 @@
+import { readdirSync } from 'node:fs';
 import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
+
+// Import boundaries. A file gets its rule from the last block matching it, and a block's options replace (not extend)
+// an earlier block's, so every block below lists ACROSS_LIBRARIES together with its own patterns.
+const ACROSS_LIBRARIES = {
+  regex: '^(\\.\\./)+(libs|providers|apps|migrations)/',
+  message: 'Import other libraries through their @berth/<lib> alias.',
+};
+const NO_DATABASE = {
+  group: ['typeorm', '@berth/persistence'],
+  message: 'Adapters implement core ports and never touch the database.',
+};
+const boundary = (files, ...patterns) => ({
+  files,
+  rules: { 'no-restricted-imports': ['error', { patterns: [ACROSS_LIBRARIES, ...patterns] }] },
+});
+
+/** Each provider: no database, and none of its sibling providers (by alias or by relative path). */
+const PROVIDERS = readdirSync(new URL('./providers', import.meta.url), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => entry.name);
+const providerBoundaries = PROVIDERS.map((name) => {
+  const siblings = PROVIDERS.filter((other) => other !== name);
+  return boundary(
+    [`providers/${name}/**/*.ts`],
+    NO_DATABASE,
+    ...(siblings.length === 0
+      ? []
+      : [
+          {
+            group: siblings.map((other) => `@berth/provider-${other}`),
+            message: 'A provider never imports another provider: shared code belongs in a library.',
+          },
+          {
+            regex: `^(\\.\\./)+(${siblings.join('|')})/`,
+            message: 'A provider never imports another provider: shared code belongs in a library.',
+          },
+        ]),
+  );
+});
 
 export default tseslint.config(
   {
@@ -24,13 +64,22 @@ export default tseslint.config(
       '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-explicit-any': 'warn',
-      'no-restricted-imports': [
-        'error',
+      'no-restricted-imports': ['error', { patterns: [ACROSS_LIBRARIES] }],
+    },
+  },
+  {
+    // Library code and specs use their own fixtures or a library's `testing` folder, never the end-to-end tree.
+    // A separate rule, so it can carry its own severity: 'warn' until the specs of libs/oam and libs/persistence
+    // that still import test/fixtures and test/support are moved.
+    files: ['apps/**/*.ts', 'libs/**/*.ts', 'providers/**/*.ts', 'migrations/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'warn',
         {
           patterns: [
             {
-              group: ['../../libs/*', '../../../libs/*', '../../providers/*', '../../../providers/*', '../../apps/*'],
-              message: 'Import other libraries through their @berth/<lib> alias.',
+              regex: '^(\\.\\./)+test/',
+              message: 'Libraries do not reach into test/ by relative path; keep fixtures beside the code.',
             },
           ],
         },
@@ -42,53 +91,19 @@ export default tseslint.config(
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: { 'no-restricted-imports': 'off' },
   },
-  {
-    files: ['libs/core/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: ['@nestjs/*', 'typeorm', '@berth/*'],
-              message: 'libs/core is framework-free and imports nothing of ours.',
-            },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ['libs/oam/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: ['@nestjs/*', 'typeorm', '@berth/persistence', '@berth/kube', '@berth/provider-*'],
-              message: 'libs/oam depends only on @berth/core.',
-            },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ['providers/**/*.ts', 'libs/kube/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: ['typeorm', '@berth/persistence'],
-              message: 'Adapters implement core ports and never touch the database.',
-            },
-          ],
-        },
-      ],
-    },
-  },
+  boundary(['libs/core/**/*.ts'], {
+    group: ['@nestjs/*', 'typeorm', '@berth/*'],
+    message: 'libs/core is framework-free and imports nothing of ours.',
+  }),
+  boundary(['libs/oam/**/*.ts'], {
+    group: ['@nestjs/*', 'typeorm', '@berth/persistence', '@berth/kube', '@berth/pulumi', '@berth/provider-*'],
+    message: 'libs/oam depends only on @berth/core.',
+  }),
+  boundary(['libs/kube/**/*.ts'], NO_DATABASE),
+  boundary(['libs/pulumi/**/*.ts'], {
+    group: ['@nestjs/*', 'typeorm', '@berth/*', '!@berth/core'],
+    message: 'libs/pulumi is framework-free, never touches the database, and depends only on @berth/core of ours.',
+  }),
+  ...providerBoundaries,
   prettier,
 );

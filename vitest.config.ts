@@ -16,11 +16,14 @@ export default defineConfig({
     }),
   ],
   resolve: {
+    // A more specific alias first: '@berth/pulumi' would also match '@berth/pulumi/testing'.
     alias: {
       '@berth/core': here('libs/core/src/index.ts'),
       '@berth/oam': here('libs/oam/src/index.ts'),
       '@berth/persistence': here('libs/persistence/src/index.ts'),
       '@berth/kube': here('libs/kube/src/index.ts'),
+      '@berth/pulumi/testing': here('libs/pulumi/src/testing/index.ts'),
+      '@berth/pulumi': here('libs/pulumi/src/index.ts'),
       '@berth/provider-local': here('providers/local/src/index.ts'),
       '@berth/provider-alicloud': here('providers/alicloud/src/index.ts'),
       '@berth/migrations': here('migrations/index.ts'),

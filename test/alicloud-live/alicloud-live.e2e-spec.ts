@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ResourceRequest } from '@berth/core';
-import { AlicloudResourceProvider, MISSING_CLI_MESSAGE } from '@berth/provider-alicloud';
+import { MISSING_CLI_MESSAGE } from '@berth/pulumi';
+import { AlicloudResourceProvider } from '@berth/provider-alicloud';
 
 function cliPresent(): boolean {
   try {

@@ -1,9 +1,8 @@
-import { randomInt } from 'node:crypto';
 import {
   ProviderError,
   ProviderErrorCode,
   ResourceProvider,
-  isSensitiveConnectionKey,
+  generatePassword,
   type ApplyResult,
   type CloudComponentType,
   type DriftReport,
@@ -15,16 +14,19 @@ import {
   type ResourceRequest,
   type RevokeHandle,
 } from '@berth/core';
-import { ForkJobLauncher } from './driver/fork-job-launcher';
-import type { JobLauncher } from './driver/job-launcher';
-import { ExecPulumiCliLocator, type PulumiCliLocator } from './driver/pulumi-cli';
-import { PulumiDriver } from './driver/pulumi-driver';
-import type { StackOutputs } from './driver/pulumi-workspace.port';
-import type { JobResult } from './driver/stack-job';
-import { ALICLOUD_PROFILE_KINDS, validateAlicloudProfile } from './profile/alicloud-profile';
+import {
+  ExecPulumiCliLocator,
+  ForkJobLauncher,
+  PulumiDriver,
+  splitOutputs,
+  type JobLauncher,
+  type PulumiCliLocator,
+  type TypedRun,
+} from '@berth/pulumi';
+import { ALICLOUD_PROFILE_KINDS, profileTimeoutMs, validateAlicloudProfile } from './profile/alicloud-profile';
 import { accessKeyGenerations } from './programs/oss.program';
-import { EXTERNAL_IDS_OUTPUT } from './programs/program-input';
 import { readListeners } from './programs/slb.program';
+import { alicloudStackConfigurator } from './stack/alicloud-stack-configurator';
 
 export interface AlicloudProviderOptions {
   /** Default BERTH_DATA_DIR or ./.berth. */
@@ -33,11 +35,17 @@ export interface AlicloudProviderOptions {
   launcher?: JobLauncher;
   cli?: PulumiCliLocator;
   concurrency?: number;
-  timeoutsMs?: Partial<Record<CloudComponentType, number>>;
+  /** After a run's deadline, how long Pulumi may take to stop cleanly before its runner is killed. */
+  cancelGraceMs?: number;
+  /** The longest deadline a lifecycle step gets: a Pulumi lock older than it is stale (see PulumiDriverOptions). */
+  longestDeadlineMs?: number;
   env?: Readonly<Record<string, string | undefined>>;
 }
 
-/** Alibaba Cloud (public `alicloud` and private `apsara`) through Pulumi automation and @pulumi/alicloud. */
+/**
+ * Alibaba Cloud (public `alicloud` and private `apsara`) through @berth/pulumi and @pulumi/alicloud. A run's deadline
+ * is its request's signal (the lifecycle step's timeout), or sooner when the profile's `timeouts` names one.
+ */
 export class AlicloudResourceProvider extends ResourceProvider {
   readonly kinds = ALICLOUD_PROFILE_KINDS;
   readonly driver: PulumiDriver;
@@ -49,11 +57,13 @@ export class AlicloudResourceProvider extends ResourceProvider {
     this.cli = options.cli ?? new ExecPulumiCliLocator(env);
     this.driver = new PulumiDriver({
       dataDir: options.dataDir ?? env.BERTH_DATA_DIR ?? './.berth',
+      configurator: alicloudStackConfigurator,
       launcher: options.launcher ?? new ForkJobLauncher(),
       cli: this.cli,
       env,
       ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
-      ...(options.timeoutsMs !== undefined ? { timeoutsMs: options.timeoutsMs } : {}),
+      ...(options.cancelGraceMs !== undefined ? { cancelGraceMs: options.cancelGraceMs } : {}),
+      ...(options.longestDeadlineMs !== undefined ? { longestDeadlineMs: options.longestDeadlineMs } : {}),
     });
   }
 
@@ -126,25 +136,19 @@ export class AlicloudResourceProvider extends ResourceProvider {
   }
 
   async preview(request: ResourceRequest): Promise<ResourcePlan> {
-    const result = expect(
-      await this.driver.run({ operation: 'preview', request, log: { log: () => undefined } }),
-      'preview',
-    );
-    return { changes: result.changes, exact: true };
+    return { changes: await this.driver.preview(this.run(request)), exact: true };
   }
 
   async apply(request: ResourceRequest, log: OperationLog): Promise<ApplyResult> {
-    const result = expect(await this.driver.run({ operation: 'up', request, log }), 'up');
-    return splitOutputs(request.type, result.outputs);
+    return splitOutputs(request.type, await this.driver.up(this.run(request, log)));
   }
 
   async destroy(request: ResourceRequest, log: OperationLog): Promise<void> {
-    await this.driver.run({ operation: 'destroy', request, log });
+    await this.driver.destroy(this.run(request, log));
   }
 
   async refresh(request: ResourceRequest): Promise<DriftReport> {
-    return expect(await this.driver.run({ operation: 'refresh', request, log: { log: () => undefined } }), 'refresh')
-      .drift;
+    return this.driver.refresh(this.run(request));
   }
 
   /**
@@ -155,23 +159,17 @@ export class AlicloudResourceProvider extends ResourceProvider {
   override async rotate(request: ResourceRequest, log: OperationLog): Promise<ApplyResult & { revoke: RevokeHandle }> {
     if (request.type === 'rds') {
       const password = generatePassword();
-      const result = expect(
-        await this.driver.run({
-          operation: 'up',
-          request,
-          log,
-          secretProperties: { ...request.secretProperties, password },
-        }),
-        'up',
-      );
-      return { ...splitOutputs('rds', result.outputs), revoke: {} };
+      const outputs = await this.driver.up({
+        ...this.run(request, log),
+        secretProperties: { ...request.secretProperties, password },
+      });
+      return { ...splitOutputs('rds', outputs), revoke: {} };
     }
     if (request.type === 'oss') {
       const generations = accessKeyGenerations(request.externalIds);
       const next = Math.max(...generations) + 1;
       const during = { ...request.externalIds, accessKeyGenerations: [...generations, next].join(',') };
-      const result = expect(await this.driver.run({ operation: 'up', request, log, externalIds: during }), 'up');
-      const applied = splitOutputs('oss', result.outputs);
+      const applied = splitOutputs('oss', await this.driver.up({ ...this.run(request, log), externalIds: during }));
       return {
         ...applied,
         // The steady state once revoked: only the new key.
@@ -191,56 +189,15 @@ export class AlicloudResourceProvider extends ResourceProvider {
   override async revoke(request: ResourceRequest, handle: RevokeHandle, log: OperationLog): Promise<void> {
     if (request.type !== 'oss' || handle.keepAccessKeyGeneration === undefined) return;
     const keep = handle.keepAccessKeyGeneration;
-    await this.driver.run({
-      operation: 'up',
-      request,
-      log,
+    await this.driver.up({
+      ...this.run(request, log),
       externalIds: { ...request.externalIds, accessKeyGeneration: keep, accessKeyGenerations: keep },
     });
   }
-}
 
-function expect<K extends JobResult['operation']>(
-  result: JobResult,
-  operation: K,
-): Extract<JobResult, { operation: K }> {
-  if (result.operation !== operation) {
-    throw new ProviderError(
-      ProviderErrorCode.Internal,
-      `the Pulumi runner answered ${result.operation} to a ${operation}`,
-    );
+  /** A driver run of the request: its deadline is the request's signal, or the profile's own when shorter. */
+  private run(request: ResourceRequest, log?: OperationLog): TypedRun {
+    const timeoutMs = profileTimeoutMs(request.profile, request.type);
+    return { request, ...(log ? { log } : {}), ...(timeoutMs !== undefined ? { timeoutMs } : {}) };
   }
-  return result as Extract<JobResult, { operation: K }>;
-}
-
-/** Stack outputs → non-secret outputs, secret outputs (Pulumi secrets and the type's sensitive keys), external ids. */
-export function splitOutputs(type: CloudComponentType, stackOutputs: StackOutputs): ApplyResult {
-  const outputs: Record<string, string> = {};
-  const secretOutputs: Record<string, string> = {};
-  const externalIds: Record<string, string> = {};
-  for (const [key, { value, secret }] of Object.entries(stackOutputs)) {
-    if (key === EXTERNAL_IDS_OUTPUT) {
-      for (const [k, v] of Object.entries((value ?? {}) as Record<string, unknown>))
-        if (v !== undefined && v !== null) externalIds[k] = String(v);
-      continue;
-    }
-    if (value === undefined || value === null) continue;
-    const text = typeof value === 'string' ? value : JSON.stringify(value);
-    if (secret || isSensitiveConnectionKey(type, key)) secretOutputs[key] = text;
-    else outputs[key] = text;
-  }
-  return { externalIds, outputs, secretOutputs };
-}
-
-/** 24 characters with upper, lower, digits and symbols RDS accepts. */
-export function generatePassword(): string {
-  const sets = ['ABCDEFGHJKLMNPQRSTUVWXYZ', 'abcdefghijkmnopqrstuvwxyz', '23456789', '!@#%^*_+-='];
-  const all = sets.join('');
-  const chars = sets.map((s) => s[randomInt(s.length)]!);
-  while (chars.length < 24) chars.push(all[randomInt(all.length)]!);
-  for (let i = chars.length - 1; i > 0; i--) {
-    const j = randomInt(i + 1);
-    [chars[i], chars[j]] = [chars[j]!, chars[i]!];
-  }
-  return chars.join('');
 }

@@ -1,12 +1,7 @@
-export { AlicloudResourceProvider, splitOutputs, type AlicloudProviderOptions } from './alicloud-resource.provider';
+export { AlicloudResourceProvider, type AlicloudProviderOptions } from './alicloud-resource.provider';
 export * from './profile/alicloud-profile';
-export { buildProviderArgs } from './profile/provider-args';
-export { stackName, fitName, NAME_RULES } from './naming/resource-names';
-export { PROGRAMS } from './programs/program-registry';
-export type { Program, ProgramInput, ProgramOutputs } from './programs/program-input';
-export { PulumiDriver, PULUMI_PROJECT, DEFAULT_TIMEOUTS_MS } from './driver/pulumi-driver';
-export { ForkJobLauncher } from './driver/fork-job-launcher';
-export { InProcessJobLauncher, type JobLauncher } from './driver/job-launcher';
-export { ExecPulumiCliLocator, type PulumiCliLocator, type PulumiCliStatus } from './driver/pulumi-cli';
-export { MISSING_CLI_MESSAGE, mapPulumiError } from './driver/pulumi-error-mapping';
-export type { PulumiWorkspace, PulumiStackHandle, StackSettings } from './driver/pulumi-workspace.port';
+export { buildProviderArgs, credentialEnvNames } from './profile/provider-args';
+export { NAME_RULES } from './naming/resource-names';
+export { programs } from './programs/program-registry';
+export { alicloudStackConfigurator } from './stack/alicloud-stack-configurator';
+export { ALICLOUD_ERROR_RULES } from './errors/alicloud-error-rules';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { isCloudComponent, type CloudComponentSpec } from '@berth/core';
 import { validateApplication } from '@berth/oam';
 import { ossProgram } from './programs/oss.program';
-import type { Program, ProgramInput } from './programs/program-input';
+import type { Program, ProgramInput } from '@berth/pulumi';
 import { rdsProgram } from './programs/rds.program';
 import { NETWORK_DEPENDENCY, programInput, runProgram } from './programs/testing/program-harness';
 

@@ -9,7 +9,14 @@ import {
   type OnApplicationShutdown,
   type OnModuleInit,
 } from '@nestjs/common';
-import { PROVIDER_KINDS, RUNTIME_KINDS, type ResourceProvider, type WorkloadRuntime } from '@berth/core';
+import {
+  PROVIDER_KINDS,
+  RUNTIME_KINDS,
+  longestStepTimeoutMs,
+  resolveStepTimeouts,
+  type ResourceProvider,
+  type WorkloadRuntime,
+} from '@berth/core';
 import { KubernetesWorkloadRuntime } from '@berth/kube';
 import { EnvironmentRepository, WorkloadDeliveryRepository } from '@berth/persistence';
 import { AlicloudResourceProvider } from '@berth/provider-alicloud';
@@ -50,11 +57,13 @@ export function localProviderOf(config: BerthConfig): LocalResourceProvider {
 
 /**
  * The alicloud/apsara adapter with the validated BERTH_PULUMI_* settings of the configuration (not process.env: what
- * the boot checked is what the driver uses). The cloud credentials it names are read by each runner process.
+ * the boot checked is what the driver uses). The cloud credentials it names are read by each runner process. Its
+ * runs end at their steps' deadlines; the longest of those tells it when a Pulumi lock has outlived any run.
  */
 export function alicloudProviderOf(config: BerthConfig): AlicloudResourceProvider {
   return new AlicloudResourceProvider({
     dataDir: config.dataDir,
+    longestDeadlineMs: longestStepTimeoutMs(resolveStepTimeouts(config.lifecycle?.timeouts)),
     ...(config.pulumiConcurrency !== undefined ? { concurrency: config.pulumiConcurrency } : {}),
     env: {
       BERTH_DATA_DIR: config.dataDir,

@@ -32,6 +32,24 @@ export function stepTimeoutMs(step: PlannedStep, timeouts: StepTimeouts): number
   return timeouts.byAction[step.action] ?? (step.type && timeouts.byType[step.type]) ?? timeouts.defaultMs;
 }
 
+/** The step timeouts of a deployment: the defaults, with what `overrides` names replaced. */
+export function resolveStepTimeouts(overrides: Partial<StepTimeouts> = {}): StepTimeouts {
+  return {
+    defaultMs: overrides.defaultMs ?? DEFAULT_STEP_TIMEOUTS.defaultMs,
+    byType: { ...DEFAULT_STEP_TIMEOUTS.byType, ...overrides.byType },
+    byAction: { ...DEFAULT_STEP_TIMEOUTS.byAction, ...overrides.byAction },
+  };
+}
+
+/**
+ * The longest deadline any step gets under these timeouts: work still going after it (a provider's lock, say) has
+ * outlived every step that could own it.
+ */
+export function longestStepTimeoutMs(timeouts: StepTimeouts): number {
+  const all = [timeouts.defaultMs, ...Object.values(timeouts.byType), ...Object.values(timeouts.byAction)];
+  return Math.max(...all.filter((ms): ms is number => typeof ms === 'number'));
+}
+
 /** Exponential backoff between attempts of a step; only retryable ProviderErrors are retried. */
 export interface RetryPolicy {
   /** Attempts in all, the first included. */

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { NAME_RULES, fitName, stackName } from './resource-names';
+import { fitName } from '@berth/pulumi';
+import { NAME_RULES } from './resource-names';
 
 describe('deterministic resource names', () => {
-  it('joins environment/application/component and keeps short names readable', () => {
-    expect(stackName('prod', 'shop', 'db')).toBe('prod.shop.db');
+  it('joins berth/environment/application/component and keeps short names readable', () => {
     expect(fitName(['berth', 'prod', 'shop', 'db'], NAME_RULES.rdsAccount)).toBe('berth_prod_shop_db');
   });
 
@@ -15,6 +15,5 @@ describe('deterministic resource names', () => {
     expect(a).not.toBe(b);
     expect(a).toMatch(/^[a-z][a-z0-9_]*$/);
     expect(fitName(['berth', 'x'.repeat(30), 'y'.repeat(30), 'a'], NAME_RULES.rdsAccount)).toBe(a);
-    expect(stackName('e'.repeat(63), 'a'.repeat(63), 'c'.repeat(63)).length).toBeLessThanOrEqual(100);
   });
 });

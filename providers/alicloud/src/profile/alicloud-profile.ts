@@ -1,4 +1,10 @@
-import { jsonPointer, type JsonObject, type ProviderProfile, type ValidationProblem } from '@berth/core';
+import {
+  jsonPointer,
+  type CloudComponentType,
+  type JsonObject,
+  type ProviderProfile,
+  type ValidationProblem,
+} from '@berth/core';
 
 /** Profile kinds this adapter serves. */
 export const ALICLOUD_PROFILE_KINDS = ['alicloud', 'apsara'] as const;
@@ -35,7 +41,10 @@ export interface AlicloudProfileSettings {
   backendUrl?: string;
   /** Turn on deletion protection on RDS instances and SLBs. */
   deletionProtection?: boolean;
-  /** Watchdog per component type, in seconds. */
+  /**
+   * A shorter deadline per component type, in seconds: a run stops at it or at its lifecycle step's deadline,
+   * whichever comes first (the step's deadline, core's step policy, cannot be lengthened here).
+   */
   timeouts?: Partial<Record<'rds' | 'oss' | 'slb' | 'vpc', number>>;
   /** apsara: service → endpoint host overrides (e.g. `{ ecs: 'ecs.internal.example' }`). */
   endpoints?: Record<string, string>;
@@ -235,6 +244,13 @@ export function validateAlicloudProfile(profile: ProviderProfile): ValidationPro
     problems.push({ path: '/skipRegionValidation', message: 'skipRegionValidation must be true or false' });
   }
   return problems;
+}
+
+/** The profile's own deadline for a component type's runs, in ms, when its `timeouts` names one. */
+export function profileTimeoutMs(profile: ProviderProfile, type: CloudComponentType): number | undefined {
+  const timeouts: Partial<Record<string, number>> = readAlicloudSettings(profile).timeouts ?? {};
+  const seconds = timeouts[type];
+  return seconds === undefined ? undefined : seconds * 1000;
 }
 
 /** The settings, typed; call after `validateAlicloudProfile` found no problem. */

@@ -1,12 +1,11 @@
 import type * as alicloud from '@pulumi/alicloud';
 import * as pulumi from '@pulumi/pulumi';
 import { ProviderError, ProviderErrorCode, type ProviderProfile } from '@berth/core';
+import type { Env } from '@berth/pulumi';
 import { readAlicloudSettings } from './alicloud-profile';
 
 export const DEFAULT_ACCESS_KEY_ENV = 'ALICLOUD_ACCESS_KEY';
 export const DEFAULT_SECRET_KEY_ENV = 'ALICLOUD_SECRET_KEY';
-
-export type Env = Readonly<Record<string, string | undefined>>;
 
 /**
  * The arguments of the one explicit `alicloud.Provider` of a program, built from the profile. Credentials are read
@@ -43,13 +42,13 @@ export function buildProviderArgs(profile: ProviderProfile, env: Env): alicloud.
   return args;
 }
 
-/** Values read from the environment for this profile: scrubbed from every message that leaves the runner. */
-export function credentialValues(profile: ProviderProfile, env: Env): string[] {
+/** The env vars this profile's credentials are read from: their values are scrubbed from everything a run reports. */
+export function credentialEnvNames(profile: ProviderProfile): string[] {
   const c = readAlicloudSettings(profile).credentials ?? {};
   if (c.file !== undefined) return [];
   const names = [c.accessKeyIdEnv ?? DEFAULT_ACCESS_KEY_ENV, c.accessKeySecretEnv ?? DEFAULT_SECRET_KEY_ENV];
   if (c.securityTokenEnv !== undefined) names.push(c.securityTokenEnv);
-  return names.map((n) => env[n]).filter((v): v is string => typeof v === 'string' && v !== '');
+  return names;
 }
 
 function requireEnv(env: Env, name: string): string {

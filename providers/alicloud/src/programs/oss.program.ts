@@ -1,9 +1,9 @@
 import * as alicloud from '@pulumi/alicloud';
 import * as pulumi from '@pulumi/pulumi';
-import { NAME_RULES, fitName, shortHash } from '../naming/resource-names';
+import { fitName, shortHash, type ProgramInput, type ProgramOutputs } from '@berth/pulumi';
+import { NAME_RULES } from '../naming/resource-names';
 import { readAlicloudSettings } from '../profile/alicloud-profile';
 import { bool, createProgramContext, invalid, str } from './program-context';
-import type { ProgramInput, ProgramOutputs } from './program-input';
 
 const ACLS = new Set(['private', 'public-read', 'public-read-write']);
 const STORAGE_CLASSES = new Set(['Standard', 'IA', 'Archive', 'ColdArchive', 'DeepColdArchive']);

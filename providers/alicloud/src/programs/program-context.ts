@@ -1,9 +1,8 @@
 import * as alicloud from '@pulumi/alicloud';
 import * as pulumi from '@pulumi/pulumi';
 import { ProviderError, ProviderErrorCode, type DependencyOutputs, type JsonObject } from '@berth/core';
-import { fitName, type NameRule } from '../naming/resource-names';
+import { fitName, type NameRule, type ProgramInput } from '@berth/pulumi';
 import { buildProviderArgs } from '../profile/provider-args';
-import type { ProgramInput } from './program-input';
 
 export type Tags = Record<string, string>;
 

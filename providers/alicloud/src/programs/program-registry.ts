@@ -1,13 +1,19 @@
-import type { CloudComponentType } from '@berth/core';
+import type { ProgramModule, ProgramRegistry } from '@berth/pulumi';
+import { ALICLOUD_ERROR_RULES } from '../errors/alicloud-error-rules';
 import { ossProgram } from './oss.program';
-import type { Program } from './program-input';
 import { rdsProgram } from './rds.program';
 import { slbProgram } from './slb.program';
 import { vpcProgram } from './vpc.program';
 
-export const PROGRAMS: Readonly<Record<CloudComponentType, Program>> = {
+/**
+ * The program module of this provider: what a Pulumi runner process loads by path (the configurator's
+ * `programModule`) to run a component's program, and how to read Alibaba Cloud's errors.
+ */
+export const programs: ProgramRegistry = {
   vpc: vpcProgram,
   rds: rdsProgram,
   oss: ossProgram,
   slb: slbProgram,
 };
+
+export const errorRules: ProgramModule['errorRules'] = ALICLOUD_ERROR_RULES;

@@ -1,9 +1,9 @@
 import * as alicloud from '@pulumi/alicloud';
 import * as pulumi from '@pulumi/pulumi';
-import { NAME_RULES, fitName } from '../naming/resource-names';
+import { fitName, type ProgramInput, type ProgramOutputs } from '@berth/pulumi';
+import { NAME_RULES } from '../naming/resource-names';
 import { readAlicloudSettings } from '../profile/alicloud-profile';
 import { bool, createProgramContext, invalid, networkDependency, num, requireStr, str } from './program-context';
-import type { ProgramInput, ProgramOutputs } from './program-input';
 
 const ENGINES: Record<string, { engine: string; scheme: string; privilege: string }> = {
   mysql: { engine: 'MySQL', scheme: 'mysql', privilege: 'ReadWrite' },

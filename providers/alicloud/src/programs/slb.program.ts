@@ -2,7 +2,7 @@ import * as alicloud from '@pulumi/alicloud';
 import { NAME_RULES } from '../naming/resource-names';
 import { readAlicloudSettings } from '../profile/alicloud-profile';
 import { createProgramContext, invalid, networkDependency, str } from './program-context';
-import type { ProgramInput, ProgramOutputs } from './program-input';
+import type { ProgramInput, ProgramOutputs } from '@berth/pulumi';
 
 export interface ListenerSpec {
   port: number;

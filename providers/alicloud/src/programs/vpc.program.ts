@@ -2,7 +2,7 @@ import * as alicloud from '@pulumi/alicloud';
 import * as pulumi from '@pulumi/pulumi';
 import { NAME_RULES } from '../naming/resource-names';
 import { createProgramContext, invalid, requireStr } from './program-context';
-import type { ProgramInput, ProgramOutputs } from './program-input';
+import type { ProgramInput, ProgramOutputs } from '@berth/pulumi';
 
 interface VSwitchSpec {
   zone?: string;

@@ -1,19 +1,14 @@
 import * as pulumi from '@pulumi/pulumi';
 import type { ProviderProfile } from '@berth/core';
-import type { ProgramInput, ProgramOutputs, Program } from '../program-input';
+import { EXTERNAL_IDS_OUTPUT, type Program, type ProgramInput } from '@berth/pulumi';
+import { runUnderMocks, type MockedCall, type MockedResource } from '@berth/pulumi/testing';
 
 /** One resource the program registered with the (mocked) Pulumi engine. */
-export interface RegisteredResource {
-  type: string;
-  name: string;
-  inputs: Record<string, unknown>;
-  provider?: string;
-  id: string;
-}
+export type RegisteredResource = MockedResource;
 
 export interface ProgramRun {
   resources: RegisteredResource[];
-  calls: Array<{ token: string; inputs: Record<string, unknown>; provider?: string }>;
+  calls: MockedCall[];
   connection: Record<string, string>;
   /** Which connection outputs are Pulumi secrets. */
   secretKeys: string[];
@@ -48,48 +43,37 @@ function computed(type: string, name: string, inputs: Record<string, unknown>): 
   }
 }
 
-function resolveOutput<T>(output: pulumi.Output<T>): Promise<T> {
-  return new Promise((resolve) => output.apply((v) => resolve(v)));
-}
-
-/** Runs an inline program against Pulumi's own mocks and records the resource graph it registers. */
+/** Runs an alicloud program against Pulumi's own mocks and records the resource graph it registers. */
 export async function runProgram(
   program: Program,
   input: ProgramInput,
   zones = ['cn-hangzhou-h', 'cn-hangzhou-i'],
 ): Promise<ProgramRun> {
-  const resources: RegisteredResource[] = [];
-  const calls: ProgramRun['calls'] = [];
-  await pulumi.runtime.setMocks(
-    {
-      newResource(args) {
-        const id = `${args.name}-id`;
-        resources.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider, id });
-        return { id, state: { ...args.inputs, ...computed(args.type, args.name, args.inputs) } };
-      },
-      call(args) {
-        calls.push({ token: args.token, inputs: args.inputs, provider: args.provider });
-        if (args.token === 'alicloud:index/getZones:getZones') {
-          return { id: 'zones', ids: zones, zones: zones.map((id) => ({ id })) };
-        }
-        return {};
-      },
+  const { resources, calls, outputs } = await runUnderMocks(
+    async () => {
+      const out = await program(input);
+      return { ...out.connection, [EXTERNAL_IDS_OUTPUT]: pulumi.all(out.externalIds) };
     },
-    'berth',
-    `${input.environment}.${input.application}.${input.component}`,
-    false,
+    {
+      stack: `${input.environment}.${input.application}.${input.component}`,
+      computed,
+      call: (token) =>
+        token === 'alicloud:index/getZones:getZones'
+          ? { id: 'zones', ids: zones, zones: zones.map((id) => ({ id })) }
+          : {},
+    },
   );
-  const outputs: ProgramOutputs = await program(input);
   const connection: Record<string, string> = {};
   const secretKeys: string[] = [];
-  for (const [key, out] of Object.entries(outputs.connection)) {
-    connection[key] = String(await resolveOutput(out));
-    if (await pulumi.isSecret(out)) secretKeys.push(key);
-  }
   const externalIds: Record<string, string> = {};
-  for (const [key, out] of Object.entries(outputs.externalIds)) externalIds[key] = String(await resolveOutput(out));
-  // Let registrations queued behind the outputs settle.
-  await new Promise((r) => setTimeout(r, 20));
+  for (const [key, { value, secret }] of Object.entries(outputs)) {
+    if (key === EXTERNAL_IDS_OUTPUT) {
+      for (const [k, v] of Object.entries(value as Record<string, unknown>)) externalIds[k] = String(v);
+      continue;
+    }
+    connection[key] = String(value);
+    if (secret) secretKeys.push(key);
+  }
   const run: ProgramRun = {
     resources,
     calls,

@@ -1,58 +1,40 @@
 import { hostname } from 'node:os';
 import * as pulumi from '@pulumi/pulumi';
 import type { EngineEvent } from '@pulumi/pulumi/automation';
-import {
-  ProviderError,
-  ProviderErrorCode,
-  type CloudComponentType,
-  type DependencyOutputs,
-  type DriftReport,
-  type JsonObject,
-  type PlannedChange,
-  type ProviderProfile,
-} from '@berth/core';
-import { credentialValues } from '../profile/provider-args';
-import { EXTERNAL_IDS_OUTPUT } from '../programs/program-input';
-import { PROGRAMS } from '../programs/program-registry';
-import { toJobEvent, toPlannedChange, urnName, type JobEvent } from './engine-events';
-import { mapPulumiError } from './pulumi-error-mapping';
+import { ProviderError, ProviderErrorCode, SecretScrubber, type DriftReport, type PlannedChange } from '@berth/core';
+import { toJobEvent, toPlannedChange, urnName, type JobEvent } from '../events/engine-events';
+import { mapPulumiError } from '../errors/pulumi-error-mapping';
+import { EXTERNAL_IDS_OUTPUT, type Env, type ProgramModule, type ProgramRequest } from '../program/program';
+import { loadProgramModule, programFor } from '../program/program-module';
 import type {
   PulumiStackHandle,
   PulumiWorkspace,
   StackConfig,
   StackOutputs,
   StackSettings,
-} from './pulumi-workspace.port';
-import { createScrubber } from './secret-scrubber';
+} from '../workspace/pulumi-workspace.port';
 
 export type StackOperation = 'up' | 'preview' | 'refresh' | 'destroy';
 
-/** The serializable part of a ResourceRequest a program is built from. */
-export interface ProgramRequest {
-  environment: string;
-  application: string;
-  component: string;
-  type: CloudComponentType;
-  profile: ProviderProfile;
-  properties: JsonObject;
-  dependencies: Record<string, DependencyOutputs>;
-  externalIds: Record<string, string>;
-  idempotencyKey: string;
-}
-
-/** One Pulumi run, as sent to a runner process. */
+/** One Pulumi run, as sent to a runner process (plain JSON). */
 export interface StackJob {
   operation: StackOperation;
   settings: StackSettings;
   /** Stack config; secret properties are `berth:<name>` entries with `secret: true`. */
   config: StackConfig;
   program: ProgramRequest;
+  /** The provider's program module (exports `programs`), loaded in the runner. */
+  programModule: string;
   /** Names of the secret properties the program reads from `berth:<name>` config. */
   secretNames: string[];
-  /** Cancel (remove the lock) before running: the previous run on this stack was killed by our watchdog. */
+  /** Env vars holding the credentials the program reads: their values never leave the run. */
+  secretEnv: string[];
+  /** Cancel (remove the lock) before running: the previous run on this stack was stopped by our watchdog. */
   forceUnlock: boolean;
-  /** A lock older than this, or held by a dead process on this host, is stale. */
-  staleLockAfterMs: number;
+  /** A lock older than this is stale; absent when no caller deadline bounds a run (then only a dead holder is). */
+  staleLockAfterMs?: number;
+  /** How long the runner lets Pulumi stop cleanly when its parent goes away, before it exits. */
+  cancelGraceMs: number;
 }
 
 export type JobResult =
@@ -63,31 +45,32 @@ export type JobResult =
 
 export type Emit = (event: JobEvent) => void;
 
-/** The inline program Pulumi runs: the type's program, secrets read back from the stack's secret config. */
-export function inlineProgram(
-  job: StackJob,
-  env: Readonly<Record<string, string | undefined>>,
-): () => Promise<Record<string, unknown>> {
+/**
+ * The inline program Pulumi runs: the provider's program for the type (loaded from its module), secret properties
+ * read back from the stack's secret config, connection keys and external ids as stack outputs.
+ */
+export function inlineProgram(job: StackJob, module: ProgramModule, env: Env): () => Promise<Record<string, unknown>> {
   return async () => {
     const config = new pulumi.Config('berth');
     const secrets = Object.fromEntries(job.secretNames.map((name) => [name, config.requireSecret(name)]));
-    const out = await PROGRAMS[job.program.type]({ ...job.program, secrets, env });
+    const out = await programFor(module, job.program)({ ...job.program, secrets, env });
     return { ...out.connection, [EXTERNAL_IDS_OUTPUT]: pulumi.all(out.externalIds) };
   };
 }
 
-/** Secret values that must never leave the runner: secret config, the passphrase, the profile's credentials. */
-export function jobSecrets(job: StackJob, env: Readonly<Record<string, string | undefined>>): string[] {
-  const values = Object.values(job.config)
-    .filter((c) => c.secret)
-    .map((c) => c.value);
-  values.push(job.settings.passphrase);
-  try {
-    values.push(...credentialValues(job.program.profile, env));
-  } catch {
-    // a malformed profile has no credentials to hide
+/** Hides what must never leave a run: secret config, the passphrase, the credentials in the env vars named. */
+export function jobScrubber(job: StackJob, env: Env): SecretScrubber {
+  const scrubber = new SecretScrubber(
+    Object.values(job.config)
+      .filter((c) => c.secret)
+      .map((c) => c.value),
+  );
+  scrubber.add(job.settings.passphrase);
+  for (const name of job.secretEnv) {
+    const value = env[name];
+    if (value !== undefined) scrubber.add(value);
   }
-  return values;
+  return scrubber;
 }
 
 /** Runs one job against a workspace. Used in the runner process (and in-process by tests). */
@@ -95,12 +78,15 @@ export async function runStackJob(
   job: StackJob,
   workspace: PulumiWorkspace,
   emit: Emit,
-  env: Readonly<Record<string, string | undefined>> = process.env,
+  env: Env = process.env,
   signal?: AbortSignal,
 ): Promise<JobResult> {
-  const scrub = createScrubber(jobSecrets(job, env));
+  const scrubber = jobScrubber(job, env);
+  const scrub = (text: string) => scrubber.scrub(text);
+  let module: ProgramModule | undefined;
   try {
-    const stack = await workspace.openStack(job.settings, inlineProgram(job, env));
+    module = await loadProgramModule(job.programModule);
+    const stack = await workspace.openStack(job.settings, inlineProgram(job, module, env));
     await stack.setConfig(job.config);
     if (job.forceUnlock) {
       emit({
@@ -112,7 +98,7 @@ export async function runStackJob(
     try {
       return await perform(job, stack, emit, scrub, signal);
     } catch (error) {
-      if (mapPulumiError(error).code !== ProviderErrorCode.Conflict) throw error;
+      if (mapPulumiError(error, scrub, module.errorRules).code !== ProviderErrorCode.Conflict) throw error;
       const stale = await staleLockReason(job, workspace);
       if (stale === undefined) throw error;
       emit({ level: 'warn', message: `clearing a stale lock on stack ${job.settings.stackName}: ${stale}` });
@@ -120,7 +106,7 @@ export async function runStackJob(
       return await perform(job, stack, emit, scrub, signal);
     }
   } catch (error) {
-    throw mapPulumiError(error, scrub);
+    throw mapPulumiError(error, scrub, module?.errorRules);
   }
 }
 
@@ -179,16 +165,20 @@ async function perform(
   }
 }
 
-/** Why the stack's lock is stale (its holder is dead, or it is older than the watchdog), or undefined if live/unknown. */
+/**
+ * Why the stack's lock is stale (its holder is dead, or it is older than any run may last), or undefined when it is
+ * live or we cannot tell.
+ */
 async function staleLockReason(job: StackJob, workspace: PulumiWorkspace): Promise<string | undefined> {
   const locks = await workspace.listLocks?.(job.settings);
   if (locks === undefined || locks.length === 0) return undefined;
   const here = hostname();
+  const staleAfter = job.staleLockAfterMs;
   const reasons = locks.map((lock) => {
     if (lock.pid !== undefined && lock.hostname === here && !processAlive(lock.pid))
       return `its holder (pid ${lock.pid}) is gone`;
-    if (lock.timestamp && Date.now() - lock.timestamp.getTime() > job.staleLockAfterMs)
-      return `it is older than ${Math.round(job.staleLockAfterMs / 1000)} s`;
+    if (staleAfter !== undefined && lock.timestamp && Date.now() - lock.timestamp.getTime() > staleAfter)
+      return `it is older than ${Math.round(staleAfter / 1000)} s`;
     return undefined;
   });
   return reasons.every((r) => r !== undefined) ? reasons.join('; ') : undefined;

@@ -1,7 +1,8 @@
 /**
  * Loaded by the runner process in isolation tests (ForkJobLauncher's workspaceModule). Behaviour by stack name:
- * `*crash*` kills the runner mid-run, `*hang*` never answers, anything else succeeds after a short while.
- * Each runner writes its pid to $BERTH_TEST_PID_DIR/<stack>.pid so tests can check it was killed.
+ * `*crash*` kills the runner mid-run, `*hang*` never answers (not even to a cancel), `*slow*` runs until it is
+ * cancelled and then stops as Pulumi does after an interrupt, anything else succeeds after a short while.
+ * Each runner writes its pid to $BERTH_TEST_PID_DIR/<stack>.pid so tests can check it is gone.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,6 +23,13 @@ export function createWorkspace(): FakeWorkspace {
       process.abort();
     }
     if (name.includes('hang')) await new Promise(() => undefined);
+    if (name.includes('slow')) {
+      await new Promise<void>((resolve) => {
+        if (options.signal?.aborted) resolve();
+        options.signal?.addEventListener('abort', () => resolve(), { once: true });
+      });
+      throw new Error('error: update canceled: the pulumi CLI was interrupted');
+    }
     await new Promise((r) => setTimeout(r, 300));
     if (op !== 'up') return defaultResult(op);
     return {

@@ -1,11 +1,10 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { extname, join } from 'node:path';
 import { ProviderError, ProviderErrorCode } from '@berth/core';
+import { moduleBeside } from '../program/program-module';
 import { abortedError, type JobLauncher, type LaunchOptions } from './job-launcher';
-import type { RunMessage, RunnerMessage } from './runner-protocol';
-import { createScrubber } from './secret-scrubber';
-import { jobSecrets, type JobResult, type StackJob } from './stack-job';
+import type { ParentMessage, RunnerMessage } from './runner-protocol';
+import { jobScrubber, type JobResult, type StackJob } from './stack-job';
 
 export interface ForkJobLauncherOptions {
   /** Test hook: a module the runner loads its workspace from instead of the automation API. */
@@ -18,13 +17,13 @@ export interface ForkJobLauncherOptions {
 
 /** The runner entry next to this module: compiled `.js` in dist, the TypeScript source under vitest or tsx. */
 export function runnerEntry(): string {
-  const ext = extname(__filename) === '.ts' ? '.ts' : '.js';
-  return join(__dirname, `pulumi-runner.entry${ext}`);
+  return moduleBeside(__filename, __dirname, 'pulumi-runner.entry');
 }
 
 /**
  * Runs each job in its own child process (its own process group), so a crash or hang cannot fail another run or the
- * service; on abort (watchdog or caller) the whole group — runner and the pulumi CLI it started — is killed.
+ * service. At the deadline the runner is told to cancel (Pulumi stops cleanly); when the grace is over the whole
+ * group — runner and the pulumi CLI it started — is killed.
  */
 export class ForkJobLauncher implements JobLauncher {
   private readonly entry: string;
@@ -42,7 +41,7 @@ export class ForkJobLauncher implements JobLauncher {
         ),
       );
     }
-    if (options.signal.aborted) return Promise.reject(abortedError(options.signal));
+    if (options.kill.aborted) return Promise.reject(abortedError(options.kill));
     const execArgv = this.entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
     const child = fork(this.entry, [], {
       execArgv,
@@ -55,20 +54,27 @@ export class ForkJobLauncher implements JobLauncher {
     child.stderr?.on('data', (chunk: Buffer) => {
       stderr = (stderr + chunk.toString('utf8')).slice(-4000);
     });
+    // A runner that is already gone cannot be told anything; its exit settles the run.
+    const send = (message: ParentMessage) => {
+      if (child.connected) child.send(message, () => undefined);
+    };
 
     return new Promise<JobResult>((resolve, reject) => {
       let settled = false;
       const finish = (fn: () => void) => {
         if (settled) return;
         settled = true;
-        options.signal.removeEventListener('abort', onAbort);
+        options.cancel.removeEventListener('abort', onCancel);
+        options.kill.removeEventListener('abort', onKill);
         fn();
       };
-      const onAbort = () => {
+      const onCancel = () => send({ type: 'cancel' });
+      const onKill = () => {
         killGroup(child);
-        finish(() => reject(abortedError(options.signal)));
+        finish(() => reject(abortedError(options.kill)));
       };
-      options.signal.addEventListener('abort', onAbort, { once: true });
+      options.cancel.addEventListener('abort', onCancel, { once: true });
+      options.kill.addEventListener('abort', onKill, { once: true });
 
       child.on('message', (message: RunnerMessage) => {
         if (message.type === 'event') options.onEvent(message.event);
@@ -81,23 +87,24 @@ export class ForkJobLauncher implements JobLauncher {
         ),
       );
       child.on('exit', (code, signal) => {
+        // Whatever the runner started (the pulumi CLI) goes with it.
         killGroup(child);
         finish(() =>
           reject(
             new ProviderError(
               ProviderErrorCode.Internal,
               `the Pulumi runner for stack ${job.settings.stackName} exited without a result (${signal ? `signal ${signal}` : `code ${code}`})` +
-                (stderr.trim() ? `: ${createScrubber(jobSecrets(job, process.env))(lastLines(stderr))}` : ''),
+                (stderr.trim() ? `: ${jobScrubber(job, process.env).scrub(lastLines(stderr))}` : ''),
             ),
           ),
         );
       });
-      const message: RunMessage = {
+      send({
         type: 'run',
         job,
         ...(this.options.workspaceModule ? { workspaceModule: this.options.workspaceModule } : {}),
-      };
-      child.send(message);
+      });
+      if (options.cancel.aborted) onCancel();
     });
   }
 }

@@ -7,7 +7,7 @@ import type {
   StackOutputs,
   StackRunOptions,
   StackSettings,
-} from '../pulumi-workspace.port';
+} from '../workspace/pulumi-workspace.port';
 
 export type FakeOp = 'up' | 'preview' | 'refresh' | 'destroy';
 

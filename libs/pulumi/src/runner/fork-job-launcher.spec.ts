@@ -4,7 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProviderErrorCode, type ResourceRequest } from '@berth/core';
-import { AlicloudResourceProvider } from '../alicloud-resource.provider';
+import { PulumiDriver } from '../driver/pulumi-driver';
+import { splitOutputs } from '../program/stack-outputs';
+import { testConfigurator } from '../testing/test-configurator';
+import { MOCKED_ENGINE_WORKSPACE_MODULE, SCRIPTED_WORKSPACE_MODULE } from '../testing/workspace-modules';
 import { ForkJobLauncher, runnerEntry } from './fork-job-launcher';
 
 const AVAILABLE = { detect: async () => ({ available: true, command: 'pulumi', version: 'test' }) };
@@ -15,7 +18,7 @@ function vpcRequest(component: string): ResourceRequest {
     application: 'iso',
     component,
     type: 'vpc',
-    profile: { kind: 'alicloud', settings: { region: 'cn-hangzhou' } },
+    profile: { kind: 'test', settings: { region: 'north-1' } },
     properties: { cidr: '10.0.0.0/16' },
     secretProperties: {},
     dependencies: {},
@@ -34,24 +37,29 @@ function alive(pid: number): boolean {
   }
 }
 
+async function gone(pid: number): Promise<boolean> {
+  for (let i = 0; i < 50 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+  return !alive(pid);
+}
+
 describe('isolation: each Pulumi run in its own runner process', () => {
   let dataDir: string;
   let pidDir: string;
-  let provider: AlicloudResourceProvider;
+  let driver: PulumiDriver;
   const spawned = new Map<string, number>();
-  const log = { log: () => undefined };
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'berth-fork-'));
     pidDir = await mkdtemp(join(tmpdir(), 'berth-fork-pids-'));
     process.env.BERTH_TEST_PID_DIR = pidDir;
-    provider = new AlicloudResourceProvider({
+    driver = new PulumiDriver({
       dataDir,
+      configurator: testConfigurator,
       cli: AVAILABLE,
       concurrency: 3,
-      timeoutsMs: { vpc: 8000 },
+      cancelGraceMs: 1500,
       launcher: new ForkJobLauncher({
-        workspaceModule: join(__dirname, 'testing', 'scripted-workspace.ts'),
+        workspaceModule: SCRIPTED_WORKSPACE_MODULE,
         onSpawn: (pid, stack) => spawned.set(stack, pid),
       }),
     });
@@ -69,8 +77,8 @@ describe('isolation: each Pulumi run in its own runner process', () => {
 
   it('a run whose process crashes fails alone; its neighbour and this process carry on', async () => {
     const [crashed, ok] = await Promise.allSettled([
-      provider.apply(vpcRequest('crash'), log),
-      provider.apply(vpcRequest('fine'), log),
+      driver.up({ request: vpcRequest('crash') }),
+      driver.up({ request: vpcRequest('fine') }),
     ]);
     expect(crashed.status).toBe('rejected');
     expect((crashed as PromiseRejectedResult).reason).toMatchObject({
@@ -78,7 +86,7 @@ describe('isolation: each Pulumi run in its own runner process', () => {
       message: expect.stringMatching(/runner for stack dev\.iso\.crash exited without a result \(signal SIGABRT\)/),
     });
     expect(ok.status).toBe('fulfilled');
-    const result = (ok as PromiseFulfilledResult<Awaited<ReturnType<typeof provider.apply>>>).value;
+    const result = splitOutputs('vpc', (ok as PromiseFulfilledResult<Awaited<ReturnType<typeof driver.up>>>).value);
     expect(result.outputs).toEqual({ VPC_ID: 'vpc-of-dev.iso.fine', VPC_CIDR: '10.0.0.0/16' });
     // It ran in another process than this one, and than the crashed run.
     const runnerPid = Number(result.externalIds.runnerPid);
@@ -86,16 +94,51 @@ describe('isolation: each Pulumi run in its own runner process', () => {
     expect(runnerPid).not.toBe(Number(readFileSync(join(pidDir, 'dev.iso.crash.pid'), 'utf8')));
   }, 60_000);
 
-  it('a run that hangs is killed at its watchdog with Timeout, without holding up the others', async () => {
+  it('a run that stops when cancelled ends at its deadline by itself, before the grace is over', async () => {
+    const patient = new PulumiDriver({
+      dataDir,
+      configurator: testConfigurator,
+      cli: AVAILABLE,
+      cancelGraceMs: 30_000,
+      launcher: new ForkJobLauncher({
+        workspaceModule: SCRIPTED_WORKSPACE_MODULE,
+        onSpawn: (pid, stack) => spawned.set(stack, pid),
+      }),
+    });
     const started = Date.now();
-    const hung = provider.apply(vpcRequest('hang'), log);
-    const ok = await provider.apply(vpcRequest('other'), log);
-    expect(ok.outputs.VPC_ID).toBe('vpc-of-dev.iso.other');
-    expect(Date.now() - started).toBeLessThan(8000);
+    await expect(patient.up({ request: vpcRequest('slow'), timeoutMs: 1000 })).rejects.toMatchObject({
+      code: ProviderErrorCode.Timeout,
+      message: 'pulumi up of stack dev.iso.slow ran past its 1 s watchdog and was stopped',
+    });
+    // A kill would only come 30 s after the deadline: the runner stopped the run and left by itself.
+    expect(Date.now() - started).toBeLessThan(25_000);
+    expect(await gone(spawned.get('dev.iso.slow')!)).toBe(true);
+  }, 60_000);
+
+  it('a run that hangs is killed when the grace after its deadline is over, without holding up the others', async () => {
+    const started = Date.now();
+    const hung = driver.up({ request: vpcRequest('hang'), timeoutMs: 2000 });
+    const ok = await driver.up({ request: vpcRequest('other') });
+    expect(ok.VPC_ID?.value).toBe('vpc-of-dev.iso.other');
     await expect(hung).rejects.toMatchObject({ code: ProviderErrorCode.Timeout });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(3400);
     const pid = spawned.get('dev.iso.hang')!;
     expect(pid).toBeGreaterThan(0);
-    await new Promise((r) => setTimeout(r, 300));
-    expect(alive(pid)).toBe(false);
+    expect(await gone(pid)).toBe(true);
+  }, 60_000);
+
+  it('a runner loads the provider’s program module by path and runs its program (under Pulumi’s mocks)', async () => {
+    const mocked = new PulumiDriver({
+      dataDir,
+      configurator: testConfigurator,
+      cli: AVAILABLE,
+      launcher: new ForkJobLauncher({ workspaceModule: MOCKED_ENGINE_WORKSPACE_MODULE }),
+    });
+    const outputs = await mocked.up({ request: { ...vpcRequest('programmed'), secretProperties: { token: 'tk-1' } } });
+    expect(splitOutputs('vpc', outputs)).toEqual({
+      externalIds: { vpcId: 'network-id' },
+      outputs: { VPC_ID: 'network-id', VPC_CIDR: '10.0.0.0/16' },
+      secretOutputs: { TOKEN_SEEN: 'tk-1' },
+    });
   }, 60_000);
 });

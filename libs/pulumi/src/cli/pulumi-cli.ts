@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { MISSING_CLI_MESSAGE } from './pulumi-error-mapping';
+import { MISSING_CLI_MESSAGE } from '../errors/pulumi-error-mapping';
 
 export interface PulumiCliStatus {
   available: boolean;

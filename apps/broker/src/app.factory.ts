@@ -6,6 +6,7 @@ import { AppModule, type AppModuleOptions } from './app.module';
 import type { BerthConfig } from './config/berth-config';
 import { loadConfig } from './config/config.loader';
 import { openDatabase } from './database/database.module';
+import { FrameworkLogger } from './logging/framework.logger';
 import { setupOpenApi } from './openapi/openapi.document';
 import { ProblemFilter } from './problems/problem.filter';
 
@@ -42,7 +43,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestExp
     if (!options.dataSource && dataSource.isInitialized) await dataSource.destroy();
     throw error;
   }
-  app.useLogger(app.get(Logger));
+  app.useLogger(new FrameworkLogger(app.get(Logger)));
   app.flushLogs();
   app.disable('x-powered-by');
   // ETag means the application's generation here; Express's body-hash ETags would only blur that.

@@ -56,6 +56,7 @@ describe('booting the service', () => {
         .set('X-Request-Id', 'boot-test-1')
         .set('Authorization', 'Bearer sup3rs3cr3tt0ken')
         .expect(200);
+      await request(base).get('/v1/environments/nowhere').set('X-Request-Id', 'boot-test-404').expect(404);
     } finally {
       expect(await broker.stop('SIGTERM')).toBe(0);
     }
@@ -69,6 +70,35 @@ describe('booting the service', () => {
     const logged = lines.find((line) => line.req?.id === 'boot-test-1');
     expect(logged).toMatchObject({ req: { method: 'GET', url: '/v1/environments/local' }, res: { statusCode: 200 } });
     expect(broker.stdout()).not.toContain('sup3rs3cr3tt0ken');
+    // A client's 404 is not a warning about the service.
+    expect(lines.find((line) => line.req?.id === 'boot-test-404')).toMatchObject({
+      level: 30,
+      res: { statusCode: 404 },
+    });
+    // The start says where the service is, in one line: no module list, no route table at info.
+    const boot = lines.slice(0, lines.findIndex((line) => /^berth listening on /.test(line.msg)) + 1);
+    expect(boot.map((line) => line.msg)).toEqual([
+      expect.stringMatching(
+        /^berth listening on http:\/\/127\.0\.0\.1:\d+ \(API docs .*\/docs; database sqlite .*berth\.sqlite; role all\)$/,
+      ),
+    ]);
+  }, 120_000);
+
+  it('logs the route table at debug, with the level asked for', async () => {
+    const broker = spawnBroker('main', { BERTH_DATA_DIR: dataDir(), BERTH_PORT: '0', BERTH_LOG_LEVEL: 'debug' });
+    try {
+      await broker.listening();
+    } finally {
+      expect(await broker.stop('SIGTERM')).toBe(0);
+    }
+    const lines = broker
+      .stdout()
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { level: number; context?: string; msg: string });
+    const routes = lines.filter((line) => line.context === 'RouterExplorer');
+    expect(routes.map((line) => line.msg)).toContain('Mapped {/v1/environments/:env/applications/:app, PUT} route');
+    expect(new Set(routes.map((line) => line.level))).toEqual(new Set([20]));
   }, 120_000);
 
   describe.skipIf(!TEST_POSTGRES_URL)('on PostgreSQL', () => {

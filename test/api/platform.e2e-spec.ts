@@ -17,7 +17,7 @@ describe.each(BACKENDS)('definitions, health, metrics, docs and request ids on $
     await t?.close();
   });
 
-  it.skipIf(skip)('lists definitions and shows one as JSON or as a Markdown table', async () => {
+  it.skipIf(skip)('lists definitions and shows one as JSON or as Markdown with its connection keys', async () => {
     const list = await request(t.server).get('/v1/definitions').expect(200);
     const names = list.body.items.map((d: { name: string }) => d.name);
     expect(names).toEqual(
@@ -33,6 +33,12 @@ describe.each(BACKENDS)('definitions, health, metrics, docs and request ids on $
     const markdown = await request(t.server).get('/v1/definitions/rds').set('Accept', 'text/markdown').expect(200);
     expect(markdown.headers['content-type']).toMatch(/^text\/markdown/);
     expect(markdown.text).toMatch(/\|.*engine.*\|/);
+    // The connection keys, as in the JSON answer, the sensitive ones flagged.
+    expect(markdown.text).toContain('## Connection keys');
+    for (const key of rds.body.connectionKeys as { name: string; sensitive: boolean }[]) {
+      expect(markdown.text).toMatch(new RegExp(`^\\| ${key.name} \\| ${key.sensitive} \\|`, 'm'));
+    }
+    expect(markdown.text).toMatch(/^\| DB_PASSWORD \| true \|/m);
 
     const unknown = expectProblem(await request(t.server).get('/v1/definitions/mongodb'), 404);
     expect(unknown.detail).toContain('rds');

@@ -39,8 +39,8 @@ describe('berth quick start against a real server', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`application/${app} created in local (generation 1)`);
-    expect(result.stdout).toMatch(/^\[\d+(m\d+)?s\] db: Ready$/m);
-    expect(result.stdout).toMatch(/^\[\d+(m\d+)?s\] files: Ready$/m);
+    expect(result.stdout).toMatch(/^\[(\d+[hms] ?)+\] db: Ready$/m);
+    expect(result.stdout).toMatch(/^\[(\d+[hms] ?)+\] files: Ready$/m);
     expect(result.stdout).toMatch(new RegExp(`✓ ${app} is Ready in local`));
     // Not a terminal: plain lines only, no cursor movement from the live view.
     expect(result.stdout).not.toContain('\u001b[');
@@ -130,8 +130,14 @@ describe('berth quick start against a real server', () => {
     const result = await berth(['delete', app, '--wait', '--timeout', '3m'], 240_000);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^\[\d+(m\d+)?s\] quickstart: Deleted$/m);
-    expect(result.stdout).toContain(`✓ ${app} deleted from local`);
+    const line = (component: string, phase: string) =>
+      result.stdout.split('\n').findIndex((l) => new RegExp(`^\\[[^\\]]+\\] ${component}: ${phase}$`).test(l));
+    expect(line(app, 'Deleted')).toBeGreaterThan(-1);
+    // The workload is shown gone (not Pending), and before the cloud components it was bound to, as it happens.
+    expect(line(web, 'Deleted')).toBeGreaterThan(-1);
+    expect(line(web, 'Pending')).toBe(-1);
+    for (const cloud of ['db', 'files']) expect(line(web, 'Deleted')).toBeLessThan(line(cloud, 'Deleted'));
+    expect(result.stdout).toMatch(new RegExp(`✓ ${app} deleted from local \\(\\d`));
 
     expect((await berth(['get', 'apps', '-o', 'json'])).stdout).toContain('"items": []');
     expect((await berth(['status', app])).code).toBe(1);
@@ -145,5 +151,37 @@ describe('berth quick start against a real server', () => {
     });
     expect(check.status).toBe(1);
     expect(check.stderr).toMatch(/^check-db: /);
+  }, 260_000);
+  it('delete --wait shows the workload removed before the cloud component it is bound to, whatever the spec order', async () => {
+    // The cloud component is listed first here, so the status order (spec order) is the opposite of the delete order.
+    const document = [
+      'apiVersion: core.oam.dev/v1beta1',
+      'kind: Application',
+      'metadata: { name: ordered }',
+      'spec:',
+      '  components:',
+      '    - { name: assets, type: oss }',
+      '    - name: site',
+      '      type: webservice',
+      '      properties: { image: nginx:1.27 }',
+      '      traits:',
+      '        - type: service-binding',
+      '          properties: { envMappings: { BUCKET_NAME: { secret: assets } } }',
+      '',
+    ].join('\n');
+    const applied = await runBerth(server.url, ['apply', '-f', '-', '--wait', '--timeout', '3m'], {
+      input: document,
+      timeoutMs: 240_000,
+    });
+    expect(applied.stderr).toBe('');
+    expect(applied.code).toBe(0);
+    const removed = await berth(['delete', 'ordered', '--wait', '--timeout', '3m'], 240_000);
+    expect(removed.stderr).toBe('');
+    expect(removed.code).toBe(0);
+    const lines = removed.stdout.split('\n');
+    const site = lines.findIndex((l) => /^\[[^\]]+\] site: Deleted$/.test(l));
+    const assets = lines.findIndex((l) => /^\[[^\]]+\] assets: Deleted$/.test(l));
+    expect(site, removed.stdout).toBeGreaterThan(-1);
+    expect(assets, removed.stdout).toBeGreaterThan(site);
   }, 260_000);
 });

@@ -107,7 +107,56 @@ describe('berth CLI against a real server: reads, dry runs and errors', () => {
     expect(status.stderr).toMatch(/^error: .+\(404\)/);
     const env = await berth(['get', 'apps', '--env', 'nowhere']);
     expect(env.code).toBe(1);
-    expect(env.stderr).toMatch(/\(404\)/);
+    expect(env.stderr).toBe('error: environment "nowhere" does not exist (404)\n  known environments: local\n');
+  });
+
+  it('a mistyped --env lists the known environments and names the one that was meant', async () => {
+    const staging = await fetch(`${server.url}/v1/environments/staging`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ provider: { kind: 'local' }, runtime: { kind: 'local' } }),
+    });
+    expect(staging.status).toBe(201);
+    for (const args of [
+      ['get', 'apps', '--env', 'stagign'],
+      ['status', 'shop', '--env', 'stagign'],
+    ]) {
+      const result = await berth(args);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe(
+        'error: environment "stagign" does not exist (404)\n' +
+          '  known environments: local, staging; did you mean staging?\n',
+      );
+    }
+    // An unknown application in a known environment is still that.
+    const app = await berth(['status', 'shop', '--env', 'staging']);
+    expect(app.stderr).toBe('error: Not found (404)\n  application "shop" in environment staging not found\n');
+  });
+
+  it('BERTH_URL without a scheme is explained in one line, with what to write instead', async () => {
+    const hostPort = server.url.replace(/^http:\/\//, '');
+    const result = await runBerth(server.url, ['get', 'apps'], { env: { BERTH_URL: hostPort } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      `error: BERTH_URL must be an http:// or https:// URL, not "${hostPort}"; write BERTH_URL=http://${hostPort}\n`,
+    );
+  });
+
+  it('prints a rejected field once, and offers a closest match only when one is really close', async () => {
+    const one = await berth(['apply', '-f', '-'], quickstart.replace('engine: postgresql', 'engine: postgress'));
+    expect(one.code).toBe(1);
+    expect(one.stderr).toBe(
+      'error: Invalid application (422)\n  /spec/components/1/properties/engine: must be one of mysql, postgresql\n',
+    );
+    const typo = await berth(['apply', '-f', '-'], quickstart.replace('type: rds', 'type: rsd'));
+    expect(typo.stderr).toMatch(
+      /^ {2}\/spec\/components\/1\/type: unknown component type "rsd"; .*; closest match: rds$/m,
+    );
+    const unrelated = await berth(['apply', '-f', '-'], quickstart.replace('type: rds', 'type: helm'));
+    expect(unrelated.stderr).toMatch(/^ {2}\/spec\/components\/1\/type: unknown component type "helm"; /m);
+    expect(unrelated.stderr).not.toContain('closest match');
+    const lines = unrelated.stderr.trimEnd().split('\n');
+    expect(new Set(lines).size).toBe(lines.length);
   });
 
   it('apply without --wait stores the application: created, unchanged, configured; get apps and status show it', async () => {

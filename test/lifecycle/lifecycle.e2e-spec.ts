@@ -159,7 +159,7 @@ describe.each(BACKENDS)('lifecycle through HTTP on $name', ({ name: backend, ski
     expect(op.state).toBe('Failed');
     const media = op.steps.find((s) => s.id === 'provision:media')!;
     expect(media).toMatchObject({ state: 'Failed', attempts: 2 });
-    expect(media.error).toMatch(/timed out after 150 ms/);
+    expect(media.error).toMatch(/timed out after 150ms/);
   });
 
   it.skipIf(skip)('prunes removed components per deletionPolicy, dependants first', async () => {

@@ -1,12 +1,13 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { databaseKind } from '@berth/persistence';
 import { Logger } from 'nestjs-pino';
 import { AppModule, type AppModuleOptions } from './app.module';
 import type { BerthConfig } from './config/berth-config';
 import { loadConfig } from './config/config.loader';
 import { openDatabase } from './database/database.module';
+import { FrameworkLogger } from './logging/framework.logger';
+import { setupOpenApi } from './openapi/openapi.document';
 import { ProblemFilter } from './problems/problem.filter';
 
 export interface CreateAppOptions extends AppModuleOptions {
@@ -42,7 +43,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestExp
     if (!options.dataSource && dataSource.isInitialized) await dataSource.destroy();
     throw error;
   }
-  app.useLogger(app.get(Logger));
+  app.useLogger(new FrameworkLogger(app.get(Logger)));
   app.flushLogs();
   app.disable('x-powered-by');
   // ETag means the application's generation here; Express's body-hash ETags would only blur that.
@@ -50,18 +51,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestExp
   app.set('query parser', 'simple');
   app.useGlobalFilters(new ProblemFilter());
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Berth')
-      .setDescription(
-        'Cloud-resource broker: applies OAM Applications, provisions their cloud components and binds their connection ' +
-          'secrets into workloads. Errors are application/problem+json.',
-      )
-      .setVersion('v1')
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  setupOpenApi(app);
 
   await app.init();
   return app;

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Logger } from 'nestjs-pino';
 import { createApp, resolveConfig } from './app.factory';
 import { ConfigError } from './config/config.error';
+import { bootSummary } from './logging/boot-summary';
 
 /** One line on stderr and a non-zero exit: what an operator sees when Berth cannot start. */
 function fail(error: unknown): never {
@@ -44,7 +45,7 @@ async function main(): Promise<void> {
   await app.listen(config.port, config.host);
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  logger.log(`berth listening on http://${config.host}:${port}`, 'Bootstrap');
+  logger.log(bootSummary(config, port), 'Bootstrap');
 }
 
 void main().catch(fail);

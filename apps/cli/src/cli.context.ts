@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import { BerthApiClient } from './client/berth-api.client';
+import { serverUrlFrom } from './client/server-url';
 import { colorsEnabled, palette, type Palette } from './output/colors';
 import { formatStructured, STRUCTURED_FORMATS, type StructuredFormat } from './output/structured';
 
@@ -27,6 +28,8 @@ export class CliContext {
   readonly errorColors: Palette;
   /** Set by a command whose exit code is not simply success (berth run passes its child's code on). */
   exitCode = 0;
+  /** The environment the running command works in (its --env), once commander has parsed it. */
+  environment?: string;
   private apiClient?: BerthApiClient;
 
   constructor(readonly io: CliIo) {
@@ -43,7 +46,7 @@ export class CliContext {
   }
 
   get client(): BerthApiClient {
-    this.apiClient ??= new BerthApiClient(this.serverUrl);
+    this.apiClient ??= new BerthApiClient(serverUrlFrom(this.serverUrl));
     return this.apiClient;
   }
 

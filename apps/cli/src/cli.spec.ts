@@ -91,6 +91,18 @@ describe('settings from the environment', () => {
     expect(set.client.url).toBe('http://berth:9000');
   });
 
+  it.each([
+    ['localhost:8080', '; write BERTH_URL=http://localhost:8080'],
+    ['127.0.0.1:8080', '; write BERTH_URL=http://127.0.0.1:8080'],
+    ['berth.example.com', '; write BERTH_URL=https://berth.example.com'],
+    ['ftp://berth.example.com', ''],
+    ['http://', ''],
+  ])('explains in one line, before any request, that BERTH_URL=%s is not a server URL (exit 2)', async (url, hint) => {
+    const t = capture({ BERTH_URL: url });
+    expect(await runCli(['get', 'apps'], t.io)).toBe(2);
+    expect(t.err()).toBe(`error: BERTH_URL must be an http:// or https:// URL, not "${url}"${hint}\n`);
+  });
+
   it('colours only a terminal, and never with NO_COLOR', () => {
     const tty = Object.assign(new PassThrough(), { isTTY: true });
     const io = { ...capture().io, stdout: tty, stderr: tty };

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { CliContext, DEFAULT_ENV, DEFAULT_URL, type CliIo } from './cli.context';
 import { CliError } from './cli.error';
+import { explainUnknownEnvironment } from './client/unknown-environment';
 import { registerApplyCommand } from './commands/apply.command';
 import { registerDefinitionsCommand } from './commands/definitions.command';
 import { registerDeleteCommand } from './commands/delete.command';
@@ -43,6 +44,11 @@ Quick start:
   berth run quickstart web -- node examples/check-db.js
   berth delete quickstart --wait`,
   );
+  // Remember the environment the command works in, to explain a 404 caused by an unknown one.
+  program.hook('preAction', (_program, action) => {
+    const env: unknown = action.opts().env;
+    if (typeof env === 'string') ctx.environment = env;
+  });
   registerApplyCommand(program, ctx);
   registerGetCommand(program, ctx);
   registerStatusCommand(program, ctx);
@@ -68,7 +74,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return ctx.exitCode;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
-    ctx.err(formatError(error, ctx.errorColors));
-    return error instanceof CliError ? error.exitCode : 1;
+    const explained = ctx.environment
+      ? await explainUnknownEnvironment(() => ctx.client, ctx.environment, error)
+      : error;
+    ctx.err(formatError(explained, ctx.errorColors));
+    return explained instanceof CliError ? explained.exitCode : 1;
   }
 }

@@ -5,3 +5,4 @@ export * from './ports';
 export * from './bindings';
 export * from './secrets';
 export * from './lifecycle';
+export * from './time';

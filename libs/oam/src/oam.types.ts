@@ -36,6 +36,6 @@ export interface DefinitionSummary {
 export interface Definition extends DefinitionSummary {
   schema: JsonObject;
   connectionKeys: Array<{ name: string; sensitive: boolean; description: string }>;
-  /** A Markdown table of the properties, as `vela show` prints. */
+  /** The definition as Markdown: the properties table (as `vela show` prints it) and the connection keys. */
   markdown: string;
 }

@@ -1,12 +1,12 @@
 import { Controller, Delete, Get, Headers, HttpCode, Inject, Param, Put, Query, Req, Res } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
-  ApiBody,
-  ApiConsumes,
+  ApiConflictResponse,
   ApiCreatedResponse,
   ApiHeader,
   ApiNotFoundResponse,
   ApiOkResponse,
+  ApiOperation,
   ApiPayloadTooLargeResponse,
   ApiPreconditionFailedResponse,
   ApiQuery,
@@ -19,6 +19,7 @@ import type { Request, Response } from 'express';
 import { BERTH_CONFIG, type BerthConfig } from '../config/berth-config';
 import { readDocument } from '../http/document-body';
 import { badQuery, booleanQuery, enumQuery, integerQuery, stringQuery } from '../http/query-params';
+import { ApiApplicationBody } from '../openapi/api-application-body.decorator';
 import {
   ApplicationListView,
   ApplicationView,
@@ -64,8 +65,13 @@ export class ApplicationsController {
   ) {}
 
   @Put(':app')
-  @ApiConsumes('application/yaml', 'application/x-yaml', 'text/yaml', 'application/json')
-  @ApiBody({ description: 'An OAM core.oam.dev/v1beta1 Application', schema: { type: 'object' } })
+  @ApiOperation({
+    summary: 'Apply an application: create or update it (or validate it only, with dryRun)',
+    description:
+      'Validates the document, stores a new revision when it changed and queues an apply operation. An invalid ' +
+      'document is a 422 listing every problem with its JSON pointer; nothing is stored.',
+  })
+  @ApiApplicationBody()
   @ApiQuery({
     name: 'dryRun',
     required: false,
@@ -82,6 +88,7 @@ export class ApplicationsController {
   @ApiCreatedResponse({ type: ApplicationView, description: 'Created (generation 1)' })
   @ApiOkResponse({ type: ApplicationView, description: 'Updated, unchanged (`unchanged: true`), or a dry run' })
   @ApiNotFoundResponse({ description: 'Unknown environment' })
+  @ApiConflictResponse({ description: 'The application is being deleted, or changed concurrently' })
   @ApiPreconditionFailedResponse({ description: 'If-Match does not hold' })
   @ApiPayloadTooLargeResponse({ description: 'Body larger than BERTH_MAX_BODY_BYTES' })
   @ApiUnsupportedMediaTypeResponse({ description: 'Neither YAML nor JSON' })
@@ -137,6 +144,7 @@ export class ApplicationsController {
   }
 
   @Get()
+  @ApiOperation({ summary: 'List the applications of an environment' })
   @ApiQuery({ name: 'limit', required: false, type: Number, description: `Page size, 1-${MAX_PAGE} (default 50)` })
   @ApiQuery({ name: 'offset', required: false, type: Number })
   @ApiQuery({ name: 'continue', required: false, type: String, description: 'Token from the previous page' })
@@ -161,6 +169,7 @@ export class ApplicationsController {
   }
 
   @Get(':app')
+  @ApiOperation({ summary: 'Get an application with its status per component' })
   @ApiOkResponse({ type: ApplicationView })
   @ApiNotFoundResponse({ description: 'Unknown environment or application' })
   async get(
@@ -174,6 +183,7 @@ export class ApplicationsController {
   }
 
   @Get(':app/revisions')
+  @ApiOperation({ summary: "List an application's revisions" })
   @ApiOkResponse({ type: RevisionListView, description: 'Newest first; specs redacted' })
   @ApiNotFoundResponse({ description: 'Unknown environment or application' })
   async revisions(@Param('env') environment: string, @Param('app') name: string): Promise<RevisionListView> {
@@ -183,6 +193,9 @@ export class ApplicationsController {
 
   @Delete(':app')
   @HttpCode(202)
+  @ApiOperation({
+    summary: 'Delete an application: its workloads, then its cloud components in reverse dependency order',
+  })
   @ApiHeader({ name: 'If-Match', required: false })
   @ApiQuery({
     name: 'orphan',
@@ -195,6 +208,8 @@ export class ApplicationsController {
     description: 'Marked for deletion (phase Deleting), with the queued `operation`',
   })
   @ApiNotFoundResponse({ description: 'Unknown environment or application' })
+  @ApiConflictResponse({ description: 'The application changed concurrently' })
+  @ApiPreconditionFailedResponse({ description: 'If-Match does not hold' })
   async delete(
     @Param('env') environment: string,
     @Param('app') name: string,

@@ -1,23 +1,30 @@
 import { Controller, Get, Param, Req, Res } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiNotAcceptableResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { getDefinition, listDefinitions, type Definition, type DefinitionSummary } from '@berth/oam';
 import type { Request, Response } from 'express';
+import { ApiOkRepresentations } from '../openapi/api-ok-representations.decorator';
 import { BrokerError, BrokerErrorCode } from '../problems/broker.error';
+import { DefinitionListView, DefinitionView } from './definition.views';
 
 @ApiTags('definitions')
 @Controller('v1/definitions')
 export class DefinitionsController {
   @Get()
-  @ApiOkResponse({ description: '`{ items: [{ name, kind, category, aliases, description }] }`' })
+  @ApiOperation({ summary: 'List the component types and traits' })
+  @ApiOkResponse({ type: DefinitionListView })
   list(): { items: DefinitionSummary[] } {
     return { items: listDefinitions() };
   }
 
   /** JSON Schema, connection keys and a Markdown table of the properties (what `vela show` prints). */
   @Get(':type')
-  @ApiProduces('application/json', 'text/markdown')
-  @ApiOkResponse({ description: 'The definition; with `Accept: text/markdown`, its Markdown table' })
+  @ApiOperation({ summary: 'Get a component type or trait: properties schema, connection keys, Markdown' })
+  @ApiOkRepresentations('The definition; with `Accept: text/markdown`, its Markdown (properties and connection keys)', {
+    'application/json': DefinitionView,
+    'text/markdown': String,
+  })
   @ApiNotFoundResponse({ description: 'No component type or trait of that name or alias' })
+  @ApiNotAcceptableResponse({ description: 'Accept names neither application/json nor text/markdown' })
   get(
     @Param('type') type: string,
     @Req() request: Request,

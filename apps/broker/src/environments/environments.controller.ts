@@ -5,9 +5,12 @@ import {
   ApiCreatedResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
+  ApiOperation,
+  ApiPayloadTooLargeResponse,
   ApiQuery,
   ApiTags,
   ApiUnprocessableEntityResponse,
+  ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { BERTH_CONFIG, type BerthConfig } from '../config/berth-config';
@@ -25,12 +28,14 @@ export class EnvironmentsController {
   ) {}
 
   @Get()
+  @ApiOperation({ summary: 'List the environments' })
   @ApiOkResponse({ type: EnvironmentListView })
   async list(): Promise<EnvironmentListView> {
     return { items: (await this.environments.list()).map(toEnvironmentView) };
   }
 
   @Get(':env')
+  @ApiOperation({ summary: 'Get an environment: its provider profiles and runtime' })
   @ApiOkResponse({ type: EnvironmentView })
   @ApiNotFoundResponse({ description: 'No such environment' })
   async get(@Param('env') name: string): Promise<EnvironmentView> {
@@ -38,6 +43,7 @@ export class EnvironmentsController {
   }
 
   @Put(':env')
+  @ApiOperation({ summary: 'Create or replace an environment' })
   @ApiConsumes('application/json', 'application/yaml')
   @ApiBody({ type: EnvironmentBodyDto })
   @ApiCreatedResponse({ type: EnvironmentView, description: 'Created' })
@@ -49,6 +55,8 @@ export class EnvironmentsController {
     description:
       'Store the environment even when a profile names an adapter that cannot work here yet (answer has `warnings`)',
   })
+  @ApiPayloadTooLargeResponse({ description: 'Body larger than BERTH_MAX_BODY_BYTES' })
+  @ApiUnsupportedMediaTypeResponse({ description: 'Neither YAML nor JSON' })
   @ApiUnprocessableEntityResponse({
     description:
       'Invalid body, or a profile whose adapter cannot work here (e.g. the pulumi CLI is missing); `errors` lists every problem with its JSON pointer',

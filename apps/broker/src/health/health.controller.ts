@@ -1,6 +1,7 @@
 import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { HealthView, ReadinessView } from './health.views';
 import { ReadinessService } from './readiness.service';
 
 @ApiTags('health')
@@ -11,7 +12,8 @@ export class HealthController {
   /** The process is up and serving HTTP. */
   @Get('healthz')
   @Header('Cache-Control', 'no-store')
-  @ApiOkResponse({ description: 'The process is up' })
+  @ApiOperation({ summary: 'Liveness: the process is up and serves HTTP' })
+  @ApiOkResponse({ type: HealthView, description: 'The process is up' })
   health(): { status: 'ok' } {
     return { status: 'ok' };
   }
@@ -19,8 +21,9 @@ export class HealthController {
   /** Every dependency answers (the database; later issues add provider availability). */
   @Get('readyz')
   @Header('Cache-Control', 'no-store')
-  @ApiOkResponse({ description: 'Ready: every check passed' })
-  @ApiServiceUnavailableResponse({ description: 'Not ready: `checks` names what is failing' })
+  @ApiOperation({ summary: 'Readiness: the database and the providers in use answer' })
+  @ApiOkResponse({ type: ReadinessView, description: 'Ready: every check passed' })
+  @ApiServiceUnavailableResponse({ type: ReadinessView, description: 'Not ready: `checks` names what is failing' })
   async ready(@Res({ passthrough: true }) response: Response) {
     const { ready, checks } = await this.readiness.run();
     response.status(ready ? 200 : 503);

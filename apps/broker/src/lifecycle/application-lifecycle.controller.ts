@@ -4,19 +4,22 @@ import {
   ApiConflictResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
-  ApiProduces,
+  ApiOperation,
   ApiQuery,
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { booleanQuery } from '../http/query-params';
+import { ApiOkRepresentations } from '../openapi/api-ok-representations.decorator';
 import { BrokerError } from '../problems/broker.error';
 import { LifecycleService, toDotenv } from './lifecycle.service';
-import { OperationListView, OperationSummaryView, toOperationSummary, WorkloadEnvView } from './operation.views';
-
-class OperationAcceptedView {
-  operation!: OperationSummaryView;
-}
+import {
+  OperationAcceptedView,
+  OperationListView,
+  type OperationSummaryView,
+  toOperationSummary,
+  WorkloadEnvView,
+} from './operation.views';
 
 @ApiTags('applications')
 @Controller('v1/environments/:env/applications')
@@ -26,6 +29,9 @@ export class ApplicationLifecycleController {
   /** `POST …/{app}:retry` and `POST …/{app}:refresh` (the colon is part of the last path segment). */
   @Post(':target')
   @HttpCode(202)
+  @ApiOperation({
+    summary: 'Retry the last failed operation (`{app}:retry`) or queue a refresh (`{app}:refresh`)',
+  })
   @ApiAcceptedResponse({
     type: OperationAcceptedView,
     description: '`{app}:retry` resumes the last failed operation; `{app}:refresh` queues a refresh',
@@ -46,6 +52,7 @@ export class ApplicationLifecycleController {
   }
 
   @Get(':app/operations')
+  @ApiOperation({ summary: "List an application's operations" })
   @ApiOkResponse({ type: OperationListView, description: 'Newest first' })
   @ApiNotFoundResponse({ description: 'Unknown environment or application' })
   async operations(@Param('env') environment: string, @Param('app') name: string): Promise<OperationListView> {
@@ -54,9 +61,12 @@ export class ApplicationLifecycleController {
   }
 
   @Get(':app/components/:component/env')
-  @ApiProduces('application/json', 'text/plain')
+  @ApiOperation({ summary: 'Get the variables bound into a workload (JSON, or a dotenv file)' })
   @ApiQuery({ name: 'reveal', required: false, type: Boolean, description: 'Include the values of sensitive keys' })
-  @ApiOkResponse({ type: WorkloadEnvView, description: 'JSON, or a dotenv file with Accept: text/plain' })
+  @ApiOkRepresentations('JSON, or a dotenv file with Accept: text/plain', {
+    'application/json': WorkloadEnvView,
+    'text/plain': String,
+  })
   @ApiNotFoundResponse({
     description: 'Unknown environment, application, or no delivered environment for the component',
   })

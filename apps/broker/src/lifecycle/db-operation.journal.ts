@@ -2,6 +2,7 @@ import {
   componentPhaseOnFailure,
   componentPhaseOnStart,
   componentPhaseOnSuccess,
+  formatDuration,
   isCloudType,
   type ComponentType,
   type Condition,
@@ -19,10 +20,6 @@ export interface JournalTarget {
   leaseOwner: string;
   environmentName: string;
   applicationName: string;
-}
-
-export function formatDuration(ms: number): string {
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${Math.round(ms / 100) / 10} s`;
 }
 
 export function condition(type: string, status: Condition['status'], reason: string, message: string): Condition {

@@ -121,3 +121,9 @@ export function toEventView(row: OperationEventEntity): OperationEventView {
     ...(row.fields ? { fields: row.fields } : {}),
   };
 }
+
+/** The answer of a POST that queued an operation (`:retry`, `:refresh`, `:rotate`). */
+export class OperationAcceptedView {
+  @ApiProperty({ type: OperationSummaryView, description: 'The queued operation; follow it at /v1/operations/{id}' })
+  operation!: OperationSummaryView;
+}

@@ -1,8 +1,9 @@
 import { Controller, Get, Headers, Inject, Param, Query, Res } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiOkResponse, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { BERTH_CONFIG, type BerthConfig } from '../config/berth-config';
 import { integerQuery } from '../http/query-params';
+import { ApiOkRepresentations } from '../openapi/api-ok-representations.decorator';
 import { LifecycleService } from './lifecycle.service';
 import { OperationEventListView, OperationView, toEventView, toOperationView } from './operation.views';
 
@@ -17,6 +18,7 @@ export class OperationsController {
   ) {}
 
   @Get(':id')
+  @ApiOperation({ summary: 'Get an operation with its steps' })
   @ApiOkResponse({ type: OperationView })
   @ApiNotFoundResponse({ description: 'Unknown operation' })
   async get(@Param('id') id: string): Promise<OperationView> {
@@ -24,13 +26,12 @@ export class OperationsController {
   }
 
   @Get(':id/events')
-  @ApiProduces('application/json', 'text/event-stream')
+  @ApiOperation({ summary: "List an operation's events, or follow them live (text/event-stream)" })
   @ApiQuery({ name: 'after', required: false, type: Number, description: 'Only events with a greater seq' })
-  @ApiOkResponse({
-    type: OperationEventListView,
-    description:
-      'JSON, or with Accept: text/event-stream a live stream (`event: <level>`, `id: <seq>`, JSON data) that ends with `event: end` carrying the final Operation',
-  })
+  @ApiOkRepresentations(
+    'JSON, or with Accept: text/event-stream a live stream (`event: <level>`, `id: <seq>`, JSON data) that ends with `event: end` carrying the final Operation',
+    { 'application/json': OperationEventListView, 'text/event-stream': String },
+  )
   @ApiNotFoundResponse({ description: 'Unknown operation' })
   async events(
     @Param('id') id: string,

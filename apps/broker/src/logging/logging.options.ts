@@ -15,6 +15,15 @@ export function requestId(request: IncomingMessage, response: ServerResponse): s
   return id;
 }
 
+/**
+ * The level of a request's log line: a server failure (5xx, or an error thrown) is an error; a client's mistake (4xx:
+ * an unknown application, a bad document) is the client's, not a warning about the service, so it is info like any
+ * other answered request.
+ */
+export function requestLogLevel(_request: IncomingMessage, response: ServerResponse, error?: Error): 'error' | 'info' {
+  return error || response.statusCode >= 500 ? 'error' : 'info';
+}
+
 /** Structured JSON logs: one line per request with its id, secrets masked by key and by value. */
 export function loggingOptions(config: Pick<BerthConfig, 'logLevel'>): Params {
   return {
@@ -31,8 +40,7 @@ export function loggingOptions(config: Pick<BerthConfig, 'logLevel'>): Params {
         censor: '<redacted>',
       },
       formatters: { log: (record) => redactDeep(record) as Record<string, unknown> },
-      customLogLevel: (_request, response, error) =>
-        error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info',
+      customLogLevel: requestLogLevel,
       autoLogging: { ignore: (request) => request.url === '/healthz' || request.url === '/metrics' },
       serializers: {
         req: (request: { id: unknown; method: string; url: string }) => ({

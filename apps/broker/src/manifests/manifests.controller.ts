@@ -1,7 +1,8 @@
 import { Controller, Get, Header, Inject, Param, Query, Res } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiOkResponse, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiConflictResponse, ApiNotFoundResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { booleanQuery } from '../http/query-params';
+import { ApiOkRepresentations } from '../openapi/api-ok-representations.decorator';
 import { ManifestsService } from './manifests.service';
 
 @ApiTags('applications')
@@ -11,15 +12,18 @@ export class ManifestsController {
 
   @Get(':app/manifests')
   @Header('Cache-Control', 'no-store')
-  @ApiProduces('application/yaml')
+  @ApiOperation({ summary: 'Render the Kubernetes manifests of an application (GitOps), without applying them' })
   @ApiQuery({
     name: 'includeSecrets',
     required: false,
     type: Boolean,
     description: 'Secret values (base64 `data`) instead of `<redacted>`',
   })
-  @ApiOkResponse({ description: 'The Kubernetes objects of the application as a YAML stream (GitOps)' })
+  @ApiOkRepresentations('The Kubernetes objects of the application as a YAML stream (GitOps)', {
+    'application/yaml': String,
+  })
   @ApiNotFoundResponse({ description: 'Unknown environment or application' })
+  @ApiConflictResponse({ description: 'The application has no current revision, or it cannot be rendered here' })
   async manifests(
     @Param('env') environment: string,
     @Param('app') name: string,

@@ -1,5 +1,11 @@
 import { Controller, Get, Header, Inject, Param } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
 import { PlanView } from './plan.views';
 import { PlansService } from './plans.service';
 
@@ -14,8 +20,10 @@ export class PlansController {
    */
   @Get(':app/plan')
   @Header('Cache-Control', 'no-store')
+  @ApiOperation({ summary: 'Plan: what applying the current revision would do, per component' })
   @ApiOkResponse({ type: PlanView })
   @ApiNotFoundResponse({ description: 'Unknown environment or application' })
+  @ApiUnprocessableEntityResponse({ description: 'The stored revision is no longer valid in this environment' })
   async plan(@Param('env') environment: string, @Param('app') name: string): Promise<PlanView> {
     return (await this.plans.planStored(environment, name)) as PlanView;
   }

@@ -3,16 +3,13 @@ import {
   ApiAcceptedResponse,
   ApiConflictResponse,
   ApiNotFoundResponse,
+  ApiOperation,
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import { OperationSummaryView, toOperationSummary } from '../lifecycle/operation.views';
+import { OperationAcceptedView, type OperationSummaryView, toOperationSummary } from '../lifecycle/operation.views';
 import { BrokerError } from '../problems/broker.error';
 import { RotationService } from './rotation.service';
-
-class RotationAcceptedView {
-  operation!: OperationSummaryView;
-}
 
 @ApiTags('applications')
 @Controller('v1/environments/:env/applications/:app/components')
@@ -22,8 +19,9 @@ export class RotationController {
   /** `POST …/components/{c}:rotate` (the colon is part of the last path segment). */
   @Post(':target')
   @HttpCode(202)
+  @ApiOperation({ summary: "Rotate a component's credentials (`{component}:rotate`, rds and oss)" })
   @ApiAcceptedResponse({
-    type: RotationAcceptedView,
+    type: OperationAcceptedView,
     description: 'A `rotate` operation: new credentials, bound workloads rolled, then the old credentials revoked',
   })
   @ApiNotFoundResponse({ description: 'Unknown environment, application, component or action' })

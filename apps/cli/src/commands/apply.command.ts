@@ -2,10 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { parseDocument } from 'yaml';
+import { formatDuration } from '@berth/core';
 import type { CliContext, CommonOptions } from '../cli.context';
 import { CliError, CliErrorCode } from '../cli.error';
 import type { ApplyResult } from '../client/api.types';
-import { formatElapsed } from '../output/duration';
 import { formatStructured } from '../output/structured';
 import { waitForApplication } from '../wait/application.waiter';
 import { rendererFactory, withWait } from './wait-options';
@@ -131,7 +131,7 @@ async function apply(ctx: CliContext, options: ApplyOptions): Promise<void> {
   );
   if (!ctx.structured(options, final.app)) {
     ctx.out(
-      `${ctx.colors.green('✓')} ${input.name} is Ready in ${options.env} (${formatElapsed(Date.now() - started)})\n`,
+      `${ctx.colors.green('✓')} ${input.name} is Ready in ${options.env} (${formatDuration(Date.now() - started)})\n`,
     );
   }
 }

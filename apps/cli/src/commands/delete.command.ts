@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
+import { formatDuration } from '@berth/core';
 import type { CliContext, CommonOptions } from '../cli.context';
-import { formatElapsed } from '../output/duration';
 import { waitForApplication } from '../wait/application.waiter';
 import { rendererFactory, withWait } from './wait-options';
 
@@ -11,6 +11,8 @@ interface DeleteOptions extends CommonOptions {
 }
 
 async function remove(ctx: CliContext, app: string, options: DeleteOptions): Promise<void> {
+  // What is there now, so that --wait can show each component go even when the deletion is over by the first poll.
+  const before = options.wait ? await ctx.client.findApplication(options.env, app) : undefined;
   const { operation } = await ctx.client.deleteApplication(options.env, app, options.orphan === true);
   const orphan = options.orphan ? ' (cloud resources are kept)' : '';
   ctx.out(
@@ -25,12 +27,13 @@ async function remove(ctx: CliContext, app: string, options: DeleteOptions): Pro
       env: options.env,
       app,
       operationId: operation?.id,
+      before,
       timeoutMs: options.timeout,
       withEvents: ctx.interactive,
     },
     rendererFactory(ctx, `delete ${app}`, app, false),
   );
-  ctx.out(`${ctx.colors.green('✓')} ${app} deleted from ${options.env} (${formatElapsed(Date.now() - started)})\n`);
+  ctx.out(`${ctx.colors.green('✓')} ${app} deleted from ${options.env} (${formatDuration(Date.now() - started)})\n`);
 }
 
 export function registerDeleteCommand(program: Command, ctx: CliContext): void {

@@ -1,4 +1,5 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import { formatDuration } from '@berth/core';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { CliContext } from '../cli.context';
 import { PlainProgressRenderer, TtyProgressRenderer, type ProgressRenderer } from '../output/progress.renderer';
 import { parseDuration } from '../output/duration';
@@ -18,11 +19,10 @@ export function parseTimeoutOption(value: string): number {
 export function withWait(command: Command, what: string): Command {
   return command
     .option('--wait', `wait until ${what}, showing progress per component`)
-    .option(
-      '--timeout <duration>',
-      'give up waiting after this long (e.g. 90s, 10m)',
-      parseTimeoutOption,
-      DEFAULT_TIMEOUT_MS,
+    .addOption(
+      new Option('--timeout <duration>', 'give up waiting after this long (e.g. 90s, 10m)')
+        .argParser(parseTimeoutOption)
+        .default(DEFAULT_TIMEOUT_MS, formatDuration(DEFAULT_TIMEOUT_MS)),
     );
 }
 

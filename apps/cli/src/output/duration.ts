@@ -1,21 +1,24 @@
-const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+import { formatDuration } from '@berth/core';
 
-/** Parses `10m`, `90s`, `1h30m`, `500ms` or a bare number of seconds into milliseconds; undefined when malformed. */
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/**
+ * Parses `10m`, `90s`, `1h30m`, `1m 5s` (as durations are printed), `500ms` or a bare number of seconds into
+ * milliseconds; undefined when malformed.
+ */
 export function parseDuration(text: string): number | undefined {
   const trimmed = text.trim();
   if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed) * 1000;
-  const parts = [...trimmed.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)];
-  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== trimmed) return undefined;
+  const compact = trimmed.replace(/(ms|s|m|h|d)\s+(?=\d)/g, '$1');
+  const parts = [...compact.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d)/g)];
+  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== compact) return undefined;
   return parts.reduce((total, [, amount, unit]) => total + Number(amount) * UNITS[unit], 0);
 }
 
-/** `4s`, `1m05s`, `2h03m`: short elapsed times for progress lines. */
+/** Whole seconds of a running clock, written like every other duration: `0s`, `4s`, `1m 5s`, `2h 3m`. */
 export function formatElapsed(ms: number): string {
   const seconds = Math.max(0, Math.floor(ms / 1000));
-  if (seconds < 60) return `${seconds}s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes}m${String(seconds % 60).padStart(2, '0')}s`;
-  return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
+  return seconds === 0 ? '0s' : formatDuration(seconds * 1000);
 }
 
 /** kubectl-style age of a timestamp: `12s`, `5m`, `3h`, `2d`; `-` when unknown. */

@@ -61,7 +61,7 @@ describe('judge', () => {
 });
 
 describe('explain', () => {
-  it('names each component that did not get there, with its last error, and the failed steps', () => {
+  it('names each component that did not get there with its last error, each reason once', () => {
     const snapshot = {
       app: app('Failed', 2, [
         { name: 'db', type: 'rds', phase: 'Ready' },
@@ -69,16 +69,36 @@ describe('explain', () => {
         { name: 'web', type: 'webservice', phase: 'Pending' },
       ]),
       operation: op('Failed', {
-        error: { message: 'step provision:files failed' },
-        steps: [{ id: 'provision:files', action: 'provision', state: 'Failed', error: 'bucket name taken' }],
+        // As the server writes it: the failed steps' errors, joined.
+        error: 'Provision oss files: bucket name taken',
+        steps: [
+          {
+            id: 'provision:files',
+            action: 'provision',
+            component: 'files',
+            state: 'Failed',
+            error: 'bucket name taken',
+          },
+        ],
       }),
     };
-    expect(explain(apply, snapshot)).toEqual([
-      'operation: step provision:files failed',
-      'step provision:files: bucket name taken',
-      'files (oss): Failed — bucket name taken',
-      'web (webservice): Pending',
-    ]);
+    expect(explain(apply, snapshot)).toEqual(['files (oss): Failed — bucket name taken', 'web (webservice): Pending']);
+  });
+
+  it('adds a failed step that no component explains, and the operation error only when nothing else does', () => {
+    const stepOnly = {
+      app: app('Failed', 2, [{ name: 'db', type: 'rds', phase: 'Ready' }]),
+      operation: op('Failed', {
+        error: 'Remove every workload: runtime unreachable',
+        steps: [{ id: 'remove-workloads', action: 'remove-workloads', state: 'Failed', error: 'runtime unreachable' }],
+      }),
+    };
+    expect(explain(apply, stepOnly)).toEqual(['step remove-workloads: runtime unreachable']);
+    const operationOnly = {
+      app: app('Failed', 2, [{ name: 'db', type: 'rds', phase: 'Ready' }]),
+      operation: op('Failed', { error: { message: 'lease lost' }, steps: [] }),
+    };
+    expect(explain(apply, operationOnly)).toEqual(['operation: lease lost']);
   });
 
   it('says where the application stands when no component explains it', () => {
@@ -101,7 +121,7 @@ describe('waitForApplication', () => {
       async () => new PlainProgressRenderer('shop', () => {}),
     ).catch((e: unknown) => e);
     expect(Date.now() - started).toBeGreaterThanOrEqual(1500);
-    expect((failure as Error).message).toBe('timed out after 1s waiting for shop to become Ready');
+    expect((failure as Error).message).toBe('timed out after 1.5s waiting for shop to become Ready');
     expect((failure as { details: string[] }).details[0]).toMatch(
       /^last poll: the Berth server at .* is not reachable \(ECONNREFUSED\)/,
     );

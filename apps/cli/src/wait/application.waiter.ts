@@ -1,7 +1,7 @@
+import { formatDuration } from '@berth/core';
 import type { BerthApiClient } from '../client/berth-api.client';
 import type { Application, Operation, OperationEvent } from '../client/api.types';
 import { CliError, CliErrorCode } from '../cli.error';
-import { formatElapsed } from '../output/duration';
 import type { ProgressRenderer } from '../output/progress.renderer';
 import { errorMessage } from '../output/status-tree';
 import { ProgressModel, type Snapshot, type WaitKind } from './progress.model';
@@ -14,6 +14,8 @@ export interface WaitRequest {
   operationId?: string;
   /** For apply: the generation that must be observed Ready. */
   generation?: number;
+  /** The application as it was before the request (see ProgressModel.seed). */
+  before?: Application | null;
   /** Also read the operation's events (for the live view's per-component notes). */
   withEvents?: boolean;
   timeoutMs: number;
@@ -45,21 +47,29 @@ export function judge(request: WaitRequest, snapshot: Snapshot): 'done' | { reas
   return undefined;
 }
 
-/** The lines that explain a failure or a timeout: each unfinished or failed component with its last error. */
+/**
+ * The lines that explain a failure or a timeout, each reason once: every unfinished or failed component with its last
+ * error, then a failed step whose error no component line carried, then the operation's own error only when nothing
+ * else explained it (the server writes it as the failed steps' errors joined, so it would only repeat them).
+ */
 export function explain(request: WaitRequest, snapshot: Snapshot): string[] {
   const lines: string[] = [];
-  const operationError = errorMessage(snapshot.operation?.error);
-  if (operationError) lines.push(`operation: ${operationError}`);
-  for (const step of snapshot.operation?.steps ?? []) {
-    const stepError = errorMessage(step.error);
-    if (step.state === 'Failed' && stepError) lines.push(`step ${step.id}: ${stepError}`);
-  }
+  const said = new Set<string>();
   const goal = request.kind === 'apply' ? new Set(['Ready', 'Retained']) : new Set(['Deleted', 'Retained']);
   for (const component of snapshot.app?.status?.components ?? []) {
     const error = errorMessage(component.lastError);
     if (goal.has(component.phase) && !error) continue;
+    if (error) said.add(error);
     lines.push(`${component.name} (${component.type}): ${component.phase}${error ? ` — ${error}` : ''}`);
   }
+  for (const step of snapshot.operation?.steps ?? []) {
+    const stepError = errorMessage(step.error);
+    if (step.state !== 'Failed' || !stepError || said.has(stepError)) continue;
+    said.add(stepError);
+    lines.push(`step ${step.id}: ${stepError}`);
+  }
+  const operationError = errorMessage(snapshot.operation?.error);
+  if (operationError && said.size === 0) lines.unshift(`operation: ${operationError}`);
   if (lines.length === 0 && snapshot.app) {
     const op = snapshot.operation ?? snapshot.app.status?.lastOperation;
     lines.push(
@@ -122,6 +132,7 @@ export async function waitForApplication(
 ): Promise<Snapshot> {
   const started = Date.now();
   const model = new ProgressModel(request.kind, started);
+  if (request.before) model.seed(request.before);
   const renderer = await createRenderer(model);
   const ticker = setInterval(() => renderer.tick(Date.now()), request.tickMs ?? 100);
   let last: Snapshot = { app: null };
@@ -150,7 +161,7 @@ export async function waitForApplication(
         if (transient) details.unshift(`last poll: ${transient.message}`);
         throw new CliError(
           CliErrorCode.Timeout,
-          `timed out after ${formatElapsed(request.timeoutMs)} waiting for ${request.app} ${goal}`,
+          `timed out after ${formatDuration(request.timeoutMs)} waiting for ${request.app} ${goal}`,
           undefined,
           details,
         );

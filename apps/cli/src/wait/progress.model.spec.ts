@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Application, ComponentStatus } from '../client/api.types';
+import type { Application, ComponentStatus, Operation, OperationStep } from '../client/api.types';
 import { palette } from '../output/colors';
 import { formatChangeLine, formatProgressBlock } from '../output/progress.renderer';
 import { ProgressModel } from './progress.model';
@@ -13,6 +13,31 @@ function app(phase: string, components: Partial<ComponentStatus>[]): Application
     status: { phase, components: components.map((c) => ({ name: 'x', type: 'rds', phase: 'Pending', ...c })) },
   };
 }
+
+function deletion(steps: [string, string][]): Operation {
+  return {
+    id: 'op',
+    kind: 'delete',
+    environment: 'local',
+    application: 'shop',
+    state: 'Running',
+    steps: steps.map(([id, state]): OperationStep => {
+      const [action, component] = id.split(':');
+      return { id, action: action!, component, state };
+    }),
+  };
+}
+
+/** The shop example: a workload behind a load balancer, a database, all in one network. Spec order. */
+const shop = (phases: Record<string, string>): Partial<ComponentStatus>[] =>
+  [
+    { name: 'net', type: 'vpc', kind: 'cloud' },
+    { name: 'orders-db', type: 'rds', kind: 'cloud' },
+    { name: 'lb', type: 'slb', kind: 'cloud' },
+    { name: 'web', type: 'webservice', kind: 'workload' },
+  ]
+    .filter((c) => phases[c.name] !== undefined)
+    .map((c) => ({ ...c, phase: phases[c.name] }));
 
 describe('ProgressModel', () => {
   it('reports each phase change once and freezes a component’s time when it is done', () => {
@@ -63,6 +88,100 @@ describe('ProgressModel', () => {
     expect(changes.map((c) => formatChangeLine(c, 'shop'))).toEqual(['[4s] db: Deleted', '[4s] shop: Deleted']);
   });
 
+  it('shows a delete in the order it happens: the workloads Deleted first, then the cloud components', () => {
+    const model = new ProgressModel('delete', 0);
+    const steps = (removeWorkloads: string, lb: string, db: string, net: string) =>
+      deletion([
+        ['remove-workloads', removeWorkloads],
+        ['destroy:lb', lb],
+        ['destroy:orders-db', db],
+        ['destroy:net', net],
+        ['finalize', 'Pending'],
+      ]);
+    // The server no longer records a removed workload: its status says Pending, the steps say it is gone.
+    const first = model.update(
+      {
+        app: app('Deleting', shop({ net: 'Ready', 'orders-db': 'Ready', lb: 'Deleting', web: 'Pending' })),
+        operation: steps('Succeeded', 'Running', 'Pending', 'Pending'),
+      },
+      1000,
+    );
+    expect(first.map((c) => formatChangeLine(c, 'shop'))).toEqual([
+      '[1s] web: Deleted',
+      '[1s] lb: Deleting',
+      '[1s] orders-db: Ready',
+      '[1s] net: Ready',
+      '[1s] shop: Deleting',
+    ]);
+    // Between two polls the rest is over, and the application is gone.
+    const last = model.update(
+      { app: null, operation: steps('Succeeded', 'Succeeded', 'Succeeded', 'Succeeded') },
+      3000,
+    );
+    expect(last.map((c) => formatChangeLine(c, 'shop'))).toEqual([
+      '[3s] lb: Deleted',
+      '[3s] orders-db: Deleted',
+      '[3s] net: Deleted',
+      '[3s] shop: Deleted',
+    ]);
+    expect(model.list().map((c) => `${c.name} ${c.phase}`)).toEqual([
+      'web Deleted',
+      'lb Deleted',
+      'orders-db Deleted',
+      'net Deleted',
+    ]);
+  });
+
+  it('still shows each component go when the deletion is over by the first poll', () => {
+    const model = new ProgressModel('delete', 0);
+    model.seed(app('Ready', shop({ 'orders-db': 'Ready', web: 'Failed' })));
+    const changes = model.update(
+      {
+        app: null,
+        operation: deletion([
+          ['remove-workloads', 'Succeeded'],
+          ['destroy:orders-db', 'Succeeded'],
+        ]),
+      },
+      700,
+    );
+    expect(changes.map((c) => formatChangeLine(c, 'shop'))).toEqual([
+      '[0s] web: Deleted',
+      '[0s] orders-db: Deleted',
+      '[0s] shop: Deleted',
+    ]);
+  });
+
+  it('says Deleting while the workloads are being removed, and Retained for a kept component', () => {
+    const model = new ProgressModel('delete', 0);
+    model.update(
+      {
+        app: app('Deleting', shop({ 'orders-db': 'Ready', web: 'Ready' })),
+        operation: deletion([
+          ['remove-workloads', 'Running'],
+          ['retain:orders-db', 'Pending'],
+        ]),
+      },
+      500,
+    );
+    expect(model.list().map((c) => `${c.name} ${c.phase}`)).toEqual(['web Deleting', 'orders-db Ready']);
+    const changes = model.update(
+      {
+        app: null,
+        operation: deletion([
+          ['remove-workloads', 'Succeeded'],
+          ['retain:orders-db', 'Succeeded'],
+        ]),
+      },
+      2000,
+    );
+    expect(changes.map((c) => formatChangeLine(c, 'shop'))).toEqual([
+      '[2s] web: Deleted',
+      '[2s] orders-db: Retained',
+      '[2s] shop: Deleted',
+    ]);
+  });
+
   it('draws a block with a spinner for moving components, ✓ for done ones and the last error under a failed one', () => {
     const model = new ProgressModel('apply', 0);
     model.update(
@@ -77,9 +196,9 @@ describe('ProgressModel', () => {
     );
     const block = formatProgressBlock(model, 'apply shop', 65_000, palette(false), 0);
     expect(block.split('\n')).toEqual([
-      'apply shop  Provisioning  1m05s',
+      'apply shop  Provisioning  1m 5s',
       '  ✓ db     rds  Ready        3s',
-      '  ⠋ files  oss  Provisioning 1m05s',
+      '  ⠋ files  oss  Provisioning 1m 5s',
       '  ✗ cache  rds  Failed       3s',
       '      quota exceeded',
     ]);

@@ -169,7 +169,7 @@ describe('OperationExecutor', () => {
     expect(result.succeeded).toEqual(['bucket']);
     expect(result.failed[0]).toMatchObject({
       id: 'db',
-      failure: { code: 'Timeout', attempts: 2, message: 'Provision rds db timed out after 40 ms' },
+      failure: { code: 'Timeout', attempts: 2, message: 'Provision rds db timed out after 40ms' },
     });
     expect(seen.map((s) => s.attempt)).toEqual([1, 2]);
     expect(seen[0]!.reason).toBeInstanceOf(ProviderError);

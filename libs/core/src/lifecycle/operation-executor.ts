@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events';
 import { ProviderError, ProviderErrorCode } from '../errors';
 import type { LogLevel, OperationLog } from '../ports';
 import { SecretScrubber } from '../secrets';
+import { formatDuration } from '../time';
 import type { PlannedStep } from './lifecycle-step';
 import type { OperationJournal, StepFailure, StepResult } from './operation-journal.port';
 import { remainingSteps } from './operation-planner';
@@ -250,7 +251,7 @@ class Execution {
       const delayMs = backoffDelayMs(attempt, retry);
       await journal.event(
         'warn',
-        `${step.description}: attempt ${attempt} of ${retry.maxAttempts} failed (${error.code}): ${message}; retrying in ${formatDelay(delayMs)}`,
+        `${step.description}: attempt ${attempt} of ${retry.maxAttempts} failed (${error.code}): ${message}; retrying in ${formatDuration(delayMs)}`,
         {
           step: step.id,
           attempt,
@@ -285,7 +286,7 @@ class Execution {
           controller.abort(
             new ProviderError(
               ProviderErrorCode.Timeout,
-              `${step.description} timed out after ${formatDelay(timeoutMs)}`,
+              `${step.description} timed out after ${formatDuration(timeoutMs)}`,
             ),
           ),
         timeoutMs,
@@ -383,10 +384,4 @@ class Execution {
     for (const controller of [...this.live]) controller.abort(error);
     this.fail(error);
   }
-}
-
-function formatDelay(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 120_000) return `${Math.round(ms / 100) / 10} s`;
-  return `${Math.round(ms / 6000) / 10} min`;
 }

@@ -46,7 +46,10 @@ describe('definitions', () => {
   it('renders the properties as a Markdown table like vela show', () => {
     const markdown = getDefinition('slb')!.markdown;
     const lines = markdown.trim().split('\n');
-    expect(lines[0]).toBe('| name | description | type | required | default |');
+    expect(lines[0]).toBe('# slb');
+    expect(lines.indexOf('| name | description | type | required | default |')).toBe(
+      lines.indexOf('## Properties') + 2,
+    );
     expect(lines).toContain(
       '| addressType | Private address in the network, or a public one | "intranet" \\| "internet" | false | `"intranet"` |',
     );
@@ -54,6 +57,22 @@ describe('definitions', () => {
       true,
     );
     expect(getDefinition('service-binding')!.markdown).toContain('| envMappings.<name>.secret |');
+  });
+
+  it('puts the connection keys into the Markdown, sensitive ones flagged, as the JSON has them', () => {
+    const rds = getDefinition('alibaba-rds')!;
+    const lines = rds.markdown.trim().split('\n');
+    const table = lines.slice(lines.indexOf('## Connection keys') + 2);
+    expect(table.slice(0, 2)).toEqual(['| name | sensitive | description |', '| --- | --- | --- |']);
+    expect(table.slice(2)).toEqual(
+      rds.connectionKeys.map((key) => `| ${key.name} | ${key.sensitive} | ${key.description} |`),
+    );
+    expect(table).toContain('| DB_PASSWORD | true | Account password |');
+    expect(table).toContain('| DB_HOST | false | Private host name of the database instance |');
+    expect(lines).toContain('KubeVela aliases: alibaba-rds');
+    // Workloads and traits publish no connection secret: no such section.
+    expect(getDefinition('webservice')!.markdown).not.toContain('Connection keys');
+    expect(getDefinition('service-binding')!.markdown).not.toContain('Connection keys');
   });
 
   it('returns copies: changing a returned schema changes nothing for the next caller', () => {

@@ -2,7 +2,7 @@ import { CONNECTION_KEYS, isCloudComponentType } from '@berth/core';
 import { TYPE_ALIASES } from '../aliases/kubevela-aliases';
 import type { Definition, DefinitionSummary } from '../oam.types';
 import { ossDefinition } from './oss.definition';
-import { propertiesMarkdown } from './properties-markdown';
+import { definitionMarkdown } from './definition-markdown';
 import { rdsDefinition } from './rds.definition';
 import { serviceBindingDefinition } from './service-binding.definition';
 import { slbDefinition } from './slb.definition';
@@ -64,7 +64,7 @@ export function getDefinition(typeOrAlias: string): Definition | undefined {
   const definition = componentDefinitionFor(typeOrAlias) ?? traitDefinitionFor(typeOrAlias);
   if (!definition) return undefined;
   const keys = isCloudComponentType(definition.name) ? CONNECTION_KEYS[definition.name] : [];
-  return {
+  const described = {
     ...summary(definition),
     schema: structuredClone(definition.schema),
     connectionKeys: keys.map((key) => ({
@@ -72,6 +72,6 @@ export function getDefinition(typeOrAlias: string): Definition | undefined {
       sensitive: key.sensitive,
       description: key.condition ? `${key.description} (${key.condition})` : key.description,
     })),
-    markdown: propertiesMarkdown(definition.schema),
   };
+  return { ...described, markdown: definitionMarkdown(described) };
 }

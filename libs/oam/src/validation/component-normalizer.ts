@@ -9,7 +9,7 @@ import {
   traitDefinitionFor,
 } from '../definitions/definition-registry';
 import type { TypeDefinition } from '../definitions/type-definition';
-import { closestMatch } from './closest-match';
+import { closestMatchSuffix } from './closest-match';
 import { dnsLabelProblem } from './dns-names';
 import { cidrContains } from './ipv4';
 import { cloneJson, describeType, hasOwn, isPlainObject, own, setOwn } from './json-values';
@@ -67,10 +67,9 @@ const CLOUD_ONLY_PROPERTIES = [
 function knownTypesMessage(type: string): string {
   const canonical = COMPONENT_DEFINITIONS.map((d) => d.name);
   const aliases = [...TYPE_ALIASES.keys()];
-  const match = closestMatch(type, knownComponentTypeNames());
   return (
     `unknown component type "${type}"; known types: ${canonical.join(', ')} ` +
-    `(KubeVela aliases: ${aliases.join(', ')}); closest match: ${match}`
+    `(KubeVela aliases: ${aliases.join(', ')})${closestMatchSuffix(type, knownComponentTypeNames())}`
   );
 }
 
@@ -348,7 +347,7 @@ class ComponentNormalizer {
       if (!definition) {
         return this.report(
           [...at, 'type'],
-          `unknown trait type "${type}"; known traits: ${known.join(', ')}; closest match: ${closestMatch(type, known)}`,
+          `unknown trait type "${type}"; known traits: ${known.join(', ')}${closestMatchSuffix(type, known)}`,
         );
       }
       if (record.definition?.category === 'cloud') {

@@ -7,7 +7,7 @@ import {
   type ApplicationSpec,
   type ValidationProblem,
 } from '@berth/core';
-import { closestMatch } from './closest-match';
+import { closestMatchSuffix } from './closest-match';
 import type { ComponentRecord, Segment } from './component-normalizer';
 import { isPlainObject } from './json-values';
 import type { ValidationContext } from '../oam.types';
@@ -54,7 +54,7 @@ export function checkReferences(
       const others = names.filter((n) => n !== from.name);
       problems.push({
         path,
-        message: `"${target}" is not a component of this application; components: ${nameList(others)}${others.length > 0 ? `; closest match: ${closestMatch(target, others)}` : ''}`,
+        message: `"${target}" is not a component of this application; components: ${nameList(others)}${closestMatchSuffix(target, others)}`,
       });
       return undefined;
     }
@@ -138,9 +138,7 @@ function checkBindings(
                 ? `"${mapping.secret}" is a workload; a binding takes a cloud component or its connection secret`
                 : `"${mapping.secret}" is neither a cloud component nor a connection secret of this application; ` +
                   `cloud components: ${nameList(cloudNames)}; connection secrets: ${nameList(secretNames)}` +
-                  (cloudNames.length > 0
-                    ? `; closest match: ${closestMatch(mapping.secret, [...cloudNames, ...secretNames])}`
-                    : ''),
+                  closestMatchSuffix(mapping.secret, [...cloudNames, ...secretNames]),
           });
           continue;
         }
@@ -155,7 +153,7 @@ function checkBindings(
             path: keyPath,
             message:
               `${key} is not a connection key of ${target.type} component ${target.name}` +
-              `${mapping.key === undefined ? ' (key defaults to the variable name)' : ''}; keys: ${keys.join(', ')}; closest match: ${closestMatch(key, keys)}`,
+              `${mapping.key === undefined ? ' (key defaults to the variable name)' : ''}; keys: ${keys.join(', ')}${closestMatchSuffix(key, keys)}`,
           });
         } else if (key === 'DB_PUBLIC_HOST' && target.properties.publicConnection !== true) {
           problems.push({

@@ -165,6 +165,17 @@ describe('validateApplication: problems', () => {
     });
   });
 
+  it('offers no closest match when no known type is really close', () => {
+    const problems = problemsOf(
+      quickstart((d) => {
+        d.spec.components[1].type = 'helm';
+      }),
+    );
+    const type = problems.find((p) => p.path === '/spec/components/1/type')!;
+    expect(type.message).toContain('unknown component type "helm"; known types: rds, oss, slb');
+    expect(type.message).not.toContain('closest match');
+  });
+
   it('translates schema errors into plain messages at JSON pointers', () => {
     const problems = problemsOf(
       quickstart((d) => {
@@ -241,7 +252,7 @@ describe('validateApplication: problems', () => {
     const problems = problemsOf(
       quickstart((d) => {
         const m = d.spec.components[0].traits[0].properties.envMappings;
-        m.PGHOST.key = 'DB_HOSTNAME';
+        m.PGHOST.key = 'DB_HOTS';
         m.PGPORT.secret = 'api';
         m.PUBLIC = { secret: 'db', key: 'DB_PUBLIC_HOST' };
         m.BUCKET = { secret: 'assets' };
@@ -253,7 +264,7 @@ describe('validateApplication: problems', () => {
         {
           path: `${at}/PGHOST/key`,
           message: expect.stringMatching(
-            /^DB_HOSTNAME is not a connection key of rds component db; keys: DB_HOST, .*closest match: DB_HOST$/,
+            /^DB_HOTS is not a connection key of rds component db; keys: DB_HOST, .*closest match: DB_HOST$/,
           ),
         },
         {

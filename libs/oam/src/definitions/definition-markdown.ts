@@ -1,4 +1,5 @@
 import type { JsonObject } from '@berth/core';
+import type { Definition } from '../oam.types';
 
 interface Row {
   name: string;
@@ -45,7 +46,7 @@ function collect(schema: JsonObject, prefix: string, rows: Row[]): void {
 }
 
 /** The properties of a schema as a Markdown table (name | description | type | required | default), as `vela show` prints. */
-export function propertiesMarkdown(schema: JsonObject): string {
+function propertiesTable(schema: JsonObject): string[] {
   const rows: Row[] = [];
   collect(schema, '', rows);
   const lines = ['| name | description | type | required | default |', '| --- | --- | --- | --- | --- |'];
@@ -54,6 +55,28 @@ export function propertiesMarkdown(schema: JsonObject): string {
     lines.push(
       `| ${cell(row.name)} | ${cell(row.description)} | ${cell(row.type)} | ${row.required} | ${cell(defaultValue)} |`,
     );
+  }
+  return lines;
+}
+
+/** The connection keys as a Markdown table (name | sensitive | description), the same facts as the JSON answer. */
+function connectionKeysTable(keys: Definition['connectionKeys']): string[] {
+  const lines = ['| name | sensitive | description |', '| --- | --- | --- |'];
+  for (const key of keys) lines.push(`| ${cell(key.name)} | ${key.sensitive} | ${cell(key.description)} |`);
+  return lines;
+}
+
+/**
+ * A definition as one Markdown document: its name and description, the properties table (as `vela show` prints it),
+ * and for a cloud component the connection keys its secret carries, the sensitive ones flagged.
+ */
+export function definitionMarkdown(definition: Omit<Definition, 'markdown'>): string {
+  const lines = [`# ${definition.name}`, '', cell(definition.description), ''];
+  if (definition.aliases.length > 0) lines.push(`KubeVela aliases: ${definition.aliases.join(', ')}`, '');
+  lines.push('## Properties', '');
+  lines.push(...propertiesTable(definition.schema));
+  if (definition.connectionKeys.length > 0) {
+    lines.push('', '## Connection keys', '', ...connectionKeysTable(definition.connectionKeys));
   }
   return lines.join('\n') + '\n';
 }

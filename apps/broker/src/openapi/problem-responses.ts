@@ -1,0 +1,59 @@
+import { STATUS_CODES } from 'node:http';
+import type { OpenAPIObject } from '@nestjs/swagger';
+import type { OperationObject, ResponseObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import { PROBLEM_CONTENT_TYPE } from '../problems/problem';
+import { ProblemView } from './problem.view';
+
+/** The error answers any route can give, whatever it does: declared once here rather than on every handler. */
+export const COMMON_PROBLEMS: Readonly<Record<number, string>> = {
+  400: 'A malformed or unknown query parameter (the problem names it)',
+  500: 'An unexpected error; the server log has the details under the request id',
+};
+
+/** What a route that reads or writes the database can also answer. */
+export const DATABASE_PROBLEMS: Readonly<Record<number, string>> = {
+  503: 'The database (or a provider) cannot be reached right now; retry after `Retry-After` seconds',
+};
+
+/** Routes that never touch the database (their answers come from memory), so they cannot answer its 503. */
+const WITHOUT_DATABASE = [/^\/healthz$/, /^\/readyz$/, /^\/v1\/definitions(\/|$)/];
+
+/**
+ * Answers that are not problems although their status is an error: `/readyz` says "not ready" with its own body.
+ * Keyed by `METHOD path`.
+ */
+const OWN_ERROR_BODIES = new Set(['GET /readyz 503']);
+
+const problemContent = () => ({
+  [PROBLEM_CONTENT_TYPE]: { schema: { $ref: `#/components/schemas/${ProblemView.name}` } },
+});
+
+function isError(status: string): boolean {
+  return /^[45]\d\d$/.test(status);
+}
+
+/**
+ * Completes the error responses of every operation: the common ones (and the database's where the route uses it)
+ * are added where the handler did not declare them, and every error response the handlers declared with a bare
+ * description (`@ApiNotFoundResponse({ description })`) gets the problem+json schema, which is what the ProblemFilter
+ * answers for every error. A handler's own description wins over the common one.
+ */
+export function addProblemResponses(document: OpenAPIObject): void {
+  for (const [path, item] of Object.entries(document.paths)) {
+    for (const [method, operation] of Object.entries(item) as [string, OperationObject][]) {
+      if (!operation || typeof operation !== 'object' || !('responses' in operation)) continue;
+      const common = WITHOUT_DATABASE.some((pattern) => pattern.test(path))
+        ? COMMON_PROBLEMS
+        : { ...COMMON_PROBLEMS, ...DATABASE_PROBLEMS };
+      for (const [status, description] of Object.entries(common)) {
+        operation.responses[status] ??= { description };
+      }
+      for (const [status, response] of Object.entries(operation.responses)) {
+        if (!isError(status) || OWN_ERROR_BODIES.has(`${method.toUpperCase()} ${path} ${status}`)) continue;
+        const declared = response as ResponseObject;
+        declared.description ||= STATUS_CODES[Number(status)] ?? 'Error';
+        declared.content = problemContent();
+      }
+    }
+  }
+}

@@ -90,6 +90,21 @@ describe('query parameters: declared ones only, dryRun honoured everywhere it is
     );
   });
 
+  it('treats names of Object.prototype members in paths as plain names (404, never a prototype property)', async () => {
+    for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__']) {
+      for (const path of [
+        `/v1/definitions/${name}`,
+        `/v1/environments/${name}/applications/app`,
+        `/v1/environments/local/applications/${name}`,
+        `/v1/environments/local/applications/${name}/plan`,
+        `/v1/operations/${name}`,
+      ]) {
+        const problem = expectProblem(await request(t.server).get(path), 404);
+        expect(problem.detail, path).toMatch(/not found|no definition named/);
+      }
+    }
+  });
+
   it('refuses an unknown query parameter with a 400 naming it, on every route of the OpenAPI document', async () => {
     const document = (await request(t.server).get('/docs-json').expect(200)).body;
     const all = operations(document);

@@ -132,11 +132,18 @@ describe('Host and Origin when configured', () => {
     await t?.close();
   });
 
-  it('answers the configured hosts and loopback, and nothing else', async () => {
-    for (const host of ['berth.example.com', 'berth.example.com:443', 'a.berth.internal', '127.0.0.1', 'localhost']) {
+  it('answers the configured hosts, loopback and IP addresses, and no other name', async () => {
+    // IP addresses stay answered when bound to every interface: they cannot be rebound, and probes use them.
+    for (const host of [
+      'berth.example.com',
+      'berth.example.com:443',
+      'a.berth.internal',
+      '127.0.0.1',
+      '10.1.2.3:8080',
+    ]) {
       await request(t.server).get('/healthz').set('Host', host).expect(200);
     }
-    for (const host of ['example.com', 'berth.example.com.evil.example', 'berth.internal', '10.1.2.3']) {
+    for (const host of ['example.com', 'berth.example.com.evil.example', 'berth.internal', hostname()]) {
       expectProblem(await request(t.server).get('/healthz').set('Host', host), 421);
     }
   });

@@ -13,6 +13,7 @@ export function parseHostHeader(header: string): RequestHost | undefined {
   if (!match) return undefined;
   const name = (match[1] ?? match[2] ?? '').toLowerCase().replace(/\.$/, '');
   if (name === '' || (match[1] !== undefined && isIP(name) !== 6)) return undefined;
+  if (match[3] !== undefined && Number(match[3]) > 65535) return undefined;
   return { name, ...(match[3] !== undefined ? { port: match[3] } : {}) };
 }
 
@@ -29,10 +30,11 @@ function isLoopbackName(name: string): boolean {
  * Which Host header values the API answers. A web page can make a browser send requests to any address, but the
  * page's own DNS name stays in the Host header: answering only known names is what defeats DNS rebinding.
  *
- * Always: loopback addresses and `localhost` (a probe on 127.0.0.1 keeps working). With BERTH_ALLOWED_HOSTS: also
- * those names (`*.example.com`: its subdomains; `*`: any). Without it: also the bound address, and when bound to
- * anything other than loopback (0.0.0.0, ::, an interface) any IP address and this machine's host name — an IP
- * address cannot be rebound, and a name served behind a proxy or DNS has to be listed.
+ * Always: loopback addresses and `localhost` (a probe on 127.0.0.1 keeps working), and when bound to anything other
+ * than loopback (0.0.0.0, ::, an interface) any IP address — an address cannot be rebound, and Kubernetes probes send
+ * the pod's. With BERTH_ALLOWED_HOSTS: also those names (`*.example.com`: its subdomains; `*`: any). Without it: the
+ * bound address and, bound elsewhere than loopback, this machine's host name; a name served behind a proxy or DNS has
+ * to be listed.
  */
 export class HostPolicy {
   private readonly any: boolean;
@@ -45,7 +47,7 @@ export class HostPolicy {
     const boundToLoopback = isLoopbackAddress(bound) || isLoopbackName(bound);
     const entries = configured ?? [bound, ...(boundToLoopback ? [] : [hostname().toLowerCase()])];
     this.any = entries.includes('*');
-    this.anyAddress = configured === undefined && !boundToLoopback;
+    this.anyAddress = !boundToLoopback;
     for (const entry of entries) {
       const name = entry
         .toLowerCase()

@@ -200,6 +200,19 @@ describe('bodies over the limit from a client that sends everything before it re
     expect(JSON.parse(answer.body!).detail).toMatch(/larger than the limit of 1048576 bytes/);
   });
 
+  it('answers a body announced far beyond what it would drain at once, and closes the connection', async () => {
+    const port = new URL(base).port;
+    const answer = await exchange(Number(port), (socket) =>
+      socket.write(
+        'PUT /v1/environments/local/applications/big HTTP/1.1\r\nHost: 127.0.0.1\r\n' +
+          `Content-Type: application/yaml\r\nContent-Length: ${200 * 1024 * 1024}\r\n\r\nkind: App`,
+      ),
+    );
+    expectProblemAnswer(answer, 413, /larger than the limit/);
+    expect(answer.headers.connection).toBe('close');
+    expect(answer.closed).toBe(true);
+  });
+
   it('answers a body sent to a route that takes none with 415, also when it is large', async () => {
     const answer = await urllib(
       `${base}/v1/environments/local/applications/big:retry`,

@@ -23,6 +23,9 @@ export function hasUnreadBody(request: IncomingMessage): boolean {
  */
 export function drainRequestBody(request: IncomingMessage, maxBytes = MAX_DRAINED_BYTES): Promise<boolean> {
   if (!hasUnreadBody(request)) return Promise.resolve(!request.destroyed);
+  // A body announced larger than the budget will not end within it: answer at once.
+  const declared = Number(request.headers['content-length']);
+  if (Number.isFinite(declared) && declared - request.socket.bytesRead > maxBytes) return Promise.resolve(false);
   return new Promise((resolve) => {
     let drained = 0;
     const finish = (ended: boolean) => {

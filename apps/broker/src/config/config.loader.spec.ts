@@ -76,6 +76,8 @@ describe('loadConfig', () => {
       /^BERTH_ALLOWED_HOSTS: must be host names/,
     );
     expect(failure({ BERTH_ALLOWED_HOSTS: 'none' })).toMatch(/^BERTH_ALLOWED_HOSTS: /);
+    expect(failure({ BERTH_ALLOWED_HOSTS: 'cafe.be:8080' })).toMatch(/^BERTH_ALLOWED_HOSTS: /);
+    expect(failure({ BERTH_ALLOWED_HOSTS: '[berth]' })).toMatch(/^BERTH_ALLOWED_HOSTS: /);
     expect(failure({ BERTH_ALLOWED_ORIGINS: 'https://console.example.com/app' })).toMatch(
       /^BERTH_ALLOWED_ORIGINS: must be origins like https:\/\/console\.example\.com/,
     );

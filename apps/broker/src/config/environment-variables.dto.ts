@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { Transform } from 'class-transformer';
 import {
   ArrayNotEmpty,
@@ -87,9 +88,14 @@ const durationMs = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : typeof value === 'string' ? parseDuration(value) : NaN;
 
 const ABSOLUTE_DIR = /^\/[^\0]*$/;
-/** A host name (`*.` prefix: its subdomains), an IPv4 address, an IPv6 address (bracketed or not), or `*`. */
-const ALLOWED_HOST =
-  /^(?:\*|(?:\*\.)?[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?|\[?[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*\]?)$/;
+/** A host name (`*.` prefix: its subdomains; a trailing dot allowed), an IP address (IPv6 bracketed or not), or `*`. */
+export function isAllowedHost(value: unknown): boolean {
+  if (typeof value !== 'string' || value.length > 255) return false;
+  if (value === '*' || isIP(value.replace(/^\[(.*)\]$/, '$1')) !== 0) return true;
+  return /^(?:\*\.)?[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/.test(
+    value,
+  );
+}
 
 /** `scheme://host[:port]` exactly as a browser sends it in `Origin` (no path, no trailing slash). */
 export function isOrigin(value: unknown): boolean {
@@ -102,9 +108,10 @@ export function isOrigin(value: unknown): boolean {
   }
 }
 
-function IsOriginList(message: string): PropertyDecorator {
+/** A list whose every entry passes `entry` (class-validator's decorator for it). */
+function IsListOf(name: string, entry: (value: unknown) => boolean, message: string): PropertyDecorator {
   return ValidateBy(
-    { name: 'isOriginList', validator: { validate: (value) => Array.isArray(value) && value.every(isOrigin) } },
+    { name, validator: { validate: (value) => Array.isArray(value) && value.every(entry) } },
     { message },
   );
 }
@@ -259,13 +266,12 @@ export class EnvironmentVariables {
   @Transform(list(','))
   @IsArray({ message: EXPECTATIONS.BERTH_ALLOWED_HOSTS })
   @ArrayNotEmpty({ message: EXPECTATIONS.BERTH_ALLOWED_HOSTS })
-  @MaxLength(255, { each: true, message: EXPECTATIONS.BERTH_ALLOWED_HOSTS })
-  @Matches(ALLOWED_HOST, { each: true, message: EXPECTATIONS.BERTH_ALLOWED_HOSTS })
+  @IsListOf('isHostList', isAllowedHost, EXPECTATIONS.BERTH_ALLOWED_HOSTS)
   BERTH_ALLOWED_HOSTS?: string[];
 
   @IsOptional()
   @Transform(list(','))
   @IsArray({ message: EXPECTATIONS.BERTH_ALLOWED_ORIGINS })
-  @IsOriginList(EXPECTATIONS.BERTH_ALLOWED_ORIGINS)
+  @IsListOf('isOriginList', isOrigin, EXPECTATIONS.BERTH_ALLOWED_ORIGINS)
   BERTH_ALLOWED_ORIGINS?: string[];
 }

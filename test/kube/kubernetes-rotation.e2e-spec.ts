@@ -93,7 +93,7 @@ describe('kubernetes runtime + local provider: apply, rotate, no-op apply, delet
     kube = await new KubeApiTestServer({ namespaces: [NS], controller: 'rollout' }).start();
     kubeconfig = await kube.writeKubeconfig(join(dir, 'kubeconfig'), { namespace: NS });
     t = await startTestApp('sqlite', {
-      extraRuntimes: [new KubernetesWorkloadRuntime({ pollIntervalMs: 50 })],
+      extraRuntimes: [new KubernetesWorkloadRuntime({ pollIntervalMs: 50, kubeconfigDirs: [dir] })],
       config: {
         role: 'all',
         lifecycle: FAST_LIFECYCLE,

@@ -80,7 +80,7 @@ interface Shape {
 
 describe('KubernetesWorkloadRuntime against the test Kubernetes API server', () => {
   const server = new KubeApiTestServer({ namespaces: [NS], token: 'berth-test-token', controllerDelayMs: 30 });
-  const runtime = new KubernetesWorkloadRuntime({ pollIntervalMs: 25 });
+  const runtime = new KubernetesWorkloadRuntime({ pollIntervalMs: 25, kubeconfigDirs: [tmpdir()] });
   let dir: string;
   let kubeconfig: string;
   let lines: Array<{ level: string; message: string; fields?: Record<string, unknown> }>;

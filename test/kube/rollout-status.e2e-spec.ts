@@ -45,7 +45,7 @@ describe('a workload whose rollout never completes on kubernetes', () => {
     const kubeconfig = await kube.writeKubeconfig(join(dir, 'kubeconfig'), { namespace: NS });
     t = await startTestApp('sqlite', {
       extraProviders: [new TestResourceProvider({ env: {} })],
-      extraRuntimes: [new KubernetesWorkloadRuntime({ pollIntervalMs: 50 })],
+      extraRuntimes: [new KubernetesWorkloadRuntime({ pollIntervalMs: 50, kubeconfigDirs: [dir] })],
       config: { role: 'all', lifecycle: FAST_LIFECYCLE, leaseSeconds: 30, refreshIntervalMs: 0 },
     });
     const env = await request(t.server)

@@ -6,6 +6,8 @@ import { AppModule, type AppModuleOptions } from './app.module';
 import type { BerthConfig } from './config/berth-config';
 import { loadConfig } from './config/config.loader';
 import { openDatabase } from './database/database.module';
+import { BerthExpressAdapter } from './http/berth-express.adapter';
+import { corsOptions } from './http/cors-options';
 import { FrameworkLogger } from './logging/framework.logger';
 import { setupOpenApi } from './openapi/openapi.document';
 import { ProblemFilter } from './problems/problem.filter';
@@ -33,12 +35,16 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestExp
   const dataSource = options.dataSource ?? (await openDatabase(config));
   let app: NestExpressApplication;
   try {
-    app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, { ...options, dataSource }), {
-      // Bodies are read by our own size-limited reader, per route.
-      bodyParser: false,
-      bufferLogs: true,
-      abortOnError: false,
-    });
+    app = await NestFactory.create<NestExpressApplication>(
+      AppModule.forRoot(config, { ...options, dataSource }),
+      new BerthExpressAdapter({ requestTimeoutMs: config.requestTimeoutMs }),
+      {
+        // Bodies are read by our own size-limited reader, per route.
+        bodyParser: false,
+        bufferLogs: true,
+        abortOnError: false,
+      },
+    );
   } catch (error) {
     if (!options.dataSource && dataSource.isInitialized) await dataSource.destroy();
     throw error;
@@ -50,6 +56,9 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestExp
   app.set('etag', false);
   app.set('query parser', 'simple');
   app.useGlobalFilters(new ProblemFilter());
+  // Browser pages of the allowed origins may call the API and read its answers; every other origin is refused
+  // (HostAndOriginMiddleware), and without BERTH_ALLOWED_ORIGINS no CORS header is ever sent.
+  if (config.allowedOrigins.length) app.enableCors(corsOptions(config.allowedOrigins));
 
   setupOpenApi(app);
 

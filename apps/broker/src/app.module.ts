@@ -10,6 +10,7 @@ import { DefinitionsModule } from './definitions/definitions.module';
 import type { EnvironmentKinds } from './environments/environment-kinds';
 import { EnvironmentsModule } from './environments/environments.module';
 import { HealthModule } from './health/health.module';
+import { HttpPolicyModule } from './http/http-policy.module';
 import { LifecycleModule } from './lifecycle/lifecycle.module';
 import { loggingOptions } from './logging/logging.options';
 import { ManifestsModule } from './manifests/manifests.module';
@@ -40,6 +41,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config, options.environmentKinds ?? environmentKindsWith(options)),
         LoggerModule.forRoot(loggingOptions(config)),
+        HttpPolicyModule,
         DatabaseModule.forRoot(config, options.dataSource),
         MetricsModule,
         HealthModule,

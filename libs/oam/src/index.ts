@@ -8,6 +8,7 @@ export { DEFAULT_MAX_ALIASES, DEFAULT_MAX_DEPTH, parseDocument } from './parsing
 export { documentFormatOf, type DocumentFormat } from './parsing/media-type';
 export { API_VERSION, KIND, validateApplication } from './validation/validate-application';
 export { REDACTED, redactDocument } from './redaction/redact-document';
+export { redactSourceText, type RedactSourceOptions } from './redaction/redact-source-text';
 export { canonicalJson, contentHash } from './hashing/content-hash';
 export { getDefinition, listDefinitions } from './definitions/definition-registry';
 export { TYPE_ALIASES } from './aliases/kubevela-aliases';

@@ -154,7 +154,7 @@ export class AdaptersModule {
           useFactory: (deliveries: WorkloadDeliveryRepository) =>
             new RuntimeRegistry([
               new LocalWorkloadRuntime(deliveries),
-              new KubernetesWorkloadRuntime(),
+              new KubernetesWorkloadRuntime({ kubeconfigDirs: config.kubeconfigDirs }),
               ...(options.extraRuntimes ?? []),
             ]),
           inject: [WorkloadDeliveryRepository],

@@ -179,13 +179,10 @@ export class ApplicationsService {
     const document = await this.validate(request);
     if (request.dryRun) return { outcome: 'dry-run', document };
     // Stored redacted: a literal secret (an rds password) lives only sealed, beside the revision.
-    const stored = storedRevisionContent(
-      this.keyring,
-      request.environment,
-      request.name,
-      document,
-      request.originalText,
-    );
+    const stored = storedRevisionContent(this.keyring, request.environment, request.name, document, {
+      text: request.originalText,
+      contentType: request.contentType,
+    });
     const hash = stored.contentHash;
 
     const input = {

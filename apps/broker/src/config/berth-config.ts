@@ -55,6 +55,23 @@ export interface BerthConfig {
   pulumiPassphrase?: string;
   /** Pulumi runs at once (BERTH_PULUMI_CONCURRENCY; default 2). */
   pulumiConcurrency?: number;
+  /**
+   * Time a client has to send a whole request, headers and body (BERTH_REQUEST_TIMEOUT; default 30 s); after it the
+   * connection is answered 408 and closed.
+   */
+  requestTimeoutMs: number;
+  /**
+   * Directories an environment's `runtime.settings.kubeconfig` file must lie in (BERTH_KUBECONFIG_DIRS; default the
+   * service user's `~/.kube`). Empty: no kubeconfig file may be named.
+   */
+  kubeconfigDirs: string[];
+  /**
+   * Host header values the API answers (BERTH_ALLOWED_HOSTS, ports ignored; `*.example.com` matches its subdomains,
+   * `*` any host). Undefined: the default for the bound address (see http/allowed-hosts.ts).
+   */
+  allowedHosts?: string[];
+  /** Origins (`https://console.example.com`) whose browser requests are accepted and granted CORS. */
+  allowedOrigins: string[];
   lifecycle?: LifecycleTuning;
 }
 

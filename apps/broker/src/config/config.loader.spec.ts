@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from './config.error';
 import { loadConfig } from './config.loader';
@@ -37,7 +38,50 @@ describe('loadConfig', () => {
       pulumiCommand: undefined,
       pulumiPassphrase: undefined,
       pulumiConcurrency: undefined,
+      requestTimeoutMs: 30_000,
+      kubeconfigDirs: [join(homedir(), '.kube')],
+      allowedHosts: undefined,
+      allowedOrigins: [],
     });
+  });
+
+  it('reads the HTTP and kubeconfig variables, and names a bad one', () => {
+    expect(
+      loadConfig({
+        BERTH_REQUEST_TIMEOUT: '2m',
+        BERTH_KUBECONFIG_DIRS: '/etc/berth/kube:/home/ops/.kube/',
+        BERTH_ALLOWED_HOSTS: 'Berth.Example.com, *.berth.internal,10.0.0.5,[::1]',
+        BERTH_ALLOWED_ORIGINS: 'https://console.example.com,http://localhost:3000',
+      }),
+    ).toMatchObject({
+      requestTimeoutMs: 120_000,
+      kubeconfigDirs: ['/etc/berth/kube', '/home/ops/.kube'],
+      allowedHosts: ['berth.example.com', '*.berth.internal', '10.0.0.5', '[::1]'],
+      allowedOrigins: ['https://console.example.com', 'http://localhost:3000'],
+    });
+    expect(loadConfig({ BERTH_REQUEST_TIMEOUT: '45' }).requestTimeoutMs).toBe(45_000);
+    expect(loadConfig({ BERTH_KUBECONFIG_DIRS: 'none' }).kubeconfigDirs).toEqual([]);
+    expect(loadConfig({ BERTH_ALLOWED_HOSTS: '*' }).allowedHosts).toEqual(['*']);
+    expect(loadConfig({ BERTH_ALLOWED_ORIGINS: 'none' }).allowedOrigins).toEqual([]);
+
+    expect(failure({ BERTH_REQUEST_TIMEOUT: '500ms' })).toMatch(
+      /^BERTH_REQUEST_TIMEOUT: must be a duration from 1s to 1h/,
+    );
+    expect(failure({ BERTH_REQUEST_TIMEOUT: '2h' })).toMatch(/^BERTH_REQUEST_TIMEOUT: /);
+    expect(failure({ BERTH_REQUEST_TIMEOUT: 'soon' })).toMatch(/^BERTH_REQUEST_TIMEOUT: /);
+    expect(failure({ BERTH_KUBECONFIG_DIRS: 'kube:/etc/kube' })).toBe(
+      'BERTH_KUBECONFIG_DIRS: must be absolute directory paths separated by ":", or none (got "kube:/etc/kube")',
+    );
+    expect(failure({ BERTH_ALLOWED_HOSTS: 'http://berth.example.com' })).toMatch(
+      /^BERTH_ALLOWED_HOSTS: must be host names/,
+    );
+    expect(failure({ BERTH_ALLOWED_HOSTS: 'none' })).toMatch(/^BERTH_ALLOWED_HOSTS: /);
+    expect(failure({ BERTH_ALLOWED_HOSTS: 'cafe.be:8080' })).toMatch(/^BERTH_ALLOWED_HOSTS: /);
+    expect(failure({ BERTH_ALLOWED_HOSTS: '[berth]' })).toMatch(/^BERTH_ALLOWED_HOSTS: /);
+    expect(failure({ BERTH_ALLOWED_ORIGINS: 'https://console.example.com/app' })).toMatch(
+      /^BERTH_ALLOWED_ORIGINS: must be origins like https:\/\/console\.example\.com/,
+    );
+    expect(failure({ BERTH_ALLOWED_ORIGINS: '*' })).toMatch(/^BERTH_ALLOWED_ORIGINS: /);
   });
 
   it('reads the Pulumi variables and names a bad one without echoing the passphrase', () => {

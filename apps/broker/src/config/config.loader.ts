@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { databaseKind } from '@berth/persistence';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
@@ -7,6 +8,13 @@ import { ConfigError } from './config.error';
 import { EnvironmentVariables, EXPECTATIONS, parseDuration, type VariableName } from './environment-variables.dto';
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
+/** Where kubeconfig files may be named from when BERTH_KUBECONFIG_DIRS is unset: where kubectl keeps them. */
+export function defaultKubeconfigDirs(): string[] {
+  const home = homedir();
+  return home ? [join(home, '.kube')] : [];
+}
 
 const VARIABLES = Object.keys(EXPECTATIONS) as VariableName[];
 
@@ -60,5 +68,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BerthConfig {
     pulumiCommand: variables.BERTH_PULUMI_COMMAND?.trim(),
     pulumiPassphrase: variables.BERTH_PULUMI_PASSPHRASE,
     pulumiConcurrency: variables.BERTH_PULUMI_CONCURRENCY,
+    requestTimeoutMs: variables.BERTH_REQUEST_TIMEOUT ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    kubeconfigDirs: (variables.BERTH_KUBECONFIG_DIRS ?? defaultKubeconfigDirs()).map((dir) => resolve(dir)),
+    allowedHosts: variables.BERTH_ALLOWED_HOSTS?.map((host) => host.toLowerCase()),
+    allowedOrigins: (variables.BERTH_ALLOWED_ORIGINS ?? []).map((origin) => origin.toLowerCase()),
   };
 }

@@ -1,5 +1,20 @@
+import { isIP } from 'node:net';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import {
+  ArrayNotEmpty,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateBy,
+} from 'class-validator';
 import { BERTH_ROLES, LOG_LEVELS } from './berth-config';
 
 /** What each variable expects, in words; also the validation message (the loader adds the variable and the value). */
@@ -24,6 +39,11 @@ export const EXPECTATIONS = {
   BERTH_PULUMI_COMMAND: 'must be the path (or the name on PATH) of the pulumi CLI binary, on one line',
   BERTH_PULUMI_PASSPHRASE: 'must be at least 16 characters (the passphrase of the Pulumi secrets provider)',
   BERTH_PULUMI_CONCURRENCY: 'must be an integer between 1 and 64 (Pulumi runs at once)',
+  BERTH_REQUEST_TIMEOUT: 'must be a duration from 1s to 1h, like 30s or 2m (time a client has to send a request)',
+  BERTH_KUBECONFIG_DIRS: 'must be absolute directory paths separated by ":", or none',
+  BERTH_ALLOWED_HOSTS:
+    'must be host names or IP addresses separated by commas (*.example.com for its subdomains, * for any host)',
+  BERTH_ALLOWED_ORIGINS: 'must be origins like https://console.example.com separated by commas, or none',
 } as const;
 
 export type VariableName = keyof typeof EXPECTATIONS;
@@ -50,6 +70,51 @@ export function parseDuration(text: string): number {
 }
 
 const emptyAsUnset = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
+
+/** `a, b ,c` → `['a', 'b', 'c']` (empty entries dropped); the word `none` is the empty list. */
+function list(separator: string | RegExp) {
+  return ({ value }: { value: unknown }) => {
+    if (typeof value !== 'string' || value.trim() === '') return undefined;
+    if (value.trim().toLowerCase() === 'none') return [];
+    return value
+      .split(separator)
+      .map((entry) => entry.trim())
+      .filter((entry) => entry !== '');
+  };
+}
+
+/** A duration within [min, max] ms, else NaN (so the range check names the variable). */
+const durationMs = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : typeof value === 'string' ? parseDuration(value) : NaN;
+
+const ABSOLUTE_DIR = /^\/[^\0]*$/;
+/** A host name (`*.` prefix: its subdomains; a trailing dot allowed), an IP address (IPv6 bracketed or not), or `*`. */
+export function isAllowedHost(value: unknown): boolean {
+  if (typeof value !== 'string' || value.length > 255) return false;
+  if (value === '*' || isIP(value.replace(/^\[(.*)\]$/, '$1')) !== 0) return true;
+  return /^(?:\*\.)?[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/.test(
+    value,
+  );
+}
+
+/** `scheme://host[:port]` exactly as a browser sends it in `Origin` (no path, no trailing slash). */
+export function isOrigin(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value.toLowerCase();
+  } catch {
+    return false;
+  }
+}
+
+/** A list whose every entry passes `entry` (class-validator's decorator for it). */
+function IsListOf(name: string, entry: (value: unknown) => boolean, message: string): PropertyDecorator {
+  return ValidateBy(
+    { name, validator: { validate: (value) => Array.isArray(value) && value.every(entry) } },
+    { message },
+  );
+}
 
 const HOST_PATTERN =
   /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)$/;
@@ -183,4 +248,30 @@ export class EnvironmentVariables {
   @Min(1, { message: EXPECTATIONS.BERTH_PULUMI_CONCURRENCY })
   @Max(64, { message: EXPECTATIONS.BERTH_PULUMI_CONCURRENCY })
   BERTH_PULUMI_CONCURRENCY?: number;
+
+  @IsOptional()
+  @Transform(durationMs)
+  @IsInt({ message: EXPECTATIONS.BERTH_REQUEST_TIMEOUT })
+  @Min(1000, { message: EXPECTATIONS.BERTH_REQUEST_TIMEOUT })
+  @Max(3_600_000, { message: EXPECTATIONS.BERTH_REQUEST_TIMEOUT })
+  BERTH_REQUEST_TIMEOUT?: number;
+
+  @IsOptional()
+  @Transform(list(':'))
+  @IsArray({ message: EXPECTATIONS.BERTH_KUBECONFIG_DIRS })
+  @Matches(ABSOLUTE_DIR, { each: true, message: EXPECTATIONS.BERTH_KUBECONFIG_DIRS })
+  BERTH_KUBECONFIG_DIRS?: string[];
+
+  @IsOptional()
+  @Transform(list(','))
+  @IsArray({ message: EXPECTATIONS.BERTH_ALLOWED_HOSTS })
+  @ArrayNotEmpty({ message: EXPECTATIONS.BERTH_ALLOWED_HOSTS })
+  @IsListOf('isHostList', isAllowedHost, EXPECTATIONS.BERTH_ALLOWED_HOSTS)
+  BERTH_ALLOWED_HOSTS?: string[];
+
+  @IsOptional()
+  @Transform(list(','))
+  @IsArray({ message: EXPECTATIONS.BERTH_ALLOWED_ORIGINS })
+  @IsListOf('isOriginList', isOrigin, EXPECTATIONS.BERTH_ALLOWED_ORIGINS)
+  BERTH_ALLOWED_ORIGINS?: string[];
 }

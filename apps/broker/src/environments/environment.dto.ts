@@ -80,6 +80,11 @@ export class EnvironmentView {
     items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } },
   })
   warnings?: Array<{ path: string; message: string }>;
+  @ApiPropertyOptional({
+    description: 'PUT with dryRun=true: nothing was stored; this is what would be',
+    type: Boolean,
+  })
+  dryRun?: boolean;
 }
 
 export class EnvironmentListView {

@@ -15,6 +15,7 @@ import {
 import type { Request, Response } from 'express';
 import { BERTH_CONFIG, type BerthConfig } from '../config/berth-config';
 import { readDocument } from '../http/document-body';
+import { DOCUMENT_MEDIA_TYPES } from '../http/raw-body.reader';
 import { booleanQuery } from '../http/query-params';
 import { EnvironmentBodyDto, EnvironmentListView, EnvironmentView } from './environment.dto';
 import { EnvironmentsService, toEnvironmentView } from './environments.service';
@@ -44,7 +45,7 @@ export class EnvironmentsController {
 
   @Put(':env')
   @ApiOperation({ summary: 'Create or replace an environment' })
-  @ApiConsumes('application/json', 'application/yaml')
+  @ApiConsumes(...DOCUMENT_MEDIA_TYPES)
   @ApiBody({ type: EnvironmentBodyDto })
   @ApiCreatedResponse({ type: EnvironmentView, description: 'Created' })
   @ApiOkResponse({ type: EnvironmentView, description: 'Replaced' })
@@ -55,6 +56,12 @@ export class EnvironmentsController {
     description:
       'Store the environment even when a profile names an adapter that cannot work here yet (answer has `warnings`)',
   })
+  @ApiQuery({
+    name: 'dryRun',
+    required: false,
+    type: Boolean,
+    description: 'Validate only and answer what would be stored (`dryRun: true`); store nothing',
+  })
   @ApiPayloadTooLargeResponse({ description: 'Body larger than BERTH_MAX_BODY_BYTES' })
   @ApiUnsupportedMediaTypeResponse({ description: 'Neither YAML nor JSON' })
   @ApiUnprocessableEntityResponse({
@@ -64,14 +71,21 @@ export class EnvironmentsController {
   async put(
     @Param('env') name: string,
     @Query('allowUnavailable') allowUnavailableParam: unknown,
+    @Query('dryRun') dryRunParam: unknown,
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ): Promise<EnvironmentView> {
     const allowUnavailable = booleanQuery('allowUnavailable', allowUnavailableParam);
+    const dryRun = booleanQuery('dryRun', dryRunParam);
     const { document } = await readDocument(request, this.config.maxBodyBytes);
-    const { environment, created, warnings } = await this.environments.put(name, document, { allowUnavailable });
-    response.status(created ? 201 : 200);
-    const view = toEnvironmentView(environment);
-    return warnings.length ? { ...view, warnings } : view;
+    const { environment, created, warnings } = await this.environments.put(name, document, {
+      allowUnavailable,
+      dryRun,
+    });
+    response.status(created && !dryRun ? 201 : 200);
+    const view: EnvironmentView = toEnvironmentView(environment);
+    if (warnings.length) view.warnings = warnings;
+    if (dryRun) view.dryRun = true;
+    return view;
   }
 }

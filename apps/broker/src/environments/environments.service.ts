@@ -6,7 +6,7 @@ import {
   type ProviderProfile,
   type ValidationProblem,
 } from '@berth/core';
-import { type EnvironmentEntity, EnvironmentRepository } from '@berth/persistence';
+import { EnvironmentEntity, EnvironmentRepository } from '@berth/persistence';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { BrokerError, BrokerErrorCode } from '../problems/broker.error';
@@ -17,7 +17,7 @@ import { REDACTED, SECRET_KEY_PATTERN } from '../logging/redact';
 import { EnvironmentBodyDto, ProviderProfileDto, type EnvironmentView } from './environment.dto';
 import { ENVIRONMENT_KINDS, type EnvironmentKinds } from './environment-kinds';
 import { ProviderRegistry } from '../adapters/provider.registry';
-import { runtimeSettingsProblems } from './runtime-settings.problems';
+import { RuntimeRegistry } from '../adapters/runtime.registry';
 
 export const LOCAL_ENVIRONMENT: EnvironmentSpec = {
   name: 'local',
@@ -63,7 +63,23 @@ export class EnvironmentsService implements OnModuleInit {
     @Inject(EnvironmentRepository) private readonly environments: EnvironmentRepository,
     @Inject(ENVIRONMENT_KINDS) private readonly kinds: EnvironmentKinds,
     @Inject(ProviderRegistry) private readonly providers: ProviderRegistry,
+    @Inject(RuntimeRegistry) private readonly runtimes: RuntimeRegistry,
   ) {}
+
+  /** The runtime's own check of `runtime.settings` (e.g. Kubernetes: the kubeconfig loads), under `/runtime/settings`. */
+  private runtimeProblems(runtime: { kind?: unknown; settings?: unknown } | undefined): ValidationProblem[] {
+    if (!runtime || typeof runtime.kind !== 'string') return [];
+    const adapter = this.runtimes.find(runtime.kind);
+    if (!adapter) return [];
+    const settings =
+      runtime.settings && typeof runtime.settings === 'object' && !Array.isArray(runtime.settings)
+        ? (runtime.settings as JsonObject)
+        : {};
+    const prefix = jsonPointer('runtime', 'settings');
+    return adapter
+      .validateSettings({ kind: runtime.kind, settings })
+      .map((problem) => ({ path: `${prefix}${problem.path}`, message: problem.message }));
+  }
 
   /** The adapter's own check of a profile's settings, as problems under `<base>/settings`. */
   private profileProblems(profile: { kind?: unknown; settings?: unknown }, base: string[]): ValidationProblem[] {
@@ -135,7 +151,7 @@ export class EnvironmentsService implements OnModuleInit {
   async put(
     name: string,
     document: unknown,
-    options: { allowUnavailable?: boolean } = {},
+    options: { allowUnavailable?: boolean; dryRun?: boolean } = {},
   ): Promise<{ environment: EnvironmentEntity; created: boolean; warnings: ValidationProblem[] }> {
     if (!isDns1123Label(name)) {
       throw new BrokerError(BrokerErrorCode.BadRequest, 'invalid environment name', [
@@ -156,12 +172,30 @@ export class EnvironmentsService implements OnModuleInit {
         unavailable,
       );
     }
-    const stored = await this.environments.put({ name, ...spec });
+    const stored = options.dryRun ? await this.wouldStore(name, spec) : await this.environments.put({ name, ...spec });
     const warnings = unavailable.map((p) => ({
       path: p.path,
       message: `${p.message} (stored because allowUnavailable=true; applications using it are refused until it is available)`,
     }));
     return { ...stored, warnings };
+  }
+
+  /** What `put` would store, without storing it (dry run): the existing row's creation time is kept. */
+  private async wouldStore(
+    name: string,
+    spec: Omit<EnvironmentSpec, 'name'>,
+  ): Promise<{ environment: EnvironmentEntity; created: boolean }> {
+    const existing = await this.environments.find(name);
+    const now = new Date();
+    const environment = Object.assign(new EnvironmentEntity(), {
+      name,
+      provider: spec.provider,
+      profiles: spec.profiles ?? {},
+      runtime: spec.runtime,
+      createdAt: existing?.createdAt ?? now,
+      updatedAt: now,
+    });
+    return { environment, created: !existing };
   }
 
   /** Checks a PUT body completely, reporting every problem with its JSON pointer. */
@@ -208,7 +242,7 @@ export class EnvironmentsService implements OnModuleInit {
     if (raw.provider && typeof raw.provider === 'object') {
       problems.push(...this.profileProblems(raw.provider as { kind?: unknown; settings?: unknown }, ['provider']));
     }
-    problems.push(...runtimeSettingsProblems(raw.runtime as { kind?: unknown; settings?: unknown } | undefined));
+    problems.push(...this.runtimeProblems(raw.runtime as { kind?: unknown; settings?: unknown } | undefined));
     if (problems.length) {
       throw new BrokerError(
         BrokerErrorCode.Invalid,

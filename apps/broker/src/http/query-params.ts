@@ -1,10 +1,11 @@
+import { jsonPointer } from '@berth/core';
 import { BrokerError, BrokerErrorCode } from '../problems/broker.error';
 
 type QueryValue = unknown;
 
 function bad(name: string, message: string): BrokerError {
   return new BrokerError(BrokerErrorCode.BadRequest, `query parameter ${name} ${message}`, [
-    { path: `/query/${name}`, message },
+    { path: jsonPointer('query', name), message },
   ]);
 }
 
@@ -16,7 +17,8 @@ function single(name: string, value: QueryValue): string | undefined {
 
 export function booleanQuery(name: string, value: QueryValue, fallback = false): boolean {
   const text = single(name, value);
-  if (text === undefined || text === '') return fallback;
+  if (text === undefined) return fallback;
+  // A bare `?dryRun` is refused rather than guessed: read as false it would turn a dry run into a real apply.
   if (text === 'true' || text === '1') return true;
   if (text === 'false' || text === '0') return false;
   throw bad(name, 'must be true or false');

@@ -41,21 +41,20 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 /**
  * Reads a request body ourselves (Nest's JSON/urlencoded parsers are off): media type checked before a byte is read
  * (415), the size capped while streaming (413, also up front from Content-Length), compressed bodies refused (415, so
- * the cap always applies to what is parsed), text required to be UTF-8 without NUL characters (422).
+ * the cap always applies to what is parsed), text required to be UTF-8 without NUL characters (422). What is left
+ * of a refused body is drained by the ProblemFilter before it answers (see request-drain.ts).
  */
 export async function readRawBody(request: Request, options: ReadBodyOptions): Promise<RawBody> {
   const contentType = request.headers['content-type'];
   const parsed = parseContentType(contentType);
   const accepted = options.accept.join(', ');
   if (!parsed || !options.accept.includes(parsed.mediaType)) {
-    discard(request);
     throw new BrokerError(
       BrokerErrorCode.UnsupportedMediaType,
       `Content-Type ${contentType ? JSON.stringify(contentType.slice(0, 100)) : '(none)'} is not supported; send one of ${accepted}`,
     );
   }
   if (parsed.charset && !['utf-8', 'utf8', 'us-ascii'].includes(parsed.charset)) {
-    discard(request);
     throw new BrokerError(
       BrokerErrorCode.UnsupportedMediaType,
       `charset ${JSON.stringify(parsed.charset)} is not supported; send UTF-8`,
@@ -63,7 +62,6 @@ export async function readRawBody(request: Request, options: ReadBodyOptions): P
   }
   const encoding = (request.headers['content-encoding'] ?? 'identity').toString().trim().toLowerCase();
   if (encoding !== 'identity' && encoding !== '') {
-    discard(request);
     throw new BrokerError(
       BrokerErrorCode.UnsupportedMediaType,
       `Content-Encoding ${JSON.stringify(encoding.slice(0, 40))} is not supported`,
@@ -76,7 +74,6 @@ export async function readRawBody(request: Request, options: ReadBodyOptions): P
     );
   const declared = Number(request.headers['content-length']);
   if (Number.isFinite(declared) && declared > options.maxBytes) {
-    discard(request);
     throw tooLarge();
   }
 
@@ -88,13 +85,14 @@ export async function readRawBody(request: Request, options: ReadBodyOptions): P
       if (done) return;
       done = true;
       request.off('data', onData).off('end', onEnd).off('error', onError).off('aborted', onAborted);
+      // The rest of a refused body waits, paused, for the problem filter to drain it (bounded) before it answers.
+      if (error) request.pause();
       if (error) reject(error);
       else resolve(Buffer.concat(chunks, size));
     };
     const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size > options.maxBytes) {
-        discard(request);
         finish(tooLarge());
         return;
       }
@@ -121,10 +119,4 @@ export async function readRawBody(request: Request, options: ReadBodyOptions): P
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   return { mediaType: parsed.mediaType, contentType: contentType!, body, text };
-}
-
-/** Lets the rest of an unwanted body flow away, and closes the connection after the answer so it cannot linger. */
-function discard(request: Request): void {
-  request.res?.setHeader('Connection', 'close');
-  request.resume();
 }

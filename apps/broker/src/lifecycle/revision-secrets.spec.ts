@@ -15,13 +15,18 @@ const document = (password?: string) => ({
   },
 });
 
+const NO_TEXT = { text: '', contentType: 'application/yaml' };
+
 describe('revision secrets', () => {
   const keyring = new SecretKeyring(generateSecretKey());
 
   it('takes the literal password out, seals it, and puts it back for the worker', () => {
     const text =
       'spec:\n  components:\n    - name: db\n      type: rds\n      properties:\n        password: hunter2hunter2\n';
-    const stored = storedRevisionContent(keyring, 'dev', 'shop', document('hunter2hunter2'), text);
+    const stored = storedRevisionContent(keyring, 'dev', 'shop', document('hunter2hunter2'), {
+      text,
+      contentType: 'application/yaml',
+    });
     expect(JSON.stringify(stored.document)).not.toContain('hunter2');
     expect(stored.originalText).not.toContain('hunter2');
     expect(stored.sealedSecrets).not.toContain('hunter2');
@@ -32,12 +37,12 @@ describe('revision secrets', () => {
   });
 
   it('changes the content hash when only the password changes, and keeps it stable otherwise', () => {
-    const a = storedRevisionContent(keyring, 'dev', 'shop', document('first-password-1'), '');
-    const b = storedRevisionContent(keyring, 'dev', 'shop', document('first-password-1'), '');
-    const c = storedRevisionContent(keyring, 'dev', 'shop', document('other-password-2'), '');
+    const a = storedRevisionContent(keyring, 'dev', 'shop', document('first-password-1'), NO_TEXT);
+    const b = storedRevisionContent(keyring, 'dev', 'shop', document('first-password-1'), NO_TEXT);
+    const c = storedRevisionContent(keyring, 'dev', 'shop', document('other-password-2'), NO_TEXT);
     expect(a.contentHash).toBe(b.contentHash);
     expect(a.contentHash).not.toBe(c.contentHash);
-    const none = storedRevisionContent(keyring, 'dev', 'shop', document(), '');
+    const none = storedRevisionContent(keyring, 'dev', 'shop', document(), NO_TEXT);
     expect(none.sealedSecrets).toBeNull();
     expect(secretsOf(document())).toEqual({});
   });

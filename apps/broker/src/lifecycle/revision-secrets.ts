@@ -1,4 +1,4 @@
-import { canonicalJson, contentHash, REDACTED, redactDocument } from '@berth/oam';
+import { canonicalJson, contentHash, REDACTED, redactDocument, redactSourceText } from '@berth/oam';
 import type { JsonObject } from '@berth/core';
 import type { SecretKeyring } from './secret-keyring';
 
@@ -16,14 +16,18 @@ export function secretsOf(
   redactedDocument: JsonObject = redactDocument(document),
 ): ComponentSecrets {
   const redacted = componentsOf(redactedDocument);
-  const secrets: ComponentSecrets = {};
+  // Keyed by component names, which may be `constructor`: objects without a prototype, so a name never finds one of
+  // Object.prototype's members (and a value is never written onto the Object constructor).
+  const secrets: ComponentSecrets = Object.create(null) as ComponentSecrets;
   componentsOf(document).forEach((component, index) => {
     const properties = component.properties as Record<string, unknown> | undefined;
     const masked = redacted[index]?.properties as Record<string, unknown> | undefined;
     if (!properties || !masked || typeof component.name !== 'string') return;
     for (const [key, value] of Object.entries(properties)) {
-      if (masked[key] === REDACTED && typeof value === 'string' && value !== REDACTED) {
-        (secrets[component.name] ??= {})[key] = value;
+      if (Object.hasOwn(masked, key) && masked[key] === REDACTED && typeof value === 'string' && value !== REDACTED) {
+        if (!Object.hasOwn(secrets, component.name))
+          secrets[component.name] = Object.create(null) as Record<string, string>;
+        secrets[component.name]![key] = value;
       }
     }
   });
@@ -34,7 +38,10 @@ export function secretsOf(
 export function restoreSecrets(document: JsonObject, secrets: ComponentSecrets): JsonObject {
   const copy = structuredClone(document);
   for (const component of componentsOf(copy)) {
-    const values = typeof component.name === 'string' ? secrets[component.name] : undefined;
+    const values =
+      typeof component.name === 'string' && Object.hasOwn(secrets, component.name)
+        ? secrets[component.name]
+        : undefined;
     if (!values) continue;
     component.properties = { ...(component.properties as Record<string, unknown>), ...values };
   }
@@ -61,7 +68,7 @@ export function storedRevisionContent(
   environment: string,
   application: string,
   document: JsonObject,
-  originalText: string,
+  original: { text: string; contentType: string },
 ): StoredRevisionContent {
   const redacted = redactDocument(document);
   const secrets = secretsOf(document, redacted);
@@ -69,10 +76,16 @@ export function storedRevisionContent(
   const baseHash = contentHash(redacted);
   return {
     document: redacted,
-    // Every literal secret of the text (under its canonical or KubeVela name) is a secret of the normalized
-    // document, so a document without any leaves the text as it is: redacting the text re-parses it keeping its
-    // comments and layout, which costs more than the rest of a PUT.
-    originalText: hasSecrets ? redactDocument(originalText) : originalText,
+    // Every literal secret of the text (under its canonical or KubeVela name, however it is spelt: the parser has
+    // resolved aliases, and duplicate keys are refused) is a secret of the normalized document, so a document without
+    // any leaves the text as it is: redacting the text re-parses it and checks the result, which costs more than
+    // the rest of a PUT.
+    originalText: hasSecrets
+      ? redactSourceText(original.text, {
+          contentType: original.contentType,
+          secrets: Object.values(secrets).flatMap((values) => Object.values(values)),
+        })
+      : original.text,
     sealedSecrets: hasSecrets ? keyring.sealToText(secrets, revisionAad(environment, application)) : null,
     contentHash: hasSecrets ? keyring.digest(`${baseHash}\n${canonicalJson(secrets)}`).slice(0, 64) : baseHash,
   };

@@ -4,6 +4,8 @@ import { CodedError, type ValidationProblem } from '@berth/core';
 export enum BrokerErrorCode {
   /** A query or path parameter is malformed → 400. */
   BadRequest = 'BadRequest',
+  /** A browser request from an origin that is not allowed (BERTH_ALLOWED_ORIGINS) → 403. */
+  Forbidden = 'Forbidden',
   /** Unknown environment or application → 404. */
   NotFound = 'NotFound',
   /** The `Accept` header asks for a representation we do not have → 406. */
@@ -16,6 +18,8 @@ export enum BrokerErrorCode {
   PayloadTooLarge = 'PayloadTooLarge',
   /** Body media type or encoding not accepted → 415. */
   UnsupportedMediaType = 'UnsupportedMediaType',
+  /** The Host header names a host this service does not answer for (BERTH_ALLOWED_HOSTS) → 421. */
+  MisdirectedRequest = 'MisdirectedRequest',
   /** A body that parsed but is invalid → 422. */
   Invalid = 'Invalid',
 }

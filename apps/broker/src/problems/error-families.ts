@@ -34,6 +34,7 @@ const invalidApplication: ProblemMapping = { status: 422, title: 'Invalid applic
 export const ERROR_FAMILIES: ErrorFamily[] = [
   family<BrokerErrorCode>(BrokerError, {
     [BrokerErrorCode.BadRequest]: { status: 400, title: 'Bad request', slug: 'bad-request' },
+    [BrokerErrorCode.Forbidden]: { status: 403, title: 'Cross-origin request refused', slug: 'origin-not-allowed' },
     [BrokerErrorCode.NotFound]: { status: 404, title: 'Not found', slug: 'not-found' },
     [BrokerErrorCode.NotAcceptable]: { status: 406, title: 'Not acceptable', slug: 'not-acceptable' },
     [BrokerErrorCode.Conflict]: { status: 409, title: 'Conflict', slug: 'conflict' },
@@ -44,6 +45,7 @@ export const ERROR_FAMILIES: ErrorFamily[] = [
       title: 'Unsupported media type',
       slug: 'unsupported-media-type',
     },
+    [BrokerErrorCode.MisdirectedRequest]: { status: 421, title: 'Host not served', slug: 'host-not-allowed' },
     [BrokerErrorCode.Invalid]: { status: 422, title: 'Invalid request body', slug: 'invalid-body' },
   }),
   family<OamErrorCode>(OamError, {

@@ -4,6 +4,8 @@ import type { ValidationProblem } from '@berth/core';
 import { isDatabaseUnavailable } from '@berth/persistence';
 import type { Request, Response } from 'express';
 import { mappingFor } from './error-families';
+import { answeredByClientError } from '../http/client-error';
+import { drainRequestBody, hasUnreadBody } from '../http/request-drain';
 import { type Problem, PROBLEM_CONTENT_TYPE, PROBLEM_TYPE_BASE } from './problem';
 
 function slugOf(status: number): string {
@@ -83,6 +85,27 @@ export function toProblem(error: unknown): Problem {
   };
 }
 
+/** Sends the problem; a body the client is still sending is drained first (bounded), so the answer reaches it. */
+function send(request: Request, response: Response, problem: Problem): void {
+  if (response.headersSent) {
+    response.end();
+    return;
+  }
+  const write = (drained: boolean) => {
+    const socket = response.socket;
+    if (response.headersSent || !socket || socket.destroyed || answeredByClientError(socket)) return;
+    response.status(problem.status).setHeader('Content-Type', PROBLEM_CONTENT_TYPE);
+    if (problem.status === 503) response.setHeader('Retry-After', '5');
+    if (!drained) response.setHeader('Connection', 'close');
+    response.send(JSON.stringify(problem));
+  };
+  if (!request || !hasUnreadBody(request)) {
+    write(true);
+    return;
+  }
+  void drainRequestBody(request).then(write);
+}
+
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
@@ -95,12 +118,6 @@ export class ProblemFilter implements ExceptionFilter {
       // pino-http logs the request with this error attached (stack included) when the response finishes.
       response.err = exception instanceof Error ? exception : new Error(String(exception));
     }
-    if (response.headersSent) {
-      response.end();
-      return;
-    }
-    response.status(problem.status).setHeader('Content-Type', PROBLEM_CONTENT_TYPE);
-    if (problem.status === 503) response.setHeader('Retry-After', '5');
-    response.send(JSON.stringify(problem));
+    send(request, response, problem);
   }
 }

@@ -1,3 +1,4 @@
+import type { ValidationProblem } from '../errors/validation-problem';
 import type { RuntimeSpec, WorkloadComponentSpec } from '../model';
 import type { OperationLog } from './operation-log';
 
@@ -63,4 +64,12 @@ export abstract class WorkloadRuntime {
   abstract deliver(request: DeliveryRequest, log: OperationLog): Promise<WorkloadStatus[]>;
   abstract remove(request: RemovalRequest, log: OperationLog): Promise<void>;
   abstract status(request: Omit<RemovalRequest, 'includeSecrets'>): Promise<WorkloadStatus[]>;
+
+  /**
+   * What is wrong with an environment's `runtime.settings` for this runtime, each problem at its field (a JSON pointer
+   * relative to the settings), without contacting the runtime. Empty when they can be used.
+   */
+  validateSettings(_runtime: RuntimeSpec): ValidationProblem[] {
+    return [];
+  }
 }

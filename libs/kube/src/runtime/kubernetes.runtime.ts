@@ -10,6 +10,7 @@ import {
   type OperationLog,
   type RemovalRequest,
   type RuntimeSpec,
+  type ValidationProblem,
   type WorkloadComponentSpec,
   type WorkloadStatus,
 } from '@berth/core';
@@ -22,9 +23,13 @@ import {
 } from '../labels';
 import { objectKey, type KubeObject } from '../render/kube-object';
 import { renderManifests } from '../render/manifest.renderer';
-import { loadKubeConfig, makeObjectApi } from './kube-client';
+import { type KubeconfigSources, kubeconfigProblems, loadKubeConfig, makeObjectApi } from './kube-client';
 import { isNotFound, toProviderError } from './kube-error.mapper';
-import { parseKubernetesRuntimeSettings, type KubernetesRuntimeSettings } from './kubernetes-runtime-settings';
+import {
+  kubernetesSettingsProblems,
+  parseKubernetesRuntimeSettings,
+  type KubernetesRuntimeSettings,
+} from './kubernetes-runtime-settings';
 import { deploymentRollout, jobRollout, type RolloutState } from './rollout-status';
 
 /** Server-side apply field manager of everything Berth applies. */
@@ -47,6 +52,13 @@ const WORKLOAD_REMOVAL_ORDER: readonly KindRef[] = [DEPLOYMENT, JOB, SERVICE];
 export interface KubernetesRuntimeOptions {
   /** How often rollout and deletion are polled. Default 1000 ms. */
   pollIntervalMs?: number;
+  /**
+   * Directories a `kubeconfig` path of an environment must lie in (the service's BERTH_KUBECONFIG_DIRS). Default none:
+   * only kubeconfigEnv, inCluster or the service's default kubeconfig.
+   */
+  kubeconfigDirs?: readonly string[];
+  /** Where `kubeconfigEnv` names are looked up (default: process.env). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** One deliver/remove/status call: the settings, a client bound to the caller's signal, and error mapping. */
@@ -170,17 +182,19 @@ function rolloutOf(kind: KindRef, object: k8s.KubernetesObject): RolloutState {
 export class KubernetesWorkloadRuntime extends WorkloadRuntime {
   readonly kind = KUBERNETES_RUNTIME_KIND;
   private readonly pollIntervalMs: number;
+  private readonly kubeconfigSources: KubeconfigSources;
 
   constructor(options: KubernetesRuntimeOptions = {}) {
     super();
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
+    this.kubeconfigSources = { allowedDirs: [...(options.kubeconfigDirs ?? [])], env: options.env };
   }
 
   /** Checks an environment's runtime settings (and that its kubeconfig loads) without contacting the cluster. */
-  static validateSettings(runtime: RuntimeSpec): KubernetesRuntimeSettings {
-    const settings = parseKubernetesRuntimeSettings(runtime.settings);
-    loadKubeConfig(settings);
-    return settings;
+  override validateSettings(runtime: RuntimeSpec): ValidationProblem[] {
+    const problems = kubernetesSettingsProblems(runtime.settings);
+    if (problems.length) return problems;
+    return kubeconfigProblems(parseKubernetesRuntimeSettings(runtime.settings), this.kubeconfigSources);
   }
 
   private open(runtime: RuntimeSpec, signal: AbortSignal, secrets: readonly ConnectionSecretMaterial[] = []): Session {
@@ -191,7 +205,7 @@ export class KubernetesWorkloadRuntime extends WorkloadRuntime {
       );
     }
     const settings = parseKubernetesRuntimeSettings(runtime.settings);
-    const kc = loadKubeConfig(settings);
+    const kc = loadKubeConfig(settings, this.kubeconfigSources);
     const scrubber = new SecretScrubber(
       secrets.flatMap((secret) => secret.sensitiveKeys.map((key) => secret.data[key] ?? '')),
     );

@@ -61,6 +61,26 @@ describe('parseDocument', () => {
     expect(error.problems[0]!.message).toBe('line 3, column 1: duplicate key: keys of a mapping must be unique');
   });
 
+  it('refuses duplicate JSON keys, however spelt, naming the key and its path', () => {
+    const error = failure(() =>
+      parseDocument('{"spec": {"components": [{"properties": {"password": "a",\n "pass\\u0077ord": "b"}}]}}', json),
+    );
+    expect(error.code).toBe(OamErrorCode.Malformed);
+    expect(error.problems).toEqual([
+      {
+        path: '/spec/components/0/properties/password',
+        message: 'line 2, column 2: duplicate key "password": keys of an object must be unique',
+      },
+    ]);
+    expect(failure(() => parseDocument('{"spec": {}, "kind": "x", "spec": {}}', json)).problems[0]!.path).toBe('/spec');
+    // The same key in different objects is fine.
+    expect(parseDocument('{"a": {"k": 1}, "b": {"k": 2}, "k": [{"k": 3}, {"k": 4}]}', json)).toEqual({
+      a: { k: 1 },
+      b: { k: 2 },
+      k: [{ k: 3 }, { k: 4 }],
+    });
+  });
+
   it('reports JSON syntax errors with line and column', () => {
     const error = failure(() => parseDocument('{\n  "a": 1,\n}', json));
     expect(error.code).toBe(OamErrorCode.Malformed);

@@ -1,4 +1,5 @@
-import type { ValidationProblem } from '@berth/core';
+import { jsonPointer, type ValidationProblem } from '@berth/core';
+import { type JSONPath, visit } from 'jsonc-parser';
 import { CORE_SCHEMA, loadAll as loadAllYaml, YAMLException, type LoadOptions } from 'js-yaml';
 import { OamError, OamErrorCode } from '../errors/oam.error';
 import { checkStructureLimits } from '../validation/structure-limits';
@@ -45,19 +46,55 @@ function jsonDepthViolation(text: string, limit: number): number | undefined {
   return undefined;
 }
 
+/**
+ * The first key that repeats within one JSON object, with the path of that object. JSON.parse keeps the last value
+ * of a repeated key without a word, so two spellings of one document could mean different things to different
+ * readers; YAML refuses them, and so does this. jsonc-parser's visitor reports each property (decoded, so
+ * `"pass\u0077ord"` and `"password"` are the same key) with the path of its object.
+ */
+function duplicateJsonKey(text: string): { key: string; path: JSONPath; offset: number } | undefined {
+  const open: Array<Set<string>> = [];
+  let found: { key: string; path: JSONPath; offset: number } | undefined;
+  visit(text, {
+    onObjectBegin: () => {
+      open.push(new Set());
+    },
+    onObjectEnd: () => {
+      open.pop();
+    },
+    onObjectProperty: (key, offset, _length, _line, _column, path) => {
+      const keys = open[open.length - 1];
+      if (found || !keys) return;
+      if (keys.has(key)) found = { key, path: path(), offset };
+      else keys.add(key);
+    },
+  });
+  return found;
+}
+
 function parseJson(text: string, maxDepth: number): unknown {
   const tooDeep = jsonDepthViolation(text, maxDepth);
   if (tooDeep !== undefined) {
     throw malformed(`${describePosition(text, tooDeep)}: the document nests deeper than ${maxDepth} levels`);
   }
+  let value: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    value = JSON.parse(text) as unknown;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const position = /at position (\d+)/.exec(message);
     const where = position ? `${describePosition(text, Number(position[1]))}: ` : '';
     throw malformed(`${where}invalid JSON: ${message.replace(/ in JSON at position \d+.*$/s, '')}`);
   }
+  const duplicate = duplicateJsonKey(text);
+  if (duplicate) {
+    const shown = JSON.stringify(duplicate.key.length > 100 ? `${duplicate.key.slice(0, 100)}…` : duplicate.key);
+    const message = `${describePosition(text, duplicate.offset)}: duplicate key ${shown}: keys of an object must be unique`;
+    throw malformed(`invalid JSON: ${message}`, [
+      { path: jsonPointer(...duplicate.path.map(String), duplicate.key), message },
+    ]);
+  }
+  return value;
 }
 
 function yamlProblemMessage(error: YAMLException): string {

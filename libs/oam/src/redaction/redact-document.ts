@@ -1,4 +1,4 @@
-import { isDocument, isMap, isScalar, isSeq, parseDocument as parseYamlDocument, type Document } from 'yaml';
+import { isAlias, isDocument, isMap, isScalar, isSeq, parseDocument as parseYamlDocument, type Document } from 'yaml';
 import { TYPE_ALIASES } from '../aliases/kubevela-aliases';
 import { componentDefinitionFor } from '../definitions/definition-registry';
 import { secretPropertiesOf } from '../definitions/type-definition';
@@ -30,7 +30,16 @@ function redactComponents(components: unknown): void {
   }
 }
 
-/** Redacts the original YAML/JSON text in place of its values, keeping its layout and comments. */
+/** The node an alias stands for (an alias to an alias is resolved by the library), or the node itself. */
+function deref(document: Document, node: unknown): unknown {
+  return isAlias(node) ? node.resolve(document) : node;
+}
+
+/**
+ * Redacts the original YAML/JSON text in place of its values, keeping its layout and comments. Aliases are followed
+ * (`type: *t`, `properties: *p`), but a secret spelt some other way may survive here: redactSourceText checks the
+ * result and falls back to a re-serialization.
+ */
 function redactText(text: string): string {
   let document: Document;
   try {
@@ -39,13 +48,16 @@ function redactText(text: string): string {
     return REDACTED;
   }
   if (!isDocument(document) || document.errors.length > 0) return REDACTED;
-  const components = document.getIn(['spec', 'components'], true);
+  const spec = deref(document, document.get('spec', true));
+  const components = isMap(spec) ? deref(document, spec.get('components', true)) : undefined;
   if (!isSeq(components)) return text;
-  for (const component of components.items) {
+  for (const item of components.items) {
+    const component = deref(document, item);
     if (!isMap(component)) continue;
-    const properties = component.get('properties', true);
+    const properties = deref(document, component.get('properties', true));
     if (!isMap(properties)) continue;
-    for (const name of secretPropertyNames(component.get('type'))) {
+    const type = deref(document, component.get('type', true));
+    for (const name of secretPropertyNames(isScalar(type) ? type.value : undefined)) {
       const value = properties.get(name, true);
       if (value === undefined) continue;
       if (isScalar(value)) {

@@ -7,6 +7,9 @@ import { ProblemView } from './problem.view';
 /** The error answers any route can give, whatever it does: declared once here rather than on every handler. */
 export const COMMON_PROBLEMS: Readonly<Record<number, string>> = {
   400: 'A malformed or unknown query parameter (the problem names it)',
+  403: 'A cross-origin request from an origin that BERTH_ALLOWED_ORIGINS does not list',
+  408: 'The request (headers and body) did not arrive within BERTH_REQUEST_TIMEOUT',
+  421: 'The Host header names a host this service does not answer for (BERTH_ALLOWED_HOSTS)',
   500: 'An unexpected error; the server log has the details under the request id',
 };
 
@@ -14,6 +17,14 @@ export const COMMON_PROBLEMS: Readonly<Record<number, string>> = {
 export const DATABASE_PROBLEMS: Readonly<Record<number, string>> = {
   503: 'The database (or a provider) cannot be reached right now; retry after `Retry-After` seconds',
 };
+
+/** What a mutation can also answer: its body is held to the media types the route declares (none: no body). */
+export const BODY_PROBLEMS: Readonly<Record<number, string>> = {
+  413: 'The body is larger than BERTH_MAX_BODY_BYTES',
+  415: 'A body of a media type the route does not take, or a body on a route that takes none',
+};
+
+const MUTATIONS = new Set(['put', 'post', 'patch', 'delete']);
 
 /** Routes that never touch the database (their answers come from memory), so they cannot answer its 503. */
 const WITHOUT_DATABASE = [/^\/healthz$/, /^\/readyz$/, /^\/v1\/definitions(\/|$)/];
@@ -42,9 +53,11 @@ export function addProblemResponses(document: OpenAPIObject): void {
   for (const [path, item] of Object.entries(document.paths)) {
     for (const [method, operation] of Object.entries(item) as [string, OperationObject][]) {
       if (!operation || typeof operation !== 'object' || !('responses' in operation)) continue;
-      const common = WITHOUT_DATABASE.some((pattern) => pattern.test(path))
-        ? COMMON_PROBLEMS
-        : { ...COMMON_PROBLEMS, ...DATABASE_PROBLEMS };
+      const common = {
+        ...COMMON_PROBLEMS,
+        ...(WITHOUT_DATABASE.some((pattern) => pattern.test(path)) ? {} : DATABASE_PROBLEMS),
+        ...(MUTATIONS.has(method) ? BODY_PROBLEMS : {}),
+      };
       for (const [status, description] of Object.entries(common)) {
         operation.responses[status] ??= { description };
       }

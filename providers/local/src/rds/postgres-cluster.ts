@@ -21,7 +21,7 @@ import { createServer } from 'node:net';
 import { dirname, join, sep } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
-import { postgresBinaries, type PostgresBinaries } from './postgres-binaries';
+import { binariesIn, postgresBinaries, type PostgresBinaries } from './postgres-binaries';
 import { serverAccount, type ServerAccount } from './server-account';
 
 const run = promisify(execFile);
@@ -180,10 +180,7 @@ export class PostgresCluster {
       // cluster directory, which the account can reach.
       const copy = join(this.options.root, 'server');
       await cp(dirname(binaries.bin), copy, { recursive: true, verbatimSymlinks: true, force: true });
-      binaries = { ...binaries, bin: join(copy, 'bin') };
-      binaries.initdb = join(binaries.bin, 'initdb');
-      binaries.pgCtl = join(binaries.bin, 'pg_ctl');
-      binaries.postgres = join(binaries.bin, 'postgres');
+      binaries = binariesIn(join(copy, 'bin'), binaries.packageName);
       if (!(await this.runsAs(binaries, account)))
         throw new ProviderError(
           ProviderErrorCode.Unavailable,

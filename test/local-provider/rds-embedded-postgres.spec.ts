@@ -76,7 +76,8 @@ const rds = (component: string, properties: Record<string, string> = {}, passwor
     secretProperties: { password },
   }) satisfies RequestSpec;
 
-describe('local provider: rds postgresql on the embedded PostgreSQL server', () => {
+// Generous: several tests start, stop and adopt real servers on a machine that may be busy.
+describe('local provider: rds postgresql on the embedded PostgreSQL server', { timeout: 180_000 }, () => {
   let dir: string;
   let cleanup: () => Promise<void>;
   let provider: LocalResourceProvider;
@@ -161,20 +162,21 @@ describe('local provider: rds postgresql on the embedded PostgreSQL server', () 
       await Promise.all(
         Array.from({ length: 20 }, (_, i) => pool.query('insert into orders (item) values ($1)', [`parallel-${i}`])),
       );
-      const tx = async (i: number) => {
-        const c = await pool.connect();
-        try {
-          await c.query('begin');
-          await c.query('insert into orders (item) values ($1)', [`tx-${i}`]);
-          const seen = await c.query('select count(*)::int as n from orders where item like $1', ['tx-%']);
-          await c.query(i % 2 === 0 ? 'commit' : 'rollback');
-          return seen.rows[0].n as number;
-        } finally {
-          c.release();
-        }
-      };
-      // Held open at once, each transaction sees only its own uncommitted row.
-      expect(await Promise.all([0, 1, 2, 3].map(tx))).toEqual([1, 1, 1, 1]);
+      // Four transactions open at once: each has inserted its row before any looks, and each sees only its own.
+      const clients = await Promise.all([0, 1, 2, 3].map(() => pool.connect()));
+      try {
+        await Promise.all(clients.map((c) => c.query('begin')));
+        await Promise.all(clients.map((c, i) => c.query('insert into orders (item) values ($1)', [`tx-${i}`])));
+        const seen = await Promise.all(
+          clients.map(
+            async (c) => (await c.query(`select count(*)::int as n from orders where item like 'tx-%'`)).rows[0].n,
+          ),
+        );
+        expect(seen).toEqual([1, 1, 1, 1]);
+        await Promise.all(clients.map((c, i) => c.query(i % 2 === 0 ? 'commit' : 'rollback')));
+      } finally {
+        for (const c of clients) c.release();
+      }
       const counts = await pool.query(
         `select count(*) filter (where item like 'parallel-%')::int as p, count(*) filter (where item like 'tx-%')::int as t from orders`,
       );
@@ -373,95 +375,101 @@ describe('local provider: rds postgresql on the embedded PostgreSQL server', () 
   });
 });
 
-describe('local provider: the embedded PostgreSQL outlives a SIGKILLed owner and is adopted', () => {
-  let dir: string;
-  let cleanup: () => Promise<void>;
-  let child: ChildProcess | undefined;
-  let provider: LocalResourceProvider | undefined;
+describe(
+  'local provider: the embedded PostgreSQL outlives a SIGKILLed owner and is adopted',
+  { timeout: 180_000 },
+  () => {
+    let dir: string;
+    let cleanup: () => Promise<void>;
+    let child: ChildProcess | undefined;
+    let provider: LocalResourceProvider | undefined;
 
-  beforeAll(async () => {
-    ({ dir, cleanup } = await tempDataDir());
-  });
-  afterAll(async () => {
-    child?.kill('SIGKILL');
-    await provider?.close();
-    // A server nobody closed stops by itself once its data dir is gone (PostgreSQL rechecks its lock file).
-    const pid = await postmasterPid(dir);
-    if (pid && alive(pid)) process.kill(pid, 'SIGTERM');
-    await cleanup();
-  });
-
-  /** Runs support/cluster-owner.child.ts until it printed its apply result. */
-  async function owner(component: string, password: string): Promise<ApplyResult> {
-    child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'support', 'cluster-owner.child.ts')], {
-      env: { ...process.env, BERTH_DATA_DIR: dir, CHILD_COMPONENT: component, CHILD_PASSWORD: password },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    beforeAll(async () => {
+      ({ dir, cleanup } = await tempDataDir());
     });
-    let out = '';
-    let err = '';
-    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-    return new Promise<ApplyResult>((resolve, reject) => {
-      child!.stdout!.on('data', (d: Buffer) => {
-        out += d.toString();
-        if (out.includes('\n')) resolve(JSON.parse(out.split('\n')[0]) as ApplyResult);
+    afterAll(async () => {
+      child?.kill('SIGKILL');
+      await provider?.close();
+      // A server nobody closed stops by itself once its data dir is gone (PostgreSQL rechecks its lock file).
+      const pid = await postmasterPid(dir);
+      if (pid && alive(pid)) process.kill(pid, 'SIGTERM');
+      await cleanup();
+    });
+
+    /** Runs support/cluster-owner.child.ts until it printed its apply result. */
+    async function owner(component: string, password: string): Promise<ApplyResult> {
+      child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'support', 'cluster-owner.child.ts')], {
+        env: { ...process.env, BERTH_DATA_DIR: dir, CHILD_COMPONENT: component, CHILD_PASSWORD: password },
+        stdio: ['ignore', 'pipe', 'pipe'],
       });
-      child!.once('exit', (code) => reject(new Error(`the owner child exited (${code}): ${err}`)));
+      let out = '';
+      let err = '';
+      child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+      return new Promise<ApplyResult>((resolve, reject) => {
+        child!.stdout!.on('data', (d: Buffer) => {
+          out += d.toString();
+          if (out.includes('\n')) resolve(JSON.parse(out.split('\n')[0]) as ApplyResult);
+        });
+        child!.once('exit', (code) => reject(new Error(`the owner child exited (${code}): ${err}`)));
+      });
+    }
+
+    it('after kill -9 of the owning process the server keeps running; the next start adopts it with its data', async () => {
+      const secret = await owner('db', 'first-owner-password');
+      await withClient(secret, (c) =>
+        c.query(`create table kept (v text); insert into kept values ('before the kill')`),
+      );
+      const serverPid = await postmasterPid(dir);
+      expect(serverPid).toBeGreaterThan(0);
+
+      const exited = new Promise((r) => child!.once('exit', r));
+      child!.kill('SIGKILL');
+      await exited;
+      child = undefined;
+      expect(alive(serverPid!)).toBe(true);
+
+      const log = new RecordingLog();
+      provider = new LocalResourceProvider({ dataDir: dir });
+      await provider.start({ log: (level, message) => log.log(level, message) });
+      expect(log.lines.join('\n')).toContain(`adopted the running server (pid ${serverPid})`);
+      // The same server: no second postmaster on the data dir.
+      expect(await postmasterPid(dir)).toBe(serverPid);
+      const rows = await withClient(secret, (c) => c.query<{ v: string }>('select v from kept'));
+      expect(rows.rows).toEqual([{ v: 'before the kill' }]);
+      expect((await provider.refresh(request(rds('db')))).drifted).toBe(false);
+
+      // And the adopting service runs it like its own: a new database, then a clean stop.
+      const second = await provider.apply(request(rds('db2')), new RecordingLog());
+      expect(await withClient(second, async (c) => (await c.query('select current_database() as d')).rows[0].d)).toBe(
+        second.outputs.DATABASE_NAME,
+      );
+      await provider.close();
+      provider = undefined;
+      await until(() => !alive(serverPid!), 'the adopted server to stop');
     });
-  }
 
-  it('after kill -9 of the owning process the server keeps running; the next start adopts it with its data', async () => {
-    const secret = await owner('db', 'first-owner-password');
-    await withClient(secret, (c) => c.query(`create table kept (v text); insert into kept values ('before the kill')`));
-    const serverPid = await postmasterPid(dir);
-    expect(serverPid).toBeGreaterThan(0);
+    it('a SIGKILLed server leaves a pid file behind; the next start replaces it with a running server', async () => {
+      provider = new LocalResourceProvider({ dataDir: dir });
+      await provider.start();
+      const killed = (await postmasterPid(dir))!;
+      await provider.close().catch(() => undefined);
+      provider = undefined;
+      // Bring it up once more and kill the postmaster itself: its pid file stays, naming a dead process.
+      const again = new LocalResourceProvider({ dataDir: dir });
+      await again.start();
+      const victim = (await postmasterPid(dir))!;
+      expect(victim).not.toBe(killed);
+      process.kill(victim, 'SIGKILL');
+      await until(() => !alive(victim), 'the killed postmaster to be gone');
+      expect(existsSync(join(dir, 'local', 'postgres', 'data', 'postmaster.pid'))).toBe(true);
 
-    const exited = new Promise((r) => child!.once('exit', r));
-    child!.kill('SIGKILL');
-    await exited;
-    child = undefined;
-    expect(alive(serverPid!)).toBe(true);
-
-    const log = new RecordingLog();
-    provider = new LocalResourceProvider({ dataDir: dir });
-    await provider.start({ log: (level, message) => log.log(level, message) });
-    expect(log.lines.join('\n')).toContain(`adopted the running server (pid ${serverPid})`);
-    // The same server: no second postmaster on the data dir.
-    expect(await postmasterPid(dir)).toBe(serverPid);
-    const rows = await withClient(secret, (c) => c.query<{ v: string }>('select v from kept'));
-    expect(rows.rows).toEqual([{ v: 'before the kill' }]);
-    expect((await provider.refresh(request(rds('db')))).drifted).toBe(false);
-
-    // And the adopting service runs it like its own: a new database, then a clean stop.
-    const second = await provider.apply(request(rds('db2')), new RecordingLog());
-    expect(await withClient(second, async (c) => (await c.query('select current_database() as d')).rows[0].d)).toBe(
-      second.outputs.DATABASE_NAME,
-    );
-    await provider.close();
-    provider = undefined;
-    await until(() => !alive(serverPid!), 'the adopted server to stop');
-  });
-
-  it('a SIGKILLed server leaves a pid file behind; the next start replaces it with a running server', async () => {
-    provider = new LocalResourceProvider({ dataDir: dir });
-    await provider.start();
-    const killed = (await postmasterPid(dir))!;
-    await provider.close().catch(() => undefined);
-    provider = undefined;
-    // Bring it up once more and kill the postmaster itself: its pid file stays, naming a dead process.
-    const again = new LocalResourceProvider({ dataDir: dir });
-    await again.start();
-    const victim = (await postmasterPid(dir))!;
-    expect(victim).not.toBe(killed);
-    process.kill(victim, 'SIGKILL');
-    await until(() => !alive(victim), 'the killed postmaster to be gone');
-    expect(existsSync(join(dir, 'local', 'postgres', 'data', 'postmaster.pid'))).toBe(true);
-
-    provider = new LocalResourceProvider({ dataDir: dir });
-    await provider.start();
-    const fresh = await postmasterPid(dir);
-    expect(fresh).toBeGreaterThan(0);
-    expect(fresh).not.toBe(victim);
-    const secret = await provider.apply(request(rds('db3')), new RecordingLog());
-    expect(await withClient(secret, async (c) => (await c.query('select 1 as one')).rows[0].one)).toBe(1);
-  });
-});
+      provider = new LocalResourceProvider({ dataDir: dir });
+      await provider.start();
+      const fresh = await postmasterPid(dir);
+      expect(fresh).toBeGreaterThan(0);
+      expect(fresh).not.toBe(victim);
+      const secret = await provider.apply(request(rds('db3')), new RecordingLog());
+      expect(await withClient(secret, async (c) => (await c.query('select 1 as one')).rows[0].one)).toBe(1);
+    });
+  },
+);

@@ -143,13 +143,22 @@ export class PostgresCluster {
 
     const remembered = await this.options.rememberedPort();
     let port = await freePort(this.options.host, remembered ?? 0);
-    try {
-      await this.start(port);
-    } catch (error) {
-      if (!(error instanceof PortTaken)) throw error;
-      // Taken between the probe and the bind: once more on any free port.
-      port = await freePort(this.options.host, 0);
-      await this.start(port);
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      try {
+        await this.start(port);
+        break;
+      } catch (error) {
+        if (error instanceof PortTaken) {
+          // Taken between the probe and the bind: on any free port.
+          port = await freePort(this.options.host, 0);
+        } else if (!(error instanceof OldProcessesAlive) || Date.now() > deadline) {
+          throw error;
+        } else {
+          // A killed postmaster's children still hold the shared memory for a moment: wait for them to go.
+          await new Promise((resolve) => setTimeout(resolve, 250));
+        }
+      }
     }
     const address = await this.addressAt(port);
     const answer = await this.probe(address, 30_000);
@@ -288,6 +297,8 @@ export class PostgresCluster {
         fatal.some((line) => /could not bind|address already in use|could not create any TCP\/IP sockets/i.test(line))
       )
         throw new PortTaken(port);
+      if (fatal.some((line) => /pre-existing shared memory block/i.test(line)))
+        throw new OldProcessesAlive(fatal.join('; '));
       throw new ProviderError(
         ProviderErrorCode.Internal,
         `the embedded PostgreSQL did not start${fatal.length ? `: ${fatal.join('; ')}` : ''} (log: ${this.logPath})`,
@@ -361,6 +372,16 @@ export class PostgresCluster {
       {
         cause: error,
       },
+    );
+  }
+}
+
+/** Backends of a server that was killed are still alive (they exit once they notice their postmaster is gone). */
+class OldProcessesAlive extends ProviderError {
+  constructor(detail: string) {
+    super(
+      ProviderErrorCode.Transient,
+      `the embedded PostgreSQL cannot start yet: processes of a killed server still hold its shared memory (${detail})`,
     );
   }
 }

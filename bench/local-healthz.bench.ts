@@ -6,8 +6,7 @@
  * `npx tsx bench/local-healthz.bench.ts`
  */
 import { availableParallelism, loadavg } from 'node:os';
-import { ensureBuilt, startBerthServer } from '../test/cli/support/berth-process';
-import { putApplication } from './support/service-run';
+import { putApplication, waitReady, withService } from './support/service-run';
 
 const COMPONENTS = 8;
 
@@ -35,9 +34,7 @@ export interface HealthzBenchResult {
 }
 
 export async function run(): Promise<HealthzBenchResult> {
-  ensureBuilt();
-  const server = await startBerthServer();
-  try {
+  return withService(async (server) => {
     const latencies: number[] = [];
     let ready = false;
     const started = performance.now();
@@ -51,27 +48,18 @@ export async function run(): Promise<HealthzBenchResult> {
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
     })();
-    await putApplication(server.url, 'local', 'many-databases', APPLICATION);
-    for (;;) {
-      const answer = await fetch(`${server.url}/v1/environments/local/applications/many-databases`);
-      const { status } = (await answer.json()) as { status: { phase: string } };
-      if (status.phase === 'Ready') break;
-      if (status.phase === 'Failed') throw new Error(`apply failed: ${JSON.stringify(status)}`);
-      if (performance.now() - started > 300_000) throw new Error('not Ready after 5 minutes');
-      await new Promise((resolve) => setTimeout(resolve, 100));
+    try {
+      await putApplication(server.url, 'local', 'many-databases', APPLICATION);
+      await waitReady(server.url, 'local', 'many-databases');
+    } finally {
+      ready = true;
+      await poller;
     }
     const readyMs = performance.now() - started;
-    ready = true;
-    await poller;
     const sorted = [...latencies].sort((a, b) => a - b);
     const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
     return { readyMs, samples: sorted.length, maxMs: sorted[sorted.length - 1], p99Ms: at(0.99), p50Ms: at(0.5) };
-  } catch (error) {
-    console.error(server.output());
-    throw error;
-  } finally {
-    await server.stop();
-  }
+  });
 }
 
 if (require.main === module) {

@@ -6,8 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureBuilt, ROOT, startBerthServer } from '../test/cli/support/berth-process';
-import { embeddedPostgresPssMiB, putApplication, rssMiB, waitReady } from './support/service-run';
+import { ROOT } from '../test/cli/support/berth-process';
+import { embeddedPostgresPssMiB, putApplication, rssMiB, waitReady, withService } from './support/service-run';
 
 export interface ServiceRssBenchResult {
   bootRssMiB: number;
@@ -17,17 +17,11 @@ export interface ServiceRssBenchResult {
 }
 
 export async function run(): Promise<ServiceRssBenchResult> {
-  ensureBuilt();
-  const server = await startBerthServer();
-  try {
+  return withService(async (server) => {
     const bootRssMiB = await rssMiB(server.pid);
     const started = performance.now();
-    await putApplication(
-      server.url,
-      'local',
-      'quickstart',
-      readFileSync(join(ROOT, 'examples/quickstart.yaml'), 'utf8'),
-    );
+    const quickstart = readFileSync(join(ROOT, 'examples/quickstart.yaml'), 'utf8');
+    await putApplication(server.url, 'local', 'quickstart', quickstart);
     await waitReady(server.url, 'local', 'quickstart');
     const readyMs = performance.now() - started;
     // Let the last requests' garbage go the way it would on an idle service.
@@ -38,12 +32,7 @@ export async function run(): Promise<ServiceRssBenchResult> {
       readyMs,
       postgres: await embeddedPostgresPssMiB(server.dataDir),
     };
-  } catch (error) {
-    console.error(server.output());
-    throw error;
-  } finally {
-    await server.stop();
-  }
+  });
 }
 
 if (require.main === module) {

@@ -1,4 +1,22 @@
 import { readFile, readdir } from 'node:fs/promises';
+import { ensureBuilt, startBerthServer, type BerthServer } from '../../test/cli/support/berth-process';
+
+/**
+ * Runs `work` against the built service as its own process (as `npm start` runs it) on a fresh data dir, building
+ * first when a source changed; prints the service's output when the work fails, and stops the service in any case.
+ */
+export async function withService<T>(work: (server: BerthServer) => Promise<T>): Promise<T> {
+  ensureBuilt();
+  const server = await startBerthServer();
+  try {
+    return await work(server);
+  } catch (error) {
+    console.error(server.output());
+    throw error;
+  } finally {
+    await server.stop();
+  }
+}
 
 /** PUTs an application (YAML) into an environment of a running service; the apply operation's id. */
 export async function putApplication(url: string, env: string, name: string, yaml: string): Promise<string> {

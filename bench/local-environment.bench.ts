@@ -1,7 +1,8 @@
 /**
  * Apply → Ready through the service on the `local` environment: one application with one of each cloud type (vpc,
- * rds postgresql on embedded PGlite inside that network, oss, slb) and a workload bound to them, over real HTTP, with
- * the real worker and the real local provider. Prints the wall time to Ready and each provision step's duration.
+ * rds postgresql on the embedded PostgreSQL server inside that network, oss, slb) and a workload bound to them, over
+ * real HTTP, with the real worker and the real local provider, on a fresh data dir (so the PostgreSQL cluster is
+ * created too). Prints the wall time to Ready and each provision step's duration.
  * `npx tsx bench/local-environment.bench.ts`
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -75,8 +76,7 @@ export async function run(): Promise<LocalEnvironmentBenchResult> {
     const body = (await put.json()) as { operation?: { id: string } };
     if (put.status !== 201 || !body.operation) throw new Error(`PUT answered ${put.status}: ${JSON.stringify(body)}`);
     for (;;) {
-      // Embedded PGlite initializes on the service's thread and blocks it for seconds; the server's keep-alive timer
-      // can then close the socket this poll reuses. A reset poll is simply asked again.
+      // A poll whose kept-alive socket the server closed in the meantime is simply asked again.
       const answer = await fetch(`${base}/environments/local/applications/bench`).catch(() => undefined);
       if (!answer) continue;
       const application = (await answer.json()) as { status: { phase: string } };

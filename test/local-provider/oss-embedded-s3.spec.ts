@@ -8,7 +8,10 @@ import {
 } from '@aws-sdk/client-s3';
 import { ProviderErrorCode, type ApplyResult } from '@berth/core';
 import { LocalResourceProvider } from '@berth/provider-local';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { execFile, execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { RecordingLog, request, tempDataDir } from './local-request.fixture';
 
 /** An S3 client built only from what the connection secret says. */
@@ -140,4 +143,193 @@ describe('local provider: oss on the embedded S3 endpoint', () => {
       code: ProviderErrorCode.InvalidRequest,
     });
   });
+});
+
+const run = promisify(execFile);
+
+/** Whether a command-line client is installed here (the suites using it skip with a printed reason otherwise). */
+function installed(command: string): boolean {
+  try {
+    execFileSync(command, ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+const hasCurl = installed('curl');
+const hasAwsCli = installed('aws');
+if (!hasCurl) console.warn('skipping the curl --aws-sigv4 check: curl is not installed');
+if (!hasAwsCli) console.warn('skipping the awscli presigned-URL checks: aws (awscli) is not installed');
+
+describe('local provider: the embedded S3 endpoint answers malformed, expired and skewed requests as S3 does', () => {
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  let provider: LocalResourceProvider;
+  let secret: ApplyResult;
+  let all: Record<string, string>;
+  let objectUrl: string;
+
+  beforeAll(async () => {
+    ({ dir, cleanup } = await tempDataDir());
+    provider = new LocalResourceProvider({ dataDir: dir });
+    await provider.start();
+    secret = await provider.apply(request({ type: 'oss', component: 'files' }), new RecordingLog());
+    all = { ...secret.outputs, ...secret.secretOutputs };
+    objectUrl = `${all.BUCKET_ENDPOINT}/${all.BUCKET_NAME}/note.txt`;
+    const s3 = clientFrom(secret);
+    await s3.send(new PutObjectCommand({ Bucket: all.BUCKET_NAME, Key: 'note.txt', Body: 'signed content' }));
+    s3.destroy();
+  });
+  afterAll(async () => {
+    await provider.close();
+    await cleanup();
+  });
+
+  /** Runs a client as a child process (async: the endpoint answers from this very process). */
+  const awsEnv = () => ({
+    ...process.env,
+    AWS_ACCESS_KEY_ID: all.OSS_ACCESS_KEY_ID,
+    AWS_SECRET_ACCESS_KEY: all.OSS_ACCESS_KEY_SECRET,
+    AWS_DEFAULT_REGION: all.OSS_REGION,
+    AWS_CONFIG_FILE: '/dev/null',
+    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+  });
+  const presign = async (expiresIn: number) =>
+    (
+      await run(
+        'aws',
+        [
+          's3',
+          'presign',
+          `s3://${all.BUCKET_NAME}/note.txt`,
+          '--expires-in',
+          String(expiresIn),
+          '--endpoint-url',
+          all.BUCKET_ENDPOINT,
+        ],
+        { env: awsEnv() },
+      )
+    ).stdout.trim();
+
+  it.skipIf(!hasCurl)(
+    'a signed request without x-amz-content-sha256 (curl --aws-sigv4) gets 400 InvalidRequest naming the header',
+    async () => {
+      const { stdout } = await run('curl', [
+        '-sS',
+        '-w',
+        '\n%{http_code}',
+        '--aws-sigv4',
+        `aws:amz:${all.OSS_REGION}:s3`,
+        '--user',
+        `${all.OSS_ACCESS_KEY_ID}:${all.OSS_ACCESS_KEY_SECRET}`,
+        objectUrl,
+      ]);
+      const status = stdout.slice(stdout.lastIndexOf('\n') + 1);
+      expect(status).toBe('400');
+      expect(stdout).toContain('<Code>InvalidRequest</Code>');
+      expect(stdout).toContain('Missing required header for this request: x-amz-content-sha256');
+      // With the header (curl signs it when given), the same request is served.
+      const signed = await run('curl', [
+        '-sS',
+        '--fail',
+        '-H',
+        'x-amz-content-sha256: UNSIGNED-PAYLOAD',
+        '--aws-sigv4',
+        `aws:amz:${all.OSS_REGION}:s3`,
+        '--user',
+        `${all.OSS_ACCESS_KEY_ID}:${all.OSS_ACCESS_KEY_SECRET}`,
+        objectUrl,
+      ]);
+      expect(signed.stdout).toBe('signed content');
+    },
+  );
+
+  it.skipIf(!hasAwsCli)(
+    'a presigned URL (awscli) works until X-Amz-Expires has passed, then 403 Request has expired',
+    async () => {
+      const lasting = await presign(600);
+      const ok = await fetch(lasting);
+      expect(ok.status).toBe(200);
+      expect(await ok.text()).toBe('signed content');
+
+      const brief = await presign(1);
+      expect(new URL(brief).searchParams.get('X-Amz-Expires')).toBe('1');
+      await new Promise((r) => setTimeout(r, 2_500));
+      const expired = await fetch(brief);
+      expect(expired.status).toBe(403);
+      const body = await expired.text();
+      expect(body).toContain('<Code>AccessDenied</Code>');
+      expect(body).toContain('<Message>Request has expired</Message>');
+      expect(body).toContain('<X-Amz-Expires>1</X-Amz-Expires>');
+    },
+  );
+
+  it.skipIf(!hasAwsCli)(
+    'X-Amz-Expires over a week or missing is refused with 400 AuthorizationQueryParametersError',
+    async () => {
+      const url = new URL(await presign(600));
+      url.searchParams.set('X-Amz-Expires', '604801');
+      const tooLong = await fetch(url);
+      expect(tooLong.status).toBe(400);
+      expect(await tooLong.text()).toContain('X-Amz-Expires must be less than a week');
+      url.searchParams.delete('X-Amz-Expires');
+      const missing = await fetch(url);
+      expect(missing.status).toBe(400);
+      expect(await missing.text()).toContain('<Code>AuthorizationQueryParametersError</Code>');
+    },
+  );
+
+  it('a request signed with a clock 20 minutes off gets 403 RequestTimeTooSkewed; the SDK corrects its clock from the answer', async () => {
+    for (const offset of [-20 * 60_000, 20 * 60_000]) {
+      const skewed = new S3Client({
+        endpoint: all.BUCKET_ENDPOINT,
+        region: all.OSS_REGION,
+        forcePathStyle: true,
+        credentials: { accessKeyId: all.OSS_ACCESS_KEY_ID, secretAccessKey: all.OSS_ACCESS_KEY_SECRET },
+        systemClockOffset: offset,
+        maxAttempts: 1,
+      });
+      await expect(
+        skewed.send(new GetObjectCommand({ Bucket: all.BUCKET_NAME, Key: 'note.txt' })),
+      ).rejects.toMatchObject({ name: 'RequestTimeTooSkewed', $metadata: { httpStatusCode: 403 } });
+      skewed.destroy();
+    }
+    // The SDK takes the server's time from that answer (ServerTime, Date), as it does from S3: its next request is
+    // signed with the corrected clock and served.
+    const correcting = new S3Client({
+      endpoint: all.BUCKET_ENDPOINT,
+      region: all.OSS_REGION,
+      forcePathStyle: true,
+      credentials: { accessKeyId: all.OSS_ACCESS_KEY_ID, secretAccessKey: all.OSS_ACCESS_KEY_SECRET },
+      systemClockOffset: -20 * 60_000,
+      maxAttempts: 1,
+    });
+    await expect(
+      correcting.send(new GetObjectCommand({ Bucket: all.BUCKET_NAME, Key: 'note.txt' })),
+    ).rejects.toMatchObject({ name: 'RequestTimeTooSkewed' });
+    const got = await correcting.send(new GetObjectCommand({ Bucket: all.BUCKET_NAME, Key: 'note.txt' }));
+    expect(await got.Body!.transformToString()).toBe('signed content');
+    correcting.destroy();
+  });
+
+  it.skipIf(Number(process.versions.node.split('.')[0]) >= 22)(
+    'on Node 20 a start prints no AWS SDK end-of-support notice, and other warnings still print',
+    async () => {
+      const child = await tempDataDir();
+      try {
+        const env: NodeJS.ProcessEnv = { ...process.env, BERTH_DATA_DIR: child.dir };
+        delete env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED;
+        const { stderr } = await run(
+          process.execPath,
+          ['--import', 'tsx', join(__dirname, 'support', 'oss-once.child.ts')],
+          { env },
+        );
+        expect(stderr).toContain('a warning of our own still prints');
+        expect(stderr).not.toContain('NodeVersionSupportWarning');
+        expect(stderr).not.toContain('require node >=22');
+      } finally {
+        await child.cleanup();
+      }
+    },
+  );
 });

@@ -26,6 +26,7 @@ import {
 import { ALICLOUD_PROFILE_KINDS, profileTimeoutMs, validateAlicloudProfile } from './profile/alicloud-profile';
 import { accessKeyGenerations } from './programs/oss.program';
 import { readListeners } from './programs/slb.program';
+import { alicloudZoneProblems } from './profile/alicloud-zone';
 import { alicloudStackConfigurator } from './stack/alicloud-stack-configurator';
 
 export interface AlicloudProviderOptions {
@@ -132,6 +133,7 @@ export class AlicloudResourceProvider extends ResourceProvider {
     }
     if (type === 'vpc' && !has('cidr'))
       problems.push({ path: '/cidr', message: 'cidr is required (allocated by the broker when absent)' });
+    problems.push(...alicloudZoneProblems(type, properties));
     return problems;
   }
 

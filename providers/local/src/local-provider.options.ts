@@ -2,7 +2,7 @@
 export interface LocalProviderOptions {
   /** Root of everything the provider keeps: state under `<dataDir>/local/`. */
   dataDir: string;
-  /** Admin URL of an existing PostgreSQL server (BERTH_LOCAL_POSTGRES_URL). Without it rds/postgresql is embedded (PGlite). */
+  /** Admin URL of an existing PostgreSQL server (BERTH_LOCAL_POSTGRES_URL). Without it rds/postgresql goes to the embedded PostgreSQL cluster. */
   postgresAdminUrl?: string;
   /** Admin URL of an existing MySQL/MariaDB server (BERTH_LOCAL_MYSQL_URL). Without it rds/mysql is refused. */
   mysqlAdminUrl?: string;

@@ -25,7 +25,7 @@ import { type PoolSettings, VpcResource } from './vpc/vpc.resource';
 
 /**
  * The `local` provider profile: real resources on this machine, with nothing installed beyond `npm ci`.
- * rds → a role + database on BERTH_LOCAL_POSTGRES_URL / BERTH_LOCAL_MYSQL_URL, or an embedded PGlite per component;
+ * rds → a role + database on BERTH_LOCAL_POSTGRES_URL / BERTH_LOCAL_MYSQL_URL, or on the embedded PostgreSQL cluster;
  * oss → a bucket on an embedded S3 endpoint (or BERTH_LOCAL_S3_URL); slb → a loopback TCP load balancer;
  * vpc → address management. State lives in `<dataDir>/local/`; see providers/local/README.md for the honest limits.
  */
@@ -46,10 +46,11 @@ export class LocalResourceProvider extends ResourceProvider {
     this.host = options.host ?? '127.0.0.1';
     this.store = new JsonStateStore<LocalState>(join(root, 'state.json'), emptyState);
     this.vpc = new VpcResource(this.store, (request) => this.poolOf(request.profile));
-    this.rds = new RdsResource(this.store, options.dataDir, this.host, options);
+    const secrets = new SecretDeriver(join(root, 'master.key'));
+    this.rds = new RdsResource(this.store, options.dataDir, this.host, secrets, options);
     this.oss = new OssResource(
       this.store,
-      new SecretDeriver(join(root, 'master.key')),
+      secrets,
       join(root, 'oss'),
       this.host,
       options.s3Region ?? 'local',
@@ -73,17 +74,14 @@ export class LocalResourceProvider extends ResourceProvider {
         .catch((error: unknown) =>
           log.log('error', `oss endpoint did not come back: ${toProviderError(error, 'oss').message}`),
         ),
+      this.rds
+        .restore(records.filter((r) => r.type === 'rds') as unknown as Array<ResourceRecord<RdsData>>, log)
+        .catch((error: unknown) =>
+          log.log('error', `the embedded PostgreSQL did not come back: ${toProviderError(error, 'rds').message}`),
+        ),
     ];
     for (const record of records) {
-      if (record.type === 'rds') {
-        tasks.push(
-          this.rds
-            .restore(record as unknown as ResourceRecord<RdsData>)
-            .catch((error: unknown) =>
-              log.log('error', `rds ${record.id} did not come back: ${toProviderError(error, 'rds').message}`),
-            ),
-        );
-      } else if (record.type === 'slb') {
+      if (record.type === 'slb') {
         tasks.push(
           this.slb
             .restore(record as unknown as ResourceRecord<SlbData>)
@@ -183,7 +181,7 @@ export class LocalResourceProvider extends ResourceProvider {
 
   /** Whether the embedded server of a resource is up (tests and /readyz detail). */
   isRunning(type: CloudComponentType, id: string): boolean {
-    if (type === 'rds') return this.rds.isRunning(id);
+    if (type === 'rds') return this.rds.isRunning();
     if (type === 'slb') return this.slb.isRunning(id);
     return true;
   }

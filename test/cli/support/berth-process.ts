@@ -26,6 +26,8 @@ export async function freePort(): Promise<number> {
 export interface BerthServer {
   url: string;
   dataDir: string;
+  /** The service process (benchmarks read its memory). */
+  pid: number;
   /** What the server wrote so far (for failure messages). */
   output(): string;
   stop(): Promise<void>;
@@ -81,7 +83,7 @@ export async function startBerthServer(): Promise<BerthServer> {
     }
     await new Promise((done) => setTimeout(done, 200));
   }
-  return { url, dataDir, output: () => output, stop };
+  return { url, dataDir, pid: child.pid!, output: () => output, stop };
 }
 
 export interface CliResult {

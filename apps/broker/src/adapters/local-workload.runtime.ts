@@ -1,18 +1,28 @@
 import {
+  ProviderError,
+  ProviderErrorCode,
   WorkloadRuntime,
   type DeliveryRequest,
   type OperationLog,
   type RemovalRequest,
+  type WorkloadDelivery,
   type WorkloadStatus,
 } from '@berth/core';
+import { readDeclaredEnv } from '@berth/kube';
 import type { DeliveredVariable, WorkloadDeliveryRepository } from '@berth/persistence';
 
 export const LOCAL_RUNTIME_KIND = 'local';
 
 /**
- * The `local` runtime: no cluster. It records what each workload would receive — each variable's secret, key,
- * version and sensitivity, never a value — so `GET …/components/{c}/env` (and `berth env` / `berth run`) can hand
- * the bound variables to a local process, opening the delivered secret versions at that moment.
+ * The `local` runtime: no cluster. It records what each workload would receive in a pod — its declared `env` literals
+ * and, for each bound variable, the secret, key, version and sensitivity (never a secret value) — so
+ * `GET …/components/{c}/env` (and `berth env` / `berth run`) can hand that environment to a local process, opening the
+ * delivered secret versions at that moment.
+ *
+ * Order and precedence are the pod's (the Kubernetes runtime renders the same list): declared variables first, then the
+ * bound ones; a bound variable replaces a declared one of the same name (in a pod the later entry wins), and of two
+ * declared entries with one name the later wins. A declared `valueFrom` (a Kubernetes Secret or ConfigMap the local
+ * runtime does not have) is refused with the variable's name, never dropped.
  */
 export class LocalWorkloadRuntime extends WorkloadRuntime {
   readonly kind = LOCAL_RUNTIME_KIND;
@@ -24,10 +34,14 @@ export class LocalWorkloadRuntime extends WorkloadRuntime {
   async deliver(request: DeliveryRequest, log: OperationLog): Promise<WorkloadStatus[]> {
     const secrets = new Map(request.secrets.map((s) => [s.name, s]));
     const statuses: WorkloadStatus[] = [];
-    for (const workload of request.workloads) {
-      const variables: DeliveredVariable[] = workload.env.map((env) => {
+    // Every workload is checked before anything is recorded: a refusal leaves the previous deliveries as they were.
+    const planned = request.workloads.map((workload) => ({
+      workload,
+      declared: declaredVariables(workload),
+      bound: workload.env.map((env): DeliveredVariable => {
         const secret = secrets.get(env.secretName);
         return {
+          source: 'binding',
           name: env.name,
           secret: env.secretName,
           component: secret?.component ?? '',
@@ -35,7 +49,11 @@ export class LocalWorkloadRuntime extends WorkloadRuntime {
           key: env.key,
           sensitive: env.sensitive,
         };
-      });
+      }),
+    }));
+    for (const { workload, declared, bound } of planned) {
+      const boundNames = new Set(bound.map((v) => v.name));
+      const variables = [...declared.filter((v) => !boundNames.has(v.name)), ...bound];
       await this.deliveries.record({
         environmentName: request.environment,
         applicationName: request.application,
@@ -44,10 +62,11 @@ export class LocalWorkloadRuntime extends WorkloadRuntime {
         variables,
         checksum: workload.bindingsChecksum,
       });
-      log.log('info', `local runtime: ${workload.component.name} receives ${variables.length} bound variable(s)`, {
-        component: workload.component.name,
-        variables: variables.map((v) => v.name),
-      });
+      log.log(
+        'info',
+        `local runtime: ${workload.component.name} receives ${variables.length} variable(s), ${bound.length} bound`,
+        { component: workload.component.name, variables: variables.map((v) => v.name) },
+      );
       statuses.push({ component: workload.component.name, ready: true, message: 'delivered (local runtime)' });
     }
     if (request.prune !== false) {
@@ -73,4 +92,22 @@ export class LocalWorkloadRuntime extends WorkloadRuntime {
       .filter((row) => !request.components || request.components.includes(row.component))
       .map((row) => ({ component: row.component, ready: true, message: `delivered ${row.deliveredAt.toISOString()}` }));
   }
+}
+
+/** The workload's declared literals, last one per name; a `valueFrom` has nothing to resolve against here. */
+function declaredVariables(workload: WorkloadDelivery): DeliveredVariable[] {
+  const name = workload.component.name;
+  const byName = new Map<string, DeliveredVariable>();
+  for (const entry of readDeclaredEnv(name, workload.component.properties?.env)) {
+    if ('valueFrom' in entry) {
+      const [kind, ref] = Object.entries(entry.valueFrom)[0] ?? ['valueFrom', undefined];
+      throw new ProviderError(
+        ProviderErrorCode.InvalidRequest,
+        `workload "${name}": env ${entry.name} takes its value from ${kind}${ref ? ` ${ref.name}/${ref.key}` : ''}, which the local runtime cannot resolve (it has no Kubernetes Secrets or ConfigMaps); give the variable a value, or bind a connection-secret key with the service-binding trait`,
+      );
+    }
+    byName.delete(entry.name);
+    byName.set(entry.name, { source: 'declared', name: entry.name, value: entry.value });
+  }
+  return [...byName.values()];
 }

@@ -39,8 +39,11 @@ export interface LifecycleStatus {
 
 export interface EnvVariable {
   name: string;
-  secret: string;
-  key: string;
+  /** `declared`: a literal of the workload's own `env`; `binding`: a key of a connection secret. */
+  source: 'declared' | 'binding';
+  /** Bindings only: the connection secret and key. */
+  secret?: string;
+  key?: string;
   sensitive: boolean;
   value: string | null;
 }
@@ -237,7 +240,10 @@ export class LifecycleService {
     return { components, lastOperation: last ? { id: last.id, kind: last.kind, state: last.state } : null };
   }
 
-  /** The variables the local runtime delivered to a workload, with values from the delivered secret versions. */
+  /**
+   * The environment the local runtime delivered to a workload, in the pod's order (declared literals, then bindings),
+   * bound values read from the delivered secret versions.
+   */
   async workloadEnv(application: ApplicationEntity, component: string, reveal: boolean) {
     const delivery = await this.deliveries.find(application.environmentName, application.name, component);
     if (!delivery) {
@@ -249,6 +255,10 @@ export class LifecycleService {
     const opened = new Map<string, Record<string, string> | null>();
     const variables: EnvVariable[] = [];
     for (const variable of delivery.variables) {
+      if (variable.source === 'declared') {
+        variables.push({ name: variable.name, source: 'declared', sensitive: false, value: variable.value });
+        continue;
+      }
       const cacheKey = `${variable.component}@${variable.version}`;
       if (!opened.has(cacheKey)) {
         const row = await this.resources.find({
@@ -274,6 +284,7 @@ export class LifecycleService {
       const value = data?.[variable.key] ?? null;
       variables.push({
         name: variable.name,
+        source: 'binding',
         secret: variable.secret,
         key: variable.key,
         sensitive: variable.sensitive,

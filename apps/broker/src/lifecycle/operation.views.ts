@@ -54,8 +54,16 @@ export class OperationEventListView {
 
 export class EnvVariableView {
   @ApiProperty({ type: String }) name!: string;
-  @ApiProperty({ type: String }) secret!: string;
-  @ApiProperty({ type: String }) key!: string;
+  @ApiProperty({
+    enum: ['declared', 'binding'],
+    description:
+      "declared: a literal of the workload's own env; binding: a connection-secret key (wins over a declared variable of the same name, as the later entry does in a pod)",
+  })
+  source!: 'declared' | 'binding';
+  @ApiProperty({ type: String, required: false, description: 'Bindings only: the connection secret' })
+  secret?: string;
+  @ApiProperty({ type: String, required: false, description: 'Bindings only: the key in the connection secret' })
+  key?: string;
   @ApiProperty({ type: Boolean }) sensitive!: boolean;
   @ApiProperty({ type: String, nullable: true, description: 'null for sensitive keys unless ?reveal=true' })
   value!: string | null;

@@ -84,7 +84,8 @@ function readPorts(component: string, props: JsonObject): WorkloadPort[] {
   return ports;
 }
 
-function readEnv(component: string, value: unknown): LiteralEnvVar[] {
+/** A workload's declared `env` (list or map form) as a pod spec has it: literal values and `valueFrom` references. */
+export function readDeclaredEnv(component: string, value: unknown): LiteralEnvVar[] {
   if (value === undefined || value === null) return [];
   const entries: Array<[string, unknown]> = Array.isArray(value)
     ? value.map((item: unknown) => {
@@ -136,7 +137,7 @@ export function readWorkloadProperties(component: WorkloadComponentSpec): Worklo
     imagePullSecrets: asStringList(props.imagePullSecrets) ?? [],
     command: asStringList(props.cmd ?? props.command),
     args: asStringList(props.args),
-    env: readEnv(component.name, props.env),
+    env: readDeclaredEnv(component.name, props.env),
     ports: readPorts(component.name, props),
     requests,
     limits,

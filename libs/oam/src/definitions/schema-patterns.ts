@@ -8,7 +8,8 @@ export const IPV4_CIDR_PATTERN =
 export const IPV4_OR_CIDR_PATTERN =
   '^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])(/(3[0-2]|[12]?[0-9]))?$';
 export const REGION_PATTERN = '^[a-z]{2,}(-[a-z0-9]+)+$';
-export const ZONE_PATTERN = '^[a-z]{2,}(-[a-z0-9]+){2,}$';
+/** Any cloud's zone name (zone-a, cn-hangzhou-h, us-east-1a, 2); a provider checks its own format (alicloud). */
+export const ZONE_PATTERN = '^[A-Za-z0-9]([-_.A-Za-z0-9]{0,62}[A-Za-z0-9])?$';
 export const QUANTITY_PATTERN = '^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$';
 export const VERSION_PATTERN = '^[0-9]+(\\.[0-9]+)*$';
 export const DB_IDENTIFIER_PATTERN = '^[a-z][a-z0-9_]{0,62}$';
@@ -24,7 +25,8 @@ export const PATTERN_HINTS: Readonly<Record<string, string>> = {
   [IPV4_CIDR_PATTERN]: 'an IPv4 CIDR block such as 10.0.0.0/16',
   [IPV4_OR_CIDR_PATTERN]: 'an IPv4 address or CIDR block such as 10.0.0.0/16',
   [REGION_PATTERN]: 'a region id such as cn-hangzhou',
-  [ZONE_PATTERN]: 'a zone id such as cn-hangzhou-h',
+  [ZONE_PATTERN]:
+    "a zone name such as zone-a or cn-hangzhou-h: at most 64 letters, digits, '-', '_' and '.', starting and ending with a letter or digit",
   [QUANTITY_PATTERN]: 'a Kubernetes quantity such as 500m, 1, 512Mi or 2Gi',
   [VERSION_PATTERN]: 'a version number such as 8.0',
   [DB_IDENTIFIER_PATTERN]:

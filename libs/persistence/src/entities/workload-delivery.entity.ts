@@ -2,7 +2,9 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { ID_COLUMN, JSON_COLUMN, NAME_LENGTH, TIMESTAMP_COLUMN } from './column-types';
 
 /** One bound variable as delivered: where its value comes from, never the value. */
-export interface DeliveredVariable {
+/** A variable bound from a connection secret: its value is read from that secret version when asked for. */
+export interface BoundDeliveredVariable {
+  source?: 'binding';
   name: string;
   /** Runtime name of the connection secret. */
   secret: string;
@@ -12,6 +14,16 @@ export interface DeliveredVariable {
   key: string;
   sensitive: boolean;
 }
+
+/** A literal from the workload's own `env` (not a secret: it is part of the application document). */
+export interface DeclaredDeliveredVariable {
+  source: 'declared';
+  name: string;
+  value: string;
+}
+
+/** What one variable of a delivered workload is; rows written before `source` existed are bindings. */
+export type DeliveredVariable = BoundDeliveredVariable | DeclaredDeliveredVariable;
 
 /** What the `local` runtime delivered to one workload. */
 @Entity({ name: 'workload_deliveries' })

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { parseSigV4 } from './sigv4.verifier';
+import { isRefusal, parseSigV4, type S3Refusal } from './sigv4.verifier';
 
 /*
  * Why @20minutes/s3rver: the embedded endpoint has to speak the S3 REST protocol in-process with nothing but npm.
@@ -66,9 +66,12 @@ export class EmbeddedS3Server {
     const server = createServer((req, res) => {
       const refusal = this.refuse(req);
       if (refusal) {
-        res.writeHead(403, { 'content-type': 'application/xml' });
+        const details = Object.entries(refusal.details ?? {})
+          .map(([name, value]) => `<${name}>${xmlText(value)}</${name}>`)
+          .join('');
+        res.writeHead(refusal.status, { 'content-type': 'application/xml' });
         res.end(
-          `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${refusal.code}</Code><Message>${refusal.message}</Message></Error>`,
+          `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${refusal.code}</Code><Message>${xmlText(refusal.message)}</Message>${details}</Error>`,
         );
         return;
       }
@@ -106,28 +109,41 @@ export class EmbeddedS3Server {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
-  private refuse(req: IncomingMessage): { code: string; message: string } | undefined {
+  private refuse(req: IncomingMessage): S3Refusal | undefined {
     const url = new URL(req.url ?? '/', 'http://local');
     const signed = parseSigV4(req);
     if (!signed)
       return {
+        status: 403,
         code: 'AccessDenied',
         message: 'Anonymous and Signature V2 requests are not allowed; sign with AWS Signature V4',
       };
+    if (isRefusal(signed)) return signed;
     const grant = this.grants.get(signed.accessKeyId);
-    if (!grant) return { code: 'InvalidAccessKeyId', message: 'The access key id does not exist' };
+    if (!grant)
+      return {
+        status: 403,
+        code: 'InvalidAccessKeyId',
+        message: 'The AWS Access Key Id you provided does not exist in our records.',
+      };
     if (!signed.verify(grant.secretAccessKey)) {
       return {
+        status: 403,
         code: 'SignatureDoesNotMatch',
-        message: 'The request signature we calculated does not match the signature you provided',
+        message:
+          'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
       };
     }
     if (grant.bucket === '*') return undefined;
     const bucket = decodeURIComponent(url.pathname.split('/')[1] ?? '');
     if (bucket !== grant.bucket)
-      return { code: 'AccessDenied', message: 'This access key is scoped to another bucket' };
+      return { status: 403, code: 'AccessDenied', message: 'This access key is scoped to another bucket' };
     return undefined;
   }
+}
+
+function xmlText(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 function listen(server: Server, host: string, port: number): Promise<number> {

@@ -14,6 +14,7 @@ import { abortable } from '../support/abortable';
 import { invalid, toProviderError } from '../support/local-provider.error';
 import { bucketName, resourceId, shortHash } from '../support/naming';
 import type { SecretDeriver } from '../support/secret-deriver';
+import { acknowledgeAwsSdkNodeNotice } from './aws-sdk-node-notice';
 import { EmbeddedS3Server } from './embedded-s3.server';
 
 export interface OssData {
@@ -290,6 +291,7 @@ export class OssResource {
     const credentials = this.external
       ? { accessKeyId: this.external.accessKeyId, secretAccessKey: this.external.secretAccessKey }
       : await this.adminKey();
+    acknowledgeAwsSdkNodeNotice();
     return new S3Client({
       endpoint: this.endpoint,
       region: this.region,

@@ -1,13 +1,16 @@
 import type { ApplyResult, DriftReport, OperationLog, ResourcePlan, ResourceRequest, RevokeHandle } from '@berth/core';
 import { ProviderError, ProviderErrorCode } from '@berth/core';
+import { SILENT_LOG } from '@berth/core';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { JsonStateStore } from '../state/json-state.store';
 import type { LocalState, ResourceRecord } from '../state/local-state';
 import { invalid, throwIfAborted, toProviderError } from '../support/local-provider.error';
 import { randomSecret, resourceId, sqlName } from '../support/naming';
-import { EmbeddedPostgres } from './embedded-postgres.server';
+import type { SecretDeriver } from '../support/secret-deriver';
 import { MYSQL_PRIVILEGES, MysqlAdminDriver } from './mysql-admin.driver';
 import { PostgresAdminDriver } from './postgres-admin.driver';
+import { CLUSTER_ADMIN, PostgresCluster } from './postgres-cluster';
 
 export type RdsMode = 'embedded' | 'postgres-admin' | 'mysql-admin';
 
@@ -30,7 +33,7 @@ export interface RdsData {
 
 const RESERVED_ACCOUNTS = new Set([
   'root',
-  'postgres',
+  CLUSTER_ADMIN,
   'mysql',
   'admin',
   'mariadb.sys',
@@ -41,10 +44,13 @@ const RESERVED_ACCOUNTS = new Set([
 ]);
 
 /**
- * `rds`: PostgreSQL (on an admin server, or embedded PGlite per component) and MySQL (on an admin server only).
+ * `rds`: PostgreSQL (a role and a database on an admin server, or on the embedded cluster: one real PostgreSQL per
+ * data dir, started with the first component) and MySQL (on an admin server only). On either PostgreSQL the same
+ * driver does the work; the embedded cluster only supplies the admin URL.
  */
 export class RdsResource {
-  private readonly embedded = new Map<string, EmbeddedPostgres>();
+  private readonly cluster: PostgresCluster;
+  private embeddedDriver: PostgresAdminDriver | undefined;
   private readonly postgres: PostgresAdminDriver | undefined;
   private readonly mysql: MysqlAdminDriver | undefined;
 
@@ -52,10 +58,22 @@ export class RdsResource {
     private readonly store: JsonStateStore<LocalState>,
     private readonly dataDir: string,
     private readonly host: string,
+    secrets: SecretDeriver,
     options: { postgresAdminUrl?: string; mysqlAdminUrl?: string },
   ) {
     this.postgres = options.postgresAdminUrl ? new PostgresAdminDriver(options.postgresAdminUrl) : undefined;
     this.mysql = options.mysqlAdminUrl ? new MysqlAdminDriver(options.mysqlAdminUrl) : undefined;
+    this.cluster = new PostgresCluster({
+      root: join(dataDir, 'local', 'postgres'),
+      berthDataDir: dataDir,
+      host,
+      adminPassword: () => secrets.derive('embedded-postgres:admin'),
+      rememberedPort: async () => (await this.store.read()).services?.postgres?.port,
+      rememberPort: (port) =>
+        this.store.update((draft) => {
+          draft.services = { ...draft.services, postgres: { port } };
+        }),
+    });
   }
 
   /** Problems that make a component impossible here (paths relative to its properties). */
@@ -109,19 +127,18 @@ export class RdsResource {
 
     switch (data.mode) {
       case 'embedded': {
-        const server = this.server(id);
-        try {
-          await server.initialize(data.database, data.account, password);
-          throwIfAborted(request.signal, `rds ${id}`);
-          data.port = String(await server.start(data.database, data.account, Number(existing?.data.port ?? 0)));
-        } catch (error) {
-          throw toProviderError(error, `rds ${id}: cannot start the embedded PostgreSQL`);
-        }
+        const driver = await this.embedded(log);
+        throwIfAborted(request.signal, `rds ${id}`);
+        data.port = driver.address.port;
+        await driver.ensure(
+          { id, database: data.database, owner: data.account, login, password, privilege: data.privilege },
+          request.signal,
+        );
         break;
       }
       case 'postgres-admin':
         await this.postgres!.ensure(
-          { id, database: data.database, owner: data.account, login, password },
+          { id, database: data.database, owner: data.account, login, password, privilege: data.privilege },
           request.signal,
         );
         break;
@@ -154,10 +171,15 @@ export class RdsResource {
     const record = (await this.store.read()).resources[id] as ResourceRecord<RdsData> | undefined;
     // Without a record (lost state, or already destroyed) fall back to the names a fresh apply would derive.
     const data = record?.data ?? this.plan(request, id, undefined);
+    const roles = [data.account, ...data.logins.filter((l) => l !== data.account)];
     switch (data.mode) {
       case 'embedded':
-        await this.server(id).remove();
-        this.embedded.delete(id);
+        // The cluster may not be running yet (a delete right after a restart): it is started to drop. Without a
+        // record and without a cluster there is nothing to drop.
+        if (record || (await this.cluster.initialized()))
+          await (await this.embedded(log)).drop({ id, database: data.database, roles }, request.signal);
+        // A database from before the embedded cluster (one PGlite directory per component) goes with it.
+        await rm(join(this.dataDir, 'local', 'rds', id), { recursive: true, force: true });
         break;
       case 'postgres-admin':
         if (!this.postgres)
@@ -165,10 +187,7 @@ export class RdsResource {
             ProviderErrorCode.Unavailable,
             `rds ${id} lives on a PostgreSQL server but BERTH_LOCAL_POSTGRES_URL is not set`,
           );
-        await this.postgres.drop(
-          { id, database: data.database, roles: [data.account, ...data.logins.filter((l) => l !== data.account)] },
-          request.signal,
-        );
+        await this.postgres.drop({ id, database: data.database, roles }, request.signal);
         break;
       case 'mysql-admin':
         if (!this.mysql)
@@ -197,26 +216,28 @@ export class RdsResource {
     if (!record) return { drifted: true, exists: false, differences: [{ field: 'DB_ID', expected: id }] };
     const data = record.data;
     if (data.mode === 'embedded') {
-      const server = this.embedded.get(id);
-      if (!server?.running)
+      // Refresh reads: it does not start the cluster (start() brings it back with the service).
+      const running = this.cluster.current;
+      if (!running)
         return {
           drifted: true,
           exists: true,
           differences: [{ field: 'DB_PORT', expected: record.outputs.DB_PORT, actual: undefined }],
         };
-      const actual = String(server.port);
-      return actual === record.outputs.DB_PORT
-        ? { drifted: false, exists: true, differences: [] }
-        : {
-            drifted: true,
-            exists: true,
-            differences: [{ field: 'DB_PORT', expected: record.outputs.DB_PORT, actual }],
-          };
+      const actual = String(running.port);
+      if (actual !== record.outputs.DB_PORT)
+        return {
+          drifted: true,
+          exists: true,
+          differences: [{ field: 'DB_PORT', expected: record.outputs.DB_PORT, actual }],
+        };
     }
     const exists =
-      data.mode === 'postgres-admin'
-        ? await this.postgres?.exists(data.database, request.signal)
-        : await this.mysql?.exists(data.database, request.signal);
+      data.mode === 'embedded'
+        ? await (await this.embedded(SILENT_LOG)).exists(data.database, request.signal)
+        : data.mode === 'postgres-admin'
+          ? await this.postgres?.exists(data.database, request.signal)
+          : await this.mysql?.exists(data.database, request.signal);
     if (exists === undefined)
       throw new ProviderError(
         ProviderErrorCode.Unavailable,
@@ -242,11 +263,9 @@ export class RdsResource {
 
   /**
    * New credentials while the old ones keep working until revoke:
-   * - PostgreSQL on an admin server: a second login role that is a member of the owner and runs as it (`SET role`);
-   *   revoke drops the old login (or, for the owner itself, removes its LOGIN).
+   * - PostgreSQL (an admin server or the embedded cluster): a second login role that is a member of the owner and runs
+   *   as it (`SET role`); revoke drops the old login (or, for the owner itself, removes its LOGIN).
    * - MySQL: a second user with the same grants; revoke drops the old user.
-   * - Embedded PostgreSQL: a new password is issued, but PGlite's wire server checks no password, so old and new both
-   *   work forever; revoke has nothing to do.
    */
   async rotate(request: ResourceRequest, log: OperationLog): Promise<ApplyResult & { revoke: RevokeHandle }> {
     const id = resourceId('rds', request.idempotencyKey);
@@ -256,22 +275,16 @@ export class RdsResource {
     const previous = data.logins[data.logins.length - 1];
     const password = randomSecret(24);
     data.rotations += 1;
-    if (data.mode === 'embedded') {
-      log.log(
-        'warn',
-        `rds ${id}: embedded PostgreSQL does not check passwords; the new password is issued but the old one is not refused`,
+    const login = rotatedLogin(data.account, data.rotations, data.engine === 'mysql' ? 32 : 63);
+    data.logins.push(login);
+    if (data.mode === 'mysql-admin') {
+      await this.mysql!.ensure(
+        { database: data.database, privilege: data.privilege, users: [{ name: login, password }] },
+        request.signal,
       );
     } else {
-      const login = rotatedLogin(data.account, data.rotations, data.engine === 'mysql' ? 32 : 63);
-      data.logins.push(login);
-      if (data.mode === 'postgres-admin') {
-        await this.postgres!.addLogin({ id, owner: data.account, login, password }, request.signal);
-      } else {
-        await this.mysql!.ensure(
-          { database: data.database, privilege: data.privilege, users: [{ name: login, password }] },
-          request.signal,
-        );
-      }
+      const driver = data.mode === 'embedded' ? await this.embedded(log) : this.postgres!;
+      await driver.addLogin({ id, owner: data.account, login, password }, request.signal);
     }
     const saved = await this.save(request, id, data, record.createdAt);
     const current = data.logins[data.logins.length - 1];
@@ -287,16 +300,18 @@ export class RdsResource {
   async revoke(request: ResourceRequest, handle: RevokeHandle, log: OperationLog): Promise<void> {
     const id = resourceId('rds', request.idempotencyKey);
     const record = (await this.store.read()).resources[id] as ResourceRecord<RdsData> | undefined;
-    if (!record || record.data.mode === 'embedded') {
+    if (!record) {
       log.log('info', `rds ${id}: nothing to revoke`);
       return;
     }
     const login = handle.login;
     const current = record.data.logins[record.data.logins.length - 1];
     if (!login || login === current) throw invalid('refusing to revoke the current login of the database');
-    if (record.data.mode === 'postgres-admin')
-      await this.postgres!.removeLogin({ id, owner: record.data.account, login }, request.signal);
-    else await this.mysql!.dropUser(login, request.signal);
+    if (record.data.mode === 'mysql-admin') await this.mysql!.dropUser(login, request.signal);
+    else {
+      const driver = record.data.mode === 'embedded' ? await this.embedded(log) : this.postgres!;
+      await driver.removeLogin({ id, owner: record.data.account, login }, request.signal);
+    }
     await this.store.update((draft) => {
       const r = draft.resources[id] as ResourceRecord<RdsData> | undefined;
       if (r) r.data.logins = r.data.logins.filter((l) => l !== login);
@@ -304,36 +319,45 @@ export class RdsResource {
     log.log('info', `rds ${id}: login ${login} revoked`);
   }
 
-  /** Brings back an embedded PostgreSQL after a restart (same port when free). */
-  async restore(record: ResourceRecord<RdsData>): Promise<void> {
-    if (record.data.mode !== 'embedded') return;
-    const server = this.server(record.id);
-    const port = await server.start(record.data.database, record.data.account, Number(record.data.port));
-    if (String(port) !== record.data.port) {
-      // Keep the outputs as issued: refresh() compares them with the new port and reports DB_PORT drift.
-      await this.store.update((draft) => {
-        const r = draft.resources[record.id] as ResourceRecord<RdsData> | undefined;
+  /**
+   * At the service's start: with embedded databases recorded, the cluster comes back (adopted when a crashed service
+   * left it running; its remembered port when free); without, a server left behind is stopped. A database whose port
+   * changed keeps its issued outputs: refresh() reports DB_PORT drift and the next apply re-issues the secret.
+   */
+  async restore(records: Array<ResourceRecord<RdsData>>, log: OperationLog): Promise<void> {
+    const embedded = records.filter((r) => r.data.mode === 'embedded');
+    if (embedded.length === 0) return this.cluster.stopLeftover(log);
+    const { port } = await this.cluster.ensureRunning(log);
+    const moved = embedded.filter((r) => r.data.port !== String(port)).map((r) => r.id);
+    if (moved.length === 0) return;
+    await this.store.update((draft) => {
+      for (const id of moved) {
+        const r = draft.resources[id] as ResourceRecord<RdsData> | undefined;
         if (r) r.data.port = String(port);
-      });
-    }
+      }
+    });
   }
 
-  isRunning(id: string): boolean {
-    return this.embedded.get(id)?.running ?? false;
+  /** Whether the embedded cluster is up (started or adopted by this instance). */
+  isRunning(): boolean {
+    return this.cluster.current !== undefined;
   }
 
   async closeAll(): Promise<void> {
-    await Promise.all([...this.embedded.values()].map((s) => s.close()));
-    this.embedded.clear();
+    this.embeddedDriver = undefined;
+    await this.cluster.stop();
   }
 
-  private server(id: string): EmbeddedPostgres {
-    let server = this.embedded.get(id);
-    if (!server) {
-      server = new EmbeddedPostgres(join(this.dataDir, 'local', 'rds', id), this.host);
-      this.embedded.set(id, server);
+  /** The driver for the embedded cluster, started on first use. */
+  private async embedded(log: OperationLog): Promise<PostgresAdminDriver> {
+    try {
+      const address = await this.cluster.ensureRunning(log);
+      if (this.embeddedDriver?.address.port !== String(address.port))
+        this.embeddedDriver = new PostgresAdminDriver(address.adminUrl);
+      return this.embeddedDriver;
+    } catch (error) {
+      throw toProviderError(error, 'rds: cannot start the embedded PostgreSQL');
     }
-    return server;
   }
 
   /** Desired state: names fixed at creation, the rest from the properties. */

@@ -20,8 +20,8 @@ export interface LocalState {
   /** By resource id; `data` is typed by each resource module. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   resources: Record<string, ResourceRecord<any>>;
-  /** Shared embedded services (the S3 endpoint's port, kept across restarts when free). */
-  services?: { s3?: { port: number } };
+  /** Shared embedded services (the S3 endpoint's and the PostgreSQL cluster's ports, kept across restarts when free). */
+  services?: { s3?: { port: number }; postgres?: { port: number } };
 }
 
 export const emptyState = (): LocalState => ({ version: 1, resources: {} });

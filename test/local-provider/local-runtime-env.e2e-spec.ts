@@ -1,0 +1,163 @@
+import { ProviderErrorCode, SILENT_LOG } from '@berth/core';
+import { Client } from 'pg';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCAL_RUNTIME_KIND, RuntimeRegistry } from '../../apps/broker/src';
+import { FAST_LIFECYCLE, waitForOperation } from '../lifecycle/support/lifecycle-harness';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+const APP = '/v1/environments/local/applications/hello';
+
+/**
+ * A workload on the `local` environment (local provider, local runtime) gets the environment a pod would get: its
+ * declared `env` literals, then its bound connection-secret keys (a name both declared and bound is refused by
+ * validation). Checked through the HTTP API with a real embedded PostgreSQL behind the binding.
+ */
+describe(
+  'local runtime: a workload receives its declared env and its bindings, as in a pod',
+  { timeout: 180_000 },
+  () => {
+    let t: TestApp;
+
+    const yaml = (greeting: string) => `apiVersion: core.oam.dev/v1beta1
+kind: Application
+metadata:
+  name: hello
+spec:
+  components:
+    - name: db
+      type: rds
+      properties:
+        engine: postgresql
+    - name: web
+      type: webservice
+      properties:
+        image: hello:1
+        port: 8080
+        env:
+          - name: GREETING
+            value: ${greeting}
+          - name: EMPTY
+      traits:
+        - type: service-binding
+          properties:
+            envMappings:
+              DB_HOST: { secret: db }
+              DB_URL: { secret: db }
+`;
+
+    async function apply(greeting: string): Promise<void> {
+      const put = await request(t.server).put(APP).set('Content-Type', 'application/yaml').send(yaml(greeting));
+      expect([200, 201], put.text).toContain(put.status);
+      const op = await waitForOperation(t.server, put.body.operation.id, 120_000);
+      expect(op.state, JSON.stringify(op)).toBe('Succeeded');
+    }
+
+    beforeAll(async () => {
+      t = await startTestApp('sqlite', { config: { role: 'all', lifecycle: FAST_LIFECYCLE, refreshIntervalMs: 0 } });
+      await apply('hi');
+    });
+    afterAll(async () => {
+      if (!t) return;
+      const del = await request(t.server).delete(APP);
+      if (del.status === 202) await waitForOperation(t.server, del.body.operation.id, 120_000).catch(() => undefined);
+      await t.close();
+    });
+
+    it('GET …/env lists the declared literals first, then the bindings, as the pod spec orders them', async () => {
+      const env = (await request(t.server).get(`${APP}/components/web/env?reveal=true`).expect(200)).body as {
+        variables: Array<{ name: string; source: string; value: string | null; secret?: string; key?: string }>;
+      };
+      expect(env.variables.map((v) => [v.name, v.source])).toEqual([
+        ['GREETING', 'declared'],
+        ['EMPTY', 'declared'],
+        ['DB_HOST', 'binding'],
+        ['DB_URL', 'binding'],
+      ]);
+      expect(env.variables.find((v) => v.name === 'GREETING')).toMatchObject({ value: 'hi', sensitive: false });
+      expect(env.variables.find((v) => v.name === 'EMPTY')?.value).toBe('');
+      const host = env.variables.find((v) => v.name === 'DB_HOST')!;
+      expect(host).toMatchObject({ secret: 'hello-db-conn', key: 'DB_HOST', value: '127.0.0.1' });
+      // The bound URL is real: it logs in to the embedded PostgreSQL.
+      const client = new Client({ connectionString: env.variables.find((v) => v.name === 'DB_URL')!.value! });
+      await client.connect();
+      expect((await client.query('select 1 as one')).rows[0].one).toBe(1);
+      await client.end();
+    });
+
+    it('the dotenv view (what `berth env` and `berth run` hand a process) carries the declared values too', async () => {
+      const dotenv = await request(t.server).get(`${APP}/components/web/env`).set('Accept', 'text/plain').expect(200);
+      expect(dotenv.text).toContain('GREETING="hi"\n');
+      expect(dotenv.text).toContain('DB_HOST="127.0.0.1"\n');
+      // DB_URL holds the password: left out unless revealed.
+      expect(dotenv.text).toMatch(/^# DB_URL: sensitive/m);
+    });
+
+    it('a changed declared value is what the next delivery hands out', async () => {
+      await apply('hello again');
+      const env = (await request(t.server).get(`${APP}/components/web/env`).expect(200)).body as {
+        variables: Array<{ name: string; value: string | null }>;
+      };
+      expect(env.variables.find((v) => v.name === 'GREETING')?.value).toBe('hello again');
+    });
+
+    it('a declared valueFrom or a name both declared and bound is refused (422); the local runtime refuses valueFrom too', async () => {
+      const bad = yaml('hi').replace(
+        '          - name: EMPTY\n',
+        '          - name: LEVEL\n            valueFrom:\n              configMapKeyRef: { name: settings, key: level }\n',
+      );
+      const clash = yaml('hi').replace(
+        '          - name: EMPTY\n',
+        '          - name: DB_HOST\n            value: declared\n',
+      );
+      const refused = await request(t.server).put(APP).set('Content-Type', 'application/yaml').send(clash);
+      expect(refused.status).toBe(422);
+      expect(refused.body.errors[0].path).toBe('/spec/components/1/traits/0/properties/envMappings/DB_HOST');
+
+      const put = await request(t.server).put(APP).set('Content-Type', 'application/yaml').send(bad);
+      expect(put.status).toBe(422);
+      expect(put.body.errors).toEqual(
+        expect.arrayContaining([expect.objectContaining({ path: '/spec/components/1/properties/env/1/valueFrom' })]),
+      );
+
+      // Handed one anyway, the runtime refuses by name and keeps what it delivered before.
+      const runtime = t.app.get(RuntimeRegistry).get(LOCAL_RUNTIME_KIND);
+      const delivery = runtime.deliver(
+        {
+          environment: 'local',
+          application: 'hello',
+          runtime: { kind: LOCAL_RUNTIME_KIND, settings: {} },
+          secrets: [],
+          signal: new AbortController().signal,
+          workloads: [
+            {
+              component: {
+                kind: 'workload',
+                name: 'web',
+                type: 'webservice',
+                dependsOn: [],
+                bindings: [],
+                properties: {
+                  image: 'hello:1',
+                  env: [{ name: 'LEVEL', valueFrom: { configMapKeyRef: { name: 'settings', key: 'level' } } }],
+                },
+                traits: [],
+              },
+              env: [],
+              bindingsChecksum: 'x',
+            },
+          ],
+        },
+        SILENT_LOG,
+      );
+      await expect(delivery).rejects.toMatchObject({
+        code: ProviderErrorCode.InvalidRequest,
+        message: expect.stringContaining('env LEVEL takes its value from configMapKeyRef settings/level'),
+      });
+      const env = (await request(t.server).get(`${APP}/components/web/env`).expect(200)).body as {
+        variables: Array<{ name: string; value: string | null }>;
+      };
+      expect(env.variables.find((v) => v.name === 'GREETING')?.value).toBe('hello again');
+    });
+  },
+);

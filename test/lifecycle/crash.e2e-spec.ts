@@ -173,6 +173,7 @@ describe('crash recovery: the service SIGKILLed at random points of an apply and
         const applied = await converge(operationId, applyCrash, applyQueued);
         crashes.push(`${name} apply ${JSON.stringify(applyCrash)} → ${summary(applied)}`);
         expect(applied.state, crashes.at(-1)).toBe('Succeeded');
+        expectOneClaimPerCrash(applied, crashes.at(-1)!);
         what = `${name}: checking what the apply left`;
         const resources = await inventory.resources();
         expect(resources.map((r) => r.component).sort(), crashes.at(-1)).toEqual(CLOUD);
@@ -198,6 +199,7 @@ describe('crash recovery: the service SIGKILLed at random points of an apply and
         const removed = await converge(operationId, deleteCrash, deleteQueued);
         crashes.push(`${name} delete ${JSON.stringify(deleteCrash)} → ${summary(removed)}`);
         expect(removed.state, crashes.at(-1)).toBe('Succeeded');
+        expectOneClaimPerCrash(removed, crashes.at(-1)!);
         what = `${name}: checking what the delete left`;
         expect(await inventory.resources(), crashes.at(-1)).toEqual([]);
         url = await ensureBroker();
@@ -215,6 +217,14 @@ describe('crash recovery: the service SIGKILLed at random points of an apply and
     expect(children.length).toBeGreaterThanOrEqual(Math.ceil(TRIALS * 2 * 0.6));
   }, 900_000);
 });
+
+/**
+ * One crash, so at most two claims: the first worker's and the restarted one's. A third means a worker took over an
+ * operation while the one holding it was still running it.
+ */
+function expectOneClaimPerCrash(outcome: { attempts: number }, what: string): void {
+  expect(outcome.attempts, `${what}: claimed again while its worker still ran it`).toBeLessThanOrEqual(2);
+}
 
 function summary(outcome: { state: string; attempts: number; killLanded?: boolean }): string {
   const kill = outcome.killLanded === false ? ' (ended before the kill)' : '';

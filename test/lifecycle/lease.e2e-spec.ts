@@ -50,6 +50,38 @@ describe.each(BACKENDS)('leases on $name', ({ name: backend, skip }) => {
       expect(story.filter((m) => m.startsWith('claimed by worker'))).toHaveLength(1);
       expect(story.join('\n')).not.toContain('lost its lease');
     },
+    180_000,
+  );
+
+  it.skipIf(skip)(
+    'a worker whose operation another worker took over stops without recording a failure, and the operation converges',
+    async () => {
+      t = await startLifecycleApp(backend, { role: 'all', leaseSeconds: 2 });
+      await putTestEnvironment(t.server, 'dev', t.inventoryPath, { components: { '*': { delayMs: 300 } } });
+      const put = await putApplication(t.server, 'dev', 'shop', shopYaml());
+      expect(put.status, put.text).toBe(201);
+      const id = put.body.operation.id as string;
+      for (;;) {
+        const story = await events(t.server, id);
+        if (story.some((e) => e.message.endsWith(': started'))) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      // Another replica takes the operation over (as if this one's lease had run out) and dies at once: its lease is
+      // already over when it is taken, so the service's worker resumes it after its own claim stopped.
+      const operations = new OperationRepository(t.dataSource);
+      const stolen = await operations.claim('other-replica/1', -120_000, new Date(Date.now() + 60_000));
+      expect(stolen?.id).toBe(id);
+      const op = await waitForOperation(t.server, id, 120_000);
+      const story = (await events(t.server, id)).map((e) => e.message);
+      expect(op.state, story.join('\n')).toBe('Succeeded');
+      expect(op.attempts, story.join('\n')).toBe(3);
+      expect(story).toContain(
+        'claim 1 lost its lease (taken over by another worker); it stopped without recording more',
+      );
+      expect(story.filter((m) => m.startsWith('apply failed'))).toEqual([]);
+      expect((await t.inventory.resources()).map((r) => r.component).sort()).toEqual(['db', 'lb', 'media', 'net']);
+    },
+    180_000,
   );
 
   it.skipIf(skip)(

@@ -67,23 +67,19 @@ describe('crash recovery: the service SIGKILLed at random points of an apply and
     let kill: Promise<unknown> | undefined;
     const timer =
       crash.kind === 'kill'
-        ? setTimeout(
-            () => {
-              const victim = broker;
-              kill = victim?.kill();
-            },
-            Math.max(0, queuedAt + crash.afterMs - Date.now()),
-          )
+        ? setTimeout(() => (kill = broker?.kill()), Math.max(0, queuedAt + crash.afterMs - Date.now()))
         : undefined;
     const deadline = Date.now() + timeoutMs;
+    let lastError = 'none';
     try {
       for (;;) {
-        if (Date.now() > deadline) throw new Error(`operation ${id} did not end within ${timeoutMs} ms`);
+        if (Date.now() > deadline)
+          throw new Error(`operation ${id} did not end within ${timeoutMs} ms (last transport error: ${lastError})`);
         const url = await ensureBroker();
         // The service may be killed under this very request: a transport error here is expected, the loop restarts it.
         const answer = await request(url)
           .get(`/v1/operations/${id}`)
-          .catch(() => undefined);
+          .catch((error: unknown) => void (lastError = describeError(error)));
         if (answer?.status === 200 && ['Succeeded', 'Failed', 'Superseded'].includes(answer.body.state)) {
           clearTimeout(timer);
           const killLanded = kill !== undefined;

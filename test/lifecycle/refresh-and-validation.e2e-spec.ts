@@ -130,7 +130,7 @@ describe('refresh and validation by the adapters', () => {
     await putTestEnvironment(app.server, 'dev', app.inventoryPath);
     const put = await putApplication(app.server, 'dev', 'shop', shopYaml());
     expect((await waitForOperation(app.server, put.body.operation.id)).state).toBe('Succeeded');
-    const deadline = Date.now() + 10_000;
+    const deadline = Date.now() + 60_000;
     let refreshed: { id: string; kind: string } | undefined;
     while (!refreshed && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 100));

@@ -84,7 +84,7 @@ describe.skipIf(!TEST_POSTGRES_URL)('two processes sharing the operation queue o
     const lastIndex = variants.findIndex((v) => v.body.metadata.generation === 11);
     expect(lastIndex).toBeGreaterThanOrEqual(0);
 
-    const deadline = Date.now() + 60_000;
+    const deadline = Date.now() + 240_000;
     for (const name of names) {
       for (;;) {
         const app = (await request(a!).get(`/v1/environments/dev/applications/${name}`).expect(200)).body;
@@ -112,5 +112,5 @@ describe.skipIf(!TEST_POSTGRES_URL)('two processes sharing the operation queue o
       }
     }
     expect(workers.size).toBe(2);
-  }, 180_000);
+  }, 360_000);
 });

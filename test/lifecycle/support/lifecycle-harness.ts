@@ -71,8 +71,8 @@ export interface OperationBody {
 
 const ENDED = ['Succeeded', 'Failed', 'Superseded'];
 
-/** Polls GET /v1/operations/{id} until the operation ends. */
-export async function waitForOperation(server: Server, id: string, timeoutMs = 30_000): Promise<OperationBody> {
+/** Polls GET /v1/operations/{id} until the operation ends (the deadline only stops a hang; a loaded machine is slow). */
+export async function waitForOperation(server: Server, id: string, timeoutMs = 120_000): Promise<OperationBody> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const answer = await request(server).get(`/v1/operations/${id}`);

@@ -162,15 +162,14 @@ describe('TestResourceProvider', () => {
     expect(await providerError(hanging)).toMatchObject({ code: 'Timeout', message: 'deadline' });
     expect(await new TestInventory(inventoryPath).resources()).toEqual([]);
 
+    // A delay far beyond the test's timeout: only the abort can end it.
     const slow = new AbortController();
-    const t0 = performance.now();
     const delayed = provider.apply(
-      request('db', 'rds', { components: { db: { delayMs: 60_000 } } }, { signal: slow.signal }),
+      request('db', 'rds', { components: { db: { delayMs: 3_600_000 } } }, { signal: slow.signal }),
       SILENT_LOG,
     );
     setTimeout(() => slow.abort(), 30);
     expect((await providerError(delayed)).code).toBe('Timeout');
-    expect(performance.now() - t0).toBeLessThan(2_000);
   });
 
   it('takes at least delayMs', async () => {

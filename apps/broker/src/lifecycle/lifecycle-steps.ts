@@ -67,6 +67,14 @@ export function secretAad(resourceId: string, version: number): string {
   return `secret:${resourceId}:${version}`;
 }
 
+/**
+ * After a provider or runtime call returns: if the attempt was aborted meanwhile (timed out, or the worker lost its
+ * lease and another one resumed the operation), record nothing of it; the attempt that owns the step does.
+ */
+function stillOurs(context: StepContext): void {
+  context.signal.throwIfAborted();
+}
+
 /** Property names that only travel as secretProperties (never in properties, status or events). */
 const SECRET_PROPERTY_NAMES = ['password'];
 
@@ -228,6 +236,7 @@ export class LifecycleSteps {
       signal: context.signal,
     };
     const result = await provider.apply(request, context.log);
+    stillOurs(context);
     context.scrubber.addAll(Object.values(result.secretOutputs).filter((v) => typeof v === 'string' && v.length > 0));
 
     // A new secret version only when something a workload would see changed.
@@ -318,6 +327,7 @@ export class LifecycleSteps {
     );
     // A workload that did not roll out (timed out, crash-looping, image missing) is not delivered: the step retries
     // (the runtime re-applies idempotently and waits again) and then fails with the runtime's reason in status.
+    stillOurs(context);
     const notReady = statuses.filter((status) => !status.ready);
     if (notReady.length > 0) {
       throw new ProviderError(
@@ -359,6 +369,7 @@ export class LifecycleSteps {
       },
       context.log,
     );
+    stillOurs(context);
     await this.resources.remove(row);
     return { externalIds: row.externalIds };
   }
@@ -390,6 +401,7 @@ export class LifecycleSteps {
       },
       context.log,
     );
+    stillOurs(context);
     const rows = await this.resources.list(ctx.operation.environmentName, ctx.operation.applicationName);
     for (const row of rows) {
       if (row.category === 'workload' && (!components || components.includes(row.component)))

@@ -102,8 +102,15 @@ export class OperationRunner {
     );
     try {
       await this.execute(claimed, owner, lease.signal);
+      if (lease.signal.aborted && !stop.aborted) await this.noteLeaseLost(claimed);
     } catch (error) {
-      if (lease.signal.aborted) return;
+      if (stop.aborted) return;
+      // A journal write refused for want of the lease, or the heartbeat saw it taken over: another worker carries on.
+      if (lease.signal.aborted || (error instanceof LifecycleError && error.code === LifecycleErrorCode.LeaseLost)) {
+        lease.abort(error);
+        await this.noteLeaseLost(claimed);
+        return;
+      }
       // Could not even be planned or recorded (environment gone, invalid revision, database error): it fails as a whole.
       const message = error instanceof Error ? error.message : String(error);
       await operations
@@ -120,6 +127,17 @@ export class OperationRunner {
       stop.removeEventListener('abort', onStop);
       if (stop.aborted) await operations.release(claimed.id, owner).catch(() => undefined);
     }
+  }
+
+  /** An event (not fenced by the lease) saying why this claim stopped: the operation's log explains a takeover. */
+  private async noteLeaseLost(claimed: OperationEntity): Promise<void> {
+    await this.deps.operations
+      .appendEvent(claimed.id, {
+        level: 'warn',
+        message: `claim ${claimed.attempts} lost its lease (taken over by another worker); it stopped without recording more`,
+        fields: { claim: claimed.attempts },
+      })
+      .catch(() => undefined);
   }
 
   private async execute(operation: OperationEntity, owner: string, signal: AbortSignal): Promise<void> {

@@ -22,7 +22,8 @@ export const OPERATION_RUNNER = Symbol('OPERATION_RUNNER');
 @Injectable()
 export class WorkerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Worker');
-  private readonly running = new Set<Promise<void>>();
+  /** What this process runs, by operation id. */
+  private readonly running = new Map<string, Promise<void>>();
   private readonly stop = new AbortController();
   private timer?: NodeJS.Timeout;
   private refreshTimer?: NodeJS.Timeout;
@@ -82,7 +83,10 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
       this.dataSource.isInitialized
     ) {
       const token = `${this.workerId}/${randomUUID().slice(0, 8)}`;
-      const claimed = await this.operations.claim(token, this.config.leaseSeconds * 1000);
+      // Never its own operations: a late heartbeat lets their lease lapse, but this process still runs them.
+      const claimed = await this.operations.claim(token, this.config.leaseSeconds * 1000, new Date(), [
+        ...this.running.keys(),
+      ]);
       if (!claimed) return;
       const run = this.runner
         .run(claimed, this.stop.signal)
@@ -90,10 +94,10 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
           this.logger.error(`operation ${claimed.id}: ${error instanceof Error ? error.message : String(error)}`),
         )
         .finally(() => {
-          this.running.delete(run);
+          this.running.delete(claimed.id);
           this.nudge();
         });
-      this.running.add(run);
+      this.running.set(claimed.id, run);
     }
   }
 
@@ -127,6 +131,6 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
     clearInterval(this.timer);
     clearInterval(this.refreshTimer);
     this.stop.abort(new Error('worker shutting down'));
-    await Promise.allSettled([...this.running]);
+    await Promise.allSettled([...this.running.values()]);
   }
 }

@@ -115,18 +115,30 @@ export class OperationRepository {
 
   /**
    * Claims the next operation for `owner` (a token unique to this claim): a Running one whose lease expired first
-   * (its worker died), else the oldest Queued one of an application that has nothing Running.
+   * (its worker died), else the oldest Queued one of an application that has nothing Running. `exclude`: the ids the
+   * calling worker is running itself; their lease may lapse when its heartbeat is late (a busy event loop), but the
+   * worker is alive and still acting on them, so taking them over would run one operation twice at once.
    */
-  async claim(owner: string, leaseMs: number, now = new Date()): Promise<OperationEntity | null> {
+  async claim(
+    owner: string,
+    leaseMs: number,
+    now = new Date(),
+    exclude: readonly string[] = [],
+  ): Promise<OperationEntity | null> {
     const nowMs = now.getTime();
+    const excluded = exclude.length ? ` AND o.id NOT IN (${exclude.map((_, i) => `:exclude${i}`).join(', ')})` : '';
     const candidates = `SELECT o.id FROM operations o
-      WHERE (o.state = 'Queued' AND NOT EXISTS (
+      WHERE ((o.state = 'Queued' AND NOT EXISTS (
                SELECT 1 FROM operations r
                WHERE r.environment_name = o.environment_name AND r.application_name = o.application_name
                  AND r.state = 'Running'))
-         OR (o.state = 'Running' AND o.lease_expires_at < :nowMs)
+         OR (o.state = 'Running' AND o.lease_expires_at < :nowMs))${excluded}
       ORDER BY CASE WHEN o.state = 'Running' THEN 0 ELSE 1 END, o.created_at, o.id
       LIMIT 1`;
+    const parameters: Record<string, unknown> = {
+      nowMs,
+      ...Object.fromEntries(exclude.map((id, i) => [`exclude${i}`, id])),
+    };
     const claimWith = async (manager: EntityManager, id?: string) => {
       const builder = manager
         .createQueryBuilder()
@@ -139,7 +151,7 @@ export class OperationRepository {
           updatedAt: now,
         });
       if (id) builder.where('id = :id', { id });
-      else builder.where(`id = (${candidates})`, { nowMs });
+      else builder.where(`id = (${candidates})`, parameters);
       const result = await builder.execute();
       return (result.affected ?? 0) > 0;
     };
@@ -147,10 +159,12 @@ export class OperationRepository {
       let claimed: boolean;
       if (this.postgres) {
         claimed = await this.dataSource.transaction(async (manager) => {
-          const rows: Array<{ id: string }> = await manager.query(
-            `${candidates.replace(':nowMs', '$1')} FOR UPDATE OF o SKIP LOCKED`,
-            [nowMs],
+          const [sql, values] = manager.connection.driver.escapeQueryWithParameters(
+            `${candidates} FOR UPDATE OF o SKIP LOCKED`,
+            parameters,
+            {},
           );
+          const rows: Array<{ id: string }> = await manager.query(sql, values);
           if (rows.length === 0) return false;
           return claimWith(manager, rows[0].id);
         });

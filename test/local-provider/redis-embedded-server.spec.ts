@@ -1,5 +1,4 @@
 import type { ApplyResult } from '@berth/core';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, readlink, realpath, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
@@ -7,6 +6,7 @@ import { join } from 'node:path';
 import { createClient, type RedisClientType } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findExecutable } from '../../providers/local/src/support/process/find-executable';
+import { alive, startOwner, until, type OwnerProcess } from './support/owner-process';
 import { RecordingLog, request, tempDataDir } from './local-request.fixture';
 import { localRedis, REDIS, type LocalRedis } from './support/redis-resource.fixture';
 
@@ -36,23 +36,6 @@ async function serverPid(dir: string): Promise<number | undefined> {
     return Number((await readFile(pidFile(dir), 'utf8')).trim());
   } catch {
     return undefined;
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
   }
 }
 
@@ -210,14 +193,14 @@ describe.skipIf(!REDIS_SERVER)(
   () => {
     let dir: string;
     let cleanup: () => Promise<void>;
-    let child: ChildProcess | undefined;
+    let child: OwnerProcess | undefined;
     let redis: LocalRedis | undefined;
 
     beforeAll(async () => {
       ({ dir, cleanup } = await tempDataDir());
     });
     afterAll(async () => {
-      child?.kill('SIGKILL');
+      await child?.kill();
       await redis?.resource.closeAll();
       const pid = await serverPid(dir);
       if (pid && alive(pid)) process.kill(pid, 'SIGTERM');
@@ -226,20 +209,12 @@ describe.skipIf(!REDIS_SERVER)(
 
     /** Runs support/redis-owner.child.ts until it printed its apply result. */
     async function owner(component: string, password: string): Promise<ApplyResult> {
-      child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'support', 'redis-owner.child.ts')], {
-        env: { ...process.env, BERTH_DATA_DIR: dir, CHILD_COMPONENT: component, CHILD_PASSWORD: password },
-        stdio: ['ignore', 'pipe', 'pipe'],
+      child = startOwner('redis-owner.child.ts', {
+        BERTH_DATA_DIR: dir,
+        CHILD_COMPONENT: component,
+        CHILD_PASSWORD: password,
       });
-      let out = '';
-      let err = '';
-      child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-      return new Promise<ApplyResult>((resolve, reject) => {
-        child!.stdout!.on('data', (d: Buffer) => {
-          out += d.toString();
-          if (out.includes('\n')) resolve(JSON.parse(out.split('\n')[0]) as ApplyResult);
-        });
-        child!.once('exit', (code) => reject(new Error(`the owner child exited (${code}): ${err}`)));
-      });
+      return child.result;
     }
 
     it('after kill -9 of the owning process the server keeps running; the next start adopts it with its data', async () => {
@@ -248,9 +223,7 @@ describe.skipIf(!REDIS_SERVER)(
       const pid = (await serverPid(dir))!;
       expect(pid).toBeGreaterThan(0);
 
-      const exited = new Promise((r) => child!.once('exit', r));
-      child!.kill('SIGKILL');
-      await exited;
+      await child!.kill();
       child = undefined;
       expect(alive(pid)).toBe(true);
 

@@ -168,15 +168,7 @@ export class RedisResource {
     data.passwords = kept.length === data.passwords.length ? [current] : [...kept, current];
 
     data.acl = {};
-    data.acl[data.user] = await driver.setUser(
-      data.user,
-      aclRules({
-        prefix: data.prefix,
-        privilege: 'RoleReadWrite',
-        passwordHashes: data.passwords.map((p) => p.sha256),
-      }),
-      request.signal,
-    );
+    await this.setMainUser(driver, data, request.signal);
     for (const account of data.accounts) {
       account.sha256 = passwordHash(accountPasswords.get(account.name)!);
       data.acl[account.user] = await driver.setUser(
@@ -309,16 +301,7 @@ export class RedisResource {
     const previous = data.passwords[data.passwords.length - 1];
     const password = randomSecret(24);
     data.passwords.push({ ref: `p${data.generation++}`, sha256: passwordHash(password) });
-    const driver = await this.driver(data, log);
-    data.acl[data.user] = await driver.setUser(
-      data.user,
-      aclRules({
-        prefix: data.prefix,
-        privilege: 'RoleReadWrite',
-        passwordHashes: data.passwords.map((p) => p.sha256),
-      }),
-      request.signal,
-    );
+    await this.setMainUser(await this.driver(data, log), data, request.signal);
     const saved = await this.save(request, id, data, record.createdAt);
     log.log('info', `redis ${id}: new password for ${data.user}; password ${previous.ref} stays valid until revoked`);
     return {
@@ -372,6 +355,16 @@ export class RedisResource {
   async closeAll(): Promise<void> {
     this.embeddedDriver = undefined;
     await this.server?.stop();
+  }
+
+  /** The component's own user: read-write under the prefix, with every password not yet revoked. */
+  private async setMainUser(driver: RedisAdminDriver, data: RedisData, signal: AbortSignal): Promise<void> {
+    const passwordHashes = data.passwords.map((p) => p.sha256);
+    data.acl[data.user] = await driver.setUser(
+      data.user,
+      aclRules({ prefix: data.prefix, privilege: 'RoleReadWrite', passwordHashes }),
+      signal,
+    );
   }
 
   /** The embedded server, when redis-server is on PATH (created once it is). */

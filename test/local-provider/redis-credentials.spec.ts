@@ -302,6 +302,23 @@ for (const { mode, skip, options, adminUrl } of MODES) {
       });
     });
 
+    it.runIf(mode.includes('BERTH_LOCAL_REDIS_URL'))(
+      'a component on the server of BERTH_LOCAL_REDIS_URL is Unavailable once the variable is unset',
+      async () => {
+        const without = localRedis(dir, { searchPath: '' });
+        for (const attempt of [
+          without.resource.refresh(request(spec('cache'))),
+          without.resource.destroy(request(spec('cache')), log),
+        ]) {
+          await expect(attempt).rejects.toMatchObject({ code: ProviderErrorCode.Unavailable });
+        }
+        await expect(
+          without.resource.apply(request(spec('cache', { secretProperties: { password: 'x' } })), log),
+        ).rejects.toThrow(/BERTH_LOCAL_REDIS_URL/);
+        expect(await login(first.secretOutputs.REDIS_URL)).toBe('ok');
+      },
+    );
+
     it('destroy removes the users and every key under the prefix, and nothing else; twice is fine', async () => {
       const prefix = first.outputs.REDIS_KEY_PREFIX;
       const readerUrl = () => {

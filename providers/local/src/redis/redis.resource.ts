@@ -202,12 +202,6 @@ export class RedisResource {
     const data = record?.data ?? this.plan(request, id, undefined);
     const users = [data.user, ...data.accounts.map((a) => a.user)];
     let deleted: number | undefined;
-    if (data.mode === 'external' && !this.external) {
-      throw new ProviderError(
-        ProviderErrorCode.Unavailable,
-        `redis ${id} lives on a Redis server but BERTH_LOCAL_REDIS_URL is not set`,
-      );
-    }
     // The embedded server is started to clean up after a restart; without a record and without a server ever set up
     // here there is nothing to remove.
     if (record || data.mode === 'external' || (await this.embeddedServer()?.initialized())) {
@@ -241,22 +235,14 @@ export class RedisResource {
           exists: true,
           differences: [{ field: 'REDIS_PORT', expected: record.outputs.REDIS_PORT, actual }],
         };
-    } else if (!this.external) {
-      throw new ProviderError(
-        ProviderErrorCode.Unavailable,
-        `redis ${id}: BERTH_LOCAL_REDIS_URL, the admin URL of its server, is no longer set`,
-      );
     }
     const driver = await this.driver(data, SILENT_LOG);
     const differences: DriftReport['differences'] = [];
-    if (
-      data.mode === 'external' &&
-      `${driver.address.host}:${driver.address.port}` !== record.outputs.REDIS_CONNECT_ADDRESS
-    )
+    if (data.mode === 'external' && hostPort(driver.address) !== record.outputs.REDIS_CONNECT_ADDRESS)
       differences.push({
         field: 'REDIS_CONNECT_ADDRESS',
         expected: record.outputs.REDIS_CONNECT_ADDRESS,
-        actual: `${driver.address.host}:${driver.address.port}`,
+        actual: hostPort(driver.address),
       });
     const main = await driver.getUser(data.user, request.signal);
     if (!main) return { drifted: true, exists: false, differences: [{ field: 'REDIS_USER', expected: data.user }] };
@@ -393,7 +379,14 @@ export class RedisResource {
 
   /** The admin driver of the component's server; the embedded server is started (or adopted) on first use. */
   private async driver(data: RedisData, log: OperationLog): Promise<RedisAdminDriver> {
-    if (data.mode === 'external') return this.external!;
+    if (data.mode === 'external') {
+      if (!this.external)
+        throw new ProviderError(
+          ProviderErrorCode.Unavailable,
+          `redis ${data.name}: its user lives on the Redis server of BERTH_LOCAL_REDIS_URL, which is no longer set`,
+        );
+      return this.external;
+    }
     const server = this.embeddedServer();
     if (!server)
       throw new ProviderError(
@@ -452,7 +445,9 @@ export class RedisResource {
     }
     const mode: RedisMode = existing?.mode ?? (this.external ? 'external' : 'embedded');
     const address =
-      mode === 'external' ? this.external!.address : { host: this.host, port: existing?.port ?? '0', tls: false };
+      mode === 'embedded'
+        ? { host: this.host, port: existing?.port ?? '0', tls: false }
+        : (this.external?.address ?? { host: existing!.host, port: existing!.port, tls: existing!.tls });
     const accounts = (Array.isArray(p.accounts) ? p.accounts : []).map((account) => {
       const a = account as Record<string, unknown>;
       const name = String(a.name);
@@ -509,8 +504,8 @@ export class RedisResource {
   }
 }
 
-function hostPort(data: RedisData): string {
-  return `${data.host.includes(':') ? `[${data.host}]` : data.host}:${data.port}`;
+function hostPort(address: { host: string; port: string }): string {
+  return `${address.host.includes(':') ? `[${address.host}]` : address.host}:${address.port}`;
 }
 
 function redisOutputs(data: RedisData): Record<string, string> {

@@ -1,12 +1,12 @@
 import { ProviderErrorCode, type ApplyResult } from '@berth/core';
 import { LocalResourceProvider } from '@berth/provider-local';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { Client, Pool } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { alive, startOwner, until, type OwnerProcess } from './support/owner-process';
 import { RecordingLog, request, tempDataDir, type RequestSpec } from './local-request.fixture';
 
 /** A pg client built only from what the connection secret says. */
@@ -48,23 +48,6 @@ async function postmasterPid(dataDir: string): Promise<number | undefined> {
     );
   } catch {
     return undefined;
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
   }
 }
 
@@ -381,14 +364,14 @@ describe(
   () => {
     let dir: string;
     let cleanup: () => Promise<void>;
-    let child: ChildProcess | undefined;
+    let child: OwnerProcess | undefined;
     let provider: LocalResourceProvider | undefined;
 
     beforeAll(async () => {
       ({ dir, cleanup } = await tempDataDir());
     });
     afterAll(async () => {
-      child?.kill('SIGKILL');
+      await child?.kill();
       await provider?.close();
       // A server nobody closed stops by itself once its data dir is gone (PostgreSQL rechecks its lock file).
       const pid = await postmasterPid(dir);
@@ -398,20 +381,12 @@ describe(
 
     /** Runs support/cluster-owner.child.ts until it printed its apply result. */
     async function owner(component: string, password: string): Promise<ApplyResult> {
-      child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'support', 'cluster-owner.child.ts')], {
-        env: { ...process.env, BERTH_DATA_DIR: dir, CHILD_COMPONENT: component, CHILD_PASSWORD: password },
-        stdio: ['ignore', 'pipe', 'pipe'],
+      child = startOwner('cluster-owner.child.ts', {
+        BERTH_DATA_DIR: dir,
+        CHILD_COMPONENT: component,
+        CHILD_PASSWORD: password,
       });
-      let out = '';
-      let err = '';
-      child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-      return new Promise<ApplyResult>((resolve, reject) => {
-        child!.stdout!.on('data', (d: Buffer) => {
-          out += d.toString();
-          if (out.includes('\n')) resolve(JSON.parse(out.split('\n')[0]) as ApplyResult);
-        });
-        child!.once('exit', (code) => reject(new Error(`the owner child exited (${code}): ${err}`)));
-      });
+      return child.result;
     }
 
     it('after kill -9 of the owning process the server keeps running; the next start adopts it with its data', async () => {
@@ -422,9 +397,7 @@ describe(
       const serverPid = await postmasterPid(dir);
       expect(serverPid).toBeGreaterThan(0);
 
-      const exited = new Promise((r) => child!.once('exit', r));
-      child!.kill('SIGKILL');
-      await exited;
+      await child!.kill();
       child = undefined;
       expect(alive(serverPid!)).toBe(true);
 

@@ -91,6 +91,26 @@ export function networkDependency(input: ProgramInput): DependencyOutputs | unde
   return dep;
 }
 
+const OPEN_WORLD = new Set(['0.0.0.0/0', '0.0.0.0']);
+
+/**
+ * An allow-list: `securityIps` as given (a list or a comma-separated string), else the network's CIDR. Never the
+ * whole internet; without either, an error naming the property.
+ */
+export function readSecurityIps(value: unknown, networkCidr: string | undefined): string[] {
+  if (value === undefined || value === null || (Array.isArray(value) && value.length === 0)) {
+    if (networkCidr === undefined) throw invalid('securityIps is required when there is no network to allow');
+    return [networkCidr];
+  }
+  const list = typeof value === 'string' ? value.split(',').map((s) => s.trim()) : value;
+  if (!Array.isArray(list) || list.some((v) => typeof v !== 'string' || v === '')) {
+    throw invalid('securityIps must be a list of IP addresses or CIDR blocks');
+  }
+  const open = (list as string[]).find((ip) => OPEN_WORLD.has(ip));
+  if (open !== undefined) throw invalid(`securityIps must not open the instance to the whole internet (${open})`);
+  return list as string[];
+}
+
 export function output(value: pulumi.Input<string>): pulumi.Output<string> {
   return pulumi.output(value);
 }

@@ -3,13 +3,21 @@ import * as pulumi from '@pulumi/pulumi';
 import { fitName, type ProgramInput, type ProgramOutputs } from '@berth/pulumi';
 import { NAME_RULES } from '../naming/resource-names';
 import { readAlicloudSettings } from '../profile/alicloud-profile';
-import { bool, createProgramContext, invalid, networkDependency, num, requireStr, str } from './program-context';
+import {
+  bool,
+  createProgramContext,
+  invalid,
+  networkDependency,
+  num,
+  readSecurityIps,
+  requireStr,
+  str,
+} from './program-context';
 
 const ENGINES: Record<string, { engine: string; scheme: string; privilege: string }> = {
   mysql: { engine: 'MySQL', scheme: 'mysql', privilege: 'ReadWrite' },
   postgresql: { engine: 'PostgreSQL', scheme: 'postgresql', privilege: 'DBOwner' },
 };
-const OPEN_WORLD = new Set(['0.0.0.0/0', '0.0.0.0']);
 
 /**
  * rds: an Instance in the network's vSwitch (allow-list defaulting to the network CIDR, never the whole internet),
@@ -104,15 +112,4 @@ export async function rdsProgram(input: ProgramInput): Promise<ProgramOutputs> {
       ...(publicConnection ? { publicConnectionId: publicConnection.id } : {}),
     },
   };
-}
-
-function readSecurityIps(value: unknown, networkCidr: string): string[] {
-  if (value === undefined || value === null || (Array.isArray(value) && value.length === 0)) return [networkCidr];
-  const list = typeof value === 'string' ? value.split(',').map((s) => s.trim()) : value;
-  if (!Array.isArray(list) || list.some((v) => typeof v !== 'string' || v === '')) {
-    throw invalid('securityIps must be a list of IP addresses or CIDR blocks');
-  }
-  const open = (list as string[]).find((ip) => OPEN_WORLD.has(ip));
-  if (open !== undefined) throw invalid(`securityIps must not open the database to the whole internet (${open})`);
-  return list as string[];
 }

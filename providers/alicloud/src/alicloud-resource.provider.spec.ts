@@ -242,7 +242,7 @@ describe('AlicloudResourceProvider driving Pulumi through an injected workspace'
     });
     expect(result.failed[0]).toMatchObject({
       id: 'provision:db',
-      failure: { code: 'Timeout', attempts: 2, message: 'Provision rds db timed out after 300 ms' },
+      failure: { code: 'Timeout', attempts: 2, message: 'Provision rds db timed out after 300ms' },
     });
     // Each attempt's Pulumi run was asked to stop at the step's deadline, not at a later one of the driver.
     expect(cancelled).toHaveLength(2);

@@ -306,11 +306,12 @@ for (const { mode, skip, options, adminUrl } of MODES) {
       'a component on the server of BERTH_LOCAL_REDIS_URL is Unavailable once the variable is unset',
       async () => {
         const without = localRedis(dir, { searchPath: '' });
+        // One call at a time: a rejection must be awaited before the next call starts, or it goes unhandled.
         for (const attempt of [
-          without.resource.refresh(request(spec('cache'))),
-          without.resource.destroy(request(spec('cache')), log),
+          () => without.resource.refresh(request(spec('cache'))),
+          () => without.resource.destroy(request(spec('cache')), log),
         ]) {
-          await expect(attempt).rejects.toMatchObject({ code: ProviderErrorCode.Unavailable });
+          await expect(attempt()).rejects.toMatchObject({ code: ProviderErrorCode.Unavailable });
         }
         await expect(
           without.resource.apply(request(spec('cache', { secretProperties: { password: 'x' } })), log),

@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { DataSource } from 'typeorm';
 // The broker has no @berth/ alias (it is an app, not a library); its index is the surface tests use.
 import { BERTH_CONFIG, type BerthConfig, createApp, type CreateAppOptions } from '../../apps/broker/src';
@@ -29,17 +29,36 @@ export interface TestApp {
   dataSource: DataSource;
   config: BerthConfig;
   dataDir: string;
+  /** The bootstrap admin token (`<data dir>/admin.token`), which requests without Authorization are sent with. */
+  adminToken: string;
   close: () => Promise<void>;
+}
+
+export interface TestAppOptions extends Omit<CreateAppOptions, 'env'> {
+  config?: Partial<BerthConfig>;
+  /**
+   * false: requests go out as they are written (the access suites send their own credentials, or none). Default:
+   * a request without an Authorization header is sent as the bootstrap admin, so suites about something else need
+   * no credentials of their own.
+   */
+  authenticateAsAdmin?: boolean;
+}
+
+/** Gives every request that arrives without an Authorization header the admin token, before the service sees it. */
+function authenticateRequests(server: Server, token: string): void {
+  const listeners = server.listeners('request') as Array<(...args: unknown[]) => void>;
+  server.removeAllListeners('request');
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    if (request.headers.authorization === undefined) request.headers.authorization = `Bearer ${token}`;
+    for (const listener of listeners) listener.call(server, request, response);
+  });
 }
 
 /**
  * Boots the real service (real database, real HTTP stack) on a temp data dir, or on a fresh PostgreSQL schema that
  * `close()` drops again. Environment variables are not read, so the host's settings cannot leak in.
  */
-export async function startTestApp(
-  backend: BackendName,
-  options: Omit<CreateAppOptions, 'env'> & { config?: Partial<BerthConfig> } = {},
-): Promise<TestApp> {
+export async function startTestApp(backend: BackendName, options: TestAppOptions = {}): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'berth-e2e-'));
   let dropSchema: (() => Promise<void>) | undefined;
   const config: Partial<BerthConfig> = {
@@ -63,15 +82,20 @@ export async function startTestApp(
     rmSync(dataDir, { recursive: true, force: true });
   };
   let app: NestExpressApplication;
+  const { authenticateAsAdmin = true, ...createOptions } = options;
   try {
-    app = await createApp({ ...options, env: {}, config });
+    app = await createApp({ ...createOptions, env: {}, config });
   } catch (error) {
     await cleanup();
     throw error;
   }
+  const server = app.getHttpServer() as Server;
+  const adminToken = readFileSync(join(app.get<BerthConfig>(BERTH_CONFIG).dataDir, 'admin.token'), 'utf8').trim();
+  if (authenticateAsAdmin) authenticateRequests(server, adminToken);
   return {
     app,
-    server: app.getHttpServer() as Server,
+    server,
+    adminToken,
     dataSource: app.get(DataSource),
     config: app.get<BerthConfig>(BERTH_CONFIG),
     dataDir,

@@ -1,6 +1,7 @@
 import { type DynamicModule, Module, type ModuleMetadata } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { DataSource } from 'typeorm';
+import { AccessModule } from './access/access.module';
 import { AdaptersModule, type AdaptersOptions, environmentKindsWith } from './adapters/adapters.module';
 import { ApplicationsModule } from './applications/applications.module';
 import type { BerthConfig } from './config/berth-config';
@@ -45,6 +46,7 @@ export class AppModule {
         DatabaseModule.forRoot(config, options.dataSource),
         MetricsModule,
         HealthModule,
+        AccessModule,
         AdaptersModule.forRoot(config, options),
         LifecycleModule,
         EnvironmentsModule,

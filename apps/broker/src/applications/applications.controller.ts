@@ -33,6 +33,8 @@ import { LifecycleService } from '../lifecycle/lifecycle.service';
 import { toOperationSummary } from '../lifecycle/operation.views';
 import { PlansService } from '../plans/plans.service';
 import type { PlanView } from '../plans/plan.views';
+import { RequirePermission } from '../access/permission.decorator';
+import { PERMISSIONS } from '../access/permissions';
 
 const MAX_PAGE = 500;
 
@@ -65,6 +67,7 @@ export class ApplicationsController {
   ) {}
 
   @Put(':app')
+  @RequirePermission(PERMISSIONS.applicationsWrite)
   @ApiOperation({
     summary: 'Apply an application: create or update it (or validate it only, with dryRun)',
     description:
@@ -144,6 +147,7 @@ export class ApplicationsController {
   }
 
   @Get()
+  @RequirePermission(PERMISSIONS.applicationsRead)
   @ApiOperation({ summary: 'List the applications of an environment' })
   @ApiQuery({ name: 'limit', required: false, type: Number, description: `Page size, 1-${MAX_PAGE} (default 50)` })
   @ApiQuery({ name: 'offset', required: false, type: Number })
@@ -169,6 +173,7 @@ export class ApplicationsController {
   }
 
   @Get(':app')
+  @RequirePermission(PERMISSIONS.applicationsRead)
   @ApiOperation({ summary: 'Get an application with its status per component' })
   @ApiOkResponse({ type: ApplicationView })
   @ApiNotFoundResponse({ description: 'Unknown environment or application' })
@@ -183,6 +188,7 @@ export class ApplicationsController {
   }
 
   @Get(':app/revisions')
+  @RequirePermission(PERMISSIONS.applicationsRead)
   @ApiOperation({ summary: "List an application's revisions" })
   @ApiOkResponse({ type: RevisionListView, description: 'Newest first; specs redacted' })
   @ApiNotFoundResponse({ description: 'Unknown environment or application' })
@@ -192,6 +198,7 @@ export class ApplicationsController {
   }
 
   @Delete(':app')
+  @RequirePermission(PERMISSIONS.applicationsWrite)
   @HttpCode(202)
   @ApiOperation({
     summary: 'Delete an application: its workloads, then its cloud components in reverse dependency order',

@@ -72,6 +72,10 @@ export interface BerthConfig {
   allowedHosts?: string[];
   /** Origins (`https://console.example.com`) whose browser requests are accepted and granted CORS. */
   allowedOrigins: string[];
+  /** Failed authentications one address may make per minute before it is refused for a minute (429). */
+  authFailureLimit: number;
+  /** BERTH_METRICS_REQUIRE_TOKEN: /metrics needs a token with `metrics:read` (default: public like /healthz). */
+  metricsRequireToken: boolean;
   lifecycle?: LifecycleTuning;
 }
 

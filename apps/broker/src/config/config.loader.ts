@@ -72,5 +72,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BerthConfig {
     kubeconfigDirs: (variables.BERTH_KUBECONFIG_DIRS ?? defaultKubeconfigDirs()).map((dir) => resolve(dir)),
     allowedHosts: variables.BERTH_ALLOWED_HOSTS?.map((host) => host.toLowerCase()),
     allowedOrigins: (variables.BERTH_ALLOWED_ORIGINS ?? []).map((origin) => origin.toLowerCase()),
+    authFailureLimit: variables.BERTH_AUTH_FAILURE_LIMIT ?? 10,
+    metricsRequireToken: variables.BERTH_METRICS_REQUIRE_TOKEN ?? false,
   };
 }

@@ -44,6 +44,8 @@ export const EXPECTATIONS = {
   BERTH_ALLOWED_HOSTS:
     'must be host names or IP addresses separated by commas (*.example.com for its subdomains, * for any host)',
   BERTH_ALLOWED_ORIGINS: 'must be origins like https://console.example.com separated by commas, or none',
+  BERTH_AUTH_FAILURE_LIMIT: 'must be an integer between 1 and 100000 (failed authentications per address per minute)',
+  BERTH_METRICS_REQUIRE_TOKEN: 'must be true or false',
 } as const;
 
 export type VariableName = keyof typeof EXPECTATIONS;
@@ -274,4 +276,16 @@ export class EnvironmentVariables {
   @IsArray({ message: EXPECTATIONS.BERTH_ALLOWED_ORIGINS })
   @IsListOf('isOriginList', isOrigin, EXPECTATIONS.BERTH_ALLOWED_ORIGINS)
   BERTH_ALLOWED_ORIGINS?: string[];
+
+  @IsOptional()
+  @Transform(strictInteger)
+  @IsInt({ message: EXPECTATIONS.BERTH_AUTH_FAILURE_LIMIT })
+  @Min(1, { message: EXPECTATIONS.BERTH_AUTH_FAILURE_LIMIT })
+  @Max(100_000, { message: EXPECTATIONS.BERTH_AUTH_FAILURE_LIMIT })
+  BERTH_AUTH_FAILURE_LIMIT?: number;
+
+  @IsOptional()
+  @Transform(strictBoolean)
+  @IsBoolean({ message: EXPECTATIONS.BERTH_METRICS_REQUIRE_TOKEN })
+  BERTH_METRICS_REQUIRE_TOKEN?: boolean;
 }

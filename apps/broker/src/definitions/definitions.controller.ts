@@ -5,11 +5,14 @@ import type { Request, Response } from 'express';
 import { ApiOkRepresentations } from '../openapi/api-ok-representations.decorator';
 import { BrokerError, BrokerErrorCode } from '../problems/broker.error';
 import { DefinitionListView, DefinitionView } from './definition.views';
+import { RequirePermission } from '../access/permission.decorator';
+import { PERMISSIONS } from '../access/permissions';
 
 @ApiTags('definitions')
 @Controller('v1/definitions')
 export class DefinitionsController {
   @Get()
+  @RequirePermission(PERMISSIONS.definitionsRead)
   @ApiOperation({ summary: 'List the component types and traits' })
   @ApiOkResponse({ type: DefinitionListView })
   list(): { items: DefinitionSummary[] } {
@@ -18,6 +21,7 @@ export class DefinitionsController {
 
   /** JSON Schema, connection keys and a Markdown table of the properties (what `vela show` prints). */
   @Get(':type')
+  @RequirePermission(PERMISSIONS.definitionsRead)
   @ApiOperation({ summary: 'Get a component type or trait: properties schema, connection keys, Markdown' })
   @ApiOkRepresentations('The definition; with `Accept: text/markdown`, its Markdown (properties and connection keys)', {
     'application/json': DefinitionView,

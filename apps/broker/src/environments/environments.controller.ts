@@ -19,6 +19,9 @@ import { DOCUMENT_MEDIA_TYPES } from '../http/raw-body.reader';
 import { booleanQuery } from '../http/query-params';
 import { EnvironmentBodyDto, EnvironmentListView, EnvironmentView } from './environment.dto';
 import { EnvironmentsService, toEnvironmentView } from './environments.service';
+import { RequirePermission } from '../access/permission.decorator';
+import { PERMISSIONS } from '../access/permissions';
+import type { IdentifiedRequest } from '../access/access.guard';
 
 @ApiTags('environments')
 @Controller('v1/environments')
@@ -29,13 +32,17 @@ export class EnvironmentsController {
   ) {}
 
   @Get()
+  @RequirePermission(PERMISSIONS.environmentsRead, { scope: 'listing' })
   @ApiOperation({ summary: 'List the environments' })
   @ApiOkResponse({ type: EnvironmentListView })
-  async list(): Promise<EnvironmentListView> {
-    return { items: (await this.environments.list()).map(toEnvironmentView) };
+  async list(@Req() request: IdentifiedRequest): Promise<EnvironmentListView> {
+    // Only the environments the caller has a role in: the others' names are not shown.
+    const visible = (await this.environments.list()).filter((row) => request.identity?.knows(row.name));
+    return { items: visible.map(toEnvironmentView) };
   }
 
   @Get(':env')
+  @RequirePermission(PERMISSIONS.environmentsRead)
   @ApiOperation({ summary: 'Get an environment: its provider profiles and runtime' })
   @ApiOkResponse({ type: EnvironmentView })
   @ApiNotFoundResponse({ description: 'No such environment' })
@@ -44,6 +51,7 @@ export class EnvironmentsController {
   }
 
   @Put(':env')
+  @RequirePermission(PERMISSIONS.environmentsWrite)
   @ApiOperation({ summary: 'Create or replace an environment' })
   @ApiConsumes(...DOCUMENT_MEDIA_TYPES)
   @ApiBody({ type: EnvironmentBodyDto })

@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } f
 import type { Response } from 'express';
 import { HealthView, ReadinessView } from './health.views';
 import { ReadinessService } from './readiness.service';
+import { Public } from '../access/permission.decorator';
 
 @ApiTags('health')
 @Controller()
@@ -11,6 +12,7 @@ export class HealthController {
 
   /** The process is up and serving HTTP. */
   @Get('healthz')
+  @Public()
   @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: 'Liveness: the process is up and serves HTTP' })
   @ApiOkResponse({ type: HealthView, description: 'The process is up' })
@@ -20,6 +22,7 @@ export class HealthController {
 
   /** Every dependency answers (the database; later issues add provider availability). */
   @Get('readyz')
+  @Public()
   @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: 'Readiness: the database and the providers in use answer' })
   @ApiOkResponse({ type: ReadinessView, description: 'Ready: every check passed' })

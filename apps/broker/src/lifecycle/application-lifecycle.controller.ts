@@ -20,6 +20,8 @@ import {
   toOperationSummary,
   WorkloadEnvView,
 } from './operation.views';
+import { RequirePermission } from '../access/permission.decorator';
+import { PERMISSIONS } from '../access/permissions';
 
 @ApiTags('applications')
 @Controller('v1/environments/:env/applications')
@@ -28,6 +30,7 @@ export class ApplicationLifecycleController {
 
   /** `POST …/{app}:retry` and `POST …/{app}:refresh` (the colon is part of the last path segment). */
   @Post(':target')
+  @RequirePermission(PERMISSIONS.applicationsWrite)
   @HttpCode(202)
   @ApiOperation({
     summary: 'Retry the last failed operation (`{app}:retry`) or queue a refresh (`{app}:refresh`)',
@@ -52,6 +55,7 @@ export class ApplicationLifecycleController {
   }
 
   @Get(':app/operations')
+  @RequirePermission(PERMISSIONS.applicationsRead)
   @ApiOperation({ summary: "List an application's operations" })
   @ApiOkResponse({ type: OperationListView, description: 'Newest first' })
   @ApiNotFoundResponse({ description: 'Unknown environment or application' })
@@ -61,6 +65,7 @@ export class ApplicationLifecycleController {
   }
 
   @Get(':app/components/:component/env')
+  @RequirePermission(PERMISSIONS.applicationsRead, { revealQuery: 'reveal' })
   @ApiOperation({ summary: 'Get the variables bound into a workload (JSON, or a dotenv file)' })
   @ApiQuery({ name: 'reveal', required: false, type: Boolean, description: 'Include the values of sensitive keys' })
   @ApiOkRepresentations('JSON, or a dotenv file with Accept: text/plain', {

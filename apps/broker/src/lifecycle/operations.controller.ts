@@ -6,6 +6,8 @@ import { integerQuery } from '../http/query-params';
 import { ApiOkRepresentations } from '../openapi/api-ok-representations.decorator';
 import { LifecycleService } from './lifecycle.service';
 import { OperationEventListView, OperationView, toEventView, toOperationView } from './operation.views';
+import { RequirePermission } from '../access/permission.decorator';
+import { PERMISSIONS } from '../access/permissions';
 
 const ENDED = new Set(['Succeeded', 'Failed', 'Superseded']);
 
@@ -18,6 +20,7 @@ export class OperationsController {
   ) {}
 
   @Get(':id')
+  @RequirePermission(PERMISSIONS.applicationsRead, { scope: 'operation' })
   @ApiOperation({ summary: 'Get an operation with its steps' })
   @ApiOkResponse({ type: OperationView })
   @ApiNotFoundResponse({ description: 'Unknown operation' })
@@ -26,6 +29,7 @@ export class OperationsController {
   }
 
   @Get(':id/events')
+  @RequirePermission(PERMISSIONS.applicationsRead, { scope: 'operation' })
   @ApiOperation({ summary: "List an operation's events, or follow them live (text/event-stream)" })
   @ApiQuery({ name: 'after', required: false, type: Number, description: 'Only events with a greater seq' })
   @ApiOkRepresentations(

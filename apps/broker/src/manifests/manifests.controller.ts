@@ -4,6 +4,8 @@ import type { Response } from 'express';
 import { booleanQuery } from '../http/query-params';
 import { ApiOkRepresentations } from '../openapi/api-ok-representations.decorator';
 import { ManifestsService } from './manifests.service';
+import { RequirePermission } from '../access/permission.decorator';
+import { PERMISSIONS } from '../access/permissions';
 
 @ApiTags('applications')
 @Controller('v1/environments/:env/applications')
@@ -11,6 +13,7 @@ export class ManifestsController {
   constructor(@Inject(ManifestsService) private readonly service: ManifestsService) {}
 
   @Get(':app/manifests')
+  @RequirePermission(PERMISSIONS.applicationsRead, { revealQuery: 'includeSecrets' })
   @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: 'Render the Kubernetes manifests of an application (GitOps), without applying them' })
   @ApiQuery({

@@ -8,6 +8,8 @@ import {
 } from '@nestjs/swagger';
 import { PlanView } from './plan.views';
 import { PlansService } from './plans.service';
+import { RequirePermission } from '../access/permission.decorator';
+import { PERMISSIONS } from '../access/permissions';
 
 @ApiTags('applications')
 @Controller('v1/environments/:env/applications')
@@ -19,6 +21,7 @@ export class PlansController {
    * provider's preview where it is available. Read-only; an unavailable or failing provider is reported per component.
    */
   @Get(':app/plan')
+  @RequirePermission(PERMISSIONS.applicationsRead)
   @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: 'Plan: what applying the current revision would do, per component' })
   @ApiOkResponse({ type: PlanView })

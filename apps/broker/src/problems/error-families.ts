@@ -2,6 +2,7 @@ import { ProviderError, ProviderErrorCode } from '@berth/core';
 import { OamError, OamErrorCode } from '@berth/oam';
 import { PersistenceError, PersistenceErrorCode } from '@berth/persistence';
 import { BrokerError, BrokerErrorCode } from './broker.error';
+import { AccessError, AccessErrorCode } from '../access/access.error';
 import { LifecycleError, LifecycleErrorCode } from '../lifecycle/lifecycle.error';
 
 /** How one code of an error family looks over HTTP. `slug` names the problem type (`https://berth.dev/problems/<slug>`). */
@@ -100,6 +101,15 @@ export const ERROR_FAMILIES: ErrorFamily[] = [
     [LifecycleErrorCode.Conflict]: { status: 409, title: 'Conflict', slug: 'conflict' },
     [LifecycleErrorCode.LeaseLost]: { status: 409, title: 'Operation taken over', slug: 'lease-lost' },
     [LifecycleErrorCode.SecretUnavailable]: { status: 500, title: 'Secret unavailable', slug: 'secret-unavailable' },
+  }),
+  family<AccessErrorCode>(AccessError, {
+    [AccessErrorCode.Unauthenticated]: { status: 401, title: 'Unauthenticated', slug: 'unauthenticated' },
+    [AccessErrorCode.PermissionDenied]: { status: 403, title: 'Permission denied', slug: 'permission-denied' },
+    [AccessErrorCode.TooManyFailures]: {
+      status: 429,
+      title: 'Too many failed authentications',
+      slug: 'too-many-failed-authentications',
+    },
   }),
 ];
 

@@ -118,6 +118,12 @@ export class ProblemFilter implements ExceptionFilter {
       // pino-http logs the request with this error attached (stack included) when the response finishes.
       response.err = exception instanceof Error ? exception : new Error(String(exception));
     }
+    if (!response.headersSent) {
+      if (problem.status === 401) response.setHeader('WWW-Authenticate', 'Bearer realm="berth"');
+      const retryAfter = (exception as { retryAfterSeconds?: unknown } | null)?.retryAfterSeconds;
+      if (problem.status === 429 && typeof retryAfter === 'number')
+        response.setHeader('Retry-After', String(retryAfter));
+    }
     send(request, response, problem);
   }
 }

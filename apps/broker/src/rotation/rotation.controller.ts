@@ -10,6 +10,8 @@ import {
 import { OperationAcceptedView, type OperationSummaryView, toOperationSummary } from '../lifecycle/operation.views';
 import { BrokerError } from '../problems/broker.error';
 import { RotationService } from './rotation.service';
+import { RequirePermission } from '../access/permission.decorator';
+import { PERMISSIONS } from '../access/permissions';
 
 @ApiTags('applications')
 @Controller('v1/environments/:env/applications/:app/components')
@@ -18,6 +20,7 @@ export class RotationController {
 
   /** `POST …/components/{c}:rotate` (the colon is part of the last path segment). */
   @Post(':target')
+  @RequirePermission(PERMISSIONS.applicationsWrite)
   @HttpCode(202)
   @ApiOperation({ summary: "Rotate a component's credentials (`{component}:rotate`, rds and oss)" })
   @ApiAcceptedResponse({

@@ -1,3 +1,4 @@
+import { ApiTokenEntity } from './api-token.entity';
 import { ApplicationRevisionEntity } from './application-revision.entity';
 import { ApplicationEntity } from './application.entity';
 import { ConnectionSecretEntity, type SecretKeyInfo } from './connection-secret.entity';
@@ -12,10 +13,15 @@ import {
   type StepRecord,
   type StepState,
 } from './operation.entity';
+import { AuditRecordEntity } from './audit-record.entity';
+import { RoleBindingEntity } from './role-binding.entity';
 import { WorkloadDeliveryEntity, type DeliveredVariable } from './workload-delivery.entity';
 
 export {
+  ApiTokenEntity,
   ApplicationEntity,
+  AuditRecordEntity,
+  RoleBindingEntity,
   ApplicationRevisionEntity,
   ConnectionSecretEntity,
   DeletedApplicationEntity,
@@ -39,4 +45,7 @@ export const ENTITIES = [
   ConnectionSecretEntity,
   WorkloadDeliveryEntity,
   DeletedApplicationEntity,
+  ApiTokenEntity,
+  RoleBindingEntity,
+  AuditRecordEntity,
 ];

@@ -1,0 +1,30 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { ThrottlerStorageService } from '@nestjs/throttler';
+import { AccessGuard } from './access.guard';
+import { AuditController } from './audit.controller';
+import { AuditInterceptor } from './audit.interceptor';
+import { AuditService } from './audit.service';
+import { Authenticator } from './authenticator';
+import { BootstrapAdminService } from './bootstrap-admin.service';
+import { RoleBindingsController } from './role-bindings.controller';
+import { RoleBindingsService } from './role-bindings.service';
+import { TokensController } from './tokens.controller';
+import { TokensService } from './tokens.service';
+
+/** Who may do what: tokens, role bindings, the guard every route passes, and the audit trail. */
+@Module({
+  controllers: [TokensController, RoleBindingsController, AuditController],
+  providers: [
+    TokensService,
+    RoleBindingsService,
+    AuditService,
+    Authenticator,
+    BootstrapAdminService,
+    ThrottlerStorageService,
+    { provide: APP_GUARD, useClass: AccessGuard },
+    { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
+  ],
+  exports: [TokensService, RoleBindingsService, AuditService],
+})
+export class AccessModule {}

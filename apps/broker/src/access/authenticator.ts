@@ -1,0 +1,42 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Identity } from './identity';
+import { RoleBindingsService } from './role-bindings.service';
+import { looksLikeToken } from './token-secret';
+import { tokenSubject, TokensService } from './tokens.service';
+
+export type Authentication =
+  | { identity: Identity }
+  /** `counts`: a wrong credential (throttled), not a missing one. */
+  | { refused: string; counts: boolean };
+
+const BEARER = /^Bearer[ \t]+([^\s]+)[ \t]*$/i;
+
+/** Turns the `Authorization` header into an identity with its role bindings, or says why it does not identify anyone. */
+@Injectable()
+export class Authenticator {
+  constructor(
+    @Inject(TokensService) private readonly tokens: TokensService,
+    @Inject(RoleBindingsService) private readonly bindings: RoleBindingsService,
+  ) {}
+
+  async authenticate(header: string | undefined): Promise<Authentication> {
+    if (header === undefined || header.trim() === '')
+      return {
+        refused: 'no credentials: send Authorization: Bearer <token> (a berth_… API token or an OIDC token)',
+        counts: false,
+      };
+    const credential = BEARER.exec(header)?.[1];
+    if (!credential) return { refused: 'the Authorization header must be "Bearer <token>"', counts: true };
+    if (looksLikeToken(credential)) {
+      const token = await this.tokens.authenticate(credential);
+      if ('refused' in token) return { refused: token.refused, counts: true };
+      const subject = tokenSubject(token.name);
+      const roles = await this.bindings.forSubjects([subject]);
+      return { identity: new Identity(subject, token.name, [], roles) };
+    }
+    return {
+      refused: 'the bearer credential is not a Berth API token (berth_…) and OIDC is not configured',
+      counts: true,
+    };
+  }
+}

@@ -1,0 +1,69 @@
+import { AbilityBuilder, createMongoAbility, type MongoAbility, subject as casl } from '@casl/ability';
+import {
+  ANY_IDENTITY,
+  type Permission,
+  parseScope,
+  ROLE_PERMISSIONS,
+  type Role,
+  ROLES,
+  SERVICE_PERMISSIONS,
+} from './permissions';
+
+type Subjects = 'Service' | 'Environment' | ReturnType<typeof casl<'Environment', { name: string }>>;
+export type BerthAbility = MongoAbility<[Permission, Subjects]>;
+
+export interface GrantedRole {
+  role: string;
+  scope: string;
+}
+
+/** Who is calling, and what their role bindings let them do where. */
+export class Identity {
+  private readonly ability: BerthAbility;
+
+  constructor(
+    /** `token:<name>`, `user:<sub>`. */
+    readonly subject: string,
+    readonly tokenName: string | undefined,
+    /** The OIDC groups the caller belongs to (tokens: none). */
+    readonly groups: readonly string[],
+    readonly roles: readonly GrantedRole[],
+  ) {
+    this.ability = abilityOf(roles);
+  }
+
+  /** May do `permission` on the whole service (service-wide permissions, and anything a service-wide role grants). */
+  canOnService(permission: Permission): boolean {
+    return this.ability.can(permission, 'Service');
+  }
+
+  /** May do `permission` in environment `name`. */
+  canIn(permission: Permission, name: string): boolean {
+    return this.ability.can(permission, casl('Environment', { name }));
+  }
+
+  /** Has any role in environment `name` (else the environment's names are not even shown to it). */
+  knows(name: string): boolean {
+    return this.canIn('environments:read', name);
+  }
+}
+
+/** The CASL ability of a set of role bindings; bindings of an unknown role or scope grant nothing. */
+export function abilityOf(roles: readonly GrantedRole[]): BerthAbility {
+  const { can, build } = new AbilityBuilder<BerthAbility>(createMongoAbility);
+  for (const permission of ANY_IDENTITY) can(permission, 'Service');
+  for (const binding of roles) {
+    if (!(ROLES as readonly string[]).includes(binding.role)) continue;
+    const scope = parseScope(binding.scope);
+    if (!scope) continue;
+    for (const permission of ROLE_PERMISSIONS[binding.role as Role]) {
+      if (scope.kind === 'service') {
+        can(permission, 'Service');
+        if (!SERVICE_PERMISSIONS.has(permission)) can(permission, 'Environment');
+      } else if (!SERVICE_PERMISSIONS.has(permission)) {
+        can(permission, 'Environment', { name: scope.environment });
+      }
+    }
+  }
+  return build();
+}

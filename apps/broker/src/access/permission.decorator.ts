@@ -1,0 +1,45 @@
+import { SetMetadata } from '@nestjs/common';
+import type { Permission } from './permissions';
+
+export const PERMISSION_METADATA = 'berth:permission';
+export const PUBLIC_METADATA = 'berth:public';
+
+/**
+ * Where the environment a route acts on comes from:
+ * - `environment`: the `:env` path parameter;
+ * - `operation`: the environment of the operation named by the `:id` path parameter;
+ * - `listing`: none; any identity may call, and the handler shows only what the caller may read;
+ * - `service`: the route acts on the whole service.
+ */
+export type PermissionScope = 'environment' | 'operation' | 'listing' | 'service';
+
+/** What a route declares. */
+export interface RouteAccess {
+  permission: Permission;
+  /** Default: `environment` for routes with an `:env` parameter, else `service`. */
+  scope?: PermissionScope;
+  /** A boolean query parameter that, when true, makes the route reveal secret values: it then needs `secrets:read`. */
+  revealQuery?: string;
+  /** Default: every method but GET, and every secret read. */
+  audited?: boolean;
+}
+
+/** What a request is held to, once its query is known. */
+export interface PermissionRequirement {
+  permission: Permission;
+  scope: PermissionScope;
+  audited: boolean;
+}
+
+/** The permission a route needs (see RouteAccess). Every route declares one, or is `@Public()`. */
+export function RequirePermission(permission: Permission, options: Omit<RouteAccess, 'permission'> = {}) {
+  return SetMetadata<string, RouteAccess>(PERMISSION_METADATA, { permission, ...options });
+}
+
+export interface PublicOptions {
+  /** Public unless BERTH_METRICS_REQUIRE_TOKEN is set (then the route's permission applies). */
+  unlessMetricsTokenRequired?: boolean;
+}
+
+/** A route anyone may call without credentials (health, readiness; metrics by default). */
+export const Public = (options: PublicOptions = {}) => SetMetadata<string, PublicOptions>(PUBLIC_METADATA, options);

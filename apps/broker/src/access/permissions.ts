@@ -1,0 +1,68 @@
+/**
+ * What a caller may do, and where. A permission is `<resource>:<verb>`; a role is a set of permissions; a role binding
+ * grants a role to a subject on a scope (one environment, or the whole service).
+ */
+export const PERMISSIONS = {
+  /** Read environments (their profiles and runtime, never a credential). */
+  environmentsRead: 'environments:read',
+  /** Create or replace environments and their provider profiles. */
+  environmentsWrite: 'environments:write',
+  /** Read applications: specs, status, revisions, operations, events, plans, manifests without values. */
+  applicationsRead: 'applications:read',
+  /** Apply, delete, retry, refresh, rotate. */
+  applicationsWrite: 'applications:write',
+  /** Read secret values: `?reveal=true`, manifests with values, the External Secrets endpoint. */
+  secretsRead: 'secrets:read',
+  /** Read the component type definitions (no environment: any identity). */
+  definitionsRead: 'definitions:read',
+  /** Create, list and revoke API tokens (service-wide). */
+  tokensManage: 'tokens:manage',
+  /** Create, list and delete role bindings (service-wide). */
+  roleBindingsManage: 'role-bindings:manage',
+  /** Read the audit trail (service-wide). */
+  auditRead: 'audit:read',
+  /** Read /metrics when BERTH_METRICS_TOKEN_REQUIRED is set. */
+  metricsRead: 'metrics:read',
+} as const;
+
+export type Permission = (typeof PERMISSIONS)[keyof typeof PERMISSIONS];
+export const ALL_PERMISSIONS: readonly Permission[] = Object.values(PERMISSIONS);
+
+/** Permissions that only make sense on the whole service (no environment names them). */
+export const SERVICE_PERMISSIONS: ReadonlySet<Permission> = new Set<Permission>([
+  PERMISSIONS.tokensManage,
+  PERMISSIONS.roleBindingsManage,
+  PERMISSIONS.auditRead,
+  PERMISSIONS.metricsRead,
+]);
+
+/** Permissions every authenticated identity has, whatever its bindings. */
+export const ANY_IDENTITY: ReadonlySet<Permission> = new Set<Permission>([PERMISSIONS.definitionsRead]);
+
+export const ROLES = ['viewer', 'developer', 'secret-reader', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+const VIEWER: Permission[] = [PERMISSIONS.environmentsRead, PERMISSIONS.applicationsRead];
+
+export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
+  viewer: VIEWER,
+  developer: [...VIEWER, PERMISSIONS.applicationsWrite],
+  'secret-reader': [...VIEWER, PERMISSIONS.secretsRead],
+  admin: ALL_PERMISSIONS,
+};
+
+/** `service` (everywhere) or `environment:<name>`. */
+export type Scope = { kind: 'service' } | { kind: 'environment'; environment: string };
+
+const ENVIRONMENT_SCOPE = /^environment:([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)$/;
+
+/** Parses a scope as written in a role binding; undefined when it is neither form. */
+export function parseScope(text: string): Scope | undefined {
+  if (text === 'service') return { kind: 'service' };
+  const match = ENVIRONMENT_SCOPE.exec(text);
+  return match ? { kind: 'environment', environment: match[1]! } : undefined;
+}
+
+export function scopeText(scope: Scope): string {
+  return scope.kind === 'service' ? 'service' : `environment:${scope.environment}`;
+}

@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { RoleBindingEntity } from '@berth/persistence';
+import { DataSource, In } from 'typeorm';
+import { BrokerError, BrokerErrorCode } from '../problems/broker.error';
+import { parseScope, ROLES } from './permissions';
+
+export interface RoleBindingInput {
+  subject: string;
+  role: string;
+  scope: string;
+}
+
+const SUBJECT_PATTERN = /^(token|user|group):[^\s]{1,290}$/;
+
+/** The problems of one binding as the caller wrote it, under `path` (a JSON pointer prefix). */
+export function bindingProblems(input: unknown, path: string, withSubject = true) {
+  const problems: Array<{ path: string; message: string }> = [];
+  const body = (input ?? {}) as Record<string, unknown>;
+  if (withSubject && (typeof body.subject !== 'string' || !SUBJECT_PATTERN.test(body.subject)))
+    problems.push({
+      path: `${path}/subject`,
+      message: 'must be token:<token name>, user:<OIDC subject> or group:<OIDC group>',
+    });
+  if (typeof body.role !== 'string' || !(ROLES as readonly string[]).includes(body.role))
+    problems.push({ path: `${path}/role`, message: `must be one of ${ROLES.join(', ')}` });
+  if (typeof body.scope !== 'string' || !parseScope(body.scope))
+    problems.push({ path: `${path}/scope`, message: 'must be service or environment:<environment name>' });
+  return problems;
+}
+
+export interface RoleBindingView {
+  id: string;
+  subject: string;
+  role: string;
+  scope: string;
+  createdAt: string;
+}
+
+export const toRoleBindingView = (row: RoleBindingEntity): RoleBindingView => ({
+  id: row.id,
+  subject: row.subject,
+  role: row.role,
+  scope: row.scope,
+  createdAt: row.createdAt.toISOString(),
+});
+
+@Injectable()
+export class RoleBindingsService {
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+
+  private get repository() {
+    return this.dataSource.getRepository(RoleBindingEntity);
+  }
+
+  /** The bindings of any of these subjects (a token's own; an OIDC user's and each of its groups'). */
+  async forSubjects(subjects: string[]): Promise<RoleBindingEntity[]> {
+    if (subjects.length === 1) return this.repository.find({ where: { subject: subjects[0] } });
+    return this.repository.find({ where: { subject: In(subjects) } });
+  }
+
+  async list(subject?: string): Promise<RoleBindingEntity[]> {
+    return this.repository.find({ where: subject ? { subject } : {}, order: { createdAt: 'ASC', id: 'ASC' } });
+  }
+
+  /** Creates the binding (an identical one is returned as it is). */
+  async create(input: unknown): Promise<{ binding: RoleBindingEntity; created: boolean }> {
+    const problems = bindingProblems(input, '');
+    if (problems.length)
+      throw new BrokerError(
+        BrokerErrorCode.Invalid,
+        `invalid role binding: ${problems[0]!.path.slice(1)} ${problems[0]!.message}`,
+        problems,
+      );
+    const { subject, role, scope } = input as RoleBindingInput;
+    const existing = await this.repository.findOne({ where: { subject, role, scope } });
+    if (existing) return { binding: existing, created: false };
+    const binding = this.repository.create({ id: randomUUID(), subject, role, scope, createdAt: new Date() });
+    await this.repository.insert(binding);
+    return { binding, created: true };
+  }
+
+  async delete(id: string): Promise<void> {
+    const result = await this.repository.delete({ id });
+    if (!result.affected) throw BrokerError.notFound(`role binding ${JSON.stringify(id.slice(0, 100))}`);
+  }
+
+  async deleteForSubject(subject: string): Promise<void> {
+    await this.repository.delete({ subject });
+  }
+}

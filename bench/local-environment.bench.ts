@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../apps/broker/src';
+import { authenticateRequests, readAdminToken } from '../test/support/admin-auth';
 
 const APPLICATION = `apiVersion: core.oam.dev/v1beta1
 kind: Application
@@ -64,6 +65,7 @@ export async function run(): Promise<LocalEnvironmentBenchResult> {
   const dataDir = mkdtempSync(join(tmpdir(), 'berth-bench-env-'));
   const app = await createApp({ env: {}, config: { dataDir, logLevel: 'silent', role: 'all' } });
   try {
+    authenticateRequests(app.getHttpServer(), readAdminToken(dataDir));
     await app.listen(0, '127.0.0.1');
     const { port } = app.getHttpServer().address() as AddressInfo;
     const base = `http://127.0.0.1:${port}/v1`;

@@ -27,6 +27,7 @@ import { ApplicationRepository, OperationRepository } from '@berth/persistence';
 import { DataSource } from 'typeorm';
 import { createApp } from '../apps/broker/src';
 import { TestResourceProvider } from '../test/support/test-provider';
+import { authenticateRequests, readAdminToken } from '../test/support/admin-auth';
 
 /** A provider whose every call takes `delayMs` (0: resolves on the next tick), honouring the request's signal. */
 class FixedDelayProvider extends ResourceProvider {
@@ -195,6 +196,7 @@ async function queuedNoOpApplies(count: number): Promise<{ perSecond: number; wa
     extraProviders: [new TestResourceProvider({ env: {} })],
   });
   try {
+    authenticateRequests(app.getHttpServer(), readAdminToken(dataDir));
     const server = app.getHttpServer();
     await app.listen(0, '127.0.0.1');
     const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;

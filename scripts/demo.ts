@@ -52,7 +52,7 @@ class DemoServer {
     const deadline = Date.now() + 60_000;
     try {
       while (
-        !(await fetch(`${server.url}/v1/environments`).then(
+        !(await fetch(`${server.url}/readyz`).then(
           (r) => r.ok,
           () => false,
         ))
@@ -73,6 +73,11 @@ class DemoServer {
     return this.output;
   }
 
+  /** The admin token the server wrote on its first start: what the demo's `berth` runs send. */
+  get token(): string {
+    return readFileSync(join(this.dataDir, 'admin.token'), 'utf8').trim();
+  }
+
   async stop(): Promise<void> {
     if (this.child.exitCode === null && this.child.signalCode === null) {
       const exited = new Promise((done) => this.child.once('exit', done));
@@ -86,12 +91,12 @@ class DemoServer {
 }
 
 /** Runs one `berth` step in the foreground (stdio inherited, so --wait shows its live view on a terminal). */
-function berth(url: string, args: string[], note: string): Promise<void> {
+function berth(server: { url: string; token: string }, args: string[], note: string): Promise<void> {
   process.stdout.write(`\n${dim(`# ${note}`)}\n${bold(`$ berth ${args.join(' ')}`)}\n`);
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, [cliMain, ...args], {
       cwd: root,
-      env: { ...process.env, BERTH_URL: url },
+      env: { ...process.env, BERTH_URL: server.url, BERTH_TOKEN: server.token },
       stdio: 'inherit',
     });
     child.once('error', fail);
@@ -140,7 +145,7 @@ async function main(): Promise<number> {
     for (const [args, note] of steps) {
       if (interrupted) return 130;
       if (args[0] === 'apply') applied = true;
-      await berth(server.url, args, note);
+      await berth(server, args, note);
       if (args[0] === 'delete') applied = false;
     }
     process.stdout.write(`\n${bold('Quick start done.')}\n`);
@@ -154,7 +159,7 @@ async function main(): Promise<number> {
     if (applied && !interrupted) {
       // Resources of the local provider may live outside the data dir (e.g. a database on a shared server).
       process.stdout.write(dim('removing what the demo created…\n'));
-      await berth(server.url, ['delete', app, '--wait', '--timeout', '2m'], 'clean up after the failure').catch(
+      await berth(server, ['delete', app, '--wait', '--timeout', '2m'], 'clean up after the failure').catch(
         () => undefined,
       );
     }

@@ -1,5 +1,5 @@
 import { readFile, readdir } from 'node:fs/promises';
-import { ensureBuilt, startBerthServer, type BerthServer } from '../../test/cli/support/berth-process';
+import { authHeaders, ensureBuilt, startBerthServer, type BerthServer } from '../../test/cli/support/berth-process';
 
 /**
  * Runs `work` against the built service as its own process (as `npm start` runs it) on a fresh data dir, building
@@ -22,7 +22,7 @@ export async function withService<T>(work: (server: BerthServer) => Promise<T>):
 export async function putApplication(url: string, env: string, name: string, yaml: string): Promise<string> {
   const put = await fetch(`${url}/v1/environments/${env}/applications/${name}`, {
     method: 'PUT',
-    headers: { 'Content-Type': 'application/yaml' },
+    headers: { 'Content-Type': 'application/yaml', ...authHeaders(url) },
     body: yaml,
   });
   const body = (await put.json()) as { operation?: { id: string } };
@@ -34,7 +34,7 @@ export async function putApplication(url: string, env: string, name: string, yam
 export async function waitReady(url: string, env: string, name: string, timeoutMs = 300_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const answer = await fetch(`${url}/v1/environments/${env}/applications/${name}`);
+    const answer = await fetch(`${url}/v1/environments/${env}/applications/${name}`, { headers: authHeaders(url) });
     const application = (await answer.json()) as { status: { phase: string } };
     if (application.status.phase === 'Ready') return;
     if (application.status.phase === 'Failed') throw new Error(`apply failed: ${JSON.stringify(application.status)}`);

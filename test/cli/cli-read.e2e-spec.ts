@@ -113,7 +113,7 @@ describe('berth CLI against a real server: reads, dry runs and errors', () => {
   it('a mistyped --env lists the known environments and names the one that was meant', async () => {
     const staging = await fetch(`${server.url}/v1/environments/staging`, {
       method: 'PUT',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...server.auth },
       body: JSON.stringify({ provider: { kind: 'local' }, runtime: { kind: 'local' } }),
     });
     expect(staging.status).toBe(201);

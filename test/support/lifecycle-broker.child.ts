@@ -3,6 +3,9 @@ import 'reflect-metadata';
 // multi-worker tests start, kill and restart. Configured by the usual BERTH_* variables; the test provider reads
 // BERTH_TEST_PROVIDER_INVENTORY and BERTH_TEST_PROVIDER_EXIT_AT (SIGKILL to itself at that point).
 import { createApp, resolveConfig } from '../../apps/broker/src';
+import { randomUUID } from 'node:crypto';
+import { TokensService } from '../../apps/broker/src/access/tokens.service';
+import { authenticateRequests } from './admin-auth';
 import { TestResourceProvider } from './test-provider';
 
 async function main(): Promise<void> {
@@ -21,6 +24,12 @@ async function main(): Promise<void> {
   const shutdown = () => void app.close().then(() => process.exit(0));
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);
+  // Like the in-process harness: a request without credentials is sent as an admin. Each process makes its own admin
+  // token (several processes may share one database, and only the first start of it writes admin.token).
+  const { token } = await app
+    .get(TokensService)
+    .create({ name: `test-child-${randomUUID().slice(0, 8)}`, roles: [{ role: 'admin', scope: 'service' }] }, 'test');
+  authenticateRequests(app.getHttpServer(), token);
   await app.listen(config.port, config.host);
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.port;

@@ -1,11 +1,12 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Server } from 'node:http';
 import { DataSource } from 'typeorm';
 // The broker has no @berth/ alias (it is an app, not a library); its index is the surface tests use.
 import { BERTH_CONFIG, type BerthConfig, createApp, type CreateAppOptions } from '../../apps/broker/src';
+import { authenticateRequests, readAdminToken } from './admin-auth';
 import { createTemporarySchema, TEST_POSTGRES_URL } from './postgres-schema';
 
 export type BackendName = 'sqlite' | 'postgres';
@@ -44,16 +45,6 @@ export interface TestAppOptions extends Omit<CreateAppOptions, 'env'> {
   authenticateAsAdmin?: boolean;
 }
 
-/** Gives every request that arrives without an Authorization header the admin token, before the service sees it. */
-function authenticateRequests(server: Server, token: string): void {
-  const listeners = server.listeners('request') as Array<(...args: unknown[]) => void>;
-  server.removeAllListeners('request');
-  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
-    if (request.headers.authorization === undefined) request.headers.authorization = `Bearer ${token}`;
-    for (const listener of listeners) listener.call(server, request, response);
-  });
-}
-
 /**
  * Boots the real service (real database, real HTTP stack) on a temp data dir, or on a fresh PostgreSQL schema that
  * `close()` drops again. Environment variables are not read, so the host's settings cannot leak in.
@@ -90,7 +81,7 @@ export async function startTestApp(backend: BackendName, options: TestAppOptions
     throw error;
   }
   const server = app.getHttpServer() as Server;
-  const adminToken = readFileSync(join(app.get<BerthConfig>(BERTH_CONFIG).dataDir, 'admin.token'), 'utf8').trim();
+  const adminToken = readAdminToken(app.get<BerthConfig>(BERTH_CONFIG).dataDir);
   if (authenticateAsAdmin) authenticateRequests(server, adminToken);
   return {
     app,

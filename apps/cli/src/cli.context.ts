@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import { BerthApiClient } from './client/berth-api.client';
+import { resolveToken } from './client/credentials';
 import { serverUrlFrom } from './client/server-url';
 import { colorsEnabled, palette, type Palette } from './output/colors';
 import { formatStructured, STRUCTURED_FORMATS, type StructuredFormat } from './output/structured';
@@ -46,7 +47,8 @@ export class CliContext {
   }
 
   get client(): BerthApiClient {
-    this.apiClient ??= new BerthApiClient(serverUrlFrom(this.serverUrl));
+    const url = serverUrlFrom(this.serverUrl);
+    this.apiClient ??= new BerthApiClient(url, resolveToken(this.io.env, this.io.cwd, url)?.token);
     return this.apiClient;
   }
 

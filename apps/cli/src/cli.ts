@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { CliContext, DEFAULT_ENV, DEFAULT_URL, type CliIo } from './cli.context';
 import { CliError } from './cli.error';
 import { explainUnknownEnvironment } from './client/unknown-environment';
+import { registerAccessCommands } from './commands/access.command';
 import { registerApplyCommand } from './commands/apply.command';
 import { registerDefinitionsCommand } from './commands/definitions.command';
 import { registerDeleteCommand } from './commands/delete.command';
@@ -36,6 +37,7 @@ export function buildProgram(ctx: CliContext): Command {
 Environment:
   BERTH_URL   the Berth server (default ${DEFAULT_URL})
   BERTH_ENV   environment used when --env is not given (default ${DEFAULT_ENV})
+  BERTH_TOKEN the API token to send (else the one of \`berth login\`, else ./.berth/admin.token on loopback)
   NO_COLOR    turn colours off (they are also off when output is not a terminal)
 
 Quick start:
@@ -59,6 +61,7 @@ Quick start:
   registerShowCommand(program, ctx);
   registerDefinitionsCommand(program, ctx);
   registerEnvsCommand(program, ctx);
+  registerAccessCommands(program, ctx);
   return program;
 }
 

@@ -1,5 +1,5 @@
 import { execSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -26,11 +26,24 @@ export async function freePort(): Promise<number> {
 export interface BerthServer {
   url: string;
   dataDir: string;
+  /** The admin token the service wrote into its data dir on first start (what the CLI runs are given). */
+  token: string;
+  /** `Authorization` header of that token, for requests a test makes itself. */
+  auth: { Authorization: string };
   /** The service process (benchmarks read its memory). */
   pid: number;
   /** What the server wrote so far (for failure messages). */
   output(): string;
   stop(): Promise<void>;
+}
+
+/** The admin token of each server started here, by URL: runBerth sends it as BERTH_TOKEN. */
+const TOKENS = new Map<string, string>();
+
+/** The Authorization header of the admin token of the server at `url` started here (none for another server). */
+export function authHeaders(url: string): Record<string, string> {
+  const token = TOKENS.get(url);
+  return token ? { Authorization: `Bearer ${token}` } : {};
 }
 
 /** Starts the built service as a real process on a free port with a fresh data dir, and waits until it answers. */
@@ -67,15 +80,20 @@ export async function startBerthServer(): Promise<BerthServer> {
   };
 
   const deadline = Date.now() + 60_000;
+  const tokenFile = join(dataDir, 'admin.token');
+  let token = '';
   for (;;) {
     if (child.exitCode !== null) {
       await stop();
       throw new Error(`berth server exited with code ${child.exitCode} before answering:\n${output}`);
     }
-    const ok = await fetch(`${url}/v1/environments`).then(
-      (res) => res.ok,
-      () => false,
-    );
+    if (!token && existsSync(tokenFile)) token = readFileSync(tokenFile, 'utf8').trim();
+    const ok =
+      !!token &&
+      (await fetch(`${url}/v1/environments`, { headers: { Authorization: `Bearer ${token}` } }).then(
+        (res) => res.ok,
+        () => false,
+      ));
     if (ok) break;
     if (Date.now() > deadline) {
       await stop();
@@ -83,7 +101,9 @@ export async function startBerthServer(): Promise<BerthServer> {
     }
     await new Promise((done) => setTimeout(done, 200));
   }
-  return { url, dataDir, pid: child.pid!, output: () => output, stop };
+  TOKENS.set(url, token);
+  const auth = { Authorization: `Bearer ${token}` };
+  return { url, dataDir, token, auth, pid: child.pid!, output: () => output, stop };
 }
 
 export interface CliResult {
@@ -104,7 +124,13 @@ export interface CliRunOptions {
 /** Runs the built `berth` against a server, as a user would: a separate process, no colours (not a terminal). */
 export function runBerth(url: string, args: string[], options: CliRunOptions = {}): Promise<CliResult> {
   return new Promise((done, fail) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, BERTH_URL: url, NO_COLOR: '1', ...options.env };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      BERTH_URL: url,
+      NO_COLOR: '1',
+      ...(TOKENS.has(url) ? { BERTH_TOKEN: TOKENS.get(url) } : {}),
+      ...options.env,
+    };
     delete env.BERTH_ENV;
     delete env.FORCE_COLOR;
     const child = spawn(process.execPath, [CLI_MAIN, ...args], { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });

@@ -10,11 +10,12 @@ import { BootstrapAdminService } from './bootstrap-admin.service';
 import { RoleBindingsController } from './role-bindings.controller';
 import { RoleBindingsService } from './role-bindings.service';
 import { TokensController } from './tokens.controller';
+import { WhoamiController } from './whoami.controller';
 import { TokensService } from './tokens.service';
 
 /** Who may do what: tokens, role bindings, the guard every route passes, and the audit trail. */
 @Module({
-  controllers: [TokensController, RoleBindingsController, AuditController],
+  controllers: [TokensController, RoleBindingsController, AuditController, WhoamiController],
   providers: [
     TokensService,
     RoleBindingsService,

@@ -21,7 +21,9 @@ export const PERMISSIONS = {
   roleBindingsManage: 'role-bindings:manage',
   /** Read the audit trail (service-wide). */
   auditRead: 'audit:read',
-  /** Read /metrics when BERTH_METRICS_TOKEN_REQUIRED is set. */
+  /** Read one's own identity and roles (`GET /v1/whoami`: any identity). */
+  identityRead: 'identity:read',
+  /** Read /metrics when BERTH_METRICS_REQUIRE_TOKEN is set. */
   metricsRead: 'metrics:read',
 } as const;
 
@@ -34,10 +36,15 @@ export const SERVICE_PERMISSIONS: ReadonlySet<Permission> = new Set<Permission>(
   PERMISSIONS.roleBindingsManage,
   PERMISSIONS.auditRead,
   PERMISSIONS.metricsRead,
+  PERMISSIONS.definitionsRead,
+  PERMISSIONS.identityRead,
 ]);
 
 /** Permissions every authenticated identity has, whatever its bindings. */
-export const ANY_IDENTITY: ReadonlySet<Permission> = new Set<Permission>([PERMISSIONS.definitionsRead]);
+export const ANY_IDENTITY: ReadonlySet<Permission> = new Set<Permission>([
+  PERMISSIONS.definitionsRead,
+  PERMISSIONS.identityRead,
+]);
 
 export const ROLES = ['viewer', 'developer', 'secret-reader', 'admin'] as const;
 export type Role = (typeof ROLES)[number];

@@ -37,7 +37,11 @@ const seg = encodeURIComponent;
 export class BerthApiClient {
   private readonly baseUrl: string;
 
-  constructor(baseUrl: string) {
+  constructor(
+    baseUrl: string,
+    /** Sent as `Authorization: Bearer <token>` (none: the server answers 401 to all but health). */
+    private readonly token?: string,
+  ) {
     this.baseUrl = baseUrl.replace(/\/+$/, '');
   }
 
@@ -180,6 +184,7 @@ export class BerthApiClient {
     }
     const headers: Record<string, string> = { accept: options.accept ?? 'application/json, application/problem+json' };
     if (options.contentType) headers['content-type'] = options.contentType;
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
     try {
       return await fetch(url, { method, headers, body: options.body, signal: options.signal });
     } catch (error) {
@@ -208,6 +213,8 @@ export class BerthApiClient {
         problem = undefined;
       }
     }
+    if (problem && res.status === 401)
+      problem.detail = `${problem.detail ?? 'unauthenticated'}; set BERTH_TOKEN or run \`berth login\``;
     if (problem && (problem.title || problem.detail || problem.errors)) {
       throw new CliError(CliErrorCode.Server, problem.title ?? `${res.status} ${res.statusText}`, {
         status: res.status,

@@ -10,6 +10,7 @@ import {
   urlWithSearchPath,
   warnSkippedWithoutPostgres,
 } from '../support/postgres-schema';
+import { readAdminToken } from '../support/admin-auth';
 
 warnSkippedWithoutPostgres('boot');
 
@@ -45,18 +46,25 @@ describe('booting the service', () => {
   );
 
   it('serves on SQLite in the data dir: ready, JSON logs with request ids and no secrets, graceful SIGTERM', async () => {
-    const broker = spawnBroker('main', { BERTH_DATA_DIR: dataDir(), BERTH_PORT: '0', BERTH_LOG_LEVEL: 'info' });
+    const dir = dataDir();
+    const broker = spawnBroker('main', { BERTH_DATA_DIR: dir, BERTH_PORT: '0', BERTH_LOG_LEVEL: 'info' });
+    let token = '';
     try {
       const port = await broker.listening();
       const base = `http://127.0.0.1:${port}`;
       const ready = await request(base).get('/readyz').expect(200);
       expect(ready.body.checks.database.status).toBe('ok');
+      token = readAdminToken(dir);
       await request(base)
         .get('/v1/environments/local')
         .set('X-Request-Id', 'boot-test-1')
-        .set('Authorization', 'Bearer sup3rs3cr3tt0ken')
+        .set('Authorization', `Bearer ${token}`)
         .expect(200);
-      await request(base).get('/v1/environments/nowhere').set('X-Request-Id', 'boot-test-404').expect(404);
+      await request(base)
+        .get('/v1/environments/nowhere')
+        .set('X-Request-Id', 'boot-test-404')
+        .set('Authorization', `Bearer ${token}`)
+        .expect(404);
     } finally {
       expect(await broker.stop('SIGTERM')).toBe(0);
     }
@@ -69,7 +77,12 @@ describe('booting the service', () => {
       .map((line) => JSON.parse(line));
     const logged = lines.find((line) => line.req?.id === 'boot-test-1');
     expect(logged).toMatchObject({ req: { method: 'GET', url: '/v1/environments/local' }, res: { statusCode: 200 } });
-    expect(broker.stdout()).not.toContain('sup3rs3cr3tt0ken');
+    // The bootstrap admin token: its file is named once the service listens, the token never.
+    expect(token).toMatch(/^berth_/);
+    expect(broker.stdout()).not.toContain(token);
+    expect(broker.stdout()).toContain(
+      `created the admin token bootstrap-admin: it is in ${dir}/admin.token (mode 0600)`,
+    );
     // A client's 404 is not a warning about the service.
     expect(lines.find((line) => line.req?.id === 'boot-test-404')).toMatchObject({
       level: 30,
@@ -124,7 +137,10 @@ describe('booting the service', () => {
         try {
           const port = await broker.listening();
           await request(`http://127.0.0.1:${port}`).get('/readyz').expect(200);
-          const local = await request(`http://127.0.0.1:${port}`).get('/v1/environments/local').expect(200);
+          const local = await request(`http://127.0.0.1:${port}`)
+            .get('/v1/environments/local')
+            .set('Authorization', `Bearer ${readAdminToken(env.BERTH_DATA_DIR)}`)
+            .expect(200);
           expect(local.body.runtime.kind).toBe('local');
         } finally {
           expect(await broker.stop('SIGINT')).toBe(0);

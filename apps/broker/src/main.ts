@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { Logger } from 'nestjs-pino';
+import { BOOTSTRAP_TOKEN_NAME, BootstrapAdminService } from './access/bootstrap-admin.service';
 import { createApp, resolveConfig } from './app.factory';
 import { ConfigError } from './config/config.error';
 import { bootSummary } from './logging/boot-summary';
@@ -46,6 +47,9 @@ async function main(): Promise<void> {
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   logger.log(bootSummary(config, port), 'Bootstrap');
+  const tokenFile = app.get(BootstrapAdminService).createdTokenFile;
+  if (tokenFile)
+    logger.log(`created the admin token ${BOOTSTRAP_TOKEN_NAME}: it is in ${tokenFile} (mode 0600)`, 'Bootstrap');
 }
 
 void main().catch(fail);

@@ -23,11 +23,13 @@ export interface LifecycleApp extends TestApp {
 export async function startLifecycleApp(
   backend: BackendName,
   config: Partial<BerthConfig> = {},
+  options: { authenticateAsAdmin?: boolean } = {},
 ): Promise<LifecycleApp> {
   const inventoryPath = join(mkdtempSync(join(tmpdir(), 'berth-inventory-')), 'inventory.json');
   const app = await startTestApp(backend, {
     extraProviders: [new TestResourceProvider({ env: {} })],
     config: { role: 'all', lifecycle: FAST_LIFECYCLE, leaseSeconds: 30, refreshIntervalMs: 0, ...config },
+    ...options,
   });
   const close = async () => {
     await app.close();

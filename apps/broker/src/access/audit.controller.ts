@@ -6,6 +6,7 @@ import { BrokerError, BrokerErrorCode } from '../problems/broker.error';
 import { AuditService, type AuditRecordView } from './audit.service';
 import { RequirePermission } from './permission.decorator';
 import { PERMISSIONS } from './permissions';
+import { AUDIT_LIST_SCHEMA } from './access.schemas';
 
 function text(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
@@ -38,7 +39,10 @@ export class AuditController {
   @ApiQuery({ name: 'until', required: false, type: String, description: 'ISO 8601 time (inclusive)' })
   @ApiQuery({ name: 'before', required: false, type: Number, description: 'Paging: records older than this seq' })
   @ApiQuery({ name: 'limit', required: false, type: Number, description: '1 to 500 (default 100)' })
-  @ApiOkResponse({ description: '`items` newest first; `next`: the `before` of the next page, or null' })
+  @ApiOkResponse({
+    schema: AUDIT_LIST_SCHEMA,
+    description: '`items` newest first; `next`: the `before` of the next page, or null',
+  })
   async list(
     @Query('subject') subject: unknown,
     @Query('environment') environment: unknown,

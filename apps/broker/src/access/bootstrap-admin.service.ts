@@ -1,6 +1,6 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { BERTH_CONFIG, type BerthConfig } from '../config/berth-config';
 import { TokensService } from './tokens.service';
 
@@ -9,7 +9,8 @@ export const BOOTSTRAP_TOKEN_NAME = 'bootstrap-admin';
 
 /**
  * On a service without any token, creates an admin token (role admin on the whole service) and writes it to
- * `<data dir>/admin.token`, readable by the service user only. The log names the file, never the token.
+ * `<data dir>/admin.token`, readable by the service user only. The log names the file (after the boot line), never
+ * the token.
  */
 @Injectable()
 export class BootstrapAdminService implements OnApplicationBootstrap {
@@ -18,7 +19,8 @@ export class BootstrapAdminService implements OnApplicationBootstrap {
     @Inject(BERTH_CONFIG) private readonly config: BerthConfig,
   ) {}
 
-  private readonly logger = new Logger('Access');
+  /** The file written by this start (undefined when the service had a token already); main.ts logs its path. */
+  createdTokenFile?: string;
 
   async onApplicationBootstrap(): Promise<void> {
     if (await this.tokens.any()) return;
@@ -30,6 +32,6 @@ export class BootstrapAdminService implements OnApplicationBootstrap {
     const path = join(this.config.dataDir, ADMIN_TOKEN_FILE);
     writeFileSync(path, `${token}\n`, { mode: 0o600 });
     chmodSync(path, 0o600);
-    this.logger.log(`created the admin token ${BOOTSTRAP_TOKEN_NAME}; it is in ${path} (mode 0600)`);
+    this.createdTokenFile = path;
   }
 }

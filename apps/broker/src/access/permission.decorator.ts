@@ -1,4 +1,5 @@
-import { SetMetadata } from '@nestjs/common';
+import { applyDecorators, SetMetadata } from '@nestjs/common';
+import { ApiBearerAuth, ApiExtension } from '@nestjs/swagger';
 import type { Permission } from './permissions';
 
 export const PERMISSION_METADATA = 'berth:permission';
@@ -33,8 +34,17 @@ export interface PermissionRequirement {
 
 /** The permission a route needs (see RouteAccess). Every route declares one, or is `@Public()`. */
 export function RequirePermission(permission: Permission, options: Omit<RouteAccess, 'permission'> = {}) {
-  return SetMetadata<string, RouteAccess>(PERMISSION_METADATA, { permission, ...options });
+  return applyDecorators(
+    SetMetadata<string, RouteAccess>(PERMISSION_METADATA, { permission, ...options }),
+    ApiBearerAuth(),
+    ApiExtension(
+      'x-berth-permission',
+      options.revealQuery ? `${permission} (${PERMISSIONS_REVEAL} with ${options.revealQuery}=true)` : permission,
+    ),
+  );
 }
+
+const PERMISSIONS_REVEAL = 'secrets:read';
 
 export interface PublicOptions {
   /** Public unless BERTH_METRICS_REQUIRE_TOKEN is set (then the route's permission applies). */
@@ -42,4 +52,5 @@ export interface PublicOptions {
 }
 
 /** A route anyone may call without credentials (health, readiness; metrics by default). */
-export const Public = (options: PublicOptions = {}) => SetMetadata<string, PublicOptions>(PUBLIC_METADATA, options);
+export const Public = (options: PublicOptions = {}) =>
+  applyDecorators(SetMetadata<string, PublicOptions>(PUBLIC_METADATA, options), ApiExtension('x-berth-public', true));

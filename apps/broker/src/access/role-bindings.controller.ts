@@ -3,7 +3,6 @@ import {
   ApiBody,
   ApiConsumes,
   ApiCreatedResponse,
-  ApiNoContentResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
@@ -18,6 +17,7 @@ import { JSON_MEDIA_TYPES } from '../http/raw-body.reader';
 import { RequirePermission } from './permission.decorator';
 import { PERMISSIONS } from './permissions';
 import { RoleBindingsService, type RoleBindingView, toRoleBindingView } from './role-bindings.service';
+import { ROLE_BINDING_LIST_SCHEMA, ROLE_BINDING_SCHEMA } from './access.schemas';
 
 @ApiTags('access')
 @Controller('v1/role-bindings')
@@ -35,8 +35,8 @@ export class RoleBindingsController {
   })
   @ApiConsumes(...JSON_MEDIA_TYPES)
   @ApiBody({ schema: { type: 'object', required: ['subject', 'role', 'scope'] } })
-  @ApiCreatedResponse({ description: 'Created' })
-  @ApiOkResponse({ description: 'The same binding existed already' })
+  @ApiCreatedResponse({ schema: ROLE_BINDING_SCHEMA, description: 'Created' })
+  @ApiOkResponse({ schema: ROLE_BINDING_SCHEMA, description: 'The same binding existed already' })
   @ApiUnprocessableEntityResponse({ description: 'Invalid subject, role or scope' })
   async create(@Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<RoleBindingView> {
     const { document } = await readDocument(request, this.config.maxBodyBytes);
@@ -49,19 +49,19 @@ export class RoleBindingsController {
   @RequirePermission(PERMISSIONS.roleBindingsManage)
   @ApiOperation({ summary: 'List the role bindings' })
   @ApiQuery({ name: 'subject', required: false, type: String, description: 'Only the bindings of this subject' })
-  @ApiOkResponse({ description: '`items`: the bindings' })
+  @ApiOkResponse({ schema: ROLE_BINDING_LIST_SCHEMA, description: '`items`: the bindings' })
   async list(@Query('subject') subject: unknown): Promise<{ items: RoleBindingView[] }> {
     const only = typeof subject === 'string' && subject !== '' ? subject : undefined;
     return { items: (await this.bindings.list(only)).map(toRoleBindingView) };
   }
 
   @Delete(':id')
-  @HttpCode(204)
+  @HttpCode(200)
   @RequirePermission(PERMISSIONS.roleBindingsManage)
   @ApiOperation({ summary: 'Remove a role binding (effective on the next request)' })
-  @ApiNoContentResponse({ description: 'Removed' })
+  @ApiOkResponse({ schema: ROLE_BINDING_SCHEMA, description: 'The removed binding' })
   @ApiNotFoundResponse({ description: 'No such binding' })
-  async delete(@Param('id') id: string): Promise<void> {
-    await this.bindings.delete(id);
+  async delete(@Param('id') id: string): Promise<RoleBindingView> {
+    return toRoleBindingView(await this.bindings.delete(id));
   }
 }

@@ -80,9 +80,11 @@ export class RoleBindingsService {
     return { binding, created: true };
   }
 
-  async delete(id: string): Promise<void> {
-    const result = await this.repository.delete({ id });
-    if (!result.affected) throw BrokerError.notFound(`role binding ${JSON.stringify(id.slice(0, 100))}`);
+  async delete(id: string): Promise<RoleBindingEntity> {
+    const row = await this.repository.findOne({ where: { id } });
+    if (!row) throw BrokerError.notFound(`role binding ${JSON.stringify(id.slice(0, 100))}`);
+    await this.repository.delete({ id });
+    return row;
   }
 
   async deleteForSubject(subject: string): Promise<void> {

@@ -16,6 +16,7 @@ import type { IdentifiedRequest } from './access.guard';
 import { RequirePermission } from './permission.decorator';
 import { PERMISSIONS } from './permissions';
 import { TokensService, type TokenView } from './tokens.service';
+import { CREATED_TOKEN_SCHEMA, TOKEN_LIST_SCHEMA, TOKEN_SCHEMA } from './access.schemas';
 
 @ApiTags('access')
 @Controller('v1/tokens')
@@ -32,7 +33,10 @@ export class TokensController {
   })
   @ApiConsumes(...JSON_MEDIA_TYPES)
   @ApiBody({ schema: { type: 'object', required: ['name'] } })
-  @ApiCreatedResponse({ description: '`token` (the secret, shown only now) and the token as listed' })
+  @ApiCreatedResponse({
+    schema: CREATED_TOKEN_SCHEMA,
+    description: '`token` (the secret, shown only now) and the token as listed',
+  })
   @ApiUnprocessableEntityResponse({ description: 'Invalid name, owner, expiry or role binding' })
   async create(@Req() request: IdentifiedRequest): Promise<TokenView & { token: string }> {
     const { document } = await readDocument(request, this.config.maxBodyBytes);
@@ -43,7 +47,7 @@ export class TokensController {
   @Get()
   @RequirePermission(PERMISSIONS.tokensManage)
   @ApiOperation({ summary: 'List the API tokens (never their secrets)' })
-  @ApiOkResponse({ description: '`items`: every token, revoked ones included' })
+  @ApiOkResponse({ schema: TOKEN_LIST_SCHEMA, description: '`items`: every token, revoked ones included' })
   async list(): Promise<{ items: TokenView[] }> {
     return { items: await this.tokens.list() };
   }
@@ -52,7 +56,7 @@ export class TokensController {
   @HttpCode(200)
   @RequirePermission(PERMISSIONS.tokensManage)
   @ApiOperation({ summary: 'Revoke an API token: the next request made with it is refused' })
-  @ApiOkResponse({ description: 'The revoked token' })
+  @ApiOkResponse({ schema: TOKEN_SCHEMA, description: 'The revoked token' })
   @ApiNotFoundResponse({ description: 'No such token' })
   async revoke(@Param('name') name: string): Promise<TokenView> {
     return this.tokens.revoke(name);

@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { IdentifiedRequest } from './access.guard';
 import { RequirePermission } from './permission.decorator';
 import { PERMISSIONS } from './permissions';
+import { WHOAMI_SCHEMA } from './access.schemas';
 
 export interface WhoamiView {
   subject: string;
@@ -17,7 +18,10 @@ export class WhoamiController {
   @Get()
   @RequirePermission(PERMISSIONS.identityRead)
   @ApiOperation({ summary: 'Who the credentials sent identify, and their roles' })
-  @ApiOkResponse({ description: '`subject`, `tokenName`, OIDC `groups`, and every role binding that applies' })
+  @ApiOkResponse({
+    schema: WHOAMI_SCHEMA,
+    description: '`subject`, `tokenName`, OIDC `groups`, and every role binding that applies',
+  })
   whoami(@Req() request: IdentifiedRequest): WhoamiView {
     const identity = request.identity!;
     return {

@@ -38,6 +38,11 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
           'secrets into workloads. Errors are application/problem+json.',
       )
       .setVersion('v1')
+      .addBearerAuth({
+        type: 'http',
+        scheme: 'bearer',
+        description: 'A Berth API token (`berth_…`, see /v1/tokens) or, when BERTH_OIDC_* is set, an OIDC JWT',
+      })
       .build(),
     { extraModels: [ProblemView] },
   );

@@ -24,6 +24,13 @@ export const BODY_PROBLEMS: Readonly<Record<number, string>> = {
   415: 'A body of a media type the route does not take, or a body on a route that takes none',
 };
 
+/** What a route that needs credentials can also answer (every route but the public ones). */
+export const ACCESS_PROBLEMS: Readonly<Record<number, string>> = {
+  401: 'No credentials, or a token that is unknown, revoked or expired, or a JWT that does not verify',
+  403: 'The identity lacks the permission `x-berth-permission` in this environment (the problem names it), or a cross-origin request from an origin that BERTH_ALLOWED_ORIGINS does not list',
+  429: 'Too many failed authentications from this address; retry after `Retry-After` seconds',
+};
+
 const MUTATIONS = new Set(['put', 'post', 'patch', 'delete']);
 
 /** Routes that never touch the database (their answers come from memory), so they cannot answer its 503. */
@@ -57,6 +64,7 @@ export function addProblemResponses(document: OpenAPIObject): void {
         ...COMMON_PROBLEMS,
         ...(WITHOUT_DATABASE.some((pattern) => pattern.test(path)) ? {} : DATABASE_PROBLEMS),
         ...(MUTATIONS.has(method) ? BODY_PROBLEMS : {}),
+        ...((operation as unknown as Record<string, unknown>)['x-berth-public'] ? {} : ACCESS_PROBLEMS),
       };
       for (const [status, description] of Object.entries(common)) {
         operation.responses[status] ??= { description };

@@ -2,9 +2,9 @@ import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { ModulesContainer } from '@nestjs/core';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../../../../test/support/test-app';
-import { PERMISSION_METADATA, PUBLIC_METADATA } from './permission.decorator';
-import { ALL_PERMISSIONS } from './permissions';
+import { startTestApp, type TestApp } from '../support/test-app';
+import { PERMISSION_METADATA, PUBLIC_METADATA } from '../../apps/broker/src/access/permission.decorator';
+import { ALL_PERMISSIONS } from '../../apps/broker/src/access/permissions';
 
 /**
  * Every route the service has — Nest's own route table (every controller method with a path), not a list kept by

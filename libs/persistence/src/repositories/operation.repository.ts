@@ -92,6 +92,38 @@ export class OperationRepository {
     return row;
   }
 
+  /**
+   * Queues a refresh unless the application has an operation queued or running by now (a paced sweep picks
+   * applications some time before it queues them). Null when skipped.
+   */
+  async enqueueRefreshIfIdle(
+    manager: EntityManager,
+    app: { id: string; environmentName: string; name: string; generation: number },
+    now = new Date(),
+  ): Promise<OperationEntity | null> {
+    const busy = await manager
+      .getRepository(OperationEntity)
+      .exists({ where: { environmentName: app.environmentName, applicationName: app.name, state: In(ACTIVE) } });
+    if (busy) return null;
+    return this.enqueue(
+      manager,
+      {
+        kind: 'refresh',
+        applicationId: app.id,
+        environmentName: app.environmentName,
+        applicationName: app.name,
+        generation: Number(app.generation),
+        revisionId: null,
+      },
+      now,
+    );
+  }
+
+  /** Refresh operations queued or running, in every process (the refresh ceiling counts these). */
+  refreshesInFlight(): Promise<number> {
+    return this.rows.countBy({ kind: 'refresh', state: In(ACTIVE) });
+  }
+
   find(id: string): Promise<OperationEntity | null> {
     return this.rows.findOneBy({ id });
   }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { LogLevel, OperationKind, OperationState } from '@berth/core';
-import { In, type DataSource, type EntityManager, type Repository } from 'typeorm';
+import { Equal, In, LessThan, type DataSource, type EntityManager, type Repository } from 'typeorm';
 import { insertable } from '../entities/column-types';
 import { OperationEventEntity } from '../entities/operation-event.entity';
 import { OperationEntity, type OperationOptions, type StepRecord } from '../entities/operation.entity';
@@ -128,11 +128,25 @@ export class OperationRepository {
     return this.rows.findOneBy({ id });
   }
 
-  /** Newest first. */
-  listForApplication(environmentName: string, applicationName: string, limit = 50): Promise<OperationEntity[]> {
+  /** Newest first (by creation, then id); `before` is the (createdAt, id) of the last one of the previous page. */
+  listForApplication(
+    environmentName: string,
+    applicationName: string,
+    limit = 50,
+    before?: { createdAt: Date; id: string },
+  ): Promise<OperationEntity[]> {
+    if (!before)
+      return this.rows.find({
+        where: { environmentName, applicationName },
+        order: { createdAt: 'DESC', id: 'DESC' },
+        take: limit,
+      });
     return this.rows.find({
-      where: { environmentName, applicationName },
-      order: { createdAt: 'DESC' },
+      where: [
+        { environmentName, applicationName, createdAt: LessThan(before.createdAt) },
+        { environmentName, applicationName, createdAt: Equal(before.createdAt), id: LessThan(before.id) },
+      ],
+      order: { createdAt: 'DESC', id: 'DESC' },
       take: limit,
     });
   }

@@ -22,7 +22,7 @@ describe('cursor paging on every list route', () => {
     let url: string | undefined = first;
     let pages = 0;
     while (url) {
-      const page = await request(t.server).get(url).expect(200);
+      const page: request.Response = await request(t.server).get(url).expect(200);
       seen.push(...page.body.items.map(key));
       pages++;
       url = page.body.next ? `${first}&cursor=${page.body.next}` : undefined;

@@ -51,7 +51,8 @@ export class OperationRepository {
   async enqueue(manager: EntityManager, input: NewOperation, now = new Date()): Promise<OperationEntity> {
     const rows = manager.getRepository(OperationEntity);
     // An apply or a delete makes queued applies and refreshes pointless; a refresh or a rotation replaces nothing.
-    if (input.kind === 'apply' || input.kind === 'delete') {
+    // The first apply of an application (generation 1) has nothing to supersede: one round trip less per create.
+    if ((input.kind === 'apply' && input.generation > 1) || input.kind === 'delete') {
       await rows.update(
         {
           environmentName: input.environmentName,

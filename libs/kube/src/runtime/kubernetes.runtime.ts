@@ -11,7 +11,6 @@ import {
   type RemovalRequest,
   type RuntimeSpec,
   type ValidationProblem,
-  type WorkloadComponentSpec,
   type WorkloadStatus,
 } from '@berth/core';
 import {
@@ -22,7 +21,7 @@ import {
   applicationLabelSelector,
 } from '../labels';
 import { objectKey, type KubeObject } from '../render/kube-object';
-import { renderManifests } from '../render/manifest.renderer';
+import { renderManifests, type RenderedWorkloadRef } from '../render/manifest.renderer';
 import { type KubeconfigSources, kubeconfigProblems, loadKubeConfig, makeObjectApi } from './kube-client';
 import { isNotFound, toProviderError } from './kube-error.mapper';
 import {
@@ -30,7 +29,7 @@ import {
   parseKubernetesRuntimeSettings,
   type KubernetesRuntimeSettings,
 } from './kubernetes-runtime-settings';
-import { deploymentRollout, jobRollout, type RolloutState } from './rollout-status';
+import { daemonSetRollout, deploymentRollout, jobRollout, type RolloutState } from './rollout-status';
 
 /** Server-side apply field manager of everything Berth applies. */
 export const FIELD_MANAGER = 'berth';
@@ -43,11 +42,65 @@ interface KindRef {
 }
 
 const DEPLOYMENT: KindRef = { apiVersion: 'apps/v1', kind: 'Deployment' };
+const DAEMON_SET: KindRef = { apiVersion: 'apps/v1', kind: 'DaemonSet' };
+const STATEFUL_SET: KindRef = { apiVersion: 'apps/v1', kind: 'StatefulSet' };
 const JOB: KindRef = { apiVersion: 'batch/v1', kind: 'Job' };
+const CRON_JOB: KindRef = { apiVersion: 'batch/v1', kind: 'CronJob' };
 const SERVICE: KindRef = { apiVersion: 'v1', kind: 'Service' };
 const SECRET: KindRef = { apiVersion: 'v1', kind: 'Secret' };
-/** Removal (and pruning) order: what runs first, then what routes to it, then the secrets it read. */
-const WORKLOAD_REMOVAL_ORDER: readonly KindRef[] = [DEPLOYMENT, JOB, SERVICE];
+/** Pod-running kinds whose rollout `status` reports. */
+const WORKLOAD_STATUS_KINDS: readonly KindRef[] = [DEPLOYMENT, DAEMON_SET, JOB, CRON_JOB];
+/**
+ * Removal (and pruning) order of what Berth renders: what runs first (and what starts runs), then what scales and
+ * routes to it, then what it mounted and ran as. Secrets come last, separately.
+ */
+const WORKLOAD_REMOVAL_ORDER: readonly KindRef[] = [
+  CRON_JOB,
+  DEPLOYMENT,
+  DAEMON_SET,
+  STATEFUL_SET,
+  JOB,
+  { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler' },
+  { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress' },
+  SERVICE,
+  { apiVersion: 'v1', kind: 'ServiceAccount' },
+  { apiVersion: 'v1', kind: 'ConfigMap' },
+  { apiVersion: 'v1', kind: 'PersistentVolumeClaim' },
+];
+/** Apply order: what pods read or mount first, then what runs, then what routes to and scales it. */
+const APPLY_RANK: Readonly<Record<string, number>> = {
+  Secret: 0,
+  ConfigMap: 1,
+  PersistentVolumeClaim: 1,
+  ServiceAccount: 1,
+  Service: 3,
+  Deployment: 4,
+  DaemonSet: 4,
+  StatefulSet: 4,
+  Job: 4,
+  CronJob: 4,
+  Ingress: 5,
+  HorizontalPodAutoscaler: 5,
+};
+const OTHER_RANK = 2;
+
+function applyOrder(objects: readonly KubeObject[]): KubeObject[] {
+  return objects
+    .map((object, index) => ({ object, index, rank: APPLY_RANK[object.kind] ?? OTHER_RANK }))
+    .sort((a, b) => a.rank - b.rank || a.index - b.index)
+    .map((entry) => entry.object);
+}
+
+/** The kinds pruned and removed: those Berth renders, then any other kind the current render holds. */
+function removalKinds(objects: readonly KubeObject[]): KindRef[] {
+  const kinds = [...WORKLOAD_REMOVAL_ORDER];
+  for (const object of objects) {
+    if (object.kind === 'Secret' || kinds.some((k) => k.kind === object.kind && k.apiVersion === object.apiVersion))
+      continue;
+    kinds.push({ apiVersion: object.apiVersion, kind: object.kind });
+  }
+  return kinds;
+}
 
 export interface KubernetesRuntimeOptions {
   /** How often rollout and deletion are polled. Default 1000 ms. */
@@ -166,12 +219,27 @@ function labelsOf(object: k8s.KubernetesObject): Record<string, string> {
   return object.metadata?.labels ?? {};
 }
 
-function workloadKind(component: WorkloadComponentSpec): KindRef {
-  return component.type === 'task' ? JOB : DEPLOYMENT;
-}
-
 function rolloutOf(kind: KindRef, object: k8s.KubernetesObject): RolloutState {
-  return kind.kind === 'Job' ? jobRollout(object as never) : deploymentRollout(object as never);
+  switch (kind.kind) {
+    case 'Deployment':
+      return deploymentRollout(object as never);
+    case 'Job':
+      return jobRollout(object as never);
+    case 'DaemonSet':
+      return daemonSetRollout(object as never);
+    case 'CronJob': {
+      const spec = (object as { spec?: { schedule?: string; suspend?: boolean } }).spec;
+      return {
+        done: true,
+        failed: false,
+        message: spec?.suspend
+          ? `suspended (schedule ${spec?.schedule ?? '?'})`
+          : `scheduled: ${spec?.schedule ?? '?'}`,
+      };
+    }
+    default:
+      return { done: true, failed: false, message: `${kind.kind} applied` };
+  }
 }
 
 /**
@@ -214,16 +282,14 @@ export class KubernetesWorkloadRuntime extends WorkloadRuntime {
 
   async deliver(request: DeliveryRequest, log: OperationLog): Promise<WorkloadStatus[]> {
     const session = this.open(request.runtime, request.signal, request.secrets);
-    const { objects } = renderManifests({ ...request, namespace: session.namespace }, { includeSecrets: true });
-    // Secrets first: a pod never starts before the secret it reads exists.
-    const ordered = [...objects.filter((o) => o.kind === 'Secret'), ...objects.filter((o) => o.kind !== 'Secret')];
-    for (const object of ordered) await this.applyOne(session, request, object, log);
-    if (request.prune !== false) await this.prune(session, request, new Set(objects.map(objectKey)), log);
-    return this.awaitRollouts(
-      session,
-      request.workloads.map((w) => w.component),
-      log,
+    const { objects, workloads } = renderManifests(
+      { ...request, namespace: session.namespace },
+      { includeSecrets: true },
     );
+    // Secrets (and ConfigMaps, claims) first: a pod never starts before what it reads exists.
+    for (const object of applyOrder(objects)) await this.applyOne(session, request, object, log);
+    if (request.prune !== false) await this.prune(session, request, objects, log);
+    return this.awaitRollouts(session, workloads, log);
   }
 
   private async applyOne(
@@ -265,11 +331,12 @@ export class KubernetesWorkloadRuntime extends WorkloadRuntime {
   private async prune(
     session: Session,
     request: DeliveryRequest,
-    desired: ReadonlySet<string>,
+    objects: readonly KubeObject[],
     log: OperationLog,
   ): Promise<void> {
+    const desired = new Set(objects.map(objectKey));
     const selector = applicationLabelSelector(request.environment, request.application);
-    for (const kind of [...WORKLOAD_REMOVAL_ORDER, SECRET]) {
+    for (const kind of [...removalKinds(objects), SECRET]) {
       for (const item of await session.list(kind, selector)) {
         const name = item.metadata?.name ?? '';
         if (desired.has(`${kind.kind}/${name}`)) continue;
@@ -285,19 +352,20 @@ export class KubernetesWorkloadRuntime extends WorkloadRuntime {
 
   private async awaitRollouts(
     session: Session,
-    components: readonly WorkloadComponentSpec[],
+    workloads: readonly RenderedWorkloadRef[],
     log: OperationLog,
   ): Promise<WorkloadStatus[]> {
     const timeoutSeconds = session.settings.rolloutTimeoutSeconds;
     const deadline = Date.now() + timeoutSeconds * 1000;
     let failed = false; // one waiter failing stops the others at their next turn
     return Promise.all(
-      components
-        .map(async (component): Promise<WorkloadStatus> => {
-          const kind = workloadKind(component);
+      workloads
+        .map(async (workload): Promise<WorkloadStatus> => {
+          const kind: KindRef = { apiVersion: workload.apiVersion, kind: workload.kind };
+          const component = { name: workload.component };
           for (;;) {
             if (failed) return { component: component.name, ready: false, message: 'not checked' };
-            const object = await session.read(kind, component.name);
+            const object = await session.read(kind, workload.name);
             const state: RolloutState = object
               ? rolloutOf(kind, object)
               : { done: false, failed: false, message: `${kind.kind} not found` };
@@ -312,7 +380,7 @@ export class KubernetesWorkloadRuntime extends WorkloadRuntime {
               log.log('warn', `${kind.kind} ${component.name}: ${message}`, { component: component.name });
               return { component: component.name, ready: false, message };
             }
-            await session.pause(this.pollIntervalMs, `wait for ${kind.kind} ${session.namespace}/${component.name}`);
+            await session.pause(this.pollIntervalMs, `wait for ${kind.kind} ${session.namespace}/${workload.name}`);
           }
         })
         .map((waiter) =>
@@ -361,7 +429,7 @@ export class KubernetesWorkloadRuntime extends WorkloadRuntime {
     const selector = this.selector(request.environment, request.application, request.components);
     if (selector === undefined) return [];
     const statuses = new Map<string, WorkloadStatus>();
-    for (const kind of [DEPLOYMENT, JOB]) {
+    for (const kind of WORKLOAD_STATUS_KINDS) {
       for (const item of await session.list(kind, selector)) {
         const component = labelsOf(item)[LABEL_COMPONENT] ?? item.metadata?.name ?? '';
         const state = rolloutOf(kind, item);

@@ -24,6 +24,7 @@ import { objectKey, type KubeObject } from '../render/kube-object';
 import { renderManifests, type RenderedWorkloadRef } from '../render/manifest.renderer';
 import { type KubeconfigSources, kubeconfigProblems, loadKubeConfig, makeObjectApi } from './kube-client';
 import { isNotFound, toProviderError } from './kube-error.mapper';
+import { readReferencedObjects } from './referenced-objects';
 import {
   kubernetesSettingsProblems,
   parseKubernetesRuntimeSettings,
@@ -36,7 +37,7 @@ export const FIELD_MANAGER = 'berth';
 
 export const KUBERNETES_RUNTIME_KIND = 'kubernetes';
 
-interface KindRef {
+export interface KindRef {
   apiVersion: string;
   kind: string;
 }
@@ -115,7 +116,7 @@ export interface KubernetesRuntimeOptions {
 }
 
 /** One deliver/remove/status call: the settings, a client bound to the caller's signal, and error mapping. */
-class Session {
+export class Session {
   readonly namespace: string;
 
   constructor(
@@ -136,15 +137,15 @@ class Session {
     }
   }
 
-  ref(kind: KindRef, name: string) {
-    return { apiVersion: kind.apiVersion, kind: kind.kind, metadata: { name, namespace: this.namespace } };
+  ref(kind: KindRef, name: string, namespace = this.namespace) {
+    return { apiVersion: kind.apiVersion, kind: kind.kind, metadata: { name, namespace } };
   }
 
-  /** The object, or undefined when the server answers 404. */
-  async read(kind: KindRef, name: string): Promise<k8s.KubernetesObject | undefined> {
-    return this.call(`read ${kind.kind} ${this.namespace}/${name}`, async () => {
+  /** The object (in the runtime's namespace unless another is given), or undefined when the server answers 404. */
+  async read(kind: KindRef, name: string, namespace = this.namespace): Promise<k8s.KubernetesObject | undefined> {
+    return this.call(`read ${kind.kind} ${namespace}/${name}`, async () => {
       try {
-        return await this.api.read(this.ref(kind, name));
+        return await this.api.read(this.ref(kind, name, namespace));
       } catch (error) {
         if (isNotFound(error)) return undefined;
         throw error;
@@ -152,18 +153,9 @@ class Session {
     });
   }
 
-  async list(kind: KindRef, labelSelector: string): Promise<k8s.KubernetesObject[]> {
-    const result = await this.call(`list ${kind.kind} in ${this.namespace}`, () =>
-      this.api.list(
-        kind.apiVersion,
-        kind.kind,
-        this.namespace,
-        undefined,
-        undefined,
-        undefined,
-        undefined,
-        labelSelector,
-      ),
+  async list(kind: KindRef, labelSelector: string, namespace = this.namespace): Promise<k8s.KubernetesObject[]> {
+    const result = await this.call(`list ${kind.kind} in ${namespace}`, () =>
+      this.api.list(kind.apiVersion, kind.kind, namespace, undefined, undefined, undefined, undefined, labelSelector),
     );
     return result.items;
   }
@@ -282,8 +274,9 @@ export class KubernetesWorkloadRuntime extends WorkloadRuntime {
 
   async deliver(request: DeliveryRequest, log: OperationLog): Promise<WorkloadStatus[]> {
     const session = this.open(request.runtime, request.signal, request.secrets);
+    const referencedObjects = await readReferencedObjects(session, request.workloads);
     const { objects, workloads } = renderManifests(
-      { ...request, namespace: session.namespace },
+      { ...request, namespace: session.namespace, referencedObjects },
       { includeSecrets: true },
     );
     // Secrets (and ConfigMaps, claims) first: a pod never starts before what it reads exists.

@@ -1,4 +1,5 @@
 export * from './labels';
+export * from './render/container-env';
 export * from './render/kube-object';
 export * from './render/manifest.renderer';
 export * from './render/workload-properties';

@@ -13,6 +13,7 @@ import {
   ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { ApiCursorPage, isString, nextCursor, pageQuery } from '../http/cursor-page';
 import { BERTH_CONFIG, type BerthConfig } from '../config/berth-config';
 import { readDocument } from '../http/document-body';
 import { DOCUMENT_MEDIA_TYPES } from '../http/raw-body.reader';
@@ -34,11 +35,18 @@ export class EnvironmentsController {
   @Get()
   @RequirePermission(PERMISSIONS.environmentsRead, { scope: 'listing' })
   @ApiOperation({ summary: 'List the environments' })
+  @ApiCursorPage({ defaultLimit: 100, maxLimit: 500 })
   @ApiOkResponse({ type: EnvironmentListView })
-  async list(@Req() request: IdentifiedRequest): Promise<EnvironmentListView> {
-    // Only the environments the caller has a role in: the others' names are not shown.
-    const visible = (await this.environments.list()).filter((row) => request.identity?.knows(row.name));
-    return { items: visible.map(toEnvironmentView) };
+  async list(
+    @Query() query: Record<string, unknown>,
+    @Req() request: IdentifiedRequest,
+  ): Promise<EnvironmentListView> {
+    const page = pageQuery(query, { defaultLimit: 100, maxLimit: 500, accept: isString });
+    const rows = await this.environments.list({ limit: page.limit + 1, after: page.after });
+    const next = nextCursor(rows, page.limit, (e) => e.name);
+    // Only the environments the caller has a role in: the others' names are not shown (a page may come out shorter).
+    const visible = rows.slice(0, page.limit).filter((row) => request.identity?.knows(row.name));
+    return { items: visible.map(toEnvironmentView), ...(next ? { next } : {}) };
   }
 
   @Get(':env')

@@ -1,5 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { BERTH_CONFIG, type BerthConfig } from '../config/berth-config';
 import { Identity } from './identity';
+import { OidcVerifier } from './oidc.verifier';
 import { RoleBindingsService } from './role-bindings.service';
 import { looksLikeToken } from './token-secret';
 import { tokenSubject, TokensService } from './tokens.service';
@@ -10,6 +12,7 @@ export type Authentication =
   | { refused: string; counts: boolean };
 
 const BEARER = /^Bearer[ \t]+([^\s]+)[ \t]*$/i;
+const JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
 /** Turns the `Authorization` header into an identity with its role bindings, or says why it does not identify anyone. */
 @Injectable()
@@ -17,7 +20,12 @@ export class Authenticator {
   constructor(
     @Inject(TokensService) private readonly tokens: TokensService,
     @Inject(RoleBindingsService) private readonly bindings: RoleBindingsService,
-  ) {}
+    @Inject(BERTH_CONFIG) config: BerthConfig,
+  ) {
+    this.oidc = config.oidc ? new OidcVerifier(config.oidc) : undefined;
+  }
+
+  private readonly oidc?: OidcVerifier;
 
   async authenticate(header: string | undefined): Promise<Authentication> {
     if (header === undefined || header.trim() === '')
@@ -34,8 +42,17 @@ export class Authenticator {
       const roles = await this.bindings.forSubjects([subject]);
       return { identity: new Identity(subject, token.name, [], roles) };
     }
+    if (this.oidc && JWT.test(credential)) {
+      const verified = await this.oidc.verify(credential);
+      if ('refused' in verified) return { refused: verified.refused, counts: true };
+      const subject = `user:${verified.subject}`;
+      const roles = await this.bindings.forSubjects([subject, ...verified.groups.map((group) => `group:${group}`)]);
+      return { identity: new Identity(subject, undefined, verified.groups, roles) };
+    }
     return {
-      refused: 'the bearer credential is not a Berth API token (berth_…) and OIDC is not configured',
+      refused: this.oidc
+        ? 'the bearer credential is neither a Berth API token (berth_…) nor a JWT'
+        : 'the bearer credential is not a Berth API token (berth_…) and OIDC is not configured',
       counts: true,
     };
   }

@@ -78,7 +78,19 @@ export interface BerthConfig {
   authFailureLimit: number;
   /** BERTH_METRICS_REQUIRE_TOKEN: /metrics needs a token with `metrics:read` (default: public like /healthz). */
   metricsRequireToken: boolean;
+  /** OIDC: bearer JWTs from this issuer are accepted (BERTH_OIDC_*); undefined: API tokens only. */
+  oidc?: OidcSettings;
   lifecycle?: LifecycleTuning;
+}
+
+export interface OidcSettings {
+  issuer: string;
+  audience: string;
+  /** The issuer's JWKS (default: `<issuer>/.well-known/jwks.json`). */
+  jwksUrl: string;
+  /** Claim holding the caller's groups (bound as `group:<name>`), default `groups`. */
+  groupsClaim: string;
+  clockSkewSeconds: number;
 }
 
 export const BERTH_CONFIG = Symbol('BERTH_CONFIG');

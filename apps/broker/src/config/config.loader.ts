@@ -45,6 +45,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BerthConfig {
     throw new ConfigError(problems.join('; '));
   }
 
+  if (!!variables.BERTH_OIDC_ISSUER !== !!variables.BERTH_OIDC_AUDIENCE) {
+    const missing = variables.BERTH_OIDC_ISSUER ? 'BERTH_OIDC_AUDIENCE' : 'BERTH_OIDC_ISSUER';
+    throw new ConfigError(`${missing}: ${EXPECTATIONS[missing]} (got nothing)`);
+  }
+  const oidcIssuer = variables.BERTH_OIDC_ISSUER?.replace(/\/+$/, '');
   const databaseUrl = variables.DATABASE_URL;
   return {
     host: variables.BERTH_HOST ?? '127.0.0.1',
@@ -75,5 +80,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BerthConfig {
     allowedOrigins: (variables.BERTH_ALLOWED_ORIGINS ?? []).map((origin) => origin.toLowerCase()),
     authFailureLimit: variables.BERTH_AUTH_FAILURE_LIMIT ?? 10,
     metricsRequireToken: variables.BERTH_METRICS_REQUIRE_TOKEN ?? false,
+    oidc:
+      oidcIssuer && variables.BERTH_OIDC_AUDIENCE
+        ? {
+            issuer: oidcIssuer,
+            audience: variables.BERTH_OIDC_AUDIENCE,
+            jwksUrl: variables.BERTH_OIDC_JWKS_URL ?? `${oidcIssuer}/.well-known/jwks.json`,
+            groupsClaim: variables.BERTH_OIDC_GROUPS_CLAIM ?? 'groups',
+            clockSkewSeconds: Math.round((variables.BERTH_OIDC_CLOCK_SKEW ?? 30_000) / 1000),
+          }
+        : undefined,
   };
 }

@@ -47,6 +47,11 @@ export const EXPECTATIONS = {
   BERTH_ALLOWED_ORIGINS: 'must be origins like https://console.example.com separated by commas, or none',
   BERTH_AUTH_FAILURE_LIMIT: 'must be an integer between 1 and 100000 (failed authentications per address per minute)',
   BERTH_METRICS_REQUIRE_TOKEN: 'must be true or false',
+  BERTH_OIDC_ISSUER: 'must be an https:// (or http:// on loopback) issuer URL, set together with BERTH_OIDC_AUDIENCE',
+  BERTH_OIDC_AUDIENCE: 'must be the audience (client id) Berth accepts tokens for, set together with BERTH_OIDC_ISSUER',
+  BERTH_OIDC_JWKS_URL: 'must be an http:// or https:// URL of the issuer JWKS',
+  BERTH_OIDC_GROUPS_CLAIM: 'must be a claim name (letters, digits, _ - . : /)',
+  BERTH_OIDC_CLOCK_SKEW: 'must be a duration from 0s to 10m, like 30s',
 } as const;
 
 export type VariableName = keyof typeof EXPECTATIONS;
@@ -296,4 +301,38 @@ export class EnvironmentVariables {
   @Transform(strictBoolean)
   @IsBoolean({ message: EXPECTATIONS.BERTH_METRICS_REQUIRE_TOKEN })
   BERTH_METRICS_REQUIRE_TOKEN?: boolean;
+
+  @IsOptional()
+  @Transform(emptyAsUnset)
+  @IsString({ message: EXPECTATIONS.BERTH_OIDC_ISSUER })
+  @Matches(/^(?:https:\/\/[^\s]+|http:\/\/(?:127\.[0-9.]+|localhost|\[::1\])(?::\d+)?(?:\/[^\s]*)?)$/, {
+    message: EXPECTATIONS.BERTH_OIDC_ISSUER,
+  })
+  BERTH_OIDC_ISSUER?: string;
+
+  @IsOptional()
+  @Transform(emptyAsUnset)
+  @IsString({ message: EXPECTATIONS.BERTH_OIDC_AUDIENCE })
+  @MinLength(1, { message: EXPECTATIONS.BERTH_OIDC_AUDIENCE })
+  @MaxLength(500, { message: EXPECTATIONS.BERTH_OIDC_AUDIENCE })
+  BERTH_OIDC_AUDIENCE?: string;
+
+  @IsOptional()
+  @Transform(emptyAsUnset)
+  @IsString({ message: EXPECTATIONS.BERTH_OIDC_JWKS_URL })
+  @Matches(/^https?:\/\/[^\s]+$/i, { message: EXPECTATIONS.BERTH_OIDC_JWKS_URL })
+  BERTH_OIDC_JWKS_URL?: string;
+
+  @IsOptional()
+  @Transform(emptyAsUnset)
+  @IsString({ message: EXPECTATIONS.BERTH_OIDC_GROUPS_CLAIM })
+  @Matches(/^[A-Za-z0-9_.:\/-]{1,200}$/, { message: EXPECTATIONS.BERTH_OIDC_GROUPS_CLAIM })
+  BERTH_OIDC_GROUPS_CLAIM?: string;
+
+  @IsOptional()
+  @Transform(durationMs)
+  @IsInt({ message: EXPECTATIONS.BERTH_OIDC_CLOCK_SKEW })
+  @Min(0, { message: EXPECTATIONS.BERTH_OIDC_CLOCK_SKEW })
+  @Max(600_000, { message: EXPECTATIONS.BERTH_OIDC_CLOCK_SKEW })
+  BERTH_OIDC_CLOCK_SKEW?: number;
 }

@@ -37,10 +37,7 @@ export class EnvironmentsController {
   @ApiOperation({ summary: 'List the environments' })
   @ApiCursorPage({ defaultLimit: 100, maxLimit: 500 })
   @ApiOkResponse({ type: EnvironmentListView })
-  async list(
-    @Query() query: Record<string, unknown>,
-    @Req() request: IdentifiedRequest,
-  ): Promise<EnvironmentListView> {
+  async list(@Query() query: Record<string, unknown>, @Req() request: IdentifiedRequest): Promise<EnvironmentListView> {
     const page = pageQuery(query, { defaultLimit: 100, maxLimit: 500, accept: isString });
     const rows = await this.environments.list({ limit: page.limit + 1, after: page.after });
     const next = nextCursor(rows, page.limit, (e) => e.name);

@@ -326,7 +326,7 @@ export class EnvironmentVariables {
   @IsOptional()
   @Transform(emptyAsUnset)
   @IsString({ message: EXPECTATIONS.BERTH_OIDC_GROUPS_CLAIM })
-  @Matches(/^[A-Za-z0-9_.:\/-]{1,200}$/, { message: EXPECTATIONS.BERTH_OIDC_GROUPS_CLAIM })
+  @Matches(/^[A-Za-z0-9_.:/-]{1,200}$/, { message: EXPECTATIONS.BERTH_OIDC_GROUPS_CLAIM })
   BERTH_OIDC_GROUPS_CLAIM?: string;
 
   @IsOptional()

@@ -16,6 +16,7 @@ import { loggingOptions } from './logging/logging.options';
 import { ManifestsModule } from './manifests/manifests.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { RotationModule } from './rotation/rotation.module';
+import { SecretsModule } from './secrets/secrets.module';
 
 export interface AppModuleOptions extends AdaptersOptions {
   /**
@@ -43,6 +44,7 @@ export class AppModule {
         LoggerModule.forRoot(loggingOptions(config)),
         HttpPolicyModule,
         DatabaseModule.forRoot(config, options.dataSource),
+        SecretsModule,
         MetricsModule,
         HealthModule,
         AdaptersModule.forRoot(config, options),

@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
-  isCloudComponentType,
   jsonPointer,
   type ApplicationPhase,
   type JsonObject,
@@ -18,11 +17,12 @@ import {
 } from '@berth/persistence';
 import { ProviderRegistry } from '../adapters/provider.registry';
 import { LifecycleService } from '../lifecycle/lifecycle.service';
-import { storedRevisionContent } from '../lifecycle/revision-secrets';
-import { SecretKeyring } from '../lifecycle/secret-keyring';
+import { storedRevisionContent } from '../secrets/revision-secrets';
+import { SecretKeyring } from '../secrets/secret-keyring';
 import { EnvironmentsService } from '../environments/environments.service';
 import { BrokerError, BrokerErrorCode } from '../problems/broker.error';
 import { forbiddenKeyProblems } from '../validation/forbidden-keys';
+import { isCloudType } from '../component-types/type-facts';
 
 export interface ApplyRequest {
   environment: string;
@@ -128,7 +128,7 @@ export class ApplicationsService {
                 : undefined;
           if (!profile) return []; // an unknown providerRef is reported by the reference checks
           const reason = unavailable.get(profile);
-          if (reason !== undefined && isCloudComponentType(component.type)) {
+          if (reason !== undefined && isCloudType(component.type)) {
             return [
               typeof ref === 'string'
                 ? {
@@ -142,7 +142,7 @@ export class ApplicationsService {
             ];
           }
           const provider = this.providers.find(profile.kind);
-          if (!provider?.validateComponent || !isCloudComponentType(component.type)) return [];
+          if (!provider?.validateComponent || !isCloudType(component.type)) return [];
           return provider.validateComponent(component.type, component.properties, profile);
         },
       ],

@@ -3,7 +3,6 @@ import {
   componentPhaseOnStart,
   componentPhaseOnSuccess,
   formatDuration,
-  isCloudType,
   type ComponentType,
   type Condition,
   type LogLevel,
@@ -14,6 +13,7 @@ import {
 } from '@berth/core';
 import type { ManagedResourceRepository, OperationRepository, StepRecord } from '@berth/persistence';
 import { LifecycleError, LifecycleErrorCode } from './lifecycle.error';
+import { isCloudType } from '../component-types/type-facts';
 
 export interface JournalTarget {
   operationId: string;

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { isCloudComponentType, type Condition, type JsonObject } from '@berth/core';
+import { type Condition, type JsonObject } from '@berth/core';
 import {
   ApplicationEntity,
   ApplicationRepository,
@@ -14,9 +14,9 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { EnvironmentsService } from '../environments/environments.service';
 import { BrokerError, BrokerErrorCode } from '../problems/broker.error';
 import { LifecycleError, LifecycleErrorCode } from './lifecycle.error';
-import { secretAad } from './lifecycle-steps';
-import { SecretKeyring } from './secret-keyring';
+import { SecretStore } from '../secrets/secret-store';
 import { WorkerService } from './worker.service';
+import { isCloudType } from '../component-types/type-facts';
 
 export interface ComponentStatusView {
   name: string;
@@ -58,7 +58,7 @@ export class LifecycleService {
     @Inject(ManagedResourceRepository) private readonly resources: ManagedResourceRepository,
     @Inject(WorkloadDeliveryRepository) private readonly deliveries: WorkloadDeliveryRepository,
     @Inject(EnvironmentsService) private readonly environments: EnvironmentsService,
-    @Inject(SecretKeyring) private readonly keyring: SecretKeyring,
+    @Inject(SecretStore) private readonly secretStore: SecretStore,
     @Inject(WorkerService) private readonly worker: WorkerService,
   ) {}
 
@@ -217,7 +217,7 @@ export class LifecycleService {
     const components: ComponentStatusView[] = [];
     for (const entry of entries) {
       const row = byName.get(entry.name);
-      const kind = isCloudComponentType(entry.type) ? 'cloud' : 'workload';
+      const kind = isCloudType(entry.type) ? 'cloud' : 'workload';
       const view: ComponentStatusView = {
         name: entry.name,
         type: row && !names.has(entry.name) ? row.type : entry.type,
@@ -270,7 +270,7 @@ export class LifecycleService {
         let data: Record<string, string> | null = null;
         if (secret) {
           try {
-            data = this.keyring.open(secret, secretAad(secret.resourceId, secret.version)) as Record<string, string>;
+            data = this.secretStore.open(secret);
           } catch (error) {
             throw new LifecycleError(
               LifecycleErrorCode.SecretUnavailable,

@@ -1,6 +1,5 @@
 import {
   isCloudComponent,
-  isCloudType,
   type ApplicationSpec,
   type ComponentType,
   type DeletionPolicy,
@@ -9,6 +8,7 @@ import {
   type PlannedStep,
   type RecordedResource,
 } from '@berth/core';
+import { isCloudType } from '../component-types/type-facts';
 
 /** What applying the revision would do to one component. */
 export const PLAN_ACTIONS = [

@@ -1,19 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
-  generatePassword,
   isCloudComponent,
   planOperation,
-  PlanGraph,
   ProviderError,
   ProviderErrorCode,
-  resourceIdempotencyKey,
   SecretScrubber,
   type ApplicationSpec,
-  type CloudComponentSpec,
-  type CloudComponentType,
   type ComponentType,
   type DeletionPolicy,
-  type DependencyOutputs,
   type JsonObject,
   type PlannedStep,
   type ProviderProfile,
@@ -30,9 +24,9 @@ import {
 import { ProviderRegistry } from '../adapters/provider.registry';
 import { RuntimeRegistry } from '../adapters/runtime.registry';
 import { EnvironmentsService } from '../environments/environments.service';
-import { inputsAad } from '../lifecycle/lifecycle-steps';
-import { restoreSecrets, revisionAad, secretsOf, type ComponentSecrets } from '../lifecycle/revision-secrets';
-import { SecretKeyring } from '../lifecycle/secret-keyring';
+import { secretsOf, type ComponentSecrets } from '../secrets/revision-secrets';
+import { ResourceRequests } from '../lifecycle/steps/resource-requests';
+import { SecretStore } from '../secrets/secret-store';
 import { BrokerError, BrokerErrorCode } from '../problems/broker.error';
 import {
   ENVIRONMENT_DEFAULT,
@@ -47,9 +41,6 @@ import {
 
 /** How long one component's `preview` may take before the plan reports it as `timeout`. */
 export const PREVIEW_TIMEOUT_MS = 20_000;
-
-/** Properties that only travel to a provider as secretProperties (as the lifecycle's provision step does). */
-const SECRET_PROPERTY_NAMES = ['password'];
 
 export interface ApplicationPlan {
   environment: string;
@@ -77,7 +68,8 @@ export class PlansService {
     @Inject(ManagedResourceRepository) private readonly resources: ManagedResourceRepository,
     @Inject(ProviderRegistry) private readonly providers: ProviderRegistry,
     @Inject(RuntimeRegistry) private readonly runtimes: RuntimeRegistry,
-    @Inject(SecretKeyring) private readonly keyring: SecretKeyring,
+    @Inject(SecretStore) private readonly secretStore: SecretStore,
+    @Inject(ResourceRequests) private readonly requests: ResourceRequests,
   ) {}
 
   /** The plan of the application's current revision. */
@@ -90,10 +82,8 @@ export class PlansService {
     if (!application || !revision) {
       throw BrokerError.notFound(`application ${JSON.stringify(name.slice(0, 100))} in environment ${environmentName}`);
     }
-    const secrets: ComponentSecrets = revision.sealedSecrets
-      ? (this.keyring.openText(revision.sealedSecrets, revisionAad(environmentName, name)) as ComponentSecrets)
-      : {};
-    const plan = await this.plan(environment, name, restoreSecrets(revision.document, secrets), secrets);
+    const { document, secrets } = this.secretStore.restoredRevision(environmentName, name, revision);
+    const plan = await this.plan(environment, name, document, secrets);
     return { ...plan, generation: revision.generation };
   }
 
@@ -131,15 +121,10 @@ export class PlansService {
     }));
 
     // The planner compares properties hashes; a secret enters them only as a keyed digest, as in the worker.
-    const hashed: ApplicationSpec = structuredClone(application);
-    for (const component of hashed.components) {
-      for (const [key, value] of Object.entries(secrets[component.name] ?? {})) {
-        component.properties[key] = `digest:${this.keyring.digest(value)}`;
-      }
-    }
+    const hashed = this.secretStore.withDigestedSecrets(application, secrets);
     const operationPlan = planOperation({ kind: 'apply', application: hashed, resources: recorded });
 
-    // Requests carry what the worker's would: the digested properties (the password travels as a secret property).
+    // Requests carry what the worker's would: the digested properties (a secret travels as a secret property).
     const byName = new Map(hashed.components.map((c) => [c.name, c]));
     const rowOf = new Map(rows.map((r) => [r.component, r]));
     const availability = new Map<ProviderProfile, Promise<{ available: boolean; reason?: string }>>();
@@ -295,9 +280,12 @@ export class PlansService {
     if (entry.action === 'unchanged') {
       return { status: 'skipped', message: 'unchanged since the last successful apply (a refresh detects drift)' };
     }
-    const { profile, provider } = this.providers.resolve(environment, component);
-    const row = rowOf.get(component.name);
-    const request = this.request(environment.name, application, component, profile, row, rowOf, secrets, spec);
+    // The request the provision step would send, as far as it is known before running (recorded dependency outputs).
+    const { request, provider } = await this.requests.forComponent(
+      { environment, application, spec, givenSecrets: secrets[component.name] },
+      component,
+      rowOf,
+    );
     const scrubber = new SecretScrubber(Object.values(request.secretProperties));
     const controller = new AbortController();
     let timer: NodeJS.Timeout | undefined;
@@ -331,53 +319,5 @@ export class PlansService {
     } finally {
       clearTimeout(timer);
     }
-  }
-
-  /** The request the provision step would send, as far as it is known before running (recorded dependency outputs). */
-  private request(
-    environment: string,
-    application: string,
-    component: CloudComponentSpec,
-    profile: ProviderProfile,
-    row: ManagedResourceEntity | undefined,
-    rowOf: Map<string, ManagedResourceEntity>,
-    secrets: ComponentSecrets,
-    spec: ApplicationSpec,
-  ) {
-    const held = row?.sealedInputs
-      ? (this.keyring.openText(row.sealedInputs, inputsAad(environment, application, component.name)) as Record<
-          string,
-          string
-        >)
-      : {};
-    const secretProperties: Record<string, string> = {};
-    if (component.type === 'rds') {
-      secretProperties.password = secrets[component.name]?.password ?? held.password ?? generatePassword();
-    }
-    const dependencies: Record<string, DependencyOutputs> = {};
-    for (const dependency of PlanGraph.fromApplication(spec).dependenciesOf(component.name).sort()) {
-      const dependencyRow = rowOf.get(dependency);
-      if (dependencyRow?.category === 'cloud') {
-        dependencies[dependency] = {
-          type: dependencyRow.type as CloudComponentType,
-          externalIds: dependencyRow.externalIds,
-          outputs: dependencyRow.outputs,
-        };
-      }
-    }
-    return {
-      environment,
-      application,
-      component: component.name,
-      type: component.type,
-      profile,
-      properties: Object.fromEntries(
-        Object.entries(component.properties).filter(([key]) => !SECRET_PROPERTY_NAMES.includes(key)),
-      ),
-      secretProperties,
-      dependencies,
-      externalIds: row?.externalIds ?? {},
-      idempotencyKey: resourceIdempotencyKey(environment, application, component.name),
-    };
   }
 }

@@ -9,10 +9,9 @@ import {
 } from '@berth/persistence';
 import { DataSource } from 'typeorm';
 import { LifecycleService } from '../lifecycle/lifecycle.service';
-import { revisionAad, type ComponentSecrets } from '../lifecycle/revision-secrets';
-import { SecretKeyring } from '../lifecycle/secret-keyring';
+import { SecretStore } from '../secrets/secret-store';
 import { BrokerError, BrokerErrorCode } from '../problems/broker.error';
-import { ROTATABLE_TYPES } from './rotation-steps';
+import { heldInputOf, isRotatable, rotatableTypeNames } from '../component-types/type-facts';
 
 /** Queues credential rotations (`POST …/components/{c}:rotate`) after checking they can run now. */
 @Injectable()
@@ -23,7 +22,7 @@ export class RotationService {
     @Inject(ApplicationRepository) private readonly applications: ApplicationRepository,
     @Inject(ManagedResourceRepository) private readonly resources: ManagedResourceRepository,
     @Inject(OperationRepository) private readonly operations: OperationRepository,
-    @Inject(SecretKeyring) private readonly keyring: SecretKeyring,
+    @Inject(SecretStore) private readonly secretStore: SecretStore,
   ) {}
 
   async rotate(environment: string, name: string, component: string): Promise<OperationEntity> {
@@ -40,21 +39,26 @@ export class RotationService {
       throw BrokerError.notFound(`component ${JSON.stringify(component.slice(0, 100))} of application ${name}`);
     const rawType = String(spec.type);
     const type = (TYPE_ALIASES.get(rawType)?.canonical ?? rawType) as CloudComponentType;
-    if (!ROTATABLE_TYPES.includes(type)) {
+    if (!isRotatable(type)) {
+      const rotatable = rotatableTypeNames();
       throw new BrokerError(
         BrokerErrorCode.Invalid,
-        `component ${component} is a ${rawType}: only rds and oss have credentials to rotate`,
-        [{ path: '/path/component', message: `type ${rawType} has no credentials to rotate (rds, oss)` }],
+        `component ${component} is a ${rawType}: only ${rotatable.join(' and ')} have credentials to rotate`,
+        [
+          {
+            path: '/path/component',
+            message: `type ${rawType} has no credentials to rotate (${rotatable.join(', ')})`,
+          },
+        ],
       );
     }
-    const secrets = revision?.sealedSecrets
-      ? (this.keyring.openText(revision.sealedSecrets, revisionAad(environment, name)) as ComponentSecrets)
-      : {};
-    if (secrets[component]?.password !== undefined) {
+    const secrets = this.secretStore.revisionSecrets(environment, name, revision);
+    const held = heldInputOf(type);
+    if (held && secrets[component]?.[held.input] !== undefined) {
       throw new BrokerError(
         BrokerErrorCode.Invalid,
-        `component ${component} has its password in the application: change it there (a rotation would be undone by the next apply)`,
-        [{ path: '/path/component', message: 'the password is given in the application' }],
+        `component ${component} has its ${held.input} in the application: change it there (a rotation would be undone by the next apply)`,
+        [{ path: '/path/component', message: `the ${held.input} is given in the application` }],
       );
     }
     if (application.deletionRequestedAt) {

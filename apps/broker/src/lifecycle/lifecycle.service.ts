@@ -107,12 +107,7 @@ export class LifecycleService {
     }
     const now = new Date();
     const operation = await this.dataSource.transaction(async (manager) => {
-      await manager
-        .getRepository(ApplicationEntity)
-        .update(
-          { id: application.id },
-          { deletionRequestedAt: application.deletionRequestedAt ?? now, phase: 'Deleting', updatedAt: now },
-        );
+      await this.applications.markDeleting(manager, application, now);
       return this.operations.enqueue(manager, {
         kind: 'delete',
         applicationId: application.id,
@@ -160,9 +155,7 @@ export class LifecycleService {
       message: `${operation.kind} queued again (retry)`,
     });
     if (operation.kind === 'delete') {
-      await this.dataSource
-        .getRepository(ApplicationEntity)
-        .update({ id: application.id }, { phase: 'Deleting', updatedAt: new Date() });
+      await this.applications.setPhase(application.id, 'Deleting');
     }
     this.queued();
     return (await this.operations.find(operation.id))!;

@@ -8,14 +8,13 @@ import {
   type ApplicationSpec,
   type ComponentType,
   type Condition,
-  type DeletionPolicy,
   type ExecutionResult,
   type PlannedStep,
-  type RecordedResource,
   type StepAction,
 } from '@berth/core';
 import { validateApplication } from '@berth/oam';
 import {
+  recordedResource,
   type ApplicationEntity,
   type ApplicationRepository,
   type EnvironmentRepository,
@@ -160,15 +159,7 @@ export class OperationRunner {
       const plan = planOperation({
         kind: operation.kind,
         application: ctx.application,
-        resources: recorded.map<RecordedResource>((r) => ({
-          component: r.component,
-          type: r.type as ComponentType,
-          deletionPolicy: r.deletionPolicy as DeletionPolicy,
-          phase: r.phase,
-          ...(r.propertiesHash ? { propertiesHash: r.propertiesHash } : {}),
-          retained: r.retained,
-          dependsOn: r.dependsOn,
-        })),
+        resources: recorded.map(recordedResource),
         options: operation.options,
       });
       const steps = [...plan.steps];

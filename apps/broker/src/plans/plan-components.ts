@@ -1,7 +1,6 @@
 import {
   isCloudComponent,
   type ApplicationSpec,
-  type ComponentType,
   type DeletionPolicy,
   type OperationPlan,
   type PlannedChange,
@@ -126,13 +125,13 @@ export function planComponents(
     result.push({
       name: record.component,
       type: record.type,
-      category: isCloudType(record.type as ComponentType) ? 'cloud' : 'workload',
+      category: isCloudType(record.type) ? 'cloud' : 'workload',
       inSpec: false,
       ...serving({ name: record.component, inSpec: false }),
       action,
       steps: steps.map((s) => s.id),
       description: `${step.description} (no longer in the spec)`,
-      ...(isCloudType(record.type as ComponentType) ? { deletionPolicy: record.deletionPolicy } : {}),
+      ...(isCloudType(record.type) ? { deletionPolicy: record.deletionPolicy } : {}),
     });
   }
   return result;

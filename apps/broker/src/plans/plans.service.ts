@@ -6,17 +6,15 @@ import {
   ProviderErrorCode,
   SecretScrubber,
   type ApplicationSpec,
-  type ComponentType,
-  type DeletionPolicy,
   type JsonObject,
   type PlannedStep,
   type ProviderProfile,
-  type RecordedResource,
   type ResourceProvider,
 } from '@berth/core';
 import { validateApplication } from '@berth/oam';
 import {
   ApplicationRepository,
+  recordedResource,
   ManagedResourceRepository,
   type EnvironmentEntity,
   type ManagedResourceEntity,
@@ -110,15 +108,7 @@ export class PlansService {
     }
     const application = validated.application;
     const rows = await this.resources.list(environment.name, name);
-    const recorded = rows.map<RecordedResource>((r) => ({
-      component: r.component,
-      type: r.type as ComponentType,
-      deletionPolicy: r.deletionPolicy as DeletionPolicy,
-      phase: r.phase,
-      ...(r.propertiesHash ? { propertiesHash: r.propertiesHash } : {}),
-      retained: r.retained,
-      dependsOn: r.dependsOn,
-    }));
+    const recorded = rows.map(recordedResource);
 
     // The planner compares properties hashes; a secret enters them only as a keyed digest, as in the worker.
     const hashed = this.secretStore.withDigestedSecrets(application, secrets);

@@ -1,6 +1,6 @@
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { kubeVelaCanonicalYaml, kubeVelaYaml } from '../../../../test/fixtures/applications';
+import { kubeVelaCanonicalYaml, kubeVelaYaml } from '../testing/applications.fixture';
 import { contentHash } from '../hashing/content-hash';
 import { validateApplication } from '../validation/validate-application';
 import { REDACTED, redactDocument } from './redact-document';

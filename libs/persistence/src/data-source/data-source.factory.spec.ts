@@ -8,7 +8,7 @@ import {
   createTemporarySchema,
   TEST_POSTGRES_URL,
   warnSkippedWithoutPostgres,
-} from '../../../../test/support/postgres-schema';
+} from '../testing/postgres-schema';
 import { ApplicationRepository } from '../repositories/application.repository';
 import { EnvironmentRepository } from '../repositories/environment.repository';
 import { PersistenceError, PersistenceErrorCode } from '../errors/persistence.error';

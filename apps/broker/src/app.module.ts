@@ -7,7 +7,7 @@ import type { BerthConfig } from './config/berth-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { DefinitionsModule } from './definitions/definitions.module';
-import type { EnvironmentKinds } from './environments/environment-kinds';
+import type { EnvironmentKinds } from './config/environment-kinds';
 import { EnvironmentsModule } from './environments/environments.module';
 import { HealthModule } from './health/health.module';
 import { HttpPolicyModule } from './http/http-policy.module';

@@ -22,7 +22,7 @@ import { EnvironmentRepository, WorkloadDeliveryRepository } from '@berth/persis
 import { AlicloudResourceProvider } from '@berth/provider-alicloud';
 import { LocalResourceProvider } from '@berth/provider-local';
 import { BERTH_CONFIG, type BerthConfig } from '../config/berth-config';
-import type { EnvironmentKinds } from '../environments/environment-kinds';
+import type { EnvironmentKinds } from '../config/environment-kinds';
 import { ReadinessService } from '../health/readiness.service';
 import { LocalWorkloadRuntime } from './local-workload.runtime';
 import { ProviderRegistry } from './provider.registry';

@@ -15,7 +15,7 @@ import { forbiddenKeyProblems } from '../validation/forbidden-keys';
 import { isDns1123Label } from '../validation/names';
 import { REDACTED, SECRET_KEY_PATTERN } from '../logging/redact';
 import { EnvironmentBodyDto, ProviderProfileDto, type EnvironmentView } from './environment.dto';
-import { ENVIRONMENT_KINDS, type EnvironmentKinds } from './environment-kinds';
+import { ENVIRONMENT_KINDS, type EnvironmentKinds } from '../config/environment-kinds';
 import { ProviderRegistry } from '../adapters/provider.registry';
 import { RuntimeRegistry } from '../adapters/runtime.registry';
 

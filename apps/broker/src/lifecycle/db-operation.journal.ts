@@ -12,7 +12,7 @@ import {
   type StepSuccess,
 } from '@berth/core';
 import type { ManagedResourceRepository, OperationRepository, StepRecord } from '@berth/persistence';
-import { LifecycleError, LifecycleErrorCode } from './lifecycle.error';
+import { LifecycleError, LifecycleErrorCode } from '../problems/lifecycle.error';
 import { isCloudType } from '../component-types/type-facts';
 
 export interface JournalTarget {

@@ -13,7 +13,7 @@ import {
 import { DataSource, type EntityManager } from 'typeorm';
 import { EnvironmentsService } from '../environments/environments.service';
 import { BrokerError, BrokerErrorCode } from '../problems/broker.error';
-import { LifecycleError, LifecycleErrorCode } from './lifecycle.error';
+import { LifecycleError, LifecycleErrorCode } from '../problems/lifecycle.error';
 import { SecretStore } from '../secrets/secret-store';
 import { WorkerService } from './worker.service';
 import { isCloudType } from '../component-types/type-facts';

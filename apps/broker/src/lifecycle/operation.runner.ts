@@ -24,7 +24,7 @@ import {
   type StepRecord,
 } from '@berth/persistence';
 import { condition, DbOperationJournal } from './db-operation.journal';
-import { LifecycleError, LifecycleErrorCode } from './lifecycle.error';
+import { LifecycleError, LifecycleErrorCode } from '../problems/lifecycle.error';
 import type { ComponentSecrets } from '../secrets/revision-secrets';
 import type { SecretStore } from '../secrets/secret-store';
 import type { OperationContext } from './steps/operation-context';

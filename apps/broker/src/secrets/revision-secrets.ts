@@ -1,5 +1,5 @@
-import { canonicalJson, contentHash, REDACTED, redactDocument, redactSourceText } from '@berth/oam';
-import type { JsonObject } from '@berth/core';
+import { canonicalJson, REDACTED, type JsonObject } from '@berth/core';
+import { contentHash, redactDocument, redactSourceText } from '@berth/oam';
 import type { SecretKeyring } from './secret-keyring';
 
 /** Secret-valued properties by component name, e.g. `{ db: { password: '…' } }`. */

@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
-import { ProviderError, ProviderErrorCode, type ConnectionSecretMaterial, type WorkloadDelivery } from '@berth/core';
+import {
+  ProviderError,
+  ProviderErrorCode,
+  REDACTED,
+  type ConnectionSecretMaterial,
+  type WorkloadDelivery,
+} from '@berth/core';
 import { stringify } from 'yaml';
 import {
   ANNOTATION_ALIBABA_LB_FORCE_OVERRIDE,
@@ -8,7 +14,6 @@ import {
   ANNOTATION_SECRET_VERSION,
   ANNOTATION_TEMPLATE_HASH,
   ANNOTATION_VALUES_REDACTED,
-  REDACTED,
   componentLabels,
   componentSelector,
 } from '../labels';

@@ -1,10 +1,9 @@
+import { REDACTED } from '@berth/core';
 import { isAlias, isDocument, isMap, isScalar, isSeq, parseDocument as parseYamlDocument, type Document } from 'yaml';
 import { TYPE_ALIASES } from '../aliases/kubevela-aliases';
 import { componentDefinitionFor } from '../definitions/definition-registry';
 import { secretPropertiesOf } from '../definitions/type-definition';
 import { isPlainObject } from '../validation/json-values';
-
-export const REDACTED = '<redacted>';
 
 /** Property names holding secrets, per written type (canonical and alias names). */
 function secretPropertyNames(type: unknown): string[] {

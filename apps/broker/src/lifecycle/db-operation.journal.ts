@@ -3,7 +3,6 @@ import {
   componentPhaseOnStart,
   componentPhaseOnSuccess,
   formatDuration,
-  isCloudType,
   type ComponentType,
   type Condition,
   type LogLevel,
@@ -12,6 +11,7 @@ import {
   type StepFailure,
   type StepSuccess,
 } from '@berth/core';
+import { BUILTIN_TYPES } from '@berth/types';
 import type { ManagedResourceRepository, OperationRepository, StepRecord } from '@berth/persistence';
 import { LifecycleError, LifecycleErrorCode } from './lifecycle.error';
 
@@ -105,7 +105,7 @@ export class DbOperationJournal implements OperationJournal {
           const type = (step.type ?? 'webservice') as ComponentType;
           await this.resources.upsert(this.key(step.component), {
             type,
-            category: isCloudType(type) ? 'cloud' : 'workload',
+            category: BUILTIN_TYPES.isCloud(type) ? 'cloud' : 'workload',
             phase,
           });
         } else await this.resources.update(this.key(step.component), { phase });

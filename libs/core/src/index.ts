@@ -6,3 +6,4 @@ export * from './bindings';
 export * from './secrets';
 export * from './lifecycle';
 export * from './time';
+export * from './policies';

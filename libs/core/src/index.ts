@@ -7,3 +7,4 @@ export * from './secrets';
 export * from './lifecycle';
 export * from './time';
 export * from './policies';
+export * from './workflow';

@@ -3,7 +3,6 @@ import {
   componentPhaseOnStart,
   componentPhaseOnSuccess,
   formatDuration,
-  isCloudType,
   type ComponentType,
   type Condition,
   type LogLevel,
@@ -12,6 +11,7 @@ import {
   type StepFailure,
   type StepSuccess,
 } from '@berth/core';
+import { BUILTIN_TYPES } from '@berth/types';
 import type { ManagedResourceRepository, OperationRepository, StepRecord } from '@berth/persistence';
 import { LifecycleError, LifecycleErrorCode } from './lifecycle.error';
 
@@ -24,6 +24,20 @@ export interface JournalTarget {
 
 export function condition(type: string, status: Condition['status'], reason: string, message: string): Condition {
   return { type, status, reason, message, lastTransitionTime: new Date().toISOString() };
+}
+
+/** A delivered workload's `notApplied` (what its runtime does not carry out) as a condition of the component. */
+function notAppliedConditions(result: StepSuccess['result']): Condition[] {
+  const notApplied = result?.notApplied;
+  if (!Array.isArray(notApplied) || notApplied.length === 0) return [];
+  return [
+    condition(
+      'NotApplied',
+      'True',
+      'RuntimeLimits',
+      `not carried out by the ${String(result?.runtime ?? '')} runtime: ${notApplied.join(', ')}`,
+    ),
+  ];
 }
 
 /**
@@ -91,7 +105,7 @@ export class DbOperationJournal implements OperationJournal {
           const type = (step.type ?? 'webservice') as ComponentType;
           await this.resources.upsert(this.key(step.component), {
             type,
-            category: isCloudType(type) ? 'cloud' : 'workload',
+            category: BUILTIN_TYPES.isCloud(type) ? 'cloud' : 'workload',
             phase,
           });
         } else await this.resources.update(this.key(step.component), { phase });
@@ -122,7 +136,10 @@ export class DbOperationJournal implements OperationJournal {
         await this.resources.update(this.key(step.component), {
           phase,
           lastError: null,
-          conditions: [condition('Ready', phase === 'Ready' ? 'True' : 'False', phase, step.description)],
+          conditions: [
+            condition('Ready', phase === 'Ready' ? 'True' : 'False', phase, step.description),
+            ...notAppliedConditions(success.result),
+          ],
         });
       }
       await this.save();

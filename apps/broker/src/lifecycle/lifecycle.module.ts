@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { OperationExecutor, type StepAction, type ComponentType } from '@berth/core';
+import { BUILTIN_TYPES } from '@berth/types';
 import {
   ApplicationRepository,
   EnvironmentRepository,
@@ -20,11 +21,13 @@ import { LifecycleService } from './lifecycle.service';
 import { OperationRunner } from './operation.runner';
 import { OperationsController } from './operations.controller';
 import { loadSecretKey, SecretKeyring } from './secret-keyring';
+import { RefreshScheduler } from './refresh.scheduler';
 import { OPERATION_RUNNER, WorkerService } from './worker.service';
 
 export function executorFor(config: BerthConfig): OperationExecutor {
   const tuning = config.lifecycle ?? {};
   return new OperationExecutor({
+    types: BUILTIN_TYPES,
     ...(tuning.retry ? { retry: tuning.retry } : {}),
     ...(tuning.timeouts
       ? {
@@ -120,6 +123,7 @@ export function executorFor(config: BerthConfig): OperationExecutor {
       ],
     },
     LifecycleMetrics,
+    RefreshScheduler,
     WorkerService,
     LifecycleService,
   ],

@@ -6,3 +6,7 @@ export * from './bindings';
 export * from './secrets';
 export * from './lifecycle';
 export * from './time';
+export * from './text';
+export * from './types';
+export * from './policies';
+export * from './workflow';

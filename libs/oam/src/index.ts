@@ -17,5 +17,4 @@ export { redactDocument } from './redaction/redact-document';
 export { redactSourceText, type RedactSourceOptions } from './redaction/redact-source-text';
 export { contentHash } from './hashing/content-hash';
 export { getDefinition, listDefinitions } from './definitions/definition-registry';
-export { TYPE_ALIASES } from './aliases/kubevela-aliases';
-export { closestMatch, didYouMean } from './validation/closest-match';
+export { closestMatch, didYouMean } from '@berth/core';

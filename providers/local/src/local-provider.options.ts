@@ -7,6 +7,13 @@ export interface LocalProviderOptions {
   /** Admin URL of an existing MySQL/MariaDB server (BERTH_LOCAL_MYSQL_URL). Without it rds/mysql is refused. */
   mysqlAdminUrl?: string;
   /**
+   * Admin URL of an existing Redis 6.2+ server (BERTH_LOCAL_REDIS_URL), e.g. `redis://default:PASSWORD@127.0.0.1:6379`.
+   * Without it redis goes to a redis-server the provider starts itself when one is on PATH; without either, refused.
+   */
+  redisUrl?: string;
+  /** Where `redis-server` is looked for when there is no redisUrl (default: PATH). */
+  redisSearchPath?: string;
+  /**
    * An existing S3-compatible server (BERTH_LOCAL_S3_URL), e.g. `http://KEY:SECRET@127.0.0.1:9000` (credentials in the
    * URL) or with `s3AccessKeyId`/`s3SecretAccessKey`. Without it oss uses the embedded S3 endpoint.
    */
@@ -15,7 +22,7 @@ export interface LocalProviderOptions {
   s3SecretAccessKey?: string;
   /** Region reported as OSS_REGION and used to sign S3 requests (default `local`). */
   s3Region?: string;
-  /** Default address pool for vpc when the profile sets none (default 10.0.0.0/8, /16 per VPC). */
+  /** Default address pool for vpc when the profile sets none (default 10.0.0.0/8, /22 per VPC: 16,384 networks). */
   ipPool?: string;
   ipPoolPrefix?: number;
   /** Interval of the SLB's active TCP health check (default 1000 ms). */
@@ -25,4 +32,5 @@ export interface LocalProviderOptions {
 }
 
 export const DEFAULT_IP_POOL = '10.0.0.0/8';
-export const DEFAULT_IP_POOL_PREFIX = 16;
+/** 10.0.0.0/8 in /22s: 16,384 networks of 1,024 addresses (four /24 vSwitches each). */
+export const DEFAULT_IP_POOL_PREFIX = 22;

@@ -14,9 +14,11 @@ import {
   RUNTIME_KINDS,
   longestStepTimeoutMs,
   resolveStepTimeouts,
+  type OperationLog,
   type ResourceProvider,
   type WorkloadRuntime,
 } from '@berth/core';
+import { BUILTIN_TYPES } from '@berth/types';
 import { KubernetesWorkloadRuntime } from '@berth/kube';
 import { EnvironmentRepository, WorkloadDeliveryRepository } from '@berth/persistence';
 import { AlicloudResourceProvider } from '@berth/provider-alicloud';
@@ -48,6 +50,7 @@ export function localProviderOf(config: BerthConfig): LocalResourceProvider {
     dataDir: config.dataDir,
     ...(config.localPostgresUrl ? { postgresAdminUrl: config.localPostgresUrl } : {}),
     ...(config.localMysqlUrl ? { mysqlAdminUrl: config.localMysqlUrl } : {}),
+    ...(config.localRedisUrl ? { redisUrl: config.localRedisUrl } : {}),
     ...(config.localS3Url ? { s3Url: config.localS3Url } : {}),
     ...(config.localS3AccessKeyId ? { s3AccessKeyId: config.localS3AccessKeyId } : {}),
     ...(config.localS3SecretAccessKey ? { s3SecretAccessKey: config.localS3SecretAccessKey } : {}),
@@ -62,7 +65,7 @@ export function localProviderOf(config: BerthConfig): LocalResourceProvider {
 export function alicloudProviderOf(config: BerthConfig): AlicloudResourceProvider {
   return new AlicloudResourceProvider({
     dataDir: config.dataDir,
-    longestDeadlineMs: longestStepTimeoutMs(resolveStepTimeouts(config.lifecycle?.timeouts)),
+    longestDeadlineMs: longestStepTimeoutMs(resolveStepTimeouts(config.lifecycle?.timeouts, BUILTIN_TYPES)),
     ...(config.pulumiConcurrency !== undefined ? { concurrency: config.pulumiConcurrency } : {}),
     env: {
       BERTH_DATA_DIR: config.dataDir,
@@ -111,18 +114,15 @@ class AdaptersLifecycle implements OnModuleInit, OnApplicationBootstrap, OnAppli
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.config.role === 'api') return;
-    const local = this.providers.find('local');
-    if (local instanceof LocalResourceProvider) {
-      await local.start({
-        log: (level, message) =>
-          level === 'error' || level === 'warn' ? this.logger.warn(message) : this.logger.log(message),
-      });
-    }
+    const log: OperationLog = {
+      log: (level, message) =>
+        level === 'error' || level === 'warn' ? this.logger.warn(message) : this.logger.log(message),
+    };
+    await Promise.all(this.providers.providers().map((provider) => provider.start?.(log)));
   }
 
   async onApplicationShutdown(): Promise<void> {
-    const local = this.providers.find('local');
-    if (local instanceof LocalResourceProvider) await local.close();
+    await Promise.all(this.providers.providers().map((provider) => provider.close?.()));
   }
 }
 

@@ -6,6 +6,7 @@ import {
   type ProviderProfile,
   type ValidationProblem,
 } from '@berth/core';
+import { BUILTIN_TYPES } from '@berth/types';
 import { OamError, OamErrorCode, validateApplication } from '@berth/oam';
 import {
   type ApplicationEntity,
@@ -22,7 +23,6 @@ import { SecretKeyring } from '../secrets/secret-keyring';
 import { EnvironmentsService } from '../environments/environments.service';
 import { BrokerError, BrokerErrorCode } from '../problems/broker.error';
 import { forbiddenKeyProblems } from '../validation/forbidden-keys';
-import { isCloudType } from '../component-types/type-facts';
 
 export interface ApplyRequest {
   environment: string;
@@ -113,8 +113,22 @@ export class ApplicationsService {
         message: `must equal the application name in the URL (${JSON.stringify(request.name.slice(0, 100))})`,
       });
     }
+    const profileOf = (properties: JsonObject) => {
+      const ref = (properties.providerRef as { name?: unknown } | undefined)?.name;
+      const profile =
+        typeof ref === 'string' ? environment.profiles?.[ref] : ref === undefined ? environment.provider : undefined;
+      return { ref, profile };
+    };
     const result = validateApplication(request.document, {
       profileNames: Object.keys(environment.profiles ?? {}),
+      // A type the adapter of the component's profile has no handler for is refused by name, as the user wrote it.
+      typeSupport: (component) => {
+        const { ref, profile } = profileOf(component.properties);
+        const provider = profile && this.providers.find(profile.kind);
+        if (!profile || !provider?.types || provider.types.includes(component.type)) return undefined;
+        const which = typeof ref === 'string' ? ` (profile "${ref}")` : '';
+        return `the ${profile.kind} provider${which} cannot provision ${component.writtenType}; it provisions ${provider.types.join(', ')}`;
+      },
       // Each cloud component is checked by the adapter of the profile it resolves to (its providerRef, else the
       // environment's), e.g. the local provider refuses an rds mysql without BERTH_LOCAL_MYSQL_URL.
       componentChecks: [
@@ -128,7 +142,7 @@ export class ApplicationsService {
                 : undefined;
           if (!profile) return []; // an unknown providerRef is reported by the reference checks
           const reason = unavailable.get(profile);
-          if (reason !== undefined && isCloudType(component.type)) {
+          if (reason !== undefined && BUILTIN_TYPES.isCloud(component.type)) {
             return [
               typeof ref === 'string'
                 ? {
@@ -142,7 +156,7 @@ export class ApplicationsService {
             ];
           }
           const provider = this.providers.find(profile.kind);
-          if (!provider?.validateComponent || !isCloudType(component.type)) return [];
+          if (!provider?.validateComponent || !BUILTIN_TYPES.isCloud(component.type)) return [];
           return provider.validateComponent(component.type, component.properties, profile);
         },
       ],
@@ -288,9 +302,10 @@ export class ApplicationsService {
   async revisions(
     environment: string,
     name: string,
+    page?: { limit: number; before?: number },
   ): Promise<{ application: ApplicationEntity; revisions: ApplicationRevisionEntity[] }> {
     const application = await this.require(environment, name);
-    return { application, revisions: await this.applications.listRevisions(application.id) };
+    return { application, revisions: await this.applications.listRevisions(application.id, page) };
   }
 
   /** Marks the application for deletion and queues its teardown (`orphan`: keep every cloud resource). */

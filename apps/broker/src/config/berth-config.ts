@@ -41,11 +41,14 @@ export interface BerthConfig {
   leaseSeconds: number;
   /** Refresh of Ready applications every this many ms; 0 disables the schedule. */
   refreshIntervalMs: number;
+  /** Ceiling on refresh operations queued or running at once (BERTH_REFRESH_CONCURRENCY; default the worker concurrency). */
+  refreshConcurrency?: number;
   /** BERTH_SECRET_KEY (base64 or hex, 32 bytes); else `<dataDir>/secret.key`, generated on first start. */
   secretKey?: string;
   /** Local provider: admin URLs of existing servers (else embedded / refused, see providers/local). */
   localPostgresUrl?: string;
   localMysqlUrl?: string;
+  localRedisUrl?: string;
   localS3Url?: string;
   localS3AccessKeyId?: string;
   localS3SecretAccessKey?: string;

@@ -30,9 +30,11 @@ export const EXPECTATIONS = {
   BERTH_WORKER_CONCURRENCY: 'must be an integer between 1 and 256',
   BERTH_LEASE_SECONDS: 'must be an integer number of seconds between 1 and 3600',
   BERTH_REFRESH_INTERVAL: 'must be a duration like 30s, 10m, 1h (or 0 to disable)',
+  BERTH_REFRESH_CONCURRENCY: 'must be an integer between 1 and 1024',
   BERTH_SECRET_KEY: 'must be 32 bytes written as base64 (44 characters) or hex (64 characters)',
   BERTH_LOCAL_POSTGRES_URL: 'must be a postgres:// or postgresql:// URL',
   BERTH_LOCAL_MYSQL_URL: 'must be a mysql:// URL',
+  BERTH_LOCAL_REDIS_URL: 'must be a redis:// or rediss:// URL (an admin user of Redis 6.2 or newer)',
   BERTH_LOCAL_S3_URL: 'must be an http:// or https:// URL',
   BERTH_LOCAL_S3_ACCESS_KEY_ID: 'must be a non-empty string',
   BERTH_LOCAL_S3_SECRET_ACCESS_KEY: 'must be a non-empty string',
@@ -194,6 +196,13 @@ export class EnvironmentVariables {
   BERTH_REFRESH_INTERVAL?: string;
 
   @IsOptional()
+  @Transform(strictInteger)
+  @IsInt({ message: EXPECTATIONS.BERTH_REFRESH_CONCURRENCY })
+  @Min(1, { message: EXPECTATIONS.BERTH_REFRESH_CONCURRENCY })
+  @Max(1024, { message: EXPECTATIONS.BERTH_REFRESH_CONCURRENCY })
+  BERTH_REFRESH_CONCURRENCY?: number;
+
+  @IsOptional()
   @Transform(emptyAsUnset)
   @IsString({ message: EXPECTATIONS.BERTH_SECRET_KEY })
   @Matches(/^\s*(?:[0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)\s*$/, { message: EXPECTATIONS.BERTH_SECRET_KEY })
@@ -210,6 +219,12 @@ export class EnvironmentVariables {
   @IsString({ message: EXPECTATIONS.BERTH_LOCAL_MYSQL_URL })
   @Matches(/^mysql:\/\/[^\s]+$/i, { message: EXPECTATIONS.BERTH_LOCAL_MYSQL_URL })
   BERTH_LOCAL_MYSQL_URL?: string;
+
+  @IsOptional()
+  @Transform(emptyAsUnset)
+  @IsString({ message: EXPECTATIONS.BERTH_LOCAL_REDIS_URL })
+  @Matches(/^rediss?:\/\/[^\s]+$/i, { message: EXPECTATIONS.BERTH_LOCAL_REDIS_URL })
+  BERTH_LOCAL_REDIS_URL?: string;
 
   @IsOptional()
   @Transform(emptyAsUnset)

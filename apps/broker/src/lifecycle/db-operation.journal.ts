@@ -11,9 +11,9 @@ import {
   type StepFailure,
   type StepSuccess,
 } from '@berth/core';
+import { BUILTIN_TYPES } from '@berth/types';
 import type { ManagedResourceRepository, OperationRepository, StepRecord } from '@berth/persistence';
 import { LifecycleError, LifecycleErrorCode } from '../problems/lifecycle.error';
-import { isCloudType } from '../component-types/type-facts';
 
 export interface JournalTarget {
   operationId: string;
@@ -24,6 +24,20 @@ export interface JournalTarget {
 
 export function condition(type: string, status: Condition['status'], reason: string, message: string): Condition {
   return { type, status, reason, message, lastTransitionTime: new Date().toISOString() };
+}
+
+/** A delivered workload's `notApplied` (what its runtime does not carry out) as a condition of the component. */
+function notAppliedConditions(result: StepSuccess['result']): Condition[] {
+  const notApplied = result?.notApplied;
+  if (!Array.isArray(notApplied) || notApplied.length === 0) return [];
+  return [
+    condition(
+      'NotApplied',
+      'True',
+      'RuntimeLimits',
+      `not carried out by the ${String(result?.runtime ?? '')} runtime: ${notApplied.join(', ')}`,
+    ),
+  ];
 }
 
 /**
@@ -91,7 +105,7 @@ export class DbOperationJournal implements OperationJournal {
           const type = (step.type ?? 'webservice') as ComponentType;
           await this.resources.upsert(this.key(step.component), {
             type,
-            category: isCloudType(type) ? 'cloud' : 'workload',
+            category: BUILTIN_TYPES.isCloud(type) ? 'cloud' : 'workload',
             phase,
           });
         } else await this.resources.update(this.key(step.component), { phase });
@@ -115,15 +129,20 @@ export class DbOperationJournal implements OperationJournal {
         error: null,
         ...(success.result ? { result: success.result } : {}),
       });
-      await this.save();
+      // The component's phase first: a crash between the two writes then leaves the step unrecorded, and the resumed
+      // operation runs it again (steps are idempotent) instead of skipping it with the phase never written.
       const phase = componentPhaseOnSuccess(step);
       if (phase && step.component) {
         await this.resources.update(this.key(step.component), {
           phase,
           lastError: null,
-          conditions: [condition('Ready', phase === 'Ready' ? 'True' : 'False', phase, step.description)],
+          conditions: [
+            condition('Ready', phase === 'Ready' ? 'True' : 'False', phase, step.description),
+            ...notAppliedConditions(success.result),
+          ],
         });
       }
+      await this.save();
       this.onStepDone?.(step, 'succeeded', success.durationMs);
       await this.append('info', `${step.description}: succeeded in ${formatDuration(success.durationMs)}`, step, {
         attempts: success.attempts,
@@ -141,7 +160,6 @@ export class DbOperationJournal implements OperationJournal {
         finishedAt: new Date().toISOString(),
         error: failure.message,
       });
-      await this.save();
       const phase = componentPhaseOnFailure(step);
       if (phase && step.component) {
         await this.resources.update(this.key(step.component), {
@@ -150,6 +168,7 @@ export class DbOperationJournal implements OperationJournal {
           conditions: [condition('Ready', 'False', failure.code, failure.message)],
         });
       }
+      await this.save();
       this.onStepDone?.(step, 'failed', failure.durationMs);
       await this.append(
         'error',

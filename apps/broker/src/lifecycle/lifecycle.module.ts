@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { OperationExecutor, type StepAction, type ComponentType } from '@berth/core';
+import { BUILTIN_TYPES } from '@berth/types';
 import {
   ApplicationRepository,
   EnvironmentRepository,
@@ -20,6 +21,7 @@ import { OperationRunner } from './operation.runner';
 import { OperationsController } from './operations.controller';
 import { ResourceRequests } from './steps/resource-requests';
 import { stepHandlers, type StepHandlers } from './steps/step-handlers';
+import { RefreshScheduler } from './refresh.scheduler';
 import { OPERATION_RUNNER, WorkerService } from './worker.service';
 
 /** The DI token of the step handlers keyed by action. */
@@ -28,6 +30,7 @@ export const STEP_HANDLERS = Symbol('STEP_HANDLERS');
 export function executorFor(config: BerthConfig): OperationExecutor {
   const tuning = config.lifecycle ?? {};
   return new OperationExecutor({
+    types: BUILTIN_TYPES,
     ...(tuning.retry ? { retry: tuning.retry } : {}),
     ...(tuning.timeouts
       ? {
@@ -115,6 +118,7 @@ export function executorFor(config: BerthConfig): OperationExecutor {
       ],
     },
     LifecycleMetrics,
+    RefreshScheduler,
     WorkerService,
     LifecycleService,
   ],

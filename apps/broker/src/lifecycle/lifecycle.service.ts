@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type Condition, type JsonObject } from '@berth/core';
+import type { Condition, JsonObject } from '@berth/core';
+import { BUILTIN_TYPES } from '@berth/types';
 import {
   ApplicationEntity,
   ApplicationRepository,
@@ -16,7 +17,6 @@ import { BrokerError, BrokerErrorCode } from '../problems/broker.error';
 import { LifecycleError, LifecycleErrorCode } from '../problems/lifecycle.error';
 import { SecretStore } from '../secrets/secret-store';
 import { WorkerService } from './worker.service';
-import { isCloudType } from '../component-types/type-facts';
 
 export interface ComponentStatusView {
   name: string;
@@ -185,12 +185,16 @@ export class LifecycleService {
     return row;
   }
 
-  listOperations(application: ApplicationEntity): Promise<OperationEntity[]> {
-    return this.operations.listForApplication(application.environmentName, application.name, 100);
+  listOperations(
+    application: ApplicationEntity,
+    limit = 100,
+    before?: { createdAt: Date; id: string },
+  ): Promise<OperationEntity[]> {
+    return this.operations.listForApplication(application.environmentName, application.name, limit, before);
   }
 
-  events(id: string, after: number) {
-    return this.operations.eventsAfter(id, after);
+  events(id: string, after: number, limit?: number) {
+    return this.operations.eventsAfter(id, after, limit);
   }
 
   /** Per-component status (spec order, then recorded components no longer in the spec) and the last operation. */
@@ -210,7 +214,7 @@ export class LifecycleService {
     const components: ComponentStatusView[] = [];
     for (const entry of entries) {
       const row = byName.get(entry.name);
-      const kind = isCloudType(entry.type) ? 'cloud' : 'workload';
+      const kind = BUILTIN_TYPES.isCloud(entry.type) ? 'cloud' : 'workload';
       const view: ComponentStatusView = {
         name: entry.name,
         type: row && !names.has(entry.name) ? row.type : entry.type,

@@ -12,6 +12,7 @@ import {
   type PlannedStep,
   type StepAction,
 } from '@berth/core';
+import { BUILTIN_TYPES } from '@berth/types';
 import { validateApplication } from '@berth/oam';
 import {
   recordedResource,
@@ -160,6 +161,7 @@ export class OperationRunner {
         kind: operation.kind,
         application: ctx.application,
         resources: recorded.map(recordedResource),
+        types: BUILTIN_TYPES,
         options: operation.options,
       });
       const steps = [...plan.steps];

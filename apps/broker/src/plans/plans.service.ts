@@ -11,6 +11,7 @@ import {
   type ProviderProfile,
   type ResourceProvider,
 } from '@berth/core';
+import { BUILTIN_TYPES } from '@berth/types';
 import { validateApplication } from '@berth/oam';
 import {
   ApplicationRepository,
@@ -112,7 +113,12 @@ export class PlansService {
 
     // The planner compares properties hashes; a secret enters them only as a keyed digest, as in the worker.
     const hashed = this.secretStore.withDigestedSecrets(application, secrets);
-    const operationPlan = planOperation({ kind: 'apply', application: hashed, resources: recorded });
+    const operationPlan = planOperation({
+      kind: 'apply',
+      application: hashed,
+      resources: recorded,
+      types: BUILTIN_TYPES,
+    });
 
     // Requests carry what the worker's would: the digested properties (a secret travels as a secret property).
     const byName = new Map(hashed.components.map((c) => [c.name, c]));

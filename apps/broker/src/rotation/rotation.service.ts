@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { CloudComponentType } from '@berth/core';
-import { TYPE_ALIASES } from '@berth/oam';
+import { BUILTIN_TYPES } from '@berth/types';
 import {
   ApplicationRepository,
   ManagedResourceRepository,
@@ -11,7 +10,6 @@ import { DataSource } from 'typeorm';
 import { LifecycleService } from '../lifecycle/lifecycle.service';
 import { SecretStore } from '../secrets/secret-store';
 import { BrokerError, BrokerErrorCode } from '../problems/broker.error';
-import { heldInputOf, isRotatable, rotatableTypeNames } from '../component-types/type-facts';
 
 /** Queues credential rotations (`POST …/components/{c}:rotate`) after checking they can run now. */
 @Injectable()
@@ -38,12 +36,14 @@ export class RotationService {
     if (!spec)
       throw BrokerError.notFound(`component ${JSON.stringify(component.slice(0, 100))} of application ${name}`);
     const rawType = String(spec.type);
-    const type = (TYPE_ALIASES.get(rawType)?.canonical ?? rawType) as CloudComponentType;
-    if (!isRotatable(type)) {
-      const rotatable = rotatableTypeNames();
+    const resolved = BUILTIN_TYPES.resolve(rawType);
+    const rotation = resolved?.descriptor.rotation;
+    if (!resolved || !rotation) {
+      const rotatable = BUILTIN_TYPES.rotatable();
+      const listed = `${rotatable.slice(0, -1).join(', ')} and ${rotatable[rotatable.length - 1]}`;
       throw new BrokerError(
         BrokerErrorCode.Invalid,
-        `component ${component} is a ${rawType}: only ${rotatable.join(' and ')} have credentials to rotate`,
+        `component ${component} is a ${rawType}: only ${listed} have credentials to rotate`,
         [
           {
             path: '/path/component',
@@ -53,12 +53,13 @@ export class RotationService {
       );
     }
     const secrets = this.secretStore.revisionSecrets(environment, name, revision);
-    const held = heldInputOf(type);
-    if (held && secrets[component]?.[held.input] !== undefined) {
+    const type = resolved.descriptor.name;
+    const held = rotation.holds?.input;
+    if (held !== undefined && secrets[component]?.[held] !== undefined) {
       throw new BrokerError(
         BrokerErrorCode.Invalid,
-        `component ${component} has its ${held.input} in the application: change it there (a rotation would be undone by the next apply)`,
-        [{ path: '/path/component', message: `the ${held.input} is given in the application` }],
+        `component ${component} has its ${held} in the application: change it there (a rotation would be undone by the next apply)`,
+        [{ path: '/path/component', message: `the ${held} is given in the application` }],
       );
     }
     if (application.deletionRequestedAt) {

@@ -1,4 +1,10 @@
-import { canonicalJson, type ApplicationSpec, type ConnectionSecretMaterial, type JsonObject } from '@berth/core';
+import {
+  canonicalJson,
+  setPropertyAt,
+  type ApplicationSpec,
+  type ConnectionSecretMaterial,
+  type JsonObject,
+} from '@berth/core';
 import type { ConnectionSecretEntity, ManagedResourceEntity, ManagedResourceRepository } from '@berth/persistence';
 import { restoreSecrets, revisionAad, type ComponentSecrets } from './revision-secrets';
 import type { SecretKeyring } from './secret-keyring';
@@ -56,8 +62,8 @@ export class SecretStore {
   withDigestedSecrets(application: ApplicationSpec, secrets: ComponentSecrets): ApplicationSpec {
     const digested = structuredClone(application);
     for (const component of digested.components) {
-      for (const [name, value] of Object.entries(secrets[component.name] ?? {}))
-        component.properties[name] = `digest:${this.keyring.digest(value)}`;
+      for (const [path, value] of Object.entries(secrets[component.name] ?? {}))
+        setPropertyAt(component.properties, path, `digest:${this.keyring.digest(value)}`);
     }
     return digested;
   }

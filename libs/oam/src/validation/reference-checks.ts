@@ -1,13 +1,12 @@
 import {
-  CONNECTION_KEYS,
-  isCloudComponentType,
+  closestMatchSuffix,
   jsonPointer,
   PlanGraph,
   resolveBindingTarget,
   type ApplicationSpec,
   type ValidationProblem,
 } from '@berth/core';
-import { closestMatchSuffix } from './closest-match';
+import { BUILTIN_TYPES } from '@berth/types';
 import type { ComponentRecord, Segment } from './component-normalizer';
 import { isPlainObject } from './json-values';
 import type { ValidationContext } from '../oam.types';
@@ -72,12 +71,17 @@ export function checkReferences(
         else checkTarget(record, target, at, 'dependsOn');
       });
     }
-    if (cloud && typeof record.properties.network === 'string') {
-      const at = () => record.paths.pointer(['network']);
-      const target = checkTarget(record, record.properties.network, at, 'network');
+    for (const reference of record.definition.references ?? []) {
+      const written = record.properties[reference.property];
+      if (typeof written !== 'string') continue;
+      const at = () => record.paths.pointer([reference.property]);
+      const target = checkTarget(record, written, at, reference.property);
       const targetType = target !== undefined ? byName.get(target)!.definition?.name : undefined;
-      if (target !== undefined && targetType !== undefined && targetType !== 'vpc') {
-        problems.push({ path: at(), message: `must name a vpc component; ${target} is a ${targetType}` });
+      if (target !== undefined && targetType !== undefined && targetType !== reference.type) {
+        problems.push({
+          path: at(),
+          message: `must name a ${reference.type} component; ${target} is a ${targetType}`,
+        });
       }
     }
     if (cloud) checkProviderRef(record, context, problems);
@@ -143,11 +147,12 @@ function checkBindings(
           continue;
         }
         sites.push({ from: record.name, to: target.name, path: () => at('secret') });
-        if (!isCloudComponentType(target.type)) continue;
+        const targetKeys = BUILTIN_TYPES.get(target.type)?.connectionKeys;
+        if (!targetKeys) continue;
         const key = mapping.key ?? envName;
         const keyPath = mapping.key === undefined ? at() : at('key');
-        const spec = CONNECTION_KEYS[target.type].find((k) => k.name === key);
-        const keys = CONNECTION_KEYS[target.type].map((k) => k.name);
+        const spec = targetKeys.find((k) => k.name === key);
+        const keys = targetKeys.map((k) => k.name);
         if (!spec) {
           problems.push({
             path: keyPath,

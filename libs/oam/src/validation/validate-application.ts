@@ -2,15 +2,14 @@ import {
   defaultConnectionSecretName,
   jsonPointer,
   type ApplicationSpec,
-  type CloudComponentType,
   type ComponentSpec,
   type EnvBinding,
   type JsonObject,
   type PolicySpec,
   type TraitSpec,
   type ValidationProblem,
-  type WorkloadType,
 } from '@berth/core';
+import { CLOUD_COMMON_FIELDS } from '@berth/types';
 import { OamError } from '../errors/oam.error';
 import type { ValidationContext, ValidationResult } from '../oam.types';
 import { checkStructureLimits } from './structure-limits';
@@ -27,7 +26,7 @@ const TOP_LEVEL_FIELDS = ['apiVersion', 'kind', 'metadata', 'spec'];
 const METADATA_FIELDS = ['name', 'labels', 'annotations'];
 const SPEC_FIELDS = ['components', 'policies'];
 const POLICY_FIELDS = ['name', 'type', 'properties'];
-const CLOUD_COMMON = new Set(['writeConnectionSecretToRef', 'deletionPolicy', 'providerRef', 'dependsOn']);
+const CLOUD_COMMON = new Set<string>(CLOUD_COMMON_FIELDS);
 
 function unknownFields(
   object: JsonObject,
@@ -180,7 +179,7 @@ function componentSpec(record: ComponentRecord, application: string): ComponentS
     return {
       kind: 'cloud',
       name: record.name!,
-      type: record.definition!.name as CloudComponentType,
+      type: record.definition!.name,
       properties,
       dependsOn: strings(record.properties.dependsOn),
       traits,
@@ -195,7 +194,7 @@ function componentSpec(record: ComponentRecord, application: string): ComponentS
   return {
     kind: 'workload',
     name: record.name!,
-    type: record.definition!.name as WorkloadType,
+    type: record.definition!.name,
     properties: record.properties,
     dependsOn: strings(record.workloadDependsOn),
     traits,
@@ -227,15 +226,22 @@ function runComponentChecks(
   context: ValidationContext,
   problems: ValidationProblem[],
 ): void {
-  if (!context.componentChecks?.length) return;
+  if (!context.componentChecks?.length && !context.typeSupport) return;
   for (const record of records) {
     if (!record.valid || record.name === undefined || record.definition?.category !== 'cloud') continue;
     const component = {
       name: record.name,
       type: record.definition.name,
+      writtenType: record.writtenType ?? record.definition.name,
       properties: structuredClone(record.properties),
     };
-    for (const check of context.componentChecks) {
+    const refusal = context.typeSupport?.(component);
+    if (refusal !== undefined) {
+      // Its properties mean nothing to an adapter that cannot provision the type at all.
+      problems.push({ path: jsonPointer(...record.base, 'type'), message: refusal });
+      continue;
+    }
+    for (const check of context.componentChecks ?? []) {
       let found: ValidationProblem[];
       try {
         found = check(component);

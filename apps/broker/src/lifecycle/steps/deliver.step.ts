@@ -62,5 +62,11 @@ export async function deliver(
     dependsOn: PlanGraph.fromApplication(ctx.application!).dependenciesOf(workload.name).sort(),
     lastError: null,
   });
-  return { bindingsChecksum: resolution.bindingsChecksum, secrets: bound.map((m) => `${m.name}@${m.version}`) };
+  const notApplied = statuses.flatMap((status) => status.notApplied ?? []);
+  return {
+    bindingsChecksum: resolution.bindingsChecksum,
+    secrets: bound.map((m) => `${m.name}@${m.version}`),
+    // What this runtime does not carry out; the journal lists it in the component's conditions.
+    ...(notApplied.length > 0 ? { notApplied, runtime: ctx.environment.runtime.kind } : {}),
+  };
 }

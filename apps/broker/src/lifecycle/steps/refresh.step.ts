@@ -1,5 +1,5 @@
 import { isCloudComponent, type PlannedStep, type StepContext, type StepResult } from '@berth/core';
-import { connectionKeyNames } from '../../component-types/type-facts';
+import { BUILTIN_TYPES } from '@berth/types';
 import { condition } from '../db-operation.journal';
 import { resourceKey, scopeOf, type OperationContext, type StepDependencies } from './operation-context';
 import { provision } from './provision.step';
@@ -27,7 +27,10 @@ export async function refresh(
     });
     return { drifted: false };
   }
-  const connectionKeys = new Set([...connectionKeyNames(row.type), ...Object.keys(row.outputs)]);
+  const connectionKeys = new Set([
+    ...BUILTIN_TYPES.connectionKeys(row.type).map((k) => k.name),
+    ...Object.keys(row.outputs),
+  ]);
   const outputsOnly =
     report.exists && report.differences.length > 0 && report.differences.every((d) => connectionKeys.has(d.field));
   const spec = ctx.application?.components.find((c) => c.name === row.component);

@@ -1,5 +1,8 @@
 import {
+  generatePassword,
   PlanGraph,
+  resolveSecretInputs,
+  withoutSecretInputs,
   resourceIdempotencyKey,
   type ApplicationSpec,
   type CloudComponentSpec,
@@ -11,7 +14,7 @@ import {
 } from '@berth/core';
 import type { EnvironmentEntity, ManagedResourceEntity, ManagedResourceRepository } from '@berth/persistence';
 import type { ProviderRegistry } from '../../adapters/provider.registry';
-import { publicProperties, secretInputsOf } from '../../component-types/type-facts';
+import { BUILTIN_TYPES } from '@berth/types';
 import type { SecretStore } from '../../secrets/secret-store';
 
 /** The application a request is for, in its environment. */
@@ -109,6 +112,8 @@ export class ResourceRequests {
       }
     }
     const held = this.secrets.heldInputs(environment, scope.application, existing);
+    // Secret inputs only travel as secretProperties (never in properties, status or events).
+    const descriptor = BUILTIN_TYPES.require(component.type);
     return {
       profile,
       profileName,
@@ -120,8 +125,8 @@ export class ResourceRequests {
         component: component.name,
         type: component.type,
         profile,
-        properties: publicProperties(component),
-        secretProperties: secretInputsOf(component, scope.givenSecrets, held),
+        properties: withoutSecretInputs(descriptor, component.properties),
+        secretProperties: resolveSecretInputs(descriptor, scope.givenSecrets, held, generatePassword),
         dependencies,
         externalIds: existing?.externalIds ?? {},
         idempotencyKey: resourceIdempotencyKey(environment, scope.application, component.name),

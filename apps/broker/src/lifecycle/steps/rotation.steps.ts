@@ -8,7 +8,7 @@ import {
   type StepResult,
 } from '@berth/core';
 import type { ManagedResourceEntity } from '@berth/persistence';
-import { heldInputOf } from '../../component-types/type-facts';
+import { BUILTIN_TYPES } from '@berth/types';
 import {
   hideSecretOutputs,
   resourceKey,
@@ -80,7 +80,8 @@ export function rotationSteps(deps: StepDependencies): { rotate: ActionHandler; 
       Object.keys(result.secretOutputs),
     );
 
-    const held = heldInputOf(row.type);
+    // Which connection key of the rotated secret becomes the held secret input, so the next apply keeps it.
+    const held = BUILTIN_TYPES.require(row.type).rotation?.holds;
     const inputs = { ...request.secretProperties };
     if (held && result.secretOutputs[held.key]) inputs[held.input] = result.secretOutputs[held.key]!;
     await deps.resources.update(resourceKey(ctx, row.component), {

@@ -27,7 +27,7 @@ import { BUILTIN_TYPES } from '@berth/types';
 import { ALICLOUD_PROFILE_KINDS, profileTimeoutMs, validateAlicloudProfile } from './profile/alicloud-profile';
 import { accessKeyGenerations } from './programs/oss.program';
 import { programs } from './programs/program-registry';
-import { readListeners } from './programs/slb.program';
+import { ALICLOUD_COMPONENT_CHECKS } from './profile/component-checks';
 import { alicloudZoneProblems } from './profile/alicloud-zone';
 import { alicloudStackConfigurator } from './stack/alicloud-stack-configurator';
 
@@ -94,51 +94,12 @@ export class AlicloudResourceProvider extends ResourceProvider {
     return validateAlicloudProfile(profile);
   }
 
+  /** The checks of the component's type on Alibaba Cloud (profile/component-checks.ts), then the zone checks. */
   override validateComponent(
     type: CloudComponentType,
     properties: JsonObject,
   ): Array<{ path: string; message: string }> {
-    const problems: Array<{ path: string; message: string }> = [];
-    const has = (key: string) => properties[key] !== undefined && properties[key] !== null && properties[key] !== '';
-    if (type === 'rds') {
-      if (!has('network'))
-        problems.push({
-          path: '/network',
-          message: 'on Alibaba Cloud an rds component needs network: the name of a vpc component',
-        });
-      const ips = properties.securityIps;
-      const list = typeof ips === 'string' ? ips.split(',') : Array.isArray(ips) ? ips : [];
-      list.forEach((ip, i) => {
-        if (String(ip).trim() === '0.0.0.0/0' || String(ip).trim() === '0.0.0.0') {
-          problems.push({
-            path: `/securityIps/${i}`,
-            message: 'the allow-list must not open the database to the whole internet',
-          });
-        }
-      });
-      const engine = String(properties.engine ?? 'mysql').toLowerCase();
-      if (!['mysql', 'postgresql'].includes(engine))
-        problems.push({ path: '/engine', message: 'engine is mysql or postgresql' });
-      for (const key of ['engineVersion', 'instanceClass'])
-        if (!has(key)) problems.push({ path: `/${key}`, message: `${key} is required on Alibaba Cloud` });
-    }
-    if (type === 'slb') {
-      if ((properties.addressType ?? 'intranet') === 'intranet' && !has('network')) {
-        problems.push({
-          path: '/network',
-          message: 'an intranet load balancer needs network: the name of a vpc component',
-        });
-      }
-      try {
-        readListeners(properties.listeners);
-      } catch (error) {
-        problems.push({ path: '/listeners', message: (error as Error).message });
-      }
-    }
-    if (type === 'vpc' && !has('cidr'))
-      problems.push({ path: '/cidr', message: 'cidr is required (allocated by the broker when absent)' });
-    problems.push(...alicloudZoneProblems(type, properties));
-    return problems;
+    return [...(ALICLOUD_COMPONENT_CHECKS[type]?.(properties) ?? []), ...alicloudZoneProblems(type, properties)];
   }
 
   async preview(request: ResourceRequest): Promise<ResourcePlan> {

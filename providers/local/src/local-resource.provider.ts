@@ -16,8 +16,8 @@ import { DEFAULT_IP_POOL, DEFAULT_IP_POOL_PREFIX, type LocalProviderOptions } fr
 import { type OssData, OssResource } from './oss/oss.resource';
 import { type RdsData, RdsResource } from './rds/rds.resource';
 import { type SlbData, SlbResource } from './slb/slb.resource';
-import { JsonStateStore } from './state/json-state.store';
-import { emptyState, type LocalState, type ResourceRecord } from './state/local-state';
+import type { ResourceRecord } from './state/local-state';
+import { RecordStateStore } from './state/record-state.store';
 import { throwIfAborted, toProviderError } from './support/local-provider.error';
 import { SecretDeriver } from './support/secret-deriver';
 import { parseCidr } from './vpc/cidr';
@@ -32,7 +32,7 @@ import { type PoolSettings, VpcResource } from './vpc/vpc.resource';
 export class LocalResourceProvider extends ResourceProvider {
   readonly kinds = ['local'] as const;
 
-  private readonly store: JsonStateStore<LocalState>;
+  private readonly store: RecordStateStore;
   private readonly vpc: VpcResource;
   private readonly rds: RdsResource;
   private readonly oss: OssResource;
@@ -44,7 +44,7 @@ export class LocalResourceProvider extends ResourceProvider {
     super();
     const root = join(options.dataDir, 'local');
     this.host = options.host ?? '127.0.0.1';
-    this.store = new JsonStateStore<LocalState>(join(root, 'state.json'), emptyState);
+    this.store = new RecordStateStore(root);
     this.vpc = new VpcResource(this.store, (request) => this.poolOf(request.profile));
     const secrets = new SecretDeriver(join(root, 'master.key'));
     this.rds = new RdsResource(this.store, options.dataDir, this.host, secrets, options);

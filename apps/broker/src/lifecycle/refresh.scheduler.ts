@@ -149,7 +149,7 @@ export class RefreshScheduler {
         : `behind: the first sweep has not finished within the ${interval} s interval`;
     }
     return last
-      ? `last sweep: ${last.applications} applications in ${last.seconds.toFixed(1)} s (interval ${interval} s)`
+      ? `last sweep: ${last.applications} applications in ${last.seconds.toFixed(1)} s, ${last.cpuSeconds.toFixed(1)} s of CPU (interval ${interval} s)`
       : `no sweep finished yet (interval ${interval} s)`;
   }
 }

@@ -231,7 +231,7 @@ async function main(): Promise<void> {
     console.log(`  RSS: peak ${peakRss.toFixed(0)} MiB, after provisioning ${rssProvisioned.toFixed(0)} MiB`);
     console.log(
       `  refresh sweep of ${N}: ${sweep.seconds.toFixed(1)} s, ${sweep.cpu.toFixed(1)} s CPU; ` +
-        `sweeps finished ${sweeps}, ticks skipped while one ran ${skipped} (overlap: none by construction)`,
+        `sweeps finished ${sweeps}, ticks skipped because a sweep still ran ${skipped} (never two at once)`,
     );
     console.log(`  DELETE until gone: ${(N / deleteSeconds).toFixed(0)}/s (${deleteSeconds.toFixed(1)} s)`);
     console.log(

@@ -178,30 +178,53 @@ async function main(): Promise<void> {
     probing = false;
     await probe;
     const rssProvisioned = await rssMiB(server.pid);
+    console.log(`N=${N} shape=${SHAPE} db=${DB}`);
+    console.log(
+      `  PUT: ${(N / putSeconds).toFixed(0)}/s, p50 ${ms(percentile(putMs, 50))}, p99 ${ms(percentile(putMs, 99))}`,
+    );
+    console.log(
+      `  all Ready: ${readySeconds.toFixed(1)} s (${((readySeconds * 1000) / N).toFixed(2)} ms per app), ` +
+        `service CPU ${provisionCpu.toFixed(1)} s`,
+    );
+    console.log(
+      `  during provisioning: list p50 ${ms(percentile(listMs, 50))} p99 ${ms(percentile(listMs, 99))} ` +
+        `(${listMs.length} samples); get p50 ${ms(percentile(getMs, 50))} p99 ${ms(percentile(getMs, 99))}`,
+    );
+    console.log(`  RSS: peak ${peakRss.toFixed(0)} MiB, after provisioning ${rssProvisioned.toFixed(0)} MiB`);
 
     // One full refresh sweep, alone: restart on the same data with a short interval, read the first sweep's report.
-    await server.stop(true);
-    const intervalSeconds = 2;
-    server = await startBerthServer({ ...env, BERTH_REFRESH_INTERVAL: `${intervalSeconds}s` }, dataDir);
-    let sweep: { seconds: number; cpu: number } | undefined;
-    let metrics = '';
-    for (let waited = 0; !sweep && waited < 30 * 60_000; waited += 250) {
-      await new Promise((r) => setTimeout(r, 250));
-      const readyz = (await (await fetch(`${server.url}/readyz`)).json()) as {
-        checks: Record<string, { detail?: string }>;
-      };
-      const detail = readyz.checks.refresh?.detail ?? '';
-      const match = /(?:sweep of|sweep:) (\d+) applications (?:took|in) ([\d.]+) s(?:, ([\d.]+) s of CPU)?/.exec(
-        detail,
-      );
-      if (match) {
-        metrics = await (await fetch(`${server.url}/metrics`)).text();
-        sweep = { seconds: Number(match[2]), cpu: Number(match[3] ?? NaN) };
+    try {
+      await server.stop(true);
+      const intervalSeconds = 2;
+      server = await startBerthServer({ ...env, BERTH_REFRESH_INTERVAL: `${intervalSeconds}s` }, dataDir);
+      let sweep: { applications: number; seconds: number; cpu: number } | undefined;
+      let metrics = '';
+      for (let waited = 0; !sweep && waited < 30 * 60_000; waited += 250) {
+        await new Promise((r) => setTimeout(r, 250));
+        const readyz = (await (await fetch(`${server.url}/readyz`)).json()) as {
+          checks: Record<string, { detail?: string }>;
+        };
+        const detail = readyz.checks.refresh?.detail ?? '';
+        const match = /(?:sweep of|sweep:) (\d+) applications (?:took|in) ([\d.]+) s(?:, ([\d.]+) s of CPU)?/.exec(
+          detail,
+        );
+        if (match && Number(match[1]) >= N) {
+          metrics = await (await fetch(`${server.url}/metrics`)).text();
+          sweep = { applications: Number(match[1]), seconds: Number(match[2]), cpu: Number(match[3] ?? NaN) };
+        }
       }
+      if (!sweep) throw new Error('no refresh sweep finished within 30 minutes');
+      const sweeps = Number(/^berth_refresh_sweep_seconds_count (\d+)/m.exec(metrics)?.[1] ?? NaN);
+      const skipped = Number(/^berth_refresh_sweeps_skipped_total (\d+)/m.exec(metrics)?.[1] ?? NaN);
+      console.log(
+        `  refresh sweep of ${sweep.applications} applications: ${sweep.seconds.toFixed(1)} s, ${sweep.cpu.toFixed(1)} s CPU; ` +
+          `sweeps finished ${sweeps}, ticks skipped because a sweep still ran ${skipped} (never two at once)`,
+      );
+    } catch (error) {
+      console.log(`  refresh sweep: not measured (${String(error)}); service output: ${server.output().slice(-2000)}`);
+      await server.stop(true);
+      server = await startBerthServer(env, dataDir);
     }
-    if (!sweep) throw new Error('no refresh sweep finished within 30 minutes');
-    const sweeps = Number(/^berth_refresh_sweep_seconds_count (\d+)/m.exec(metrics)?.[1] ?? NaN);
-    const skipped = Number(/^berth_refresh_sweeps_skipped_total (\d+)/m.exec(metrics)?.[1] ?? NaN);
 
     // Delete everything.
     await fetch(`${server.url}/readyz`);
@@ -216,29 +239,15 @@ async function main(): Promise<void> {
     }
     const deleteSeconds = (performance.now() - deleteStarted) / 1000;
 
-    console.log(`N=${N} shape=${SHAPE} db=${DB}`);
-    console.log(
-      `  PUT: ${(N / putSeconds).toFixed(0)}/s, p50 ${ms(percentile(putMs, 50))}, p99 ${ms(percentile(putMs, 99))}`,
-    );
-    console.log(
-      `  all Ready: ${readySeconds.toFixed(1)} s (${((readySeconds * 1000) / N).toFixed(2)} ms per app), ` +
-        `service CPU ${provisionCpu.toFixed(1)} s`,
-    );
-    console.log(
-      `  during provisioning: list p50 ${ms(percentile(listMs, 50))} p99 ${ms(percentile(listMs, 99))} ` +
-        `(${listMs.length} samples); get p50 ${ms(percentile(getMs, 50))} p99 ${ms(percentile(getMs, 99))}`,
-    );
-    console.log(`  RSS: peak ${peakRss.toFixed(0)} MiB, after provisioning ${rssProvisioned.toFixed(0)} MiB`);
-    console.log(
-      `  refresh sweep of ${N}: ${sweep.seconds.toFixed(1)} s, ${sweep.cpu.toFixed(1)} s CPU; ` +
-        `sweeps finished ${sweeps}, ticks skipped because a sweep still ran ${skipped} (never two at once)`,
-    );
     console.log(`  DELETE until gone: ${(N / deleteSeconds).toFixed(0)}/s (${deleteSeconds.toFixed(1)} s)`);
     console.log(
       `  load at end ${loadavg()
         .map((l) => l.toFixed(2))
         .join(' ')}`,
     );
+  } catch (error) {
+    console.error(server.output().slice(-4000));
+    throw error;
   } finally {
     clearInterval(rssTimer);
     await server.stop();

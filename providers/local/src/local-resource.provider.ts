@@ -15,8 +15,7 @@ import { join } from 'node:path';
 import { LOCAL_HANDLERS } from './handlers/local-handlers';
 import type { LocalHandlerContext, LocalTypeHandler } from './handlers/local-type.handler';
 import { DEFAULT_IP_POOL, DEFAULT_IP_POOL_PREFIX, type LocalProviderOptions } from './local-provider.options';
-import { JsonStateStore } from './state/json-state.store';
-import { emptyState, type LocalState } from './state/local-state';
+import { RecordStateStore } from './state/record-state.store';
 import { throwIfAborted, toProviderError } from './support/local-provider.error';
 import { SecretDeriver } from './support/secret-deriver';
 import { parseCidr } from './vpc/cidr';
@@ -33,14 +32,14 @@ export class LocalResourceProvider extends ResourceProvider {
   readonly kinds = ['local'] as const;
   override readonly types: readonly string[];
 
-  private readonly store: JsonStateStore<LocalState>;
+  private readonly store: RecordStateStore;
   private readonly handlers: ReadonlyMap<string, LocalTypeHandler>;
   private started = false;
 
   constructor(private readonly options: LocalProviderOptions) {
     super();
     const root = join(options.dataDir, 'local');
-    this.store = new JsonStateStore<LocalState>(join(root, 'state.json'), emptyState);
+    this.store = new RecordStateStore(root);
     const context: LocalHandlerContext = {
       store: this.store,
       secrets: new SecretDeriver(join(root, 'master.key')),

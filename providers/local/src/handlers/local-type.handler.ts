@@ -1,13 +1,13 @@
 import type { ApplyResult, DriftReport, OperationLog, ResourcePlan, ResourceRequest, RevokeHandle } from '@berth/core';
 import type { LocalProviderOptions } from '../local-provider.options';
-import type { JsonStateStore } from '../state/json-state.store';
+import type { StateStore } from '../state/state.store';
 import type { LocalState, ResourceRecord } from '../state/local-state';
 import type { SecretDeriver } from '../support/secret-deriver';
 import type { PoolSettings } from '../vpc/vpc.resource';
 
 /** What every handler of the local provider shares: its state, its derived secrets, its settings. */
 export interface LocalHandlerContext {
-  store: JsonStateStore<LocalState>;
+  store: StateStore<LocalState>;
   secrets: SecretDeriver;
   options: LocalProviderOptions;
   dataDir: string;

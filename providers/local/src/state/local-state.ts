@@ -1,6 +1,6 @@
 import type { CloudComponentType } from '@berth/core';
 
-/** What the provider remembers about one resource it created (persisted in `<dataDir>/local/state.json`). */
+/** What the provider remembers about one resource it created (persisted in `<dataDir>/local/resources/<id>.json`). */
 export interface ResourceRecord<D = Record<string, unknown>> {
   id: string;
   type: CloudComponentType;

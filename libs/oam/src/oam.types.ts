@@ -22,8 +22,10 @@ export type ValidationResult =
       application: ApplicationSpec;
       /** The normalized Application as an OAM document (canonical types and property names, defaults applied). */
       document: JsonObject;
+      /** What was accepted but ignored or changed from what KubeVela would do (e.g. pasted read-only fields). */
+      warnings: ValidationProblem[];
     }
-  | { ok: false; problems: ValidationProblem[] };
+  | { ok: false; problems: ValidationProblem[]; warnings?: ValidationProblem[] };
 
 export interface DefinitionSummary {
   name: string;

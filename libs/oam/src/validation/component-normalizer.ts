@@ -10,7 +10,13 @@ import {
 } from '../definitions/definition-registry';
 import type { TypeDefinition } from '../definitions/type-definition';
 import { closestMatchSuffix } from './closest-match';
-import { dnsLabelProblem } from './dns-names';
+import { dnsSubdomainProblem } from './dns-names';
+import {
+  CUSTOM_DEFINITION_NOTE,
+  REFUSED_COMPONENT_TYPES,
+  REFUSED_TRAIT_TYPES,
+  refusalMessage,
+} from '../dialect/kubevela-features';
 import { cidrContains } from './ipv4';
 import { cloneJson, describeType, hasOwn, isPlainObject, own, setOwn } from './json-values';
 import { PathMap } from './path-map';
@@ -41,6 +47,8 @@ export interface ComponentRecord {
   traits: NormalizedTrait[];
   /** No problem was found in this component's own checks. */
   valid: boolean;
+  /** The written type is a KubeVela feature Berth refuses by name (a reference to it says so). */
+  refusedType?: boolean;
 }
 
 const COMPONENT_FIELDS = [
@@ -68,7 +76,7 @@ function knownTypesMessage(type: string): string {
   const canonical = COMPONENT_DEFINITIONS.map((d) => d.name);
   const aliases = [...TYPE_ALIASES.keys()];
   return (
-    `unknown component type "${type}"; known types: ${canonical.join(', ')} ` +
+    `unknown component type "${type}" (${CUSTOM_DEFINITION_NOTE}); known types: ${canonical.join(', ')} ` +
     `(KubeVela aliases: ${aliases.join(', ')})${closestMatchSuffix(type, knownComponentTypeNames())}`
   );
 }
@@ -89,6 +97,7 @@ class ComponentNormalizer {
     private readonly raw: JsonObject,
     index: number,
     private readonly sink: ValidationProblem[],
+    private readonly warnings: ValidationProblem[],
   ) {
     const base = ['spec', 'components', index];
     this.record = {
@@ -100,6 +109,10 @@ class ComponentNormalizer {
       traits: [],
       valid: true,
     };
+  }
+
+  private warn(segments: Segment[], message: string): void {
+    this.warnings.push({ path: jsonPointer(...this.record.base, ...segments), message });
   }
 
   private report(segments: Segment[], message: string): void {
@@ -141,6 +154,7 @@ class ComponentNormalizer {
     if (definition?.category === 'cloud') {
       const alias = TYPE_ALIASES.get(record.writtenType!);
       record.properties = alias ? this.resolveAliases(alias, properties) : cloneJson(properties);
+      if (alias) this.applyAliasDefaults(alias, properties);
       this.liftCommonFields();
       this.checkSchema(definition, alias);
       this.checkCloud(definition);
@@ -167,7 +181,8 @@ class ComponentNormalizer {
     if (name === undefined) return this.report(['name'], 'is required');
     if (typeof name !== 'string') return this.report(['name'], `must be a string, found ${describeType(name)}`);
     this.record.name = name;
-    const problem = dnsLabelProblem(name);
+    // Berth derives longer names (connection secrets, cloud resources) from it: at most 63 characters.
+    const problem = dnsSubdomainProblem(name, 63);
     if (problem) this.report(['name'], problem);
   }
 
@@ -177,7 +192,10 @@ class ComponentNormalizer {
     if (typeof type !== 'string') return this.report(['type'], `must be a string, found ${describeType(type)}`);
     this.record.writtenType = type;
     this.record.definition = componentDefinitionFor(type);
-    if (!this.record.definition) this.report(['type'], knownTypesMessage(type));
+    if (this.record.definition) return;
+    const refused = REFUSED_COMPONENT_TYPES.get(type);
+    this.record.refusedType = true;
+    this.report(['type'], refused ? refusalMessage(`component type "${type}"`, refused) : knownTypesMessage(type));
   }
 
   /** Renames KubeVela properties to canonical ones, remembering where each was written. */
@@ -241,6 +259,35 @@ class ComponentNormalizer {
       this.record.paths.map(mapping.to, [...propertiesBase, name]);
     }
     return canonical;
+  }
+
+  /**
+   * KubeVela's module values for what the component leaves unset, so an alias component becomes what KubeVela would
+   * create. A problem with a defaulted value points at the component's properties (it has no place of its own).
+   */
+  private applyAliasDefaults(alias: TypeAlias, written: JsonObject): void {
+    const p = this.record.properties;
+    const at = this.propertiesWritten ? [...this.record.base, 'properties'] : [...this.record.base];
+    for (const entry of alias.defaults) {
+      if (entry.when && !entry.when(p)) continue;
+      if (entry.to.length === 1) {
+        if (hasOwn(p, entry.to[0]!)) continue;
+        setOwn(p, entry.to[0]!, cloneJson(entry.value));
+      } else {
+        const item = nestedItem(p, entry.to);
+        if (hasOwn(item, entry.to[2]!)) continue;
+        setOwn(item, entry.to[2]!, cloneJson(entry.value));
+      }
+      if (!hasOwn(written, entry.written)) this.record.paths.map(entry.to, at);
+    }
+    if (alias.canonical === 'rds' && !hasOwn(written, 'allocate_public_connection') && !hasOwn(p, 'publicConnection')) {
+      setOwn(p, 'publicConnection', false);
+      this.warn(
+        this.propertiesWritten ? ['properties'] : [],
+        "allocate_public_connection is unset: KubeVela's module defaults it to true, Berth to false (no public " +
+          'endpoint and no DB_PUBLIC_HOST); set allocate_public_connection: true for one',
+      );
+    }
   }
 
   /** Moves writeConnectionSecretToRef, deletionPolicy, providerRef and dependsOn given at component level into properties. */
@@ -328,7 +375,8 @@ class ComponentNormalizer {
   private readTraits(): void {
     const { raw, record } = this;
     const traits = own(raw, 'traits');
-    if (traits === undefined) return;
+    // `traits:` left empty is null in YAML: no traits, as KubeVela reads it.
+    if (traits === undefined || traits === null) return;
     if (!Array.isArray(traits))
       return this.report(['traits'], `must be a list of traits, found ${describeType(traits)}`);
     const known = TRAIT_DEFINITIONS.map((d) => d.name);
@@ -345,9 +393,12 @@ class ComponentNormalizer {
         return this.report([...at, 'type'], `must be a string, found ${describeType(type)}`);
       const definition = traitDefinitionFor(type);
       if (!definition) {
+        const refused = REFUSED_TRAIT_TYPES.get(type);
         return this.report(
           [...at, 'type'],
-          `unknown trait type "${type}"; known traits: ${known.join(', ')}${closestMatchSuffix(type, known)}`,
+          refused
+            ? refusalMessage(`trait type "${type}"`, refused)
+            : `unknown trait type "${type}" (${CUSTOM_DEFINITION_NOTE}); known traits: ${known.join(', ')}${closestMatchSuffix(type, known)}`,
         );
       }
       if (record.definition?.category === 'cloud') {
@@ -383,6 +434,7 @@ export function normalizeComponent(
   raw: unknown,
   index: number,
   problems: ValidationProblem[],
+  warnings: ValidationProblem[] = [],
 ): ComponentRecord | undefined {
   if (!isPlainObject(raw)) {
     problems.push({
@@ -391,5 +443,5 @@ export function normalizeComponent(
     });
     return undefined;
   }
-  return new ComponentNormalizer(raw, index, problems).run();
+  return new ComponentNormalizer(raw, index, problems, warnings).run();
 }

@@ -96,8 +96,12 @@ export default tseslint.config(
     message: 'libs/core is framework-free and imports nothing of ours.',
   }),
   boundary(['libs/oam/**/*.ts'], {
-    group: ['@nestjs/*', 'typeorm', '@berth/persistence', '@berth/kube', '@berth/pulumi', '@berth/provider-*'],
-    message: 'libs/oam depends only on @berth/core.',
+    group: ['@nestjs/*', 'typeorm', '@berth/*', '!@berth/core', '!@berth/types'],
+    message: 'libs/oam depends only on @berth/core and @berth/types.',
+  }),
+  boundary(['libs/types/**/*.ts'], {
+    group: ['@nestjs/*', 'typeorm', '@berth/*', '!@berth/core'],
+    message: 'libs/types (the built-in types) is framework-free and depends only on @berth/core of ours.',
   }),
   boundary(['libs/kube/**/*.ts'], NO_DATABASE),
   boundary(['libs/pulumi/**/*.ts'], {

@@ -20,6 +20,7 @@ export default defineConfig({
     alias: {
       '@berth/core': here('libs/core/src/index.ts'),
       '@berth/oam': here('libs/oam/src/index.ts'),
+      '@berth/types': here('libs/types/src/index.ts'),
       '@berth/persistence': here('libs/persistence/src/index.ts'),
       '@berth/kube': here('libs/kube/src/index.ts'),
       '@berth/pulumi/testing': here('libs/pulumi/src/testing/index.ts'),

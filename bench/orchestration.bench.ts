@@ -20,6 +20,7 @@ import {
   type ResourceRequest,
   type StepHandler,
 } from '@berth/core';
+import { BUILTIN_TYPES } from '@berth/types';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -98,7 +99,7 @@ async function applyOnce(
   provider: ResourceProvider,
 ): Promise<{ wallMs: number; steps: number }> {
   const start = performance.now();
-  const plan = planOperation({ kind: 'apply', application, resources: [] });
+  const plan = planOperation({ kind: 'apply', application, resources: [], types: BUILTIN_TYPES });
   const handler: StepHandler = async (step, context) => {
     if (step.action !== 'provision') return;
     const spec = application.components.find((c) => c.name === step.component) as CloudComponentSpec;

@@ -39,7 +39,7 @@ describe('POST …/components/{c}:rotate: what is refused, and why (test provide
     for (const component of ['lb', 'net', 'api']) {
       const answer = await request(t.server).post(`${APP}/components/${component}:rotate`);
       expect(answer.status, component).toBe(422);
-      expect(answer.body.detail).toMatch(/only rds and oss have credentials to rotate/);
+      expect(answer.body.detail).toMatch(/only rds, oss and redis have credentials to rotate/);
     }
   });
 

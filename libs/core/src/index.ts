@@ -6,3 +6,5 @@ export * from './bindings';
 export * from './secrets';
 export * from './lifecycle';
 export * from './time';
+export * from './text';
+export * from './types';

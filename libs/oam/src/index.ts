@@ -11,5 +11,4 @@ export { REDACTED, redactDocument } from './redaction/redact-document';
 export { redactSourceText, type RedactSourceOptions } from './redaction/redact-source-text';
 export { canonicalJson, contentHash } from './hashing/content-hash';
 export { getDefinition, listDefinitions } from './definitions/definition-registry';
-export { TYPE_ALIASES } from './aliases/kubevela-aliases';
-export { closestMatch, didYouMean } from './validation/closest-match';
+export { closestMatch, didYouMean } from '@berth/core';

@@ -23,6 +23,7 @@ import {
   type PulumiCliLocator,
   type TypedRun,
 } from '@berth/pulumi';
+import { BUILTIN_TYPES } from '@berth/types';
 import { ALICLOUD_PROFILE_KINDS, profileTimeoutMs, validateAlicloudProfile } from './profile/alicloud-profile';
 import { accessKeyGenerations } from './programs/oss.program';
 import { readListeners } from './programs/slb.program';
@@ -142,7 +143,7 @@ export class AlicloudResourceProvider extends ResourceProvider {
   }
 
   async apply(request: ResourceRequest, log: OperationLog): Promise<ApplyResult> {
-    return splitOutputs(request.type, await this.driver.up(this.run(request, log)));
+    return splitOutputs(BUILTIN_TYPES.connectionKeys(request.type), await this.driver.up(this.run(request, log)));
   }
 
   async destroy(request: ResourceRequest, log: OperationLog): Promise<void> {
@@ -165,13 +166,13 @@ export class AlicloudResourceProvider extends ResourceProvider {
         ...this.run(request, log),
         secretProperties: { ...request.secretProperties, password },
       });
-      return { ...splitOutputs('rds', outputs), revoke: {} };
+      return { ...splitOutputs(BUILTIN_TYPES.connectionKeys('rds'), outputs), revoke: {} };
     }
     if (request.type === 'oss') {
       const generations = accessKeyGenerations(request.externalIds);
       const next = Math.max(...generations) + 1;
       const during = { ...request.externalIds, accessKeyGenerations: [...generations, next].join(',') };
-      const applied = splitOutputs('oss', await this.driver.up({ ...this.run(request, log), externalIds: during }));
+      const applied = splitOutputs(BUILTIN_TYPES.connectionKeys('oss'), await this.driver.up({ ...this.run(request, log), externalIds: during }));
       return {
         ...applied,
         // The steady state once revoked: only the new key.

@@ -196,6 +196,8 @@ export class LocalResourceProvider extends ResourceProvider {
         return this.oss;
       case 'slb':
         return this.slb;
+      default:
+        throw new ProviderError(ProviderErrorCode.InvalidRequest, `the local provider cannot provision ${type}`);
     }
   }
 

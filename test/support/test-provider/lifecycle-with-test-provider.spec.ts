@@ -22,6 +22,7 @@ import {
   type StepHandler,
   type WorkloadComponentSpec,
 } from '@berth/core';
+import { BUILTIN_TYPES } from '@berth/types';
 import { TestInventory } from './test-inventory';
 import type { ExitPoint } from './test-provider-settings';
 import { TestResourceProvider } from './test.provider';
@@ -146,7 +147,13 @@ class MiniBroker {
 
   /** One operation, resumed after every "crash" (the exit hook) until it ends, as a worker taking over a lease would. */
   async run(kind: OperationKind, app: ApplicationSpec | undefined, options: { orphan?: boolean } = {}) {
-    const plan = planOperation({ kind, application: app, resources: [...this.records.values()], options });
+    const plan = planOperation({
+      kind,
+      application: app,
+      resources: [...this.records.values()],
+      types: BUILTIN_TYPES,
+      options,
+    });
     const journal = new MemoryOperationJournal();
     for (let run = 0; run < 10; run++) {
       const lease = new AbortController();

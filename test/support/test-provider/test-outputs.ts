@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { CONNECTION_KEYS, type ApplyResult, type ResourceRequest } from '@berth/core';
+import type { ApplyResult, ResourceRequest } from '@berth/core';
+import { BUILTIN_TYPES } from '@berth/types';
 
 /**
  * Fake but plausible connection values, unmistakably test values: host names under `.test.invalid` (RFC 2606 never
@@ -64,10 +65,12 @@ export function testOutputs(request: ResourceRequest, id: string): ApplyResult {
       };
       break;
     }
+    default:
+      throw new Error(`the test provider does not provision ${request.type}`);
   }
   const outputs: Record<string, string> = {};
   const secretOutputs: Record<string, string> = {};
-  for (const spec of CONNECTION_KEYS[request.type]) {
+  for (const spec of BUILTIN_TYPES.connectionKeys(request.type)) {
     const value = values[spec.name];
     if (value === undefined) continue;
     (spec.sensitive ? secretOutputs : outputs)[spec.name] = value;

@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
-  CONNECTION_KEYS,
   ProviderError,
   ProviderErrorCode,
   SILENT_LOG,
@@ -13,6 +12,7 @@ import {
   type OperationLog,
   type ResourceRequest,
 } from '@berth/core';
+import { BUILTIN_TYPES } from '@berth/types';
 import { TestInventory } from './test-inventory';
 import { EXIT_AT_ENV, INVENTORY_ENV, type ExitPoint } from './test-provider-settings';
 import { TestResourceProvider } from './test.provider';
@@ -91,7 +91,7 @@ describe('TestResourceProvider', () => {
         ),
         SILENT_LOG,
       );
-      const specs = CONNECTION_KEYS[type];
+      const specs = BUILTIN_TYPES.connectionKeys(type);
       expect(Object.keys(result.outputs).sort()).toEqual(
         specs
           .filter((s) => !s.sensitive)

@@ -17,6 +17,7 @@ import {
   type ResourceProvider,
   type WorkloadRuntime,
 } from '@berth/core';
+import { BUILTIN_TYPES } from '@berth/types';
 import { KubernetesWorkloadRuntime } from '@berth/kube';
 import { EnvironmentRepository, WorkloadDeliveryRepository } from '@berth/persistence';
 import { AlicloudResourceProvider } from '@berth/provider-alicloud';
@@ -63,7 +64,7 @@ export function localProviderOf(config: BerthConfig): LocalResourceProvider {
 export function alicloudProviderOf(config: BerthConfig): AlicloudResourceProvider {
   return new AlicloudResourceProvider({
     dataDir: config.dataDir,
-    longestDeadlineMs: longestStepTimeoutMs(resolveStepTimeouts(config.lifecycle?.timeouts)),
+    longestDeadlineMs: longestStepTimeoutMs(resolveStepTimeouts(config.lifecycle?.timeouts, BUILTIN_TYPES)),
     ...(config.pulumiConcurrency !== undefined ? { concurrency: config.pulumiConcurrency } : {}),
     env: {
       BERTH_DATA_DIR: config.dataDir,

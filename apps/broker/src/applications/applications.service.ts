@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
-  isCloudComponentType,
   jsonPointer,
   type ApplicationPhase,
   type JsonObject,
   type ProviderProfile,
   type ValidationProblem,
 } from '@berth/core';
+import { BUILTIN_TYPES } from '@berth/types';
 import { OamError, OamErrorCode, validateApplication } from '@berth/oam';
 import {
   type ApplicationEntity,
@@ -130,7 +130,7 @@ export class ApplicationsService {
                 : undefined;
           if (!profile) return []; // an unknown providerRef is reported by the reference checks
           const reason = unavailable.get(profile);
-          if (reason !== undefined && isCloudComponentType(component.type)) {
+          if (reason !== undefined && BUILTIN_TYPES.isCloud(component.type)) {
             return [
               typeof ref === 'string'
                 ? {
@@ -144,7 +144,7 @@ export class ApplicationsService {
             ];
           }
           const provider = this.providers.find(profile.kind);
-          if (!provider?.validateComponent || !isCloudComponentType(component.type)) return [];
+          if (!provider?.validateComponent || !BUILTIN_TYPES.isCloud(component.type)) return [];
           return provider.validateComponent(component.type, component.properties, profile);
         },
       ],

@@ -3,7 +3,6 @@ import {
   componentPhaseOnStart,
   componentPhaseOnSuccess,
   formatDuration,
-  isCloudType,
   type ComponentType,
   type Condition,
   type LogLevel,
@@ -12,6 +11,7 @@ import {
   type StepFailure,
   type StepSuccess,
 } from '@berth/core';
+import { BUILTIN_TYPES } from '@berth/types';
 import type { ManagedResourceRepository, OperationRepository, StepRecord } from '@berth/persistence';
 import { LifecycleError, LifecycleErrorCode } from './lifecycle.error';
 
@@ -91,7 +91,7 @@ export class DbOperationJournal implements OperationJournal {
           const type = (step.type ?? 'webservice') as ComponentType;
           await this.resources.upsert(this.key(step.component), {
             type,
-            category: isCloudType(type) ? 'cloud' : 'workload',
+            category: BUILTIN_TYPES.isCloud(type) ? 'cloud' : 'workload',
             phase,
           });
         } else await this.resources.update(this.key(step.component), { phase });
@@ -115,7 +115,8 @@ export class DbOperationJournal implements OperationJournal {
         error: null,
         ...(success.result ? { result: success.result } : {}),
       });
-      await this.save();
+      // The component's phase first: a crash between the two writes then leaves the step unrecorded, and the resumed
+      // operation runs it again (steps are idempotent) instead of skipping it with the phase never written.
       const phase = componentPhaseOnSuccess(step);
       if (phase && step.component) {
         await this.resources.update(this.key(step.component), {
@@ -124,6 +125,7 @@ export class DbOperationJournal implements OperationJournal {
           conditions: [condition('Ready', phase === 'Ready' ? 'True' : 'False', phase, step.description)],
         });
       }
+      await this.save();
       this.onStepDone?.(step, 'succeeded', success.durationMs);
       await this.append('info', `${step.description}: succeeded in ${formatDuration(success.durationMs)}`, step, {
         attempts: success.attempts,
@@ -141,7 +143,6 @@ export class DbOperationJournal implements OperationJournal {
         finishedAt: new Date().toISOString(),
         error: failure.message,
       });
-      await this.save();
       const phase = componentPhaseOnFailure(step);
       if (phase && step.component) {
         await this.resources.update(this.key(step.component), {
@@ -150,6 +151,7 @@ export class DbOperationJournal implements OperationJournal {
           conditions: [condition('Ready', 'False', failure.code, failure.message)],
         });
       }
+      await this.save();
       this.onStepDone?.(step, 'failed', failure.durationMs);
       await this.append(
         'error',

@@ -2,16 +2,16 @@ import {
   availableSecret,
   canonicalJson,
   componentPropertiesHash,
-  CONNECTION_KEYS,
   generatePassword,
   isCloudComponent,
-  isCloudType,
   PlanGraph,
   ProviderError,
   ProviderErrorCode,
   requireReadyBindings,
   resolveBindings,
+  resolveSecretInputs,
   resourceIdempotencyKey,
+  withoutSecretInputs,
   type ApplicationSpec,
   type CloudComponentSpec,
   type CloudComponentType,
@@ -26,6 +26,7 @@ import {
   type StepResult,
   type WorkloadComponentSpec,
 } from '@berth/core';
+import { BUILTIN_TYPES } from '@berth/types';
 import {
   ApplicationEntity,
   DeletedApplicationEntity,
@@ -74,9 +75,6 @@ export function secretAad(resourceId: string, version: number): string {
 function stillOurs(context: StepContext): void {
   context.signal.throwIfAborted();
 }
-
-/** Property names that only travel as secretProperties (never in properties, status or events). */
-const SECRET_PROPERTY_NAMES = ['password'];
 
 /**
  * The work of each step action, over the ports (providers, runtimes) and the database. Every handler is idempotent:
@@ -189,14 +187,11 @@ export class LifecycleSteps {
 
     // Secret inputs: given in the spec (sealed with the revision), else the one held from before, else generated once.
     const held = this.openInputs(ctx, existing);
-    const secretProperties: Record<string, string> = {};
-    if (spec.type === 'rds') {
-      secretProperties.password = ctx.secretInputs[spec.name]?.password ?? held.password ?? generatePassword();
-    }
+    // Secret inputs only travel as secretProperties (never in properties, status or events).
+    const descriptor = BUILTIN_TYPES.require(spec.type);
+    const secretProperties = resolveSecretInputs(descriptor, ctx.secretInputs[spec.name], held, generatePassword);
     context.scrubber.addAll(Object.values(secretProperties));
-    const properties = Object.fromEntries(
-      Object.entries(spec.properties).filter(([name]) => !SECRET_PROPERTY_NAMES.includes(name)),
-    );
+    const properties = withoutSecretInputs(descriptor, spec.properties);
 
     const dependencyNames = this.dependencyNames(ctx, spec.name);
     const dependencies: Record<string, DependencyOutputs> = {};
@@ -466,9 +461,7 @@ export class LifecycleSteps {
       return { drifted: false };
     }
     const connectionKeys = new Set([
-      ...(isCloudType(row.type as CloudComponentType)
-        ? CONNECTION_KEYS[row.type as CloudComponentType].map((k) => k.name)
-        : []),
+      ...BUILTIN_TYPES.connectionKeys(row.type).map((k) => k.name),
       ...Object.keys(row.outputs),
     ]);
     const outputsOnly =

@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { OperationExecutor, type StepAction, type ComponentType } from '@berth/core';
+import { BUILTIN_TYPES } from '@berth/types';
 import {
   ApplicationRepository,
   EnvironmentRepository,
@@ -25,6 +26,7 @@ import { OPERATION_RUNNER, WorkerService } from './worker.service';
 export function executorFor(config: BerthConfig): OperationExecutor {
   const tuning = config.lifecycle ?? {};
   return new OperationExecutor({
+    types: BUILTIN_TYPES,
     ...(tuning.retry ? { retry: tuning.retry } : {}),
     ...(tuning.timeouts
       ? {

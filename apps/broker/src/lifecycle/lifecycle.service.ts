@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { isCloudComponentType, type Condition, type JsonObject } from '@berth/core';
+import type { Condition, JsonObject } from '@berth/core';
+import { BUILTIN_TYPES } from '@berth/types';
 import {
   ApplicationEntity,
   ApplicationRepository,
@@ -217,7 +218,7 @@ export class LifecycleService {
     const components: ComponentStatusView[] = [];
     for (const entry of entries) {
       const row = byName.get(entry.name);
-      const kind = isCloudComponentType(entry.type) ? 'cloud' : 'workload';
+      const kind = BUILTIN_TYPES.isCloud(entry.type) ? 'cloud' : 'workload';
       const view: ComponentStatusView = {
         name: entry.name,
         type: row && !names.has(entry.name) ? row.type : entry.type,

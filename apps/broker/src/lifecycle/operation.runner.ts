@@ -5,6 +5,7 @@ import {
   OperationExecutor,
   planOperation,
   SecretScrubber,
+  setPropertyAt,
   type ApplicationSpec,
   type ComponentType,
   type Condition,
@@ -14,6 +15,7 @@ import {
   type RecordedResource,
   type StepAction,
 } from '@berth/core';
+import { BUILTIN_TYPES } from '@berth/types';
 import { validateApplication } from '@berth/oam';
 import {
   ApplicationEntity,
@@ -170,6 +172,7 @@ export class OperationRunner {
           retained: r.retained,
           dependsOn: r.dependsOn,
         })),
+        types: BUILTIN_TYPES,
         options: operation.options,
       });
       const steps = [...plan.steps];
@@ -374,8 +377,8 @@ export class OperationRunner {
       for (const component of application.components) {
         const secrets = secretInputs[component.name];
         if (!secrets) continue;
-        for (const [name, value] of Object.entries(secrets))
-          component.properties[name] = `digest:${this.deps.keyring.digest(value)}`;
+        for (const [path, value] of Object.entries(secrets))
+          setPropertyAt(component.properties, path, `digest:${this.deps.keyring.digest(value)}`);
       }
     }
     return { operation, environment, application, secretInputs, drift: {}, reissued: [] };

@@ -36,6 +36,31 @@ describe('revision secrets', () => {
     expect(() => keyring.openText(stored.sealedSecrets!, revisionAad('dev', 'other'))).toThrow();
   });
 
+  it("takes a redis component's password and each account's password out, and puts them back where they were", () => {
+    const cache = {
+      apiVersion: 'core.oam.dev/v1beta1',
+      kind: 'Application',
+      metadata: { name: 'shop' },
+      spec: {
+        components: [
+          {
+            name: 'cache',
+            type: 'alibaba-redis',
+            properties: {
+              password: 'main-secret-1',
+              accounts: [{ name: 'reporting', password: 'account-secret-1', privilege: 'RoleReadOnly' }, { name: 'x' }],
+            },
+          },
+        ],
+      },
+    };
+    const stored = storedRevisionContent(keyring, 'dev', 'shop', cache, NO_TEXT);
+    expect(JSON.stringify(stored.document)).not.toMatch(/main-secret|account-secret/);
+    const secrets = keyring.openText(stored.sealedSecrets!, revisionAad('dev', 'shop'));
+    expect(secrets).toEqual({ cache: { password: 'main-secret-1', 'accounts/0/password': 'account-secret-1' } });
+    expect(restoreSecrets(stored.document, secrets as never)).toEqual(cache);
+  });
+
   it('changes the content hash when only the password changes, and keeps it stable otherwise', () => {
     const a = storedRevisionContent(keyring, 'dev', 'shop', document('first-password-1'), NO_TEXT);
     const b = storedRevisionContent(keyring, 'dev', 'shop', document('first-password-1'), NO_TEXT);

@@ -1,8 +1,8 @@
 import { canonicalJson, contentHash, REDACTED, redactDocument, redactSourceText } from '@berth/oam';
-import type { JsonObject } from '@berth/core';
+import { setPropertyAt, type JsonObject } from '@berth/core';
 import type { SecretKeyring } from './secret-keyring';
 
-/** Secret-valued properties by component name, e.g. `{ db: { password: '…' } }`. */
+/** Secret inputs by component name and property path, e.g. `{ db: { password: '…' }, cache: { 'accounts/0/password': '…' } }`. */
 export type ComponentSecrets = Record<string, Record<string, string>>;
 
 function componentsOf(document: JsonObject): Array<Record<string, unknown>> {
@@ -10,7 +10,27 @@ function componentsOf(document: JsonObject): Array<Record<string, unknown>> {
   return Array.isArray(spec?.components) ? (spec.components as Array<Record<string, unknown>>) : [];
 }
 
-/** The secret values redaction takes out of a normalized document (whatever redactDocument considers secret). */
+/** Each string under `original` that `masked` (its redacted copy) replaced by REDACTED, by property path. */
+function redactedValues(original: unknown, masked: unknown, path: string[], into: Record<string, string>): void {
+  if (masked === REDACTED) {
+    if (typeof original === 'string' && original !== REDACTED) into[path.join('/')] = original;
+    return;
+  }
+  if (Array.isArray(original) && Array.isArray(masked)) {
+    original.forEach((item, i) => redactedValues(item, masked[i], [...path, String(i)], into));
+    return;
+  }
+  if (typeof original !== 'object' || original === null || typeof masked !== 'object' || masked === null) return;
+  for (const [key, value] of Object.entries(original)) {
+    if (Object.hasOwn(masked, key))
+      redactedValues(value, (masked as Record<string, unknown>)[key], [...path, key], into);
+  }
+}
+
+/**
+ * The secret values redaction takes out of a normalized document (whatever redactDocument considers secret), by
+ * property path: `password`, `accounts/0/password`.
+ */
 export function secretsOf(
   document: JsonObject,
   redactedDocument: JsonObject = redactDocument(document),
@@ -23,13 +43,9 @@ export function secretsOf(
     const properties = component.properties as Record<string, unknown> | undefined;
     const masked = redacted[index]?.properties as Record<string, unknown> | undefined;
     if (!properties || !masked || typeof component.name !== 'string') return;
-    for (const [key, value] of Object.entries(properties)) {
-      if (Object.hasOwn(masked, key) && masked[key] === REDACTED && typeof value === 'string' && value !== REDACTED) {
-        if (!Object.hasOwn(secrets, component.name))
-          secrets[component.name] = Object.create(null) as Record<string, string>;
-        secrets[component.name]![key] = value;
-      }
-    }
+    const values = Object.create(null) as Record<string, string>;
+    redactedValues(properties, masked, [], values);
+    if (Object.keys(values).length > 0) secrets[component.name] = values;
   });
   return secrets;
 }
@@ -43,7 +59,9 @@ export function restoreSecrets(document: JsonObject, secrets: ComponentSecrets):
         ? secrets[component.name]
         : undefined;
     if (!values) continue;
-    component.properties = { ...(component.properties as Record<string, unknown>), ...values };
+    const properties = { ...(component.properties as Record<string, unknown>) };
+    for (const [path, value] of Object.entries(values)) setPropertyAt(properties, path, value);
+    component.properties = properties;
   }
   return copy;
 }

@@ -5,6 +5,7 @@ import {
   type CloudComponentSpec,
   type RecordedResource,
 } from '@berth/core';
+import { BUILTIN_TYPES } from '@berth/types';
 import { describe, expect, it } from 'vitest';
 import { planComponents, summarize, type ComponentServing } from './plan-components';
 
@@ -63,7 +64,7 @@ const serving = (): ComponentServing => ({
 });
 
 describe('planComponents', () => {
-  const plan = planOperation({ kind: 'apply', application, resources: recorded });
+  const plan = planOperation({ kind: 'apply', application, resources: recorded, types: BUILTIN_TYPES });
   const components = planComponents(application, recorded, plan, serving);
   const actions = Object.fromEntries(components.map((c) => [c.name, c.action]));
 

@@ -1,14 +1,13 @@
 import {
   isCloudComponent,
-  isCloudType,
   type ApplicationSpec,
-  type ComponentType,
   type DeletionPolicy,
   type OperationPlan,
   type PlannedChange,
   type PlannedStep,
   type RecordedResource,
 } from '@berth/core';
+import { BUILTIN_TYPES } from '@berth/types';
 
 /** What applying the revision would do to one component. */
 export const PLAN_ACTIONS = [
@@ -126,13 +125,13 @@ export function planComponents(
     result.push({
       name: record.component,
       type: record.type,
-      category: isCloudType(record.type as ComponentType) ? 'cloud' : 'workload',
+      category: BUILTIN_TYPES.isCloud(record.type) ? 'cloud' : 'workload',
       inSpec: false,
       ...serving({ name: record.component, inSpec: false }),
       action,
       steps: steps.map((s) => s.id),
       description: `${step.description} (no longer in the spec)`,
-      ...(isCloudType(record.type as ComponentType) ? { deletionPolicy: record.deletionPolicy } : {}),
+      ...(BUILTIN_TYPES.isCloud(record.type) ? { deletionPolicy: record.deletionPolicy } : {}),
     });
   }
   return result;

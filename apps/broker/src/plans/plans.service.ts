@@ -6,8 +6,10 @@ import {
   PlanGraph,
   ProviderError,
   ProviderErrorCode,
+  resolveSecretInputs,
   resourceIdempotencyKey,
   SecretScrubber,
+  withoutSecretInputs,
   type ApplicationSpec,
   type CloudComponentSpec,
   type CloudComponentType,
@@ -20,6 +22,7 @@ import {
   type RecordedResource,
   type ResourceProvider,
 } from '@berth/core';
+import { BUILTIN_TYPES } from '@berth/types';
 import { validateApplication } from '@berth/oam';
 import {
   ApplicationRepository,
@@ -47,9 +50,6 @@ import {
 
 /** How long one component's `preview` may take before the plan reports it as `timeout`. */
 export const PREVIEW_TIMEOUT_MS = 20_000;
-
-/** Properties that only travel to a provider as secretProperties (as the lifecycle's provision step does). */
-const SECRET_PROPERTY_NAMES = ['password'];
 
 export interface ApplicationPlan {
   environment: string;
@@ -137,7 +137,12 @@ export class PlansService {
         component.properties[key] = `digest:${this.keyring.digest(value)}`;
       }
     }
-    const operationPlan = planOperation({ kind: 'apply', application: hashed, resources: recorded });
+    const operationPlan = planOperation({
+      kind: 'apply',
+      application: hashed,
+      resources: recorded,
+      types: BUILTIN_TYPES,
+    });
 
     // Requests carry what the worker's would: the digested properties (the password travels as a secret property).
     const byName = new Map(hashed.components.map((c) => [c.name, c]));
@@ -350,10 +355,8 @@ export class PlansService {
           string
         >)
       : {};
-    const secretProperties: Record<string, string> = {};
-    if (component.type === 'rds') {
-      secretProperties.password = secrets[component.name]?.password ?? held.password ?? generatePassword();
-    }
+    const descriptor = BUILTIN_TYPES.require(component.type);
+    const secretProperties = resolveSecretInputs(descriptor, secrets[component.name], held, generatePassword);
     const dependencies: Record<string, DependencyOutputs> = {};
     for (const dependency of PlanGraph.fromApplication(spec).dependenciesOf(component.name).sort()) {
       const dependencyRow = rowOf.get(dependency);
@@ -371,9 +374,7 @@ export class PlansService {
       component: component.name,
       type: component.type,
       profile,
-      properties: Object.fromEntries(
-        Object.entries(component.properties).filter(([key]) => !SECRET_PROPERTY_NAMES.includes(key)),
-      ),
+      properties: withoutSecretInputs(descriptor, component.properties),
       secretProperties,
       dependencies,
       externalIds: row?.externalIds ?? {},

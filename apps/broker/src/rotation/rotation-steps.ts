@@ -12,20 +12,13 @@ import {
   type StepContext,
   type StepResult,
 } from '@berth/core';
+import { BUILTIN_TYPES } from '@berth/types';
 import { OperationEntity, type ManagedResourceEntity, type ManagedResourceRepository } from '@berth/persistence';
 import type { DataSource } from 'typeorm';
 import type { ProviderRegistry } from '../adapters/provider.registry';
 import type { RuntimeRegistry } from '../adapters/runtime.registry';
 import { inputsAad, secretAad, type OperationContext } from '../lifecycle/lifecycle-steps';
 import type { SecretKeyring } from '../lifecycle/secret-keyring';
-
-/** The types whose credentials can be rotated (the rest carry none). */
-export const ROTATABLE_TYPES: readonly CloudComponentType[] = ['rds', 'oss'];
-
-/** Which connection key of a rotated secret becomes the held secret input, so the next apply keeps it. */
-const HELD_INPUT_OF: Partial<Record<CloudComponentType, { input: string; key: string }>> = {
-  rds: { input: 'password', key: 'DB_PASSWORD' },
-};
 
 /**
  * The `rotate` and `revoke` steps of a rotation operation (the `deliver` steps between them are the ordinary ones).
@@ -147,7 +140,8 @@ export class RotationSteps {
       });
     }
 
-    const held = HELD_INPUT_OF[row.type as CloudComponentType];
+    // Which connection key of the rotated secret becomes the held secret input, so the next apply keeps it.
+    const held = BUILTIN_TYPES.require(row.type).rotation?.holds;
     const inputs = { ...request.secretProperties };
     if (held && result.secretOutputs[held.key]) inputs[held.input] = result.secretOutputs[held.key]!;
     await this.resources.update(this.key(ctx, row.component), {

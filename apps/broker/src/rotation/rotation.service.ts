@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { CloudComponentType } from '@berth/core';
-import { TYPE_ALIASES } from '@berth/oam';
+import { BUILTIN_TYPES } from '@berth/types';
 import {
   ApplicationRepository,
   ManagedResourceRepository,
@@ -12,7 +11,6 @@ import { LifecycleService } from '../lifecycle/lifecycle.service';
 import { revisionAad, type ComponentSecrets } from '../lifecycle/revision-secrets';
 import { SecretKeyring } from '../lifecycle/secret-keyring';
 import { BrokerError, BrokerErrorCode } from '../problems/broker.error';
-import { ROTATABLE_TYPES } from './rotation-steps';
 
 /** Queues credential rotations (`POST …/components/{c}:rotate`) after checking they can run now. */
 @Injectable()
@@ -39,22 +37,32 @@ export class RotationService {
     if (!spec)
       throw BrokerError.notFound(`component ${JSON.stringify(component.slice(0, 100))} of application ${name}`);
     const rawType = String(spec.type);
-    const type = (TYPE_ALIASES.get(rawType)?.canonical ?? rawType) as CloudComponentType;
-    if (!ROTATABLE_TYPES.includes(type)) {
+    const resolved = BUILTIN_TYPES.resolve(rawType);
+    const rotation = resolved?.descriptor.rotation;
+    if (!resolved || !rotation) {
+      const rotatable = BUILTIN_TYPES.rotatable();
+      const listed = `${rotatable.slice(0, -1).join(', ')} and ${rotatable[rotatable.length - 1]}`;
       throw new BrokerError(
         BrokerErrorCode.Invalid,
-        `component ${component} is a ${rawType}: only rds and oss have credentials to rotate`,
-        [{ path: '/path/component', message: `type ${rawType} has no credentials to rotate (rds, oss)` }],
+        `component ${component} is a ${rawType}: only ${listed} have credentials to rotate`,
+        [
+          {
+            path: '/path/component',
+            message: `type ${rawType} has no credentials to rotate (${rotatable.join(', ')})`,
+          },
+        ],
       );
     }
     const secrets = revision?.sealedSecrets
       ? (this.keyring.openText(revision.sealedSecrets, revisionAad(environment, name)) as ComponentSecrets)
       : {};
-    if (secrets[component]?.password !== undefined) {
+    const type = resolved.descriptor.name;
+    const held = rotation.holds?.input;
+    if (held !== undefined && secrets[component]?.[held] !== undefined) {
       throw new BrokerError(
         BrokerErrorCode.Invalid,
-        `component ${component} has its password in the application: change it there (a rotation would be undone by the next apply)`,
-        [{ path: '/path/component', message: 'the password is given in the application' }],
+        `component ${component} has its ${held} in the application: change it there (a rotation would be undone by the next apply)`,
+        [{ path: '/path/component', message: `the ${held} is given in the application` }],
       );
     }
     if (application.deletionRequestedAt) {

@@ -1,4 +1,4 @@
-import type { CloudComponentType, ComponentPhase, ComponentType, DeletionPolicy, OperationKind } from '../model';
+import type { ComponentPhase, ComponentType, DeletionPolicy, OperationKind } from '../model';
 
 /**
  * What a step does. The service maps each to its ports:
@@ -83,8 +83,4 @@ export interface PlanOptions {
   force?: boolean;
   /** Rotate: the cloud component whose credentials are rotated. */
   component?: string;
-}
-
-export function isCloudType(type: ComponentType): type is CloudComponentType {
-  return type === 'rds' || type === 'oss' || type === 'slb' || type === 'vpc';
 }

@@ -3,6 +3,7 @@ import { ProviderError, ProviderErrorCode } from '../errors';
 import type { LogLevel, OperationLog } from '../ports';
 import { SecretScrubber } from '../secrets';
 import { formatDuration } from '../time';
+import type { TypeRegistry } from '../types';
 import type { PlannedStep } from './lifecycle-step';
 import type { OperationJournal, StepFailure, StepResult } from './operation-journal.port';
 import { remainingSteps } from './operation-planner';
@@ -10,7 +11,7 @@ import { realSleeper, type Sleeper } from './sleeper';
 import {
   backoffDelayMs,
   DEFAULT_RETRY_POLICY,
-  DEFAULT_STEP_TIMEOUTS,
+  resolveStepTimeouts,
   stepTimeoutMs,
   type RetryPolicy,
   type StepTimeouts,
@@ -34,6 +35,8 @@ export interface ExecutorOptions {
   /** Steps running at once. Independent steps beyond it wait for a slot. */
   concurrency?: number;
   timeouts?: Partial<StepTimeouts>;
+  /** Where each type's own step timeout comes from (its descriptor); `timeouts.byType` overrides it. */
+  types?: TypeRegistry;
   retry?: Partial<RetryPolicy>;
   sleeper?: Sleeper;
 }
@@ -86,11 +89,7 @@ export class OperationExecutor {
 
   constructor(options: ExecutorOptions = {}) {
     this.concurrency = Math.max(1, Math.floor(options.concurrency ?? DEFAULT_CONCURRENCY));
-    this.timeouts = {
-      defaultMs: options.timeouts?.defaultMs ?? DEFAULT_STEP_TIMEOUTS.defaultMs,
-      byType: { ...DEFAULT_STEP_TIMEOUTS.byType, ...options.timeouts?.byType },
-      byAction: { ...DEFAULT_STEP_TIMEOUTS.byAction, ...options.timeouts?.byAction },
-    };
+    this.timeouts = resolveStepTimeouts(options.timeouts, options.types);
     this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     if (this.retry.maxAttempts < 1) throw new RangeError('retry.maxAttempts must be at least 1');
     this.sleeper = options.sleeper ?? realSleeper;

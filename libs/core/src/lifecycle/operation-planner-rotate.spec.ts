@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { planOperation, PlanError } from './operation-planner';
-import { application, cloud, workload } from './testing/application.fixture';
+import { application, cloud, TEST_TYPES, workload } from './testing/application.fixture';
 
 const db = cloud('db', 'rds', { properties: { engine: 'mysql' } });
 const bucket = cloud('media', 'oss');
@@ -11,7 +11,7 @@ const shop = application([api, files, cron, db, bucket]);
 
 describe('planOperation: rotate', () => {
   it('rotates, re-delivers only the workloads bound to the component, then revokes after all of them', () => {
-    const plan = planOperation({ kind: 'rotate', application: shop, resources: [], options: { component: 'db' } });
+    const plan = planOperation({ types: TEST_TYPES, kind: 'rotate', application: shop, resources: [], options: { component: 'db' } });
     expect(plan.steps.map((s) => [s.id, s.dependsOn])).toEqual([
       ['rotate:db', []],
       ['deliver:api', ['rotate:db']],
@@ -22,14 +22,14 @@ describe('planOperation: rotate', () => {
   });
 
   it('follows a binding that names the connection secret rather than the component', () => {
-    const plan = planOperation({ kind: 'rotate', application: shop, resources: [], options: { component: 'media' } });
+    const plan = planOperation({ types: TEST_TYPES, kind: 'rotate', application: shop, resources: [], options: { component: 'media' } });
     expect(plan.steps.map((s) => s.id)).toEqual(['rotate:media', 'deliver:files', 'revoke:media']);
   });
 
   it('refuses a workload or an unknown component', () => {
     expect(() =>
-      planOperation({ kind: 'rotate', application: shop, resources: [], options: { component: 'api' } }),
+      planOperation({ types: TEST_TYPES, kind: 'rotate', application: shop, resources: [], options: { component: 'api' } }),
     ).toThrow(PlanError);
-    expect(() => planOperation({ kind: 'rotate', application: shop, resources: [], options: {} })).toThrow(PlanError);
+    expect(() => planOperation({ types: TEST_TYPES, kind: 'rotate', application: shop, resources: [], options: {} })).toThrow(PlanError);
   });
 });

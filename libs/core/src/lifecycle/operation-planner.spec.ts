@@ -3,7 +3,7 @@ import type { CloudComponentSpec } from '../model';
 import type { PlannedStep, RecordedResource } from './lifecycle-step';
 import { planOperation, remainingSteps } from './operation-planner';
 import { componentPropertiesHash } from './properties-hash';
-import { application, cloud, workload } from './testing/application.fixture';
+import { application, cloud, TEST_TYPES, workload } from './testing/application.fixture';
 
 const vpc = cloud('net', 'vpc', { properties: { cidr: '10.0.0.0/16' } });
 const db = cloud('db', 'rds', { properties: { engine: 'mysql', network: 'net' } });
@@ -40,7 +40,7 @@ function assertOrdered(steps: PlannedStep[]): void {
 
 describe('planOperation: apply', () => {
   it('provisions cloud components in dependency order, then delivers each workload after the secrets it binds', () => {
-    const plan = planOperation({ kind: 'apply', application: shop, resources: [] });
+    const plan = planOperation({ types: TEST_TYPES, kind: 'apply', application: shop, resources: [] });
     expect(ids(plan.steps)).toEqual([
       'provision:media',
       'provision:net',
@@ -65,13 +65,14 @@ describe('planOperation: apply', () => {
 
   it('leaves out unchanged Ready components, but re-provisions dependants of a changed one', () => {
     const resources = [ready(vpc), ready(db), ready(bucket)];
-    const noop = planOperation({ kind: 'apply', application: shop, resources });
+    const noop = planOperation({ types: TEST_TYPES, kind: 'apply', application: shop, resources });
     expect(ids(noop.steps)).toEqual(['deliver:api', 'deliver:cron']);
     expect(deps(noop.steps)['deliver:api']).toEqual([]);
     expect(noop.unchanged.sort()).toEqual(['db', 'media', 'net']);
 
     const widerNet = cloud('net', 'vpc', { properties: { cidr: '10.1.0.0/16' } });
     const changed = planOperation({
+      types: TEST_TYPES,
       kind: 'apply',
       application: application([api, cron, db, widerNet, bucket]),
       resources,
@@ -82,6 +83,7 @@ describe('planOperation: apply', () => {
 
   it('re-provisions a component that is not Ready, was never applied successfully, or is forced', () => {
     const failed = planOperation({
+      types: TEST_TYPES,
       kind: 'apply',
       application: shop,
       resources: [ready(vpc), ready(db, { phase: 'Failed' }), ready(bucket)],
@@ -89,12 +91,14 @@ describe('planOperation: apply', () => {
     expect(ids(failed.steps)).toContain('provision:db');
     expect(ids(failed.steps)).not.toContain('provision:net');
     const noHash = planOperation({
+      types: TEST_TYPES,
       kind: 'apply',
       application: shop,
       resources: [ready(vpc), ready(db), ready(bucket, { propertiesHash: undefined })],
     });
     expect(ids(noHash.steps)).toContain('provision:media');
     const forced = planOperation({
+      types: TEST_TYPES,
       kind: 'apply',
       application: shop,
       resources: [ready(vpc), ready(db), ready(bucket)],
@@ -105,6 +109,7 @@ describe('planOperation: apply', () => {
 
   it('adopts a retained resource of the same component instead of leaving it alone', () => {
     const plan = planOperation({
+      types: TEST_TYPES,
       kind: 'apply',
       application: shop,
       resources: [ready(vpc), ready(db, { phase: 'Retained', retained: true }), ready(bucket)],
@@ -114,12 +119,13 @@ describe('planOperation: apply', () => {
 
   it('replaces a component whose type changed: the recorded resource goes first, per its policy', () => {
     const asBucket = cloud('db', 'oss');
-    const plan = planOperation({ kind: 'apply', application: application([asBucket]), resources: [ready(db)] });
+    const plan = planOperation({ types: TEST_TYPES, kind: 'apply', application: application([asBucket]), resources: [ready(db)] });
     expect(plan.steps.map((s) => [s.id, s.type, s.dependsOn])).toEqual([
       ['destroy:db', 'rds', []],
       ['provision:db', 'oss', ['destroy:db']],
     ]);
     const kept = planOperation({
+      types: TEST_TYPES,
       kind: 'apply',
       application: application([asBucket]),
       resources: [ready(db, { deletionPolicy: 'Retain' })],
@@ -148,6 +154,7 @@ describe('planOperation: apply', () => {
     // The new spec drops the bucket, the cache, the network (db moves off it) and the old worker.
     const dbAlone = cloud('db', 'rds', { properties: { engine: 'mysql' } });
     const plan = planOperation({
+      types: TEST_TYPES,
       kind: 'apply',
       application: application([workload('api', [{ env: 'DB_HOST', secret: 'db' }]), dbAlone]),
       resources,
@@ -172,6 +179,7 @@ describe('planOperation: apply', () => {
 
   it('orphan retains what a prune would destroy', () => {
     const plan = planOperation({
+      types: TEST_TYPES,
       kind: 'apply',
       application: application([api, cron, db, vpc]),
       resources: [ready(vpc), ready(db), ready(bucket)],
@@ -182,10 +190,10 @@ describe('planOperation: apply', () => {
   });
 
   it('refuses an apply without an application or with a cycle', () => {
-    expect(() => planOperation({ kind: 'apply', resources: [] })).toThrow(/needs the desired application/);
+    expect(() => planOperation({ types: TEST_TYPES, kind: 'apply', resources: [] })).toThrow(/needs the desired application/);
     const a = cloud('a', 'vpc', { dependsOn: ['b'] });
     const b = cloud('b', 'vpc', { dependsOn: ['a'] });
-    expect(() => planOperation({ kind: 'apply', application: application([a, b]), resources: [] })).toThrow(/cycle/);
+    expect(() => planOperation({ types: TEST_TYPES, kind: 'apply', application: application([a, b]), resources: [] })).toThrow(/cycle/);
   });
 });
 
@@ -205,7 +213,7 @@ describe('planOperation: delete', () => {
   ];
 
   it('removes workloads, destroys cloud components dependants first, then secrets, then finalizes', () => {
-    const plan = planOperation({ kind: 'delete', resources: recorded });
+    const plan = planOperation({ types: TEST_TYPES, kind: 'delete', resources: recorded });
     expect(ids(plan.steps)).toEqual([
       'remove-workloads',
       'destroy:db',
@@ -226,13 +234,13 @@ describe('planOperation: delete', () => {
 
   it('takes teardown edges from the application when the records lack them', () => {
     const bare = recorded.map(({ dependsOn: _dependsOn, ...r }) => r);
-    const plan = planOperation({ kind: 'delete', application: shop, resources: bare });
+    const plan = planOperation({ types: TEST_TYPES, kind: 'delete', application: shop, resources: bare });
     expect(deps(plan.steps)['destroy:net']).toEqual(['remove-workloads', 'destroy:db']);
   });
 
   it('retains Retain components, and every component with orphan', () => {
     const withRetain = recorded.map((r) => (r.component === 'db' ? { ...r, deletionPolicy: 'Retain' as const } : r));
-    const plan = planOperation({ kind: 'delete', resources: withRetain });
+    const plan = planOperation({ types: TEST_TYPES, kind: 'delete', resources: withRetain });
     expect(ids(plan.steps)).toEqual([
       'remove-workloads',
       'retain:db',
@@ -243,7 +251,7 @@ describe('planOperation: delete', () => {
     ]);
     expect(deps(plan.steps)['destroy:net']).toEqual(['remove-workloads', 'retain:db']);
 
-    const orphaned = planOperation({ kind: 'delete', resources: recorded, options: { orphan: true } });
+    const orphaned = planOperation({ types: TEST_TYPES, kind: 'delete', resources: recorded, options: { orphan: true } });
     expect(ids(orphaned.steps).filter((id) => id.startsWith('destroy:'))).toEqual([]);
     expect(
       ids(orphaned.steps)
@@ -254,6 +262,7 @@ describe('planOperation: delete', () => {
 
   it('skips what is already deleted or retained, and still removes workloads and secrets when nothing is recorded', () => {
     const plan = planOperation({
+      types: TEST_TYPES,
       kind: 'delete',
       resources: [ready(vpc, { phase: 'Deleted' }), ready(bucket, { phase: 'Retained', retained: true })],
     });
@@ -263,6 +272,7 @@ describe('planOperation: delete', () => {
 
   it('survives recorded references that form a cycle instead of refusing to delete', () => {
     const plan = planOperation({
+      types: TEST_TYPES,
       kind: 'delete',
       resources: [ready(vpc, { dependsOn: ['db'] }), ready(db, { dependsOn: ['net'] })],
     });
@@ -278,6 +288,7 @@ describe('planOperation: delete', () => {
 describe('planOperation: refresh', () => {
   it('refreshes every managed cloud component independently', () => {
     const plan = planOperation({
+      types: TEST_TYPES,
       kind: 'refresh',
       resources: [
         ready(vpc),
@@ -295,8 +306,8 @@ describe('planOperation: refresh', () => {
 
 describe('resuming', () => {
   it('gives the same step ids for the same input, and leaves completed steps out of what remains', () => {
-    const first = planOperation({ kind: 'apply', application: shop, resources: [] });
-    const again = planOperation({ kind: 'apply', application: shop, resources: [] });
+    const first = planOperation({ types: TEST_TYPES, kind: 'apply', application: shop, resources: [] });
+    const again = planOperation({ types: TEST_TYPES, kind: 'apply', application: shop, resources: [] });
     expect(again).toEqual(first);
 
     const remaining = remainingSteps(first.steps, new Set(['provision:net', 'provision:media']));

@@ -1,7 +1,7 @@
 import { PlanGraph } from '../graph';
 import { isCloudComponent, type ApplicationSpec, type CloudComponentSpec, type OperationKind } from '../model';
+import type { TypeRegistry } from '../types';
 import {
-  isCloudType,
   type OperationPlan,
   type PlanOptions,
   type PlannedStep,
@@ -15,6 +15,8 @@ export interface PlanInput {
   application?: ApplicationSpec;
   /** Every resource the service has recorded for the application (any phase). */
   resources: readonly RecordedResource[];
+  /** The types the service knows: a recorded type decides whether a record is torn down as a cloud resource. */
+  types: TypeRegistry;
   options?: PlanOptions;
 }
 
@@ -37,11 +39,11 @@ export function planOperation(input: PlanInput): OperationPlan {
   switch (input.kind) {
     case 'apply':
       if (!input.application) throw new PlanError('an apply needs the desired application');
-      return planApply(input.application, input.resources, input.options ?? {});
+      return planApply(input.application, input.resources, input.types, input.options ?? {});
     case 'delete':
-      return planDelete(input.application, input.resources, input.options ?? {});
+      return planDelete(input.application, input.resources, input.types, input.options ?? {});
     case 'refresh':
-      return planRefresh(input.resources);
+      return planRefresh(input.resources, input.types);
     case 'rotate':
       if (!input.application) throw new PlanError('a rotation needs the application');
       return planRotate(input.application, input.options?.component);
@@ -59,6 +61,7 @@ export function remainingSteps(steps: readonly PlannedStep[], completed: Readonl
 function planApply(
   application: ApplicationSpec,
   resources: readonly RecordedResource[],
+  types: TypeRegistry,
   options: PlanOptions,
 ): OperationPlan {
   const graph = PlanGraph.fromApplication(application);
@@ -99,7 +102,7 @@ function planApply(
       const record = recorded.get(name);
       let verb = record?.retained ? 'Adopt' : record ? 'Update' : 'Provision';
       const before: string[] = [];
-      if (record && !record.retained && record.type !== component.type && isCloudType(record.type)) {
+      if (record && !record.retained && record.type !== component.type && types.isCloud(record.type)) {
         // The component changed type: the recorded resource goes first (per its policy), then the new one is created.
         const keep = options.orphan || record.deletionPolicy === 'Retain';
         const id = `${keep ? 'retain' : 'destroy'}:${name}`;
@@ -141,7 +144,7 @@ function planApply(
   // workload stops using a removed database before the database goes), dependants before their dependencies.
   const converged = steps.map((s) => s.id);
   const removed = [...recorded.values()].filter((r) => !byName.has(r.component) && !r.retained);
-  steps.push(...teardownSteps(removed, converged, options, undefined, 'remove-workload'));
+  steps.push(...teardownSteps(removed, converged, types, options, undefined, 'remove-workload'));
 
   return { kind: 'apply', steps, unchanged };
 }
@@ -161,13 +164,14 @@ function needsProvisioning(
 function planDelete(
   application: ApplicationSpec | undefined,
   resources: readonly RecordedResource[],
+  types: TypeRegistry,
   options: PlanOptions,
 ): OperationPlan {
   const steps: PlannedStep[] = [
     { id: 'remove-workloads', action: 'remove-workloads', dependsOn: [], description: 'Remove every workload' },
   ];
-  const present = [...activeRecords(resources).values()].filter((r) => !r.retained && isCloudType(r.type));
-  const teardown = teardownSteps(present, ['remove-workloads'], options, application);
+  const present = [...activeRecords(resources).values()].filter((r) => !r.retained && types.isCloud(r.type));
+  const teardown = teardownSteps(present, ['remove-workloads'], types, options, application);
   steps.push(...teardown);
   steps.push({
     id: 'remove-secrets',
@@ -184,9 +188,9 @@ function planDelete(
   return { kind: 'delete', steps, unchanged: [] };
 }
 
-function planRefresh(resources: readonly RecordedResource[]): OperationPlan {
+function planRefresh(resources: readonly RecordedResource[], types: TypeRegistry): OperationPlan {
   const steps = [...activeRecords(resources).values()]
-    .filter((r) => !r.retained && isCloudType(r.type))
+    .filter((r) => !r.retained && types.isCloud(r.type))
     .sort((a, b) => a.component.localeCompare(b.component))
     .map<PlannedStep>((r) => ({
       id: `refresh:${r.component}`,
@@ -250,6 +254,7 @@ function planRotate(application: ApplicationSpec, component: string | undefined)
 function teardownSteps(
   records: RecordedResource[],
   after: string[],
+  types: TypeRegistry,
   options: PlanOptions,
   application: ApplicationSpec | undefined,
   workloadAction?: 'remove-workload',
@@ -271,7 +276,7 @@ function teardownSteps(
   for (const name of teardownOrder(graph)) {
     const record = byName.get(name)!;
     let step: Omit<PlannedStep, 'dependsOn'>;
-    if (!isCloudType(record.type)) {
+    if (!types.isCloud(record.type)) {
       if (!workloadAction) continue;
       step = {
         id: `remove-workload:${name}`,

@@ -8,7 +8,7 @@ import {
   componentPhaseOnSuccess,
   operationStateAfter,
 } from './phase-rules';
-import { application, cloud, workload } from './testing/application.fixture';
+import { application, cloud, TEST_TYPES, workload } from './testing/application.fixture';
 
 describe('phase rules', () => {
   const resources = [
@@ -30,6 +30,7 @@ describe('phase rules', () => {
 
   it('moves components through Provisioning → Ready on apply, Deleting → Deleted or Retained on delete', () => {
     const apply = planOperation({
+      types: TEST_TYPES,
       kind: 'apply',
       application: application([cloud('db', 'rds'), workload('api', [{ env: 'DB_HOST', secret: 'db' }])]),
       resources: [],
@@ -40,7 +41,7 @@ describe('phase rules', () => {
       ['provision:db', 'Provisioning', 'Ready', 'Failed'],
       ['deliver:api', 'Provisioning', 'Ready', 'Failed'],
     ]);
-    const del = planOperation({ kind: 'delete', resources });
+    const del = planOperation({ types: TEST_TYPES, kind: 'delete', resources });
     expect(del.steps.map((s) => [s.id, componentPhaseOnStart(s), componentPhaseOnSuccess(s)])).toEqual([
       ['remove-workloads', undefined, undefined],
       ['retain:bucket', undefined, 'Retained'],
@@ -48,7 +49,7 @@ describe('phase rules', () => {
       ['remove-secrets', undefined, undefined],
       ['finalize', undefined, undefined],
     ]);
-    const refresh = planOperation({ kind: 'refresh', resources });
+    const refresh = planOperation({ types: TEST_TYPES, kind: 'refresh', resources });
     expect(
       refresh.steps.map((s) => [componentPhaseOnStart(s), componentPhaseOnSuccess(s), componentPhaseOnFailure(s)]),
     ).toEqual([

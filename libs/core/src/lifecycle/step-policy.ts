@@ -1,4 +1,5 @@
 import type { ComponentType } from '../model';
+import type { TypeRegistry } from '../types';
 import type { PlannedStep, StepAction } from './lifecycle-step';
 
 const MINUTE = 60_000;
@@ -11,32 +12,29 @@ export interface StepTimeouts {
 }
 
 /**
- * RDS instances take 10–20 minutes to create on Alibaba Cloud and longer to change class, so RDS gets the longest
- * deadline; an OSS bucket is seconds. Configurable per deployment.
+ * The deadlines of steps that act on no type of their own, and the default of a type naming none. A type's own
+ * deadline is its descriptor's `stepTimeoutMs` (see resolveStepTimeouts); a deployment may override either.
  */
 export const DEFAULT_STEP_TIMEOUTS: StepTimeouts = {
   defaultMs: 10 * MINUTE,
-  byType: {
-    rds: 40 * MINUTE,
-    slb: 15 * MINUTE,
-    vpc: 10 * MINUTE,
-    oss: 5 * MINUTE,
-    webservice: 10 * MINUTE,
-    worker: 10 * MINUTE,
-    task: 30 * MINUTE,
-  },
+  byType: {},
   byAction: { retain: 1 * MINUTE, 'remove-workloads': 10 * MINUTE, 'remove-secrets': 5 * MINUTE, finalize: 1 * MINUTE },
 };
 
 export function stepTimeoutMs(step: PlannedStep, timeouts: StepTimeouts): number {
-  return timeouts.byAction[step.action] ?? (step.type && timeouts.byType[step.type]) ?? timeouts.defaultMs;
+  return (
+    timeouts.byAction[step.action] ?? (step.type !== undefined ? timeouts.byType[step.type] : undefined) ?? timeouts.defaultMs
+  );
 }
 
-/** The step timeouts of a deployment: the defaults, with what `overrides` names replaced. */
-export function resolveStepTimeouts(overrides: Partial<StepTimeouts> = {}): StepTimeouts {
+/**
+ * The step timeouts of a deployment: each type's from its descriptor in `types`, the defaults for the rest, with what
+ * `overrides` names replaced.
+ */
+export function resolveStepTimeouts(overrides: Partial<StepTimeouts> = {}, types?: TypeRegistry): StepTimeouts {
   return {
     defaultMs: overrides.defaultMs ?? DEFAULT_STEP_TIMEOUTS.defaultMs,
-    byType: { ...DEFAULT_STEP_TIMEOUTS.byType, ...overrides.byType },
+    byType: { ...DEFAULT_STEP_TIMEOUTS.byType, ...types?.stepTimeouts(), ...overrides.byType },
     byAction: { ...DEFAULT_STEP_TIMEOUTS.byAction, ...overrides.byAction },
   };
 }

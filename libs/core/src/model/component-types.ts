@@ -1,16 +1,8 @@
-export const CLOUD_COMPONENT_TYPES = ['rds', 'oss', 'slb', 'vpc'] as const;
-export const WORKLOAD_TYPES = ['webservice', 'worker', 'task'] as const;
-export const TRAIT_TYPES = ['service-binding'] as const;
-
-export type CloudComponentType = (typeof CLOUD_COMPONENT_TYPES)[number];
-export type WorkloadType = (typeof WORKLOAD_TYPES)[number];
-export type ComponentType = CloudComponentType | WorkloadType;
-export type TraitType = (typeof TRAIT_TYPES)[number];
-
-export function isCloudComponentType(type: string): type is CloudComponentType {
-  return (CLOUD_COMPONENT_TYPES as readonly string[]).includes(type);
-}
-
-export function isWorkloadType(type: string): type is WorkloadType {
-  return (WORKLOAD_TYPES as readonly string[]).includes(type);
-}
+/**
+ * Type names are data: the registry (TypeRegistry, assembled in @berth/types) says which exist and what each is.
+ * These aliases only say what a string stands for.
+ */
+export type CloudComponentType = string;
+export type WorkloadType = string;
+export type ComponentType = string;
+export type TraitType = string;

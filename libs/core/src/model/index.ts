@@ -1,5 +1,4 @@
 export * from './application';
 export * from './component-types';
-export * from './connection-keys';
 export * from './environment';
 export * from './phases';

@@ -1,11 +1,21 @@
-import { CLOUD_COMPONENT_TYPES, CONNECTION_KEYS, WORKLOAD_TYPES } from '@berth/core';
+import { BUILTIN_TYPES } from '@berth/types';
 import { describe, expect, it } from 'vitest';
 import { getDefinition, listDefinitions } from './definition-registry';
 
 describe('definitions', () => {
   it('lists one definition per component type and trait, with aliases', () => {
     const list = listDefinitions();
-    expect(list.map((d) => d.name)).toEqual([...CLOUD_COMPONENT_TYPES, ...WORKLOAD_TYPES, 'service-binding']);
+    expect(list.map((d) => d.name)).toEqual([
+      'rds',
+      'oss',
+      'slb',
+      'vpc',
+      'redis',
+      'webservice',
+      'worker',
+      'task',
+      'service-binding',
+    ]);
     expect(list.find((d) => d.name === 'vpc')).toMatchObject({
       kind: 'component',
       category: 'cloud',
@@ -22,7 +32,7 @@ describe('definitions', () => {
   it('finds a definition by alias, with the connection keys core publishes and sensitive ones flagged', () => {
     const rds = getDefinition('alibaba-rds')!;
     expect(rds.name).toBe('rds');
-    expect(rds.connectionKeys.map((k) => k.name)).toEqual(CONNECTION_KEYS.rds.map((k) => k.name));
+    expect(rds.connectionKeys.map((k) => k.name)).toEqual(BUILTIN_TYPES.connectionKeys('rds').map((k) => k.name));
     expect(rds.connectionKeys.find((k) => k.name === 'DB_PASSWORD')).toMatchObject({ sensitive: true });
     expect(rds.connectionKeys.find((k) => k.name === 'DB_PUBLIC_HOST')!.description).toContain(
       'only when publicConnection',

@@ -1,73 +1,62 @@
-import { CONNECTION_KEYS, isCloudComponentType } from '@berth/core';
-import { TYPE_ALIASES } from '../aliases/kubevela-aliases';
+import type { TypeDescriptor } from '@berth/core';
+import { BUILTIN_TYPES } from '@berth/types';
 import type { Definition, DefinitionSummary } from '../oam.types';
-import { ossDefinition } from './oss.definition';
 import { definitionMarkdown } from './definition-markdown';
-import { rdsDefinition } from './rds.definition';
-import { serviceBindingDefinition } from './service-binding.definition';
-import { slbDefinition } from './slb.definition';
-import type { TypeDefinition } from './type-definition';
-import { vpcDefinition } from './vpc.definition';
-import { taskDefinition, webserviceDefinition, workerDefinition } from './workload.definitions';
 
-export const COMPONENT_DEFINITIONS: readonly TypeDefinition[] = [
-  rdsDefinition,
-  ossDefinition,
-  slbDefinition,
-  vpcDefinition,
-  webserviceDefinition,
-  workerDefinition,
-  taskDefinition,
-];
+/** The published form of the types the registry holds: what `GET /v1/definitions` lists and the validator compiles. */
+const types = BUILTIN_TYPES;
 
-export const TRAIT_DEFINITIONS: readonly TypeDefinition[] = [serviceBindingDefinition];
-
-const BY_NAME = new Map([...COMPONENT_DEFINITIONS, ...TRAIT_DEFINITIONS].map((d) => [d.name, d]));
-
-export function aliasesOf(name: string): string[] {
-  return [...TYPE_ALIASES.values()].filter((a) => a.canonical === name).map((a) => a.alias);
+export function componentTypes(): TypeDescriptor[] {
+  return types.list().filter((d) => d.category !== 'trait');
 }
 
-/** The component definition a written type names (canonical or KubeVela alias). */
-export function componentDefinitionFor(type: string): TypeDefinition | undefined {
-  const canonical = TYPE_ALIASES.get(type)?.canonical ?? type;
-  const definition = BY_NAME.get(canonical);
-  return definition?.kind === 'component' ? definition : undefined;
+export function traitTypes(): TypeDescriptor[] {
+  return types.list('trait');
 }
 
-export function traitDefinitionFor(type: string): TypeDefinition | undefined {
-  const definition = BY_NAME.get(type);
-  return definition?.kind === 'trait' ? definition : undefined;
+/** The component type a written type names (canonical or KubeVela alias), and the alias when it was one. */
+export function resolveComponentType(type: string): ReturnType<typeof types.resolve> {
+  const resolved = types.resolve(type);
+  return resolved && resolved.descriptor.category !== 'trait' ? resolved : undefined;
+}
+
+export function traitTypeFor(type: string): TypeDescriptor | undefined {
+  const descriptor = types.get(type);
+  return descriptor?.category === 'trait' ? descriptor : undefined;
+}
+
+/** Every component alias the registry knows (KubeVela names). */
+export function componentAliasNames(): string[] {
+  return types.aliasList().map((a) => a.alias);
 }
 
 /** Every component type name a user may write: canonical names first, then aliases. */
 export function knownComponentTypeNames(): string[] {
-  return [...COMPONENT_DEFINITIONS.map((d) => d.name), ...TYPE_ALIASES.keys()];
+  return [...componentTypes().map((d) => d.name), ...componentAliasNames()];
 }
 
-function summary(definition: TypeDefinition): DefinitionSummary {
+function summary(descriptor: TypeDescriptor): DefinitionSummary {
   return {
-    name: definition.name,
-    kind: definition.kind,
-    category: definition.category,
-    aliases: aliasesOf(definition.name),
-    description: definition.description,
+    name: descriptor.name,
+    kind: descriptor.category === 'trait' ? 'trait' : 'component',
+    category: descriptor.category,
+    aliases: types.aliasesOf(descriptor.name),
+    description: descriptor.description,
   };
 }
 
 export function listDefinitions(): DefinitionSummary[] {
-  return [...COMPONENT_DEFINITIONS, ...TRAIT_DEFINITIONS].map(summary);
+  return [...componentTypes(), ...traitTypes()].map(summary);
 }
 
 /** By canonical name or alias; undefined when unknown. */
 export function getDefinition(typeOrAlias: string): Definition | undefined {
-  const definition = componentDefinitionFor(typeOrAlias) ?? traitDefinitionFor(typeOrAlias);
-  if (!definition) return undefined;
-  const keys = isCloudComponentType(definition.name) ? CONNECTION_KEYS[definition.name] : [];
+  const descriptor = resolveComponentType(typeOrAlias)?.descriptor ?? traitTypeFor(typeOrAlias);
+  if (!descriptor) return undefined;
   const described = {
-    ...summary(definition),
-    schema: structuredClone(definition.schema),
-    connectionKeys: keys.map((key) => ({
+    ...summary(descriptor),
+    schema: structuredClone(descriptor.schema),
+    connectionKeys: (descriptor.connectionKeys ?? []).map((key) => ({
       name: key.name,
       sensitive: key.sensitive,
       description: key.condition ? `${key.description} (${key.condition})` : key.description,

@@ -1,15 +1,21 @@
-import { jsonPointer, type JsonObject, type ValidationProblem } from '@berth/core';
-import { isUnsupported, TYPE_ALIASES, type TypeAlias } from '../aliases/kubevela-aliases';
-import { CLOUD_COMMON_FIELDS } from '../definitions/cloud-common.schema';
 import {
-  COMPONENT_DEFINITIONS,
-  componentDefinitionFor,
+  closestMatchSuffix,
+  isUnsupported,
+  jsonPointer,
+  type JsonObject,
+  type TypeAlias,
+  type TypeDescriptor,
+  type ValidationProblem,
+} from '@berth/core';
+import { CLOUD_COMMON_FIELDS } from '@berth/types';
+import {
+  componentAliasNames,
+  componentTypes,
   knownComponentTypeNames,
-  TRAIT_DEFINITIONS,
-  traitDefinitionFor,
+  resolveComponentType,
+  traitTypeFor,
+  traitTypes,
 } from '../definitions/definition-registry';
-import type { TypeDefinition } from '../definitions/type-definition';
-import { closestMatchSuffix } from './closest-match';
 import { dnsSubdomainProblem } from './dns-names';
 import {
   CUSTOM_DEFINITION_NOTE,
@@ -17,7 +23,6 @@ import {
   REFUSED_TRAIT_TYPES,
   refusalMessage,
 } from '../dialect/kubevela-features';
-import { cidrContains } from './ipv4';
 import { cloneJson, describeType, hasOwn, isPlainObject, own, setOwn } from './json-values';
 import { PathMap } from './path-map';
 import { schemaPropertyNames, validateAgainstSchema } from './schema-validator';
@@ -38,7 +43,9 @@ export interface ComponentRecord {
   base: Segment[];
   name?: string;
   writtenType?: string;
-  definition?: TypeDefinition;
+  definition?: TypeDescriptor;
+  /** The KubeVela alias the type was written as, if it was one. */
+  alias?: TypeAlias;
   /** Canonical properties with defaults; for cloud components including the common fields. */
   properties: JsonObject;
   paths: PathMap;
@@ -73,8 +80,8 @@ const CLOUD_ONLY_PROPERTIES = [
 ];
 
 function knownTypesMessage(type: string): string {
-  const canonical = COMPONENT_DEFINITIONS.map((d) => d.name);
-  const aliases = [...TYPE_ALIASES.keys()];
+  const canonical = componentTypes().map((d) => d.name);
+  const aliases = componentAliasNames();
   return (
     `unknown component type "${type}" (${CUSTOM_DEFINITION_NOTE}); known types: ${canonical.join(', ')} ` +
     `(KubeVela aliases: ${aliases.join(', ')})${closestMatchSuffix(type, knownComponentTypeNames())}`
@@ -152,17 +159,17 @@ class ComponentNormalizer {
 
     const definition = record.definition;
     if (definition?.category === 'cloud') {
-      const alias = TYPE_ALIASES.get(record.writtenType!);
+      const alias = record.alias;
       record.properties = alias ? this.resolveAliases(alias, properties) : cloneJson(properties);
       if (alias) this.applyAliasDefaults(alias, properties);
       this.liftCommonFields();
       this.checkSchema(definition, alias);
-      this.checkCloud(definition);
+      this.runChecks(definition);
     } else if (definition?.category === 'workload') {
       record.properties = cloneJson(properties);
       this.refuseCloudOnlyFields(definition);
       this.checkSchema(definition, undefined);
-      this.checkWorkload(definition);
+      this.runChecks(definition);
       const dependsOn = own(raw, 'dependsOn');
       if (dependsOn !== undefined) {
         if (!Array.isArray(dependsOn))
@@ -191,7 +198,9 @@ class ComponentNormalizer {
     if (type === undefined) return this.report(['type'], 'is required');
     if (typeof type !== 'string') return this.report(['type'], `must be a string, found ${describeType(type)}`);
     this.record.writtenType = type;
-    this.record.definition = componentDefinitionFor(type);
+    const resolved = resolveComponentType(type);
+    this.record.definition = resolved?.descriptor;
+    if (resolved?.alias) this.record.alias = resolved.alias;
     if (this.record.definition) return;
     const refused = REFUSED_COMPONENT_TYPES.get(type);
     this.record.refusedType = true;
@@ -268,7 +277,7 @@ class ComponentNormalizer {
   private applyAliasDefaults(alias: TypeAlias, written: JsonObject): void {
     const p = this.record.properties;
     const at = this.propertiesWritten ? [...this.record.base, 'properties'] : [...this.record.base];
-    for (const entry of alias.defaults) {
+    for (const entry of alias.defaults ?? []) {
       if (entry.when && !entry.when(p)) continue;
       if (entry.to.length === 1) {
         if (hasOwn(p, entry.to[0]!)) continue;
@@ -307,7 +316,7 @@ class ComponentNormalizer {
     }
   }
 
-  private refuseCloudOnlyFields(definition: TypeDefinition): void {
+  private refuseCloudOnlyFields(definition: TypeDescriptor): void {
     const what = `${this.record.name ?? 'this component'} is a ${definition.name} (a workload)`;
     for (const field of ['writeConnectionSecretToRef', 'deletionPolicy', 'providerRef']) {
       if (hasOwn(this.raw, field)) this.report([field], `applies to cloud components only; ${what}`);
@@ -320,7 +329,7 @@ class ComponentNormalizer {
     }
   }
 
-  private checkSchema(definition: TypeDefinition, alias: TypeAlias | undefined): void {
+  private checkSchema(definition: TypeDescriptor, alias: TypeAlias | undefined): void {
     const canonicalNames = schemaPropertyNames(definition);
     const topLevel = alias
       ? [
@@ -336,40 +345,11 @@ class ComponentNormalizer {
     }
   }
 
-  private checkCloud(definition: TypeDefinition): void {
-    const p = this.record.properties;
-    if ((definition.name === 'rds' || definition.name === 'slb') && hasOwn(p, 'network') && hasOwn(p, 'vswitchId')) {
-      this.reportProperty(['vswitchId'], 'give either network (a vpc component) or vswitchId, not both');
+  /** The type's own cross-field checks (its descriptor's), over the canonical properties. */
+  private runChecks(definition: TypeDescriptor): void {
+    for (const check of definition.checks ?? []) {
+      for (const problem of check(this.record.properties)) this.reportProperty(problem.path, problem.message);
     }
-    if (definition.name === 'vpc' && typeof p.cidr === 'string' && Array.isArray(p.vswitches)) {
-      p.vswitches.forEach((vswitch: unknown, i) => {
-        if (
-          isPlainObject(vswitch) &&
-          typeof vswitch.cidr === 'string' &&
-          !cidrContains(p.cidr as string, vswitch.cidr)
-        ) {
-          this.reportProperty(['vswitches', i, 'cidr'], `must lie inside the VPC's CIDR block ${p.cidr as string}`);
-        }
-      });
-    }
-  }
-
-  private checkWorkload(definition: TypeDefinition): void {
-    const p = this.record.properties;
-    if (hasOwn(p, 'port') && hasOwn(p, 'ports')) this.reportProperty(['ports'], 'give either port or ports, not both');
-    if (definition.name === 'webservice' && Array.isArray(p.ports)) this.checkRepeats(p.ports, 'ports', 'port');
-    if (Array.isArray(p.env)) this.checkRepeats(p.env, 'env', 'name');
-  }
-
-  private checkRepeats(list: unknown[], property: string, field: string): void {
-    const seen = new Map<unknown, number>();
-    list.forEach((item, i) => {
-      if (!isPlainObject(item) || !hasOwn(item, field)) return;
-      const first = seen.get(item[field]);
-      if (first === undefined) seen.set(item[field], i);
-      else
-        this.reportProperty([property, i, field], `repeats ${String(item[field])} (already at ${property}[${first}])`);
-    });
   }
 
   private readTraits(): void {
@@ -379,7 +359,7 @@ class ComponentNormalizer {
     if (traits === undefined || traits === null) return;
     if (!Array.isArray(traits))
       return this.report(['traits'], `must be a list of traits, found ${describeType(traits)}`);
-    const known = TRAIT_DEFINITIONS.map((d) => d.name);
+    const known = traitTypes().map((d) => d.name);
     traits.forEach((trait: unknown, j) => {
       const at = ['traits', j];
       if (!isPlainObject(trait)) return this.report(at, `must be a mapping (a trait), found ${describeType(trait)}`);
@@ -391,7 +371,7 @@ class ComponentNormalizer {
       if (type === undefined) return this.report([...at, 'type'], 'is required');
       if (typeof type !== 'string')
         return this.report([...at, 'type'], `must be a string, found ${describeType(type)}`);
-      const definition = traitDefinitionFor(type);
+      const definition = traitTypeFor(type);
       if (!definition) {
         const refused = REFUSED_TRAIT_TYPES.get(type);
         return this.report(

@@ -1,14 +1,12 @@
 import {
-  CONNECTION_KEYS,
-  isCloudComponentType,
+  closestMatchSuffix,
   jsonPointer,
   PlanGraph,
   resolveBindingTarget,
   type ApplicationSpec,
   type ValidationProblem,
 } from '@berth/core';
-import { TYPE_ALIASES } from '../aliases/kubevela-aliases';
-import { closestMatchSuffix } from './closest-match';
+import { BUILTIN_TYPES } from '@berth/types';
 import type { ComponentRecord, Segment } from './component-normalizer';
 import { isPlainObject } from './json-values';
 import type { ValidationContext } from '../oam.types';
@@ -86,12 +84,17 @@ export function checkReferences(
         else checkTarget(record, target, at, 'dependsOn');
       });
     }
-    if (cloud && typeof record.properties.network === 'string') {
-      const at = () => record.paths.pointer(['network']);
-      const target = checkTarget(record, record.properties.network, at, 'network');
+    for (const reference of record.definition.references ?? []) {
+      const written = record.properties[reference.property];
+      if (typeof written !== 'string') continue;
+      const at = () => record.paths.pointer([reference.property]);
+      const target = checkTarget(record, written, at, reference.property);
       const targetType = target !== undefined ? byName.get(target)!.definition?.name : undefined;
-      if (target !== undefined && targetType !== undefined && targetType !== 'vpc') {
-        problems.push({ path: at(), message: `must name a vpc component; ${target} is a ${targetType}` });
+      if (target !== undefined && targetType !== undefined && targetType !== reference.type) {
+        problems.push({
+          path: at(),
+          message: `must name a ${reference.type} component; ${target} is a ${targetType}`,
+        });
       }
     }
     if (cloud) checkProviderRef(record, context, problems);
@@ -160,11 +163,12 @@ function checkBindings(
           continue;
         }
         sites.push({ from: record.name, to: target.name, path: () => at('secret') });
-        if (!isCloudComponentType(target.type)) continue;
+        const targetKeys = BUILTIN_TYPES.get(target.type)?.connectionKeys;
+        if (!targetKeys) continue;
         const key = mapping.key ?? envName;
         const keyPath = mapping.key === undefined ? at() : at('key');
-        const spec = CONNECTION_KEYS[target.type].find((k) => k.name === key);
-        const keys = CONNECTION_KEYS[target.type].map((k) => k.name);
+        const spec = targetKeys.find((k) => k.name === key);
+        const keys = targetKeys.map((k) => k.name);
         if (!spec) {
           problems.push({
             path: keyPath,
@@ -173,9 +177,10 @@ function checkBindings(
               `${mapping.key === undefined ? ' (key defaults to the variable name)' : ''}; keys: ${keys.join(', ')}${closestMatchSuffix(key, keys)}`,
           });
         } else if (key === 'DB_PUBLIC_HOST' && target.properties.publicConnection !== true) {
-          const setting = TYPE_ALIASES.has(byName.get(target.name)?.writtenType ?? '')
-            ? 'allocate_public_connection: true'
-            : 'publicConnection: true';
+          const setting =
+            BUILTIN_TYPES.byAlias(byName.get(target.name)?.writtenType ?? '') !== undefined
+              ? 'allocate_public_connection: true'
+              : 'publicConnection: true';
           problems.push({
             path: keyPath,
             message: `${key} is published only by a component with ${setting}, and ${target.name} has no public connection (set ${setting} on it)`,

@@ -1,8 +1,6 @@
-import type { JsonObject } from '@berth/core';
+import { didYouMean, type JsonObject, type TypeDescriptor } from '@berth/core';
+import { PATTERN_HINTS } from '@berth/types';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
-import { PATTERN_HINTS } from '../definitions/schema-patterns';
-import type { TypeDefinition } from '../definitions/type-definition';
-import { didYouMean } from './closest-match';
 import { pointerSegments } from './path-map';
 
 export interface SchemaProblem {
@@ -14,7 +12,7 @@ export interface SchemaProblem {
 const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: true, allowUnionTypes: true, verbose: true });
 const validators = new Map<string, ValidateFunction>();
 
-function validatorFor(definition: TypeDefinition): ValidateFunction {
+function validatorFor(definition: TypeDescriptor): ValidateFunction {
   let validate = validators.get(definition.name);
   if (!validate) {
     validate = ajv.compile(definition.schema);
@@ -119,7 +117,7 @@ function translate(error: ErrorObject, known: KnownProperties): SchemaProblem | 
  * in plain words. Values are never echoed back, so a secret cannot leak through a message.
  */
 export function validateAgainstSchema(
-  definition: TypeDefinition,
+  definition: TypeDescriptor,
   data: JsonObject,
   known: KnownProperties,
 ): SchemaProblem[] {
@@ -134,6 +132,6 @@ export function validateAgainstSchema(
 }
 
 /** Property names a definition's schema declares at the top level. */
-export function schemaPropertyNames(definition: TypeDefinition): string[] {
+export function schemaPropertyNames(definition: TypeDescriptor): string[] {
   return Object.keys((definition.schema.properties ?? {}) as JsonObject);
 }

@@ -156,7 +156,7 @@ describe('validateApplication: problems', () => {
     );
     const type = problems.find((p) => p.path === '/spec/components/1/type')!;
     expect(type.message).toContain('unknown component type "rdss"');
-    expect(type.message).toContain('rds, oss, slb, vpc, webservice, worker, task');
+    expect(type.message).toContain('rds, oss, slb, vpc, redis, webservice, worker, task');
     expect(type.message).toContain('alibaba-rds');
     expect(type.message).toMatch(/closest match: rds$/);
     expect(problems).toContainEqual({

@@ -2,15 +2,14 @@ import {
   defaultConnectionSecretName,
   jsonPointer,
   type ApplicationSpec,
-  type CloudComponentType,
   type ComponentSpec,
   type EnvBinding,
   type JsonObject,
   type PolicySpec,
   type TraitSpec,
   type ValidationProblem,
-  type WorkloadType,
 } from '@berth/core';
+import { CLOUD_COMMON_FIELDS } from '@berth/types';
 import { OamError } from '../errors/oam.error';
 import type { ValidationContext, ValidationResult } from '../oam.types';
 import { checkStructureLimits } from './structure-limits';
@@ -41,7 +40,7 @@ const READ_ONLY_METADATA_FIELDS = [
 const READ_ONLY_TOP_LEVEL_FIELDS = ['status'];
 const SPEC_FIELDS = ['components', 'policies'];
 const POLICY_FIELDS = ['name', 'type', 'properties'];
-const CLOUD_COMMON = new Set(['writeConnectionSecretToRef', 'deletionPolicy', 'providerRef', 'dependsOn']);
+const CLOUD_COMMON = new Set<string>(CLOUD_COMMON_FIELDS);
 
 function unknownFields(
   object: JsonObject,
@@ -232,7 +231,7 @@ function componentSpec(record: ComponentRecord, application: string): ComponentS
     return {
       kind: 'cloud',
       name: record.name!,
-      type: record.definition!.name as CloudComponentType,
+      type: record.definition!.name,
       properties,
       dependsOn: strings(record.properties.dependsOn),
       traits,
@@ -247,7 +246,7 @@ function componentSpec(record: ComponentRecord, application: string): ComponentS
   return {
     kind: 'workload',
     name: record.name!,
-    type: record.definition!.name as WorkloadType,
+    type: record.definition!.name,
     properties: record.properties,
     dependsOn: strings(record.workloadDependsOn),
     traits,

@@ -1,9 +1,13 @@
-import { isSensitiveConnectionKey, type ApplyResult, type CloudComponentType } from '@berth/core';
+import type { ApplyResult, ConnectionKeySpec } from '@berth/core';
 import type { StackOutputs } from '../workspace/pulumi-workspace.port';
 import { EXTERNAL_IDS_OUTPUT } from './program';
 
-/** Stack outputs → non-secret outputs, secret outputs (Pulumi secrets and the type's sensitive keys), external ids. */
-export function splitOutputs(type: CloudComponentType, stackOutputs: StackOutputs): ApplyResult {
+/**
+ * Stack outputs → non-secret outputs, secret outputs (Pulumi secrets and the keys the type's descriptor flags
+ * sensitive), external ids.
+ */
+export function splitOutputs(connectionKeys: readonly ConnectionKeySpec[], stackOutputs: StackOutputs): ApplyResult {
+  const sensitive = new Set(connectionKeys.filter((k) => k.sensitive).map((k) => k.name));
   const outputs: Record<string, string> = {};
   const secretOutputs: Record<string, string> = {};
   const externalIds: Record<string, string> = {};
@@ -15,7 +19,7 @@ export function splitOutputs(type: CloudComponentType, stackOutputs: StackOutput
     }
     if (value === undefined || value === null) continue;
     const text = typeof value === 'string' ? value : JSON.stringify(value);
-    if (secret || isSensitiveConnectionKey(type, key)) secretOutputs[key] = text;
+    if (secret || sensitive.has(key)) secretOutputs[key] = text;
     else outputs[key] = text;
   }
   return { externalIds, outputs, secretOutputs };

@@ -86,7 +86,7 @@ describe('isolation: each Pulumi run in its own runner process', () => {
       message: expect.stringMatching(/runner for stack dev\.iso\.crash exited without a result \(signal SIGABRT\)/),
     });
     expect(ok.status).toBe('fulfilled');
-    const result = splitOutputs('vpc', (ok as PromiseFulfilledResult<Awaited<ReturnType<typeof driver.up>>>).value);
+    const result = splitOutputs([], (ok as PromiseFulfilledResult<Awaited<ReturnType<typeof driver.up>>>).value);
     expect(result.outputs).toEqual({ VPC_ID: 'vpc-of-dev.iso.fine', VPC_CIDR: '10.0.0.0/16' });
     // It ran in another process than this one, and than the crashed run.
     const runnerPid = Number(result.externalIds.runnerPid);
@@ -135,7 +135,7 @@ describe('isolation: each Pulumi run in its own runner process', () => {
       launcher: new ForkJobLauncher({ workspaceModule: MOCKED_ENGINE_WORKSPACE_MODULE }),
     });
     const outputs = await mocked.up({ request: { ...vpcRequest('programmed'), secretProperties: { token: 'tk-1' } } });
-    expect(splitOutputs('vpc', outputs)).toEqual({
+    expect(splitOutputs([], outputs)).toEqual({
       externalIds: { vpcId: 'network-id' },
       outputs: { VPC_ID: 'network-id', VPC_CIDR: '10.0.0.0/16' },
       secretOutputs: { TOKEN_SEEN: 'tk-1' },

@@ -7,6 +7,7 @@ import type {
   WorkloadComponentSpec,
   WorkloadType,
 } from '../../model';
+import { TypeRegistry, type TypeDescriptor } from '../../types';
 
 /** Test-only builders of normalized applications (what libs/oam produces). Not exported from @berth/core. */
 export function cloud(
@@ -47,3 +48,24 @@ export function workload(
 export function application(components: ApplicationSpec['components'], name = 'shop'): ApplicationSpec {
   return { name, labels: {}, annotations: {}, components, policies: [] };
 }
+
+function testType(name: string, category: 'cloud' | 'workload', stepTimeoutMs?: number): TypeDescriptor {
+  return {
+    name,
+    category,
+    description: `${name} (test)`,
+    schema: { type: 'object' },
+    ...(stepTimeoutMs !== undefined ? { stepTimeoutMs } : {}),
+  };
+}
+
+/** A registry of the shapes the planner tests use (core cannot see @berth/types): four cloud types, three workloads. */
+export const TEST_TYPES = new TypeRegistry([
+  testType('rds', 'cloud', 40 * 60_000),
+  testType('oss', 'cloud', 5 * 60_000),
+  testType('slb', 'cloud'),
+  testType('vpc', 'cloud'),
+  testType('webservice', 'workload'),
+  testType('worker', 'workload'),
+  testType('task', 'workload', 30 * 60_000),
+]);

@@ -2,7 +2,7 @@ import type { ValidationProblem } from '@berth/core';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { kubeVelaCanonicalYaml, kubeVelaYaml } from '../../../../test/fixtures/applications';
-import { validateApplication } from '../validation/validate-application';
+import { validateApplication } from './validate-application';
 
 const app = (components: unknown[]) => ({
   apiVersion: 'core.oam.dev/v1beta1',

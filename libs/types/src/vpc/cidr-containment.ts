@@ -1,5 +1,5 @@
 /** Parses "a.b.c.d/n" into a network address and prefix length, or undefined. */
-export function parseCidr(cidr: string): { base: number; prefix: number } | undefined {
+function parseCidr(cidr: string): { base: number; prefix: number } | undefined {
   const match = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\/(\d+)$/.exec(cidr);
   if (!match) return undefined;
   const octets = match.slice(1, 5).map(Number);

@@ -1,9 +1,9 @@
-import { ENV_NAME_PATTERN } from './schema-patterns';
-import type { TypeDefinition } from './type-definition';
+import type { TypeDescriptor } from '@berth/core';
+import { ENV_NAME_PATTERN } from '../shared/schema-patterns';
 
-export const serviceBindingDefinition: TypeDefinition = {
+/** The `service-binding` trait, exactly as KubeVela's. */
+export const serviceBindingType: TypeDescriptor = {
   name: 'service-binding',
-  kind: 'trait',
   category: 'trait',
   description: "Binds keys of cloud components' connection secrets to a workload's environment variables",
   schema: {

@@ -1,5 +1,5 @@
 import type { JsonObject } from '@berth/core';
-import { ENV_NAME_PATTERN, QUANTITY_PATTERN } from './schema-patterns';
+import { ENV_NAME_PATTERN, QUANTITY_PATTERN } from '../shared/schema-patterns';
 
 /** Properties every workload type shares (container image, command, environment, resources). */
 export const WORKLOAD_COMMON_PROPERTIES: Readonly<Record<string, JsonObject>> = {

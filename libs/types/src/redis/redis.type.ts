@@ -1,0 +1,118 @@
+import type { TypeDescriptor } from '@berth/core';
+import { cloudSchema } from '../shared/cloud-common.schema';
+import { ipList, kubeVelaAlias, rename } from '../shared/kubevela-conversions';
+import { NETWORK_REFERENCE, networkOrVswitch } from '../shared/network-placement';
+import {
+  CLOUD_ID_PATTERN,
+  DNS_LABEL_PATTERN,
+  INSTANCE_NAME_PATTERN,
+  IPV4_OR_CIDR_PATTERN,
+  REDIS_ACCOUNT_PATTERN,
+} from '../shared/schema-patterns';
+
+/** `redis`: a Redis with an account of the component's own (KubeVela's alibaba-redis). */
+export const redisType: TypeDescriptor = {
+  name: 'redis',
+  category: 'cloud',
+  description: 'A Redis instance with an account of its own (and optional extra accounts), limited to the component',
+  schema: cloudSchema({
+    instanceName: { type: 'string', pattern: INSTANCE_NAME_PATTERN, description: 'Display name of the instance' },
+    engineVersion: {
+      type: 'string',
+      pattern: '^[0-9]+\\.[0-9]+$',
+      default: '5.0',
+      description: 'Redis version of the instance (KubeVela and Alibaba Cloud default to 5.0)',
+    },
+    instanceClass: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 64,
+      description: 'Instance class (e.g. redis.master.small.default); required on Alibaba Cloud',
+    },
+    network: {
+      type: 'string',
+      pattern: DNS_LABEL_PATTERN,
+      description: 'Name of a `vpc` component of this application to place the instance in',
+    },
+    vswitchId: {
+      type: 'string',
+      pattern: CLOUD_ID_PATTERN,
+      description: 'Id of an existing vSwitch to place the instance in (instead of `network`)',
+    },
+    securityIps: {
+      type: 'array',
+      items: { type: 'string', pattern: IPV4_OR_CIDR_PATTERN },
+      minItems: 1,
+      uniqueItems: true,
+      description: "Addresses allowed to connect; default: the network's CIDR (never 0.0.0.0/0)",
+    },
+    password: {
+      type: 'string',
+      minLength: 8,
+      maxLength: 32,
+      writeOnly: true,
+      description: "Password of the component's account; generated when absent. Never shown back",
+    },
+    accounts: {
+      type: 'array',
+      description: 'Extra accounts, each limited to the same keys as the main one',
+      items: {
+        type: 'object',
+        properties: {
+          name: { type: 'string', pattern: REDIS_ACCOUNT_PATTERN, description: 'Account name' },
+          password: {
+            type: 'string',
+            minLength: 8,
+            maxLength: 32,
+            writeOnly: true,
+            description: 'Account password. Never shown back',
+          },
+          privilege: {
+            type: 'string',
+            enum: ['RoleReadWrite', 'RoleReadOnly'],
+            default: 'RoleReadWrite',
+            description: "The account's privilege",
+          },
+        },
+        required: ['name'],
+        additionalProperties: false,
+      },
+    },
+  }),
+  connectionKeys: [
+    { name: 'REDIS_CONNECT_ADDRESS', sensitive: false, description: 'host:port clients connect to' },
+    { name: 'REDIS_NAME', sensitive: false, description: 'Instance name' },
+    { name: 'REDIS_USER', sensitive: false, description: "The component's account" },
+    { name: 'REDIS_PASSWORD', sensitive: true, description: "The account's password" },
+    { name: 'REDIS_HOST', sensitive: false, description: 'Host name of the instance' },
+    { name: 'REDIS_PORT', sensitive: false, description: 'Port of the instance' },
+    { name: 'REDIS_URL', sensitive: true, description: 'Connection URL with credentials' },
+    { name: 'REDIS_KEY_PREFIX', sensitive: false, description: 'The prefix every key and channel of the account has' },
+  ],
+  secretInputs: ['password', 'accounts/*/password'],
+  generatedInputs: ['password'],
+  // Redis ACL users hold several passwords: a second one, then the old one removed once every workload has rolled.
+  rotation: { reissues: ['REDIS_PASSWORD', 'REDIS_URL'], holds: { input: 'password', key: 'REDIS_PASSWORD' } },
+  // A kvstore instance takes 5–15 minutes to create on Alibaba Cloud.
+  stepTimeoutMs: 30 * 60_000,
+  checks: [networkOrVswitch],
+  references: [NETWORK_REFERENCE],
+  aliases: [
+    kubeVelaAlias('alibaba-redis', 'redis', [
+      ['instance_name', rename('instanceName', 'Redis instance name')],
+      ['engine_version', rename('engineVersion', 'Redis engine version')],
+      ['instance_class', rename('instanceClass', 'Redis instance class')],
+      ['vswitch_id', rename('vswitchId', 'Id of the vSwitch to create the instance in')],
+      ['security_ips', rename('securityIps', 'IP addresses allowed to access the instance', ipList)],
+      ['password', rename('password', 'Redis instance account password')],
+      ['accounts', rename('accounts', 'Extra accounts: name, password, privilege')],
+      [
+        'account_name',
+        {
+          unsupported:
+            "the component's account is named after the component (published as REDIS_USER); give further accounts in accounts[]",
+        },
+      ],
+    ]),
+  ],
+};

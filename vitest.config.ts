@@ -22,6 +22,7 @@ export default defineConfig({
       '@berth/oam': here('libs/oam/src/index.ts'),
       '@berth/types': here('libs/types/src/index.ts'),
       '@berth/persistence': here('libs/persistence/src/index.ts'),
+      '@berth/kube/testing': here('libs/kube/src/testing/index.ts'),
       '@berth/kube': here('libs/kube/src/index.ts'),
       '@berth/pulumi/testing': here('libs/pulumi/src/testing/index.ts'),
       '@berth/pulumi': here('libs/pulumi/src/index.ts'),

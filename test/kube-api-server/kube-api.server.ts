@@ -115,7 +115,80 @@ const RESOURCES: readonly ResourceType[] = [
     namespaced: true,
     hasSpecAndStatus: true,
   },
+  {
+    group: '',
+    version: 'v1',
+    resource: 'serviceaccounts',
+    singularName: 'serviceaccount',
+    kind: 'ServiceAccount',
+    namespaced: true,
+    hasSpecAndStatus: false,
+    shortNames: ['sa'],
+  },
+  {
+    group: '',
+    version: 'v1',
+    resource: 'persistentvolumeclaims',
+    singularName: 'persistentvolumeclaim',
+    kind: 'PersistentVolumeClaim',
+    namespaced: true,
+    hasSpecAndStatus: true,
+    shortNames: ['pvc'],
+  },
+  {
+    group: 'apps',
+    version: 'v1',
+    resource: 'daemonsets',
+    singularName: 'daemonset',
+    kind: 'DaemonSet',
+    namespaced: true,
+    hasSpecAndStatus: true,
+    shortNames: ['ds'],
+  },
+  {
+    group: 'apps',
+    version: 'v1',
+    resource: 'statefulsets',
+    singularName: 'statefulset',
+    kind: 'StatefulSet',
+    namespaced: true,
+    hasSpecAndStatus: true,
+    shortNames: ['sts'],
+  },
+  {
+    group: 'batch',
+    version: 'v1',
+    resource: 'cronjobs',
+    singularName: 'cronjob',
+    kind: 'CronJob',
+    namespaced: true,
+    hasSpecAndStatus: true,
+    shortNames: ['cj'],
+  },
+  {
+    group: 'networking.k8s.io',
+    version: 'v1',
+    resource: 'ingresses',
+    singularName: 'ingress',
+    kind: 'Ingress',
+    namespaced: true,
+    hasSpecAndStatus: true,
+    shortNames: ['ing'],
+  },
+  {
+    group: 'autoscaling',
+    version: 'v2',
+    resource: 'horizontalpodautoscalers',
+    singularName: 'horizontalpodautoscaler',
+    kind: 'HorizontalPodAutoscaler',
+    namespaced: true,
+    hasSpecAndStatus: true,
+    shortNames: ['hpa'],
+  },
 ];
+
+/** Kinds the tiny controller writes status for. */
+const CONTROLLED_KINDS = new Set(['Deployment', 'Job', 'DaemonSet']);
 
 export type ControllerMode = 'rollout' | 'stall' | 'fail' | 'off';
 
@@ -844,7 +917,7 @@ export class KubeApiTestServer {
 
   private scheduleController(type: ResourceType, namespace: string, name: string, generation: number): void {
     const mode = this.controllerMode;
-    if (mode === 'off') return;
+    if (mode === 'off' || !CONTROLLED_KINDS.has(type.kind)) return;
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       const key = this.key(type, namespace, name);
@@ -853,7 +926,19 @@ export class KubeApiTestServer {
       const spec = (object.spec ?? {}) as Json;
       const time = now();
       let status: Json;
-      if (type.kind === 'Deployment') {
+      if (type.kind === 'DaemonSet') {
+        // One node: one pod scheduled; `rollout` makes it available, otherwise it never becomes so.
+        status = {
+          observedGeneration: generation,
+          currentNumberScheduled: 1,
+          desiredNumberScheduled: 1,
+          updatedNumberScheduled: 1,
+          numberMisscheduled: 0,
+          numberReady: mode === 'rollout' ? 1 : 0,
+          numberAvailable: mode === 'rollout' ? 1 : 0,
+          ...(mode === 'rollout' ? {} : { numberUnavailable: 1 }),
+        };
+      } else if (type.kind === 'Deployment') {
         const replicas = Number(spec.replicas ?? 1);
         if (mode === 'rollout') {
           status = {

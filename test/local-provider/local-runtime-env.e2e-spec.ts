@@ -93,6 +93,23 @@ spec:
       expect(dotenv.text).toMatch(/^# DB_URL: sensitive/m);
     });
 
+    it("lists in the component's status what the local runtime does not carry out (here: the port's exposure)", async () => {
+      const app = (await request(t.server).get(APP).expect(200)).body as {
+        status: { components: Array<{ name: string; conditions: Array<{ type: string; message: string }> }> };
+      };
+      const web = app.status.components.find((c) => c.name === 'web')!;
+      expect(web.conditions).toContainEqual(
+        expect.objectContaining({
+          type: 'NotApplied',
+          message: 'not carried out by the local runtime: ports exposure (port, ports[].expose, exposeType)',
+        }),
+      );
+      // A cloud component has nothing of the kind.
+      expect(app.status.components.find((c) => c.name === 'db')!.conditions.map((c) => c.type)).not.toContain(
+        'NotApplied',
+      );
+    });
+
     it('a changed declared value is what the next delivery hands out', async () => {
       await apply('hello again');
       const env = (await request(t.server).get(`${APP}/components/web/env`).expect(200)).body as {
@@ -158,6 +175,65 @@ spec:
         variables: Array<{ name: string; value: string | null }>;
       };
       expect(env.variables.find((v) => v.name === 'GREETING')?.value).toBe('hello again');
+    });
+
+    it('the env trait shapes what a process gets; probes, exposure and traits it cannot run are listed, not dropped', async () => {
+      const runtime = t.app.get(RuntimeRegistry).get(LOCAL_RUNTIME_KIND);
+      const statuses = await runtime.deliver(
+        {
+          environment: 'local',
+          application: 'hello',
+          runtime: { kind: LOCAL_RUNTIME_KIND, settings: {} },
+          secrets: [],
+          signal: new AbortController().signal,
+          workloads: [
+            {
+              component: {
+                kind: 'workload',
+                name: 'web',
+                type: 'webservice',
+                dependsOn: [],
+                bindings: [],
+                properties: {
+                  image: 'hello:1',
+                  ports: [{ port: 8080, expose: true }],
+                  env: [
+                    { name: 'GREETING', value: 'hi' },
+                    { name: 'DROPPED', value: 'x' },
+                  ],
+                  livenessProbe: { httpGet: { path: '/', port: 8080 } },
+                },
+                traits: [
+                  { type: 'env', properties: { env: { MODE: 'local' }, unset: ['DROPPED'] } },
+                  { type: 'scaler', properties: { replicas: 2 } },
+                  { type: 'gateway', properties: { domain: 'hello.example', http: { '/': 8080 } } },
+                ],
+              },
+              env: [],
+              bindingsChecksum: 'x',
+            },
+          ],
+        },
+        SILENT_LOG,
+      );
+      expect(statuses[0]).toEqual({
+        component: 'web',
+        ready: true,
+        message: 'delivered (local runtime)',
+        notApplied: [
+          'ports exposure (port, ports[].expose, exposeType)',
+          'livenessProbe',
+          'trait scaler',
+          'trait gateway',
+        ],
+      });
+      const env = (await request(t.server).get(`${APP}/components/web/env`).expect(200)).body as {
+        variables: Array<{ name: string; value: string | null }>;
+      };
+      expect(env.variables.map((v) => [v.name, v.value])).toEqual([
+        ['GREETING', 'hi'],
+        ['MODE', 'local'],
+      ]);
     });
   },
 );

@@ -27,7 +27,7 @@ describe('local provider: vpc address management', () => {
     expect(new Set(cidrs).size).toBe(50);
     for (let i = 0; i < cidrs.length; i++) {
       const a = parseCidr(cidrs[i]);
-      expect(a.prefix).toBe(16);
+      expect(a.prefix).toBe(22);
       expect(overlaps(parseCidr('10.0.0.0/8'), a)).toBe(true);
       for (let j = i + 1; j < cidrs.length; j++) expect(overlaps(a, parseCidr(cidrs[j]))).toBe(false);
     }

@@ -1,7 +1,11 @@
 export * from './labels';
+export * from './render/container-env';
 export * from './render/kube-object';
 export * from './render/manifest.renderer';
 export * from './render/workload-properties';
+export * from './render/workload-render';
+export { TRAIT_RENDERERS } from './render/traits/trait-renderers';
+export { COMPONENT_RENDERERS } from './render/workloads/component-renderers';
 export { type KubeconfigSources, MAX_KUBECONFIG_BYTES } from './runtime/kube-client';
 export * from './runtime/kube-error.mapper';
 export * from './runtime/kubernetes-runtime-settings';

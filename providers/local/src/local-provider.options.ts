@@ -15,7 +15,7 @@ export interface LocalProviderOptions {
   s3SecretAccessKey?: string;
   /** Region reported as OSS_REGION and used to sign S3 requests (default `local`). */
   s3Region?: string;
-  /** Default address pool for vpc when the profile sets none (default 10.0.0.0/8, /16 per VPC). */
+  /** Default address pool for vpc when the profile sets none (default 10.0.0.0/8, /22 per VPC: 16,384 networks). */
   ipPool?: string;
   ipPoolPrefix?: number;
   /** Interval of the SLB's active TCP health check (default 1000 ms). */
@@ -25,4 +25,5 @@ export interface LocalProviderOptions {
 }
 
 export const DEFAULT_IP_POOL = '10.0.0.0/8';
-export const DEFAULT_IP_POOL_PREFIX = 16;
+/** 10.0.0.0/8 in /22s: 16,384 networks of 1,024 addresses (four /24 vSwitches each). */
+export const DEFAULT_IP_POOL_PREFIX = 22;

@@ -8,8 +8,9 @@ import {
   type WorkloadDelivery,
   type WorkloadStatus,
 } from '@berth/core';
-import { readDeclaredEnv } from '@berth/kube';
+import { declaredContainerEnv } from '@berth/kube';
 import type { DeliveredVariable, WorkloadDeliveryRepository } from '@berth/persistence';
+import { notAppliedLocally } from './local-runtime-limits';
 
 export const LOCAL_RUNTIME_KIND = 'local';
 
@@ -21,8 +22,11 @@ export const LOCAL_RUNTIME_KIND = 'local';
  *
  * Order and precedence are the pod's (the Kubernetes runtime renders the same list): declared variables first, then the
  * bound ones; a bound variable replaces a declared one of the same name (in a pod the later entry wins), and of two
- * declared entries with one name the later wins. A declared `valueFrom` (a Kubernetes Secret or ConfigMap the local
- * runtime does not have) is refused with the variable's name, never dropped.
+ * declared entries with one name the later wins. The declared variables are the main container's once the traits ran
+ * (the `env` trait adds and removes some), as the Kubernetes renderer builds them. A declared `valueFrom` (a Kubernetes
+ * Secret or ConfigMap the local runtime does not have) is refused with the variable's name, never dropped. What else
+ * the component asks for and a local process cannot have (ports exposure, probes, volumes, most traits…) is listed in
+ * its status (`notApplied`).
  */
 export class LocalWorkloadRuntime extends WorkloadRuntime {
   readonly kind = LOCAL_RUNTIME_KIND;
@@ -67,7 +71,13 @@ export class LocalWorkloadRuntime extends WorkloadRuntime {
         `local runtime: ${workload.component.name} receives ${variables.length} variable(s), ${bound.length} bound`,
         { component: workload.component.name, variables: variables.map((v) => v.name) },
       );
-      statuses.push({ component: workload.component.name, ready: true, message: 'delivered (local runtime)' });
+      const notApplied = notAppliedLocally(workload.component);
+      statuses.push({
+        component: workload.component.name,
+        ready: true,
+        message: 'delivered (local runtime)',
+        ...(notApplied.length > 0 ? { notApplied } : {}),
+      });
     }
     if (request.prune !== false) {
       const keep = new Set(request.workloads.map((w) => w.component.name));
@@ -98,7 +108,7 @@ export class LocalWorkloadRuntime extends WorkloadRuntime {
 function declaredVariables(workload: WorkloadDelivery): DeliveredVariable[] {
   const name = workload.component.name;
   const byName = new Map<string, DeliveredVariable>();
-  for (const entry of readDeclaredEnv(name, workload.component.properties?.env)) {
+  for (const entry of declaredContainerEnv(workload.component) ?? []) {
     if ('valueFrom' in entry) {
       const [kind, ref] = Object.entries(entry.valueFrom)[0] ?? ['valueFrom', undefined];
       throw new ProviderError(

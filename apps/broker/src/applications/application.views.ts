@@ -80,6 +80,8 @@ export class ApplicationListView {
     description: 'Pass as ?continue= to get the next page; absent on the last page',
   })
   continue?: string;
+  @ApiPropertyOptional({ type: String, description: 'Pass as ?cursor= for the next page; absent on the last page' })
+  next?: string;
 }
 
 export class RevisionView {
@@ -98,6 +100,8 @@ export class RevisionView {
 
 export class RevisionListView {
   @ApiProperty({ type: [RevisionView] }) items!: RevisionView[];
+  @ApiPropertyOptional({ type: String, description: 'Pass as ?cursor= for the next page; absent on the last page' })
+  next?: string;
 }
 
 function asObject(value: unknown): JsonObject {

@@ -18,7 +18,8 @@ import { APPLICATION_PHASES } from '@berth/core';
 import type { Request, Response } from 'express';
 import { BERTH_CONFIG, type BerthConfig } from '../config/berth-config';
 import { readDocument } from '../http/document-body';
-import { badQuery, booleanQuery, enumQuery, integerQuery, stringQuery } from '../http/query-params';
+import { ApiCursorPage, encodeCursor, isInteger, isString, nextCursor, pageQuery } from '../http/cursor-page';
+import { badQuery, booleanQuery, enumQuery, integerQuery } from '../http/query-params';
 import { ApiApplicationBody } from '../openapi/api-application-body.decorator';
 import {
   ApplicationListView,
@@ -35,20 +36,6 @@ import { PlansService } from '../plans/plans.service';
 import type { PlanView } from '../plans/plan.views';
 
 const MAX_PAGE = 500;
-
-function encodeContinue(after: string): string {
-  return Buffer.from(JSON.stringify({ after }), 'utf8').toString('base64url');
-}
-
-function decodeContinue(token: string): string {
-  try {
-    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { after?: unknown };
-    if (typeof parsed?.after === 'string') return parsed.after;
-  } catch {
-    // fall through
-  }
-  throw badQuery('continue', 'must be a token from a previous page');
-}
 
 function header(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value.join(', ') : value;
@@ -147,25 +134,30 @@ export class ApplicationsController {
   @Get()
   @ApiOperation({ summary: 'List the applications of an environment' })
   @ApiQuery({ name: 'limit', required: false, type: Number, description: `Page size, 1-${MAX_PAGE} (default 50)` })
-  @ApiQuery({ name: 'offset', required: false, type: Number })
-  @ApiQuery({ name: 'continue', required: false, type: String, description: 'Token from the previous page' })
+  @ApiQuery({ name: 'cursor', required: false, type: String, description: 'The `next` cursor of the previous page' })
+  @ApiQuery({ name: 'offset', required: false, type: Number, description: 'Skip this many (slower on deep pages)' })
+  @ApiQuery({ name: 'continue', required: false, type: String, description: 'Same as cursor (older name)' })
   @ApiQuery({ name: 'phase', required: false, enum: APPLICATION_PHASES })
   @ApiOkResponse({ type: ApplicationListView })
   @ApiNotFoundResponse({ description: 'Unknown environment' })
   async list(@Param('env') environment: string, @Query() query: Record<string, unknown>): Promise<ApplicationListView> {
-    const limit = integerQuery('limit', query.limit, { min: 1, max: MAX_PAGE, fallback: 50 });
+    const { limit, after } = pageQuery(query, {
+      defaultLimit: 50,
+      maxLimit: MAX_PAGE,
+      accept: isString,
+      alias: 'continue',
+    });
     const offset = integerQuery('offset', query.offset, { min: 0, max: 1_000_000_000, fallback: 0 });
     const phase = enumQuery('phase', query.phase, APPLICATION_PHASES);
-    const token = stringQuery('continue', query.continue);
-    const after = token === undefined ? undefined : decodeContinue(token);
     const page = await this.applications.list(environment, { limit, offset, phase, after });
     const last = page.items.at(-1);
+    const next = page.more && last ? encodeCursor(last.name) : undefined;
     return {
       items: page.items.map(toSummaryView),
       total: page.total,
       limit,
       offset: after === undefined ? offset : 0,
-      ...(page.more && last ? { continue: encodeContinue(last.name) } : {}),
+      ...(next ? { continue: next, next } : {}),
     };
   }
 
@@ -185,11 +177,24 @@ export class ApplicationsController {
 
   @Get(':app/revisions')
   @ApiOperation({ summary: "List an application's revisions" })
+  @ApiCursorPage({ defaultLimit: 100, maxLimit: MAX_PAGE })
   @ApiOkResponse({ type: RevisionListView, description: 'Newest first; specs redacted' })
   @ApiNotFoundResponse({ description: 'Unknown environment or application' })
-  async revisions(@Param('env') environment: string, @Param('app') name: string): Promise<RevisionListView> {
-    const { application, revisions } = await this.applications.revisions(environment, name);
-    return { items: revisions.map((revision) => toRevisionView(revision, application.currentRevisionId)) };
+  async revisions(
+    @Param('env') environment: string,
+    @Param('app') name: string,
+    @Query() query: Record<string, unknown>,
+  ): Promise<RevisionListView> {
+    const page = pageQuery(query, { defaultLimit: 100, maxLimit: MAX_PAGE, accept: isInteger });
+    const { application, revisions } = await this.applications.revisions(environment, name, {
+      limit: page.limit + 1,
+      before: page.after,
+    });
+    const next = nextCursor(revisions, page.limit, (r) => Number(r.generation));
+    return {
+      items: revisions.slice(0, page.limit).map((revision) => toRevisionView(revision, application.currentRevisionId)),
+      ...(next ? { next } : {}),
+    };
   }
 
   @Delete(':app')

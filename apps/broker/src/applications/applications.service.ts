@@ -292,9 +292,10 @@ export class ApplicationsService {
   async revisions(
     environment: string,
     name: string,
+    page?: { limit: number; before?: number },
   ): Promise<{ application: ApplicationEntity; revisions: ApplicationRevisionEntity[] }> {
     const application = await this.require(environment, name);
-    return { application, revisions: await this.applications.listRevisions(application.id) };
+    return { application, revisions: await this.applications.listRevisions(application.id, page) };
   }
 
   /** Marks the application for deletion and queues its teardown (`orphan`: keep every cloud resource). */

@@ -41,6 +41,8 @@ export interface BerthConfig {
   leaseSeconds: number;
   /** Refresh of Ready applications every this many ms; 0 disables the schedule. */
   refreshIntervalMs: number;
+  /** Ceiling on refresh operations queued or running at once (BERTH_REFRESH_CONCURRENCY; default the worker concurrency). */
+  refreshConcurrency?: number;
   /** BERTH_SECRET_KEY (base64 or hex, 32 bytes); else `<dataDir>/secret.key`, generated on first start. */
   secretKey?: string;
   /** Local provider: admin URLs of existing servers (else embedded / refused, see providers/local). */

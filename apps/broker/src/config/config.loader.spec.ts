@@ -29,6 +29,7 @@ describe('loadConfig', () => {
       workerConcurrency: 4,
       leaseSeconds: 30,
       refreshIntervalMs: 600_000,
+      refreshConcurrency: 4,
       secretKey: undefined,
       localPostgresUrl: undefined,
       localMysqlUrl: undefined,
@@ -123,6 +124,11 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({ role: 'worker', workerConcurrency: 8, leaseSeconds: 9, refreshIntervalMs: 90_000 });
     expect(config.localMysqlUrl).toBe('mysql://root@127.0.0.1:3306/');
     expect(loadConfig({ BERTH_REFRESH_INTERVAL: '0' }).refreshIntervalMs).toBe(0);
+    expect(config.refreshConcurrency).toBe(8);
+    expect(loadConfig({ BERTH_REFRESH_CONCURRENCY: '3' }).refreshConcurrency).toBe(3);
+    expect(() => loadConfig({ BERTH_REFRESH_CONCURRENCY: '0' })).toThrow(
+      /BERTH_REFRESH_CONCURRENCY: must be an integer between 1 and 1024/,
+    );
     expect(() => loadConfig({ BERTH_ROLE: 'boss' })).toThrow(/BERTH_ROLE: must be one of all, api, worker/);
     expect(() => loadConfig({ BERTH_SECRET_KEY: 'not-a-key-hunter2' })).toThrow(/BERTH_SECRET_KEY: .*<redacted>/);
     expect(() => loadConfig({ BERTH_SECRET_KEY: 'not-a-key-hunter2' })).not.toThrow(/hunter2/);

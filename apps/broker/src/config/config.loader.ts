@@ -59,6 +59,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BerthConfig {
     workerConcurrency: variables.BERTH_WORKER_CONCURRENCY ?? 4,
     leaseSeconds: variables.BERTH_LEASE_SECONDS ?? 30,
     refreshIntervalMs: variables.BERTH_REFRESH_INTERVAL ? parseDuration(variables.BERTH_REFRESH_INTERVAL) : 10 * 60_000,
+    refreshConcurrency: variables.BERTH_REFRESH_CONCURRENCY ?? variables.BERTH_WORKER_CONCURRENCY ?? 4,
     secretKey: variables.BERTH_SECRET_KEY?.trim(),
     localPostgresUrl: variables.BERTH_LOCAL_POSTGRES_URL,
     localMysqlUrl: variables.BERTH_LOCAL_MYSQL_URL,

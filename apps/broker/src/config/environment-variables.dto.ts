@@ -30,6 +30,7 @@ export const EXPECTATIONS = {
   BERTH_WORKER_CONCURRENCY: 'must be an integer between 1 and 256',
   BERTH_LEASE_SECONDS: 'must be an integer number of seconds between 1 and 3600',
   BERTH_REFRESH_INTERVAL: 'must be a duration like 30s, 10m, 1h (or 0 to disable)',
+  BERTH_REFRESH_CONCURRENCY: 'must be an integer between 1 and 1024',
   BERTH_SECRET_KEY: 'must be 32 bytes written as base64 (44 characters) or hex (64 characters)',
   BERTH_LOCAL_POSTGRES_URL: 'must be a postgres:// or postgresql:// URL',
   BERTH_LOCAL_MYSQL_URL: 'must be a mysql:// URL',
@@ -192,6 +193,13 @@ export class EnvironmentVariables {
   @IsString({ message: EXPECTATIONS.BERTH_REFRESH_INTERVAL })
   @Matches(DURATION_PATTERN, { message: EXPECTATIONS.BERTH_REFRESH_INTERVAL })
   BERTH_REFRESH_INTERVAL?: string;
+
+  @IsOptional()
+  @Transform(strictInteger)
+  @IsInt({ message: EXPECTATIONS.BERTH_REFRESH_CONCURRENCY })
+  @Min(1, { message: EXPECTATIONS.BERTH_REFRESH_CONCURRENCY })
+  @Max(1024, { message: EXPECTATIONS.BERTH_REFRESH_CONCURRENCY })
+  BERTH_REFRESH_CONCURRENCY?: number;
 
   @IsOptional()
   @Transform(emptyAsUnset)

@@ -89,4 +89,6 @@ export class EnvironmentView {
 
 export class EnvironmentListView {
   @ApiProperty({ type: [EnvironmentView] }) items!: EnvironmentView[];
+  @ApiPropertyOptional({ type: String, description: 'Pass as ?cursor= for the next page; absent on the last page' })
+  next?: string;
 }

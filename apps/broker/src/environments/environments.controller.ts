@@ -13,6 +13,7 @@ import {
   ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { ApiCursorPage, isString, nextCursor, pageQuery } from '../http/cursor-page';
 import { BERTH_CONFIG, type BerthConfig } from '../config/berth-config';
 import { readDocument } from '../http/document-body';
 import { DOCUMENT_MEDIA_TYPES } from '../http/raw-body.reader';
@@ -30,9 +31,13 @@ export class EnvironmentsController {
 
   @Get()
   @ApiOperation({ summary: 'List the environments' })
+  @ApiCursorPage({ defaultLimit: 100, maxLimit: 500 })
   @ApiOkResponse({ type: EnvironmentListView })
-  async list(): Promise<EnvironmentListView> {
-    return { items: (await this.environments.list()).map(toEnvironmentView) };
+  async list(@Query() query: Record<string, unknown>): Promise<EnvironmentListView> {
+    const page = pageQuery(query, { defaultLimit: 100, maxLimit: 500, accept: isString });
+    const rows = await this.environments.list({ limit: page.limit + 1, after: page.after });
+    const next = nextCursor(rows, page.limit, (e) => e.name);
+    return { items: rows.slice(0, page.limit).map(toEnvironmentView), ...(next ? { next } : {}) };
   }
 
   @Get(':env')

@@ -104,8 +104,8 @@ export class EnvironmentsService implements OnModuleInit {
     await this.environments.ensure(LOCAL_ENVIRONMENT);
   }
 
-  list(): Promise<EnvironmentEntity[]> {
-    return this.environments.list();
+  list(page?: { limit: number; after?: string }): Promise<EnvironmentEntity[]> {
+    return this.environments.list(page);
   }
 
   /** The environment, or a 404 problem. */

@@ -9,7 +9,8 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { booleanQuery } from '../http/query-params';
+import { ApiCursorPage, isStringPair, nextCursor, pageQuery } from '../http/cursor-page';
+import { badQuery, booleanQuery } from '../http/query-params';
 import { ApiOkRepresentations } from '../openapi/api-ok-representations.decorator';
 import { BrokerError } from '../problems/broker.error';
 import { LifecycleService, toDotenv } from './lifecycle.service';
@@ -53,11 +54,22 @@ export class ApplicationLifecycleController {
 
   @Get(':app/operations')
   @ApiOperation({ summary: "List an application's operations" })
+  @ApiCursorPage({ defaultLimit: 100, maxLimit: 500 })
   @ApiOkResponse({ type: OperationListView, description: 'Newest first' })
   @ApiNotFoundResponse({ description: 'Unknown environment or application' })
-  async operations(@Param('env') environment: string, @Param('app') name: string): Promise<OperationListView> {
+  async operations(
+    @Param('env') environment: string,
+    @Param('app') name: string,
+    @Query() query: Record<string, unknown>,
+  ): Promise<OperationListView> {
+    const page = pageQuery(query, { defaultLimit: 100, maxLimit: 500, accept: isStringPair });
+    const before = page.after ? { createdAt: new Date(page.after[0]), id: page.after[1] } : undefined;
+    if (before && Number.isNaN(before.createdAt.getTime()))
+      throw badQuery('cursor', 'must be a cursor from a previous page (the `next` field)');
     const application = await this.lifecycle.requireApplication(environment, name);
-    return { items: (await this.lifecycle.listOperations(application)).map(toOperationSummary) };
+    const rows = await this.lifecycle.listOperations(application, page.limit + 1, before);
+    const next = nextCursor(rows, page.limit, (o) => [o.createdAt.toISOString(), o.id]);
+    return { items: rows.slice(0, page.limit).map(toOperationSummary), ...(next ? { next } : {}) };
   }
 
   @Get(':app/components/:component/env')

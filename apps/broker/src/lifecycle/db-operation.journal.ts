@@ -26,6 +26,20 @@ export function condition(type: string, status: Condition['status'], reason: str
   return { type, status, reason, message, lastTransitionTime: new Date().toISOString() };
 }
 
+/** A delivered workload's `notApplied` (what its runtime does not carry out) as a condition of the component. */
+function notAppliedConditions(result: StepSuccess['result']): Condition[] {
+  const notApplied = result?.notApplied;
+  if (!Array.isArray(notApplied) || notApplied.length === 0) return [];
+  return [
+    condition(
+      'NotApplied',
+      'True',
+      'RuntimeLimits',
+      `not carried out by the ${String(result?.runtime ?? '')} runtime: ${notApplied.join(', ')}`,
+    ),
+  ];
+}
+
 /**
  * The executor's journal over the database: step states in the operation row (every write conditioned on the lease:
  * a worker that lost it records nothing more and stops), one event per step transition, and the component's phase,
@@ -122,7 +136,10 @@ export class DbOperationJournal implements OperationJournal {
         await this.resources.update(this.key(step.component), {
           phase,
           lastError: null,
-          conditions: [condition('Ready', phase === 'Ready' ? 'True' : 'False', phase, step.description)],
+          conditions: [
+            condition('Ready', phase === 'Ready' ? 'True' : 'False', phase, step.description),
+            ...notAppliedConditions(success.result),
+          ],
         });
       }
       await this.save();

@@ -336,7 +336,13 @@ export class LifecycleSteps {
       dependsOn: this.dependencyNames(ctx, spec.name),
       lastError: null,
     });
-    return { bindingsChecksum: resolution.bindingsChecksum, secrets: bound.map((m) => `${m.name}@${m.version}`) };
+    const notApplied = statuses.flatMap((status) => status.notApplied ?? []);
+    return {
+      bindingsChecksum: resolution.bindingsChecksum,
+      secrets: bound.map((m) => `${m.name}@${m.version}`),
+      // What this runtime does not carry out; the journal lists it in the component's conditions.
+      ...(notApplied.length > 0 ? { notApplied, runtime: ctx.environment.runtime.kind } : {}),
+    };
   }
 
   private async destroy(ctx: OperationContext, step: PlannedStep, context: StepContext): Promise<StepResult | void> {

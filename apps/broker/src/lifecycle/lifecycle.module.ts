@@ -21,6 +21,7 @@ import { LifecycleService } from './lifecycle.service';
 import { OperationRunner } from './operation.runner';
 import { OperationsController } from './operations.controller';
 import { loadSecretKey, SecretKeyring } from './secret-keyring';
+import { RefreshScheduler } from './refresh.scheduler';
 import { OPERATION_RUNNER, WorkerService } from './worker.service';
 
 export function executorFor(config: BerthConfig): OperationExecutor {
@@ -122,6 +123,7 @@ export function executorFor(config: BerthConfig): OperationExecutor {
       ],
     },
     LifecycleMetrics,
+    RefreshScheduler,
     WorkerService,
     LifecycleService,
   ],

@@ -193,12 +193,16 @@ export class LifecycleService {
     return row;
   }
 
-  listOperations(application: ApplicationEntity): Promise<OperationEntity[]> {
-    return this.operations.listForApplication(application.environmentName, application.name, 100);
+  listOperations(
+    application: ApplicationEntity,
+    limit = 100,
+    before?: { createdAt: Date; id: string },
+  ): Promise<OperationEntity[]> {
+    return this.operations.listForApplication(application.environmentName, application.name, limit, before);
   }
 
-  events(id: string, after: number) {
-    return this.operations.eventsAfter(id, after);
+  events(id: string, after: number, limit?: number) {
+    return this.operations.eventsAfter(id, after, limit);
   }
 
   /** Per-component status (spec order, then recorded components no longer in the spec) and the last operation. */

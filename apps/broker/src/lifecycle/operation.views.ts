@@ -35,6 +35,8 @@ export class OperationView extends OperationSummaryView {
 
 export class OperationListView {
   @ApiProperty({ type: [OperationSummaryView] }) items!: OperationSummaryView[];
+  @ApiPropertyOptional({ type: String, description: 'Pass as ?cursor= for the next page; absent on the last page' })
+  next?: string;
 }
 
 export class OperationEventView {
@@ -50,6 +52,8 @@ export class OperationEventView {
 
 export class OperationEventListView {
   @ApiProperty({ type: [OperationEventView] }) items!: OperationEventView[];
+  @ApiPropertyOptional({ type: String, description: 'Pass as ?cursor= for the next page; absent on the last page' })
+  next?: string;
 }
 
 export class EnvVariableView {

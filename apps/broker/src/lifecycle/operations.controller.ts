@@ -2,6 +2,7 @@ import { Controller, Get, Headers, Inject, Param, Query, Res } from '@nestjs/com
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { BERTH_CONFIG, type BerthConfig } from '../config/berth-config';
+import { ApiCursorPage, isInteger, nextCursor, pageQuery } from '../http/cursor-page';
 import { integerQuery } from '../http/query-params';
 import { ApiOkRepresentations } from '../openapi/api-ok-representations.decorator';
 import { LifecycleService } from './lifecycle.service';
@@ -28,6 +29,7 @@ export class OperationsController {
   @Get(':id/events')
   @ApiOperation({ summary: "List an operation's events, or follow them live (text/event-stream)" })
   @ApiQuery({ name: 'after', required: false, type: Number, description: 'Only events with a greater seq' })
+  @ApiCursorPage({ defaultLimit: 1000, maxLimit: 1000 })
   @ApiOkRepresentations(
     'JSON, or with Accept: text/event-stream a live stream (`event: <level>`, `id: <seq>`, JSON data) that ends with `event: end` carrying the final Operation',
     { 'application/json': OperationEventListView, 'text/event-stream': String },
@@ -35,15 +37,21 @@ export class OperationsController {
   @ApiNotFoundResponse({ description: 'Unknown operation' })
   async events(
     @Param('id') id: string,
-    @Query('after') afterParam: unknown,
+    @Query() query: Record<string, unknown>,
     @Headers('accept') accept: string | undefined,
     @Headers('last-event-id') lastEventId: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<OperationEventListView | undefined> {
     await this.lifecycle.operation(id);
-    let after = integerQuery('after', afterParam, { min: 0, max: Number.MAX_SAFE_INTEGER, fallback: 0 });
+    const page = pageQuery(query, { defaultLimit: 1000, maxLimit: 1000, accept: isInteger });
+    let after = Math.max(
+      integerQuery('after', query.after, { min: 0, max: Number.MAX_SAFE_INTEGER, fallback: 0 }),
+      page.after ?? 0,
+    );
     if (!accept?.includes('text/event-stream')) {
-      return { items: (await this.lifecycle.events(id, after)).map(toEventView) };
+      const events = await this.lifecycle.events(id, after, page.limit + 1);
+      const next = nextCursor(events, page.limit, (e) => Number(e.seq));
+      return { items: events.slice(0, page.limit).map(toEventView), ...(next ? { next } : {}) };
     }
     if (lastEventId && /^\d{1,15}$/.test(lastEventId)) after = Math.max(after, Number(lastEventId));
     response.status(200);

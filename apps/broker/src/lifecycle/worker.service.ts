@@ -11,12 +11,13 @@ import { OperationRepository } from '@berth/persistence';
 import { DataSource } from 'typeorm';
 import { BERTH_CONFIG, type BerthConfig } from '../config/berth-config';
 import { OperationRunner } from './operation.runner';
+import { RefreshScheduler } from './refresh.scheduler';
 
 export const OPERATION_RUNNER = Symbol('OPERATION_RUNNER');
 
 /**
  * The worker role: claims operations (queued ones, and running ones whose lease expired) up to
- * BERTH_WORKER_CONCURRENCY at once, runs them, and queues refreshes of Ready applications every BERTH_REFRESH_INTERVAL.
+ * BERTH_WORKER_CONCURRENCY at once, runs them, and starts the paced refresh schedule (RefreshScheduler).
  * Shutdown interrupts what runs and releases the leases so another worker resumes at once.
  */
 @Injectable()
@@ -26,7 +27,6 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
   private readonly running = new Map<string, Promise<void>>();
   private readonly stop = new AbortController();
   private timer?: NodeJS.Timeout;
-  private refreshTimer?: NodeJS.Timeout;
   private polling = false;
   private again = false;
   readonly workerId = `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
@@ -36,6 +36,7 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
     @Inject(OperationRepository) private readonly operations: OperationRepository,
     @Inject(OPERATION_RUNNER) private readonly runner: OperationRunner,
     @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(RefreshScheduler) private readonly refresh: RefreshScheduler,
   ) {}
 
   get enabled(): boolean {
@@ -47,10 +48,7 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
     const pollMs = this.config.lifecycle?.workerPollMs ?? 250;
     this.timer = setInterval(() => this.nudge(), pollMs);
     this.timer.unref();
-    if (this.config.refreshIntervalMs > 0) {
-      this.refreshTimer = setInterval(() => void this.scheduleRefreshes(), this.config.refreshIntervalMs);
-      this.refreshTimer.unref();
-    }
+    this.refresh.start(() => this.nudge());
     this.nudge();
   }
 
@@ -101,27 +99,6 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
     }
   }
 
-  private async scheduleRefreshes(): Promise<void> {
-    try {
-      const due = await this.operations.idleSince(new Date(Date.now() - this.config.refreshIntervalMs));
-      for (const app of due) {
-        await this.dataSource.transaction((manager) =>
-          this.operations.enqueue(manager, {
-            kind: 'refresh',
-            applicationId: app.id,
-            environmentName: app.environmentName,
-            applicationName: app.name,
-            generation: Number(app.generation),
-            revisionId: null,
-          }),
-        );
-      }
-      if (due.length) this.nudge();
-    } catch (error) {
-      this.logger.warn(`cannot schedule refreshes: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  }
-
   /** Operations running in this process right now. */
   get busy(): number {
     return this.running.size;
@@ -129,7 +106,7 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
 
   async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
-    clearInterval(this.refreshTimer);
+    await this.refresh.close();
     this.stop.abort(new Error('worker shutting down'));
     await Promise.allSettled([...this.running.values()]);
   }

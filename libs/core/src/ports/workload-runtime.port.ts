@@ -56,6 +56,11 @@ export interface WorkloadStatus {
   component: string;
   ready: boolean;
   message: string;
+  /**
+   * What of the component this runtime does not carry out (the local runtime: ports exposure, probes, most traits…),
+   * each named as the Application writes it; listed in the component's status, never dropped silently.
+   */
+  notApplied?: string[];
 }
 
 /** Runs workloads and hands them their bound secrets. Registered by runtime kind. */

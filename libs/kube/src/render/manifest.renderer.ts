@@ -1,30 +1,27 @@
 import { createHash } from 'node:crypto';
-import { ProviderError, ProviderErrorCode, type ConnectionSecretMaterial, type WorkloadDelivery } from '@berth/core';
+import type { ConnectionSecretMaterial, JsonObject, WorkloadDelivery } from '@berth/core';
 import { stringify } from 'yaml';
 import {
   ANNOTATION_ALIBABA_LB_FORCE_OVERRIDE,
   ANNOTATION_ALIBABA_LB_ID,
-  ANNOTATION_BINDINGS_CHECKSUM,
   ANNOTATION_SECRET_VERSION,
   ANNOTATION_TEMPLATE_HASH,
   ANNOTATION_VALUES_REDACTED,
   REDACTED,
-  componentLabels,
-  componentSelector,
 } from '../labels';
 import type { KubeObject } from './kube-object';
-import { readWorkloadProperties, type WorkloadProperties } from './workload-properties';
+import { applyTraits } from './traits/trait-renderers';
+import { COMPONENT_RENDERERS } from './workloads/component-renderers';
+import {
+  componentService,
+  invalid,
+  objectMetadata,
+  podTemplateOf,
+  type RenderRequest,
+  type WorkloadRender,
+} from './workload-render';
 
-/** What to render: one application's workloads and the connection secrets of its cloud components. */
-export interface RenderRequest {
-  environment: string;
-  application: string;
-  workloads: readonly WorkloadDelivery[];
-  /** Every connection secret of the application (one Secret each). */
-  secrets: readonly ConnectionSecretMaterial[];
-  /** Sets metadata.namespace when given (the runtime's namespace); omitted for a namespace-less GitOps view. */
-  namespace?: string;
-}
+export type { RenderRequest } from './workload-render';
 
 export interface RenderOptions {
   /** Secret values in clear (base64 `data`). Otherwise every key is listed with the value `<redacted>`. */
@@ -32,32 +29,23 @@ export interface RenderOptions {
 }
 
 export interface RenderedManifests {
-  /** Secrets first (sorted by name), then per workload in request order: Service, Deployment or Job. */
+  /** Secrets first (sorted by name), then per workload in request order: its objects (Service, workload, trait outputs). */
   objects: KubeObject[];
   /** The same objects as a YAML stream (`---` between documents). */
   yaml: string;
+  /** Per workload component (request order), the object that runs it: what a rollout is read from. */
+  workloads: RenderedWorkloadRef[];
+}
+
+export interface RenderedWorkloadRef {
+  component: string;
+  apiVersion: string;
+  kind: string;
+  name: string;
 }
 
 /** Keys an `slb` connection secret carries; a webservice binding such a secret is exposed through that SLB. */
 const SLB_ID_KEYS = ['SLB_ID', 'slbId'] as const;
-
-function invalid(message: string): ProviderError {
-  return new ProviderError(ProviderErrorCode.InvalidRequest, message);
-}
-
-function metadata(
-  request: RenderRequest,
-  name: string,
-  component: string,
-  annotations?: Record<string, string>,
-): KubeObject['metadata'] {
-  return {
-    name,
-    ...(request.namespace ? { namespace: request.namespace } : {}),
-    labels: componentLabels(request.environment, request.application, component),
-    ...(annotations && Object.keys(annotations).length > 0 ? { annotations } : {}),
-  };
-}
 
 export function renderSecret(
   request: RenderRequest,
@@ -70,7 +58,7 @@ export function renderSecret(
   const object: KubeObject = {
     apiVersion: 'v1',
     kind: 'Secret',
-    metadata: metadata(request, secret.name, secret.component, annotations),
+    metadata: objectMetadata(request, secret.name, secret.component, annotations),
     type: 'Opaque',
   };
   if (options.includeSecrets) {
@@ -81,6 +69,23 @@ export function renderSecret(
     object.stringData = Object.fromEntries(keys.map((key) => [key, REDACTED]));
   }
   return object;
+}
+
+/** A Secret a component declares (storage trait, k8s-objects) without its values: every key listed as `<redacted>`. */
+function redactDeclaredSecret(object: KubeObject): KubeObject {
+  const keys = [
+    ...Object.keys((object.data ?? {}) as JsonObject),
+    ...Object.keys((object.stringData ?? {}) as JsonObject),
+  ];
+  const { data: _data, stringData: _stringData, ...rest } = object;
+  return {
+    ...rest,
+    metadata: {
+      ...object.metadata,
+      annotations: { ...(object.metadata.annotations ?? {}), [ANNOTATION_VALUES_REDACTED]: 'true' },
+    },
+    ...(keys.length > 0 ? { stringData: Object.fromEntries([...new Set(keys)].sort().map((k) => [k, REDACTED])) } : {}),
+  };
 }
 
 /** The SLB id a webservice is attached to: from the first (by name) bound secret that carries an SLB id. */
@@ -94,54 +99,6 @@ function boundSlbId(
     for (const key of SLB_ID_KEYS) if (data[key]) return data[key];
   }
   return undefined;
-}
-
-function container(delivery: WorkloadDelivery, props: WorkloadProperties): Record<string, unknown> {
-  const bound = new Set(delivery.env.map((variable) => variable.name));
-  const env = [
-    ...props.env.filter((variable) => !bound.has(variable.name)),
-    ...delivery.env.map((variable) => ({
-      name: variable.name,
-      valueFrom: { secretKeyRef: { name: variable.secretName, key: variable.key } },
-    })),
-  ];
-  const resources: Record<string, Record<string, string>> = {};
-  if (Object.keys(props.requests).length > 0) resources.requests = props.requests;
-  if (Object.keys(props.limits).length > 0) resources.limits = props.limits;
-  return {
-    name: delivery.component.name,
-    image: props.image,
-    ...(props.imagePullPolicy ? { imagePullPolicy: props.imagePullPolicy } : {}),
-    ...(props.command ? { command: props.command } : {}),
-    ...(props.args ? { args: props.args } : {}),
-    ...(env.length > 0 ? { env } : {}),
-    ...(props.ports.length > 0
-      ? { ports: props.ports.map((port) => ({ name: port.name, containerPort: port.port, protocol: port.protocol })) }
-      : {}),
-    ...(Object.keys(resources).length > 0 ? { resources } : {}),
-  };
-}
-
-function podTemplate(
-  request: RenderRequest,
-  delivery: WorkloadDelivery,
-  props: WorkloadProperties,
-  restartPolicy?: string,
-) {
-  const name = delivery.component.name;
-  return {
-    metadata: {
-      labels: componentLabels(request.environment, request.application, name),
-      annotations: { [ANNOTATION_BINDINGS_CHECKSUM]: delivery.bindingsChecksum },
-    },
-    spec: {
-      ...(restartPolicy ? { restartPolicy } : {}),
-      containers: [container(delivery, props)],
-      ...(props.imagePullSecrets.length > 0
-        ? { imagePullSecrets: props.imagePullSecrets.map((secret) => ({ name: secret })) }
-        : {}),
-    },
-  };
 }
 
 function checkBindings(delivery: WorkloadDelivery, secrets: ReadonlyMap<string, ConnectionSecretMaterial>): void {
@@ -160,7 +117,56 @@ function checkBindings(delivery: WorkloadDelivery, secrets: ReadonlyMap<string, 
   }
 }
 
-/** The objects of one workload: Service + Deployment (webservice), Deployment (worker) or Job (task). */
+/** Bound variables go last in the main container and win over a declared (or trait-set) variable of the same name. */
+function injectBindings(render: WorkloadRender): void {
+  const { delivery } = render;
+  if (delivery.env.length === 0) return;
+  const template = podTemplateOf(render.workload);
+  if (!template) {
+    throw invalid(
+      `component "${delivery.component.name}": binds connection secrets, but its ${render.workload?.kind ?? 'objects'} run no pods to receive them`,
+    );
+  }
+  const containers = template.spec.containers;
+  const main = containers.find((c) => c.name === delivery.component.name) ?? containers[0]!;
+  const bound = new Set(delivery.env.map((variable) => variable.name));
+  const env = [
+    ...((main.env ?? []) as JsonObject[]).filter((variable) => !bound.has(String(variable.name))),
+    ...delivery.env.map((variable) => ({
+      name: variable.name,
+      valueFrom: { secretKeyRef: { name: variable.secretName, key: variable.key } },
+    })),
+  ];
+  main.env = env;
+}
+
+/** A webservice binding an slb is exposed through it: its Service becomes a LoadBalancer attached to that SLB. */
+function attachSlb(render: WorkloadRender): void {
+  const { delivery } = render;
+  if (delivery.component.type !== 'webservice') return;
+  const slbId = boundSlbId(delivery, render.secrets);
+  if (!slbId) return;
+  const service = componentService(render);
+  if (!service)
+    throw invalid(`workload "${delivery.component.name}": binds an slb but exposes no port for it to route to`);
+  (service.spec as JsonObject).type = 'LoadBalancer';
+  service.metadata.annotations = {
+    ...(service.metadata.annotations ?? {}),
+    [ANNOTATION_ALIBABA_LB_ID]: slbId,
+    [ANNOTATION_ALIBABA_LB_FORCE_OVERRIDE]: 'true',
+  };
+}
+
+/** A Job's template cannot change in place; the runtime replaces the Job when this hash of its spec changes. */
+function stampJobTemplateHash(render: WorkloadRender): void {
+  for (const object of render.objects) {
+    if (object.kind !== 'Job') continue;
+    const hash = createHash('sha256').update(JSON.stringify(object.spec)).digest('hex').slice(0, 16);
+    object.metadata.annotations = { ...(object.metadata.annotations ?? {}), [ANNOTATION_TEMPLATE_HASH]: hash };
+  }
+}
+
+/** The objects of one workload component: what its type renders, patched and extended by its traits. */
 export function renderWorkload(
   request: RenderRequest,
   delivery: WorkloadDelivery,
@@ -168,72 +174,25 @@ export function renderWorkload(
     request.secrets.map((secret) => [secret.name, secret]),
   ),
 ): KubeObject[] {
+  return renderComponent(request, delivery, secrets).objects;
+}
+
+function renderComponent(
+  request: RenderRequest,
+  delivery: WorkloadDelivery,
+  secrets: ReadonlyMap<string, ConnectionSecretMaterial>,
+): WorkloadRender {
   const component = delivery.component;
-  const props = readWorkloadProperties(component);
+  const renderer = COMPONENT_RENDERERS.get(component.type);
+  if (!renderer) throw invalid(`workload "${component.name}": unsupported type "${String(component.type)}"`);
   checkBindings(delivery, secrets);
-  const selector = componentSelector(request.environment, request.application, component.name);
-  switch (component.type) {
-    case 'webservice':
-    case 'worker': {
-      const objects: KubeObject[] = [];
-      const exposed = props.ports.filter((port) => port.expose);
-      const slbId = component.type === 'webservice' ? boundSlbId(delivery, secrets) : undefined;
-      if (slbId && exposed.length === 0) {
-        throw invalid(`workload "${component.name}": binds an slb but exposes no port for it to route to`);
-      }
-      if (component.type === 'webservice' && exposed.length > 0) {
-        objects.push({
-          apiVersion: 'v1',
-          kind: 'Service',
-          metadata: metadata(
-            request,
-            component.name,
-            component.name,
-            slbId ? { [ANNOTATION_ALIBABA_LB_ID]: slbId, [ANNOTATION_ALIBABA_LB_FORCE_OVERRIDE]: 'true' } : undefined,
-          ),
-          spec: {
-            type: slbId ? 'LoadBalancer' : 'ClusterIP',
-            selector,
-            ports: exposed.map((port) => ({
-              name: port.name,
-              port: port.port,
-              targetPort: port.port,
-              protocol: port.protocol,
-            })),
-          },
-        });
-      }
-      objects.push({
-        apiVersion: 'apps/v1',
-        kind: 'Deployment',
-        metadata: metadata(request, component.name, component.name),
-        spec: {
-          replicas: props.replicas,
-          selector: { matchLabels: selector },
-          template: podTemplate(request, delivery, props),
-        },
-      });
-      return objects;
-    }
-    case 'task': {
-      const template = podTemplate(request, delivery, props, props.restartPolicy);
-      const spec = { completions: props.count, parallelism: props.count, template };
-      // A Job's template cannot change in place; the runtime replaces the Job when this hash changes.
-      const hash = createHash('sha256').update(JSON.stringify(spec)).digest('hex').slice(0, 16);
-      return [
-        {
-          apiVersion: 'batch/v1',
-          kind: 'Job',
-          metadata: metadata(request, component.name, component.name, { [ANNOTATION_TEMPLATE_HASH]: hash }),
-          spec,
-        },
-      ];
-    }
-    default:
-      throw invalid(
-        `workload "${(component as { name: string }).name}": unsupported type "${String((component as { type: unknown }).type)}"`,
-      );
-  }
+  const render: WorkloadRender = { request, delivery, secrets, objects: [] };
+  renderer.render(render);
+  applyTraits(render, component.traits ?? []);
+  injectBindings(render);
+  attachSlb(render);
+  stampJobTemplateHash(render);
+  return render;
 }
 
 /** One YAML stream of Kubernetes objects, `---` between documents. */
@@ -242,8 +201,8 @@ export function toYamlStream(objects: readonly KubeObject[]): string {
 }
 
 /**
- * Renders an application for Kubernetes: one Secret per connection secret, and per workload its Service, Deployment
- * or Job. Pure: no cluster involved. Used by the Kubernetes runtime (with includeSecrets) and by the GitOps view.
+ * Renders an application for Kubernetes: one Secret per connection secret, and per workload component its objects.
+ * Pure: no cluster involved. Used by the Kubernetes runtime (with includeSecrets) and by the GitOps view.
  */
 export function renderManifests(request: RenderRequest, options: RenderOptions): RenderedManifests {
   const secrets = new Map<string, ConnectionSecretMaterial>();
@@ -255,10 +214,32 @@ export function renderManifests(request: RenderRequest, options: RenderOptions):
   const objects: KubeObject[] = [...secrets.values()]
     .sort((a, b) => a.name.localeCompare(b.name))
     .map((secret) => renderSecret(request, secret, options));
+  const owners = new Map(
+    objects.map((o) => [
+      `${o.kind}/${o.metadata.name}`,
+      `connection secret of "${o.metadata.labels?.['berth.dev/component'] ?? '?'}"`,
+    ]),
+  );
+  const workloads: RenderedWorkloadRef[] = [];
   for (const delivery of request.workloads) {
     if (names.has(delivery.component.name)) throw invalid(`two workloads are named "${delivery.component.name}"`);
     names.add(delivery.component.name);
-    objects.push(...renderWorkload(request, delivery, secrets));
+    const render = renderComponent(request, delivery, secrets);
+    if (render.workload) {
+      const { apiVersion, kind, metadata } = render.workload;
+      workloads.push({ component: delivery.component.name, apiVersion, kind, name: metadata.name });
+    }
+    for (const object of render.objects) {
+      const key = `${object.kind}/${object.metadata.name}`;
+      const owner = owners.get(key);
+      if (owner) {
+        throw invalid(
+          `component "${delivery.component.name}": ${key} is also rendered by ${owner}; names of one kind must be unique in the namespace`,
+        );
+      }
+      owners.set(key, `component "${delivery.component.name}"`);
+      objects.push(object.kind === 'Secret' && !options.includeSecrets ? redactDeclaredSecret(object) : object);
+    }
   }
-  return { objects, yaml: toYamlStream(objects) };
+  return { objects, yaml: toYamlStream(objects), workloads };
 }

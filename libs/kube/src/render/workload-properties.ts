@@ -15,6 +15,8 @@ export type LiteralEnvVar =
       valueFrom: { secretKeyRef?: { name: string; key: string }; configMapKeyRef?: { name: string; key: string } };
     };
 
+export type ExposeType = 'ClusterIP' | 'NodePort' | 'LoadBalancer' | 'ExternalName';
+
 /** A workload's canonical properties read tolerantly (DESIGN section 2 names, plus the KubeVela spellings). */
 export interface WorkloadProperties {
   image: string;
@@ -24,22 +26,34 @@ export interface WorkloadProperties {
   args?: string[];
   env: LiteralEnvVar[];
   ports: WorkloadPort[];
+  /** Type of the Service of the exposed ports (KubeVela's `exposeType`, default ClusterIP). */
+  exposeType: ExposeType;
+  /** KubeVela's `labels` / `annotations`: on the workload object and its pod template. */
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
   requests: Record<string, string>;
   limits: Record<string, string>;
+  /** The container's volumeMounts and the pod's volumes (from `volumeMounts` or the older `volumes`). */
+  volumeMounts: JsonObject[];
+  volumes: JsonObject[];
+  livenessProbe?: JsonObject;
+  readinessProbe?: JsonObject;
+  hostAliases: JsonObject[];
   replicas: number;
-  /** task only: how many pods must complete. */
+  /** task and cron-task: how many pods must complete. */
   count: number;
-  /** task only. */
+  /** task and cron-task. */
   restartPolicy: 'Never' | 'OnFailure';
 }
 
 const PROTOCOLS = new Set(['TCP', 'UDP', 'SCTP']);
+const EXPOSE_TYPES = new Set<ExposeType>(['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName']);
 
 function invalid(component: string, message: string): ProviderError {
   return new ProviderError(ProviderErrorCode.InvalidRequest, `workload "${component}": ${message}`);
 }
 
-function asStringList(value: unknown): string[] | undefined {
+export function asStringList(value: unknown): string[] | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'string') return [value];
   if (Array.isArray(value)) return value.map((item) => String(item));
@@ -57,14 +71,34 @@ function positiveInt(value: unknown, fallback: number): number {
   return typeof n === 'number' && Number.isInteger(n) && n >= 0 ? n : fallback;
 }
 
+export function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A map of strings (labels, annotations); anything else is refused naming the property. */
+export function stringMap(component: string, property: string, value: unknown): Record<string, string> {
+  if (value === undefined || value === null) return {};
+  if (!isObject(value)) throw invalid(component, `${property} must be a map of strings`);
+  return Object.fromEntries(Object.entries(value).map(([key, v]) => [key, String(v)]));
+}
+
+function objectList(component: string, property: string, value: unknown): JsonObject[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value) || !value.every(isObject))
+    throw invalid(component, `${property} must be a list of objects`);
+  return value;
+}
+
 function readPorts(component: string, props: JsonObject): WorkloadPort[] {
-  const raw: unknown[] = [];
-  if (props.port !== undefined && props.port !== null) raw.push(props.port);
-  if (Array.isArray(props.ports)) raw.push(...props.ports);
+  // `port` (Berth's and KubeVela's older single port) is exposed; a `ports[]` entry only with `expose: true`, as in
+  // KubeVela's webservice.
+  const raw: Array<{ entry: unknown; exposeDefault: boolean }> = [];
+  if (props.port !== undefined && props.port !== null) raw.push({ entry: props.port, exposeDefault: true });
+  if (Array.isArray(props.ports)) raw.push(...props.ports.map((entry) => ({ entry, exposeDefault: false })));
   const ports: WorkloadPort[] = [];
   const seen = new Set<string>();
-  for (const entry of raw) {
-    const item: JsonObject = typeof entry === 'object' && entry !== null ? (entry as JsonObject) : { port: entry };
+  for (const { entry, exposeDefault } of raw) {
+    const item: JsonObject = isObject(entry) ? entry : { port: entry };
     const port = Number(item.port ?? item.containerPort);
     if (!Number.isInteger(port) || port < 1 || port > 65535)
       throw invalid(component, `port ${String(item.port)} is not 1-65535`);
@@ -79,7 +113,8 @@ function readPorts(component: string, props: JsonObject): WorkloadPort[] {
         : protocol === 'TCP'
           ? `port-${port}`
           : `${protocol.toLowerCase()}-${port}`;
-    ports.push({ name, port, protocol: protocol as WorkloadPort['protocol'], expose: item.expose !== false });
+    const expose = typeof item.expose === 'boolean' ? item.expose : exposeDefault;
+    ports.push({ name, port, protocol: protocol as WorkloadPort['protocol'], expose });
   }
   return ports;
 }
@@ -114,6 +149,72 @@ export function readDeclaredEnv(component: string, value: unknown): LiteralEnvVa
   });
 }
 
+/** A list of `{key, path, mode?}` projections of a ConfigMap or Secret volume. */
+function items(value: unknown): JsonObject | undefined {
+  return Array.isArray(value) ? { items: value } : undefined;
+}
+
+/**
+ * KubeVela's `volumeMounts: {pvc, configMap, secret, emptyDir, hostPath}` (or the older `volumes[] {type, ...}`) as a
+ * container's volumeMounts and a pod's volumes, one volume per distinct name.
+ */
+export function readVolumes(component: string, props: JsonObject): { mounts: JsonObject[]; volumes: JsonObject[] } {
+  const mounts: JsonObject[] = [];
+  const volumes = new Map<string, JsonObject>();
+  const add = (path: string, entry: JsonObject, source: JsonObject): void => {
+    if (typeof entry.name !== 'string' || entry.name === '') throw invalid(component, `${path} needs a name`);
+    if (typeof entry.mountPath !== 'string' || entry.mountPath === '')
+      throw invalid(component, `${path} "${entry.name}" needs a mountPath`);
+    mounts.push({
+      name: entry.name,
+      mountPath: entry.mountPath,
+      ...(typeof entry.subPath === 'string' ? { subPath: entry.subPath } : {}),
+    });
+    if (!volumes.has(entry.name)) volumes.set(entry.name, { name: entry.name, ...source });
+  };
+  const sources: Record<string, (entry: JsonObject) => JsonObject> = {
+    pvc: (e) => ({ persistentVolumeClaim: { claimName: String(e.claimName ?? e.name) } }),
+    configMap: (e) => ({
+      configMap: { name: String(e.cmName ?? e.name), defaultMode: positiveInt(e.defaultMode, 420), ...items(e.items) },
+    }),
+    secret: (e) => ({
+      secret: {
+        secretName: String(e.secretName ?? e.name),
+        defaultMode: positiveInt(e.defaultMode, 420),
+        ...items(e.items),
+      },
+    }),
+    emptyDir: (e) => ({ emptyDir: typeof e.medium === 'string' && e.medium !== '' ? { medium: e.medium } : {} }),
+    hostPath: (e) => ({ hostPath: { path: String(e.path ?? '') } }),
+  };
+  if (isObject(props.volumeMounts)) {
+    for (const [kind, list] of Object.entries(props.volumeMounts)) {
+      const source = sources[kind];
+      if (!source) throw invalid(component, `volumeMounts.${kind} is not one of ${Object.keys(sources).join(', ')}`);
+      for (const entry of objectList(component, `volumeMounts.${kind}`, list))
+        add(`volumeMounts.${kind}`, entry, source(entry));
+    }
+  } else if (Array.isArray(props.volumes)) {
+    for (const entry of objectList(component, 'volumes', props.volumes)) {
+      const kind = String(entry.type ?? 'emptyDir');
+      const source = sources[kind === 'hostPath' ? 'hostPath' : kind];
+      if (!source)
+        throw invalid(
+          component,
+          `volumes "${String(entry.name)}": type ${kind} is not pvc, configMap, secret or emptyDir`,
+        );
+      add('volumes', entry, source(entry));
+    }
+  }
+  return { mounts, volumes: [...volumes.values()] };
+}
+
+function probe(component: string, property: string, value: unknown): JsonObject | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!isObject(value)) throw invalid(component, `${property} must be an object`);
+  return value;
+}
+
 export function readWorkloadProperties(component: WorkloadComponentSpec): WorkloadProperties {
   const props = component.properties ?? {};
   if (typeof props.image !== 'string' || props.image === '')
@@ -131,6 +232,10 @@ export function readWorkloadProperties(component: WorkloadComponentSpec): Worklo
   if (limitCpu ?? cpu) limits.cpu = (limitCpu ?? cpu) as string;
   if (limitMemory ?? memory) limits.memory = (limitMemory ?? memory) as string;
   const restart = String(props.restart ?? props.restartPolicy ?? 'Never');
+  const exposeType = String(props.exposeType ?? 'ClusterIP') as ExposeType;
+  if (!EXPOSE_TYPES.has(exposeType))
+    throw invalid(component.name, `exposeType ${exposeType} is not one of ${[...EXPOSE_TYPES].join(', ')}`);
+  const { mounts, volumes } = readVolumes(component.name, props);
   return {
     image: props.image,
     imagePullPolicy: typeof props.imagePullPolicy === 'string' ? props.imagePullPolicy : undefined,
@@ -139,8 +244,16 @@ export function readWorkloadProperties(component: WorkloadComponentSpec): Worklo
     args: asStringList(props.args),
     env: readDeclaredEnv(component.name, props.env),
     ports: readPorts(component.name, props),
+    exposeType,
+    labels: stringMap(component.name, 'labels', props.labels),
+    annotations: stringMap(component.name, 'annotations', props.annotations),
     requests,
     limits,
+    volumeMounts: mounts,
+    volumes,
+    livenessProbe: probe(component.name, 'livenessProbe', props.livenessProbe),
+    readinessProbe: probe(component.name, 'readinessProbe', props.readinessProbe),
+    hostAliases: objectList(component.name, 'hostAliases', props.hostAliases),
     replicas: positiveInt(props.replicas, 1),
     count: Math.max(1, positiveInt(props.count, 1)),
     restartPolicy: restart === 'OnFailure' ? 'OnFailure' : 'Never',

@@ -11,7 +11,6 @@ import {
   type RemovalRequest,
   type RuntimeSpec,
   type ValidationProblem,
-  type WorkloadComponentSpec,
   type WorkloadStatus,
 } from '@berth/core';
 import {
@@ -22,32 +21,87 @@ import {
   applicationLabelSelector,
 } from '../labels';
 import { objectKey, type KubeObject } from '../render/kube-object';
-import { renderManifests } from '../render/manifest.renderer';
+import { renderManifests, type RenderedWorkloadRef } from '../render/manifest.renderer';
 import { type KubeconfigSources, kubeconfigProblems, loadKubeConfig, makeObjectApi } from './kube-client';
 import { isNotFound, toProviderError } from './kube-error.mapper';
+import { readReferencedObjects } from './referenced-objects';
 import {
   kubernetesSettingsProblems,
   parseKubernetesRuntimeSettings,
   type KubernetesRuntimeSettings,
 } from './kubernetes-runtime-settings';
-import { deploymentRollout, jobRollout, type RolloutState } from './rollout-status';
+import { daemonSetRollout, deploymentRollout, jobRollout, type RolloutState } from './rollout-status';
 
 /** Server-side apply field manager of everything Berth applies. */
 export const FIELD_MANAGER = 'berth';
 
 export const KUBERNETES_RUNTIME_KIND = 'kubernetes';
 
-interface KindRef {
+export interface KindRef {
   apiVersion: string;
   kind: string;
 }
 
 const DEPLOYMENT: KindRef = { apiVersion: 'apps/v1', kind: 'Deployment' };
+const DAEMON_SET: KindRef = { apiVersion: 'apps/v1', kind: 'DaemonSet' };
+const STATEFUL_SET: KindRef = { apiVersion: 'apps/v1', kind: 'StatefulSet' };
 const JOB: KindRef = { apiVersion: 'batch/v1', kind: 'Job' };
+const CRON_JOB: KindRef = { apiVersion: 'batch/v1', kind: 'CronJob' };
 const SERVICE: KindRef = { apiVersion: 'v1', kind: 'Service' };
 const SECRET: KindRef = { apiVersion: 'v1', kind: 'Secret' };
-/** Removal (and pruning) order: what runs first, then what routes to it, then the secrets it read. */
-const WORKLOAD_REMOVAL_ORDER: readonly KindRef[] = [DEPLOYMENT, JOB, SERVICE];
+/** Pod-running kinds whose rollout `status` reports. */
+const WORKLOAD_STATUS_KINDS: readonly KindRef[] = [DEPLOYMENT, DAEMON_SET, JOB, CRON_JOB];
+/**
+ * Removal (and pruning) order of what Berth renders: what runs first (and what starts runs), then what scales and
+ * routes to it, then what it mounted and ran as. Secrets come last, separately.
+ */
+const WORKLOAD_REMOVAL_ORDER: readonly KindRef[] = [
+  CRON_JOB,
+  DEPLOYMENT,
+  DAEMON_SET,
+  STATEFUL_SET,
+  JOB,
+  { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler' },
+  { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress' },
+  SERVICE,
+  { apiVersion: 'v1', kind: 'ServiceAccount' },
+  { apiVersion: 'v1', kind: 'ConfigMap' },
+  { apiVersion: 'v1', kind: 'PersistentVolumeClaim' },
+];
+/** Apply order: what pods read or mount first, then what runs, then what routes to and scales it. */
+const APPLY_RANK: Readonly<Record<string, number>> = {
+  Secret: 0,
+  ConfigMap: 1,
+  PersistentVolumeClaim: 1,
+  ServiceAccount: 1,
+  Service: 3,
+  Deployment: 4,
+  DaemonSet: 4,
+  StatefulSet: 4,
+  Job: 4,
+  CronJob: 4,
+  Ingress: 5,
+  HorizontalPodAutoscaler: 5,
+};
+const OTHER_RANK = 2;
+
+function applyOrder(objects: readonly KubeObject[]): KubeObject[] {
+  return objects
+    .map((object, index) => ({ object, index, rank: APPLY_RANK[object.kind] ?? OTHER_RANK }))
+    .sort((a, b) => a.rank - b.rank || a.index - b.index)
+    .map((entry) => entry.object);
+}
+
+/** The kinds pruned and removed: those Berth renders, then any other kind the current render holds. */
+function removalKinds(objects: readonly KubeObject[]): KindRef[] {
+  const kinds = [...WORKLOAD_REMOVAL_ORDER];
+  for (const object of objects) {
+    if (object.kind === 'Secret' || kinds.some((k) => k.kind === object.kind && k.apiVersion === object.apiVersion))
+      continue;
+    kinds.push({ apiVersion: object.apiVersion, kind: object.kind });
+  }
+  return kinds;
+}
 
 export interface KubernetesRuntimeOptions {
   /** How often rollout and deletion are polled. Default 1000 ms. */
@@ -62,7 +116,7 @@ export interface KubernetesRuntimeOptions {
 }
 
 /** One deliver/remove/status call: the settings, a client bound to the caller's signal, and error mapping. */
-class Session {
+export class Session {
   readonly namespace: string;
 
   constructor(
@@ -83,15 +137,15 @@ class Session {
     }
   }
 
-  ref(kind: KindRef, name: string) {
-    return { apiVersion: kind.apiVersion, kind: kind.kind, metadata: { name, namespace: this.namespace } };
+  ref(kind: KindRef, name: string, namespace = this.namespace) {
+    return { apiVersion: kind.apiVersion, kind: kind.kind, metadata: { name, namespace } };
   }
 
-  /** The object, or undefined when the server answers 404. */
-  async read(kind: KindRef, name: string): Promise<k8s.KubernetesObject | undefined> {
-    return this.call(`read ${kind.kind} ${this.namespace}/${name}`, async () => {
+  /** The object (in the runtime's namespace unless another is given), or undefined when the server answers 404. */
+  async read(kind: KindRef, name: string, namespace = this.namespace): Promise<k8s.KubernetesObject | undefined> {
+    return this.call(`read ${kind.kind} ${namespace}/${name}`, async () => {
       try {
-        return await this.api.read(this.ref(kind, name));
+        return await this.api.read(this.ref(kind, name, namespace));
       } catch (error) {
         if (isNotFound(error)) return undefined;
         throw error;
@@ -99,18 +153,9 @@ class Session {
     });
   }
 
-  async list(kind: KindRef, labelSelector: string): Promise<k8s.KubernetesObject[]> {
-    const result = await this.call(`list ${kind.kind} in ${this.namespace}`, () =>
-      this.api.list(
-        kind.apiVersion,
-        kind.kind,
-        this.namespace,
-        undefined,
-        undefined,
-        undefined,
-        undefined,
-        labelSelector,
-      ),
+  async list(kind: KindRef, labelSelector: string, namespace = this.namespace): Promise<k8s.KubernetesObject[]> {
+    const result = await this.call(`list ${kind.kind} in ${namespace}`, () =>
+      this.api.list(kind.apiVersion, kind.kind, namespace, undefined, undefined, undefined, undefined, labelSelector),
     );
     return result.items;
   }
@@ -166,12 +211,27 @@ function labelsOf(object: k8s.KubernetesObject): Record<string, string> {
   return object.metadata?.labels ?? {};
 }
 
-function workloadKind(component: WorkloadComponentSpec): KindRef {
-  return component.type === 'task' ? JOB : DEPLOYMENT;
-}
-
 function rolloutOf(kind: KindRef, object: k8s.KubernetesObject): RolloutState {
-  return kind.kind === 'Job' ? jobRollout(object as never) : deploymentRollout(object as never);
+  switch (kind.kind) {
+    case 'Deployment':
+      return deploymentRollout(object as never);
+    case 'Job':
+      return jobRollout(object as never);
+    case 'DaemonSet':
+      return daemonSetRollout(object as never);
+    case 'CronJob': {
+      const spec = (object as { spec?: { schedule?: string; suspend?: boolean } }).spec;
+      return {
+        done: true,
+        failed: false,
+        message: spec?.suspend
+          ? `suspended (schedule ${spec?.schedule ?? '?'})`
+          : `scheduled: ${spec?.schedule ?? '?'}`,
+      };
+    }
+    default:
+      return { done: true, failed: false, message: `${kind.kind} applied` };
+  }
 }
 
 /**
@@ -214,16 +274,15 @@ export class KubernetesWorkloadRuntime extends WorkloadRuntime {
 
   async deliver(request: DeliveryRequest, log: OperationLog): Promise<WorkloadStatus[]> {
     const session = this.open(request.runtime, request.signal, request.secrets);
-    const { objects } = renderManifests({ ...request, namespace: session.namespace }, { includeSecrets: true });
-    // Secrets first: a pod never starts before the secret it reads exists.
-    const ordered = [...objects.filter((o) => o.kind === 'Secret'), ...objects.filter((o) => o.kind !== 'Secret')];
-    for (const object of ordered) await this.applyOne(session, request, object, log);
-    if (request.prune !== false) await this.prune(session, request, new Set(objects.map(objectKey)), log);
-    return this.awaitRollouts(
-      session,
-      request.workloads.map((w) => w.component),
-      log,
+    const referencedObjects = await readReferencedObjects(session, request.workloads);
+    const { objects, workloads } = renderManifests(
+      { ...request, namespace: session.namespace, referencedObjects },
+      { includeSecrets: true },
     );
+    // Secrets (and ConfigMaps, claims) first: a pod never starts before what it reads exists.
+    for (const object of applyOrder(objects)) await this.applyOne(session, request, object, log);
+    if (request.prune !== false) await this.prune(session, request, objects, log);
+    return this.awaitRollouts(session, workloads, log);
   }
 
   private async applyOne(
@@ -265,11 +324,12 @@ export class KubernetesWorkloadRuntime extends WorkloadRuntime {
   private async prune(
     session: Session,
     request: DeliveryRequest,
-    desired: ReadonlySet<string>,
+    objects: readonly KubeObject[],
     log: OperationLog,
   ): Promise<void> {
+    const desired = new Set(objects.map(objectKey));
     const selector = applicationLabelSelector(request.environment, request.application);
-    for (const kind of [...WORKLOAD_REMOVAL_ORDER, SECRET]) {
+    for (const kind of [...removalKinds(objects), SECRET]) {
       for (const item of await session.list(kind, selector)) {
         const name = item.metadata?.name ?? '';
         if (desired.has(`${kind.kind}/${name}`)) continue;
@@ -285,19 +345,20 @@ export class KubernetesWorkloadRuntime extends WorkloadRuntime {
 
   private async awaitRollouts(
     session: Session,
-    components: readonly WorkloadComponentSpec[],
+    workloads: readonly RenderedWorkloadRef[],
     log: OperationLog,
   ): Promise<WorkloadStatus[]> {
     const timeoutSeconds = session.settings.rolloutTimeoutSeconds;
     const deadline = Date.now() + timeoutSeconds * 1000;
     let failed = false; // one waiter failing stops the others at their next turn
     return Promise.all(
-      components
-        .map(async (component): Promise<WorkloadStatus> => {
-          const kind = workloadKind(component);
+      workloads
+        .map(async (workload): Promise<WorkloadStatus> => {
+          const kind: KindRef = { apiVersion: workload.apiVersion, kind: workload.kind };
+          const component = { name: workload.component };
           for (;;) {
             if (failed) return { component: component.name, ready: false, message: 'not checked' };
-            const object = await session.read(kind, component.name);
+            const object = await session.read(kind, workload.name);
             const state: RolloutState = object
               ? rolloutOf(kind, object)
               : { done: false, failed: false, message: `${kind.kind} not found` };
@@ -312,7 +373,7 @@ export class KubernetesWorkloadRuntime extends WorkloadRuntime {
               log.log('warn', `${kind.kind} ${component.name}: ${message}`, { component: component.name });
               return { component: component.name, ready: false, message };
             }
-            await session.pause(this.pollIntervalMs, `wait for ${kind.kind} ${session.namespace}/${component.name}`);
+            await session.pause(this.pollIntervalMs, `wait for ${kind.kind} ${session.namespace}/${workload.name}`);
           }
         })
         .map((waiter) =>
@@ -361,7 +422,7 @@ export class KubernetesWorkloadRuntime extends WorkloadRuntime {
     const selector = this.selector(request.environment, request.application, request.components);
     if (selector === undefined) return [];
     const statuses = new Map<string, WorkloadStatus>();
-    for (const kind of [DEPLOYMENT, JOB]) {
+    for (const kind of WORKLOAD_STATUS_KINDS) {
       for (const item of await session.list(kind, selector)) {
         const component = labelsOf(item)[LABEL_COMPONENT] ?? item.metadata?.name ?? '';
         const state = rolloutOf(kind, item);

@@ -75,3 +75,27 @@ export function jobRollout(object: Observed): RolloutState {
     message: `running: ${object.status?.active ?? 0} active, ${succeeded} of ${completions} succeeded`,
   };
 }
+
+interface ObservedDaemonSet {
+  metadata?: { generation?: number };
+  status?: {
+    observedGeneration?: number;
+    desiredNumberScheduled?: number;
+    updatedNumberScheduled?: number;
+    numberAvailable?: number;
+  };
+}
+
+/** The same reading as `kubectl rollout status` for a DaemonSet. */
+export function daemonSetRollout(object: ObservedDaemonSet): RolloutState {
+  const status = object.status ?? {};
+  if ((status.observedGeneration ?? 0) < (object.metadata?.generation ?? 0)) {
+    return { done: false, failed: false, message: 'waiting for the daemon set controller to observe the new spec' };
+  }
+  const desired = status.desiredNumberScheduled ?? 0;
+  const updated = status.updatedNumberScheduled ?? 0;
+  const available = status.numberAvailable ?? 0;
+  if (updated < desired) return { done: false, failed: false, message: `${updated} of ${desired} pods updated` };
+  if (available < desired) return { done: false, failed: false, message: `${available} of ${desired} pods available` };
+  return { done: true, failed: false, message: `rolled out: ${available} of ${desired} pods available` };
+}

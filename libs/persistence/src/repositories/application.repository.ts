@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ApplicationPhase, JsonObject } from '@berth/core';
-import type { DataSource, EntityManager, Repository } from 'typeorm';
+import { LessThan, type DataSource, type EntityManager, type Repository } from 'typeorm';
 import { ApplicationRevisionEntity } from '../entities/application-revision.entity';
 import { ApplicationEntity } from '../entities/application.entity';
 import { insertable } from '../entities/column-types';
@@ -55,9 +55,16 @@ export class ApplicationRepository {
     return this.revisions.findOneBy({ id });
   }
 
-  /** Revisions of one application, newest first. */
-  listRevisions(applicationId: string): Promise<ApplicationRevisionEntity[]> {
-    return this.revisions.find({ where: { applicationId }, order: { generation: 'DESC' } });
+  /** Revisions of one application, newest first; `page` reads `limit` of them older than generation `before`. */
+  listRevisions(
+    applicationId: string,
+    page?: { limit: number; before?: number },
+  ): Promise<ApplicationRevisionEntity[]> {
+    return this.revisions.find({
+      where: page?.before === undefined ? { applicationId } : { applicationId, generation: LessThan(page.before) },
+      order: { generation: 'DESC' },
+      ...(page ? { take: page.limit } : {}),
+    });
   }
 
   count(environmentName: string, phase?: ApplicationPhase): Promise<number> {

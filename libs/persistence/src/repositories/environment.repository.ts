@@ -1,5 +1,5 @@
 import type { EnvironmentSpec } from '@berth/core';
-import type { DataSource, Repository } from 'typeorm';
+import { MoreThan, type DataSource, type Repository } from 'typeorm';
 import { insertable } from '../entities/column-types';
 import { EnvironmentEntity } from '../entities/environment.entity';
 import { isUniqueViolation } from '../errors/persistence.error';
@@ -15,8 +15,14 @@ export class EnvironmentRepository {
     return this.rows.findOneBy({ name });
   }
 
-  list(): Promise<EnvironmentEntity[]> {
-    return this.rows.find({ order: { name: 'ASC' } });
+  /** By name; `page` reads `limit` names after `after` (key paging). */
+  list(page?: { limit: number; after?: string }): Promise<EnvironmentEntity[]> {
+    if (!page) return this.rows.find({ order: { name: 'ASC' } });
+    return this.rows.find({
+      where: page.after === undefined ? {} : { name: MoreThan(page.after) },
+      order: { name: 'ASC' },
+      take: page.limit,
+    });
   }
 
   /** Creates or replaces an environment. */

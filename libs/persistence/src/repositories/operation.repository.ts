@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { LogLevel, OperationKind, OperationState } from '@berth/core';
-import { In, type DataSource, type EntityManager, type Repository } from 'typeorm';
+import { Equal, In, LessThan, type DataSource, type EntityManager, type Repository } from 'typeorm';
 import { insertable } from '../entities/column-types';
 import { OperationEventEntity } from '../entities/operation-event.entity';
 import { OperationEntity, type OperationOptions, type StepRecord } from '../entities/operation.entity';
@@ -51,7 +51,8 @@ export class OperationRepository {
   async enqueue(manager: EntityManager, input: NewOperation, now = new Date()): Promise<OperationEntity> {
     const rows = manager.getRepository(OperationEntity);
     // An apply or a delete makes queued applies and refreshes pointless; a refresh or a rotation replaces nothing.
-    if (input.kind === 'apply' || input.kind === 'delete') {
+    // The first apply of an application (generation 1) has nothing to supersede: one round trip less per create.
+    if ((input.kind === 'apply' && input.generation > 1) || input.kind === 'delete') {
       await rows.update(
         {
           environmentName: input.environmentName,
@@ -92,15 +93,61 @@ export class OperationRepository {
     return row;
   }
 
+  /**
+   * Queues a refresh unless the application has an operation queued or running by now (a paced sweep picks
+   * applications some time before it queues them). Null when skipped.
+   */
+  async enqueueRefreshIfIdle(
+    manager: EntityManager,
+    app: { id: string; environmentName: string; name: string; generation: number },
+    now = new Date(),
+  ): Promise<OperationEntity | null> {
+    const busy = await manager
+      .getRepository(OperationEntity)
+      .exists({ where: { environmentName: app.environmentName, applicationName: app.name, state: In(ACTIVE) } });
+    if (busy) return null;
+    return this.enqueue(
+      manager,
+      {
+        kind: 'refresh',
+        applicationId: app.id,
+        environmentName: app.environmentName,
+        applicationName: app.name,
+        generation: Number(app.generation),
+        revisionId: null,
+      },
+      now,
+    );
+  }
+
+  /** Refresh operations queued or running, in every process (the refresh ceiling counts these). */
+  refreshesInFlight(): Promise<number> {
+    return this.rows.countBy({ kind: 'refresh', state: In(ACTIVE) });
+  }
+
   find(id: string): Promise<OperationEntity | null> {
     return this.rows.findOneBy({ id });
   }
 
-  /** Newest first. */
-  listForApplication(environmentName: string, applicationName: string, limit = 50): Promise<OperationEntity[]> {
+  /** Newest first (by creation, then id); `before` is the (createdAt, id) of the last one of the previous page. */
+  listForApplication(
+    environmentName: string,
+    applicationName: string,
+    limit = 50,
+    before?: { createdAt: Date; id: string },
+  ): Promise<OperationEntity[]> {
+    if (!before)
+      return this.rows.find({
+        where: { environmentName, applicationName },
+        order: { createdAt: 'DESC', id: 'DESC' },
+        take: limit,
+      });
     return this.rows.find({
-      where: { environmentName, applicationName },
-      order: { createdAt: 'DESC' },
+      where: [
+        { environmentName, applicationName, createdAt: LessThan(before.createdAt) },
+        { environmentName, applicationName, createdAt: Equal(before.createdAt), id: LessThan(before.id) },
+      ],
+      order: { createdAt: 'DESC', id: 'DESC' },
       take: limit,
     });
   }

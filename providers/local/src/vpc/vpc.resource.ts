@@ -4,6 +4,7 @@ import { resourceId } from '../support/naming';
 import type { JsonStateStore } from '../state/json-state.store';
 import type { LocalState, ResourceRecord } from '../state/local-state';
 import { allocate, contains, type Cidr, formatCidr, overlaps, parseCidr } from './cidr';
+import { EnvironmentAddresses } from './environment-addresses';
 
 export interface VSwitchRecord {
   id: string;
@@ -40,6 +41,22 @@ export class VpcResource {
     private readonly pool: (request: ResourceRequest) => PoolSettings,
   ) {}
 
+  /** The addresses held in each pool scope, indexed once from the stored records on first use. */
+  private readonly addresses = new Map<string, EnvironmentAddresses>();
+
+  private addressesOf(scope: string, pool: Cidr, state: LocalState): EnvironmentAddresses {
+    let addresses = this.addresses.get(scope);
+    if (!addresses) {
+      addresses = new EnvironmentAddresses(pool);
+      for (const r of Object.values(state.resources) as Array<ResourceRecord<VpcData>>) {
+        if (r.type === 'vpc' && r.data.pool === scope)
+          addresses.reserve(parseCidr(r.data.cidr), `${r.application}/${r.component}`);
+      }
+      this.addresses.set(scope, addresses);
+    }
+    return addresses;
+  }
+
   async apply(request: ResourceRequest, log: OperationLog): Promise<ApplyResult> {
     const id = resourceId('vpc', request.idempotencyKey);
     const pool = this.pool(request);
@@ -48,11 +65,12 @@ export class VpcResource {
     const requestedCidr = stringProperty(request.properties.cidr);
     const vswitchSpecs = vswitchList(request.properties.vswitches);
 
-    const record = await this.store.update((state) => {
+    let held: Cidr | undefined;
+    let addresses: EnvironmentAddresses | undefined;
+    const holder = `${request.application}/${request.component}`;
+    const update = this.store.update((state) => {
       const existing = state.resources[id] as ResourceRecord<VpcData> | undefined;
-      const others = Object.values(state.resources)
-        .filter((r): r is ResourceRecord<VpcData> => r.type === 'vpc' && r.id !== id && r.data.pool === scope)
-        .map((r) => ({ component: `${r.application}/${r.component}`, cidr: parseCidr(r.data.cidr) }));
+      addresses = this.addressesOf(scope, poolCidr, state);
 
       let cidr: Cidr;
       if (existing) {
@@ -64,23 +82,21 @@ export class VpcResource {
         }
       } else if (requestedCidr) {
         cidr = parseRequested(requestedCidr);
-        const clash = others.find((o) => overlaps(o.cidr, cidr));
+        const clash = addresses.reserve(cidr, holder);
         if (clash) {
           throw invalid(
-            `cidr: ${requestedCidr} overlaps ${formatCidr(clash.cidr)} already allocated to ${clash.component} in environment ${request.environment}`,
+            `cidr: ${requestedCidr} overlaps ${formatCidr(clash.clash)} already allocated to ${clash.holder} in environment ${request.environment}`,
           );
         }
+        held = cidr;
       } else {
-        const found = allocate(
-          poolCidr,
-          pool.prefix,
-          others.map((o) => o.cidr),
-        );
+        const found = addresses.allocate(pool.prefix, holder);
         if (!found)
           throw invalid(
             `the address pool ${pool.cidr} of environment ${request.environment} has no free /${pool.prefix} left`,
           );
         cidr = found;
+        held = cidr;
       }
 
       const vswitches = planVSwitches(id, cidr, vswitchSpecs, existing?.data.vswitches ?? []);
@@ -106,6 +122,11 @@ export class VpcResource {
       state.resources[id] = next as unknown as ResourceRecord;
       return next;
     });
+    // A block held for a change that is not stored (bad vSwitches, a failed write) goes back to the pool.
+    const record = await update.catch((error: unknown) => {
+      if (held && addresses) addresses.release(held);
+      throw error;
+    });
     log.log('info', `vpc ${id} holds ${record.data.cidr} with ${record.data.vswitches.length} vSwitch(es)`);
     return { externalIds: { vpcId: id }, outputs: record.outputs, secretOutputs: {} };
   }
@@ -113,9 +134,10 @@ export class VpcResource {
   async destroy(request: ResourceRequest, log: OperationLog): Promise<void> {
     const id = resourceId('vpc', request.idempotencyKey);
     const removed = await this.store.update((state) => {
-      const had = Boolean(state.resources[id]);
+      const had = state.resources[id] as ResourceRecord<VpcData> | undefined;
+      if (had) this.addresses.get(had.data.pool)?.release(parseCidr(had.data.cidr));
       delete state.resources[id];
-      return had;
+      return Boolean(had);
     });
     log.log('info', removed ? `vpc ${id} released` : `vpc ${id} was already gone`);
   }
@@ -168,7 +190,7 @@ function parseRequested(text: string): Cidr {
   }
 }
 
-/** vSwitches inside the VPC: given CIDRs are checked, missing ones allocated (/24 in a /16, or 8 bits below the VPC). */
+/** vSwitches inside the VPC: given CIDRs are checked, missing ones allocated (/24 in a /16 to /22, 8 bits below a larger VPC). */
 function planVSwitches(vpcId: string, vpc: Cidr, specs: VSwitchSpec[], previous: VSwitchRecord[]): VSwitchRecord[] {
   const wanted = specs.length > 0 ? specs : [{ zone: 'local-a' }];
   const result: VSwitchRecord[] = [];
@@ -188,7 +210,8 @@ function planVSwitches(vpcId: string, vpc: Cidr, specs: VSwitchSpec[], previous:
     if (clash) throw invalid(`vswitches/${index}/cidr: ${spec.cidr} overlaps another vSwitch (${formatCidr(clash)})`);
     taken.push(cidr);
   });
-  const subPrefix = Math.min(vpc.prefix + 8, 29);
+  // /24s in a /16 or a /22; 8 bits below a larger VPC; at most /29.
+  const subPrefix = Math.min(vpc.prefix + 8, Math.max(vpc.prefix + 2, 24), 29);
   wanted.forEach((spec, index) => {
     const zone = spec.zone ?? 'local-a';
     let cidr: Cidr;

@@ -1,0 +1,2 @@
+export * from './kube-schema';
+export * from './render-fixture';

@@ -1,0 +1,71 @@
+import request from 'supertest';
+import type { Logger, QueryRunner } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { quickstartYaml } from '../fixtures/applications';
+import { TEST_POSTGRES_URL, warnSkippedWithoutPostgres } from '../support/postgres-schema';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+/** Counts every statement TypeORM sends (each one is a round trip to PostgreSQL), BEGIN and COMMIT included. */
+class CountingLogger implements Logger {
+  statements: string[] = [];
+  logQuery(query: string, _parameters?: unknown[], _runner?: QueryRunner): void {
+    this.statements.push(query.replace(/\s+/g, ' ').slice(0, 120));
+  }
+  logQueryError(): void {}
+  logQuerySlow(): void {}
+  logSchemaBuild(): void {}
+  logMigration(): void {}
+  log(): void {}
+}
+
+/**
+ * The bound a PUT must stay within, statements counted with BEGIN and COMMIT: environment read, then in one
+ * transaction the application (and its current revision's hash), the revision, the operation and its first event.
+ */
+const MAX_ROUND_TRIPS = { create: 9, update: 10, unchanged: 5 };
+
+const yamlOf = (tag: string) =>
+  quickstartYaml.replace('name: quickstart', 'name: counted').replace(':1.0.0', `:${tag}`);
+
+describe.skipIf(!TEST_POSTGRES_URL)('a PUT costs a bounded number of PostgreSQL round trips', () => {
+  let t: TestApp;
+  const counter = new CountingLogger();
+
+  beforeAll(async () => {
+    // API role: no worker polling, so every statement counted is the PUT's own.
+    t = await startTestApp('postgres', { config: { role: 'api' } });
+    (t.dataSource as unknown as { logger: Logger }).logger = counter;
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  async function put(tag: string): Promise<{ status: number; trips: number; statements: string[] }> {
+    counter.statements = [];
+    const answer = await request(t.server)
+      .put('/v1/environments/local/applications/counted')
+      .set('Content-Type', 'application/yaml')
+      .send(yamlOf(tag));
+    const statements = counter.statements;
+    return { status: answer.status, trips: statements.length, statements };
+  }
+
+  it('creates, updates and re-applies unchanged within the bound', async () => {
+    const created = await put('1.0.1');
+    const updated = await put('1.0.2');
+    const unchanged = await put('1.0.2');
+    console.log(
+      `PUT round trips on PostgreSQL: create ${created.trips}, update ${updated.trips}, unchanged ${unchanged.trips}`,
+    );
+    if (process.env.BERTH_SHOW_STATEMENTS)
+      console.log([created, updated, unchanged].map((p) => p.statements.join('\n')).join('\n---\n'));
+    expect(created.status).toBe(201);
+    expect(updated.status).toBe(200);
+    expect(unchanged.status).toBe(200);
+    expect(created.trips, created.statements.join('\n')).toBeLessThanOrEqual(MAX_ROUND_TRIPS.create);
+    expect(updated.trips, updated.statements.join('\n')).toBeLessThanOrEqual(MAX_ROUND_TRIPS.update);
+    expect(unchanged.trips, unchanged.statements.join('\n')).toBeLessThanOrEqual(MAX_ROUND_TRIPS.unchanged);
+  });
+});
+
+if (!TEST_POSTGRES_URL) warnSkippedWithoutPostgres('PUT round trips');

@@ -37,6 +37,8 @@ export interface DefinitionSummary {
 
 export interface Definition extends DefinitionSummary {
   schema: JsonObject;
+  /** Traits: the workload kinds it applies to (KubeVela's appliesToWorkloads; `any` for every kind). */
+  appliesToWorkloads?: string[];
   connectionKeys: Array<{ name: string; sensitive: boolean; description: string }>;
   /** The definition as Markdown: the properties table (as `vela show` prints it) and the connection keys. */
   markdown: string;

@@ -93,4 +93,11 @@ export interface TypeDescriptor {
   checks?: readonly TypeCheck[];
   references?: readonly TypeReference[];
   aliases?: readonly TypeAlias[];
+  /**
+   * Workloads: the kind of the object a trait patches (Deployment, Job, CronJob, DaemonSet); a function for types
+   * whose object is written by the user (raw); absent when there is no single workload object (k8s-objects).
+   */
+  workloadKind?: string | ((properties: JsonObject) => string | undefined);
+  /** Traits: the workload kinds it applies to, as KubeVela's appliesToWorkloads; `*` for any. */
+  appliesToWorkloads?: readonly string[];
 }

@@ -346,6 +346,21 @@ class ComponentNormalizer {
   }
 
   /** The type's own cross-field checks (its descriptor's), over the canonical properties. */
+  /** Why a trait does not apply to this component's workload (KubeVela's appliesToWorkloads), or undefined. */
+  private appliesToProblem(type: string, trait: TypeDescriptor): string | undefined {
+    const kinds = trait.appliesToWorkloads;
+    const workload = this.record.definition;
+    if (!kinds || kinds.includes('*') || !workload) return undefined;
+    const kind =
+      typeof workload.workloadKind === 'function'
+        ? workload.workloadKind(this.record.properties)
+        : workload.workloadKind;
+    if (kind !== undefined && kinds.includes(kind)) return undefined;
+    const what =
+      kind === undefined ? `${workload.name} has no single workload object` : `a ${workload.name} is a ${kind}`;
+    return `trait ${type} applies to workloads of kind ${kinds.join(', ')}; ${what} (component ${this.record.name ?? ''})`;
+  }
+
   private runChecks(definition: TypeDescriptor): void {
     for (const check of definition.checks ?? []) {
       for (const problem of check(this.record.properties)) this.reportProperty(problem.path, problem.message);
@@ -388,6 +403,8 @@ class ComponentNormalizer {
         );
         return;
       }
+      const refusal = this.appliesToProblem(type, definition);
+      if (refusal) return this.report([...at, 'type'], refusal);
       const written = own(trait, 'properties') ?? {};
       if (!isPlainObject(written))
         return this.report([...at, 'properties'], `must be a mapping, found ${describeType(written)}`);
@@ -398,7 +415,13 @@ class ComponentNormalizer {
         topLevel: schemaPropertyNames(definition),
       })) {
         if (hasOwn(trait, 'properties')) this.report([...at, 'properties', ...problem.segments], problem.message);
-        else this.report([...at, 'properties'], `${problem.segments.join('.')} ${problem.message}`);
+        else this.report(at, `properties.${problem.segments.join('.')} ${problem.message}`);
+      }
+      if (this.problems.length === before) {
+        for (const problem of definition.checks?.flatMap((check) => check(properties)) ?? []) {
+          if (hasOwn(trait, 'properties')) this.report([...at, 'properties', ...problem.path], problem.message);
+          else this.report(at, `properties${problem.path.map((s) => `.${s}`).join('')}: ${problem.message}`);
+        }
       }
       record.traits.push({
         type,

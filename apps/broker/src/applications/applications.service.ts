@@ -115,6 +115,22 @@ export class ApplicationsService {
         message: `must equal the application name in the URL (${JSON.stringify(request.name.slice(0, 100))})`,
       });
     }
+    // The kubernetes runtime applies into the environment's namespace: a document naming another one is refused
+    // rather than applied somewhere it did not ask for.
+    const declaredNamespace =
+      metadata && typeof metadata === 'object' ? (metadata as { namespace?: unknown }).namespace : undefined;
+    const runtimeNamespace =
+      environment.runtime?.kind === 'kubernetes' ? environment.runtime.settings?.namespace : undefined;
+    if (
+      typeof declaredNamespace === 'string' &&
+      typeof runtimeNamespace === 'string' &&
+      declaredNamespace !== runtimeNamespace
+    ) {
+      problems.push({
+        path: jsonPointer('metadata', 'namespace'),
+        message: `environment ${request.environment} places its objects in namespace ${runtimeNamespace}; give that namespace or leave metadata.namespace out`,
+      });
+    }
     const result = validateApplication(request.document, {
       profileNames: Object.keys(environment.profiles ?? {}),
       // Each cloud component is checked by the adapter of the profile it resolves to (its providerRef, else the

@@ -11,6 +11,16 @@ export interface ParseOptions {
 export interface ValidationContext {
   /** Names of provider profiles a component may select with providerRef.name, beyond the environment's default. */
   profileNames?: string[];
+  /**
+   * Whether the adapter serving a cloud component can provision its type at all: a refusal (e.g. "the local provider
+   * cannot provision alibaba-eip") is reported at the component's `type`, and its other checks are skipped.
+   */
+  typeSupport?: (component: {
+    name: string;
+    type: string;
+    writtenType: string;
+    properties: JsonObject;
+  }) => string | undefined;
   /** Extra checks contributed by the target environment (e.g. its provider's validateComponent). */
   componentChecks?: Array<(component: { name: string; type: string; properties: JsonObject }) => ValidationProblem[]>;
 }

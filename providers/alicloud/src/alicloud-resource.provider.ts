@@ -26,6 +26,7 @@ import {
 import { BUILTIN_TYPES } from '@berth/types';
 import { ALICLOUD_PROFILE_KINDS, profileTimeoutMs, validateAlicloudProfile } from './profile/alicloud-profile';
 import { accessKeyGenerations } from './programs/oss.program';
+import { programs } from './programs/program-registry';
 import { readListeners } from './programs/slb.program';
 import { alicloudZoneProblems } from './profile/alicloud-zone';
 import { alicloudStackConfigurator } from './stack/alicloud-stack-configurator';
@@ -50,6 +51,8 @@ export interface AlicloudProviderOptions {
  */
 export class AlicloudResourceProvider extends ResourceProvider {
   readonly kinds = ALICLOUD_PROFILE_KINDS;
+  /** One Pulumi program per type (programs/program-registry.ts). */
+  override readonly types: readonly string[] = Object.keys(programs);
   readonly driver: PulumiDriver;
   private readonly cli: PulumiCliLocator;
 
@@ -155,24 +158,28 @@ export class AlicloudResourceProvider extends ResourceProvider {
   }
 
   /**
-   * rds: sets a new account password in place (an RDS account has one password, so the old one stops working at
-   * once; the broker must keep the returned DB_PASSWORD as the component's `password`). oss: creates a second access
-   * key for the bucket's RAM user and publishes it; the old key stays valid until `revoke` deletes it.
+   * A type whose rotation holds a secret input (rds, redis: an account has one password on Alibaba Cloud): a new
+   * password set in place, so the old one stops working at once; the broker keeps the returned key as the input.
+   * oss: creates a second access key for the bucket's RAM user and publishes it; the old key stays valid until
+   * `revoke` deletes it.
    */
   override async rotate(request: ResourceRequest, log: OperationLog): Promise<ApplyResult & { revoke: RevokeHandle }> {
-    if (request.type === 'rds') {
-      const password = generatePassword();
+    const holds = BUILTIN_TYPES.get(request.type)?.rotation?.holds;
+    if (holds) {
       const outputs = await this.driver.up({
         ...this.run(request, log),
-        secretProperties: { ...request.secretProperties, password },
+        secretProperties: { ...request.secretProperties, [holds.input]: generatePassword() },
       });
-      return { ...splitOutputs(BUILTIN_TYPES.connectionKeys('rds'), outputs), revoke: {} };
+      return { ...splitOutputs(BUILTIN_TYPES.connectionKeys(request.type), outputs), revoke: {} };
     }
     if (request.type === 'oss') {
       const generations = accessKeyGenerations(request.externalIds);
       const next = Math.max(...generations) + 1;
       const during = { ...request.externalIds, accessKeyGenerations: [...generations, next].join(',') };
-      const applied = splitOutputs(BUILTIN_TYPES.connectionKeys('oss'), await this.driver.up({ ...this.run(request, log), externalIds: during }));
+      const applied = splitOutputs(
+        BUILTIN_TYPES.connectionKeys('oss'),
+        await this.driver.up({ ...this.run(request, log), externalIds: during }),
+      );
       return {
         ...applied,
         // The steady state once revoked: only the new key.

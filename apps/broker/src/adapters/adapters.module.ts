@@ -14,6 +14,7 @@ import {
   RUNTIME_KINDS,
   longestStepTimeoutMs,
   resolveStepTimeouts,
+  type OperationLog,
   type ResourceProvider,
   type WorkloadRuntime,
 } from '@berth/core';
@@ -50,6 +51,7 @@ export function localProviderOf(config: BerthConfig): LocalResourceProvider {
     dataDir: config.dataDir,
     ...(config.localPostgresUrl ? { postgresAdminUrl: config.localPostgresUrl } : {}),
     ...(config.localMysqlUrl ? { mysqlAdminUrl: config.localMysqlUrl } : {}),
+    ...(config.localRedisUrl ? { redisUrl: config.localRedisUrl } : {}),
     ...(config.localS3Url ? { s3Url: config.localS3Url } : {}),
     ...(config.localS3AccessKeyId ? { s3AccessKeyId: config.localS3AccessKeyId } : {}),
     ...(config.localS3SecretAccessKey ? { s3SecretAccessKey: config.localS3SecretAccessKey } : {}),
@@ -113,18 +115,15 @@ class AdaptersLifecycle implements OnModuleInit, OnApplicationBootstrap, OnAppli
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.config.role === 'api') return;
-    const local = this.providers.find('local');
-    if (local instanceof LocalResourceProvider) {
-      await local.start({
-        log: (level, message) =>
-          level === 'error' || level === 'warn' ? this.logger.warn(message) : this.logger.log(message),
-      });
-    }
+    const log: OperationLog = {
+      log: (level, message) =>
+        level === 'error' || level === 'warn' ? this.logger.warn(message) : this.logger.log(message),
+    };
+    await Promise.all(this.providers.providers().map((provider) => provider.start?.(log)));
   }
 
   async onApplicationShutdown(): Promise<void> {
-    const local = this.providers.find('local');
-    if (local instanceof LocalResourceProvider) await local.close();
+    await Promise.all(this.providers.providers().map((provider) => provider.close?.()));
   }
 }
 

@@ -131,8 +131,22 @@ export class ApplicationsService {
         message: `environment ${request.environment} places its objects in namespace ${runtimeNamespace}; give that namespace or leave metadata.namespace out`,
       });
     }
+    const profileOf = (properties: JsonObject) => {
+      const ref = (properties.providerRef as { name?: unknown } | undefined)?.name;
+      const profile =
+        typeof ref === 'string' ? environment.profiles?.[ref] : ref === undefined ? environment.provider : undefined;
+      return { ref, profile };
+    };
     const result = validateApplication(request.document, {
       profileNames: Object.keys(environment.profiles ?? {}),
+      // A type the adapter of the component's profile has no handler for is refused by name, as the user wrote it.
+      typeSupport: (component) => {
+        const { ref, profile } = profileOf(component.properties);
+        const provider = profile && this.providers.find(profile.kind);
+        if (!profile || !provider?.types || provider.types.includes(component.type)) return undefined;
+        const which = typeof ref === 'string' ? ` (profile "${ref}")` : '';
+        return `the ${profile.kind} provider${which} cannot provision ${component.writtenType}; it provisions ${provider.types.join(', ')}`;
+      },
       // Each cloud component is checked by the adapter of the profile it resolves to (its providerRef, else the
       // environment's), e.g. the local provider refuses an rds mysql without BERTH_LOCAL_MYSQL_URL.
       componentChecks: [

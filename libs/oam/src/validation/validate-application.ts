@@ -278,15 +278,22 @@ function runComponentChecks(
   context: ValidationContext,
   problems: ValidationProblem[],
 ): void {
-  if (!context.componentChecks?.length) return;
+  if (!context.componentChecks?.length && !context.typeSupport) return;
   for (const record of records) {
     if (!record.valid || record.name === undefined || record.definition?.category !== 'cloud') continue;
     const component = {
       name: record.name,
       type: record.definition.name,
+      writtenType: record.writtenType ?? record.definition.name,
       properties: structuredClone(record.properties),
     };
-    for (const check of context.componentChecks) {
+    const refusal = context.typeSupport?.(component);
+    if (refusal !== undefined) {
+      // Its properties mean nothing to an adapter that cannot provision the type at all.
+      problems.push({ path: jsonPointer(...record.base, 'type'), message: refusal });
+      continue;
+    }
+    for (const check of context.componentChecks ?? []) {
       let found: ValidationProblem[];
       try {
         found = check(component);

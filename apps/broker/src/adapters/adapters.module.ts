@@ -23,9 +23,8 @@ import { KubernetesWorkloadRuntime } from '@berth/kube';
 import { EnvironmentRepository, WorkloadDeliveryRepository } from '@berth/persistence';
 import { AlicloudResourceProvider } from '@berth/provider-alicloud';
 import { LocalResourceProvider } from '@berth/provider-local';
-import { DataSource } from 'typeorm';
 import { BERTH_CONFIG, type BerthConfig } from '../config/berth-config';
-import type { EnvironmentKinds } from '../environments/environment-kinds';
+import type { EnvironmentKinds } from '../config/environment-kinds';
 import { ReadinessService } from '../health/readiness.service';
 import { LocalWorkloadRuntime } from './local-workload.runtime';
 import { ProviderRegistry } from './provider.registry';
@@ -145,11 +144,6 @@ export class AdaptersModule {
             ]),
         },
         {
-          provide: WorkloadDeliveryRepository,
-          useFactory: (dataSource: DataSource) => new WorkloadDeliveryRepository(dataSource),
-          inject: [DataSource],
-        },
-        {
           provide: RuntimeRegistry,
           useFactory: (deliveries: WorkloadDeliveryRepository) =>
             new RuntimeRegistry([
@@ -161,7 +155,7 @@ export class AdaptersModule {
         },
         AdaptersLifecycle,
       ],
-      exports: [ProviderRegistry, RuntimeRegistry, WorkloadDeliveryRepository],
+      exports: [ProviderRegistry, RuntimeRegistry],
     };
   }
 }

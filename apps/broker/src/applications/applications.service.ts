@@ -18,8 +18,8 @@ import {
 } from '@berth/persistence';
 import { ProviderRegistry } from '../adapters/provider.registry';
 import { LifecycleService } from '../lifecycle/lifecycle.service';
-import { storedRevisionContent } from '../lifecycle/revision-secrets';
-import { SecretKeyring } from '../lifecycle/secret-keyring';
+import { storedRevisionContent } from '../secrets/revision-secrets';
+import { SecretKeyring } from '../secrets/secret-keyring';
 import { EnvironmentsService } from '../environments/environments.service';
 import { BrokerError, BrokerErrorCode } from '../problems/broker.error';
 import { forbiddenKeyProblems } from '../validation/forbidden-keys';

@@ -46,6 +46,7 @@ export class WorkflowEngine {
 class WorkflowRun {
   private readonly running = new Map<string, Promise<void>>();
   private readonly controllers = new Map<string, AbortController>();
+  private readonly waits = new WeakMap<readonly PlannedWorkflowStep[], Map<string, Set<string>>>();
   private saving: Promise<void> = Promise.resolve();
   private saveError: unknown;
 
@@ -69,9 +70,7 @@ class WorkflowRun {
       this.save();
     }
     while (!this.stopped) {
-      let progressed = false;
-      for (const step of plan.steps) progressed = this.visit(step, plan.steps, plan.mode.steps) || progressed;
-      if (progressed) continue;
+      if (this.visitAll(plan.steps, plan.mode.steps)) continue;
       if (this.running.size === 0) break;
       await Promise.race(this.running.values());
     }
@@ -119,10 +118,22 @@ class WorkflowRun {
     this.saving = this.saving.then(() => this.journal.event(level, message, fields)).catch(() => undefined);
   }
 
+  private waitsOf(
+    step: PlannedWorkflowStep,
+    siblings: readonly PlannedWorkflowStep[],
+    mode: WorkflowMode,
+  ): Set<string> {
+    let waits = this.waits.get(siblings);
+    if (!waits) this.waits.set(siblings, (waits = siblingWaits(siblings, mode)));
+    return waits.get(step.name) ?? new Set<string>();
+  }
+
   /** The steps a step waits for among its siblings are all done. */
   private waitsDone(step: PlannedWorkflowStep, siblings: readonly PlannedWorkflowStep[], mode: WorkflowMode): boolean {
-    const waits = siblingWaits(siblings, mode).get(step.name) ?? new Set<string>();
-    return [...waits].every((name) => TERMINAL_STEP_PHASES.has(this.state.steps[name].phase));
+    for (const name of this.waitsOf(step, siblings, mode)) {
+      if (!TERMINAL_STEP_PHASES.has(this.state.steps[name].phase)) return false;
+    }
+    return true;
   }
 
   /** Why a pending step whose turn has come does not run, or undefined when it runs. */
@@ -138,8 +149,7 @@ class WorkflowRun {
       });
       return met ? undefined : 'ConditionNotMet';
     }
-    const waits = siblingWaits(siblings, mode).get(step.name) ?? new Set<string>();
-    const blocked = [...waits].some((name) => {
+    const blocked = [...this.waitsOf(step, siblings, mode)].some((name) => {
       const other = this.state.steps[name];
       return other.phase === 'failed' || (other.phase === 'skipped' && other.reason !== 'ConditionNotMet');
     });
@@ -177,6 +187,16 @@ class WorkflowRun {
     this.save();
   }
 
+  /** Visits siblings in order; in StepByStep mode none after the first that is not done can start, so stop there. */
+  private visitAll(steps: readonly PlannedWorkflowStep[], mode: WorkflowMode): boolean {
+    let progressed = false;
+    for (const step of steps) {
+      progressed = this.visit(step, steps, mode) || progressed;
+      if (mode === 'StepByStep' && !TERMINAL_STEP_PHASES.has(this.state.steps[step.name].phase)) break;
+    }
+    return progressed;
+  }
+
   private visit(step: PlannedWorkflowStep, siblings: readonly PlannedWorkflowStep[], mode: WorkflowMode): boolean {
     return step.type === 'step-group' ? this.visitGroup(step, siblings, mode) : this.visitLeaf(step, siblings, mode);
   }
@@ -205,9 +225,7 @@ class WorkflowRun {
         if (!this.running.has(sub.name)) this.settle(sub.name, 'skipped', 'Timeout');
       }
     }
-    let progressed = false;
-    for (const sub of group.subSteps)
-      progressed = this.visitLeaf(sub, group.subSteps, this.state.plan.mode.subSteps) || progressed;
+    const progressed = this.visitAll(group.subSteps, this.state.plan.mode.subSteps);
     const subs = group.subSteps.map((sub) => this.state.steps[sub.name]);
     if (subs.every((sub) => TERMINAL_STEP_PHASES.has(sub.phase))) {
       const timedOut = this.pastDeadline(group);

@@ -1,7 +1,7 @@
 import type { ValidationProblem } from '@berth/core';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { kubeVelaCanonicalYaml, kubeVelaYaml } from '../../../../test/fixtures/applications';
+import { kubeVelaCanonicalYaml, kubeVelaYaml } from '../testing/applications.fixture';
 import { validateApplication } from './validate-application';
 
 const app = (components: unknown[]) => ({

@@ -1,7 +1,7 @@
 import type { ApplicationSpec, JsonObject, ValidationProblem } from '@berth/core';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { applicationWithComponents, productionYaml, quickstartYaml } from '../../../../test/fixtures/applications';
+import { applicationWithComponents, productionYaml, quickstartYaml } from '../testing/applications.fixture';
 import type { ValidationContext } from '../oam.types';
 import { validateApplication } from './validate-application';
 

@@ -32,8 +32,10 @@ export type ValidationResult =
       application: ApplicationSpec;
       /** The normalized Application as an OAM document (canonical types and property names, defaults applied). */
       document: JsonObject;
+      /** What was accepted but ignored or changed from what KubeVela would do (e.g. pasted read-only fields). */
+      warnings: ValidationProblem[];
     }
-  | { ok: false; problems: ValidationProblem[] };
+  | { ok: false; problems: ValidationProblem[]; warnings?: ValidationProblem[] };
 
 export interface DefinitionSummary {
   name: string;
@@ -45,6 +47,8 @@ export interface DefinitionSummary {
 
 export interface Definition extends DefinitionSummary {
   schema: JsonObject;
+  /** Traits: the workload kinds it applies to (KubeVela's appliesToWorkloads; `any` for every kind). */
+  appliesToWorkloads?: string[];
   connectionKeys: Array<{ name: string; sensitive: boolean; description: string }>;
   /** The definition as Markdown: the properties table (as `vela show` prints it) and the connection keys. */
   markdown: string;

@@ -43,6 +43,8 @@ export interface ApplyResult {
   outcome: ApplyOutcome;
   /** The normalized document (not redacted: callers redact before showing it). */
   document: JsonObject;
+  /** What was accepted but ignored or given a different default than KubeVela's (`{path, message}`). */
+  warnings: ValidationProblem[];
   /** Absent on a dry run. */
   application?: ApplicationEntity;
   revision?: ApplicationRevisionEntity;
@@ -92,7 +94,7 @@ export class ApplicationsService {
   async validate(
     request: Pick<ApplyRequest, 'environment' | 'name' | 'document'>,
     options: { checkAvailability?: boolean } = {},
-  ): Promise<JsonObject> {
+  ): Promise<{ document: JsonObject; warnings: ValidationProblem[] }> {
     const environment = await this.environments.require(request.environment);
     // A cloud component whose profile's adapter cannot work here (e.g. alicloud without the pulumi CLI) is refused now,
     // with what is missing, rather than queued as an operation that could never succeed. A plan skips this check: it
@@ -111,6 +113,22 @@ export class ApplicationsService {
       problems.push({
         path: jsonPointer('metadata', 'name'),
         message: `must equal the application name in the URL (${JSON.stringify(request.name.slice(0, 100))})`,
+      });
+    }
+    // The kubernetes runtime applies into the environment's namespace: a document naming another one is refused
+    // rather than applied somewhere it did not ask for.
+    const declaredNamespace =
+      metadata && typeof metadata === 'object' ? (metadata as { namespace?: unknown }).namespace : undefined;
+    const runtimeNamespace =
+      environment.runtime?.kind === 'kubernetes' ? environment.runtime.settings?.namespace : undefined;
+    if (
+      typeof declaredNamespace === 'string' &&
+      typeof runtimeNamespace === 'string' &&
+      declaredNamespace !== runtimeNamespace
+    ) {
+      problems.push({
+        path: jsonPointer('metadata', 'namespace'),
+        message: `environment ${request.environment} places its objects in namespace ${runtimeNamespace}; give that namespace or leave metadata.namespace out`,
       });
     }
     const profileOf = (properties: JsonObject) => {
@@ -163,7 +181,7 @@ export class ApplicationsService {
     });
     if (!result.ok) problems.push(...result.problems);
     if (problems.length || !result.ok) throw new OamError(OamErrorCode.Invalid, describe(problems), problems);
-    return result.document;
+    return { document: result.document, warnings: result.warnings };
   }
 
   /** The environment's profiles (default and named) whose adapter answers unavailable, with the reason. */
@@ -190,8 +208,8 @@ export class ApplicationsService {
 
   /** Stores a new revision unless the content is identical (no-op) or this is a dry run. */
   async apply(request: ApplyRequest): Promise<ApplyResult> {
-    const document = await this.validate(request);
-    if (request.dryRun) return { outcome: 'dry-run', document };
+    const { document, warnings } = await this.validate(request);
+    if (request.dryRun) return { outcome: 'dry-run', document, warnings };
     // Stored redacted: a literal secret (an rds password) lives only sealed, beside the revision.
     const stored = storedRevisionContent(this.keyring, request.environment, request.name, document, {
       text: request.originalText,
@@ -230,11 +248,13 @@ export class ApplicationsService {
             },
           },
         );
-        if (result.outcome === 'unchanged') return { outcome: 'unchanged', document, application: result.application };
+        if (result.outcome === 'unchanged')
+          return { outcome: 'unchanged', document, warnings, application: result.application };
         this.lifecycle.queued();
         return {
           outcome: result.outcome,
           document,
+          warnings,
           application: result.application,
           revision: result.revision,
           operation,

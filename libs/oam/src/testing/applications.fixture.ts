@@ -81,6 +81,8 @@ spec:
         name: db-conn
       properties:
         engine: mysql
+        engineVersion: '8.0'
+        instanceClass: rds.mysql.c1.large
         instanceName: sample-db
         accountName: oamtest
         password: U34rfwefwefffaked

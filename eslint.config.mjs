@@ -13,6 +13,14 @@ const NO_DATABASE = {
   group: ['typeorm', '@berth/persistence'],
   message: 'Adapters implement core ports and never touch the database.',
 };
+const NO_NEST = {
+  group: ['@nestjs/*'],
+  message: 'Only apps/* use NestJS: libraries and adapters are framework-free.',
+};
+const NO_DATABASE_LIBRARY = {
+  group: ['@berth/persistence'],
+  message: '@berth/persistence is imported only by apps/*.',
+};
 const boundary = (files, ...patterns) => ({
   files,
   rules: { 'no-restricted-imports': ['error', { patterns: [ACROSS_LIBRARIES, ...patterns] }] },
@@ -27,6 +35,7 @@ const providerBoundaries = PROVIDERS.map((name) => {
   return boundary(
     [`providers/${name}/**/*.ts`],
     NO_DATABASE,
+    NO_NEST,
     ...(siblings.length === 0
       ? []
       : [
@@ -69,12 +78,10 @@ export default tseslint.config(
   },
   {
     // Library code and specs use their own fixtures or a library's `testing` folder, never the end-to-end tree.
-    // A separate rule, so it can carry its own severity: 'warn' until the specs of libs/oam and libs/persistence
-    // that still import test/fixtures and test/support are moved.
     files: ['apps/**/*.ts', 'libs/**/*.ts', 'providers/**/*.ts', 'migrations/**/*.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
-        'warn',
+        'error',
         {
           patterns: [
             {
@@ -103,7 +110,10 @@ export default tseslint.config(
     group: ['@nestjs/*', 'typeorm', '@berth/*', '!@berth/core'],
     message: 'libs/types (the built-in types) is framework-free and depends only on @berth/core of ours.',
   }),
-  boundary(['libs/kube/**/*.ts'], NO_DATABASE),
+  boundary(['libs/kube/**/*.ts'], NO_DATABASE, NO_NEST),
+  // @berth/persistence is imported only by apps/* (and tests): libs/oam, libs/kube, libs/pulumi and the providers
+  // already refuse it above; the migrations run on their own QueryRunner.
+  boundary(['migrations/**/*.ts'], NO_DATABASE_LIBRARY),
   boundary(['libs/pulumi/**/*.ts'], {
     group: ['@nestjs/*', 'typeorm', '@berth/*', '!@berth/core'],
     message: 'libs/pulumi is framework-free, never touches the database, and depends only on @berth/core of ours.',

@@ -3,8 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { revisionAad } from '../../apps/broker/src/lifecycle/revision-secrets';
-import { SecretKeyring } from '../../apps/broker/src/lifecycle/secret-keyring';
+import { revisionAad } from '../../apps/broker/src/secrets/revision-secrets';
+import { SecretKeyring } from '../../apps/broker/src/secrets/secret-keyring';
 import { expectProblem } from '../support/problem-assertions';
 import { startTestApp, type TestApp } from '../support/test-app';
 

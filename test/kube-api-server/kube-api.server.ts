@@ -185,6 +185,15 @@ const RESOURCES: readonly ResourceType[] = [
     hasSpecAndStatus: true,
     shortNames: ['hpa'],
   },
+  {
+    group: 'rbac.authorization.k8s.io',
+    version: 'v1',
+    resource: 'roles',
+    singularName: 'role',
+    kind: 'Role',
+    namespaced: true,
+    hasSpecAndStatus: false,
+  },
 ];
 
 /** Kinds the tiny controller writes status for. */

@@ -207,6 +207,35 @@ describe('KubeVela workloads and traits on the kubernetes runtime (test API serv
     expect(left).toContain('ConfigMap/shop-flags');
   });
 
+  it('prunes and removes an object of a kind Berth itself never renders (found through discovery)', async () => {
+    const role = workloadSpec('rbac', 'k8s-objects', {
+      objects: [
+        {
+          apiVersion: 'rbac.authorization.k8s.io/v1',
+          kind: 'Role',
+          metadata: { name: 'shop-reader' },
+          rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }],
+        },
+      ],
+    });
+    await runtime.deliver(request([...shop(), role]), log);
+    expect(stored()).toContain('Role/shop-reader');
+    await runtime.deliver(request(shop()), log);
+    expect(stored()).not.toContain('Role/shop-reader');
+    await runtime.deliver(request([role]), log);
+    await runtime.remove(
+      {
+        environment: 'staging',
+        application: 'shop',
+        runtime: runtimeSpec(),
+        includeSecrets: true,
+        signal: new AbortController().signal,
+      },
+      log,
+    );
+    expect(stored()).toEqual([]);
+  });
+
   it('removes every kind it applied', async () => {
     await runtime.deliver(request(shop()), log);
     await runtime.remove(

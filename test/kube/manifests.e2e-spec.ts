@@ -1,8 +1,5 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- the assertions walk into untyped manifest JSON */
-import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
-import { Job } from 'kubernetes-models/batch/v1/Job';
-import { Secret } from 'kubernetes-models/v1/Secret';
-import { Service } from 'kubernetes-models/v1/Service';
+import { validateKubeObject } from '@berth/kube/testing';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
@@ -16,7 +13,6 @@ import {
 } from '../lifecycle/support/lifecycle-harness';
 
 const PASSWORD = 'Literal-Passw0rd-42';
-const MODELS: Record<string, new (data: any) => { validate(): void }> = { Secret, Service, Deployment, Job };
 
 function documents(text: string): any[] {
   return parseAllDocuments(text)
@@ -91,7 +87,7 @@ describe('GET …/applications/{app}/manifests (test provider, local runtime)', 
       'Job/migrate',
     ]);
     for (const object of objects) {
-      expect(() => new MODELS[object.kind]!(object).validate(), `${object.kind}/${object.metadata.name}`).not.toThrow();
+      expect(() => validateKubeObject(object), `${object.kind}/${object.metadata.name}`).not.toThrow();
       expect(object.metadata.labels).toMatchObject({ 'berth.dev/environment': 'dev', 'berth.dev/application': 'shop' });
       // The local runtime has no namespace: the GitOps tool decides.
       expect(object.metadata.namespace).toBeUndefined();
@@ -119,7 +115,7 @@ describe('GET …/applications/{app}/manifests (test provider, local runtime)', 
       expect(secret.stringData).toBeUndefined();
       for (const value of Object.values<string>(secret.data))
         values.push(Buffer.from(value, 'base64').toString('utf8'));
-      expect(() => new Secret(secret).validate()).not.toThrow();
+      expect(() => validateKubeObject(secret)).not.toThrow();
     }
     const db = clear.find((o) => o.kind === 'Secret' && o.metadata.name === 'shop-db-conn');
     expect(Buffer.from(db.data.DB_PASSWORD, 'base64').toString('utf8')).toBe(PASSWORD);

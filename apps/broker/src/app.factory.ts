@@ -10,7 +10,7 @@ import { BerthExpressAdapter } from './http/berth-express.adapter';
 import { corsOptions } from './http/cors-options';
 import { FrameworkLogger } from './logging/framework.logger';
 import { setupOpenApi } from './openapi/openapi.document';
-import { ProblemFilter } from './problems/problem.filter';
+import { ProblemFilter } from './http/problem.filter';
 
 export interface CreateAppOptions extends AppModuleOptions {
   /** Settings that win over the environment variables (tests: a temp data dir, a database URL and schema, …). */

@@ -8,7 +8,7 @@ import type { BerthConfig } from './config/berth-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { DefinitionsModule } from './definitions/definitions.module';
-import type { EnvironmentKinds } from './environments/environment-kinds';
+import type { EnvironmentKinds } from './config/environment-kinds';
 import { EnvironmentsModule } from './environments/environments.module';
 import { HealthModule } from './health/health.module';
 import { HttpPolicyModule } from './http/http-policy.module';
@@ -17,6 +17,7 @@ import { loggingOptions } from './logging/logging.options';
 import { ManifestsModule } from './manifests/manifests.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { RotationModule } from './rotation/rotation.module';
+import { SecretsModule } from './secrets/secrets.module';
 
 export interface AppModuleOptions extends AdaptersOptions {
   /**
@@ -44,6 +45,7 @@ export class AppModule {
         LoggerModule.forRoot(loggingOptions(config)),
         HttpPolicyModule,
         DatabaseModule.forRoot(config, options.dataSource),
+        SecretsModule,
         MetricsModule,
         HealthModule,
         AccessModule,

@@ -4,7 +4,7 @@ export { AppModule, type AppModuleOptions } from './app.module';
 export { BERTH_CONFIG, type BerthConfig, type LogLevel } from './config/berth-config';
 export { ConfigError } from './config/config.error';
 export { loadConfig } from './config/config.loader';
-export { ENVIRONMENT_KINDS, type EnvironmentKinds } from './environments/environment-kinds';
+export { ENVIRONMENT_KINDS, type EnvironmentKinds } from './config/environment-kinds';
 export { ReadinessService } from './health/readiness.service';
 export { BrokerError, BrokerErrorCode } from './problems/broker.error';
 export { ERROR_FAMILIES, type ErrorFamily, type ProblemMapping } from './problems/error-families';

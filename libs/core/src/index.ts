@@ -8,3 +8,5 @@ export * from './lifecycle';
 export * from './time';
 export * from './text';
 export * from './types';
+export * from './policies';
+export * from './workflow';

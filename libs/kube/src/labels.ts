@@ -22,8 +22,6 @@ export const ANNOTATION_ALIBABA_LB_ID = 'service.beta.kubernetes.io/alibaba-clou
 export const ANNOTATION_ALIBABA_LB_FORCE_OVERRIDE =
   'service.beta.kubernetes.io/alibaba-cloud-loadbalancer-force-override-listeners';
 
-export const REDACTED = '<redacted>';
-
 /** Labels of every object of one component of one application in one environment. */
 export function componentLabels(environment: string, application: string, component: string): Record<string, string> {
   return {

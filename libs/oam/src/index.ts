@@ -5,10 +5,16 @@
 export { OamError, OamErrorCode } from './errors/oam.error';
 export type { Definition, DefinitionSummary, ParseOptions, ValidationContext, ValidationResult } from './oam.types';
 export { DEFAULT_MAX_ALIASES, DEFAULT_MAX_DEPTH, parseDocument } from './parsing/parse-document';
-export { documentFormatOf, type DocumentFormat } from './parsing/media-type';
+export {
+  DOCUMENT_MEDIA_TYPES,
+  documentFormatOf,
+  JSON_MEDIA_TYPES,
+  YAML_MEDIA_TYPES,
+  type DocumentFormat,
+} from './parsing/media-type';
 export { API_VERSION, KIND, validateApplication } from './validation/validate-application';
-export { REDACTED, redactDocument } from './redaction/redact-document';
+export { redactDocument } from './redaction/redact-document';
 export { redactSourceText, type RedactSourceOptions } from './redaction/redact-source-text';
-export { canonicalJson, contentHash } from './hashing/content-hash';
+export { contentHash } from './hashing/content-hash';
 export { getDefinition, listDefinitions } from './definitions/definition-registry';
 export { closestMatch, didYouMean } from '@berth/core';

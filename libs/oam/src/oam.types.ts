@@ -11,6 +11,16 @@ export interface ParseOptions {
 export interface ValidationContext {
   /** Names of provider profiles a component may select with providerRef.name, beyond the environment's default. */
   profileNames?: string[];
+  /**
+   * Whether the adapter serving a cloud component can provision its type at all: a refusal (e.g. "the local provider
+   * cannot provision alibaba-eip") is reported at the component's `type`, and its other checks are skipped.
+   */
+  typeSupport?: (component: {
+    name: string;
+    type: string;
+    writtenType: string;
+    properties: JsonObject;
+  }) => string | undefined;
   /** Extra checks contributed by the target environment (e.g. its provider's validateComponent). */
   componentChecks?: Array<(component: { name: string; type: string; properties: JsonObject }) => ValidationProblem[]>;
 }
@@ -22,8 +32,10 @@ export type ValidationResult =
       application: ApplicationSpec;
       /** The normalized Application as an OAM document (canonical types and property names, defaults applied). */
       document: JsonObject;
+      /** What was accepted but ignored or changed from what KubeVela would do (e.g. pasted read-only fields). */
+      warnings: ValidationProblem[];
     }
-  | { ok: false; problems: ValidationProblem[] };
+  | { ok: false; problems: ValidationProblem[]; warnings?: ValidationProblem[] };
 
 export interface DefinitionSummary {
   name: string;
@@ -35,6 +47,8 @@ export interface DefinitionSummary {
 
 export interface Definition extends DefinitionSummary {
   schema: JsonObject;
+  /** Traits: the workload kinds it applies to (KubeVela's appliesToWorkloads; `any` for every kind). */
+  appliesToWorkloads?: string[];
   connectionKeys: Array<{ name: string; sensitive: boolean; description: string }>;
   /** The definition as Markdown: the properties table (as `vela show` prints it) and the connection keys. */
   markdown: string;

@@ -20,8 +20,38 @@ const cloud = BUILTIN_TYPES.list('cloud');
 describe('the built-in types', () => {
   it('registers every type of DESIGN section 2 once, redis among the cloud types', () => {
     expect(BUILTIN_TYPES.names('cloud')).toEqual(['rds', 'oss', 'slb', 'vpc', 'redis']);
-    expect(BUILTIN_TYPES.names('workload')).toEqual(['webservice', 'worker', 'task']);
-    expect(BUILTIN_TYPES.names('trait')).toEqual(['service-binding']);
+    expect(BUILTIN_TYPES.names('workload')).toEqual([
+      'webservice',
+      'worker',
+      'task',
+      'cron-task',
+      'daemon',
+      'k8s-objects',
+      'raw',
+      'ref-objects',
+    ]);
+    expect(BUILTIN_TYPES.names('trait')).toEqual([
+      'service-binding',
+      'scaler',
+      'expose',
+      'gateway',
+      'ingress',
+      'labels',
+      'annotations',
+      'env',
+      'command',
+      'resource',
+      'sidecar',
+      'init-container',
+      'storage',
+      'hpa',
+      'cpuscaler',
+      'service-account',
+      'affinity',
+      'hostalias',
+      'json-patch',
+      'json-merge-patch',
+    ]);
     expect(BUILTIN_TYPES.resolve('alibaba-redis')?.descriptor.name).toBe('redis');
     expect(BUILTIN_TYPES.resolve('alibaba-vswitch')?.descriptor.name).toBe('vpc');
   });

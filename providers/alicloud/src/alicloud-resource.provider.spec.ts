@@ -2,15 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  DEFAULT_STEP_TIMEOUTS,
-  MemoryOperationJournal,
-  OperationExecutor,
-  ProviderErrorCode,
-  type ResourceRequest,
-} from '@berth/core';
+import { MemoryOperationJournal, OperationExecutor, ProviderErrorCode, type ResourceRequest } from '@berth/core';
 import { ExecPulumiCliLocator, InProcessJobLauncher, MISSING_CLI_MESSAGE } from '@berth/pulumi';
 import { FakeWorkspace, defaultResult, recordingLog, stepEvent } from '@berth/pulumi/testing';
+import { BUILTIN_TYPES } from '@berth/types';
 import { AlicloudResourceProvider } from './alicloud-resource.provider';
 
 const PASSWORD = 'pw-Very-Secret-123';
@@ -209,8 +204,9 @@ describe('AlicloudResourceProvider driving Pulumi through an injected workspace'
   });
 
   it('has no deadline table of its own: the lifecycle step’s timeout stops the Pulumi run', async () => {
-    // Core's step policy gives rds the longest deadline of the cloud types; this executor shortens it to 300 ms.
-    expect(DEFAULT_STEP_TIMEOUTS.byType.rds).toBeGreaterThan(DEFAULT_STEP_TIMEOUTS.byType.vpc!);
+    // rds's descriptor gives it the longest deadline of the cloud types; this executor shortens it to 300 ms.
+    const byType = BUILTIN_TYPES.stepTimeouts();
+    expect(byType.rds).toBeGreaterThan(byType.vpc!);
     const cancelled: number[] = [];
     workspace.behaviour = async (op, _stack, o) => {
       if (op !== 'up') return defaultResult(op);
@@ -220,6 +216,7 @@ describe('AlicloudResourceProvider driving Pulumi through an injected workspace'
       throw new Error('error: update canceled');
     };
     const executor = new OperationExecutor({
+      types: BUILTIN_TYPES,
       timeouts: { byType: { rds: 300 } },
       retry: { maxAttempts: 2, initialDelayMs: 10 },
     });

@@ -26,7 +26,8 @@ import {
 import { BUILTIN_TYPES } from '@berth/types';
 import { ALICLOUD_PROFILE_KINDS, profileTimeoutMs, validateAlicloudProfile } from './profile/alicloud-profile';
 import { accessKeyGenerations } from './programs/oss.program';
-import { readListeners } from './programs/slb.program';
+import { programs } from './programs/program-registry';
+import { ALICLOUD_COMPONENT_CHECKS } from './profile/component-checks';
 import { alicloudZoneProblems } from './profile/alicloud-zone';
 import { alicloudStackConfigurator } from './stack/alicloud-stack-configurator';
 
@@ -50,6 +51,8 @@ export interface AlicloudProviderOptions {
  */
 export class AlicloudResourceProvider extends ResourceProvider {
   readonly kinds = ALICLOUD_PROFILE_KINDS;
+  /** One Pulumi program per type (programs/program-registry.ts). */
+  override readonly types: readonly string[] = Object.keys(programs);
   readonly driver: PulumiDriver;
   private readonly cli: PulumiCliLocator;
 
@@ -91,51 +94,12 @@ export class AlicloudResourceProvider extends ResourceProvider {
     return validateAlicloudProfile(profile);
   }
 
+  /** The checks of the component's type on Alibaba Cloud (profile/component-checks.ts), then the zone checks. */
   override validateComponent(
     type: CloudComponentType,
     properties: JsonObject,
   ): Array<{ path: string; message: string }> {
-    const problems: Array<{ path: string; message: string }> = [];
-    const has = (key: string) => properties[key] !== undefined && properties[key] !== null && properties[key] !== '';
-    if (type === 'rds') {
-      if (!has('network'))
-        problems.push({
-          path: '/network',
-          message: 'on Alibaba Cloud an rds component needs network: the name of a vpc component',
-        });
-      const ips = properties.securityIps;
-      const list = typeof ips === 'string' ? ips.split(',') : Array.isArray(ips) ? ips : [];
-      list.forEach((ip, i) => {
-        if (String(ip).trim() === '0.0.0.0/0' || String(ip).trim() === '0.0.0.0') {
-          problems.push({
-            path: `/securityIps/${i}`,
-            message: 'the allow-list must not open the database to the whole internet',
-          });
-        }
-      });
-      const engine = String(properties.engine ?? 'mysql').toLowerCase();
-      if (!['mysql', 'postgresql'].includes(engine))
-        problems.push({ path: '/engine', message: 'engine is mysql or postgresql' });
-      for (const key of ['engineVersion', 'instanceClass'])
-        if (!has(key)) problems.push({ path: `/${key}`, message: `${key} is required on Alibaba Cloud` });
-    }
-    if (type === 'slb') {
-      if ((properties.addressType ?? 'intranet') === 'intranet' && !has('network')) {
-        problems.push({
-          path: '/network',
-          message: 'an intranet load balancer needs network: the name of a vpc component',
-        });
-      }
-      try {
-        readListeners(properties.listeners);
-      } catch (error) {
-        problems.push({ path: '/listeners', message: (error as Error).message });
-      }
-    }
-    if (type === 'vpc' && !has('cidr'))
-      problems.push({ path: '/cidr', message: 'cidr is required (allocated by the broker when absent)' });
-    problems.push(...alicloudZoneProblems(type, properties));
-    return problems;
+    return [...(ALICLOUD_COMPONENT_CHECKS[type]?.(properties) ?? []), ...alicloudZoneProblems(type, properties)];
   }
 
   async preview(request: ResourceRequest): Promise<ResourcePlan> {
@@ -155,24 +119,28 @@ export class AlicloudResourceProvider extends ResourceProvider {
   }
 
   /**
-   * rds: sets a new account password in place (an RDS account has one password, so the old one stops working at
-   * once; the broker must keep the returned DB_PASSWORD as the component's `password`). oss: creates a second access
-   * key for the bucket's RAM user and publishes it; the old key stays valid until `revoke` deletes it.
+   * A type whose rotation holds a secret input (rds, redis: an account has one password on Alibaba Cloud): a new
+   * password set in place, so the old one stops working at once; the broker keeps the returned key as the input.
+   * oss: creates a second access key for the bucket's RAM user and publishes it; the old key stays valid until
+   * `revoke` deletes it.
    */
   override async rotate(request: ResourceRequest, log: OperationLog): Promise<ApplyResult & { revoke: RevokeHandle }> {
-    if (request.type === 'rds') {
-      const password = generatePassword();
+    const holds = BUILTIN_TYPES.get(request.type)?.rotation?.holds;
+    if (holds) {
       const outputs = await this.driver.up({
         ...this.run(request, log),
-        secretProperties: { ...request.secretProperties, password },
+        secretProperties: { ...request.secretProperties, [holds.input]: generatePassword() },
       });
-      return { ...splitOutputs(BUILTIN_TYPES.connectionKeys('rds'), outputs), revoke: {} };
+      return { ...splitOutputs(BUILTIN_TYPES.connectionKeys(request.type), outputs), revoke: {} };
     }
     if (request.type === 'oss') {
       const generations = accessKeyGenerations(request.externalIds);
       const next = Math.max(...generations) + 1;
       const during = { ...request.externalIds, accessKeyGenerations: [...generations, next].join(',') };
-      const applied = splitOutputs(BUILTIN_TYPES.connectionKeys('oss'), await this.driver.up({ ...this.run(request, log), externalIds: during }));
+      const applied = splitOutputs(
+        BUILTIN_TYPES.connectionKeys('oss'),
+        await this.driver.up({ ...this.run(request, log), externalIds: during }),
+      );
       return {
         ...applied,
         // The steady state once revoked: only the new key.

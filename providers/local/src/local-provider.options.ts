@@ -7,6 +7,13 @@ export interface LocalProviderOptions {
   /** Admin URL of an existing MySQL/MariaDB server (BERTH_LOCAL_MYSQL_URL). Without it rds/mysql is refused. */
   mysqlAdminUrl?: string;
   /**
+   * Admin URL of an existing Redis 6.2+ server (BERTH_LOCAL_REDIS_URL), e.g. `redis://default:PASSWORD@127.0.0.1:6379`.
+   * Without it redis goes to a redis-server the provider starts itself when one is on PATH; without either, refused.
+   */
+  redisUrl?: string;
+  /** Where `redis-server` is looked for when there is no redisUrl (default: PATH). */
+  redisSearchPath?: string;
+  /**
    * An existing S3-compatible server (BERTH_LOCAL_S3_URL), e.g. `http://KEY:SECRET@127.0.0.1:9000` (credentials in the
    * URL) or with `s3AccessKeyId`/`s3SecretAccessKey`. Without it oss uses the embedded S3 endpoint.
    */

@@ -12,91 +12,74 @@ import type {
 } from '@berth/core';
 import { ProviderError, ProviderErrorCode, ResourceProvider, SILENT_LOG } from '@berth/core';
 import { join } from 'node:path';
+import { LOCAL_HANDLERS } from './handlers/local-handlers';
+import type { LocalHandlerContext, LocalTypeHandler } from './handlers/local-type.handler';
 import { DEFAULT_IP_POOL, DEFAULT_IP_POOL_PREFIX, type LocalProviderOptions } from './local-provider.options';
-import { type OssData, OssResource } from './oss/oss.resource';
-import { type RdsData, RdsResource } from './rds/rds.resource';
-import { type SlbData, SlbResource } from './slb/slb.resource';
-import { JsonStateStore } from './state/json-state.store';
-import { emptyState, type LocalState, type ResourceRecord } from './state/local-state';
+import { RecordStateStore } from './state/record-state.store';
 import { throwIfAborted, toProviderError } from './support/local-provider.error';
 import { SecretDeriver } from './support/secret-deriver';
 import { parseCidr } from './vpc/cidr';
-import { type PoolSettings, VpcResource } from './vpc/vpc.resource';
+import type { PoolSettings } from './vpc/vpc.resource';
 
 /**
- * The `local` provider profile: real resources on this machine, with nothing installed beyond `npm ci`.
- * rds → a role + database on BERTH_LOCAL_POSTGRES_URL / BERTH_LOCAL_MYSQL_URL, or on the embedded PostgreSQL cluster;
- * oss → a bucket on an embedded S3 endpoint (or BERTH_LOCAL_S3_URL); slb → a loopback TCP load balancer;
- * vpc → address management. State lives in `<dataDir>/local/`; see providers/local/README.md for the honest limits.
+ * The `local` provider profile: real resources on this machine, with nothing installed beyond `npm ci`. One handler per
+ * type it serves (LOCAL_HANDLERS): rds → a role + database on BERTH_LOCAL_POSTGRES_URL / BERTH_LOCAL_MYSQL_URL, or on
+ * the embedded PostgreSQL cluster; oss → a bucket on an embedded S3 endpoint (or BERTH_LOCAL_S3_URL); slb → a loopback
+ * TCP load balancer; vpc → address management; redis → an ACL user on BERTH_LOCAL_REDIS_URL or an embedded
+ * redis-server. State lives in `<dataDir>/local/`; see providers/local/README.md for the honest limits.
  */
 export class LocalResourceProvider extends ResourceProvider {
   readonly kinds = ['local'] as const;
+  override readonly types: readonly string[];
 
-  private readonly store: JsonStateStore<LocalState>;
-  private readonly vpc: VpcResource;
-  private readonly rds: RdsResource;
-  private readonly oss: OssResource;
-  private readonly slb: SlbResource;
-  private readonly host: string;
+  private readonly store: RecordStateStore;
+  private readonly handlers: ReadonlyMap<string, LocalTypeHandler>;
   private started = false;
 
   constructor(private readonly options: LocalProviderOptions) {
     super();
     const root = join(options.dataDir, 'local');
-    this.host = options.host ?? '127.0.0.1';
-    this.store = new JsonStateStore<LocalState>(join(root, 'state.json'), emptyState);
-    this.vpc = new VpcResource(this.store, (request) => this.poolOf(request.profile));
-    const secrets = new SecretDeriver(join(root, 'master.key'));
-    this.rds = new RdsResource(this.store, options.dataDir, this.host, secrets, options);
-    this.oss = new OssResource(
-      this.store,
-      secrets,
-      join(root, 'oss'),
-      this.host,
-      options.s3Region ?? 'local',
-      externalS3(options),
-    );
-    this.slb = new SlbResource(this.store, this.host, options.slbHealthCheckIntervalMs ?? 1000);
+    this.store = new RecordStateStore(root);
+    const context: LocalHandlerContext = {
+      store: this.store,
+      secrets: new SecretDeriver(join(root, 'master.key')),
+      options,
+      dataDir: options.dataDir,
+      root,
+      host: options.host ?? '127.0.0.1',
+      poolOf: (request) => this.poolOf(request.profile),
+    };
+    this.handlers = new Map(Object.entries(LOCAL_HANDLERS).map(([type, handler]) => [type, handler(context)]));
+    this.types = [...this.handlers.keys()];
   }
 
   /**
-   * Brings back the embedded servers of every recorded resource (PostgreSQL, the S3 endpoint, load balancers), on their
-   * remembered ports when free. A server that cannot come back is logged and left for apply/refresh to report.
+   * Brings back the embedded servers of every recorded resource (PostgreSQL, the S3 endpoint, Redis, load balancers),
+   * on their remembered ports when free. A server that cannot come back is logged and left for apply/refresh to report.
    */
-  async start(log: OperationLog = SILENT_LOG): Promise<void> {
+  override async start(log: OperationLog = SILENT_LOG): Promise<void> {
     this.started = true;
-    const state = await this.store.read();
-    const records = Object.values(state.resources);
-    const oss = records.filter((r) => r.type === 'oss') as unknown as Array<ResourceRecord<OssData>>;
-    const tasks: Array<Promise<void>> = [
-      this.oss
-        .restore(oss)
-        .catch((error: unknown) =>
-          log.log('error', `oss endpoint did not come back: ${toProviderError(error, 'oss').message}`),
-        ),
-      this.rds
-        .restore(records.filter((r) => r.type === 'rds') as unknown as Array<ResourceRecord<RdsData>>, log)
-        .catch((error: unknown) =>
-          log.log('error', `the embedded PostgreSQL did not come back: ${toProviderError(error, 'rds').message}`),
-        ),
-    ];
-    for (const record of records) {
-      if (record.type === 'slb') {
-        tasks.push(
-          this.slb
-            .restore(record as unknown as ResourceRecord<SlbData>)
-            .catch((error: unknown) =>
-              log.log('error', `slb ${record.id} did not come back: ${toProviderError(error, 'slb').message}`),
+    const records = Object.values((await this.store.read()).resources);
+    await Promise.all(
+      [...this.handlers].map(([type, handler]) =>
+        handler
+          .restore?.(
+            records.filter((r) => r.type === type),
+            log,
+          )
+          .catch((error: unknown) =>
+            log.log(
+              'error',
+              `the embedded servers of ${type} did not come back: ${toProviderError(error, type).message}`,
             ),
-        );
-      }
-    }
-    await Promise.all(tasks);
+          ),
+      ),
+    );
   }
 
   /** Stops every embedded server and listener. Data stays on disk for the next start(). */
-  async close(): Promise<void> {
-    await Promise.all([this.rds.closeAll(), this.oss.close(), this.slb.closeAll()]);
+  override async close(): Promise<void> {
+    await Promise.all([...this.handlers.values()].map((handler) => handler.close?.()));
   }
 
   async availability(profile: ProviderProfile): Promise<ProviderAvailability> {
@@ -144,8 +127,7 @@ export class LocalResourceProvider extends ResourceProvider {
     properties: JsonObject,
     _profile: ProviderProfile,
   ): Array<{ path: string; message: string }> {
-    if (type === 'rds') return this.rds.validate(properties);
-    return [];
+    return this.handlers.get(type)?.validate?.(properties) ?? [];
   }
 
   async preview(request: ResourceRequest): Promise<ResourcePlan> {
@@ -166,39 +148,27 @@ export class LocalResourceProvider extends ResourceProvider {
 
   override async rotate(request: ResourceRequest, log: OperationLog): Promise<ApplyResult & { revoke: RevokeHandle }> {
     return this.run(request, 'rotate', () => {
-      if (request.type === 'rds') return this.rds.rotate(request, log);
-      if (request.type === 'oss') return this.oss.rotate(request, log);
-      throw new ProviderError(ProviderErrorCode.InvalidRequest, `${request.type} has no credentials to rotate`);
+      const handler = this.handler(request.type);
+      if (!handler.rotate)
+        throw new ProviderError(ProviderErrorCode.InvalidRequest, `${request.type} has no credentials to rotate`);
+      return handler.rotate(request, log);
     });
   }
 
   override async revoke(request: ResourceRequest, handle: RevokeHandle, log: OperationLog): Promise<void> {
-    return this.run(request, 'revoke', async () => {
-      if (request.type === 'rds') return this.rds.revoke(request, handle, log);
-      if (request.type === 'oss') return this.oss.revoke(request, handle, log);
-    });
+    return this.run(request, 'revoke', async () => this.handler(request.type).revoke?.(request, handle, log));
   }
 
   /** Whether the embedded server of a resource is up (tests and /readyz detail). */
   isRunning(type: CloudComponentType, id: string): boolean {
-    if (type === 'rds') return this.rds.isRunning();
-    if (type === 'slb') return this.slb.isRunning(id);
-    return true;
+    return this.handlers.get(type)?.isRunning?.(id) ?? true;
   }
 
-  private handler(type: CloudComponentType): Pick<VpcResource, 'apply' | 'destroy' | 'refresh' | 'preview'> {
-    switch (type) {
-      case 'vpc':
-        return this.vpc;
-      case 'rds':
-        return this.rds;
-      case 'oss':
-        return this.oss;
-      case 'slb':
-        return this.slb;
-      default:
-        throw new ProviderError(ProviderErrorCode.InvalidRequest, `the local provider cannot provision ${type}`);
-    }
+  private handler(type: CloudComponentType): LocalTypeHandler {
+    const handler = this.handlers.get(type);
+    if (!handler)
+      throw new ProviderError(ProviderErrorCode.InvalidRequest, `the local provider cannot provision ${type}`);
+    return handler;
   }
 
   /** One boundary for every port method: abort honoured up front, every failure a ProviderError. */
@@ -234,22 +204,4 @@ function safePrefix(cidr: string): number | undefined {
   } catch {
     return undefined;
   }
-}
-
-function externalS3(
-  options: LocalProviderOptions,
-): { endpoint: string; accessKeyId: string; secretAccessKey: string } | undefined {
-  if (!options.s3Url) return undefined;
-  const url = new URL(options.s3Url);
-  const accessKeyId = options.s3AccessKeyId ?? decodeURIComponent(url.username);
-  const secretAccessKey = options.s3SecretAccessKey ?? decodeURIComponent(url.password);
-  if (!accessKeyId || !secretAccessKey) {
-    throw new ProviderError(
-      ProviderErrorCode.InvalidRequest,
-      'BERTH_LOCAL_S3_URL needs admin credentials (in the URL as KEY:SECRET@ or as s3AccessKeyId/s3SecretAccessKey)',
-    );
-  }
-  url.username = '';
-  url.password = '';
-  return { endpoint: url.toString().replace(/\/$/, ''), accessKeyId, secretAccessKey };
 }

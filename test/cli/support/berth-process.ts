@@ -34,7 +34,8 @@ export interface BerthServer {
   pid: number;
   /** What the server wrote so far (for failure messages). */
   output(): string;
-  stop(): Promise<void>;
+  /** Stops the process and removes its data dir (unless `keepData`, to start again on it). */
+  stop(keepData?: boolean): Promise<void>;
 }
 
 /** The admin token of each server started here, by URL: runBerth sends it as BERTH_TOKEN. */
@@ -46,10 +47,15 @@ export function authHeaders(url: string): Record<string, string> {
   return token ? { Authorization: `Bearer ${token}` } : {};
 }
 
-/** Starts the built service as a real process on a free port with a fresh data dir, and waits until it answers. */
-export async function startBerthServer(): Promise<BerthServer> {
+/**
+ * Starts the built service as a real process on a free port with a fresh data dir (or `dataDir`), and waits until it
+ * answers. `extraEnv` is added last (a benchmark sets DATABASE_URL or BERTH_* tuning there).
+ */
+export async function startBerthServer(
+  extraEnv: NodeJS.ProcessEnv = {},
+  dataDir = mkdtempSync(join(tmpdir(), 'berth-cli-e2e-')),
+): Promise<BerthServer> {
   const port = await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), 'berth-cli-e2e-'));
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     BERTH_HOST: '127.0.0.1',
@@ -58,6 +64,7 @@ export async function startBerthServer(): Promise<BerthServer> {
     BERTH_LOG_LEVEL: 'warn',
   };
   delete env.DATABASE_URL;
+  Object.assign(env, extraEnv);
   const child: ChildProcess = spawn(process.execPath, [BROKER_MAIN], {
     cwd: ROOT,
     env,
@@ -69,14 +76,14 @@ export async function startBerthServer(): Promise<BerthServer> {
   const url = `http://127.0.0.1:${port}`;
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
 
-  const stop = async () => {
+  const stop = async (keepData = false) => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');
       const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
       await exited;
       clearTimeout(killer);
     }
-    rmSync(dataDir, { recursive: true, force: true });
+    if (!keepData) rmSync(dataDir, { recursive: true, force: true });
   };
 
   const deadline = Date.now() + 60_000;

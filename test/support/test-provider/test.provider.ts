@@ -39,6 +39,8 @@ export interface TestProviderOptions {
  */
 export class TestResourceProvider extends ResourceProvider {
   readonly kinds = ['test'] as const;
+  /** What testOutputs knows how to answer for. */
+  override readonly types = ['rds', 'oss', 'slb', 'vpc'];
   private readonly env: NodeJS.ProcessEnv;
   private readonly exit: (point: ExitPoint) => void;
 

@@ -1,7 +1,7 @@
 import { type CallHandler, type ExecutionContext, Inject, Injectable, type NestInterceptor } from '@nestjs/common';
 import type { Response } from 'express';
 import { from, lastValueFrom, type Observable } from 'rxjs';
-import { toProblem } from '../problems/problem.filter';
+import { toProblem } from '../http/problem.filter';
 import type { IdentifiedRequest } from './access.guard';
 import { AuditService } from './audit.service';
 

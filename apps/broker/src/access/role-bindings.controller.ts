@@ -13,7 +13,7 @@ import {
 import type { Request, Response } from 'express';
 import { BERTH_CONFIG, type BerthConfig } from '../config/berth-config';
 import { readDocument } from '../http/document-body';
-import { JSON_MEDIA_TYPES } from '../http/raw-body.reader';
+import { JSON_MEDIA_TYPES } from '@berth/oam';
 import { RequirePermission } from './permission.decorator';
 import { PERMISSIONS } from './permissions';
 import { RoleBindingsService, type RoleBindingView, toRoleBindingView } from './role-bindings.service';

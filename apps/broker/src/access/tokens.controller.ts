@@ -11,7 +11,7 @@ import {
 } from '@nestjs/swagger';
 import { BERTH_CONFIG, type BerthConfig } from '../config/berth-config';
 import { readDocument } from '../http/document-body';
-import { JSON_MEDIA_TYPES } from '../http/raw-body.reader';
+import { JSON_MEDIA_TYPES } from '@berth/oam';
 import type { IdentifiedRequest } from './access.guard';
 import { RequirePermission } from './permission.decorator';
 import { PERMISSIONS } from './permissions';

@@ -14,6 +14,7 @@ import {
   RUNTIME_KINDS,
   longestStepTimeoutMs,
   resolveStepTimeouts,
+  type OperationLog,
   type ResourceProvider,
   type WorkloadRuntime,
 } from '@berth/core';
@@ -22,9 +23,8 @@ import { KubernetesWorkloadRuntime } from '@berth/kube';
 import { EnvironmentRepository, WorkloadDeliveryRepository } from '@berth/persistence';
 import { AlicloudResourceProvider } from '@berth/provider-alicloud';
 import { LocalResourceProvider } from '@berth/provider-local';
-import { DataSource } from 'typeorm';
 import { BERTH_CONFIG, type BerthConfig } from '../config/berth-config';
-import type { EnvironmentKinds } from '../environments/environment-kinds';
+import type { EnvironmentKinds } from '../config/environment-kinds';
 import { ReadinessService } from '../health/readiness.service';
 import { LocalWorkloadRuntime } from './local-workload.runtime';
 import { ProviderRegistry } from './provider.registry';
@@ -50,6 +50,7 @@ export function localProviderOf(config: BerthConfig): LocalResourceProvider {
     dataDir: config.dataDir,
     ...(config.localPostgresUrl ? { postgresAdminUrl: config.localPostgresUrl } : {}),
     ...(config.localMysqlUrl ? { mysqlAdminUrl: config.localMysqlUrl } : {}),
+    ...(config.localRedisUrl ? { redisUrl: config.localRedisUrl } : {}),
     ...(config.localS3Url ? { s3Url: config.localS3Url } : {}),
     ...(config.localS3AccessKeyId ? { s3AccessKeyId: config.localS3AccessKeyId } : {}),
     ...(config.localS3SecretAccessKey ? { s3SecretAccessKey: config.localS3SecretAccessKey } : {}),
@@ -113,18 +114,15 @@ class AdaptersLifecycle implements OnModuleInit, OnApplicationBootstrap, OnAppli
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.config.role === 'api') return;
-    const local = this.providers.find('local');
-    if (local instanceof LocalResourceProvider) {
-      await local.start({
-        log: (level, message) =>
-          level === 'error' || level === 'warn' ? this.logger.warn(message) : this.logger.log(message),
-      });
-    }
+    const log: OperationLog = {
+      log: (level, message) =>
+        level === 'error' || level === 'warn' ? this.logger.warn(message) : this.logger.log(message),
+    };
+    await Promise.all(this.providers.providers().map((provider) => provider.start?.(log)));
   }
 
   async onApplicationShutdown(): Promise<void> {
-    const local = this.providers.find('local');
-    if (local instanceof LocalResourceProvider) await local.close();
+    await Promise.all(this.providers.providers().map((provider) => provider.close?.()));
   }
 }
 
@@ -146,11 +144,6 @@ export class AdaptersModule {
             ]),
         },
         {
-          provide: WorkloadDeliveryRepository,
-          useFactory: (dataSource: DataSource) => new WorkloadDeliveryRepository(dataSource),
-          inject: [DataSource],
-        },
-        {
           provide: RuntimeRegistry,
           useFactory: (deliveries: WorkloadDeliveryRepository) =>
             new RuntimeRegistry([
@@ -162,7 +155,7 @@ export class AdaptersModule {
         },
         AdaptersLifecycle,
       ],
-      exports: [ProviderRegistry, RuntimeRegistry, WorkloadDeliveryRepository],
+      exports: [ProviderRegistry, RuntimeRegistry],
     };
   }
 }

@@ -47,6 +47,18 @@ export class ApplicationView {
     description: 'The operation queued by this request: { id, kind, state, generation, createdAt, finishedAt }',
   })
   operation?: unknown;
+  @ApiPropertyOptional({
+    type: 'array',
+    items: {
+      type: 'object',
+      properties: { path: { type: 'string' }, message: { type: 'string' } },
+      required: ['path', 'message'],
+    },
+    description:
+      'On PUT (and dry run): what was accepted but ignored (e.g. read-only fields pasted from `kubectl get -o yaml`) ' +
+      "or given a default other than KubeVela's, each `{path, message}` with a JSON pointer into the document",
+  })
+  warnings?: Array<{ path: string; message: string }>;
 }
 
 export class ApplicationSummaryView {

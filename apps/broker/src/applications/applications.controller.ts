@@ -99,12 +99,13 @@ export class ApplicationsController {
     const { raw, document } = await readDocument(request, this.config.maxBodyBytes);
     if (plan) {
       // The plan reports an unavailable adapter per component instead of refusing the document.
-      const normalized = await this.applications.validate(
+      const { document: normalized, warnings } = await this.applications.validate(
         { environment, name, document },
         { checkAvailability: false },
       );
       return {
         ...toApplicationView(environment, normalized),
+        warnings,
         dryRun: true,
         plan: (await this.plans.planDocument(environment, name, normalized)) as PlanView,
       };
@@ -119,7 +120,7 @@ export class ApplicationsController {
       ifNoneMatch: header(ifNoneMatch),
       dryRun,
     });
-    const view = toApplicationView(environment, result.document, result.application);
+    const view = { ...toApplicationView(environment, result.document, result.application), warnings: result.warnings };
     if (result.outcome === 'dry-run') return { ...view, dryRun: true };
     response.status(result.outcome === 'created' ? 201 : 200);
     response.setHeader('ETag', entityTag(result.application!.generation));

@@ -18,8 +18,8 @@ import {
 } from '@berth/persistence';
 import { ProviderRegistry } from '../adapters/provider.registry';
 import { LifecycleService } from '../lifecycle/lifecycle.service';
-import { storedRevisionContent } from '../lifecycle/revision-secrets';
-import { SecretKeyring } from '../lifecycle/secret-keyring';
+import { storedRevisionContent } from '../secrets/revision-secrets';
+import { SecretKeyring } from '../secrets/secret-keyring';
 import { EnvironmentsService } from '../environments/environments.service';
 import { BrokerError, BrokerErrorCode } from '../problems/broker.error';
 import { forbiddenKeyProblems } from '../validation/forbidden-keys';
@@ -43,6 +43,8 @@ export interface ApplyResult {
   outcome: ApplyOutcome;
   /** The normalized document (not redacted: callers redact before showing it). */
   document: JsonObject;
+  /** What was accepted but ignored or given a different default than KubeVela's (`{path, message}`). */
+  warnings: ValidationProblem[];
   /** Absent on a dry run. */
   application?: ApplicationEntity;
   revision?: ApplicationRevisionEntity;
@@ -92,7 +94,7 @@ export class ApplicationsService {
   async validate(
     request: Pick<ApplyRequest, 'environment' | 'name' | 'document'>,
     options: { checkAvailability?: boolean } = {},
-  ): Promise<JsonObject> {
+  ): Promise<{ document: JsonObject; warnings: ValidationProblem[] }> {
     const environment = await this.environments.require(request.environment);
     // A cloud component whose profile's adapter cannot work here (e.g. alicloud without the pulumi CLI) is refused now,
     // with what is missing, rather than queued as an operation that could never succeed. A plan skips this check: it
@@ -113,8 +115,38 @@ export class ApplicationsService {
         message: `must equal the application name in the URL (${JSON.stringify(request.name.slice(0, 100))})`,
       });
     }
+    // The kubernetes runtime applies into the environment's namespace: a document naming another one is refused
+    // rather than applied somewhere it did not ask for.
+    const declaredNamespace =
+      metadata && typeof metadata === 'object' ? (metadata as { namespace?: unknown }).namespace : undefined;
+    const runtimeNamespace =
+      environment.runtime?.kind === 'kubernetes' ? environment.runtime.settings?.namespace : undefined;
+    if (
+      typeof declaredNamespace === 'string' &&
+      typeof runtimeNamespace === 'string' &&
+      declaredNamespace !== runtimeNamespace
+    ) {
+      problems.push({
+        path: jsonPointer('metadata', 'namespace'),
+        message: `environment ${request.environment} places its objects in namespace ${runtimeNamespace}; give that namespace or leave metadata.namespace out`,
+      });
+    }
+    const profileOf = (properties: JsonObject) => {
+      const ref = (properties.providerRef as { name?: unknown } | undefined)?.name;
+      const profile =
+        typeof ref === 'string' ? environment.profiles?.[ref] : ref === undefined ? environment.provider : undefined;
+      return { ref, profile };
+    };
     const result = validateApplication(request.document, {
       profileNames: Object.keys(environment.profiles ?? {}),
+      // A type the adapter of the component's profile has no handler for is refused by name, as the user wrote it.
+      typeSupport: (component) => {
+        const { ref, profile } = profileOf(component.properties);
+        const provider = profile && this.providers.find(profile.kind);
+        if (!profile || !provider?.types || provider.types.includes(component.type)) return undefined;
+        const which = typeof ref === 'string' ? ` (profile "${ref}")` : '';
+        return `the ${profile.kind} provider${which} cannot provision ${component.writtenType}; it provisions ${provider.types.join(', ')}`;
+      },
       // Each cloud component is checked by the adapter of the profile it resolves to (its providerRef, else the
       // environment's), e.g. the local provider refuses an rds mysql without BERTH_LOCAL_MYSQL_URL.
       componentChecks: [
@@ -149,7 +181,7 @@ export class ApplicationsService {
     });
     if (!result.ok) problems.push(...result.problems);
     if (problems.length || !result.ok) throw new OamError(OamErrorCode.Invalid, describe(problems), problems);
-    return result.document;
+    return { document: result.document, warnings: result.warnings };
   }
 
   /** The environment's profiles (default and named) whose adapter answers unavailable, with the reason. */
@@ -176,8 +208,8 @@ export class ApplicationsService {
 
   /** Stores a new revision unless the content is identical (no-op) or this is a dry run. */
   async apply(request: ApplyRequest): Promise<ApplyResult> {
-    const document = await this.validate(request);
-    if (request.dryRun) return { outcome: 'dry-run', document };
+    const { document, warnings } = await this.validate(request);
+    if (request.dryRun) return { outcome: 'dry-run', document, warnings };
     // Stored redacted: a literal secret (an rds password) lives only sealed, beside the revision.
     const stored = storedRevisionContent(this.keyring, request.environment, request.name, document, {
       text: request.originalText,
@@ -216,11 +248,13 @@ export class ApplicationsService {
             },
           },
         );
-        if (result.outcome === 'unchanged') return { outcome: 'unchanged', document, application: result.application };
+        if (result.outcome === 'unchanged')
+          return { outcome: 'unchanged', document, warnings, application: result.application };
         this.lifecycle.queued();
         return {
           outcome: result.outcome,
           document,
+          warnings,
           application: result.application,
           revision: result.revision,
           operation,

@@ -48,6 +48,7 @@ export interface BerthConfig {
   /** Local provider: admin URLs of existing servers (else embedded / refused, see providers/local). */
   localPostgresUrl?: string;
   localMysqlUrl?: string;
+  localRedisUrl?: string;
   localS3Url?: string;
   localS3AccessKeyId?: string;
   localS3SecretAccessKey?: string;

@@ -68,6 +68,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BerthConfig {
     secretKey: variables.BERTH_SECRET_KEY?.trim(),
     localPostgresUrl: variables.BERTH_LOCAL_POSTGRES_URL,
     localMysqlUrl: variables.BERTH_LOCAL_MYSQL_URL,
+    localRedisUrl: variables.BERTH_LOCAL_REDIS_URL,
     localS3Url: variables.BERTH_LOCAL_S3_URL,
     localS3AccessKeyId: variables.BERTH_LOCAL_S3_ACCESS_KEY_ID,
     localS3SecretAccessKey: variables.BERTH_LOCAL_S3_SECRET_ACCESS_KEY,

@@ -1,5 +1,5 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
-import { DEFAULT_ENVIRONMENT_KINDS, ENVIRONMENT_KINDS, type EnvironmentKinds } from '../environments/environment-kinds';
+import { DEFAULT_ENVIRONMENT_KINDS, ENVIRONMENT_KINDS, type EnvironmentKinds } from './environment-kinds';
 import { BERTH_CONFIG, type BerthConfig } from './berth-config';
 
 /** The validated configuration (BERTH_CONFIG) and the accepted environment kinds, for every module. */

@@ -34,6 +34,7 @@ export const EXPECTATIONS = {
   BERTH_SECRET_KEY: 'must be 32 bytes written as base64 (44 characters) or hex (64 characters)',
   BERTH_LOCAL_POSTGRES_URL: 'must be a postgres:// or postgresql:// URL',
   BERTH_LOCAL_MYSQL_URL: 'must be a mysql:// URL',
+  BERTH_LOCAL_REDIS_URL: 'must be a redis:// or rediss:// URL (an admin user of Redis 6.2 or newer)',
   BERTH_LOCAL_S3_URL: 'must be an http:// or https:// URL',
   BERTH_LOCAL_S3_ACCESS_KEY_ID: 'must be a non-empty string',
   BERTH_LOCAL_S3_SECRET_ACCESS_KEY: 'must be a non-empty string',
@@ -225,6 +226,12 @@ export class EnvironmentVariables {
   @IsString({ message: EXPECTATIONS.BERTH_LOCAL_MYSQL_URL })
   @Matches(/^mysql:\/\/[^\s]+$/i, { message: EXPECTATIONS.BERTH_LOCAL_MYSQL_URL })
   BERTH_LOCAL_MYSQL_URL?: string;
+
+  @IsOptional()
+  @Transform(emptyAsUnset)
+  @IsString({ message: EXPECTATIONS.BERTH_LOCAL_REDIS_URL })
+  @Matches(/^rediss?:\/\/[^\s]+$/i, { message: EXPECTATIONS.BERTH_LOCAL_REDIS_URL })
+  BERTH_LOCAL_REDIS_URL?: string;
 
   @IsOptional()
   @Transform(emptyAsUnset)

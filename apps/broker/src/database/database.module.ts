@@ -11,9 +11,12 @@ import {
   ApplicationRepository,
   createDataSource,
   EnvironmentRepository,
+  ManagedResourceRepository,
+  OperationRepository,
   PersistenceError,
   PersistenceErrorCode,
   prepareSchema,
+  WorkloadDeliveryRepository,
 } from '@berth/persistence';
 import { DataSource } from 'typeorm';
 import type { BerthConfig } from '../config/berth-config';
@@ -59,6 +62,15 @@ class DatabaseShutdown implements OnApplicationShutdown {
   }
 }
 
+/** Every repository of @berth/persistence: the app layer reads and writes the database through these only. */
+const REPOSITORIES = [
+  EnvironmentRepository,
+  ApplicationRepository,
+  OperationRepository,
+  ManagedResourceRepository,
+  WorkloadDeliveryRepository,
+] as const;
+
 /** The DataSource and the repositories, available to every module. */
 @Global()
 @Module({})
@@ -71,19 +83,14 @@ export class DatabaseModule {
         dataSource
           ? { provide: DataSource, useValue: dataSource }
           : { provide: DataSource, useFactory: () => openDatabase(config) },
-        {
-          provide: EnvironmentRepository,
-          useFactory: (ds: DataSource) => new EnvironmentRepository(ds),
+        ...REPOSITORIES.map((repository) => ({
+          provide: repository,
+          useFactory: (ds: DataSource) => new repository(ds),
           inject: [DataSource],
-        },
-        {
-          provide: ApplicationRepository,
-          useFactory: (ds: DataSource) => new ApplicationRepository(ds),
-          inject: [DataSource],
-        },
+        })),
         DatabaseShutdown,
       ],
-      exports: [DataSource, EnvironmentRepository, ApplicationRepository],
+      exports: [DataSource, ...REPOSITORIES],
     };
   }
 }

@@ -1,5 +1,5 @@
 import type { Definition, DefinitionSummary } from '@berth/oam';
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 export class DefinitionSummaryView implements DefinitionSummary {
   @ApiProperty({ type: String, example: 'rds' }) name!: string;
@@ -26,6 +26,11 @@ export class DefinitionView extends DefinitionSummaryView implements Definition 
   schema!: Definition['schema'];
   @ApiProperty({ type: [ConnectionKeyView], description: 'What the connection secret of a cloud component carries' })
   connectionKeys!: ConnectionKeyView[];
+  @ApiPropertyOptional({
+    type: [String],
+    description: "Traits: the workload kinds it applies to (KubeVela's appliesToWorkloads; `any` for every kind)",
+  })
+  appliesToWorkloads?: string[];
   @ApiProperty({ type: String, description: 'The same as Markdown: properties table and connection keys' })
   markdown!: string;
 }

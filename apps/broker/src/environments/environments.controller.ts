@@ -1,4 +1,5 @@
 import { Controller, Get, Inject, Param, Put, Query, Req, Res } from '@nestjs/common';
+import { DOCUMENT_MEDIA_TYPES } from '@berth/oam';
 import {
   ApiBody,
   ApiConsumes,
@@ -16,7 +17,6 @@ import type { Request, Response } from 'express';
 import { ApiCursorPage, isString, nextCursor, pageQuery } from '../http/cursor-page';
 import { BERTH_CONFIG, type BerthConfig } from '../config/berth-config';
 import { readDocument } from '../http/document-body';
-import { DOCUMENT_MEDIA_TYPES } from '../http/raw-body.reader';
 import { booleanQuery } from '../http/query-params';
 import { EnvironmentBodyDto, EnvironmentListView, EnvironmentView } from './environment.dto';
 import { EnvironmentsService, toEnvironmentView } from './environments.service';

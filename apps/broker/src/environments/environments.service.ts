@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import {
   jsonPointer,
+  REDACTED,
   type EnvironmentSpec,
   type JsonObject,
   type ProviderProfile,
@@ -13,9 +14,9 @@ import { BrokerError, BrokerErrorCode } from '../problems/broker.error';
 import { validationProblems } from '../validation/class-validator.problems';
 import { forbiddenKeyProblems } from '../validation/forbidden-keys';
 import { isDns1123Label } from '../validation/names';
-import { REDACTED, SECRET_KEY_PATTERN } from '../logging/redact';
+import { SECRET_KEY_PATTERN } from '../logging/redact';
 import { EnvironmentBodyDto, ProviderProfileDto, type EnvironmentView } from './environment.dto';
-import { ENVIRONMENT_KINDS, type EnvironmentKinds } from './environment-kinds';
+import { ENVIRONMENT_KINDS, type EnvironmentKinds } from '../config/environment-kinds';
 import { ProviderRegistry } from '../adapters/provider.registry';
 import { RuntimeRegistry } from '../adapters/runtime.registry';
 

@@ -1,6 +1,7 @@
 import { parseDocument } from '@berth/oam';
 import type { Request } from 'express';
-import { DOCUMENT_MEDIA_TYPES, type RawBody, readRawBody } from './raw-body.reader';
+import { DOCUMENT_MEDIA_TYPES } from '@berth/oam';
+import { type RawBody, readRawBody } from './raw-body.reader';
 
 /** Reads a YAML or JSON request body within the size limit and parses it (YAML 1.2 / JSON, alias and depth limits). */
 export async function readDocument(request: Request, maxBytes: number): Promise<{ raw: RawBody; document: unknown }> {

@@ -1,10 +1,6 @@
 import type { Request } from 'express';
 import { BrokerError, BrokerErrorCode } from '../problems/broker.error';
 
-export const YAML_MEDIA_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml'] as const;
-export const JSON_MEDIA_TYPES = ['application/json'] as const;
-export const DOCUMENT_MEDIA_TYPES = [...YAML_MEDIA_TYPES, ...JSON_MEDIA_TYPES] as const;
-
 export interface RawBody {
   /** The media type without parameters, lower-cased (e.g. `application/yaml`). */
   mediaType: string;

@@ -13,7 +13,7 @@ import {
 } from '@berth/core';
 import { BUILTIN_TYPES } from '@berth/types';
 import type { ManagedResourceRepository, OperationRepository, StepRecord } from '@berth/persistence';
-import { LifecycleError, LifecycleErrorCode } from './lifecycle.error';
+import { LifecycleError, LifecycleErrorCode } from '../problems/lifecycle.error';
 
 export interface JournalTarget {
   operationId: string;

@@ -8,21 +8,24 @@ import {
   OperationRepository,
   WorkloadDeliveryRepository,
 } from '@berth/persistence';
-import { DataSource } from 'typeorm';
 import { ProviderRegistry } from '../adapters/provider.registry';
 import { RuntimeRegistry } from '../adapters/runtime.registry';
 import { BERTH_CONFIG, type BerthConfig } from '../config/berth-config';
 import { EnvironmentsModule } from '../environments/environments.module';
 import { MetricsModule } from '../metrics/metrics.module';
+import { SecretStore } from '../secrets/secret-store';
 import { ApplicationLifecycleController } from './application-lifecycle.controller';
-import { LifecycleSteps } from './lifecycle-steps';
 import { LifecycleMetrics } from './lifecycle.metrics';
 import { LifecycleService } from './lifecycle.service';
 import { OperationRunner } from './operation.runner';
 import { OperationsController } from './operations.controller';
-import { loadSecretKey, SecretKeyring } from './secret-keyring';
+import { ResourceRequests } from './steps/resource-requests';
+import { stepHandlers, type StepHandlers } from './steps/step-handlers';
 import { RefreshScheduler } from './refresh.scheduler';
 import { OPERATION_RUNNER, WorkerService } from './worker.service';
+
+/** The DI token of the step handlers keyed by action. */
+export const STEP_HANDLERS = Symbol('STEP_HANDLERS');
 
 export function executorFor(config: BerthConfig): OperationExecutor {
   const tuning = config.lifecycle ?? {};
@@ -55,56 +58,49 @@ export function executorFor(config: BerthConfig): OperationExecutor {
   controllers: [OperationsController, ApplicationLifecycleController],
   providers: [
     {
-      provide: SecretKeyring,
-      useFactory: (config: BerthConfig) => new SecretKeyring(loadSecretKey(config.dataDir, config.secretKey)),
-      inject: [BERTH_CONFIG],
-    },
-    { provide: OperationRepository, useFactory: (ds: DataSource) => new OperationRepository(ds), inject: [DataSource] },
-    {
-      provide: ManagedResourceRepository,
-      useFactory: (ds: DataSource) => new ManagedResourceRepository(ds),
-      inject: [DataSource],
+      provide: ResourceRequests,
+      useFactory: (providers: ProviderRegistry, resources: ManagedResourceRepository, secrets: SecretStore) =>
+        new ResourceRequests(providers, resources, secrets),
+      inject: [ProviderRegistry, ManagedResourceRepository, SecretStore],
     },
     {
-      provide: LifecycleSteps,
+      provide: STEP_HANDLERS,
       useFactory: (
-        ds: DataSource,
+        applications: ApplicationRepository,
         resources: ManagedResourceRepository,
         deliveries: WorkloadDeliveryRepository,
-        providers: ProviderRegistry,
         runtimes: RuntimeRegistry,
-        keyring: SecretKeyring,
-      ) => new LifecycleSteps(ds, resources, deliveries, providers, runtimes, keyring),
+        secrets: SecretStore,
+        requests: ResourceRequests,
+      ) => stepHandlers({ applications, resources, deliveries, runtimes, secrets, requests }),
       inject: [
-        DataSource,
+        ApplicationRepository,
         ManagedResourceRepository,
         WorkloadDeliveryRepository,
-        ProviderRegistry,
         RuntimeRegistry,
-        SecretKeyring,
+        SecretStore,
+        ResourceRequests,
       ],
     },
     {
       provide: OPERATION_RUNNER,
       useFactory: (
         config: BerthConfig,
-        ds: DataSource,
         operations: OperationRepository,
         applications: ApplicationRepository,
         environments: EnvironmentRepository,
         resources: ManagedResourceRepository,
-        steps: LifecycleSteps,
-        keyring: SecretKeyring,
+        steps: StepHandlers,
+        secrets: SecretStore,
         metrics: LifecycleMetrics,
       ) =>
         new OperationRunner({
-          dataSource: ds,
           operations,
           applications,
           environments,
           resources,
           steps,
-          keyring,
+          secrets,
           executor: executorFor(config),
           leaseMs: config.leaseSeconds * 1000,
           onStepDone: (step, outcome, durationMs) =>
@@ -112,13 +108,12 @@ export function executorFor(config: BerthConfig): OperationExecutor {
         }),
       inject: [
         BERTH_CONFIG,
-        DataSource,
         OperationRepository,
         ApplicationRepository,
         EnvironmentRepository,
         ManagedResourceRepository,
-        LifecycleSteps,
-        SecretKeyring,
+        STEP_HANDLERS,
+        SecretStore,
         LifecycleMetrics,
       ],
     },
@@ -127,6 +122,6 @@ export function executorFor(config: BerthConfig): OperationExecutor {
     WorkerService,
     LifecycleService,
   ],
-  exports: [LifecycleService, SecretKeyring, OperationRepository, ManagedResourceRepository, WorkerService],
+  exports: [LifecycleService, ResourceRequests, WorkerService],
 })
 export class LifecycleModule {}

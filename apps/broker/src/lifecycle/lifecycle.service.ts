@@ -14,9 +14,8 @@ import {
 import { DataSource, type EntityManager } from 'typeorm';
 import { EnvironmentsService } from '../environments/environments.service';
 import { BrokerError, BrokerErrorCode } from '../problems/broker.error';
-import { LifecycleError, LifecycleErrorCode } from './lifecycle.error';
-import { secretAad } from './lifecycle-steps';
-import { SecretKeyring } from './secret-keyring';
+import { LifecycleError, LifecycleErrorCode } from '../problems/lifecycle.error';
+import { SecretStore } from '../secrets/secret-store';
 import { WorkerService } from './worker.service';
 
 export interface ComponentStatusView {
@@ -59,7 +58,7 @@ export class LifecycleService {
     @Inject(ManagedResourceRepository) private readonly resources: ManagedResourceRepository,
     @Inject(WorkloadDeliveryRepository) private readonly deliveries: WorkloadDeliveryRepository,
     @Inject(EnvironmentsService) private readonly environments: EnvironmentsService,
-    @Inject(SecretKeyring) private readonly keyring: SecretKeyring,
+    @Inject(SecretStore) private readonly secretStore: SecretStore,
     @Inject(WorkerService) private readonly worker: WorkerService,
   ) {}
 
@@ -108,12 +107,7 @@ export class LifecycleService {
     }
     const now = new Date();
     const operation = await this.dataSource.transaction(async (manager) => {
-      await manager
-        .getRepository(ApplicationEntity)
-        .update(
-          { id: application.id },
-          { deletionRequestedAt: application.deletionRequestedAt ?? now, phase: 'Deleting', updatedAt: now },
-        );
+      await this.applications.markDeleting(manager, application, now);
       return this.operations.enqueue(manager, {
         kind: 'delete',
         applicationId: application.id,
@@ -161,9 +155,7 @@ export class LifecycleService {
       message: `${operation.kind} queued again (retry)`,
     });
     if (operation.kind === 'delete') {
-      await this.dataSource
-        .getRepository(ApplicationEntity)
-        .update({ id: application.id }, { phase: 'Deleting', updatedAt: new Date() });
+      await this.applications.setPhase(application.id, 'Deleting');
     }
     this.queued();
     return (await this.operations.find(operation.id))!;
@@ -275,7 +267,7 @@ export class LifecycleService {
         let data: Record<string, string> | null = null;
         if (secret) {
           try {
-            data = this.keyring.open(secret, secretAad(secret.resourceId, secret.version)) as Record<string, string>;
+            data = this.secretStore.open(secret);
           } catch (error) {
             throw new LifecycleError(
               LifecycleErrorCode.SecretUnavailable,

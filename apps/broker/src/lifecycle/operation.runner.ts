@@ -5,20 +5,18 @@ import {
   OperationExecutor,
   planOperation,
   SecretScrubber,
-  setPropertyAt,
   type ApplicationSpec,
   type ComponentType,
   type Condition,
-  type DeletionPolicy,
   type ExecutionResult,
   type PlannedStep,
-  type RecordedResource,
   type StepAction,
 } from '@berth/core';
 import { BUILTIN_TYPES } from '@berth/types';
 import { validateApplication } from '@berth/oam';
 import {
-  ApplicationEntity,
+  recordedResource,
+  type ApplicationEntity,
   type ApplicationRepository,
   type EnvironmentRepository,
   type ManagedResourceRepository,
@@ -26,21 +24,20 @@ import {
   type OperationRepository,
   type StepRecord,
 } from '@berth/persistence';
-import type { DataSource } from 'typeorm';
 import { condition, DbOperationJournal } from './db-operation.journal';
-import type { LifecycleSteps, OperationContext } from './lifecycle-steps';
-import { LifecycleError, LifecycleErrorCode } from './lifecycle.error';
-import { restoreSecrets, revisionAad, type ComponentSecrets } from './revision-secrets';
-import type { SecretKeyring } from './secret-keyring';
+import { LifecycleError, LifecycleErrorCode } from '../problems/lifecycle.error';
+import type { ComponentSecrets } from '../secrets/revision-secrets';
+import type { SecretStore } from '../secrets/secret-store';
+import type { OperationContext } from './steps/operation-context';
+import { handlerFor, type StepHandlers } from './steps/step-handlers';
 
 export interface RunnerDependencies {
-  dataSource: DataSource;
   operations: OperationRepository;
   applications: ApplicationRepository;
   environments: EnvironmentRepository;
   resources: ManagedResourceRepository;
-  steps: LifecycleSteps;
-  keyring: SecretKeyring;
+  steps: StepHandlers;
+  secrets: SecretStore;
   executor: OperationExecutor;
   leaseMs: number;
   onStepDone?: (step: PlannedStep, outcome: 'succeeded' | 'failed', durationMs: number) => void;
@@ -163,15 +160,7 @@ export class OperationRunner {
       const plan = planOperation({
         kind: operation.kind,
         application: ctx.application,
-        resources: recorded.map<RecordedResource>((r) => ({
-          component: r.component,
-          type: r.type as ComponentType,
-          deletionPolicy: r.deletionPolicy as DeletionPolicy,
-          phase: r.phase,
-          ...(r.propertiesHash ? { propertiesHash: r.propertiesHash } : {}),
-          retained: r.retained,
-          dependsOn: r.dependsOn,
-        })),
+        resources: recorded.map(recordedResource),
         types: BUILTIN_TYPES,
         options: operation.options,
       });
@@ -226,14 +215,16 @@ export class OperationRunner {
     );
     const scrubber = new SecretScrubber();
     for (const values of Object.values(ctx.secretInputs)) scrubber.addAll(Object.values(values));
-    for (const material of await this.deps.steps.secretMaterials(ctx)) {
+    for (const material of await this.deps.secrets.materials(operation.environmentName, operation.applicationName)) {
       scrubber.addAll(material.sensitiveKeys.map((k) => material.data[k]).filter((v): v is string => !!v));
     }
-    const completed = new Set(records.filter((r) => r.state === 'Succeeded').map((r) => r.id));
+    const succeeded = records.filter((r) => r.state === 'Succeeded');
+    const steps = toPlanned(records);
     const result = await this.deps.executor.execute({
-      steps: toPlanned(records),
-      completed,
-      handler: this.deps.steps.handler(ctx),
+      steps,
+      completed: new Set(succeeded.map((r) => r.id)),
+      results: new Map(succeeded.flatMap((r) => (r.result ? [[r.id, r.result] as const] : []))),
+      handler: handlerFor(this.deps.steps, { ...ctx, steps }),
       journal,
       signal,
       scrubber,
@@ -314,33 +305,27 @@ export class OperationRunner {
     conditions: Condition[],
     observed = false,
   ): Promise<void> {
-    const rows = this.deps.dataSource.getRepository(ApplicationEntity);
-    const row = await rows.findOneBy({ environmentName: operation.environmentName, name: operation.applicationName });
-    if (!row || row.id !== operation.applicationId) return;
-    // A newer generation was accepted meanwhile (it stays Pending for that one), or a delete was requested.
-    const newer =
-      (operation.kind === 'apply' && row.generation > operation.generation) ||
-      (operation.kind !== 'delete' && row.deletionRequestedAt !== null);
-    const keep = (row.conditions ?? []).filter((c) => !conditions.some((n) => n.type === c.type));
-    await rows.update(
-      { id: row.id },
+    await this.deps.applications.recordStatus(
+      operation.environmentName,
+      operation.applicationName,
+      operation.applicationId,
       {
-        ...(newer ? {} : { phase }),
-        conditions: [...keep, ...conditions] as never,
-        ...(observed && operation.kind === 'apply'
-          ? { observedGeneration: Math.max(row.observedGeneration, operation.generation) }
-          : {}),
-        updatedAt: new Date(),
+        phase,
+        conditions,
+        // A newer generation was accepted meanwhile (it stays Pending for that one), or a delete was requested.
+        keepPhase: (row) =>
+          (operation.kind === 'apply' && row.generation > operation.generation) ||
+          (operation.kind !== 'delete' && row.deletionRequestedAt !== null),
+        ...(observed && operation.kind === 'apply' ? { observedGeneration: operation.generation } : {}),
       },
     );
   }
 
   private async mergeApplicationConditions(operation: OperationEntity, conditions: Condition[]): Promise<void> {
-    const rows = this.deps.dataSource.getRepository(ApplicationEntity);
-    const row = await rows.findOneBy({ environmentName: operation.environmentName, name: operation.applicationName });
-    if (!row) return;
-    const keep = (row.conditions ?? []).filter((c) => !conditions.some((n) => n.type === c.type));
-    await rows.update({ id: row.id }, { conditions: [...keep, ...conditions] as never });
+    await this.deps.applications.recordStatus(operation.environmentName, operation.applicationName, null, {
+      conditions,
+      touch: false,
+    });
   }
 
   /** The environment, and the application spec the operation works from (secrets restored from their sealed form). */
@@ -358,13 +343,13 @@ export class OperationRunner {
     let application: ApplicationSpec | undefined;
     let secretInputs: ComponentSecrets = {};
     if (revision) {
-      secretInputs = revision.sealedSecrets
-        ? (this.deps.keyring.openText(
-            revision.sealedSecrets,
-            revisionAad(operation.environmentName, operation.applicationName),
-          ) as ComponentSecrets)
-        : {};
-      const validated = validateApplication(restoreSecrets(revision.document, secretInputs), {
+      const restored = this.deps.secrets.restoredRevision(
+        operation.environmentName,
+        operation.applicationName,
+        revision,
+      );
+      secretInputs = restored.secrets;
+      const validated = validateApplication(restored.document, {
         profileNames: Object.keys(environment.profiles ?? {}),
       });
       if (!validated.ok) {
@@ -372,15 +357,8 @@ export class OperationRunner {
           `generation ${revision.generation} is no longer valid here: ${validated.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
         );
       }
-      application = validated.application;
-      // The planner hashes properties to decide what changed; a secret enters that hash only as a keyed digest.
-      for (const component of application.components) {
-        const secrets = secretInputs[component.name];
-        if (!secrets) continue;
-        for (const [path, value] of Object.entries(secrets))
-          setPropertyAt(component.properties, path, `digest:${this.deps.keyring.digest(value)}`);
-      }
+      application = this.deps.secrets.withDigestedSecrets(validated.application, secretInputs);
     }
-    return { operation, environment, application, secretInputs, drift: {}, reissued: [] };
+    return { operation, environment, application, secretInputs, steps: [], drift: {}, reissued: [] };
   }
 }

@@ -145,11 +145,11 @@ export class RefreshScheduler {
     const last = this.lastSweep;
     if (this.overran) {
       return last
-        ? `behind: the last sweep of ${last.applications} applications took ${last.seconds.toFixed(1)} s, more than the ${interval} s interval`
+        ? `behind: the last sweep of ${last.applications} applications took ${last.seconds.toFixed(1)} s, ${last.cpuSeconds.toFixed(1)} s of CPU, more than the ${interval} s interval`
         : `behind: the first sweep has not finished within the ${interval} s interval`;
     }
     return last
-      ? `last sweep: ${last.applications} applications in ${last.seconds.toFixed(1)} s (interval ${interval} s)`
+      ? `last sweep: ${last.applications} applications in ${last.seconds.toFixed(1)} s, ${last.cpuSeconds.toFixed(1)} s of CPU (interval ${interval} s)`
       : `no sweep finished yet (interval ${interval} s)`;
   }
 }

@@ -1,8 +1,7 @@
+import { REDACTED } from '@berth/core';
 /** Keys whose values are secrets wherever they appear (case-insensitive, any depth). */
 export const SECRET_KEY_PATTERN =
   /(password|passwd|secret|token|authorization|cookie|credential|api[-_]?key|private[-_]?key|^db_url$|^database_url$|^oss_access_key_secret$|^db_password$)/i;
-
-export const REDACTED = '<redacted>';
 
 /** Values that carry a secret whatever their key: credentials inside URLs, bearer tokens. */
 export function redactValue(value: string): string {

@@ -5,18 +5,15 @@ import {
   ProviderError,
   resolveBindings,
   type ApplicationSpec,
-  type ConnectionSecretMaterial,
   type WorkloadComponentSpec,
   type WorkloadDelivery,
 } from '@berth/core';
 import { renderManifests, runtimeNamespace, type KubeObject } from '@berth/kube';
 import { validateApplication } from '@berth/oam';
-import { ApplicationRepository, ManagedResourceRepository } from '@berth/persistence';
+import { ApplicationRepository } from '@berth/persistence';
 import { EnvironmentsService } from '../environments/environments.service';
-import { secretAad } from '../lifecycle/lifecycle-steps';
 import { LifecycleService } from '../lifecycle/lifecycle.service';
-import { restoreSecrets, revisionAad, type ComponentSecrets } from '../lifecycle/revision-secrets';
-import { SecretKeyring } from '../lifecycle/secret-keyring';
+import { SecretStore } from '../secrets/secret-store';
 import { BrokerError, BrokerErrorCode } from '../problems/broker.error';
 
 /** A workload left out of the manifests because a secret it binds is not published yet (or cannot be resolved). */
@@ -43,8 +40,7 @@ export class ManifestsService {
     @Inject(LifecycleService) private readonly lifecycle: LifecycleService,
     @Inject(EnvironmentsService) private readonly environments: EnvironmentsService,
     @Inject(ApplicationRepository) private readonly applications: ApplicationRepository,
-    @Inject(ManagedResourceRepository) private readonly resources: ManagedResourceRepository,
-    @Inject(SecretKeyring) private readonly keyring: SecretKeyring,
+    @Inject(SecretStore) private readonly secretStore: SecretStore,
   ) {}
 
   async render(environmentName: string, name: string, includeSecrets: boolean): Promise<ApplicationManifests> {
@@ -56,7 +52,7 @@ export class ManifestsService {
       application.currentRevisionId,
       Object.keys(environment.profiles ?? {}),
     );
-    const secrets = await this.secrets(environmentName, name, includeSecrets);
+    const secrets = await this.secretStore.materials(environmentName, name, { withValues: includeSecrets });
     const available = secrets.map(availableSecret);
 
     const workloads: WorkloadDelivery[] = [];
@@ -105,10 +101,8 @@ export class ManifestsService {
   ): Promise<ApplicationSpec> {
     const revision = revisionId ? await this.applications.findRevision(revisionId) : null;
     if (!revision) throw new BrokerError(BrokerErrorCode.Conflict, `application ${name} has no current revision`);
-    const sealed = revision.sealedSecrets
-      ? (this.keyring.openText(revision.sealedSecrets, revisionAad(environment, name)) as ComponentSecrets)
-      : {};
-    const validated = validateApplication(restoreSecrets(revision.document, sealed), { profileNames });
+    const { document } = this.secretStore.restoredRevision(environment, name, revision);
+    const validated = validateApplication(document, { profileNames });
     if (!validated.ok) {
       throw new BrokerError(
         BrokerErrorCode.Conflict,
@@ -116,27 +110,5 @@ export class ManifestsService {
       );
     }
     return validated.application;
-  }
-
-  /** The latest connection secret of every cloud component still managed; values only when they are to be shown. */
-  private async secrets(environment: string, name: string, withValues: boolean): Promise<ConnectionSecretMaterial[]> {
-    const rows = await this.resources.list(environment, name);
-    const materials: ConnectionSecretMaterial[] = [];
-    for (const row of rows) {
-      if (row.category !== 'cloud' || row.retained || row.phase === 'Deleted') continue;
-      const latest = await this.resources.latestSecret(row.id);
-      if (!latest) continue;
-      const data = withValues
-        ? (this.keyring.open(latest, secretAad(latest.resourceId, latest.version)) as Record<string, string>)
-        : Object.fromEntries(latest.keys.map((k) => [k.name, '']));
-      materials.push({
-        name: latest.name,
-        component: row.component,
-        version: latest.version,
-        data,
-        sensitiveKeys: latest.keys.filter((k) => k.sensitive).map((k) => k.name),
-      });
-    }
-    return materials;
   }
 }

@@ -6,6 +6,12 @@ import { stringify } from 'yaml';
 export const APPLICATION_DOCUMENT_SCHEMA = 'OamApplication';
 
 const DNS_LABEL = { type: 'string', pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', maxLength: 63 } as const;
+const DNS_SUBDOMAIN = {
+  type: 'string',
+  pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$',
+  maxLength: 63,
+} as const;
+const READ_ONLY_NOTE = 'Set by the Kubernetes API server: ignored with a warning (as kubectl apply does)';
 
 function names(kind: 'component' | 'trait'): string[] {
   return listDefinitions()
@@ -30,6 +36,7 @@ export function applicationDocumentSchema(): SchemaObject {
     required: ['apiVersion', 'kind', 'metadata', 'spec'],
     additionalProperties: false,
     properties: {
+      status: { description: READ_ONLY_NOTE },
       apiVersion: { type: 'string', enum: [API_VERSION] },
       kind: { type: 'string', enum: [KIND] },
       metadata: {
@@ -38,6 +45,25 @@ export function applicationDocumentSchema(): SchemaObject {
         additionalProperties: false,
         properties: {
           name: { ...DNS_LABEL, description: 'The application name; it must match `{app}` of the path' },
+          namespace: {
+            ...DNS_LABEL,
+            description:
+              'The Kubernetes namespace of the application’s objects on the kubernetes runtime; recorded and shown on ' +
+              'the local runtime. Not part of the identity (environment + name)',
+          },
+          ...Object.fromEntries(
+            [
+              'creationTimestamp',
+              'deletionTimestamp',
+              'deletionGracePeriodSeconds',
+              'generation',
+              'managedFields',
+              'resourceVersion',
+              'selfLink',
+              'uid',
+              'finalizers',
+            ].map((field) => [field, { description: READ_ONLY_NOTE }]),
+          ),
           labels: { type: 'object', additionalProperties: { type: 'string' } },
           annotations: { type: 'object', additionalProperties: { type: 'string' } },
         },
@@ -55,7 +81,7 @@ export function applicationDocumentSchema(): SchemaObject {
               required: ['name', 'type'],
               additionalProperties: false,
               properties: {
-                name: { ...DNS_LABEL, description: 'Unique within the application' },
+                name: { ...DNS_SUBDOMAIN, description: 'Unique within the application (a DNS-1123 subdomain)' },
                 type: {
                   type: 'string',
                   enum: componentTypes,
@@ -70,6 +96,7 @@ export function applicationDocumentSchema(): SchemaObject {
                 },
                 traits: {
                   type: 'array',
+                  nullable: true,
                   items: {
                     type: 'object',
                     required: ['type'],
@@ -113,10 +140,13 @@ export function applicationDocumentSchema(): SchemaObject {
             type: 'array',
             items: {
               type: 'object',
-              required: ['name', 'type'],
+              required: ['type'],
               additionalProperties: false,
+              description:
+                'KubeVela policies are refused by name until Berth carries them out (topology and override are ' +
+                'planned); a policy without a name is named by its type',
               properties: {
-                name: DNS_LABEL,
+                name: DNS_SUBDOMAIN,
                 type: { type: 'string' },
                 properties: { type: 'object', additionalProperties: true },
               },

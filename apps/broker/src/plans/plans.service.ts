@@ -1,31 +1,21 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
-  generatePassword,
   isCloudComponent,
   planOperation,
-  PlanGraph,
   ProviderError,
   ProviderErrorCode,
-  resolveSecretInputs,
-  resourceIdempotencyKey,
   SecretScrubber,
-  withoutSecretInputs,
   type ApplicationSpec,
-  type CloudComponentSpec,
-  type CloudComponentType,
-  type ComponentType,
-  type DeletionPolicy,
-  type DependencyOutputs,
   type JsonObject,
   type PlannedStep,
   type ProviderProfile,
-  type RecordedResource,
   type ResourceProvider,
 } from '@berth/core';
 import { BUILTIN_TYPES } from '@berth/types';
 import { validateApplication } from '@berth/oam';
 import {
   ApplicationRepository,
+  recordedResource,
   ManagedResourceRepository,
   type EnvironmentEntity,
   type ManagedResourceEntity,
@@ -33,9 +23,9 @@ import {
 import { ProviderRegistry } from '../adapters/provider.registry';
 import { RuntimeRegistry } from '../adapters/runtime.registry';
 import { EnvironmentsService } from '../environments/environments.service';
-import { inputsAad } from '../lifecycle/lifecycle-steps';
-import { restoreSecrets, revisionAad, secretsOf, type ComponentSecrets } from '../lifecycle/revision-secrets';
-import { SecretKeyring } from '../lifecycle/secret-keyring';
+import { secretsOf, type ComponentSecrets } from '../secrets/revision-secrets';
+import { ResourceRequests } from '../lifecycle/steps/resource-requests';
+import { SecretStore } from '../secrets/secret-store';
 import { BrokerError, BrokerErrorCode } from '../problems/broker.error';
 import {
   ENVIRONMENT_DEFAULT,
@@ -77,7 +67,8 @@ export class PlansService {
     @Inject(ManagedResourceRepository) private readonly resources: ManagedResourceRepository,
     @Inject(ProviderRegistry) private readonly providers: ProviderRegistry,
     @Inject(RuntimeRegistry) private readonly runtimes: RuntimeRegistry,
-    @Inject(SecretKeyring) private readonly keyring: SecretKeyring,
+    @Inject(SecretStore) private readonly secretStore: SecretStore,
+    @Inject(ResourceRequests) private readonly requests: ResourceRequests,
   ) {}
 
   /** The plan of the application's current revision. */
@@ -90,10 +81,8 @@ export class PlansService {
     if (!application || !revision) {
       throw BrokerError.notFound(`application ${JSON.stringify(name.slice(0, 100))} in environment ${environmentName}`);
     }
-    const secrets: ComponentSecrets = revision.sealedSecrets
-      ? (this.keyring.openText(revision.sealedSecrets, revisionAad(environmentName, name)) as ComponentSecrets)
-      : {};
-    const plan = await this.plan(environment, name, restoreSecrets(revision.document, secrets), secrets);
+    const { document, secrets } = this.secretStore.restoredRevision(environmentName, name, revision);
+    const plan = await this.plan(environment, name, document, secrets);
     return { ...plan, generation: revision.generation };
   }
 
@@ -120,23 +109,10 @@ export class PlansService {
     }
     const application = validated.application;
     const rows = await this.resources.list(environment.name, name);
-    const recorded = rows.map<RecordedResource>((r) => ({
-      component: r.component,
-      type: r.type as ComponentType,
-      deletionPolicy: r.deletionPolicy as DeletionPolicy,
-      phase: r.phase,
-      ...(r.propertiesHash ? { propertiesHash: r.propertiesHash } : {}),
-      retained: r.retained,
-      dependsOn: r.dependsOn,
-    }));
+    const recorded = rows.map(recordedResource);
 
     // The planner compares properties hashes; a secret enters them only as a keyed digest, as in the worker.
-    const hashed: ApplicationSpec = structuredClone(application);
-    for (const component of hashed.components) {
-      for (const [key, value] of Object.entries(secrets[component.name] ?? {})) {
-        component.properties[key] = `digest:${this.keyring.digest(value)}`;
-      }
-    }
+    const hashed = this.secretStore.withDigestedSecrets(application, secrets);
     const operationPlan = planOperation({
       kind: 'apply',
       application: hashed,
@@ -144,7 +120,7 @@ export class PlansService {
       types: BUILTIN_TYPES,
     });
 
-    // Requests carry what the worker's would: the digested properties (the password travels as a secret property).
+    // Requests carry what the worker's would: the digested properties (a secret travels as a secret property).
     const byName = new Map(hashed.components.map((c) => [c.name, c]));
     const rowOf = new Map(rows.map((r) => [r.component, r]));
     const availability = new Map<ProviderProfile, Promise<{ available: boolean; reason?: string }>>();
@@ -300,9 +276,12 @@ export class PlansService {
     if (entry.action === 'unchanged') {
       return { status: 'skipped', message: 'unchanged since the last successful apply (a refresh detects drift)' };
     }
-    const { profile, provider } = this.providers.resolve(environment, component);
-    const row = rowOf.get(component.name);
-    const request = this.request(environment.name, application, component, profile, row, rowOf, secrets, spec);
+    // The request the provision step would send, as far as it is known before running (recorded dependency outputs).
+    const { request, provider } = await this.requests.forComponent(
+      { environment, application, spec, givenSecrets: secrets[component.name] },
+      component,
+      rowOf,
+    );
     const scrubber = new SecretScrubber(Object.values(request.secretProperties));
     const controller = new AbortController();
     let timer: NodeJS.Timeout | undefined;
@@ -336,49 +315,5 @@ export class PlansService {
     } finally {
       clearTimeout(timer);
     }
-  }
-
-  /** The request the provision step would send, as far as it is known before running (recorded dependency outputs). */
-  private request(
-    environment: string,
-    application: string,
-    component: CloudComponentSpec,
-    profile: ProviderProfile,
-    row: ManagedResourceEntity | undefined,
-    rowOf: Map<string, ManagedResourceEntity>,
-    secrets: ComponentSecrets,
-    spec: ApplicationSpec,
-  ) {
-    const held = row?.sealedInputs
-      ? (this.keyring.openText(row.sealedInputs, inputsAad(environment, application, component.name)) as Record<
-          string,
-          string
-        >)
-      : {};
-    const descriptor = BUILTIN_TYPES.require(component.type);
-    const secretProperties = resolveSecretInputs(descriptor, secrets[component.name], held, generatePassword);
-    const dependencies: Record<string, DependencyOutputs> = {};
-    for (const dependency of PlanGraph.fromApplication(spec).dependenciesOf(component.name).sort()) {
-      const dependencyRow = rowOf.get(dependency);
-      if (dependencyRow?.category === 'cloud') {
-        dependencies[dependency] = {
-          type: dependencyRow.type as CloudComponentType,
-          externalIds: dependencyRow.externalIds,
-          outputs: dependencyRow.outputs,
-        };
-      }
-    }
-    return {
-      environment,
-      application,
-      component: component.name,
-      type: component.type,
-      profile,
-      properties: withoutSecretInputs(descriptor, component.properties),
-      secretProperties,
-      dependencies,
-      externalIds: row?.externalIds ?? {},
-      idempotencyKey: resourceIdempotencyKey(environment, application, component.name),
-    };
   }
 }

@@ -3,7 +3,7 @@ import { OamError, OamErrorCode } from '@berth/oam';
 import { PersistenceError, PersistenceErrorCode } from '@berth/persistence';
 import { BrokerError, BrokerErrorCode } from './broker.error';
 import { AccessError, AccessErrorCode } from '../access/access.error';
-import { LifecycleError, LifecycleErrorCode } from '../lifecycle/lifecycle.error';
+import { LifecycleError, LifecycleErrorCode } from './lifecycle.error';
 
 /** How one code of an error family looks over HTTP. `slug` names the problem type (`https://berth.dev/problems/<slug>`). */
 export interface ProblemMapping {

@@ -8,8 +8,7 @@ import {
 } from '@berth/persistence';
 import { DataSource } from 'typeorm';
 import { LifecycleService } from '../lifecycle/lifecycle.service';
-import { revisionAad, type ComponentSecrets } from '../lifecycle/revision-secrets';
-import { SecretKeyring } from '../lifecycle/secret-keyring';
+import { SecretStore } from '../secrets/secret-store';
 import { BrokerError, BrokerErrorCode } from '../problems/broker.error';
 
 /** Queues credential rotations (`POST …/components/{c}:rotate`) after checking they can run now. */
@@ -21,7 +20,7 @@ export class RotationService {
     @Inject(ApplicationRepository) private readonly applications: ApplicationRepository,
     @Inject(ManagedResourceRepository) private readonly resources: ManagedResourceRepository,
     @Inject(OperationRepository) private readonly operations: OperationRepository,
-    @Inject(SecretKeyring) private readonly keyring: SecretKeyring,
+    @Inject(SecretStore) private readonly secretStore: SecretStore,
   ) {}
 
   async rotate(environment: string, name: string, component: string): Promise<OperationEntity> {
@@ -53,9 +52,7 @@ export class RotationService {
         ],
       );
     }
-    const secrets = revision?.sealedSecrets
-      ? (this.keyring.openText(revision.sealedSecrets, revisionAad(environment, name)) as ComponentSecrets)
-      : {};
+    const secrets = this.secretStore.revisionSecrets(environment, name, revision);
     const type = resolved.descriptor.name;
     const held = rotation.holds?.input;
     if (held !== undefined && secrets[component]?.[held] !== undefined) {

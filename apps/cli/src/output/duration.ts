@@ -1,19 +1,7 @@
 import { formatDuration } from '@berth/core';
 
-const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-/**
- * Parses `10m`, `90s`, `1h30m`, `1m 5s` (as durations are printed), `500ms` or a bare number of seconds into
- * milliseconds; undefined when malformed.
- */
-export function parseDuration(text: string): number | undefined {
-  const trimmed = text.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed) * 1000;
-  const compact = trimmed.replace(/(ms|s|m|h|d)\s+(?=\d)/g, '$1');
-  const parts = [...compact.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d)/g)];
-  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== compact) return undefined;
-  return parts.reduce((total, [, amount, unit]) => total + Number(amount) * UNITS[unit], 0);
-}
+/** Parses `10m`, `1h30m`, `500ms` or bare seconds; one parser for the command line and workflow step durations. */
+export { parseDuration } from '@berth/core';
 
 /** Whole seconds of a running clock, written like every other duration: `0s`, `4s`, `1m 5s`, `2h 3m`. */
 export function formatElapsed(ms: number): string {

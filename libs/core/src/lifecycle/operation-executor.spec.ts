@@ -247,6 +247,23 @@ describe('OperationExecutor', () => {
     expect(journal.of('started').map((e) => e.step)).toEqual(['db', 'api']);
   });
 
+  it('hands each step the results of the steps before it, including those recorded by an earlier run', async () => {
+    const seen: Record<string, Record<string, unknown>> = {};
+    const result = await new OperationExecutor().execute({
+      steps: [step('rotate'), step('deliver', ['rotate']), step('revoke', ['deliver'])],
+      completed: new Set(['rotate']),
+      results: new Map([['rotate', { revoke: { login: 'app_v1' } }]]),
+      handler: async (s, context) => {
+        seen[s.id] = Object.fromEntries(context.results);
+        return { done: s.id };
+      },
+      journal: new MemoryOperationJournal(),
+    });
+    expect(result.outcome).toBe('Succeeded');
+    expect(seen.deliver).toEqual({ rotate: { revoke: { login: 'app_v1' } } });
+    expect(seen.revoke).toEqual({ rotate: { revoke: { login: 'app_v1' } }, deliver: { done: 'deliver' } });
+  });
+
   it('stops promptly when the lease is lost: running steps are aborted, nothing else starts or is recorded', async () => {
     const lease = new AbortController();
     const journal = new MemoryOperationJournal();

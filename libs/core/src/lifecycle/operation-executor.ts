@@ -26,6 +26,8 @@ export interface StepContext {
   log: OperationLog;
   /** Register secret values learned during the step (e.g. generated passwords) so later messages hide them. */
   scrubber: SecretScrubber;
+  /** The results of the steps that succeeded before this attempt, by step id (in this run or an earlier one). */
+  results: ReadonlyMap<string, StepResult>;
 }
 
 /** Does the work of one step (the service maps actions to its ports). Throw a ProviderError to classify a failure. */
@@ -45,6 +47,8 @@ export interface ExecuteRequest {
   steps: readonly PlannedStep[];
   /** Ids completed by an earlier run of the same operation: not run again. */
   completed?: ReadonlySet<string>;
+  /** The results recorded for the completed steps, by step id: handed to later steps through their context. */
+  results?: ReadonlyMap<string, StepResult>;
   handler: StepHandler;
   journal: OperationJournal;
   /** Aborts when the lease is lost (or the worker shuts down): running steps are aborted, nothing more is recorded. */
@@ -124,6 +128,7 @@ class Execution {
   };
   private readonly settings: ReturnType<OperationExecutor['settings']>;
   private readonly scrubber: SecretScrubber;
+  private readonly results: Map<string, StepResult>;
   private finish!: (result: ExecutionResult) => void;
   private fail!: (error: unknown) => void;
   private done = false;
@@ -136,6 +141,7 @@ class Execution {
     // Every step sleeping in a backoff listens to the stop signal; that many listeners is expected, not a leak.
     setMaxListeners(0, this.stop.signal);
     this.scrubber = request.scrubber ?? new SecretScrubber();
+    this.results = new Map(request.results ?? []);
     const steps = remainingSteps(request.steps, request.completed ?? new Set());
     for (const step of steps) {
       if (this.nodes.has(step.id)) throw new Error(`duplicate step id ${step.id}`);
@@ -230,6 +236,7 @@ class Execution {
       if (outcome.ok) {
         const durationMs = performance.now() - started;
         await journal.stepSucceeded(step, { result: outcome.value ?? undefined, attempts: attempt, durationMs });
+        if (outcome.value) this.results.set(step.id, outcome.value);
         this.succeed(node);
         return;
       }
@@ -300,6 +307,7 @@ class Execution {
             attempt,
             log: this.stepLog(step),
             scrubber: this.scrubber,
+            results: this.results,
           }),
         );
       } catch (error) {

@@ -11,7 +11,13 @@ const shop = application([api, files, cron, db, bucket]);
 
 describe('planOperation: rotate', () => {
   it('rotates, re-delivers only the workloads bound to the component, then revokes after all of them', () => {
-    const plan = planOperation({ types: TEST_TYPES, kind: 'rotate', application: shop, resources: [], options: { component: 'db' } });
+    const plan = planOperation({
+      types: TEST_TYPES,
+      kind: 'rotate',
+      application: shop,
+      resources: [],
+      options: { component: 'db' },
+    });
     expect(plan.steps.map((s) => [s.id, s.dependsOn])).toEqual([
       ['rotate:db', []],
       ['deliver:api', ['rotate:db']],
@@ -22,14 +28,28 @@ describe('planOperation: rotate', () => {
   });
 
   it('follows a binding that names the connection secret rather than the component', () => {
-    const plan = planOperation({ types: TEST_TYPES, kind: 'rotate', application: shop, resources: [], options: { component: 'media' } });
+    const plan = planOperation({
+      types: TEST_TYPES,
+      kind: 'rotate',
+      application: shop,
+      resources: [],
+      options: { component: 'media' },
+    });
     expect(plan.steps.map((s) => s.id)).toEqual(['rotate:media', 'deliver:files', 'revoke:media']);
   });
 
   it('refuses a workload or an unknown component', () => {
     expect(() =>
-      planOperation({ types: TEST_TYPES, kind: 'rotate', application: shop, resources: [], options: { component: 'api' } }),
+      planOperation({
+        types: TEST_TYPES,
+        kind: 'rotate',
+        application: shop,
+        resources: [],
+        options: { component: 'api' },
+      }),
     ).toThrow(PlanError);
-    expect(() => planOperation({ types: TEST_TYPES, kind: 'rotate', application: shop, resources: [], options: {} })).toThrow(PlanError);
+    expect(() =>
+      planOperation({ types: TEST_TYPES, kind: 'rotate', application: shop, resources: [], options: {} }),
+    ).toThrow(PlanError);
   });
 });

@@ -119,7 +119,12 @@ describe('planOperation: apply', () => {
 
   it('replaces a component whose type changed: the recorded resource goes first, per its policy', () => {
     const asBucket = cloud('db', 'oss');
-    const plan = planOperation({ types: TEST_TYPES, kind: 'apply', application: application([asBucket]), resources: [ready(db)] });
+    const plan = planOperation({
+      types: TEST_TYPES,
+      kind: 'apply',
+      application: application([asBucket]),
+      resources: [ready(db)],
+    });
     expect(plan.steps.map((s) => [s.id, s.type, s.dependsOn])).toEqual([
       ['destroy:db', 'rds', []],
       ['provision:db', 'oss', ['destroy:db']],
@@ -190,10 +195,14 @@ describe('planOperation: apply', () => {
   });
 
   it('refuses an apply without an application or with a cycle', () => {
-    expect(() => planOperation({ types: TEST_TYPES, kind: 'apply', resources: [] })).toThrow(/needs the desired application/);
+    expect(() => planOperation({ types: TEST_TYPES, kind: 'apply', resources: [] })).toThrow(
+      /needs the desired application/,
+    );
     const a = cloud('a', 'vpc', { dependsOn: ['b'] });
     const b = cloud('b', 'vpc', { dependsOn: ['a'] });
-    expect(() => planOperation({ types: TEST_TYPES, kind: 'apply', application: application([a, b]), resources: [] })).toThrow(/cycle/);
+    expect(() =>
+      planOperation({ types: TEST_TYPES, kind: 'apply', application: application([a, b]), resources: [] }),
+    ).toThrow(/cycle/);
   });
 });
 
@@ -251,7 +260,12 @@ describe('planOperation: delete', () => {
     ]);
     expect(deps(plan.steps)['destroy:net']).toEqual(['remove-workloads', 'retain:db']);
 
-    const orphaned = planOperation({ types: TEST_TYPES, kind: 'delete', resources: recorded, options: { orphan: true } });
+    const orphaned = planOperation({
+      types: TEST_TYPES,
+      kind: 'delete',
+      resources: recorded,
+      options: { orphan: true },
+    });
     expect(ids(orphaned.steps).filter((id) => id.startsWith('destroy:'))).toEqual([]);
     expect(
       ids(orphaned.steps)

@@ -1,12 +1,7 @@
 import { PlanGraph } from '../graph';
 import { isCloudComponent, type ApplicationSpec, type CloudComponentSpec, type OperationKind } from '../model';
 import type { TypeRegistry } from '../types';
-import {
-  type OperationPlan,
-  type PlanOptions,
-  type PlannedStep,
-  type RecordedResource,
-} from './lifecycle-step';
+import { type OperationPlan, type PlanOptions, type PlannedStep, type RecordedResource } from './lifecycle-step';
 import { componentPropertiesHash } from './properties-hash';
 
 export interface PlanInput {

@@ -1,17 +1,23 @@
 import { createHash } from 'node:crypto';
 import type { CloudComponentSpec } from '../model';
 
-/** JSON with object keys sorted at every level; `undefined` members dropped as JSON.stringify does. */
+/**
+ * JSON with object keys sorted at every level, so equal content always serializes to the same text (content hashes,
+ * properties hashes, "did the secret change"). `undefined` members are dropped and `undefined` items and values
+ * written as null, as JSON.stringify does.
+ */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value === null || typeof value !== 'object') return value;
-  const sorted: Record<string, unknown> = {};
-  for (const key of Object.keys(value).sort()) sorted[key] = sortKeys((value as Record<string, unknown>)[key]);
-  return sorted;
+  if (value === null || typeof value !== 'object') {
+    const text = JSON.stringify(value);
+    return text === undefined ? 'null' : text;
+  }
+  if (Array.isArray(value))
+    return `[${value.map((item) => (item === undefined ? 'null' : canonicalJson(item))).join(',')}]`;
+  const entries = Object.keys(value)
+    .filter((key) => (value as Record<string, unknown>)[key] !== undefined)
+    .sort()
+    .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`);
+  return `{${entries.join(',')}}`;
 }
 
 /**

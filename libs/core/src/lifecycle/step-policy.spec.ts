@@ -3,7 +3,13 @@ import type { PlannedStep } from './lifecycle-step';
 import { DEFAULT_STEP_TIMEOUTS, longestStepTimeoutMs, resolveStepTimeouts, stepTimeoutMs } from './step-policy';
 import { TEST_TYPES } from './testing/application.fixture';
 
-const provisionDb: PlannedStep = { id: 'provision:db', action: 'provision', type: 'rds', dependsOn: [], description: '' };
+const provisionDb: PlannedStep = {
+  id: 'provision:db',
+  action: 'provision',
+  type: 'rds',
+  dependsOn: [],
+  description: '',
+};
 
 describe('step timeouts', () => {
   it("takes each type's deadline from its descriptor and lets a deployment override it", () => {

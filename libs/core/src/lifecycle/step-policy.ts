@@ -23,7 +23,9 @@ export const DEFAULT_STEP_TIMEOUTS: StepTimeouts = {
 
 export function stepTimeoutMs(step: PlannedStep, timeouts: StepTimeouts): number {
   return (
-    timeouts.byAction[step.action] ?? (step.type !== undefined ? timeouts.byType[step.type] : undefined) ?? timeouts.defaultMs
+    timeouts.byAction[step.action] ??
+    (step.type !== undefined ? timeouts.byType[step.type] : undefined) ??
+    timeouts.defaultMs
   );
 }
 

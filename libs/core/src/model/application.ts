@@ -51,6 +51,8 @@ export interface PolicySpec {
 /** The normalized Application: what a revision stores and what the engine plans from. */
 export interface ApplicationSpec {
   name: string;
+  /** `metadata.namespace` as written: the Kubernetes namespace of its objects; not part of the identity. */
+  namespace?: string;
   labels: Record<string, string>;
   annotations: Record<string, string>;
   components: ComponentSpec[];

@@ -70,6 +70,19 @@ export abstract class ResourceProvider {
   /** Profile kinds this adapter serves, e.g. ['alicloud', 'apsara']. */
   abstract readonly kinds: readonly string[];
 
+  /**
+   * The component types this adapter provisions (the keys of its handlers). A component of another type is refused
+   * when it is put into an environment this adapter serves. Absent: the adapter does not say (every cloud type is
+   * offered to it, and it answers for itself).
+   */
+  readonly types?: readonly string[];
+
+  /** Brings the adapter's own servers back (embedded databases, listeners) when a worker starts. */
+  start?(log?: OperationLog): Promise<void>;
+
+  /** Stops what start (or any call) started; data stays for the next start. */
+  close?(): Promise<void>;
+
   /** Whether this adapter can work here at all (tooling present), per profile. Shown by /readyz. */
   abstract availability(profile: ProviderProfile): Promise<ProviderAvailability>;
 

@@ -18,11 +18,24 @@ export interface UnsupportedAliasProperty {
   unsupported: string;
 }
 
-/** A KubeVela component type accepted for a canonical one, with its property names. */
+/**
+ * A value KubeVela's module fixes or defaults, given to a component of the alias type that leaves it unset (canonical
+ * path, e.g. ['vswitches', '0', 'zone']). `when` limits it to the properties it fits.
+ */
+export interface AliasDefault {
+  to: string[];
+  value: unknown;
+  /** The KubeVela property name a user sets instead (for messages). */
+  written: string;
+  when?: (canonical: Readonly<Record<string, unknown>>) => boolean;
+}
+
+/** A KubeVela component type accepted for a canonical one, with its property names and its module's defaults. */
 export interface TypeAlias {
   alias: string;
   canonical: string;
   properties: ReadonlyMap<string, AliasProperty | UnsupportedAliasProperty>;
+  defaults?: readonly AliasDefault[];
 }
 
 export function isUnsupported(
@@ -80,4 +93,11 @@ export interface TypeDescriptor {
   checks?: readonly TypeCheck[];
   references?: readonly TypeReference[];
   aliases?: readonly TypeAlias[];
+  /**
+   * Workloads: the kind of the object a trait patches (Deployment, Job, CronJob, DaemonSet); a function for types
+   * whose object is written by the user (raw); absent when there is no single workload object (k8s-objects).
+   */
+  workloadKind?: string | ((properties: JsonObject) => string | undefined);
+  /** Traits: the workload kinds it applies to, as KubeVela's appliesToWorkloads; `*` for any. */
+  appliesToWorkloads?: readonly string[];
 }

@@ -6,12 +6,9 @@ import {
   type WorkloadComponentSpec,
   type WorkloadDelivery,
 } from '@berth/core';
-import { Job } from 'kubernetes-models/batch/v1/Job';
-import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
-import { Secret } from 'kubernetes-models/v1/Secret';
-import { Service } from 'kubernetes-models/v1/Service';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import { validateKubeObject } from '../testing/kube-schema';
 import type { KubeObject } from './kube-object';
 import { renderManifests, type RenderRequest } from './manifest.renderer';
 
@@ -111,12 +108,7 @@ function find(objects: KubeObject[], kind: string, name: string): KubeObject & R
   return object as KubeObject & Record<string, any>;
 }
 
-function validateAgainstSchema(object: KubeObject): void {
-  const models: Record<string, new (data: any) => { validate(): void }> = { Secret, Service, Deployment, Job };
-  const Model = models[object.kind];
-  if (!Model) throw new Error(`no schema for ${object.kind}`);
-  new Model(object).validate();
-}
+const validateAgainstSchema = validateKubeObject;
 
 describe('renderManifests', () => {
   it('renders a webservice as Deployment + Service, a worker as Deployment, a task as Job, and one Secret per cloud component', () => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ConnectionSecretMaterial, JsonObject, WorkloadDelivery } from '@berth/core';
+import { REDACTED, type ConnectionSecretMaterial, type JsonObject, type WorkloadDelivery } from '@berth/core';
 import { stringify } from 'yaml';
 import {
   ANNOTATION_ALIBABA_LB_FORCE_OVERRIDE,
@@ -7,7 +7,6 @@ import {
   ANNOTATION_SECRET_VERSION,
   ANNOTATION_TEMPLATE_HASH,
   ANNOTATION_VALUES_REDACTED,
-  REDACTED,
 } from '../labels';
 import type { KubeObject } from './kube-object';
 import { applyTraits } from './traits/trait-renderers';

@@ -3,9 +3,13 @@ import { ProviderError, ProviderErrorCode, type JsonObject, type WorkloadCompone
 /** One port of a workload: what the container listens on and whether the Service exposes it. */
 export interface WorkloadPort {
   name: string;
+  /** The Service's port (and the container's, unless `containerPort` differs). */
   port: number;
+  containerPort: number;
   protocol: 'TCP' | 'UDP' | 'SCTP';
   expose: boolean;
+  /** With exposeType NodePort: the node port asked for. */
+  nodePort?: number;
 }
 
 export type LiteralEnvVar =
@@ -100,8 +104,11 @@ function readPorts(component: string, props: JsonObject): WorkloadPort[] {
   for (const { entry, exposeDefault } of raw) {
     const item: JsonObject = isObject(entry) ? entry : { port: entry };
     const port = Number(item.port ?? item.containerPort);
-    if (!Number.isInteger(port) || port < 1 || port > 65535)
-      throw invalid(component, `port ${String(item.port)} is not 1-65535`);
+    const containerPort = Number(item.containerPort ?? port);
+    for (const value of [port, containerPort]) {
+      if (!Number.isInteger(value) || value < 1 || value > 65535)
+        throw invalid(component, `port ${String(item.port ?? item.containerPort)} is not 1-65535`);
+    }
     const protocol = String(item.protocol ?? 'TCP').toUpperCase();
     if (!PROTOCOLS.has(protocol)) throw invalid(component, `port ${port} has unsupported protocol ${protocol}`);
     const key = `${protocol}/${port}`;
@@ -114,7 +121,15 @@ function readPorts(component: string, props: JsonObject): WorkloadPort[] {
           ? `port-${port}`
           : `${protocol.toLowerCase()}-${port}`;
     const expose = typeof item.expose === 'boolean' ? item.expose : exposeDefault;
-    ports.push({ name, port, protocol: protocol as WorkloadPort['protocol'], expose });
+    const nodePort = typeof item.nodePort === 'number' ? item.nodePort : undefined;
+    ports.push({
+      name,
+      port,
+      containerPort,
+      protocol: protocol as WorkloadPort['protocol'],
+      expose,
+      ...(nodePort === undefined ? {} : { nodePort }),
+    });
   }
   return ports;
 }

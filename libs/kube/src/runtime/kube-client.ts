@@ -171,14 +171,15 @@ export function kubeconfigProblems(
  * A KubernetesObjectApi whose every request is cancelled when `signal` aborts, and gives up after
  * `requestTimeoutMs` on its own.
  */
-export function makeObjectApi(
+/** The client configuration every API of one call shares: the cluster, its credentials, the caller's signal and a deadline. */
+export function makeConfiguration(
   kc: k8s.KubeConfig,
   signal: AbortSignal,
   requestTimeoutMs: number,
-): k8s.KubernetesObjectApi {
+): k8s.Configuration {
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new ProviderError(ProviderErrorCode.InvalidRequest, 'kubeconfig has no current cluster');
-  const configuration = k8s.createConfiguration({
+  return k8s.createConfiguration({
     baseServer: new k8s.ServerConfiguration(cluster.server, {}),
     authMethods: { default: kc },
     promiseMiddleware: [
@@ -191,5 +192,38 @@ export function makeObjectApi(
       },
     ],
   });
+}
+
+export function makeObjectApi(configuration: k8s.Configuration): k8s.KubernetesObjectApi {
   return new k8s.KubernetesObjectApi(configuration);
+}
+
+/** A namespaced kind the server serves, as discovery lists it. */
+export interface ServedKind {
+  apiVersion: string;
+  kind: string;
+}
+
+/**
+ * Every namespaced kind the server serves that can be listed and deleted (preferred version of each group, no
+ * subresources): what an application's objects may be, whatever its k8s-objects components wrote.
+ */
+export async function discoverNamespacedKinds(configuration: k8s.Configuration): Promise<ServedKind[]> {
+  const served: ServedKind[] = [];
+  const take = (groupVersion: string, list: k8s.V1APIResourceList): void => {
+    for (const resource of list.resources) {
+      if (!resource.namespaced || resource.name.includes('/')) continue;
+      if (!resource.verbs.includes('list') || !resource.verbs.includes('delete')) continue;
+      served.push({ apiVersion: groupVersion, kind: resource.kind });
+    }
+  };
+  take('v1', await new k8s.CoreV1Api(configuration).getAPIResources());
+  const groups = await new k8s.ApisApi(configuration).getAPIVersions();
+  const custom = new k8s.CustomObjectsApi(configuration);
+  for (const group of groups.groups) {
+    const preferred = group.preferredVersion ?? group.versions[0];
+    if (!preferred) continue;
+    take(preferred.groupVersion, await custom.getAPIResources({ group: group.name, version: preferred.version }));
+  }
+  return served;
 }

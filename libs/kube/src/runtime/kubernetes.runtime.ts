@@ -22,7 +22,14 @@ import {
 } from '../labels';
 import { objectKey, type KubeObject } from '../render/kube-object';
 import { renderManifests, type RenderedWorkloadRef } from '../render/manifest.renderer';
-import { type KubeconfigSources, kubeconfigProblems, loadKubeConfig, makeObjectApi } from './kube-client';
+import {
+  type KubeconfigSources,
+  discoverNamespacedKinds,
+  kubeconfigProblems,
+  loadKubeConfig,
+  makeConfiguration,
+  makeObjectApi,
+} from './kube-client';
 import { isNotFound, toProviderError } from './kube-error.mapper';
 import { readReferencedObjects } from './referenced-objects';
 import {
@@ -92,15 +99,28 @@ function applyOrder(objects: readonly KubeObject[]): KubeObject[] {
     .map((entry) => entry.object);
 }
 
-/** The kinds pruned and removed: those Berth renders, then any other kind the current render holds. */
-function removalKinds(objects: readonly KubeObject[]): KindRef[] {
-  const kinds = [...WORKLOAD_REMOVAL_ORDER];
-  for (const object of objects) {
-    if (object.kind === 'Secret' || kinds.some((k) => k.kind === object.kind && k.apiVersion === object.apiVersion))
-      continue;
-    kinds.push({ apiVersion: object.apiVersion, kind: object.kind });
+/** Kinds of the current render beyond Berth's own (k8s-objects), pruned even where discovery does not list them. */
+function extraKinds(objects: readonly KubeObject[]): KindRef[] {
+  return objects.map((object) => ({ apiVersion: object.apiVersion, kind: object.kind }));
+}
+
+/**
+ * The application's objects of one kind that Berth applied: labelled with it and owned by nothing (what a controller
+ * creates from them, e.g. a Deployment's pods carrying its template labels, goes with its owner). A discovered kind
+ * this identity may not list is skipped.
+ */
+async function listOwnObjects(
+  session: Session,
+  kind: KindRef & { discovered?: boolean },
+  selector: string,
+): Promise<k8s.KubernetesObject[]> {
+  try {
+    const items = await session.list(kind, selector);
+    return items.filter((item) => (item.metadata?.ownerReferences ?? []).length === 0);
+  } catch (error) {
+    if (kind.discovered && error instanceof ProviderError && error.code === ProviderErrorCode.Unauthorized) return [];
+    throw error;
   }
-  return kinds;
 }
 
 export interface KubernetesRuntimeOptions {
@@ -122,6 +142,7 @@ export class Session {
   constructor(
     readonly settings: KubernetesRuntimeSettings,
     readonly api: k8s.KubernetesObjectApi,
+    private readonly configuration: k8s.Configuration,
     readonly signal: AbortSignal,
     private readonly scrubber: SecretScrubber,
   ) {
@@ -158,6 +179,26 @@ export class Session {
       this.api.list(kind.apiVersion, kind.kind, namespace, undefined, undefined, undefined, undefined, labelSelector),
     );
     return result.items;
+  }
+
+  /**
+   * The kinds whose objects of the application are pruned and removed: Berth's own (in removal order), those given,
+   * then every other namespaced kind the server serves (so an object of any kind a k8s-objects component wrote goes
+   * with the application). Kinds this identity may not list are not Berth's to remove and are skipped.
+   */
+  async removableKinds(extra: readonly KindRef[] = []): Promise<Array<KindRef & { discovered: boolean }>> {
+    const kinds: Array<KindRef & { discovered: boolean }> = [];
+    // One entry per group and kind: the same objects are served under each version of a group.
+    const group = (apiVersion: string): string => (apiVersion.includes('/') ? apiVersion.split('/')[0]! : '');
+    const add = (kind: KindRef, discovered: boolean): void => {
+      if (kind.kind === 'Secret') return; // secrets go last, separately
+      if (kinds.some((k) => k.kind === kind.kind && group(k.apiVersion) === group(kind.apiVersion))) return;
+      kinds.push({ ...kind, discovered });
+    };
+    for (const kind of [...WORKLOAD_REMOVAL_ORDER, ...extra]) add(kind, false);
+    const served = await this.call('discover the namespaced kinds', () => discoverNamespacedKinds(this.configuration));
+    for (const kind of served) add(kind, true);
+    return kinds;
   }
 
   async apply(object: KubeObject): Promise<k8s.KubernetesObject> {
@@ -269,7 +310,8 @@ export class KubernetesWorkloadRuntime extends WorkloadRuntime {
     const scrubber = new SecretScrubber(
       secrets.flatMap((secret) => secret.sensitiveKeys.map((key) => secret.data[key] ?? '')),
     );
-    return new Session(settings, makeObjectApi(kc, signal, settings.requestTimeoutSeconds * 1000), signal, scrubber);
+    const configuration = makeConfiguration(kc, signal, settings.requestTimeoutSeconds * 1000);
+    return new Session(settings, makeObjectApi(configuration), configuration, signal, scrubber);
   }
 
   async deliver(request: DeliveryRequest, log: OperationLog): Promise<WorkloadStatus[]> {
@@ -329,8 +371,8 @@ export class KubernetesWorkloadRuntime extends WorkloadRuntime {
   ): Promise<void> {
     const desired = new Set(objects.map(objectKey));
     const selector = applicationLabelSelector(request.environment, request.application);
-    for (const kind of [...removalKinds(objects), SECRET]) {
-      for (const item of await session.list(kind, selector)) {
+    for (const kind of [...(await session.removableKinds(extraKinds(objects))), SECRET]) {
+      for (const item of await listOwnObjects(session, kind, selector)) {
         const name = item.metadata?.name ?? '';
         if (desired.has(`${kind.kind}/${name}`)) continue;
         await session.deleteAndWait(kind, name, this.pollIntervalMs);
@@ -401,14 +443,15 @@ export class KubernetesWorkloadRuntime extends WorkloadRuntime {
     const selector = this.selector(request.environment, request.application, request.components);
     // Workloads: those named (none for `components: []`); secrets (includeSecrets): all of the application's, which
     // carry the cloud component's label, not a workload's.
+    const kinds = selector === undefined ? [] : await session.removableKinds();
     const groups: Array<[KindRef, string]> = [
-      ...(selector === undefined ? [] : WORKLOAD_REMOVAL_ORDER.map((kind): [KindRef, string] => [kind, selector])),
+      ...kinds.map((kind): [KindRef, string] => [kind, selector!]),
       ...(request.includeSecrets
         ? [[SECRET, applicationLabelSelector(request.environment, request.application)] as [KindRef, string]]
         : []),
     ];
     for (const [kind, kindSelector] of groups) {
-      for (const item of await session.list(kind, kindSelector)) {
+      for (const item of await listOwnObjects(session, kind, kindSelector)) {
         const name = item.metadata?.name ?? '';
         const deleted = await session.deleteAndWait(kind, name, this.pollIntervalMs);
         if (deleted)

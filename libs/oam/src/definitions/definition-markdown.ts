@@ -73,6 +73,8 @@ function connectionKeysTable(keys: Definition['connectionKeys']): string[] {
 export function definitionMarkdown(definition: Omit<Definition, 'markdown'>): string {
   const lines = [`# ${definition.name}`, '', cell(definition.description), ''];
   if (definition.aliases.length > 0) lines.push(`KubeVela aliases: ${definition.aliases.join(', ')}`, '');
+  if (definition.appliesToWorkloads)
+    lines.push(`Applies to workloads of kind: ${definition.appliesToWorkloads.join(', ')}`, '');
   lines.push('## Properties', '');
   lines.push(...propertiesTable(definition.schema));
   if (definition.connectionKeys.length > 0) {

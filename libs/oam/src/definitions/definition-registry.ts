@@ -56,6 +56,9 @@ export function getDefinition(typeOrAlias: string): Definition | undefined {
   const described = {
     ...summary(descriptor),
     schema: structuredClone(descriptor.schema),
+    ...(descriptor.appliesToWorkloads
+      ? { appliesToWorkloads: descriptor.appliesToWorkloads.map((k) => (k === '*' ? 'any' : k)) }
+      : {}),
     connectionKeys: (descriptor.connectionKeys ?? []).map((key) => ({
       name: key.name,
       sensitive: key.sensitive,

@@ -1,9 +1,10 @@
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { kubeVelaCanonicalYaml, kubeVelaYaml } from '../../../../test/fixtures/applications';
+import { kubeVelaCanonicalYaml, kubeVelaYaml } from '../testing/applications.fixture';
 import { contentHash } from '../hashing/content-hash';
 import { validateApplication } from '../validation/validate-application';
-import { REDACTED, redactDocument } from './redact-document';
+import { REDACTED } from '@berth/core';
+import { redactDocument } from './redact-document';
 
 const PASSWORD = 'U34rfwefwefffaked';
 

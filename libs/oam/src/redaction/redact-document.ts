@@ -1,9 +1,7 @@
-import { isUnsupported } from '@berth/core';
+import { isUnsupported, REDACTED } from '@berth/core';
 import { isAlias, isDocument, isMap, isScalar, isSeq, parseDocument as parseYamlDocument, type Document } from 'yaml';
 import { resolveComponentType } from '../definitions/definition-registry';
 import { isPlainObject } from '../validation/json-values';
-
-export const REDACTED = '<redacted>';
 
 /**
  * Where secret inputs are, per written type: the descriptor's secret-input paths (`password`, `accounts/*` then

@@ -16,7 +16,13 @@ import {
   traitTypeFor,
   traitTypes,
 } from '../definitions/definition-registry';
-import { dnsLabelProblem } from './dns-names';
+import { dnsSubdomainProblem } from './dns-names';
+import {
+  CUSTOM_DEFINITION_NOTE,
+  REFUSED_COMPONENT_TYPES,
+  REFUSED_TRAIT_TYPES,
+  refusalMessage,
+} from '../dialect/kubevela-features';
 import { cloneJson, describeType, hasOwn, isPlainObject, own, setOwn } from './json-values';
 import { PathMap } from './path-map';
 import { schemaPropertyNames, validateAgainstSchema } from './schema-validator';
@@ -48,6 +54,8 @@ export interface ComponentRecord {
   traits: NormalizedTrait[];
   /** No problem was found in this component's own checks. */
   valid: boolean;
+  /** The written type is a KubeVela feature Berth refuses by name (a reference to it says so). */
+  refusedType?: boolean;
 }
 
 const COMPONENT_FIELDS = [
@@ -75,7 +83,7 @@ function knownTypesMessage(type: string): string {
   const canonical = componentTypes().map((d) => d.name);
   const aliases = componentAliasNames();
   return (
-    `unknown component type "${type}"; known types: ${canonical.join(', ')} ` +
+    `unknown component type "${type}" (${CUSTOM_DEFINITION_NOTE}); known types: ${canonical.join(', ')} ` +
     `(KubeVela aliases: ${aliases.join(', ')})${closestMatchSuffix(type, knownComponentTypeNames())}`
   );
 }
@@ -96,6 +104,7 @@ class ComponentNormalizer {
     private readonly raw: JsonObject,
     index: number,
     private readonly sink: ValidationProblem[],
+    private readonly warnings: ValidationProblem[],
   ) {
     const base = ['spec', 'components', index];
     this.record = {
@@ -107,6 +116,10 @@ class ComponentNormalizer {
       traits: [],
       valid: true,
     };
+  }
+
+  private warn(segments: Segment[], message: string): void {
+    this.warnings.push({ path: jsonPointer(...this.record.base, ...segments), message });
   }
 
   private report(segments: Segment[], message: string): void {
@@ -148,6 +161,7 @@ class ComponentNormalizer {
     if (definition?.category === 'cloud') {
       const alias = record.alias;
       record.properties = alias ? this.resolveAliases(alias, properties) : cloneJson(properties);
+      if (alias) this.applyAliasDefaults(alias, properties);
       this.liftCommonFields();
       this.checkSchema(definition, alias);
       this.runChecks(definition);
@@ -174,7 +188,8 @@ class ComponentNormalizer {
     if (name === undefined) return this.report(['name'], 'is required');
     if (typeof name !== 'string') return this.report(['name'], `must be a string, found ${describeType(name)}`);
     this.record.name = name;
-    const problem = dnsLabelProblem(name);
+    // Berth derives longer names (connection secrets, cloud resources) from it: at most 63 characters.
+    const problem = dnsSubdomainProblem(name, 63);
     if (problem) this.report(['name'], problem);
   }
 
@@ -186,7 +201,10 @@ class ComponentNormalizer {
     const resolved = resolveComponentType(type);
     this.record.definition = resolved?.descriptor;
     if (resolved?.alias) this.record.alias = resolved.alias;
-    if (!this.record.definition) this.report(['type'], knownTypesMessage(type));
+    if (this.record.definition) return;
+    const refused = REFUSED_COMPONENT_TYPES.get(type);
+    this.record.refusedType = true;
+    this.report(['type'], refused ? refusalMessage(`component type "${type}"`, refused) : knownTypesMessage(type));
   }
 
   /** Renames KubeVela properties to canonical ones, remembering where each was written. */
@@ -252,6 +270,35 @@ class ComponentNormalizer {
     return canonical;
   }
 
+  /**
+   * KubeVela's module values for what the component leaves unset, so an alias component becomes what KubeVela would
+   * create. A problem with a defaulted value points at the component's properties (it has no place of its own).
+   */
+  private applyAliasDefaults(alias: TypeAlias, written: JsonObject): void {
+    const p = this.record.properties;
+    const at = this.propertiesWritten ? [...this.record.base, 'properties'] : [...this.record.base];
+    for (const entry of alias.defaults ?? []) {
+      if (entry.when && !entry.when(p)) continue;
+      if (entry.to.length === 1) {
+        if (hasOwn(p, entry.to[0]!)) continue;
+        setOwn(p, entry.to[0]!, cloneJson(entry.value));
+      } else {
+        const item = nestedItem(p, entry.to);
+        if (hasOwn(item, entry.to[2]!)) continue;
+        setOwn(item, entry.to[2]!, cloneJson(entry.value));
+      }
+      if (!hasOwn(written, entry.written)) this.record.paths.map(entry.to, at);
+    }
+    if (alias.canonical === 'rds' && !hasOwn(written, 'allocate_public_connection') && !hasOwn(p, 'publicConnection')) {
+      setOwn(p, 'publicConnection', false);
+      this.warn(
+        this.propertiesWritten ? ['properties'] : [],
+        "allocate_public_connection is unset: KubeVela's module defaults it to true, Berth to false (no public " +
+          'endpoint and no DB_PUBLIC_HOST); set allocate_public_connection: true for one',
+      );
+    }
+  }
+
   /** Moves writeConnectionSecretToRef, deletionPolicy, providerRef and dependsOn given at component level into properties. */
   private liftCommonFields(): void {
     const { raw, record } = this;
@@ -299,6 +346,21 @@ class ComponentNormalizer {
   }
 
   /** The type's own cross-field checks (its descriptor's), over the canonical properties. */
+  /** Why a trait does not apply to this component's workload (KubeVela's appliesToWorkloads), or undefined. */
+  private appliesToProblem(type: string, trait: TypeDescriptor): string | undefined {
+    const kinds = trait.appliesToWorkloads;
+    const workload = this.record.definition;
+    if (!kinds || kinds.includes('*') || !workload) return undefined;
+    const kind =
+      typeof workload.workloadKind === 'function'
+        ? workload.workloadKind(this.record.properties)
+        : workload.workloadKind;
+    if (kind !== undefined && kinds.includes(kind)) return undefined;
+    const what =
+      kind === undefined ? `${workload.name} has no single workload object` : `a ${workload.name} is a ${kind}`;
+    return `trait ${type} applies to workloads of kind ${kinds.join(', ')}; ${what} (component ${this.record.name ?? ''})`;
+  }
+
   private runChecks(definition: TypeDescriptor): void {
     for (const check of definition.checks ?? []) {
       for (const problem of check(this.record.properties)) this.reportProperty(problem.path, problem.message);
@@ -308,7 +370,8 @@ class ComponentNormalizer {
   private readTraits(): void {
     const { raw, record } = this;
     const traits = own(raw, 'traits');
-    if (traits === undefined) return;
+    // `traits:` left empty is null in YAML: no traits, as KubeVela reads it.
+    if (traits === undefined || traits === null) return;
     if (!Array.isArray(traits))
       return this.report(['traits'], `must be a list of traits, found ${describeType(traits)}`);
     const known = traitTypes().map((d) => d.name);
@@ -325,9 +388,12 @@ class ComponentNormalizer {
         return this.report([...at, 'type'], `must be a string, found ${describeType(type)}`);
       const definition = traitTypeFor(type);
       if (!definition) {
+        const refused = REFUSED_TRAIT_TYPES.get(type);
         return this.report(
           [...at, 'type'],
-          `unknown trait type "${type}"; known traits: ${known.join(', ')}${closestMatchSuffix(type, known)}`,
+          refused
+            ? refusalMessage(`trait type "${type}"`, refused)
+            : `unknown trait type "${type}" (${CUSTOM_DEFINITION_NOTE}); known traits: ${known.join(', ')}${closestMatchSuffix(type, known)}`,
         );
       }
       if (record.definition?.category === 'cloud') {
@@ -337,6 +403,8 @@ class ComponentNormalizer {
         );
         return;
       }
+      const refusal = this.appliesToProblem(type, definition);
+      if (refusal) return this.report([...at, 'type'], refusal);
       const written = own(trait, 'properties') ?? {};
       if (!isPlainObject(written))
         return this.report([...at, 'properties'], `must be a mapping, found ${describeType(written)}`);
@@ -347,7 +415,13 @@ class ComponentNormalizer {
         topLevel: schemaPropertyNames(definition),
       })) {
         if (hasOwn(trait, 'properties')) this.report([...at, 'properties', ...problem.segments], problem.message);
-        else this.report([...at, 'properties'], `${problem.segments.join('.')} ${problem.message}`);
+        else this.report(at, `properties.${problem.segments.join('.')} ${problem.message}`);
+      }
+      if (this.problems.length === before) {
+        for (const problem of definition.checks?.flatMap((check) => check(properties)) ?? []) {
+          if (hasOwn(trait, 'properties')) this.report([...at, 'properties', ...problem.path], problem.message);
+          else this.report(at, `properties${problem.path.map((s) => `.${s}`).join('')}: ${problem.message}`);
+        }
       }
       record.traits.push({
         type,
@@ -363,6 +437,7 @@ export function normalizeComponent(
   raw: unknown,
   index: number,
   problems: ValidationProblem[],
+  warnings: ValidationProblem[] = [],
 ): ComponentRecord | undefined {
   if (!isPlainObject(raw)) {
     problems.push({
@@ -371,5 +446,5 @@ export function normalizeComponent(
     });
     return undefined;
   }
-  return new ComponentNormalizer(raw, index, problems).run();
+  return new ComponentNormalizer(raw, index, problems, warnings).run();
 }

@@ -1,7 +1,7 @@
 import type { ValidationProblem } from '@berth/core';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { kubeVelaCanonicalYaml, kubeVelaYaml } from '../../../../test/fixtures/applications';
+import { kubeVelaCanonicalYaml, kubeVelaYaml } from '../testing/applications.fixture';
 import { validateApplication } from './validate-application';
 
 const app = (components: unknown[]) => ({
@@ -110,7 +110,6 @@ describe('KubeVela aliases', () => {
         { path: '/spec/components/0/properties/allocate_public_connection', message: 'must be true or false' },
         { path: '/spec/components/0/properties/engine', message: 'must be one of mysql, postgresql' },
         { path: '/spec/components/0/properties/deleteResource', message: 'must be true or false' },
-        { path: '/spec/components/1/properties/zone_id', message: 'is required' },
         {
           path: '/spec/components/1/properties/vswitch_cidr',
           message: "must lie inside the VPC's CIDR block 10.0.0.0/16",

@@ -31,7 +31,15 @@ export function checkReferences(
   application: ApplicationSpec,
   context: ValidationContext,
   problems: ValidationProblem[],
+  refused: ReadonlyMap<string, number> = new Map(),
 ): void {
+  /** A reference to a component whose type was refused says so (a knock-on, not a missing component). */
+  const refusedTarget = (target: string): string | undefined => {
+    const index = refused.get(target);
+    return index === undefined
+      ? undefined
+      : `"${target}" is a component whose type was refused (see /spec/components/${index}/type)`;
+  };
   const byName = new Map<string, ComponentRecord>();
   for (const record of records)
     if (record.name !== undefined && !byName.has(record.name)) byName.set(record.name, record);
@@ -45,6 +53,11 @@ export function checkReferences(
       return target;
     }
     const path = at();
+    const knockOn = refusedTarget(target);
+    if (knockOn !== undefined && target !== from.name) {
+      problems.push({ path, message: knockOn });
+      return undefined;
+    }
     if (target === from.name) {
       problems.push({ path, message: `${what} names the component itself` });
       return undefined;
@@ -87,7 +100,7 @@ export function checkReferences(
     if (cloud) checkProviderRef(record, context, problems);
   }
 
-  checkBindings(records, application, byName, sites, problems);
+  checkBindings(records, application, byName, sites, problems, refusedTarget);
   checkSecretNames(application, byName, problems);
   checkCycle(application, sites, problems);
 }
@@ -109,6 +122,7 @@ function checkBindings(
   byName: Map<string, ComponentRecord>,
   sites: ReferenceSite[],
   problems: ValidationProblem[],
+  refusedTarget: (name: string) => string | undefined,
 ): void {
   const cloudNames = application.components.filter((c) => c.kind === 'cloud').map((c) => c.name);
   const secretNames = application.components.flatMap((c) => (c.kind === 'cloud' ? [c.connectionSecretName] : []));
@@ -135,10 +149,12 @@ function checkBindings(
         const target = resolveBindingTarget(application, mapping.secret);
         if (!target) {
           const written = byName.get(mapping.secret);
+          const knockOn = refusedTarget(mapping.secret);
           problems.push({
             path: at('secret'),
-            message:
-              written?.definition?.category === 'workload'
+            message: knockOn
+              ? `${knockOn}; nothing to bind until it is fixed`
+              : written?.definition?.category === 'workload'
                 ? `"${mapping.secret}" is a workload; a binding takes a cloud component or its connection secret`
                 : `"${mapping.secret}" is neither a cloud component nor a connection secret of this application; ` +
                   `cloud components: ${nameList(cloudNames)}; connection secrets: ${nameList(secretNames)}` +
@@ -161,9 +177,13 @@ function checkBindings(
               `${mapping.key === undefined ? ' (key defaults to the variable name)' : ''}; keys: ${keys.join(', ')}${closestMatchSuffix(key, keys)}`,
           });
         } else if (key === 'DB_PUBLIC_HOST' && target.properties.publicConnection !== true) {
+          const setting =
+            BUILTIN_TYPES.byAlias(byName.get(target.name)?.writtenType ?? '') !== undefined
+              ? 'allocate_public_connection: true'
+              : 'publicConnection: true';
           problems.push({
             path: keyPath,
-            message: `${key} is published only when publicConnection is true, and ${target.name} has no public connection`,
+            message: `${key} is published only by a component with ${setting}, and ${target.name} has no public connection (set ${setting} on it)`,
           });
         }
       }

@@ -1,7 +1,7 @@
 import type { ApplicationSpec, JsonObject, ValidationProblem } from '@berth/core';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { applicationWithComponents, productionYaml, quickstartYaml } from '../../../../test/fixtures/applications';
+import { applicationWithComponents, productionYaml, quickstartYaml } from '../testing/applications.fixture';
 import type { ValidationContext } from '../oam.types';
 import { validateApplication } from './validate-application';
 
@@ -115,14 +115,14 @@ describe('validateApplication: problems', () => {
       kind: 'Deployment',
       metadata: { name: 'Bad_Name' },
       spec: { components: [] },
-      status: {},
+      statuz: {},
     });
     expect(problems).toEqual(
       expect.arrayContaining([
         { path: '/apiVersion', message: 'must be core.oam.dev/v1beta1' },
         { path: '/kind', message: 'must be Application' },
         { path: '/metadata/name', message: expect.stringContaining('DNS-1123') },
-        { path: '/status', message: expect.stringContaining('is not a known field') },
+        { path: '/statuz', message: expect.stringContaining('is not a known field') },
         { path: '/spec/components', message: 'must have at least 1 component' },
       ]),
     );
@@ -161,18 +161,21 @@ describe('validateApplication: problems', () => {
     expect(type.message).toMatch(/closest match: rds$/);
     expect(problems).toContainEqual({
       path: '/spec/components/0/traits/0/type',
-      message: 'unknown trait type "service-bind"; known traits: service-binding; closest match: service-binding',
+      message: expect.stringMatching(
+        /^unknown trait type "service-bind" \(Berth runs only its built-in definitions; .*\); known traits: .*service-binding.*; closest match: service-binding$/,
+      ),
     });
   });
 
   it('offers no closest match when no known type is really close', () => {
     const problems = problemsOf(
       quickstart((d) => {
-        d.spec.components[1].type = 'helm';
+        d.spec.components[1].type = 'flagger';
       }),
     );
     const type = problems.find((p) => p.path === '/spec/components/1/type')!;
-    expect(type.message).toContain('unknown component type "helm"; known types: rds, oss, slb');
+    expect(type.message).toContain('unknown component type "flagger"');
+    expect(type.message).toContain('known types: rds, oss, slb');
     expect(type.message).not.toContain('closest match');
   });
 
@@ -273,7 +276,8 @@ describe('validateApplication: problems', () => {
         },
         {
           path: `${at}/PUBLIC/key`,
-          message: 'DB_PUBLIC_HOST is published only when publicConnection is true, and db has no public connection',
+          message:
+            'DB_PUBLIC_HOST is published only by a component with publicConnection: true, and db has no public connection (set publicConnection: true on it)',
         },
         {
           path: `${at}/BUCKET`,

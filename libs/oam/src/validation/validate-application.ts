@@ -14,8 +14,9 @@ import { OamError } from '../errors/oam.error';
 import type { ValidationContext, ValidationResult } from '../oam.types';
 import { checkStructureLimits } from './structure-limits';
 import { normalizeComponent, type ComponentRecord } from './component-normalizer';
-import { dnsLabelProblem } from './dns-names';
-import { cloneJson, describeType, isPlainObject, own } from './json-values';
+import { dnsLabelProblem, dnsSubdomainProblem } from './dns-names';
+import { REFUSED_POLICY_TYPES, REFUSED_SPEC_FIELDS, refusalMessage } from '../dialect/kubevela-features';
+import { cloneJson, describeType, hasOwn, isPlainObject, own } from './json-values';
 import { pointerSegments } from './path-map';
 import { checkReferences } from './reference-checks';
 
@@ -23,7 +24,20 @@ export const API_VERSION = 'core.oam.dev/v1beta1';
 export const KIND = 'Application';
 
 const TOP_LEVEL_FIELDS = ['apiVersion', 'kind', 'metadata', 'spec'];
-const METADATA_FIELDS = ['name', 'labels', 'annotations'];
+const METADATA_FIELDS = ['name', 'namespace', 'labels', 'annotations'];
+/** Fields the Kubernetes API server sets; pasted from `kubectl get -o yaml` they are ignored, as `kubectl apply` does. */
+const READ_ONLY_METADATA_FIELDS = [
+  'creationTimestamp',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+  'generation',
+  'managedFields',
+  'resourceVersion',
+  'selfLink',
+  'uid',
+  'finalizers',
+];
+const READ_ONLY_TOP_LEVEL_FIELDS = ['status'];
 const SPEC_FIELDS = ['components', 'policies'];
 const POLICY_FIELDS = ['name', 'type', 'properties'];
 const CLOUD_COMMON = new Set<string>(CLOUD_COMMON_FIELDS);
@@ -34,9 +48,10 @@ function unknownFields(
   at: string[],
   what: string,
   problems: ValidationProblem[],
+  skip: readonly string[] = [],
 ): void {
   for (const key of Object.keys(object)) {
-    if (!known.includes(key)) {
+    if (!known.includes(key) && !skip.includes(key)) {
       problems.push({
         path: jsonPointer(...at, key),
         message: `is not a known field of ${what}; known: ${known.join(', ')}`,
@@ -60,17 +75,39 @@ function stringMap(value: unknown, at: string[], problems: ValidationProblem[]):
   return result;
 }
 
-function readMetadata(document: JsonObject, problems: ValidationProblem[]) {
+/** Read-only fields found under `at` of `object`, each reported as a warning (and left out of the result). */
+function readOnlyWarnings(object: JsonObject, fields: string[], at: string[], warnings: ValidationProblem[]): void {
+  for (const field of fields) {
+    if (hasOwn(object, field)) {
+      warnings.push({
+        path: jsonPointer(...at, field),
+        message: 'is set by the Kubernetes API server, not by the author; ignored (as kubectl apply does)',
+      });
+    }
+  }
+}
+
+function readMetadata(document: JsonObject, problems: ValidationProblem[], warnings: ValidationProblem[]) {
   const metadata = own(document, 'metadata');
   if (metadata === undefined) {
     problems.push({ path: '/metadata', message: 'is required' });
-    return { name: undefined, labels: {}, annotations: {} };
+    return { name: undefined, namespace: undefined, labels: {}, annotations: {} };
   }
   if (!isPlainObject(metadata)) {
     problems.push({ path: '/metadata', message: `must be a mapping, found ${describeType(metadata)}` });
-    return { name: undefined, labels: {}, annotations: {} };
+    return { name: undefined, namespace: undefined, labels: {}, annotations: {} };
   }
-  unknownFields(metadata, METADATA_FIELDS, ['metadata'], 'metadata', problems);
+  unknownFields(metadata, METADATA_FIELDS, ['metadata'], 'metadata', problems, READ_ONLY_METADATA_FIELDS);
+  readOnlyWarnings(metadata, READ_ONLY_METADATA_FIELDS, ['metadata'], warnings);
+  const namespace = own(metadata, 'namespace');
+  if (namespace !== undefined) {
+    if (typeof namespace !== 'string')
+      problems.push({ path: '/metadata/namespace', message: `must be a string, found ${describeType(namespace)}` });
+    else {
+      const problem = dnsLabelProblem(namespace);
+      if (problem) problems.push({ path: '/metadata/namespace', message: problem });
+    }
+  }
   const name = own(metadata, 'name');
   if (name === undefined) problems.push({ path: '/metadata/name', message: 'is required' });
   else if (typeof name !== 'string')
@@ -81,13 +118,14 @@ function readMetadata(document: JsonObject, problems: ValidationProblem[]) {
   }
   return {
     name: typeof name === 'string' ? name : undefined,
+    namespace: typeof namespace === 'string' ? namespace : undefined,
     labels: stringMap(own(metadata, 'labels'), ['metadata', 'labels'], problems),
     annotations: stringMap(own(metadata, 'annotations'), ['metadata', 'annotations'], problems),
   };
 }
 
 function readPolicies(value: unknown, problems: ValidationProblem[]): PolicySpec[] {
-  if (value === undefined) return [];
+  if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) {
     problems.push({ path: '/spec/policies', message: `must be a list of policies, found ${describeType(value)}` });
     return [];
@@ -104,21 +142,10 @@ function readPolicies(value: unknown, problems: ValidationProblem[]): PolicySpec
       return;
     }
     unknownFields(policy, POLICY_FIELDS, at, 'a policy', problems);
-    const name = own(policy, 'name');
+    const written = own(policy, 'name');
     const type = own(policy, 'type');
     const properties = own(policy, 'properties') ?? {};
     let ok = true;
-    if (typeof name !== 'string') {
-      problems.push({
-        path: jsonPointer(...at, 'name'),
-        message: name === undefined ? 'is required' : 'must be a string',
-      });
-      ok = false;
-    } else {
-      const problem = dnsLabelProblem(name) ?? (seen.has(name) ? `repeats the policy name ${name}` : undefined);
-      if (problem) problems.push({ path: jsonPointer(...at, 'name'), message: problem });
-      seen.add(name);
-    }
     if (typeof type !== 'string' || type === '') {
       problems.push({
         path: jsonPointer(...at, 'type'),
@@ -126,10 +153,35 @@ function readPolicies(value: unknown, problems: ValidationProblem[]): PolicySpec
       });
       ok = false;
     }
+    // KubeVela names a policy without a name after its type.
+    const name = written ?? (typeof type === 'string' && type !== '' ? type : undefined);
+    const namePath = jsonPointer(...at, written === undefined ? 'type' : 'name');
+    if (written !== undefined && typeof written !== 'string') {
+      problems.push({ path: jsonPointer(...at, 'name'), message: 'must be a string' });
+      ok = false;
+    } else if (typeof name === 'string') {
+      const problem =
+        dnsSubdomainProblem(name) ??
+        (seen.has(name)
+          ? `repeats the policy name ${name}${written === undefined ? ' (a policy without a name is named by its type)' : ''}`
+          : undefined);
+      if (problem) problems.push({ path: namePath, message: problem });
+      seen.add(name);
+    }
     if (!isPlainObject(properties)) {
       problems.push({
         path: jsonPointer(...at, 'properties'),
         message: `must be a mapping, found ${describeType(properties)}`,
+      });
+      ok = false;
+    }
+    if (typeof type === 'string' && type !== '') {
+      const refused = REFUSED_POLICY_TYPES.get(type);
+      problems.push({
+        path: jsonPointer(...at, 'type'),
+        message: refused
+          ? refusalMessage(`policy type "${type}"`, refused)
+          : `unknown policy type "${type}"; Berth carries out no KubeVela policy, and custom (CUE-defined) policy definitions are not run`,
       });
       ok = false;
     }
@@ -226,15 +278,22 @@ function runComponentChecks(
   context: ValidationContext,
   problems: ValidationProblem[],
 ): void {
-  if (!context.componentChecks?.length) return;
+  if (!context.componentChecks?.length && !context.typeSupport) return;
   for (const record of records) {
     if (!record.valid || record.name === undefined || record.definition?.category !== 'cloud') continue;
     const component = {
       name: record.name,
       type: record.definition.name,
+      writtenType: record.writtenType ?? record.definition.name,
       properties: structuredClone(record.properties),
     };
-    for (const check of context.componentChecks) {
+    const refusal = context.typeSupport?.(component);
+    if (refusal !== undefined) {
+      // Its properties mean nothing to an adapter that cannot provision the type at all.
+      problems.push({ path: jsonPointer(...record.base, 'type'), message: refusal });
+      continue;
+    }
+    for (const check of context.componentChecks ?? []) {
       let found: ValidationProblem[];
       try {
         found = check(component);
@@ -264,6 +323,7 @@ export function validateApplication(document: unknown, context: ValidationContex
 
 function validate(document: unknown, context: ValidationContext): ValidationResult {
   const problems: ValidationProblem[] = [];
+  const warnings: ValidationProblem[] = [];
   const structure = checkStructureLimits(document);
   if (structure) return { ok: false, problems: [structure] };
   if (!isPlainObject(document)) {
@@ -272,7 +332,8 @@ function validate(document: unknown, context: ValidationContext): ValidationResu
       problems: [{ path: '', message: `must be a mapping (an Application), found ${describeType(document)}` }],
     };
   }
-  unknownFields(document, TOP_LEVEL_FIELDS, [], 'an Application', problems);
+  unknownFields(document, TOP_LEVEL_FIELDS, [], 'an Application', problems, READ_ONLY_TOP_LEVEL_FIELDS);
+  readOnlyWarnings(document, READ_ONLY_TOP_LEVEL_FIELDS, [], warnings);
   const apiVersion = own(document, 'apiVersion');
   if (apiVersion !== API_VERSION) {
     problems.push({
@@ -283,7 +344,7 @@ function validate(document: unknown, context: ValidationContext): ValidationResu
   const kind = own(document, 'kind');
   if (kind !== KIND)
     problems.push({ path: '/kind', message: kind === undefined ? `is required (${KIND})` : `must be ${KIND}` });
-  const metadata = readMetadata(document, problems);
+  const metadata = readMetadata(document, problems, warnings);
 
   const spec = own(document, 'spec');
   let rawComponents: unknown[] = [];
@@ -292,7 +353,11 @@ function validate(document: unknown, context: ValidationContext): ValidationResu
   else if (!isPlainObject(spec))
     problems.push({ path: '/spec', message: `must be a mapping, found ${describeType(spec)}` });
   else {
-    unknownFields(spec, SPEC_FIELDS, ['spec'], 'spec', problems);
+    unknownFields(spec, SPEC_FIELDS, ['spec'], 'spec', problems, [...REFUSED_SPEC_FIELDS.keys()]);
+    for (const [field, feature] of REFUSED_SPEC_FIELDS) {
+      if (hasOwn(spec, field))
+        problems.push({ path: jsonPointer('spec', field), message: refusalMessage(`spec.${field}`, feature) });
+    }
     const components = own(spec, 'components');
     if (components === undefined) problems.push({ path: '/spec/components', message: 'is required' });
     else if (!Array.isArray(components)) {
@@ -309,7 +374,7 @@ function validate(document: unknown, context: ValidationContext): ValidationResu
   const records: ComponentRecord[] = [];
   const firstIndex = new Map<string, number>();
   rawComponents.forEach((raw, index) => {
-    const record = normalizeComponent(raw, index, problems);
+    const record = normalizeComponent(raw, index, problems, warnings);
     if (!record) return;
     records.push(record);
     if (record.name === undefined) return;
@@ -326,20 +391,25 @@ function validate(document: unknown, context: ValidationContext): ValidationResu
   const unique = records.filter((r) => r.name !== undefined && r.definition && firstIndex.get(r.name) === r.index);
   const application: ApplicationSpec = {
     name: appName,
+    ...(metadata.namespace !== undefined ? { namespace: metadata.namespace } : {}),
     labels: metadata.labels,
     annotations: metadata.annotations,
     components: unique.map((r) => componentSpec(r, appName)),
     policies,
   };
-  checkReferences(unique, application, context, problems);
+  const refused = new Map<string, number>();
+  for (const r of records)
+    if (r.refusedType && r.name !== undefined && !refused.has(r.name)) refused.set(r.name, r.index);
+  checkReferences(unique, application, context, problems, refused);
   runComponentChecks(unique, context, problems);
-  if (problems.length > 0) return { ok: false, problems };
+  if (problems.length > 0) return { ok: false, problems, warnings };
 
   const normalized: JsonObject = {
     apiVersion: API_VERSION,
     kind: KIND,
     metadata: {
       name: application.name,
+      ...(application.namespace !== undefined ? { namespace: application.namespace } : {}),
       ...(Object.keys(application.labels).length > 0 ? { labels: application.labels } : {}),
       ...(Object.keys(application.annotations).length > 0 ? { annotations: application.annotations } : {}),
     },
@@ -349,5 +419,5 @@ function validate(document: unknown, context: ValidationContext): ValidationResu
     },
   };
   // The document is a deep copy so that it shares no object with the application.
-  return { ok: true, application, document: cloneJson(normalized) };
+  return { ok: true, application, document: cloneJson(normalized), warnings };
 }

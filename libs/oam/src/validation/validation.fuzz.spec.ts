@@ -7,7 +7,7 @@ import {
   kubeVelaYaml,
   productionYaml,
   quickstartYaml,
-} from '../../../../test/fixtures/applications';
+} from '../testing/applications.fixture';
 import { OamError } from '../errors/oam.error';
 import { parseDocument } from '../parsing/parse-document';
 import { pointerSegments } from './path-map';

@@ -4,11 +4,7 @@ import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '@berth/migrations';
-import {
-  createTemporarySchema,
-  TEST_POSTGRES_URL,
-  warnSkippedWithoutPostgres,
-} from '../../../../test/support/postgres-schema';
+import { createTemporarySchema, TEST_POSTGRES_URL, warnSkippedWithoutPostgres } from '../testing/postgres-schema';
 import { ApplicationRepository } from '../repositories/application.repository';
 import { EnvironmentRepository } from '../repositories/environment.repository';
 import { PersistenceError, PersistenceErrorCode } from '../errors/persistence.error';

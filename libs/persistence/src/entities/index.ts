@@ -4,7 +4,7 @@ import { ApplicationEntity } from './application.entity';
 import { ConnectionSecretEntity, type SecretKeyInfo } from './connection-secret.entity';
 import { DeletedApplicationEntity } from './deleted-application.entity';
 import { EnvironmentEntity } from './environment.entity';
-import { ManagedResourceEntity } from './managed-resource.entity';
+import { ManagedResourceEntity, recordedResource } from './managed-resource.entity';
 import { OperationEventEntity } from './operation-event.entity';
 import {
   OperationEntity,
@@ -27,6 +27,7 @@ export {
   DeletedApplicationEntity,
   EnvironmentEntity,
   ManagedResourceEntity,
+  recordedResource,
   OperationEntity,
   OperationEventEntity,
   STEP_STATES,
@@ -42,6 +43,7 @@ export const ENTITIES = [
   OperationEntity,
   OperationEventEntity,
   ManagedResourceEntity,
+  recordedResource,
   ConnectionSecretEntity,
   WorkloadDeliveryEntity,
   DeletedApplicationEntity,

@@ -1,4 +1,4 @@
-import type { ComponentPhase, Condition, DeletionPolicy } from '@berth/core';
+import type { ComponentPhase, ComponentType, Condition, DeletionPolicy, RecordedResource } from '@berth/core';
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { ID_COLUMN, JSON_COLUMN, NAME_LENGTH, TIMESTAMP_COLUMN } from './column-types';
 
@@ -23,7 +23,7 @@ export class ManagedResourceEntity {
   component!: string;
 
   @Column({ type: 'varchar', length: 32, name: 'type' })
-  type!: string;
+  type!: ComponentType;
 
   /** `cloud` or `workload`. */
   @Column({ type: 'varchar', length: 16, name: 'category' })
@@ -86,4 +86,17 @@ export class ManagedResourceEntity {
 
   @Column({ ...TIMESTAMP_COLUMN, name: 'updated_at' })
   updatedAt!: Date;
+}
+
+/** What the planner needs to know of a recorded resource. */
+export function recordedResource(row: ManagedResourceEntity): RecordedResource {
+  return {
+    component: row.component,
+    type: row.type,
+    deletionPolicy: row.deletionPolicy,
+    phase: row.phase,
+    ...(row.propertiesHash ? { propertiesHash: row.propertiesHash } : {}),
+    retained: row.retained,
+    dependsOn: row.dependsOn,
+  };
 }

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { ApplicationPhase, JsonObject } from '@berth/core';
+import type { ApplicationPhase, Condition, JsonObject } from '@berth/core';
 import { LessThan, type DataSource, type EntityManager, type Repository } from 'typeorm';
 import { ApplicationRevisionEntity } from '../entities/application-revision.entity';
 import { ApplicationEntity } from '../entities/application.entity';
 import { insertable } from '../entities/column-types';
+import { DeletedApplicationEntity } from '../entities/deleted-application.entity';
+import { removeApplicationResources } from './managed-resource.repository';
 import { isUniqueViolation, PersistenceError, PersistenceErrorCode } from '../errors/persistence.error';
 
 export interface ListApplicationsQuery {
@@ -226,5 +228,85 @@ export class ApplicationRepository {
     const deletionRequestedAt = application.deletionRequestedAt ?? now;
     await this.rows.update({ id: application.id }, { deletionRequestedAt, phase: 'Deleting', updatedAt: now });
     return { ...application, deletionRequestedAt, phase: 'Deleting', updatedAt: now };
+  }
+
+  /** Marks an application for deletion inside the caller's transaction (the first request's time is kept). */
+  async markDeleting(manager: EntityManager, application: ApplicationEntity, now: Date): Promise<void> {
+    await manager
+      .getRepository(ApplicationEntity)
+      .update(
+        { id: application.id },
+        { deletionRequestedAt: application.deletionRequestedAt ?? now, phase: 'Deleting', updatedAt: now },
+      );
+  }
+
+  /** Sets the phase of an application (e.g. back to Deleting when its failed delete is retried). */
+  async setPhase(id: string, phase: ApplicationPhase, now = new Date()): Promise<void> {
+    await this.rows.update({ id }, { phase, updatedAt: now });
+  }
+
+  /**
+   * Records the outcome of an operation on the application row `applicationId` (unless that row was replaced):
+   * the given conditions replace those of the same type; the phase is set unless `keepPhase` says a newer
+   * generation or a deletion was accepted meanwhile; `observedGeneration` only grows.
+   */
+  async recordStatus(
+    environmentName: string,
+    name: string,
+    applicationId: string | null,
+    change: {
+      phase?: ApplicationPhase;
+      conditions: Condition[];
+      keepPhase?: (row: ApplicationEntity) => boolean;
+      observedGeneration?: number;
+      touch?: boolean;
+    },
+  ): Promise<void> {
+    const row = await this.rows.findOneBy({ environmentName, name });
+    if (!row || (applicationId !== null && row.id !== applicationId)) return;
+    const keep = (row.conditions ?? []).filter((c) => !change.conditions.some((n) => n.type === c.type));
+    await this.rows.update(
+      { id: row.id },
+      {
+        ...(change.phase && !change.keepPhase?.(row) ? { phase: change.phase } : {}),
+        conditions: [...keep, ...change.conditions] as never,
+        ...(change.observedGeneration !== undefined
+          ? { observedGeneration: Math.max(row.observedGeneration, change.observedGeneration) }
+          : {}),
+        ...(change.touch === false ? {} : { updatedAt: new Date() }),
+      },
+    );
+  }
+
+  /**
+   * The end of a delete, in one transaction: every managed resource of the application that is not retained goes
+   * (with its connection secrets), the application row goes, and an audit record stays. Returns the retained components.
+   */
+  async finalizeDeletion(
+    environmentName: string,
+    name: string,
+    operationId: string,
+    now = new Date(),
+  ): Promise<string[]> {
+    return this.dataSource.transaction(async (manager) => {
+      const retained = await removeApplicationResources(manager, environmentName, name);
+      const row = await manager.getRepository(ApplicationEntity).findOneBy({ environmentName, name });
+      if (row) {
+        await manager.getRepository(DeletedApplicationEntity).insert(
+          insertable({
+            id: randomUUID(),
+            environmentName,
+            name,
+            lastGeneration: row.generation,
+            operationId,
+            retained,
+            createdAt: row.createdAt,
+            deletedAt: now,
+          }),
+        );
+        await manager.getRepository(ApplicationEntity).delete({ id: row.id });
+      }
+      return retained;
+    });
   }
 }

@@ -97,23 +97,23 @@ export class ManagedResourceRepository {
     await this.secrets.insert(insertable(stored));
     return stored;
   }
+}
 
-  /** Inside a transaction: every row of an application that is not retained (finalize asserts there is none left). */
-  async removeApplicationRows(
-    manager: EntityManager,
-    environmentName: string,
-    applicationName: string,
-  ): Promise<string[]> {
-    const rows = await manager.getRepository(ManagedResourceEntity).findBy({ environmentName, applicationName });
-    const retained: string[] = [];
-    for (const row of rows) {
-      if (row.retained) {
-        retained.push(row.component);
-        continue;
-      }
-      await manager.getRepository(ConnectionSecretEntity).delete({ resourceId: row.id });
-      await manager.getRepository(ManagedResourceEntity).delete({ id: row.id });
+/** Inside a transaction: removes every resource row of an application that is not retained; returns the retained ones. */
+export async function removeApplicationResources(
+  manager: EntityManager,
+  environmentName: string,
+  applicationName: string,
+): Promise<string[]> {
+  const rows = await manager.getRepository(ManagedResourceEntity).findBy({ environmentName, applicationName });
+  const retained: string[] = [];
+  for (const row of rows) {
+    if (row.retained) {
+      retained.push(row.component);
+      continue;
     }
-    return retained;
+    await manager.getRepository(ConnectionSecretEntity).delete({ resourceId: row.id });
+    await manager.getRepository(ManagedResourceEntity).delete({ id: row.id });
   }
+  return retained;
 }

@@ -1,4 +1,4 @@
-import type { TypeDescriptor } from '@berth/core';
+import type { AliasDefault, Conversion, TypeDescriptor } from '@berth/core';
 import { cloudSchema } from '../shared/cloud-common.schema';
 import { integerFromString, ipList, kubeVelaAlias, lowercaseEnum, rename } from '../shared/kubevela-conversions';
 import { NETWORK_REFERENCE, networkOrVswitch } from '../shared/network-placement';
@@ -13,6 +13,44 @@ import {
 } from '../shared/schema-patterns';
 
 const MINUTE = 60_000;
+
+/**
+ * KubeVela's `databases: [{name, character_set, description}]`. Berth creates one database per instance: a list of
+ * one becomes its databaseName; the character set must be the one Berth creates (utf8/utf8mb4).
+ */
+const oneDatabase = (value: unknown): Conversion => {
+  if (!Array.isArray(value)) return { problem: 'must be a list of databases ({name, character_set, description})' };
+  if (value.length !== 1) {
+    return {
+      problem:
+        `has ${value.length} databases; Berth creates exactly one database per instance (not yet several): ` +
+        'give one, or one alibaba-rds component per database',
+    };
+  }
+  const entry = value[0] as Record<string, unknown> | null;
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry) || typeof entry.name !== 'string')
+    return { problem: 'each database must be a mapping with a name (a string)' };
+  const unknown = Object.keys(entry).filter((k) => !['name', 'character_set', 'description'].includes(k));
+  if (unknown.length > 0)
+    return { problem: `${unknown.join(', ')}: not a field of a database; fields: name, character_set, description` };
+  const charset = entry.character_set;
+  if (charset !== undefined && !(typeof charset === 'string' && /^utf8(mb4)?$/i.test(charset)))
+    return { problem: `character_set ${JSON.stringify(charset)}: Berth creates utf8 (utf8mb4) databases only` };
+  return { value: entry.name };
+};
+
+const isMysql = (p: Record<string, unknown>) => p.engine === undefined || p.engine === 'mysql';
+
+/** KubeVela's alibaba-rds module: MySQL 8.0 on rds.mysql.c1.large with 20 GB, database dblinks, account oam. */
+const RDS_DEFAULTS: AliasDefault[] = [
+  { to: ['engine'], value: 'mysql', written: 'engine' },
+  { to: ['engineVersion'], value: '8.0', written: 'engine_version', when: isMysql },
+  { to: ['instanceClass'], value: 'rds.mysql.c1.large', written: 'instance_type', when: isMysql },
+  { to: ['storageGB'], value: 20, written: 'instance_storage' },
+  { to: ['databaseName'], value: 'dblinks', written: 'database_name' },
+  { to: ['accountName'], value: 'oam', written: 'account_name' },
+  { to: ['privilege'], value: 'ReadWrite', written: 'privilege' },
+];
 
 /** `rds`: a database instance with one database and one account (KubeVela's alibaba-rds). */
 export const rdsType: TypeDescriptor = {
@@ -97,22 +135,35 @@ export const rdsType: TypeDescriptor = {
   checks: [networkOrVswitch],
   references: [NETWORK_REFERENCE],
   aliases: [
-    kubeVelaAlias('alibaba-rds', 'rds', [
-      ['engine', rename('engine', 'Database engine (MySQL or PostgreSQL)', lowercaseEnum(['mysql', 'postgresql']))],
-      ['engine_version', rename('engineVersion', 'Engine version')],
-      ['instance_type', rename('instanceClass', 'Instance class')],
-      ['instance_storage', rename('storageGB', 'Storage size in GB', integerFromString)],
-      ['instance_name', rename('instanceName', 'RDS instance name')],
-      ['account_name', rename('accountName', 'RDS instance user account name')],
-      ['password', rename('password', 'RDS instance account password')],
-      ['database_name', rename('databaseName', 'Database name')],
-      ['privilege', rename('privilege', 'The privilege of the account on the database')],
-      ['security_ips', rename('securityIps', 'IP addresses allowed to access the databases', ipList)],
-      ['vswitch_id', rename('vswitchId', 'Id of the vSwitch to create the instance in')],
-      ['allocate_public_connection', rename('publicConnection', 'Whether to allocate a public connection')],
-      ['sql_file', { unsupported: 'importing an SQL file at creation is not supported' }],
-      ['sql_bucket_name', { unsupported: 'importing an SQL file at creation is not supported' }],
-      ['sql_bucket_endpoint', { unsupported: 'importing an SQL file at creation is not supported' }],
-    ]),
+    kubeVelaAlias(
+      'alibaba-rds',
+      'rds',
+      [
+        ['engine', rename('engine', 'Database engine (MySQL or PostgreSQL)', lowercaseEnum(['mysql', 'postgresql']))],
+        ['engine_version', rename('engineVersion', 'Engine version')],
+        ['instance_type', rename('instanceClass', 'Instance class')],
+        ['instance_storage', rename('storageGB', 'Storage size in GB', integerFromString)],
+        ['instance_name', rename('instanceName', 'RDS instance name')],
+        ['account_name', rename('accountName', 'RDS instance user account name')],
+        ['password', rename('password', 'RDS instance account password')],
+        ['database_name', rename('databaseName', 'Database name')],
+        ['privilege', rename('privilege', 'The privilege of the account on the database')],
+        ['security_ips', rename('securityIps', 'IP addresses allowed to access the databases', ipList)],
+        ['vswitch_id', rename('vswitchId', 'Id of the vSwitch to create the instance in')],
+        ['allocate_public_connection', rename('publicConnection', 'Whether to allocate a public connection')],
+        ['sql_file', { unsupported: 'importing an SQL file at creation is not supported' }],
+        ['sql_bucket_name', { unsupported: 'importing an SQL file at creation is not supported' }],
+        ['sql_bucket_endpoint', { unsupported: 'importing an SQL file at creation is not supported' }],
+        [
+          'databases',
+          rename(
+            'databaseName',
+            'Databases to create on the instance: [{name, character_set, description}]',
+            oneDatabase,
+          ),
+        ],
+      ],
+      RDS_DEFAULTS,
+    ),
   ],
 };

@@ -1,4 +1,4 @@
-import type { AliasProperty, Conversion, TypeAlias, UnsupportedAliasProperty } from '@berth/core';
+import type { AliasDefault, AliasProperty, Conversion, TypeAlias, UnsupportedAliasProperty } from '@berth/core';
 
 /**
  * What the KubeVela aliases of every type share: conversions of the values KubeVela's terraform-alibaba addon writes,
@@ -70,6 +70,11 @@ const KUBEVELA_COMMON: AliasEntry[] = [
  * A KubeVela component type accepted for `canonical`, with its property names (plus the ones every terraform-alibaba
  * component takes). Canonical property names are accepted under an alias type too.
  */
-export function kubeVelaAlias(name: string, canonical: string, entries: AliasEntry[]): TypeAlias {
-  return { alias: name, canonical, properties: new Map([...entries, ...KUBEVELA_COMMON]) };
+export function kubeVelaAlias(
+  name: string,
+  canonical: string,
+  entries: AliasEntry[],
+  defaults: AliasDefault[] = [],
+): TypeAlias {
+  return { alias: name, canonical, properties: new Map([...entries, ...KUBEVELA_COMMON]), defaults };
 }

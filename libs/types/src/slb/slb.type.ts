@@ -1,4 +1,4 @@
-import type { TypeDescriptor } from '@berth/core';
+import type { AliasDefault, TypeDescriptor } from '@berth/core';
 import { cloudSchema } from '../shared/cloud-common.schema';
 import { kubeVelaAlias, mustBeTrue, rename } from '../shared/kubevela-conversions';
 import { NETWORK_REFERENCE, networkOrVswitch } from '../shared/network-placement';
@@ -6,7 +6,14 @@ import { CLOUD_ID_PATTERN, DNS_LABEL_PATTERN, INSTANCE_NAME_PATTERN, ZONE_PATTER
 
 const port = { type: 'integer', minimum: 1, maximum: 65535 };
 
+/** KubeVela's slb module: an intranet slb.s2.small. */
+const SLB_DEFAULTS: AliasDefault[] = [
+  { to: ['addressType'], value: 'intranet', written: 'address_type' },
+  { to: ['spec'], value: 'slb.s2.small', written: 'specification' },
+];
+
 /** `slb`: a server load balancer with its listeners (KubeVela's alibaba-slb). */
+
 export const slbType: TypeDescriptor = {
   name: 'slb',
   category: 'cloud',
@@ -62,17 +69,22 @@ export const slbType: TypeDescriptor = {
   checks: [networkOrVswitch],
   references: [NETWORK_REFERENCE],
   aliases: [
-    kubeVelaAlias('alibaba-slb', 'slb', [
-      ['name', rename('name', 'Name of the load balancer')],
-      ['slb_name', rename('name', 'Name of the load balancer')],
-      ['load_balancer_name', rename('name', 'Name of the load balancer')],
-      ['address_type', rename('addressType', 'intranet or internet')],
-      ['specification', rename('spec', 'Instance specification')],
-      ['load_balancer_spec', rename('spec', 'Instance specification')],
-      ['vswitch_id', rename('vswitchId', 'Id of the vSwitch to create the load balancer in')],
-      ['zone_id', rename('zone', 'Availability zone id')],
-      ['createSlb', { to: [], description: 'Must be true', convert: mustBeTrue('load balancer') }],
-      ['namePrefix', { unsupported: 'name prefixes are not supported; Berth derives names, or set name' }],
-    ]),
+    kubeVelaAlias(
+      'alibaba-slb',
+      'slb',
+      [
+        ['name', rename('name', 'Name of the load balancer')],
+        ['slb_name', rename('name', 'Name of the load balancer')],
+        ['load_balancer_name', rename('name', 'Name of the load balancer')],
+        ['address_type', rename('addressType', 'intranet or internet')],
+        ['specification', rename('spec', 'Instance specification')],
+        ['load_balancer_spec', rename('spec', 'Instance specification')],
+        ['vswitch_id', rename('vswitchId', 'Id of the vSwitch to create the load balancer in')],
+        ['zone_id', rename('zone', 'Availability zone id')],
+        ['createSlb', { to: [], description: 'Must be true', convert: mustBeTrue('load balancer') }],
+        ['namePrefix', { unsupported: 'name prefixes are not supported; Berth derives names, or set name' }],
+      ],
+      SLB_DEFAULTS,
+    ),
   ],
 };

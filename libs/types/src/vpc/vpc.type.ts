@@ -1,4 +1,4 @@
-import type { TypeCheck, TypeDescriptor } from '@berth/core';
+import type { AliasDefault, TypeCheck, TypeDescriptor } from '@berth/core';
 import { cloudSchema } from '../shared/cloud-common.schema';
 import { kubeVelaAlias, mustBeTrue, rename, type AliasEntry } from '../shared/kubevela-conversions';
 import { INSTANCE_NAME_PATTERN, IPV4_CIDR_PATTERN, ZONE_PATTERN } from '../shared/schema-patterns';
@@ -25,6 +25,21 @@ const vswitchesInsideVpc: TypeCheck = (p) => {
       : [],
   );
 };
+
+/** KubeVela's vpc and vswitch modules: VPC 172.16.0.0/12, vSwitch 172.16.0.0/18 in zone cn-beijing-a. */
+const KUBEVELA_VPC_CIDR = '172.16.0.0/12';
+const VPC_DEFAULTS: AliasDefault[] = [{ to: ['cidr'], value: KUBEVELA_VPC_CIDR, written: 'vpc_cidr' }];
+const VSWITCH_DEFAULTS: AliasDefault[] = [
+  ...VPC_DEFAULTS,
+  { to: ['vswitches', '0', 'zone'], value: 'cn-beijing-a', written: 'zone_id' },
+  // Only inside KubeVela's default VPC block; inside a block of the user's own, Berth allocates the vSwitch's.
+  {
+    to: ['vswitches', '0', 'cidr'],
+    value: '172.16.0.0/18',
+    written: 'vswitch_cidr',
+    when: (p) => p.cidr === KUBEVELA_VPC_CIDR,
+  },
+];
 
 /** `vpc`: a private network with its vSwitches (KubeVela's alibaba-vpc and alibaba-vswitch). */
 export const vpcType: TypeDescriptor = {
@@ -69,13 +84,20 @@ export const vpcType: TypeDescriptor = {
   stepTimeoutMs: 10 * 60_000,
   checks: [vswitchesInsideVpc],
   aliases: [
+    // alibaba-vpc alone keeps Berth's allocation from the environment's pool (no overlap); alibaba-vswitch takes
+    // KubeVela's block, since its vswitch_cidr is written against that block.
     kubeVelaAlias('alibaba-vpc', 'vpc', VPC_PROPERTIES),
-    kubeVelaAlias('alibaba-vswitch', 'vpc', [
-      ...VPC_PROPERTIES,
-      ['vswitch_cidr', { to: ['vswitches', '0', 'cidr'], description: 'CIDR block of the vSwitch' }],
-      ['zone_id', { to: ['vswitches', '0', 'zone'], description: 'Availability zone id of the vSwitch' }],
-      ['vswitch_name', { to: ['vswitches', '0', 'name'], description: 'Name of the vSwitch' }],
-      ['vswitch_description', { to: ['vswitches', '0', 'description'], description: 'Description of the vSwitch' }],
-    ]),
+    kubeVelaAlias(
+      'alibaba-vswitch',
+      'vpc',
+      [
+        ...VPC_PROPERTIES,
+        ['vswitch_cidr', { to: ['vswitches', '0', 'cidr'], description: 'CIDR block of the vSwitch' }],
+        ['zone_id', { to: ['vswitches', '0', 'zone'], description: 'Availability zone id of the vSwitch' }],
+        ['vswitch_name', { to: ['vswitches', '0', 'name'], description: 'Name of the vSwitch' }],
+        ['vswitch_description', { to: ['vswitches', '0', 'description'], description: 'Description of the vSwitch' }],
+      ],
+      VSWITCH_DEFAULTS,
+    ),
   ],
 };

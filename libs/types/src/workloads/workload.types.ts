@@ -22,14 +22,30 @@ function repeats(list: unknown, property: string, field: string): PropertyProble
   return problems;
 }
 
-const portOrPorts: TypeCheck = (p) =>
+export const portOrPorts: TypeCheck = (p) =>
   Object.hasOwn(p, 'port') && Object.hasOwn(p, 'ports')
     ? [{ path: ['ports'], message: 'give either port or ports, not both' }]
     : [];
-const uniquePorts: TypeCheck = (p) => repeats(p.ports, 'ports', 'port');
-const uniqueEnv: TypeCheck = (p) => repeats(p.env, 'env', 'name');
+export const uniquePorts: TypeCheck = (p) => repeats(p.ports, 'ports', 'port');
+export const uniqueEnv: TypeCheck = (p) => repeats(p.env, 'env', 'name');
+/** KubeVela's volumeMounts replaced volumes; one component gives one of them. */
+export const volumeMountsOrVolumes: TypeCheck = (p) =>
+  Object.hasOwn(p, 'volumeMounts') && Object.hasOwn(p, 'volumes')
+    ? [{ path: ['volumes'], message: 'give either volumeMounts or the older volumes, not both' }]
+    : [];
 
 const replicas = { type: 'integer', minimum: 0, maximum: 1000, default: 1, description: 'Number of pods' };
+
+/** The parameters of KubeVela's task, which cron-task shares. */
+export const TASK_PROPERTIES: Record<string, JsonObject> = {
+  count: { type: 'integer', minimum: 1, maximum: 1000, default: 1, description: 'Number of pods run in parallel' },
+  restart: {
+    type: 'string',
+    enum: ['Never', 'OnFailure'],
+    default: 'Never',
+    description: 'Restart policy of the pods',
+  },
+};
 
 export const webserviceType: TypeDescriptor = {
   name: 'webservice',
@@ -37,7 +53,8 @@ export const webserviceType: TypeDescriptor = {
   description: 'A long-running, scalable service reachable on its ports (a Deployment and a Service)',
   schema: workloadSchema({ ...WORKLOAD_PORT_PROPERTIES, replicas }),
   stepTimeoutMs: 10 * MINUTE,
-  checks: [portOrPorts, uniquePorts, uniqueEnv],
+  checks: [portOrPorts, uniquePorts, uniqueEnv, volumeMountsOrVolumes],
+  workloadKind: 'Deployment',
 };
 
 export const workerType: TypeDescriptor = {
@@ -46,22 +63,16 @@ export const workerType: TypeDescriptor = {
   description: 'A long-running background process with no network endpoint (a Deployment)',
   schema: workloadSchema({ replicas }),
   stepTimeoutMs: 10 * MINUTE,
-  checks: [portOrPorts, uniqueEnv],
+  checks: [portOrPorts, uniqueEnv, volumeMountsOrVolumes],
+  workloadKind: 'Deployment',
 };
 
 export const taskType: TypeDescriptor = {
   name: 'task',
   category: 'workload',
   description: 'A run-to-completion job (a Job)',
-  schema: workloadSchema({
-    count: { type: 'integer', minimum: 1, maximum: 1000, default: 1, description: 'Number of pods run in parallel' },
-    restart: {
-      type: 'string',
-      enum: ['Never', 'OnFailure'],
-      default: 'Never',
-      description: 'Restart policy of the pods',
-    },
-  }),
+  schema: workloadSchema(TASK_PROPERTIES),
   stepTimeoutMs: 30 * MINUTE,
-  checks: [portOrPorts, uniqueEnv],
+  checks: [portOrPorts, uniqueEnv, volumeMountsOrVolumes],
+  workloadKind: 'Job',
 };

@@ -2,11 +2,12 @@ import type { ProgramModule, ProgramRegistry } from '@berth/pulumi';
 import { ALICLOUD_ERROR_RULES } from '../errors/alicloud-error-rules';
 import { ossProgram } from './oss.program';
 import { rdsProgram } from './rds.program';
+import { redisProgram } from './redis.program';
 import { slbProgram } from './slb.program';
 import { vpcProgram } from './vpc.program';
 
 /**
- * The program module of this provider: what a Pulumi runner process loads by path (the configurator's
+ * The program module of this provider, one program per component type it provisions: what a Pulumi runner process loads by path (the configurator's
  * `programModule`) to run a component's program, and how to read Alibaba Cloud's errors.
  */
 export const programs: ProgramRegistry = {
@@ -14,6 +15,7 @@ export const programs: ProgramRegistry = {
   rds: rdsProgram,
   oss: ossProgram,
   slb: slbProgram,
+  redis: redisProgram,
 };
 
 export const errorRules: ProgramModule['errorRules'] = ALICLOUD_ERROR_RULES;

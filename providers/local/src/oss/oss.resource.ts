@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-s3';
 import type { ApplyResult, DriftReport, OperationLog, ResourcePlan, ResourceRequest, RevokeHandle } from '@berth/core';
 import { ProviderError, ProviderErrorCode } from '@berth/core';
-import type { JsonStateStore } from '../state/json-state.store';
+import type { StateStore } from '../state/state.store';
 import type { LocalState, ResourceRecord } from '../state/local-state';
 import { abortable } from '../support/abortable';
 import { invalid, toProviderError } from '../support/local-provider.error';
@@ -41,7 +41,7 @@ export class OssResource {
   private starting: Promise<number> | undefined;
 
   constructor(
-    private readonly store: JsonStateStore<LocalState>,
+    private readonly store: StateStore<LocalState>,
     private readonly secrets: SecretDeriver,
     directory: string,
     host: string,

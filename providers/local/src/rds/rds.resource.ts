@@ -3,7 +3,7 @@ import { ProviderError, ProviderErrorCode } from '@berth/core';
 import { SILENT_LOG } from '@berth/core';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { JsonStateStore } from '../state/json-state.store';
+import type { StateStore } from '../state/state.store';
 import type { LocalState, ResourceRecord } from '../state/local-state';
 import { invalid, throwIfAborted, toProviderError } from '../support/local-provider.error';
 import { randomSecret, resourceId, sqlName } from '../support/naming';
@@ -56,7 +56,7 @@ export class RdsResource {
   private readonly mysql: MysqlAdminDriver | undefined;
 
   constructor(
-    private readonly store: JsonStateStore<LocalState>,
+    private readonly store: StateStore<LocalState>,
     private readonly dataDir: string,
     private readonly host: string,
     secrets: SecretDeriver,

@@ -1,7 +1,7 @@
 import type { ApplyResult, DriftReport, OperationLog, ResourcePlan, ResourceRequest, RevokeHandle } from '@berth/core';
 import { ProviderError, ProviderErrorCode, SILENT_LOG } from '@berth/core';
 import { join } from 'node:path';
-import type { JsonStateStore } from '../state/json-state.store';
+import type { StateStore } from '../state/state.store';
 import type { LocalState, ResourceRecord } from '../state/local-state';
 import { invalid, throwIfAborted } from '../support/local-provider.error';
 import { randomSecret, resourceId } from '../support/naming';
@@ -84,7 +84,7 @@ export class RedisResource {
   private readonly versions = new Map<RedisAdminDriver, string>();
 
   constructor(
-    private readonly store: JsonStateStore<LocalState>,
+    private readonly store: StateStore<LocalState>,
     private readonly dataDir: string,
     private readonly host: string,
     private readonly secrets: SecretDeriver,

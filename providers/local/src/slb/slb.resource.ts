@@ -1,5 +1,5 @@
 import type { ApplyResult, DriftReport, OperationLog, ResourcePlan, ResourceRequest } from '@berth/core';
-import type { JsonStateStore } from '../state/json-state.store';
+import type { StateStore } from '../state/state.store';
 import type { LocalState, ResourceRecord } from '../state/local-state';
 import { invalid, toProviderError } from '../support/local-provider.error';
 import { resourceId } from '../support/naming';
@@ -23,7 +23,7 @@ export class SlbResource {
   private readonly running = new Map<string, { balancer: TcpLoadBalancer; config: string }>();
 
   constructor(
-    private readonly store: JsonStateStore<LocalState>,
+    private readonly store: StateStore<LocalState>,
     private readonly host: string,
     private readonly healthCheckIntervalMs: number,
   ) {}

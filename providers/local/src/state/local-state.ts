@@ -1,10 +1,9 @@
 import type { CloudComponentType } from '@berth/core';
 
-/** What the provider remembers about one resource it created (persisted in `<dataDir>/local/state.json`). */
+/** What the provider remembers about one resource it created (persisted in `<dataDir>/local/resources/<id>.json`). */
 export interface ResourceRecord<D = Record<string, unknown>> {
   id: string;
-  /** `redis` joins the list of core's types when the type registry of issue 11 lands. */
-  type: CloudComponentType | 'redis';
+  type: CloudComponentType;
   idempotencyKey: string;
   environment: string;
   application: string;

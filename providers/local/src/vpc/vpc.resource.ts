@@ -1,7 +1,7 @@
 import type { ApplyResult, DriftReport, OperationLog, ResourcePlan, ResourceRequest } from '@berth/core';
 import { invalid } from '../support/local-provider.error';
 import { resourceId } from '../support/naming';
-import type { JsonStateStore } from '../state/json-state.store';
+import type { StateStore } from '../state/state.store';
 import type { LocalState, ResourceRecord } from '../state/local-state';
 import { allocate, contains, type Cidr, formatCidr, overlaps, parseCidr } from './cidr';
 import { EnvironmentAddresses } from './environment-addresses';
@@ -37,7 +37,7 @@ interface VSwitchSpec {
  */
 export class VpcResource {
   constructor(
-    private readonly store: JsonStateStore<LocalState>,
+    private readonly store: StateStore<LocalState>,
     private readonly pool: (request: ResourceRequest) => PoolSettings,
   ) {}
 

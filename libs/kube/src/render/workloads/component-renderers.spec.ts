@@ -90,6 +90,20 @@ describe('component renderers', () => {
     ]);
   });
 
+  it('webservice: containerPort and nodePort of a port reach the container and the NodePort Service', () => {
+    const objects = render('webservice', {
+      image: 'nginx',
+      ports: [{ port: 80, containerPort: 8080, nodePort: 30080, expose: true }],
+      exposeType: 'NodePort',
+    });
+    expect(findObject(objects, 'Service', 'c1').spec.ports).toEqual([
+      { name: 'port-80', port: 80, targetPort: 8080, protocol: 'TCP', nodePort: 30080 },
+    ]);
+    expect(findObject(objects, 'Deployment', 'c1').spec.template.spec.containers[0].ports).toEqual([
+      { name: 'port-80', containerPort: 8080, protocol: 'TCP' },
+    ]);
+  });
+
   it('webservice: a ports[] entry is exposed only with expose: true (KubeVela default false)', () => {
     const objects = render('webservice', { image: 'nginx', ports: [{ port: 80 }] });
     expect(objects.map((o) => o.kind)).toEqual(['Deployment']);

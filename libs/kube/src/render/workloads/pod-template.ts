@@ -22,7 +22,13 @@ function mainContainer(render: WorkloadRender, props: WorkloadProperties): JsonO
     ...(props.args ? { args: props.args } : {}),
     ...(props.env.length > 0 ? { env: props.env.map((e) => ({ ...e })) } : {}),
     ...(props.ports.length > 0
-      ? { ports: props.ports.map((port) => ({ name: port.name, containerPort: port.port, protocol: port.protocol })) }
+      ? {
+          ports: props.ports.map((port) => ({
+            name: port.name,
+            containerPort: port.containerPort,
+            protocol: port.protocol,
+          })),
+        }
       : {}),
     ...(Object.keys(resources).length > 0 ? { resources } : {}),
     ...(props.volumeMounts.length > 0 ? { volumeMounts: props.volumeMounts } : {}),
@@ -78,8 +84,9 @@ export function exposedPortsService(render: WorkloadRender, props: WorkloadPrope
       ports: exposed.map((port) => ({
         name: port.name,
         port: port.port,
-        targetPort: port.port,
+        targetPort: port.containerPort,
         protocol: port.protocol,
+        ...(port.nodePort !== undefined && props.exposeType === 'NodePort' ? { nodePort: port.nodePort } : {}),
       })),
     },
   };

@@ -3,10 +3,10 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException } from '
 import type { ValidationProblem } from '@berth/core';
 import { isDatabaseUnavailable } from '@berth/persistence';
 import type { Request, Response } from 'express';
-import { mappingFor } from './error-families';
-import { answeredByClientError } from '../http/client-error';
-import { drainRequestBody, hasUnreadBody } from '../http/request-drain';
-import { type Problem, PROBLEM_CONTENT_TYPE, PROBLEM_TYPE_BASE } from './problem';
+import { mappingFor } from '../problems/error-families';
+import { answeredByClientError } from './client-error';
+import { drainRequestBody, hasUnreadBody } from './request-drain';
+import { type Problem, PROBLEM_CONTENT_TYPE, PROBLEM_TYPE_BASE } from '../problems/problem';
 
 function slugOf(status: number): string {
   return (STATUS_CODES[status] ?? 'error')

@@ -3,7 +3,7 @@ import Ajv from 'ajv';
 import request from 'supertest';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../../../../test/support/test-app';
+import { startTestApp, type TestApp } from '../support/test-app';
 
 interface Operation {
   summary?: string;

@@ -1,5 +1,5 @@
-import { canonicalJson, contentHash, REDACTED, redactDocument, redactSourceText } from '@berth/oam';
-import { setPropertyAt, type JsonObject } from '@berth/core';
+import { canonicalJson, REDACTED, setPropertyAt, type JsonObject } from '@berth/core';
+import { contentHash, redactDocument, redactSourceText } from '@berth/oam';
 import type { SecretKeyring } from './secret-keyring';
 
 /** Secret inputs by component name and property path, e.g. `{ db: { password: '…' }, cache: { 'accounts/0/password': '…' } }`. */

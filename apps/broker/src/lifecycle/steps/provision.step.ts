@@ -1,0 +1,79 @@
+import {
+  componentPropertiesHash,
+  isCloudComponent,
+  type CloudComponentSpec,
+  type PlannedStep,
+  type StepContext,
+  type StepResult,
+} from '@berth/core';
+import {
+  hideSecretOutputs,
+  resourceKey,
+  scopeOf,
+  stillOurs,
+  type OperationContext,
+  type StepDependencies,
+} from './operation-context';
+
+/** The cloud component a step is about, from the operation's application. */
+export function cloudSpecOf(ctx: OperationContext, step: PlannedStep): CloudComponentSpec {
+  const spec = ctx.application?.components.find((c) => c.name === step.component);
+  if (!spec || !isCloudComponent(spec))
+    throw new Error(`${step.id}: component ${step.component} is not in the application`);
+  return spec;
+}
+
+/**
+ * Applies a cloud component through the provider of its profile, holds its secret inputs sealed on its resource,
+ * and publishes the outputs as a new connection secret version when something a workload would see changed.
+ */
+export async function provision(
+  deps: StepDependencies,
+  ctx: OperationContext,
+  spec: CloudComponentSpec,
+  context: StepContext,
+): Promise<StepResult> {
+  const { environmentName: environment, applicationName: application } = ctx.operation;
+  const key = resourceKey(ctx, spec.name);
+  const { request, provider, profile, profileName, dependencyNames } = await deps.requests.forComponent(
+    { ...scopeOf(ctx), spec: ctx.application!, givenSecrets: ctx.secretInputs[spec.name] },
+    spec,
+  );
+  const { secretProperties } = request;
+  context.scrubber.addAll(Object.values(secretProperties));
+
+  const row = await deps.resources.upsert(key, {
+    type: spec.type,
+    category: 'cloud',
+    profileKind: profile.kind,
+    profileName,
+    deletionPolicy: spec.deletionPolicy,
+    secretName: spec.connectionSecretName,
+    ...(Object.keys(secretProperties).length > 0
+      ? { sealedInputs: deps.secrets.sealInputs(environment, application, spec.name, secretProperties) }
+      : {}),
+  });
+  const result = await provider.apply({ ...request, signal: context.signal }, context.log);
+  stillOurs(context);
+  hideSecretOutputs(context, result.secretOutputs);
+
+  const { version, published } = await deps.secrets.publish(
+    row.id,
+    spec.connectionSecretName,
+    { ...result.outputs, ...result.secretOutputs },
+    Object.keys(result.secretOutputs),
+  );
+  if (published)
+    context.log.log('info', `connection secret ${spec.connectionSecretName} is now version ${version}`, { version });
+  await deps.resources.update(key, {
+    externalIds: result.externalIds,
+    outputs: result.outputs,
+    properties: request.properties,
+    retained: false,
+    propertiesHash: componentPropertiesHash(spec),
+    dependsOn: dependencyNames,
+    stackName: result.externalIds.stack ?? null,
+    lastError: null,
+  });
+  return { externalIds: result.externalIds, secretVersion: version };
+}

@@ -1,0 +1,300 @@
+/**
+ * KubeVela compatibility: Applications written the way KubeVela's documentation writes them (metadata, policies,
+ * traits, pasted `kubectl get -o yaml` output, refused features), each with the normalized result or the precise
+ * refusal. The documents are written here from what the documentation describes.
+ */
+import type { ValidationProblem } from '@berth/core';
+import { validateApplication } from '@berth/oam';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+
+function accepted(yaml: string) {
+  const result = validateApplication(parse(yaml));
+  if (!result.ok) throw new Error(JSON.stringify(result.problems, null, 2));
+  return result;
+}
+
+function refused(yaml: string): ValidationProblem[] {
+  const result = validateApplication(parse(yaml));
+  if (result.ok) throw new Error('expected the document to be refused');
+  return result.problems;
+}
+
+describe('KubeVela dialect: metadata', () => {
+  it('accepts metadata.namespace, records it in the application and the normalized document', () => {
+    const result = accepted(`
+apiVersion: core.oam.dev/v1beta1
+kind: Application
+metadata:
+  name: first-vela-app
+  namespace: prod
+spec:
+  components:
+    - name: express-server
+      type: webservice
+      properties:
+        image: oamdev/hello-world
+        ports:
+          - port: 8000
+            expose: true
+`);
+    expect(result.application.namespace).toBe('prod');
+    expect(result.document.metadata).toEqual({ name: 'first-vela-app', namespace: 'prod' });
+    expect(result.warnings).toEqual([]);
+  });
+
+  it('refuses a namespace Kubernetes would refuse, at its path', () => {
+    const problems = refused(`
+apiVersion: core.oam.dev/v1beta1
+kind: Application
+metadata: { name: app, namespace: Prod_1 }
+spec:
+  components: [{ name: web, type: worker, properties: { image: busybox } }]
+`);
+    expect(problems).toEqual([{ path: '/metadata/namespace', message: expect.stringContaining('DNS-1123 label') }]);
+  });
+
+  it('ignores read-only fields pasted from kubectl get -o yaml, with one warning each', () => {
+    const result = accepted(`
+apiVersion: core.oam.dev/v1beta1
+kind: Application
+metadata:
+  name: app
+  namespace: default
+  creationTimestamp: "2024-01-02T03:04:05Z"
+  generation: 3
+  resourceVersion: "123456"
+  uid: 0b7a7c2e-1111-2222-3333-444455556666
+  finalizers: [app.oam.dev/resource-tracker-finalizer]
+  managedFields:
+    - manager: kubectl
+      operation: Update
+spec:
+  components:
+    - name: web
+      type: webservice
+      properties: { image: nginx }
+status:
+  status: running
+  observedGeneration: 3
+`);
+    expect(result.warnings.map((w) => w.path).sort()).toEqual([
+      '/metadata/creationTimestamp',
+      '/metadata/finalizers',
+      '/metadata/generation',
+      '/metadata/managedFields',
+      '/metadata/resourceVersion',
+      '/metadata/uid',
+      '/status',
+    ]);
+    expect(result.warnings[0]!.message).toContain('ignored');
+    expect(result.document.metadata).toEqual({ name: 'app', namespace: 'default' });
+    expect(result.document).not.toHaveProperty('status');
+  });
+});
+
+describe('KubeVela dialect: components and traits', () => {
+  it('takes `traits:` left empty (null) as no traits', () => {
+    const result = accepted(`
+apiVersion: core.oam.dev/v1beta1
+kind: Application
+metadata: { name: app }
+spec:
+  components:
+    - name: web
+      type: webservice
+      properties: { image: nginx }
+      traits:
+`);
+    expect(result.application.components[0]!.traits).toEqual([]);
+  });
+
+  it('accepts component names with dots (DNS-1123 subdomains) and refuses other spellings', () => {
+    const result = accepted(`
+apiVersion: core.oam.dev/v1beta1
+kind: Application
+metadata: { name: app }
+spec:
+  components:
+    - { name: api.v2, type: worker, properties: { image: busybox } }
+`);
+    expect(result.application.components[0]!.name).toBe('api.v2');
+    const problems = refused(`
+apiVersion: core.oam.dev/v1beta1
+kind: Application
+metadata: { name: app }
+spec:
+  components:
+    - { name: api..v2, type: worker, properties: { image: busybox } }
+`);
+    expect(problems).toEqual([
+      { path: '/spec/components/0/name', message: expect.stringContaining('DNS-1123 subdomain') },
+    ]);
+  });
+});
+
+describe('KubeVela dialect: refusals by name', () => {
+  it('refuses helm and kustomize components by name as KubeVela features, with the alternative', () => {
+    const problems = refused(`
+apiVersion: core.oam.dev/v1beta1
+kind: Application
+metadata: { name: app }
+spec:
+  components:
+    - name: redis
+      type: helm
+      properties:
+        repoType: helm
+        url: https://charts.bitnami.com/bitnami
+        chart: redis
+    - name: infra
+      type: kustomize
+      properties: { repoType: git, url: https://github.com/example/repo, path: ./deploy }
+`);
+    expect(problems).toEqual([
+      {
+        path: '/spec/components/0/type',
+        message: expect.stringMatching(/^component type "helm" is a KubeVela component type .*instead: .*k8s-objects/),
+      },
+      {
+        path: '/spec/components/1/type',
+        message: expect.stringMatching(/^component type "kustomize" is a KubeVela component type .*kustomize build/),
+      },
+    ]);
+    expect(problems.map((p) => p.message).join()).not.toContain('closest match');
+  });
+
+  it('names an unknown (custom, CUE-defined) type and trait as written, without a far-fetched match', () => {
+    const problems = refused(`
+apiVersion: core.oam.dev/v1beta1
+kind: Application
+metadata: { name: app }
+spec:
+  components:
+    - name: web
+      type: my-company-service
+      properties: { image: nginx }
+    - name: job
+      type: worker
+      properties: { image: busybox }
+      traits:
+        - type: my-sidecar-injector
+`);
+    expect(problems).toEqual([
+      {
+        path: '/spec/components/0/type',
+        message: expect.stringMatching(/^unknown component type "my-company-service" \(.*custom \(CUE-defined\)/),
+      },
+      {
+        path: '/spec/components/1/traits/0/type',
+        message: expect.stringMatching(/^unknown trait type "my-sidecar-injector" \(.*custom \(CUE-defined\)/),
+      },
+    ]);
+    expect(problems.map((p) => p.message).join()).not.toContain('closest match');
+  });
+
+  it('refuses topology/override policies and spec.workflow as not yet carried out; a policy without name is named by its type', () => {
+    const problems = refused(`
+apiVersion: core.oam.dev/v1beta1
+kind: Application
+metadata: { name: app }
+spec:
+  components:
+    - { name: web, type: webservice, properties: { image: nginx } }
+  policies:
+    - type: topology
+      properties: { clusters: [local] }
+    - name: override-replicas
+      type: override
+      properties:
+        components: [{ name: web, properties: { replicas: 3 } }]
+    - type: topology
+      properties: { clusters: [other] }
+  workflow:
+    steps:
+      - { name: deploy, type: deploy, properties: { policies: [topology] } }
+`);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        {
+          path: '/spec/workflow',
+          message: expect.stringMatching(/^spec\.workflow is KubeVela's workflow, not carried out by Berth yet/),
+        },
+        {
+          path: '/spec/policies/0/type',
+          message: expect.stringMatching(/^policy type "topology" is a KubeVela policy not carried out by Berth yet/),
+        },
+        {
+          path: '/spec/policies/1/type',
+          message: expect.stringMatching(/^policy type "override" is a KubeVela policy not carried out/),
+        },
+        {
+          path: '/spec/policies/2/type',
+          message: expect.stringContaining(
+            'repeats the policy name topology (a policy without a name is named by its type)',
+          ),
+        },
+      ]),
+    );
+    expect(problems.some((p) => p.path.endsWith('/name') && p.message === 'is required')).toBe(false);
+  });
+
+  it('refuses other KubeVela policies by name, and unknown ones as custom definitions', () => {
+    const problems = refused(`
+apiVersion: core.oam.dev/v1beta1
+kind: Application
+metadata: { name: app }
+spec:
+  components:
+    - { name: web, type: webservice, properties: { image: nginx } }
+  policies:
+    - { name: gc, type: garbage-collect, properties: { keepLegacyResource: true } }
+    - { name: mine, type: my-policy }
+`);
+    expect(problems).toEqual([
+      {
+        path: '/spec/policies/0/type',
+        message: expect.stringMatching(
+          /^policy type "garbage-collect" is a KubeVela policy Berth does not run.*instead: deletionPolicy: Retain/,
+        ),
+      },
+      {
+        path: '/spec/policies/1/type',
+        message: expect.stringMatching(/^unknown policy type "my-policy"; .*custom \(CUE-defined\)/),
+      },
+    ]);
+  });
+
+  it('says a binding to a component whose type was refused targets a refused component, not a missing one', () => {
+    const problems = refused(`
+apiVersion: core.oam.dev/v1beta1
+kind: Application
+metadata: { name: app }
+spec:
+  components:
+    - name: cache
+      type: helm
+      properties: { chart: redis }
+    - name: web
+      type: webservice
+      dependsOn: [cache]
+      properties: { image: nginx }
+      traits:
+        - type: service-binding
+          properties:
+            envMappings:
+              REDIS_HOST: { secret: cache, key: HOST }
+`);
+    expect(problems).toEqual([
+      { path: '/spec/components/0/type', message: expect.stringContaining('component type "helm"') },
+      {
+        path: '/spec/components/1/dependsOn/0',
+        message: '"cache" is a component whose type was refused (see /spec/components/0/type)',
+      },
+      {
+        path: '/spec/components/1/traits/0/properties/envMappings/REDIS_HOST/secret',
+        message: expect.stringContaining('"cache" is a component whose type was refused'),
+      },
+    ]);
+  });
+});

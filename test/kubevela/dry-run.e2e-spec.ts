@@ -1,0 +1,125 @@
+/**
+ * KubeVela documents through the HTTP API on the local environment: the dry run answers the normalized document
+ * with warnings[], a refused feature is a 422 naming it as written, and nothing is stored.
+ */
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+const base = '/v1/environments/local/applications';
+
+const PASTED = `apiVersion: core.oam.dev/v1beta1
+kind: Application
+metadata:
+  name: shop
+  namespace: default
+  uid: 0b7a7c2e-1111-2222-3333-444455556666
+  resourceVersion: "42"
+spec:
+  components:
+    - name: db
+      type: alibaba-rds
+      properties:
+        instance_name: shop-db
+        account_name: shop
+        writeConnectionSecretToRef: { name: db-conn }
+    - name: web
+      type: webservice
+      properties:
+        image: oamdev/hello-world
+        ports: [{ port: 8000, expose: true }]
+        exposeType: LoadBalancer
+      traits:
+        - { type: scaler, properties: { replicas: 2 } }
+        - type: service-binding
+          properties:
+            envMappings:
+              DB_HOST: { secret: db-conn, key: DB_HOST }
+status:
+  status: running
+`;
+
+describe('KubeVela documents over HTTP (local environment)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp('sqlite');
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const put = (name: string, body: string, dryRun = true) =>
+    request(t.server)
+      .put(`${base}/${name}${dryRun ? '?dryRun=true' : ''}`)
+      .set('Content-Type', 'application/yaml')
+      .send(body);
+
+  it('dry-runs a document pasted from kubectl: namespace kept, KubeVela defaults applied, warnings listed', async () => {
+    const answer = await put('shop', PASTED);
+    expect(answer.status, answer.text).toBe(200);
+    expect(answer.body.dryRun).toBe(true);
+    expect(answer.body.metadata).toMatchObject({ name: 'shop', namespace: 'default' });
+    const db = answer.body.spec.components.find((c: { name: string }) => c.name === 'db');
+    expect(db).toMatchObject({
+      type: 'rds',
+      properties: {
+        engine: 'mysql',
+        engineVersion: '8.0',
+        instanceClass: 'rds.mysql.c1.large',
+        storageGB: 20,
+        databaseName: 'dblinks',
+        accountName: 'shop',
+        publicConnection: false,
+      },
+    });
+    expect(answer.body.warnings.map((w: { path: string }) => w.path)).toEqual(
+      expect.arrayContaining([
+        '/metadata/uid',
+        '/metadata/resourceVersion',
+        '/status',
+        '/spec/components/0/properties',
+      ]),
+    );
+    expect(
+      answer.body.warnings.find((w: { path: string }) => w.path === '/spec/components/0/properties').message,
+    ).toContain('allocate_public_connection');
+    await request(t.server).get(`${base}/shop`).expect(404);
+  });
+
+  it('answers 422 naming helm and the workflow as written, never a 5xx', async () => {
+    const answer = await put(
+      'charts',
+      `apiVersion: core.oam.dev/v1beta1
+kind: Application
+metadata: { name: charts }
+spec:
+  components:
+    - { name: redis, type: helm, properties: { chart: redis, url: https://charts.bitnami.com/bitnami } }
+  workflow:
+    steps: [{ name: deploy, type: deploy }]
+`,
+    );
+    expect(answer.status, answer.text).toBe(422);
+    const messages = (answer.body.errors as Array<{ path: string; message: string }>).map(
+      (e) => `${e.path} ${e.message}`,
+    );
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^\/spec\/components\/0\/type component type "helm" is a KubeVela component type/),
+        expect.stringMatching(/^\/spec\/workflow spec\.workflow is KubeVela's workflow, not carried out by Berth yet/),
+      ]),
+    );
+  });
+
+  it('refuses a binding of DB_PUBLIC_HOST on an alias component without allocate_public_connection, naming it', async () => {
+    const answer = await put(
+      'public',
+      PASTED.replace('DB_HOST: { secret: db-conn, key: DB_HOST }', 'DB_HOST: { secret: db-conn, key: DB_PUBLIC_HOST }'),
+    );
+    expect(answer.status, answer.text).toBe(422);
+    expect(answer.body.errors).toContainEqual({
+      path: '/spec/components/1/traits/1/properties/envMappings/DB_HOST/key',
+      message: expect.stringContaining('allocate_public_connection: true'),
+    });
+  });
+});

@@ -48,7 +48,7 @@ describe('booting the service', () => {
   it('serves on SQLite in the data dir: ready, JSON logs with request ids and no secrets, graceful SIGTERM', async () => {
     const dir = dataDir();
     const broker = spawnBroker('main', { BERTH_DATA_DIR: dir, BERTH_PORT: '0', BERTH_LOG_LEVEL: 'info' });
-    let token = '';
+    let token: string | undefined;
     try {
       const port = await broker.listening();
       const base = `http://127.0.0.1:${port}`;

@@ -23,7 +23,8 @@ function present(value: unknown): boolean {
 
 /**
  * What of a workload the local runtime (a local process with the bound environment) does not carry out: its
- * Kubernetes objects, ports exposure, probes, volumes, resources, schedule, and every trait but env and bindings.
+ * Kubernetes objects, ports exposure, probes, volumes, resources, schedule, env values taken from a Kubernetes Secret or
+ * ConfigMap (`valueFrom`: it has none), and every trait but env and bindings.
  */
 export function notAppliedLocally(component: WorkloadComponentSpec): string[] {
   const type = component.type as string;
@@ -37,6 +38,15 @@ export function notAppliedLocally(component: WorkloadComponentSpec): string[] {
   if (present(props.port) || exposed || present(props.exposeType))
     missing.push('ports exposure (port, ports[].expose, exposeType)');
   for (const property of POD_ONLY_PROPERTIES) if (present(props[property])) missing.push(property);
+  for (const entry of Array.isArray(props.env) ? props.env : []) {
+    const from = typeof entry === 'object' && entry !== null ? (entry as JsonObject).valueFrom : undefined;
+    if (typeof from !== 'object' || from === null) continue;
+    const [kind, ref] = Object.entries(from as JsonObject)[0] ?? ['valueFrom', undefined];
+    const target = typeof ref === 'object' && ref !== null ? (ref as JsonObject) : {};
+    missing.push(
+      `env ${String((entry as JsonObject).name)} (valueFrom ${kind} ${String(target.name)}/${String(target.key)})`,
+    );
+  }
   for (const trait of component.traits ?? []) if (!APPLIED_TRAITS.has(trait.type)) missing.push(`trait ${trait.type}`);
   return missing;
 }

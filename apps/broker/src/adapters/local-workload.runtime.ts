@@ -1,6 +1,4 @@
 import {
-  ProviderError,
-  ProviderErrorCode,
   WorkloadRuntime,
   type DeliveryRequest,
   type OperationLog,
@@ -23,10 +21,9 @@ export const LOCAL_RUNTIME_KIND = 'local';
  * Order and precedence are the pod's (the Kubernetes runtime renders the same list): declared variables first, then the
  * bound ones; a bound variable replaces a declared one of the same name (in a pod the later entry wins), and of two
  * declared entries with one name the later wins. The declared variables are the main container's once the traits ran
- * (the `env` trait adds and removes some), as the Kubernetes renderer builds them. A declared `valueFrom` (a Kubernetes
- * Secret or ConfigMap the local runtime does not have) is refused with the variable's name, never dropped. What else
- * the component asks for and a local process cannot have (ports exposure, probes, volumes, most traits…) is listed in
- * its status (`notApplied`).
+ * (the `env` trait adds and removes some), as the Kubernetes renderer builds them. What the component asks for and a
+ * local process cannot have — a declared `valueFrom` (a Kubernetes Secret or ConfigMap the local runtime does not
+ * have), ports exposure, probes, volumes, most traits… — is listed by name in its status (`notApplied`).
  */
 export class LocalWorkloadRuntime extends WorkloadRuntime {
   readonly kind = LOCAL_RUNTIME_KIND;
@@ -104,18 +101,14 @@ export class LocalWorkloadRuntime extends WorkloadRuntime {
   }
 }
 
-/** The workload's declared literals, last one per name; a `valueFrom` has nothing to resolve against here. */
+/**
+ * The workload's declared literals, last one per name. A `valueFrom` has nothing to resolve against here: it is left
+ * out, and the component's status lists it as not applied (see notAppliedLocally).
+ */
 function declaredVariables(workload: WorkloadDelivery): DeliveredVariable[] {
-  const name = workload.component.name;
   const byName = new Map<string, DeliveredVariable>();
   for (const entry of declaredContainerEnv(workload.component) ?? []) {
-    if ('valueFrom' in entry) {
-      const [kind, ref] = Object.entries(entry.valueFrom)[0] ?? ['valueFrom', undefined];
-      throw new ProviderError(
-        ProviderErrorCode.InvalidRequest,
-        `workload "${name}": env ${entry.name} takes its value from ${kind}${ref ? ` ${ref.name}/${ref.key}` : ''}, which the local runtime cannot resolve (it has no Kubernetes Secrets or ConfigMaps); give the variable a value, or bind a connection-secret key with the service-binding trait`,
-      );
-    }
+    if ('valueFrom' in entry) continue;
     byName.delete(entry.name);
     byName.set(entry.name, { source: 'declared', name: entry.name, value: entry.value });
   }

@@ -33,6 +33,7 @@ describe('loadConfig', () => {
       secretKey: undefined,
       localPostgresUrl: undefined,
       localMysqlUrl: undefined,
+      localRedisUrl: undefined,
       localS3Url: undefined,
       localS3AccessKeyId: undefined,
       localS3SecretAccessKey: undefined,
@@ -43,6 +44,9 @@ describe('loadConfig', () => {
       kubeconfigDirs: [join(homedir(), '.kube')],
       allowedHosts: undefined,
       allowedOrigins: [],
+      authFailureLimit: 10,
+      metricsRequireToken: false,
+      oidc: undefined,
     });
   });
 

@@ -33,6 +33,7 @@ async function checkPulumiRunner() {
   const pulumi = require(built('libs', 'pulumi', 'src', 'index.js'));
   const testing = require(built('libs', 'pulumi', 'src', 'testing', 'index.js'));
   const alicloud = require(built('providers', 'alicloud', 'src', 'index.js'));
+  const { BUILTIN_TYPES } = require(built('libs', 'types', 'src', 'index.js'));
   const entry = pulumi.runnerEntry();
   if (!entry.endsWith('.js') || !existsSync(entry)) fail(`the Pulumi runner entry ${entry} is not in dist`);
   const programs = alicloud.alicloudStackConfigurator.programModule;
@@ -72,7 +73,7 @@ async function checkPulumiRunner() {
         signal: AbortSignal.timeout(120_000),
       },
     });
-    const result = pulumi.splitOutputs('vpc', outputs);
+    const result = pulumi.splitOutputs(BUILTIN_TYPES.connectionKeys('vpc'), outputs);
     if (result.outputs.VPC_CIDR !== '10.9.0.0/16' || !result.outputs.VPC_ID || !result.externalIds.securityGroupId)
       fail(`the forked runner answered unexpected outputs: ${JSON.stringify(result)}`);
     console.log(

@@ -145,6 +145,27 @@ describe('kubeconfig files: read only from the directories an operator allows, n
     // The reference stays visible; the kubeconfig itself is never stored or shown.
     expect(fromEnv.body.runtime.settings).toEqual({ namespace: 'team-a', kubeconfigEnv: envName, context: 'ctx' });
     expect(fromEnv.text).not.toContain(MARKER);
+
+    // The runtime says where it places objects: an Application naming another namespace is refused, its own passes.
+    const app = (namespace: string) =>
+      request(t.server)
+        .put('/v1/environments/cluster/applications/web?dryRun=true')
+        .set('Content-Type', 'application/json')
+        .send({
+          apiVersion: 'core.oam.dev/v1beta1',
+          kind: 'Application',
+          metadata: { name: 'web', namespace },
+          spec: { components: [{ name: 'web', type: 'webservice', properties: { image: 'nginx:1.27' } }] },
+        });
+    const elsewhere = expectProblem(await app('team-b'), 422);
+    expect(elsewhere.errors).toEqual([
+      {
+        path: '/metadata/namespace',
+        message: expect.stringContaining('environment cluster places its objects in namespace team-a'),
+      },
+    ]);
+    const own = await app('team-a');
+    expect(own.status, own.text).toBe(200);
   });
 
   it('refuses a kubeconfigEnv that is unset or does not hold a kubeconfig, and one given with a file', async () => {

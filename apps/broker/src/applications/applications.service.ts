@@ -17,6 +17,7 @@ import {
   type OperationEntity,
 } from '@berth/persistence';
 import { ProviderRegistry } from '../adapters/provider.registry';
+import { RuntimeRegistry } from '../adapters/runtime.registry';
 import { LifecycleService } from '../lifecycle/lifecycle.service';
 import { storedRevisionContent } from '../secrets/revision-secrets';
 import { SecretKeyring } from '../secrets/secret-keyring';
@@ -86,6 +87,7 @@ export class ApplicationsService {
     @Inject(ApplicationRepository) private readonly applications: ApplicationRepository,
     @Inject(EnvironmentsService) private readonly environments: EnvironmentsService,
     @Inject(ProviderRegistry) private readonly providers: ProviderRegistry,
+    @Inject(RuntimeRegistry) private readonly runtimes: RuntimeRegistry,
     @Inject(LifecycleService) private readonly lifecycle: LifecycleService,
     @Inject(SecretKeyring) private readonly keyring: SecretKeyring,
   ) {}
@@ -119,8 +121,9 @@ export class ApplicationsService {
     // rather than applied somewhere it did not ask for.
     const declaredNamespace =
       metadata && typeof metadata === 'object' ? (metadata as { namespace?: unknown }).namespace : undefined;
-    const runtimeNamespace =
-      environment.runtime?.kind === 'kubernetes' ? environment.runtime.settings?.namespace : undefined;
+    const runtimeNamespace = environment.runtime
+      ? this.runtimes.find(environment.runtime.kind)?.namespaceOf?.(environment.runtime)
+      : undefined;
     if (
       typeof declaredNamespace === 'string' &&
       typeof runtimeNamespace === 'string' &&

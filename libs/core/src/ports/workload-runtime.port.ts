@@ -78,6 +78,12 @@ export abstract class WorkloadRuntime {
   abstract status(request: Omit<RemovalRequest, 'includeSecrets'>): Promise<WorkloadStatus[]>;
 
   /**
+   * The namespace this runtime places an environment's objects in, when it has such a thing (Kubernetes: the
+   * settings' `namespace`). An Application naming another `metadata.namespace` is refused. Absent: no namespaces.
+   */
+  namespaceOf?(runtime: RuntimeSpec): string | undefined;
+
+  /**
    * What is wrong with an environment's `runtime.settings` for this runtime, each problem at its field (a JSON pointer
    * relative to the settings), without contacting the runtime. Empty when they can be used.
    */

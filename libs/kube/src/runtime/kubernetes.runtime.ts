@@ -35,6 +35,7 @@ import { readReferencedObjects } from './referenced-objects';
 import {
   kubernetesSettingsProblems,
   parseKubernetesRuntimeSettings,
+  runtimeNamespace,
   type KubernetesRuntimeSettings,
 } from './kubernetes-runtime-settings';
 import { daemonSetRollout, deploymentRollout, jobRollout, type RolloutState } from './rollout-status';
@@ -289,6 +290,11 @@ export class KubernetesWorkloadRuntime extends WorkloadRuntime {
     super();
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
     this.kubeconfigSources = { allowedDirs: [...(options.kubeconfigDirs ?? [])], env: options.env };
+  }
+
+  /** The environment's namespace: every object of its applications is applied there. */
+  override namespaceOf(runtime: RuntimeSpec): string | undefined {
+    return runtimeNamespace(runtime);
   }
 
   /** Checks an environment's runtime settings (and that its kubeconfig loads) without contacting the cluster. */

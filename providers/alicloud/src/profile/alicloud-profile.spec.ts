@@ -31,6 +31,15 @@ describe('alicloud / apsara profile validation', () => {
     });
   });
 
+  it('takes a shorter deadline for every cloud type of the registry (redis too), and names the types otherwise', () => {
+    const withTimeouts = (timeouts: unknown) =>
+      validateAlicloudProfile({ kind: 'alicloud', settings: { region: 'cn-hangzhou', timeouts } as never });
+    expect(withTimeouts({ rds: 1200, redis: 600 })).toEqual([]);
+    expect(withTimeouts({ webservice: 60 })).toEqual([
+      { path: '/timeouts/webservice', message: 'timeouts maps rds|oss|slb|vpc|redis to a positive number of seconds' },
+    ]);
+  });
+
   it('rejects literal access keys anywhere in the settings, pointing at env var names or a credentials file', () => {
     const problems = validateAlicloudProfile({
       kind: 'alicloud',

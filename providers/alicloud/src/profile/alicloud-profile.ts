@@ -5,6 +5,7 @@ import {
   type ProviderProfile,
   type ValidationProblem,
 } from '@berth/core';
+import { BUILTIN_TYPES } from '@berth/types';
 
 /** Profile kinds this adapter serves. */
 export const ALICLOUD_PROFILE_KINDS = ['alicloud', 'apsara'] as const;
@@ -45,7 +46,7 @@ export interface AlicloudProfileSettings {
    * A shorter deadline per component type, in seconds: a run stops at it or at its lifecycle step's deadline,
    * whichever comes first (the step's deadline, core's step policy, cannot be lengthened here).
    */
-  timeouts?: Partial<Record<'rds' | 'oss' | 'slb' | 'vpc', number>>;
+  timeouts?: Partial<Record<CloudComponentType, number>>;
   /** apsara: service → endpoint host overrides (e.g. `{ ecs: 'ecs.internal.example' }`). */
   endpoints?: Record<string, string>;
   /** apsara: `HTTP` or `HTTPS` (default). */
@@ -198,10 +199,11 @@ export function validateAlicloudProfile(profile: ProviderProfile): ValidationPro
     if (!isObject(s.timeouts)) problems.push({ path: '/timeouts', message: 'timeouts must map a type to seconds' });
     else
       for (const [type, seconds] of Object.entries(s.timeouts)) {
-        if (!['rds', 'oss', 'slb', 'vpc'].includes(type) || typeof seconds !== 'number' || seconds <= 0) {
+        // The cloud types of the registry (libs/types): a new type folder is accepted here without an edit.
+        if (!BUILTIN_TYPES.isCloud(type) || typeof seconds !== 'number' || seconds <= 0) {
           problems.push({
             path: jsonPointer('timeouts', type),
-            message: 'timeouts maps rds|oss|slb|vpc to a positive number of seconds',
+            message: `timeouts maps ${BUILTIN_TYPES.names('cloud').join('|')} to a positive number of seconds`,
           });
         }
       }

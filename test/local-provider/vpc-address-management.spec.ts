@@ -1,5 +1,6 @@
 import { ProviderError, ProviderErrorCode } from '@berth/core';
-import { LocalResourceProvider, overlaps, parseCidr } from '@berth/provider-local';
+import { cidrOverlaps as overlaps, parseCidr } from '@berth/core';
+import { LocalResourceProvider } from '@berth/provider-local';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RecordingLog, request, tempDataDir } from './local-request.fixture';
 

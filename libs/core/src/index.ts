@@ -11,3 +11,4 @@ export * from './types';
 export * from './policies';
 export * from './workflow';
 export * from './settings';
+export * from './net';

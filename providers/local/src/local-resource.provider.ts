@@ -10,7 +10,14 @@ import type {
   ResourceRequest,
   RevokeHandle,
 } from '@berth/core';
-import { ProviderError, ProviderErrorCode, ResourceProvider, SILENT_LOG, type SettingProblem } from '@berth/core';
+import {
+  parseCidr,
+  ProviderError,
+  ProviderErrorCode,
+  ResourceProvider,
+  SILENT_LOG,
+  type SettingProblem,
+} from '@berth/core';
 import { join } from 'node:path';
 import { LOCAL_HANDLERS } from './handlers/local-handlers';
 import type { LocalHandlerContext, LocalTypeHandler } from './handlers/local-type.handler';
@@ -19,7 +26,6 @@ import { readLocalProviderSettings } from './settings/local-provider.settings';
 import { RecordStateStore } from './state/record-state.store';
 import { throwIfAborted, toProviderError } from './support/local-provider.error';
 import { SecretDeriver } from './support/secret-deriver';
-import { parseCidr } from './vpc/cidr';
 import type { PoolSettings } from './vpc/vpc.resource';
 
 /**

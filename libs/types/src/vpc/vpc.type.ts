@@ -1,8 +1,7 @@
-import type { AliasDefault, TypeCheck, TypeDescriptor } from '@berth/core';
+import { cidrContains, type AliasDefault, type TypeCheck, type TypeDescriptor } from '@berth/core';
 import { cloudSchema } from '../shared/cloud-common.schema';
 import { kubeVelaAlias, mustBeTrue, rename, type AliasEntry } from '../shared/kubevela-conversions';
 import { INSTANCE_NAME_PATTERN, IPV4_CIDR_PATTERN, ZONE_PATTERN } from '../shared/schema-patterns';
-import { cidrContains } from './cidr-containment';
 
 const VPC_PROPERTIES: AliasEntry[] = [
   ['vpc_cidr', rename('cidr', 'CIDR block of the VPC')],

@@ -1,4 +1,4 @@
-import { type Cidr, contains, formatCidr } from './cidr';
+import { cidrWithin, formatCidr, type Cidr } from '@berth/core';
 
 /** Who holds an allocated block (shown when another request clashes with it). */
 export type Holder = string;
@@ -46,7 +46,7 @@ export class AddressPool {
    * its holder (nothing changes). `cidr` must lie inside the pool.
    */
   reserve(cidr: Cidr, holder: Holder): { clash: Cidr; holder: Holder } | undefined {
-    if (!contains(this.pool, cidr))
+    if (!cidrWithin(this.pool, cidr))
       throw new Error(`${formatCidr(cidr)} is not inside the pool ${formatCidr(this.pool)}`);
     for (let p = this.pool.prefix; p <= cidr.prefix; p++) {
       const ancestor = { base: maskBase(cidr.base, p), prefix: p };

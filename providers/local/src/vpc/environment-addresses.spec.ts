@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AddressPool } from './address-pool';
-import { type Cidr, formatCidr, overlaps, parseCidr } from './cidr';
+import { cidrOverlaps, formatCidr, parseCidr, type Cidr } from '@berth/core';
 import { EnvironmentAddresses } from './environment-addresses';
 
 describe('address pool (buddy allocator)', () => {
@@ -43,7 +43,8 @@ describe('address pool (buddy allocator)', () => {
     });
     expect(pool.reserve(parseCidr('10.1.0.0/16'), 'd/net')?.holder).toBe('a/net');
     // Allocation works around the reserved block.
-    for (let i = 0; i < 255; i++) expect(overlaps(pool.allocate(16, `e${i}`)!, parseCidr('10.1.0.0/16'))).toBe(false);
+    for (let i = 0; i < 255; i++)
+      expect(cidrOverlaps(pool.allocate(16, `e${i}`)!, parseCidr('10.1.0.0/16'))).toBe(false);
     expect(pool.allocate(16, 'full')).toBeUndefined();
   });
 
@@ -60,7 +61,7 @@ describe('address pool (buddy allocator)', () => {
       if (choice < 4) {
         const block = addresses.allocate(16 + random(9), `h${step}`);
         if (block) {
-          expect(held.some((h) => overlaps(h, block))).toBe(false);
+          expect(held.some((h) => cidrOverlaps(h, block))).toBe(false);
           held.push(block);
         }
       } else if (choice < 7) {
@@ -68,8 +69,8 @@ describe('address pool (buddy allocator)', () => {
         const base = ((10 << 24) + random(2 ** 22) * 2 ** 10) >>> 0;
         const cidr = { base: Math.floor(base / 2 ** (32 - prefix)) * 2 ** (32 - prefix), prefix };
         const clash = addresses.reserve(cidr, `r${step}`);
-        const expected = held.find((h) => overlaps(h, cidr));
-        if (expected) expect(clash && overlaps(clash.clash, cidr)).toBe(true);
+        const expected = held.find((h) => cidrOverlaps(h, cidr));
+        if (expected) expect(clash && cidrOverlaps(clash.clash, cidr)).toBe(true);
         else {
           expect(clash).toBeUndefined();
           held.push(cidr);

@@ -1,5 +1,5 @@
 import { AddressPool, type Holder } from './address-pool';
-import { type Cidr, contains, overlaps } from './cidr';
+import { cidrOverlaps, cidrWithin, type Cidr } from '@berth/core';
 
 const WHOLE_SPACE: Cidr = { base: 0, prefix: 0 };
 const POOL_HOLDER = '\u0000pool';
@@ -30,8 +30,8 @@ export class EnvironmentAddresses {
 
   /** Holds `cidr` when it overlaps nothing held; otherwise the block it overlaps and its holder. */
   reserve(cidr: Cidr, holder: Holder): { clash: Cidr; holder: Holder } | undefined {
-    if (contains(this.pool, cidr)) return this.inPool.reserve(cidr, holder);
-    if (!overlaps(this.pool, cidr)) return this.outside.reserve(cidr, holder);
+    if (cidrWithin(this.pool, cidr)) return this.inPool.reserve(cidr, holder);
+    if (!cidrOverlaps(this.pool, cidr)) return this.outside.reserve(cidr, holder);
     // cidr contains the pool: it takes all of the pool, and its own space outside.
     const inside = this.inPool.reserve(this.pool, holder);
     if (inside) return inside;
@@ -47,7 +47,7 @@ export class EnvironmentAddresses {
   }
 
   release(cidr: Cidr): void {
-    if (contains(this.pool, cidr)) {
+    if (cidrWithin(this.pool, cidr)) {
       this.inPool.release(cidr);
     } else if (this.covering.delete(`${cidr.base}/${cidr.prefix}`)) {
       this.outside.release(cidr);

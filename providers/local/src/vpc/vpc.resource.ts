@@ -3,7 +3,8 @@ import { invalid } from '../support/local-provider.error';
 import { resourceId } from '../support/naming';
 import type { StateStore } from '../state/state.store';
 import type { LocalState, ResourceRecord } from '../state/local-state';
-import { allocate, contains, type Cidr, formatCidr, overlaps, parseCidr } from './cidr';
+import { cidrOverlaps, cidrWithin, formatCidr, parseCidr, type Cidr } from '@berth/core';
+import { allocate } from './cidr-allocation';
 import { EnvironmentAddresses } from './environment-addresses';
 
 export interface VSwitchRecord {
@@ -204,9 +205,9 @@ function planVSwitches(vpcId: string, vpc: Cidr, specs: VSwitchSpec[], previous:
     } catch (error) {
       throw invalid(`vswitches/${index}/cidr: ${(error as Error).message}`);
     }
-    if (!contains(vpc, cidr))
+    if (!cidrWithin(vpc, cidr))
       throw invalid(`vswitches/${index}/cidr: ${spec.cidr} is not inside the VPC's ${formatCidr(vpc)}`);
-    const clash = taken.find((t) => overlaps(t, cidr));
+    const clash = taken.find((t) => cidrOverlaps(t, cidr));
     if (clash) throw invalid(`vswitches/${index}/cidr: ${spec.cidr} overlaps another vSwitch (${formatCidr(clash)})`);
     taken.push(cidr);
   });
@@ -221,8 +222,8 @@ function planVSwitches(vpcId: string, vpc: Cidr, specs: VSwitchSpec[], previous:
       // Keep what an earlier apply allocated for this position when it still fits.
       const earlier = previous[index];
       const kept =
-        earlier && !taken.some((t) => overlaps(t, parseCidr(earlier.cidr))) ? parseCidr(earlier.cidr) : undefined;
-      const found = kept && contains(vpc, kept) ? kept : allocate(vpc, subPrefix, taken);
+        earlier && !taken.some((t) => cidrOverlaps(t, parseCidr(earlier.cidr))) ? parseCidr(earlier.cidr) : undefined;
+      const found = kept && cidrWithin(vpc, kept) ? kept : allocate(vpc, subPrefix, taken);
       if (!found) throw invalid(`vswitches/${index}: no free /${subPrefix} left inside ${formatCidr(vpc)}`);
       cidr = found;
       taken.push(cidr);

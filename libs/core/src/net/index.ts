@@ -1,0 +1,1 @@
+export * from './ipv4-cidr';

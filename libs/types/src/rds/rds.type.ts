@@ -1,14 +1,17 @@
 import type { AliasDefault, Conversion, TypeDescriptor } from '@berth/core';
 import { cloudSchema } from '../shared/cloud-common.schema';
-import { integerFromString, ipList, kubeVelaAlias, lowercaseEnum, rename } from '../shared/kubevela-conversions';
-import { NETWORK_REFERENCE, networkOrVswitch } from '../shared/network-placement';
+import { integerFromString, kubeVelaAlias, lowercaseEnum, rename } from '../shared/kubevela-conversions';
+import {
+  NETWORK_REFERENCE,
+  networkOrVswitch,
+  networkPlacementSchema,
+  securityIpsAlias,
+  vswitchIdAlias,
+} from '../shared/network-placement';
 import {
   ACCOUNT_NAME_PATTERN,
-  CLOUD_ID_PATTERN,
   DB_IDENTIFIER_PATTERN,
-  DNS_LABEL_PATTERN,
   INSTANCE_NAME_PATTERN,
-  IPV4_OR_CIDR_PATTERN,
   VERSION_PATTERN,
 } from '../shared/schema-patterns';
 
@@ -87,23 +90,7 @@ export const rdsType: TypeDescriptor = {
       default: 'ReadWrite',
       description: "The account's privilege on the database",
     },
-    network: {
-      type: 'string',
-      pattern: DNS_LABEL_PATTERN,
-      description: 'Name of a `vpc` component of this application to place the instance in',
-    },
-    vswitchId: {
-      type: 'string',
-      pattern: CLOUD_ID_PATTERN,
-      description: 'Id of an existing vSwitch to place the instance in (instead of `network`)',
-    },
-    securityIps: {
-      type: 'array',
-      items: { type: 'string', pattern: IPV4_OR_CIDR_PATTERN },
-      minItems: 1,
-      uniqueItems: true,
-      description: "Addresses allowed to connect; default: the network's CIDR (never 0.0.0.0/0)",
-    },
+    ...networkPlacementSchema('the instance', { securityIps: true }),
     publicConnection: {
       type: 'boolean',
       default: false,
@@ -148,8 +135,8 @@ export const rdsType: TypeDescriptor = {
         ['password', rename('password', 'RDS instance account password')],
         ['database_name', rename('databaseName', 'Database name')],
         ['privilege', rename('privilege', 'The privilege of the account on the database')],
-        ['security_ips', rename('securityIps', 'IP addresses allowed to access the databases', ipList)],
-        ['vswitch_id', rename('vswitchId', 'Id of the vSwitch to create the instance in')],
+        securityIpsAlias('IP addresses allowed to access the databases'),
+        vswitchIdAlias('the instance'),
         ['allocate_public_connection', rename('publicConnection', 'Whether to allocate a public connection')],
         ['sql_file', { unsupported: 'importing an SQL file at creation is not supported' }],
         ['sql_bucket_name', { unsupported: 'importing an SQL file at creation is not supported' }],

@@ -1,14 +1,14 @@
 import type { TypeDescriptor } from '@berth/core';
 import { cloudSchema } from '../shared/cloud-common.schema';
-import { ipList, kubeVelaAlias, rename } from '../shared/kubevela-conversions';
-import { NETWORK_REFERENCE, networkOrVswitch } from '../shared/network-placement';
+import { kubeVelaAlias, rename } from '../shared/kubevela-conversions';
 import {
-  CLOUD_ID_PATTERN,
-  DNS_LABEL_PATTERN,
-  INSTANCE_NAME_PATTERN,
-  IPV4_OR_CIDR_PATTERN,
-  REDIS_ACCOUNT_PATTERN,
-} from '../shared/schema-patterns';
+  NETWORK_REFERENCE,
+  networkOrVswitch,
+  networkPlacementSchema,
+  securityIpsAlias,
+  vswitchIdAlias,
+} from '../shared/network-placement';
+import { INSTANCE_NAME_PATTERN, REDIS_ACCOUNT_PATTERN } from '../shared/schema-patterns';
 
 /** `redis`: a Redis with an account of the component's own (KubeVela's alibaba-redis). */
 export const redisType: TypeDescriptor = {
@@ -29,23 +29,7 @@ export const redisType: TypeDescriptor = {
       maxLength: 64,
       description: 'Instance class (e.g. redis.master.small.default); required on Alibaba Cloud',
     },
-    network: {
-      type: 'string',
-      pattern: DNS_LABEL_PATTERN,
-      description: 'Name of a `vpc` component of this application to place the instance in',
-    },
-    vswitchId: {
-      type: 'string',
-      pattern: CLOUD_ID_PATTERN,
-      description: 'Id of an existing vSwitch to place the instance in (instead of `network`)',
-    },
-    securityIps: {
-      type: 'array',
-      items: { type: 'string', pattern: IPV4_OR_CIDR_PATTERN },
-      minItems: 1,
-      uniqueItems: true,
-      description: "Addresses allowed to connect; default: the network's CIDR (never 0.0.0.0/0)",
-    },
+    ...networkPlacementSchema('the instance', { securityIps: true }),
     password: {
       type: 'string',
       minLength: 8,
@@ -102,8 +86,8 @@ export const redisType: TypeDescriptor = {
       ['instance_name', rename('instanceName', 'Redis instance name')],
       ['engine_version', rename('engineVersion', 'Redis engine version')],
       ['instance_class', rename('instanceClass', 'Redis instance class')],
-      ['vswitch_id', rename('vswitchId', 'Id of the vSwitch to create the instance in')],
-      ['security_ips', rename('securityIps', 'IP addresses allowed to access the instance', ipList)],
+      vswitchIdAlias('the instance'),
+      securityIpsAlias('IP addresses allowed to access the instance'),
       ['password', rename('password', 'Redis instance account password')],
       ['accounts', rename('accounts', 'Extra accounts: name, password, privilege')],
       [

@@ -1,8 +1,13 @@
 import type { AliasDefault, TypeDescriptor } from '@berth/core';
 import { cloudSchema } from '../shared/cloud-common.schema';
 import { kubeVelaAlias, mustBeTrue, rename } from '../shared/kubevela-conversions';
-import { NETWORK_REFERENCE, networkOrVswitch } from '../shared/network-placement';
-import { CLOUD_ID_PATTERN, DNS_LABEL_PATTERN, INSTANCE_NAME_PATTERN, ZONE_PATTERN } from '../shared/schema-patterns';
+import {
+  NETWORK_REFERENCE,
+  networkOrVswitch,
+  networkPlacementSchema,
+  vswitchIdAlias,
+} from '../shared/network-placement';
+import { INSTANCE_NAME_PATTERN, ZONE_PATTERN } from '../shared/schema-patterns';
 
 const port = { type: 'integer', minimum: 1, maximum: 65535 };
 
@@ -33,16 +38,7 @@ export const slbType: TypeDescriptor = {
       default: 'slb.s1.small',
       description: 'Instance specification',
     },
-    network: {
-      type: 'string',
-      pattern: DNS_LABEL_PATTERN,
-      description: 'Name of a `vpc` component of this application to place the load balancer in',
-    },
-    vswitchId: {
-      type: 'string',
-      pattern: CLOUD_ID_PATTERN,
-      description: 'Id of an existing vSwitch to place the load balancer in (instead of `network`)',
-    },
+    ...networkPlacementSchema('the load balancer'),
     zone: { type: 'string', pattern: ZONE_PATTERN, description: 'Primary zone; chosen by the provider when absent' },
     listeners: {
       type: 'array',
@@ -79,7 +75,7 @@ export const slbType: TypeDescriptor = {
         ['address_type', rename('addressType', 'intranet or internet')],
         ['specification', rename('spec', 'Instance specification')],
         ['load_balancer_spec', rename('spec', 'Instance specification')],
-        ['vswitch_id', rename('vswitchId', 'Id of the vSwitch to create the load balancer in')],
+        vswitchIdAlias('the load balancer'),
         ['zone_id', rename('zone', 'Availability zone id')],
         ['createSlb', { to: [], description: 'Must be true', convert: mustBeTrue('load balancer') }],
         ['namePrefix', { unsupported: 'name prefixes are not supported; Berth derives names, or set name' }],

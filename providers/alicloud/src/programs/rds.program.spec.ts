@@ -68,6 +68,38 @@ describe('rds program', () => {
     }
   });
 
+  it('creates every database of `databases` with its character set, and grants the account on all of them', async () => {
+    const run = await runProgram(
+      rdsProgram,
+      rdsInput({
+        accountName: 'oamtest',
+        databases: [
+          { name: 'orders', characterSet: 'utf8mb4', description: 'orders of the shop' },
+          { name: 'audit', characterSet: 'utf8' },
+        ],
+      }),
+    );
+    const instance = run.one('alicloud:rds/instance:Instance');
+    const databases = run.byType('alicloud:rds/database:Database');
+    expect(databases.map((d) => d.inputs)).toEqual([
+      expect.objectContaining({
+        instanceId: instance.id,
+        dataBaseName: 'orders',
+        characterSet: 'utf8mb4',
+        description: 'orders of the shop',
+      }),
+      expect.objectContaining({ instanceId: instance.id, dataBaseName: 'audit', characterSet: 'utf8' }),
+    ]);
+    expect(run.one('alicloud:rds/accountPrivilege:AccountPrivilege').inputs).toMatchObject({
+      accountName: 'oamtest',
+      dbNames: ['orders', 'audit'],
+      privilege: 'ReadWrite',
+    });
+    // The first database is the one the connection keys name.
+    expect(run.connection).toMatchObject({ DATABASE_NAME: 'orders', DB_NAME: 'orders' });
+    expect(run.connection.DB_URL).toMatch(/\/orders$/);
+  });
+
   it('maps outputs to the rds connection keys, with the password and URL as Pulumi secrets', async () => {
     const run = await runProgram(rdsProgram, rdsInput({ databaseName: 'orders', accountName: 'shop_app' }));
     const instance = run.one('alicloud:rds/instance:Instance');

@@ -361,3 +361,33 @@ ${properties}
     ]);
   });
 });
+
+describe('KubeVela dialect: alibaba-vswitch defaults', () => {
+  it("an alibaba-vswitch without vpc_cidr takes KubeVela's VPC block; a vswitch_cidr outside it is refused at dry run", () => {
+    const vswitch = (cidr: string) => `
+apiVersion: core.oam.dev/v1beta1
+kind: Application
+metadata: { name: net }
+spec:
+  components:
+    - name: sample-vswitch
+      type: alibaba-vswitch
+      properties:
+        zone_id: cn-hangzhou-h
+        vswitch_cidr: ${cidr}
+`;
+    const spec = (yaml: string) =>
+      (accepted(yaml).document.spec as { components: { properties: Record<string, unknown> }[] }).components[0]!
+        .properties;
+    expect(spec(vswitch('172.16.1.0/24'))).toMatchObject({
+      cidr: '172.16.0.0/12',
+      vswitches: [{ zone: 'cn-hangzhou-h', cidr: '172.16.1.0/24' }],
+    });
+    expect(refused(vswitch('10.0.1.0/24'))).toEqual([
+      {
+        path: '/spec/components/0/properties/vswitch_cidr',
+        message: "must lie inside the VPC's CIDR block 172.16.0.0/12",
+      },
+    ]);
+  });
+});

@@ -151,7 +151,32 @@ describe('rds program', () => {
     });
     await expect(
       runProgram(rdsProgram, { ...rdsInput({}), properties: { engineVersion: '8.0', instanceClass: 'x' } }),
-    ).rejects.toThrow(/needs a network/);
+    ).rejects.toThrow(/names no network .*set vswitch_id/);
     await expect(runProgram(rdsProgram, { ...rdsInput({}), secrets: {} })).rejects.toThrow(/no password/);
+  });
+});
+
+describe("rds program: the profile's default network", () => {
+  it("places an rds naming no network in the profile's defaultNetwork, its CIDR the allow-list", async () => {
+    const base = rdsInput(
+      { network: undefined },
+      {
+        defaultNetwork: { vswitchId: 'vsw-default1', vpcId: 'vpc-default1', cidr: '10.8.0.0/16' },
+      },
+    );
+    const run = await runProgram(rdsProgram, { ...base, dependencies: {} });
+    expect(run.one('alicloud:rds/instance:Instance').inputs).toMatchObject({
+      vswitchId: 'vsw-default1',
+      vpcId: 'vpc-default1',
+      securityIps: ['10.8.0.0/16'],
+    });
+  });
+
+  it('takes its own vswitchId (vswitch_id) with its securityIps', async () => {
+    const base = rdsInput({ network: undefined, vswitchId: 'vsw-own12345', securityIps: ['10.9.1.0/24'] });
+    const run = await runProgram(rdsProgram, { ...base, dependencies: {} });
+    const inputs = run.one('alicloud:rds/instance:Instance').inputs;
+    expect(inputs).toMatchObject({ vswitchId: 'vsw-own12345', securityIps: ['10.9.1.0/24'] });
+    expect(inputs.vpcId).toBeUndefined();
   });
 });

@@ -8,7 +8,7 @@ import {
   bool,
   createProgramContext,
   invalid,
-  networkDependency,
+  placement,
   num,
   readSecurityIps,
   requireStr,
@@ -21,7 +21,7 @@ const ENGINES: Record<string, { engine: string; scheme: string; privilege: strin
 };
 
 /**
- * rds: an Instance in the network's vSwitch (allow-list defaulting to the network CIDR, never the whole internet),
+ * rds: an Instance in the network's vSwitch, its vswitchId or the profile's default network (allow-list defaulting to the network CIDR, never the whole internet),
  * a Database per entry of `databases` (or the one `databaseName`), an account whose password is a Pulumi secret, its
  * privilege on every database, and a public Connection only when `publicConnection` is true. The first database is
  * the one the connection keys name (KubeVela's module publishes DATABASE_NAME the same way).
@@ -35,10 +35,8 @@ export async function rdsProgram(input: ProgramInput): Promise<ProgramOutputs> {
   const engineVersion = requireStr(p, 'engineVersion', input.component);
   const instanceClass = requireStr(p, 'instanceClass', input.component);
   const storage = num(p, 'storageGB') ?? num(p, 'storage') ?? 20;
-  const network = networkDependency(input);
-  if (network === undefined)
-    throw invalid(`component "${input.component}": rds needs a network (the name of a vpc component)`);
-  const securityIps = readSecurityIps(p.securityIps, network.outputs.VPC_CIDR!);
+  const place = placement(input, 'rds');
+  const securityIps = readSecurityIps(p.securityIps, place.cidr);
   const password = input.secrets.password;
   if (password === undefined)
     throw invalid(`component "${input.component}": the broker holds no password for this database`);
@@ -46,7 +44,7 @@ export async function rdsProgram(input: ProgramInput): Promise<ProgramOutputs> {
   const accountName = str(p, 'accountName') ?? fitName([input.component], NAME_RULES.rdsAccount);
   const privilege = str(p, 'privilege') ?? engine.privilege;
   const settings = readAlicloudSettings(input.profile);
-  const securityGroupId = network.externalIds.securityGroupId;
+  const securityGroupId = place.securityGroupId;
 
   const instance = new alicloud.rds.Instance(
     'instance',
@@ -57,8 +55,8 @@ export async function rdsProgram(input: ProgramInput): Promise<ProgramOutputs> {
       instanceStorage: storage,
       instanceName: str(p, 'instanceName') ?? ctx.name(NAME_RULES.rdsInstance),
       instanceChargeType: 'Postpaid',
-      vpcId: network.outputs.VPC_ID,
-      vswitchId: network.outputs.VSWITCH_ID,
+      ...(place.vpcId ? { vpcId: place.vpcId } : {}),
+      vswitchId: place.vswitchId,
       securityIps,
       ...(securityGroupId ? { securityGroupIds: [securityGroupId] } : {}),
       deletionProtection: settings.deletionProtection === true,

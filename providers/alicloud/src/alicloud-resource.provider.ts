@@ -113,8 +113,12 @@ export class AlicloudResourceProvider extends ResourceProvider {
   override validateComponent(
     type: CloudComponentType,
     properties: JsonObject,
+    profile?: ProviderProfile,
   ): Array<{ path: string; message: string }> {
-    return [...(ALICLOUD_COMPONENT_CHECKS[type]?.(properties) ?? []), ...alicloudZoneProblems(type, properties)];
+    return [
+      ...(ALICLOUD_COMPONENT_CHECKS[type]?.(properties, profile?.settings ?? {}) ?? []),
+      ...alicloudZoneProblems(type, properties),
+    ];
   }
 
   async preview(request: ResourceRequest): Promise<ResourcePlan> {

@@ -65,6 +65,16 @@ export class EnvironmentBodyDto {
   @ValidateNested()
   @Type(() => RuntimeDto)
   runtime!: RuntimeDto;
+
+  @ApiPropertyOptional({
+    description:
+      "Kubernetes-style labels (keys `[prefix/]name`, string values); a topology policy's clusterLabelSelector selects environments by them",
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    example: { tier: 'prod' },
+  })
+  @IsOptional() // checked as Kubernetes checks labels, by labelProblems
+  labels?: Record<string, string>;
 }
 
 /** An environment as the API returns it. */
@@ -74,6 +84,7 @@ export class EnvironmentView {
   @ApiProperty({ type: 'object', additionalProperties: { $ref: '#/components/schemas/ProviderProfileDto' } })
   profiles!: Record<string, ProviderProfileDto>;
   @ApiProperty({ type: RuntimeDto }) runtime!: RuntimeDto;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } }) labels!: Record<string, string>;
   @ApiProperty({ type: String, format: 'date-time' }) createdAt!: string;
   @ApiProperty({ type: String, format: 'date-time' }) updatedAt!: string;
   @ApiPropertyOptional({

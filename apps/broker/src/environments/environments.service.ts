@@ -14,6 +14,7 @@ import { BrokerError, BrokerErrorCode } from '../problems/broker.error';
 import { validationProblems } from '../validation/class-validator.problems';
 import { forbiddenKeyProblems } from '../validation/forbidden-keys';
 import { isDns1123Label } from '../validation/names';
+import { labelProblems, matchesLabels } from '../validation/labels';
 import { SECRET_KEY_PATTERN } from '../logging/redact';
 import { EnvironmentBodyDto, ProviderProfileDto, type EnvironmentView } from './environment.dto';
 import { ProviderRegistry } from '../adapters/provider.registry';
@@ -52,6 +53,7 @@ export function toEnvironmentView(row: EnvironmentEntity): EnvironmentView {
     provider: viewProfile(row.provider),
     profiles: Object.fromEntries(Object.entries(row.profiles ?? {}).map(([name, p]) => [name, viewProfile(p)])),
     runtime: { kind: row.runtime.kind, settings: redactSettings(row.runtime.settings ?? {}) as JsonObject },
+    labels: row.labels ?? {},
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
@@ -103,8 +105,18 @@ export class EnvironmentsService implements OnModuleInit {
     await this.environments.ensure(LOCAL_ENVIRONMENT);
   }
 
-  list(page?: { limit: number; after?: string }): Promise<EnvironmentEntity[]> {
-    return this.environments.list(page);
+  /** By name; with `labels`, only the environments that carry every pair (a page may then read further rows). */
+  async list(page?: { limit: number; after?: string; labels?: Record<string, string> }): Promise<EnvironmentEntity[]> {
+    if (!page?.labels) return this.environments.list(page);
+    const selector = page.labels;
+    const found: EnvironmentEntity[] = [];
+    let after = page.after;
+    for (;;) {
+      const rows = await this.environments.list({ limit: 500, after });
+      found.push(...rows.filter((row) => matchesLabels(row.labels ?? {}, selector)));
+      if (found.length >= page.limit || rows.length < 500) return found.slice(0, page.limit);
+      after = rows[rows.length - 1]!.name;
+    }
   }
 
   /** The environment, or a 404 problem. */
@@ -191,6 +203,7 @@ export class EnvironmentsService implements OnModuleInit {
       provider: spec.provider,
       profiles: spec.profiles ?? {},
       runtime: spec.runtime,
+      labels: spec.labels ?? {},
       createdAt: existing?.createdAt ?? now,
       updatedAt: now,
     });
@@ -242,6 +255,7 @@ export class EnvironmentsService implements OnModuleInit {
       problems.push(...this.profileProblems(raw.provider as { kind?: unknown; settings?: unknown }, ['provider']));
     }
     problems.push(...this.runtimeProblems(raw.runtime as { kind?: unknown; settings?: unknown } | undefined));
+    problems.push(...labelProblems((document as { labels?: unknown }).labels, ['labels']));
     if (problems.length) {
       throw new BrokerError(
         BrokerErrorCode.Invalid,
@@ -253,6 +267,7 @@ export class EnvironmentsService implements OnModuleInit {
       provider: { kind: body.provider.kind, settings: body.provider.settings ?? {} },
       profiles,
       runtime: { kind: body.runtime.kind, settings: body.runtime.settings ?? {} },
+      labels: { ...(body.labels ?? {}) },
     };
   }
 }

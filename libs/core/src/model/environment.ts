@@ -19,4 +19,6 @@ export interface EnvironmentSpec {
   /** Named profiles a component can select with `providerRef.name`. */
   profiles: Record<string, ProviderProfile>;
   runtime: RuntimeSpec;
+  /** Kubernetes-style labels; a topology's `clusterLabelSelector` selects environments by them. */
+  labels?: Record<string, string>;
 }

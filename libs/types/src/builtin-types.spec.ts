@@ -1,6 +1,6 @@
 import { isUnsupported, type JsonObject, type TypeDescriptor } from '@berth/core';
 import { describe, expect, it } from 'vitest';
-import { BUILTIN_TYPES } from './builtin-types';
+import { BUILTIN_TYPES, PATTERN_HINTS } from './builtin-types';
 
 /** The schema node a property path (`accounts/*\/password`) names, or undefined. */
 function schemaAt(schema: JsonObject, path: string[]): JsonObject | undefined {
@@ -104,5 +104,12 @@ describe('the built-in types', () => {
     expect(BUILTIN_TYPES.require('redis').rotation?.holds).toEqual({ input: 'password', key: 'REDIS_PASSWORD' });
     expect(BUILTIN_TYPES.isSensitiveKey('redis', 'REDIS_URL')).toBe(true);
     expect(BUILTIN_TYPES.isSensitiveKey('redis', 'REDIS_HOST')).toBe(false);
+  });
+
+  it("gives a validation message words for a type's own patterns, brought by its folder (redis)", () => {
+    const redis = BUILTIN_TYPES.require('redis').schema.properties as Record<string, JsonObject>;
+    const accountName = schemaAt(BUILTIN_TYPES.require('redis').schema, ['accounts', '*', 'name'])!;
+    expect(PATTERN_HINTS[String(accountName.pattern)]).toMatch(/^an account name: a lowercase letter/);
+    expect(PATTERN_HINTS[String(redis.engineVersion!.pattern)]).toBe('a Redis version such as 5.0 or 7.0');
   });
 });

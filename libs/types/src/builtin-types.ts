@@ -26,6 +26,7 @@ import { refObjectsType } from './ref-objects/ref-objects.type';
 import { ossType } from './oss/oss.type';
 import { rdsType } from './rds/rds.type';
 import { redisType } from './redis/redis.type';
+import { SHARED_PATTERN_HINTS } from './shared/schema-patterns';
 import { serviceBindingType } from './service-binding/service-binding.type';
 import { slbType } from './slb/slb.type';
 import { vpcType } from './vpc/vpc.type';
@@ -66,3 +67,10 @@ export const BUILTIN_TYPES: TypeRegistry = new TypeRegistry()
   .register(hostaliasType)
   .register(jsonPatchType)
   .register(jsonMergePatchType);
+
+/** The words a validation message shows for each schema pattern: the shared ones and every type's own. */
+export const PATTERN_HINTS: Readonly<Record<string, string>> = Object.assign(
+  {},
+  SHARED_PATTERN_HINTS,
+  ...BUILTIN_TYPES.list().map((descriptor) => descriptor.patternHints ?? {}),
+);

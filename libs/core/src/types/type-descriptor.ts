@@ -94,6 +94,11 @@ export interface TypeDescriptor {
   references?: readonly TypeReference[];
   aliases?: readonly TypeAlias[];
   /**
+   * The words a validation message shows instead of each of this type's own schema patterns (pattern → words, e.g.
+   * "an account name: …"), so a type's patterns stay in its folder.
+   */
+  patternHints?: Readonly<Record<string, string>>;
+  /**
    * Workloads: the kind of the object a trait patches (Deployment, Job, CronJob, DaemonSet); a function for types
    * whose object is written by the user (raw); absent when there is no single workload object (k8s-objects).
    */

@@ -8,7 +8,12 @@ import {
   securityIpsAlias,
   vswitchIdAlias,
 } from '../shared/network-placement';
-import { INSTANCE_NAME_PATTERN, REDIS_ACCOUNT_PATTERN } from '../shared/schema-patterns';
+import { INSTANCE_NAME_PATTERN } from '../shared/schema-patterns';
+
+/** Alibaba Cloud's account names for Redis (KubeVela's alibaba-redis `accounts[].name`). */
+const REDIS_ACCOUNT_PATTERN = '^[a-z][a-z0-9_]{0,99}$';
+/** Redis versions as Alibaba Cloud names them (5.0, 7.0). */
+const REDIS_VERSION_PATTERN = '^[0-9]+\\.[0-9]+$';
 
 /** `redis`: a Redis with an account of the component's own (KubeVela's alibaba-redis). */
 export const redisType: TypeDescriptor = {
@@ -19,7 +24,7 @@ export const redisType: TypeDescriptor = {
     instanceName: { type: 'string', pattern: INSTANCE_NAME_PATTERN, description: 'Display name of the instance' },
     engineVersion: {
       type: 'string',
-      pattern: '^[0-9]+\\.[0-9]+$',
+      pattern: REDIS_VERSION_PATTERN,
       default: '5.0',
       description: 'Redis version of the instance (KubeVela and Alibaba Cloud default to 5.0)',
     },
@@ -81,6 +86,11 @@ export const redisType: TypeDescriptor = {
   stepTimeoutMs: 30 * 60_000,
   checks: [networkOrVswitch],
   references: [NETWORK_REFERENCE],
+  patternHints: {
+    [REDIS_VERSION_PATTERN]: 'a Redis version such as 5.0 or 7.0',
+    [REDIS_ACCOUNT_PATTERN]:
+      "an account name: a lowercase letter, then lowercase letters, digits and '_' (at most 100)",
+  },
   aliases: [
     kubeVelaAlias('alibaba-redis', 'redis', [
       ['instance_name', rename('instanceName', 'Redis instance name')],

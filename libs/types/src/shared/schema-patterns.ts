@@ -15,12 +15,12 @@ export const VERSION_PATTERN = '^[0-9]+(\\.[0-9]+)*$';
 export const DB_IDENTIFIER_PATTERN = '^[a-z][a-z0-9_]{0,62}$';
 export const ACCOUNT_NAME_PATTERN = '^[a-z][a-z0-9_]{1,31}$';
 /** Alibaba Cloud's rule for kvstore accounts, so a document works on both providers. */
-export const REDIS_ACCOUNT_PATTERN = '^[a-z][a-z0-9_]{0,99}$';
 export const BUCKET_NAME_PATTERN = '^[a-z0-9][-a-z0-9]{1,61}[a-z0-9]$';
 export const CLOUD_ID_PATTERN = '^[a-z]+-[a-z0-9]+$';
 export const INSTANCE_NAME_PATTERN = '^[a-zA-Z\\u4e00-\\u9fa5][-_.a-zA-Z0-9\\u4e00-\\u9fa5]{1,127}$';
 
-export const PATTERN_HINTS: Readonly<Record<string, string>> = {
+/** The words of the shared patterns; a type's own patterns bring theirs (TypeDescriptor.patternHints). */
+export const SHARED_PATTERN_HINTS: Readonly<Record<string, string>> = {
   [DNS_LABEL_PATTERN]:
     "a DNS-1123 label: at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit",
   [ENV_NAME_PATTERN]: "an environment variable name: letters, digits, '_', '-' and '.', not starting with a digit",
@@ -34,7 +34,6 @@ export const PATTERN_HINTS: Readonly<Record<string, string>> = {
   [DB_IDENTIFIER_PATTERN]:
     "a database name: lowercase letters, digits and '_', starting with a letter, at most 63 characters",
   [ACCOUNT_NAME_PATTERN]: "an account name: 2 to 32 lowercase letters, digits and '_', starting with a letter",
-  [REDIS_ACCOUNT_PATTERN]: "an account name: a lowercase letter, then lowercase letters, digits and '_' (at most 100)",
   [BUCKET_NAME_PATTERN]:
     "a bucket name: 3 to 63 lowercase letters, digits and '-', starting and ending with a letter or digit",
   [CLOUD_ID_PATTERN]: 'a cloud resource id such as vsw-bp1abc',

@@ -28,8 +28,7 @@ import {
 import { BUILTIN_TYPES } from '@berth/types';
 import { ALICLOUD_PROFILE_KINDS, profileTimeoutMs, validateAlicloudProfile } from './profile/alicloud-profile';
 import { accessKeyGenerations } from './programs/oss.program';
-import { programs } from './programs/program-registry';
-import { ALICLOUD_COMPONENT_CHECKS } from './profile/component-checks';
+import { ALICLOUD_HANDLERS, programs } from './programs/program-registry';
 import { alicloudZoneProblems } from './profile/alicloud-zone';
 import { alicloudStackConfigurator } from './stack/alicloud-stack-configurator';
 
@@ -109,14 +108,14 @@ export class AlicloudResourceProvider extends ResourceProvider {
     return validateAlicloudProfile(profile);
   }
 
-  /** The checks of the component's type on Alibaba Cloud (profile/component-checks.ts), then the zone checks. */
+  /** The check of the component's type on Alibaba Cloud (its handler, programs/program-registry.ts), then the zone checks. */
   override validateComponent(
     type: CloudComponentType,
     properties: JsonObject,
     profile?: ProviderProfile,
   ): Array<{ path: string; message: string }> {
     return [
-      ...(ALICLOUD_COMPONENT_CHECKS[type]?.(properties, profile?.settings ?? {}) ?? []),
+      ...(ALICLOUD_HANDLERS[type]?.check?.(properties, profile?.settings ?? {}) ?? []),
       ...alicloudZoneProblems(type, properties),
     ];
   }

@@ -14,6 +14,8 @@ import {
   requireStr,
   str,
 } from './program-context';
+import { has, openToEveryone, type ComponentCheck } from '../profile/component-checks';
+import { placementProblems } from '../profile/default-network';
 
 const ENGINES: Record<string, { engine: string; scheme: string; privilege: string }> = {
   mysql: { engine: 'MySQL', scheme: 'mysql', privilege: 'ReadWrite' },
@@ -129,3 +131,15 @@ export async function rdsProgram(input: ProgramInput): Promise<ProgramOutputs> {
     },
   };
 }
+
+/** What rds needs on Alibaba Cloud beyond its schema, checked at PUT. */
+export const rdsCheck: ComponentCheck = (properties, settings) => {
+  const problems = [...placementProblems('rds', properties, settings, { allowList: true })];
+  problems.push(...openToEveryone(properties.securityIps, 'the database'));
+  const engine = String(properties.engine ?? 'mysql').toLowerCase();
+  if (!['mysql', 'postgresql'].includes(engine))
+    problems.push({ path: '/engine', message: 'engine is mysql or postgresql' });
+  for (const key of ['engineVersion', 'instanceClass'])
+    if (!has(properties, key)) problems.push({ path: `/${key}`, message: `${key} is required on Alibaba Cloud` });
+  return problems;
+};

@@ -3,6 +3,8 @@ import * as pulumi from '@pulumi/pulumi';
 import { fitName, type NameRule, type ProgramInput, type ProgramOutputs } from '@berth/pulumi';
 import { readAlicloudSettings } from '../profile/alicloud-profile';
 import { createProgramContext, invalid, placement, readSecurityIps, requireStr, str } from './program-context';
+import { has, openToEveryone, type ComponentCheck } from '../profile/component-checks';
+import { placementProblems } from '../profile/default-network';
 
 /** KubeVela's default, and Alibaba Cloud's. */
 const DEFAULT_ENGINE_VERSION = '5.0';
@@ -145,3 +147,12 @@ function extraAccounts(
     return { name, password, privilege };
   });
 }
+
+/** What redis needs on Alibaba Cloud beyond its schema, checked at PUT. */
+export const redisCheck: ComponentCheck = (properties, settings) => {
+  const problems = [...placementProblems('redis', properties, settings, { allowList: true })];
+  if (!has(properties, 'instanceClass'))
+    problems.push({ path: '/instanceClass', message: 'instanceClass is required on Alibaba Cloud' });
+  problems.push(...openToEveryone(properties.securityIps, 'Redis'));
+  return problems;
+};

@@ -3,6 +3,8 @@ import { NAME_RULES } from '../naming/resource-names';
 import { readAlicloudSettings } from '../profile/alicloud-profile';
 import { createProgramContext, invalid, placement, str } from './program-context';
 import type { ProgramInput, ProgramOutputs } from '@berth/pulumi';
+import type { ComponentCheck } from '../profile/component-checks';
+import { placementProblems } from '../profile/default-network';
 
 export interface ListenerSpec {
   port: number;
@@ -78,3 +80,17 @@ export function readListeners(value: unknown): ListenerSpec[] {
     return { port, protocol: protocol as ListenerSpec['protocol'], backendPort };
   });
 }
+
+/** What slb needs on Alibaba Cloud beyond its schema, checked at PUT. */
+export const slbCheck: ComponentCheck = (properties, settings) => {
+  const problems = [];
+  // An internet load balancer needs no vSwitch; an intranet one is placed like rds and redis.
+  if ((properties.addressType ?? 'intranet') === 'intranet')
+    problems.push(...placementProblems('slb', properties, settings, { allowList: false }));
+  try {
+    readListeners(properties.listeners);
+  } catch (error) {
+    problems.push({ path: '/listeners', message: (error as Error).message });
+  }
+  return problems;
+};

@@ -3,6 +3,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { NAME_RULES } from '../naming/resource-names';
 import { createProgramContext, invalid, requireStr } from './program-context';
 import type { ProgramInput, ProgramOutputs } from '@berth/pulumi';
+import { has, type ComponentCheck } from '../profile/component-checks';
 
 interface VSwitchSpec {
   zone?: string;
@@ -83,3 +84,7 @@ function readVSwitches(value: unknown, vpcCidr: string): VSwitchSpec[] {
     return { cidr, ...(typeof zone === 'string' && zone !== '' ? { zone } : {}) };
   });
 }
+
+/** What vpc needs on Alibaba Cloud beyond its schema, checked at PUT. */
+export const vpcCheck: ComponentCheck = (properties) =>
+  has(properties, 'cidr') ? [] : [{ path: '/cidr', message: 'cidr is required (allocated by the broker when absent)' }];

@@ -20,8 +20,11 @@ export interface LocalState {
   /** By resource id; `data` is typed by each resource module. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   resources: Record<string, ResourceRecord<any>>;
-  /** Shared embedded services (the S3 endpoint's, PostgreSQL's and Redis's ports, kept across restarts when free). */
-  services?: { s3?: { port: number }; postgres?: { port: number }; redis?: { port: number } };
+  /**
+   * Shared embedded services by name (the S3 endpoint's, PostgreSQL's, Redis's port, kept across restarts when free);
+   * each handler keeps its own under a name of its choosing.
+   */
+  services?: Partial<Record<string, { port: number }>>;
 }
 
 export const emptyState = (): LocalState => ({ version: 1, resources: {} });

@@ -1,7 +1,5 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- assertions walk into stored Kubernetes objects (untyped JSON) */
-import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   bindingsChecksum,
   type ConnectionSecretMaterial,
@@ -16,6 +14,7 @@ import { KubernetesWorkloadRuntime, type KubeObject } from '@berth/kube';
 import { validateKubeObject, workloadSpec } from '@berth/kube/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { KubeApiTestServer } from '../kube-api-server/kube-api.server';
+import { startKubeCluster, type KubeCluster } from '../support/kube-cluster';
 
 const NS = 'team-a';
 
@@ -85,18 +84,16 @@ function shop(options: { withObjects?: boolean } = {}): WorkloadComponentSpec[] 
 describe('KubeVela workloads and traits on the kubernetes runtime (test API server, real client-node)', () => {
   const server = new KubeApiTestServer({ namespaces: [NS, 'shared'], controllerDelayMs: 20 });
   const runtime = new KubernetesWorkloadRuntime({ pollIntervalMs: 20, kubeconfigDirs: [tmpdir()] });
-  let dir: string;
+  let cluster: KubeCluster;
   let kubeconfig: string;
   const log: OperationLog = { log: () => undefined };
 
   beforeAll(async () => {
-    await server.start();
-    dir = await mkdtemp(join(tmpdir(), 'berth-kubevela-'));
-    kubeconfig = await server.writeKubeconfig(join(dir, 'kubeconfig'), {});
+    cluster = await startKubeCluster({}, server);
+    kubeconfig = cluster.kubeconfig;
   });
   afterAll(async () => {
-    await server.stop();
-    await rm(dir, { recursive: true, force: true });
+    await cluster?.stop();
   });
   afterEach(async () => {
     await runtime.remove(

@@ -3,22 +3,8 @@
  * traits, pasted `kubectl get -o yaml` output, refused features), each with the normalized result or the precise
  * refusal. The documents are written here from what the documentation describes.
  */
-import type { ValidationProblem } from '@berth/core';
-import { validateApplication } from '@berth/oam';
-import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-
-function accepted(yaml: string) {
-  const result = validateApplication(parse(yaml));
-  if (!result.ok) throw new Error(JSON.stringify(result.problems, null, 2));
-  return result;
-}
-
-function refused(yaml: string): ValidationProblem[] {
-  const result = validateApplication(parse(yaml));
-  if (result.ok) throw new Error('expected the document to be refused');
-  return result.problems;
-}
+import { accepted, refused } from '../support/kubevela-documents';
 
 describe('KubeVela dialect: metadata', () => {
   it('accepts metadata.namespace, records it in the application and the normalized document', () => {

@@ -192,6 +192,38 @@ describe('KubeVela workloads and traits on the kubernetes runtime (test API serv
     expect(applied.indexOf('persistentvolumeclaims/shop-uploads')).toBeLessThan(applied.indexOf('deployments/web'));
   });
 
+  it('binds a Secret the application does not create as a secretKeyRef to it, creating no Secret of that name', async () => {
+    const existing: ResolvedEnvVar = {
+      name: 'LEGACY_PASSWORD',
+      secretName: 'legacy-db-credentials',
+      key: 'password',
+      sensitive: true,
+      external: true,
+    };
+    const [web] = shop({ withObjects: false });
+    const delivery = request([web!]);
+    delivery.workloads[0]!.env = [...dbEnv, existing];
+    const statuses = await runtime.deliver(delivery, log);
+    expect(statuses[0]).toMatchObject({ component: 'web', ready: true });
+    const deployment = server.getObject('apps/v1', 'Deployment', NS, 'web') as any;
+    expect(deployment.spec.template.spec.containers[0].env).toContainEqual({
+      name: 'LEGACY_PASSWORD',
+      valueFrom: { secretKeyRef: { name: 'legacy-db-credentials', key: 'password' } },
+    });
+    const { status: _s, ...object } = deployment;
+    const {
+      uid: _u,
+      resourceVersion: _r,
+      generation: _g,
+      creationTimestamp: _c,
+      managedFields: _m,
+      ...metadata
+    } = deployment.metadata;
+    expect(() => validateKubeObject({ ...object, metadata } as KubeObject)).not.toThrow();
+    // Berth holds none of its values: it applies no Secret of that name (nor prunes one).
+    expect(stored()).not.toContain('Secret/legacy-db-credentials');
+  });
+
   it('prunes what the application no longer renders: a dropped k8s-objects component and a dropped trait output', async () => {
     await runtime.deliver(request(shop()), log);
     const components = shop({ withObjects: false });

@@ -3,6 +3,8 @@
  * traits, pasted `kubectl get -o yaml` output, refused features), each with the normalized result or the precise
  * refusal. The documents are written here from what the documentation describes.
  */
+import { validateApplication } from '@berth/oam';
+import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { accepted, refused } from '../support/kubevela-documents';
 
@@ -374,6 +376,53 @@ spec:
         path: '/spec/components/0/properties/vswitch_cidr',
         message: "must lie inside the VPC's CIDR block 172.16.0.0/12",
       },
+    ]);
+  });
+});
+
+describe('KubeVela dialect: service-binding of a Secret the application does not create', () => {
+  const binding = (secret: string) => `
+apiVersion: core.oam.dev/v1beta1
+kind: Application
+metadata: { name: app }
+spec:
+  components:
+    - name: db
+      type: alibaba-rds
+      properties: { allocate_public_connection: false, writeConnectionSecretToRef: { name: db-conn } }
+    - name: web
+      type: webservice
+      properties: { image: oamdev/hello-world }
+      traits:
+        - type: service-binding
+          properties:
+            envMappings:
+              PASSWORD: { secret: ${secret}, key: password }
+`;
+  const at = '/spec/components/1/traits/0/properties/envMappings/PASSWORD/secret';
+
+  it('on a runtime that binds existing Secrets (kubernetes), is accepted as written', () => {
+    const result = validateApplication(parse(binding('legacy-db-credentials')), { existingSecrets: 'bind' });
+    expect(result.ok, JSON.stringify(result)).toBe(true);
+  });
+
+  it('on the local runtime, is refused naming the secret and the reason', () => {
+    const result = validateApplication(parse(binding('legacy-db-credentials')), {
+      existingSecrets: { refused: 'the local runtime has no Secrets of its own' },
+    });
+    expect(result.ok ? [] : result.problems).toEqual([
+      {
+        path: at,
+        message:
+          'binds Secret "legacy-db-credentials", which this application does not create: the local runtime has no Secrets of its own',
+      },
+    ]);
+  });
+
+  it('a typo of one of its own secrets stays an error, even where existing Secrets are bound', () => {
+    const result = validateApplication(parse(binding('db-con')), { existingSecrets: 'bind' });
+    expect(result.ok ? [] : result.problems).toEqual([
+      { path: at, message: expect.stringMatching(/neither a cloud component nor a connection secret.*db-conn/) },
     ]);
   });
 });

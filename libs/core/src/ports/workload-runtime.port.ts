@@ -17,6 +17,11 @@ export interface ResolvedEnvVar {
   secretName: string;
   key: string;
   sensitive: boolean;
+  /**
+   * The Secret is not one the application creates: it exists in the runtime already (kubernetes: a secretKeyRef to it
+   * as written). Berth holds none of its values, so it is not versioned and counts as sensitive.
+   */
+  external?: boolean;
 }
 
 export interface WorkloadDelivery {

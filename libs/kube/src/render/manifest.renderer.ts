@@ -102,6 +102,8 @@ function boundSlbId(
 
 function checkBindings(delivery: WorkloadDelivery, secrets: ReadonlyMap<string, ConnectionSecretMaterial>): void {
   for (const variable of delivery.env) {
+    // A Secret the application does not create is referenced as it is; the cluster holds it, Berth does not.
+    if (variable.external) continue;
     const secret = secrets.get(variable.secretName);
     if (!secret) {
       throw invalid(

@@ -34,7 +34,7 @@ spec:
         databases:
           - { name: orders_${tag}, character_set: utf8mb4, description: orders }
           - { name: audit_${tag} }
-        writeConnectionSecretToRef: { name: shop-db-conn }
+        writeConnectionSecretToRef: { name: shop-db-conn, namespace: ${NS} }
     - name: web
       type: webservice
       properties:
@@ -140,6 +140,26 @@ describe('the representative KubeVela application over HTTP: local and kubernete
       .body as { variables: Array<{ name: string; value: string | null }> };
     expect(env.variables.find((v) => v.name === 'DB_NAME')?.value).toBe(`orders_${tag}`);
     expect(env.variables.find((v) => v.name === 'DB_HOST')?.value).toBeTruthy();
+    // writeConnectionSecretToRef.namespace means nothing to a local process: recorded and shown.
+    const app = (await request(t.server).get('/v1/environments/local/applications/shop').expect(200)).body;
+    expect(app.spec.components[0].properties.writeConnectionSecretToRef).toEqual({
+      name: 'shop-db-conn',
+      namespace: NS,
+    });
+  });
+
+  it('on the kubernetes environment, a connection secret naming another namespace is a 422 at that field', async () => {
+    const answer = await request(t.server)
+      .put('/v1/environments/k8s/applications/shop?dryRun=true')
+      .set('Content-Type', 'application/yaml')
+      .send(SHOP.replace(`{ name: shop-db-conn, namespace: ${NS} }`, '{ name: shop-db-conn, namespace: elsewhere }'));
+    expect(answer.status, answer.text).toBe(422);
+    expect(answer.body.errors).toEqual([
+      {
+        path: '/spec/components/0/properties/writeConnectionSecretToRef/namespace',
+        message: expect.stringMatching(/^this environment places its objects in namespace shop/),
+      },
+    ]);
   });
 
   it('on the kubernetes environment: the objects are applied schema-valid into the namespace and reach Ready', async () => {

@@ -28,6 +28,11 @@ export interface ValidationContext {
    * Unset: refused as an unknown name.
    */
   existingSecrets?: 'bind' | { refused: string };
+  /**
+   * The namespace the environment pins its objects to (kubernetes runtime): a connection secret naming another one
+   * (writeConnectionSecretToRef.namespace) is refused there, as metadata.namespace is; unset, it is only recorded.
+   */
+  workloadNamespace?: string;
   /** Extra checks contributed by the target environment (e.g. its provider's validateComponent). */
   componentChecks?: Array<(component: { name: string; type: string; properties: JsonObject }) => ValidationProblem[]>;
 }

@@ -142,6 +142,7 @@ export class ApplicationsService {
       profileNames: Object.keys(environment.profiles ?? {}),
       // A Secret the application does not create: the kubernetes runtime binds it as it is (a secretKeyRef), the
       // local runtime has no Secrets to read it from.
+      ...(typeof runtimeNamespace === 'string' ? { workloadNamespace: runtimeNamespace } : {}),
       existingSecrets:
         environment.runtime?.kind === 'kubernetes'
           ? 'bind'

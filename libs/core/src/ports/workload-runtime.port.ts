@@ -6,6 +6,8 @@ import type { OperationLog } from './operation-log';
 export interface ConnectionSecretMaterial {
   /** Name in the runtime (`writeConnectionSecretToRef.name`). */
   name: string;
+  /** `writeConnectionSecretToRef.namespace`, when given: where the kubernetes runtime writes it. */
+  namespace?: string;
   component: string;
   version: number;
   data: Record<string, string>;

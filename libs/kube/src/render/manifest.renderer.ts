@@ -54,12 +54,10 @@ export function renderSecret(
   const keys = Object.keys(secret.data).sort();
   const annotations: Record<string, string> = { [ANNOTATION_SECRET_VERSION]: String(secret.version) };
   if (!options.includeSecrets) annotations[ANNOTATION_VALUES_REDACTED] = 'true';
-  const object: KubeObject = {
-    apiVersion: 'v1',
-    kind: 'Secret',
-    metadata: objectMetadata(request, secret.name, secret.component, annotations),
-    type: 'Opaque',
-  };
+  const metadata = objectMetadata(request, secret.name, secret.component, annotations);
+  // writeConnectionSecretToRef.namespace: the Secret goes there (a GitOps view without a namespace shows it too).
+  if (secret.namespace !== undefined) metadata.namespace = secret.namespace;
+  const object: KubeObject = { apiVersion: 'v1', kind: 'Secret', metadata, type: 'Opaque' };
   if (options.includeSecrets) {
     object.data = Object.fromEntries(
       keys.map((key) => [key, Buffer.from(secret.data[key] ?? '', 'utf8').toString('base64')]),

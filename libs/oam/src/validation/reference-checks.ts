@@ -101,7 +101,7 @@ export function checkReferences(
   }
 
   checkBindings(records, application, byName, sites, problems, refusedTarget, context);
-  checkSecretNames(application, byName, problems);
+  checkSecretNames(application, byName, problems, context);
   checkCycle(application, sites, problems);
 }
 
@@ -207,6 +207,7 @@ function checkSecretNames(
   application: ApplicationSpec,
   byName: Map<string, ComponentRecord>,
   problems: ValidationProblem[],
+  context: ValidationContext,
 ): void {
   const owners = new Map<string, string>();
   for (const component of application.components) {
@@ -216,6 +217,14 @@ function checkSecretNames(
     const at = () =>
       explicit ? record.paths.pointer(['writeConnectionSecretToRef', 'name']) : jsonPointer(...record.base, 'name');
     const secret = component.connectionSecretName;
+    const namespace = component.connectionSecretNamespace;
+    if (namespace !== undefined && context.workloadNamespace !== undefined && namespace !== context.workloadNamespace)
+      problems.push({
+        path: record.paths.pointer(['writeConnectionSecretToRef', 'namespace']),
+        message:
+          `this environment places its objects in namespace ${context.workloadNamespace} (its workloads read Secrets ` +
+          `there only); give that namespace or leave writeConnectionSecretToRef.namespace out`,
+      });
     const problem = explicit
       ? undefined
       : secret.length > 63

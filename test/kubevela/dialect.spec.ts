@@ -426,3 +426,36 @@ spec:
     ]);
   });
 });
+
+describe('KubeVela dialect: older trait names', () => {
+  it('refuses ingress-1-20, volumes and pvc by name as written, naming the built-in trait to use', () => {
+    const problems = refused(`
+apiVersion: core.oam.dev/v1beta1
+kind: Application
+metadata: { name: app }
+spec:
+  components:
+    - name: web
+      type: webservice
+      properties: { image: nginx, ports: [{ port: 80, expose: true }] }
+      traits:
+        - { type: ingress-1-20, properties: { domain: app.example.com, http: { "/": 80 } } }
+        - { type: volumes, properties: { volumes: [] } }
+        - { type: pvc, properties: { claimName: data } }
+`);
+    expect(problems.map((p) => [p.path, p.message])).toEqual([
+      [
+        '/spec/components/0/traits/0/type',
+        expect.stringMatching(/^trait type "ingress-1-20" is a KubeVela trait .*instead: an ingress trait/),
+      ],
+      [
+        '/spec/components/0/traits/1/type',
+        expect.stringMatching(/"volumes" is a KubeVela trait .*instead: a storage trait/),
+      ],
+      [
+        '/spec/components/0/traits/2/type',
+        expect.stringMatching(/"pvc" is a KubeVela trait .*instead: a storage trait/),
+      ],
+    ]);
+  });
+});

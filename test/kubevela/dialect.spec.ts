@@ -331,7 +331,9 @@ ${properties}
         rds(`        database_name: app
         databases: [{ name: orders }]`),
       ),
-    ).toEqual([{ path: '/spec/components/0/properties/database_name', message: expect.stringContaining('not both') }]);
+    ).toEqual([
+      { path: '/spec/components/0/properties/database_name', message: 'conflicts with databases: give one of them' },
+    ]);
     expect(refused(rds(`        databases: [{ name: orders }, { name: orders }]`))).toEqual([
       { path: '/spec/components/0/properties/databases/1/name', message: 'orders is listed twice' },
     ]);

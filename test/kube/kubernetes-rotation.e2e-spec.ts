@@ -1,13 +1,12 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- assertions walk into stored Kubernetes objects (untyped JSON) */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { KubernetesWorkloadRuntime } from '@berth/kube';
 import { Client } from 'pg';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { KubeApiTestServer } from '../kube-api-server/kube-api.server';
+import type { KubeApiTestServer } from '../kube-api-server/kube-api.server';
+import { startKubeCluster, type KubeCluster } from '../support/kube-cluster';
 import { events, FAST_LIFECYCLE, putApplication, waitForOperation } from '../lifecycle/support/lifecycle-harness';
 import { TEST_POSTGRES_URL } from '../support/postgres-schema';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -71,6 +70,7 @@ function s3(values: Record<string, string>, accessKeyId: string, secretAccessKey
 describe('kubernetes runtime + local provider: apply, rotate, no-op apply, delete (test API server)', () => {
   let kube: KubeApiTestServer;
   let t: TestApp;
+  let cluster: KubeCluster;
   let dir: string;
   let kubeconfig: string;
 
@@ -89,9 +89,8 @@ describe('kubernetes runtime + local provider: apply, rotate, no-op apply, delet
   }
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'berth-kube-e2e-'));
-    kube = await new KubeApiTestServer({ namespaces: [NS], controller: 'rollout' }).start();
-    kubeconfig = await kube.writeKubeconfig(join(dir, 'kubeconfig'), { namespace: NS });
+    cluster = await startKubeCluster({ namespaces: [NS], controller: 'rollout', kubeconfig: { namespace: NS } });
+    ({ server: kube, dir, kubeconfig } = cluster);
     t = await startTestApp('sqlite', {
       extraRuntimes: [new KubernetesWorkloadRuntime({ pollIntervalMs: 50, kubeconfigDirs: [dir] })],
       config: {
@@ -113,8 +112,7 @@ describe('kubernetes runtime + local provider: apply, rotate, no-op apply, delet
 
   afterAll(async () => {
     await t?.close();
-    await kube?.stop();
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await cluster?.stop();
   });
 
   it('refuses an environment whose kubernetes runtime settings are bad, naming the field (422)', async () => {

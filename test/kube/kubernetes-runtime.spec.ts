@@ -1,5 +1,4 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- assertions walk into stored Kubernetes objects (untyped JSON) */
-import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -17,6 +16,7 @@ import {
 import { KubernetesWorkloadRuntime } from '@berth/kube';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { KubeApiTestServer } from '../kube-api-server/kube-api.server';
+import { startKubeCluster, type KubeCluster } from '../support/kube-cluster';
 
 const NS = 'team-a';
 const PASSWORD_V1 = 'Initial-Pa55word_one';
@@ -86,14 +86,13 @@ describe('KubernetesWorkloadRuntime against the test Kubernetes API server', () 
   let lines: Array<{ level: string; message: string; fields?: Record<string, unknown> }>;
   const log: OperationLog = { log: (level, message, fields) => lines.push({ level, message, fields }) };
 
+  let cluster: KubeCluster;
   beforeAll(async () => {
-    await server.start();
-    dir = await mkdtemp(join(tmpdir(), 'berth-kube-'));
-    kubeconfig = await server.writeKubeconfig(join(dir, 'kubeconfig'), { context: 'test-cluster' });
+    cluster = await startKubeCluster({ kubeconfig: { context: 'test-cluster' } }, server);
+    ({ dir, kubeconfig } = cluster);
   });
   afterAll(async () => {
-    await server.stop();
-    await rm(dir, { recursive: true, force: true });
+    await cluster?.stop();
   });
   beforeEach(() => {
     lines = [];

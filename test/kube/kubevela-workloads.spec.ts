@@ -1,7 +1,5 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- assertions walk into stored Kubernetes objects (untyped JSON) */
-import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   bindingsChecksum,
   type ConnectionSecretMaterial,
@@ -16,6 +14,7 @@ import { KubernetesWorkloadRuntime, type KubeObject } from '@berth/kube';
 import { validateKubeObject, workloadSpec } from '@berth/kube/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { KubeApiTestServer } from '../kube-api-server/kube-api.server';
+import { startKubeCluster, type KubeCluster } from '../support/kube-cluster';
 
 const NS = 'team-a';
 
@@ -85,18 +84,16 @@ function shop(options: { withObjects?: boolean } = {}): WorkloadComponentSpec[] 
 describe('KubeVela workloads and traits on the kubernetes runtime (test API server, real client-node)', () => {
   const server = new KubeApiTestServer({ namespaces: [NS, 'shared'], controllerDelayMs: 20 });
   const runtime = new KubernetesWorkloadRuntime({ pollIntervalMs: 20, kubeconfigDirs: [tmpdir()] });
-  let dir: string;
+  let cluster: KubeCluster;
   let kubeconfig: string;
   const log: OperationLog = { log: () => undefined };
 
   beforeAll(async () => {
-    await server.start();
-    dir = await mkdtemp(join(tmpdir(), 'berth-kubevela-'));
-    kubeconfig = await server.writeKubeconfig(join(dir, 'kubeconfig'), {});
+    cluster = await startKubeCluster({}, server);
+    kubeconfig = cluster.kubeconfig;
   });
   afterAll(async () => {
-    await server.stop();
-    await rm(dir, { recursive: true, force: true });
+    await cluster?.stop();
   });
   afterEach(async () => {
     await runtime.remove(
@@ -193,6 +190,38 @@ describe('KubeVela workloads and traits on the kubernetes runtime (test API serv
     expect(applied.indexOf('secrets/shop-db-conn')).toBeLessThan(applied.indexOf('deployments/web'));
     expect(applied.indexOf('configmaps/shop-flags')).toBeLessThan(applied.indexOf('deployments/web'));
     expect(applied.indexOf('persistentvolumeclaims/shop-uploads')).toBeLessThan(applied.indexOf('deployments/web'));
+  });
+
+  it('binds a Secret the application does not create as a secretKeyRef to it, creating no Secret of that name', async () => {
+    const existing: ResolvedEnvVar = {
+      name: 'LEGACY_PASSWORD',
+      secretName: 'legacy-db-credentials',
+      key: 'password',
+      sensitive: true,
+      external: true,
+    };
+    const [web] = shop({ withObjects: false });
+    const delivery = request([web!]);
+    delivery.workloads[0]!.env = [...dbEnv, existing];
+    const statuses = await runtime.deliver(delivery, log);
+    expect(statuses[0]).toMatchObject({ component: 'web', ready: true });
+    const deployment = server.getObject('apps/v1', 'Deployment', NS, 'web') as any;
+    expect(deployment.spec.template.spec.containers[0].env).toContainEqual({
+      name: 'LEGACY_PASSWORD',
+      valueFrom: { secretKeyRef: { name: 'legacy-db-credentials', key: 'password' } },
+    });
+    const { status: _s, ...object } = deployment;
+    const {
+      uid: _u,
+      resourceVersion: _r,
+      generation: _g,
+      creationTimestamp: _c,
+      managedFields: _m,
+      ...metadata
+    } = deployment.metadata;
+    expect(() => validateKubeObject({ ...object, metadata } as KubeObject)).not.toThrow();
+    // Berth holds none of its values: it applies no Secret of that name (nor prunes one).
+    expect(stored()).not.toContain('Secret/legacy-db-credentials');
   });
 
   it('prunes what the application no longer renders: a dropped k8s-objects component and a dropped trait output', async () => {

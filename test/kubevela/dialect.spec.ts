@@ -3,22 +3,10 @@
  * traits, pasted `kubectl get -o yaml` output, refused features), each with the normalized result or the precise
  * refusal. The documents are written here from what the documentation describes.
  */
-import type { ValidationProblem } from '@berth/core';
 import { validateApplication } from '@berth/oam';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-
-function accepted(yaml: string) {
-  const result = validateApplication(parse(yaml));
-  if (!result.ok) throw new Error(JSON.stringify(result.problems, null, 2));
-  return result;
-}
-
-function refused(yaml: string): ValidationProblem[] {
-  const result = validateApplication(parse(yaml));
-  if (result.ok) throw new Error('expected the document to be refused');
-  return result.problems;
-}
+import { accepted, refused } from '../support/kubevela-documents';
 
 describe('KubeVela dialect: metadata', () => {
   it('accepts metadata.namespace, records it in the application and the normalized document', () => {
@@ -343,7 +331,9 @@ ${properties}
         rds(`        database_name: app
         databases: [{ name: orders }]`),
       ),
-    ).toEqual([{ path: '/spec/components/0/properties/database_name', message: expect.stringContaining('not both') }]);
+    ).toEqual([
+      { path: '/spec/components/0/properties/database_name', message: 'conflicts with databases: give one of them' },
+    ]);
     expect(refused(rds(`        databases: [{ name: orders }, { name: orders }]`))).toEqual([
       { path: '/spec/components/0/properties/databases/1/name', message: 'orders is listed twice' },
     ]);
@@ -388,6 +378,86 @@ spec:
         path: '/spec/components/0/properties/vswitch_cidr',
         message: "must lie inside the VPC's CIDR block 172.16.0.0/12",
       },
+    ]);
+  });
+});
+
+describe('KubeVela dialect: service-binding of a Secret the application does not create', () => {
+  const binding = (secret: string) => `
+apiVersion: core.oam.dev/v1beta1
+kind: Application
+metadata: { name: app }
+spec:
+  components:
+    - name: db
+      type: alibaba-rds
+      properties: { allocate_public_connection: false, writeConnectionSecretToRef: { name: db-conn } }
+    - name: web
+      type: webservice
+      properties: { image: oamdev/hello-world }
+      traits:
+        - type: service-binding
+          properties:
+            envMappings:
+              PASSWORD: { secret: ${secret}, key: password }
+`;
+  const at = '/spec/components/1/traits/0/properties/envMappings/PASSWORD/secret';
+
+  it('on a runtime that binds existing Secrets (kubernetes), is accepted as written', () => {
+    const result = validateApplication(parse(binding('legacy-db-credentials')), { existingSecrets: 'bind' });
+    expect(result.ok, JSON.stringify(result)).toBe(true);
+  });
+
+  it('on the local runtime, is refused naming the secret and the reason', () => {
+    const result = validateApplication(parse(binding('legacy-db-credentials')), {
+      existingSecrets: { refused: 'the local runtime has no Secrets of its own' },
+    });
+    expect(result.ok ? [] : result.problems).toEqual([
+      {
+        path: at,
+        message:
+          'binds Secret "legacy-db-credentials", which this application does not create: the local runtime has no Secrets of its own',
+      },
+    ]);
+  });
+
+  it('a typo of one of its own secrets stays an error, even where existing Secrets are bound', () => {
+    const result = validateApplication(parse(binding('db-con')), { existingSecrets: 'bind' });
+    expect(result.ok ? [] : result.problems).toEqual([
+      { path: at, message: expect.stringMatching(/neither a cloud component nor a connection secret.*db-conn/) },
+    ]);
+  });
+});
+
+describe('KubeVela dialect: older trait names', () => {
+  it('refuses ingress-1-20, volumes and pvc by name as written, naming the built-in trait to use', () => {
+    const problems = refused(`
+apiVersion: core.oam.dev/v1beta1
+kind: Application
+metadata: { name: app }
+spec:
+  components:
+    - name: web
+      type: webservice
+      properties: { image: nginx, ports: [{ port: 80, expose: true }] }
+      traits:
+        - { type: ingress-1-20, properties: { domain: app.example.com, http: { "/": 80 } } }
+        - { type: volumes, properties: { volumes: [] } }
+        - { type: pvc, properties: { claimName: data } }
+`);
+    expect(problems.map((p) => [p.path, p.message])).toEqual([
+      [
+        '/spec/components/0/traits/0/type',
+        expect.stringMatching(/^trait type "ingress-1-20" is a KubeVela trait .*instead: an ingress trait/),
+      ],
+      [
+        '/spec/components/0/traits/1/type',
+        expect.stringMatching(/"volumes" is a KubeVela trait .*instead: a storage trait/),
+      ],
+      [
+        '/spec/components/0/traits/2/type',
+        expect.stringMatching(/"pvc" is a KubeVela trait .*instead: a storage trait/),
+      ],
     ]);
   });
 });

@@ -170,4 +170,23 @@ spec:
     expect(placed.body.spec.components[0].properties).not.toHaveProperty('vswitchId');
     await request(t.server).get('/v1/environments/ali-net/applications/rds-cloud-source').expect(404);
   });
+
+  it('on the local environment, a binding of a Secret the application does not create is a 422 naming it', async () => {
+    const answer = await put(
+      'shop',
+      PASTED.replace(
+        'DB_HOST: { secret: db-conn, key: DB_HOST }',
+        'DB_PASSWORD: { secret: legacy-db-credentials, key: password }',
+      ),
+    );
+    expect(answer.status, answer.text).toBe(422);
+    expect(answer.body.errors).toEqual([
+      {
+        path: '/spec/components/1/traits/1/properties/envMappings/DB_PASSWORD/secret',
+        message: expect.stringMatching(
+          /^binds Secret "legacy-db-credentials", which this application does not create: the local runtime has no Secrets/,
+        ),
+      },
+    ]);
+  });
 });

@@ -2,30 +2,9 @@
  * KubeVela compatibility: the built-in workload types with their documented parameters, the component types
  * cron-task, daemon, k8s-objects, raw and ref-objects, and the built-in traits with the workloads they apply to.
  */
-import type { ValidationProblem } from '@berth/core';
-import { getDefinition, validateApplication } from '@berth/oam';
-import { parse } from 'yaml';
+import { getDefinition } from '@berth/oam';
 import { describe, expect, it } from 'vitest';
-
-const app = (components: string) => `
-apiVersion: core.oam.dev/v1beta1
-kind: Application
-metadata: { name: app }
-spec:
-  components:
-${components}`;
-
-function accepted(yaml: string) {
-  const result = validateApplication(parse(yaml));
-  if (!result.ok) throw new Error(JSON.stringify(result.problems, null, 2));
-  return result;
-}
-
-function refused(yaml: string): ValidationProblem[] {
-  const result = validateApplication(parse(yaml));
-  if (result.ok) throw new Error('expected the document to be refused');
-  return result.problems;
-}
+import { accepted, kubeVelaApp as app, refused } from '../support/kubevela-documents';
 
 describe('KubeVela workload parameters', () => {
   it('accepts a webservice with the full documented parameter set', () => {

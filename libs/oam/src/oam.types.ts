@@ -21,6 +21,18 @@ export interface ValidationContext {
     writtenType: string;
     properties: JsonObject;
   }) => string | undefined;
+  /**
+   * A `service-binding` naming a Secret the application does not create (neither a cloud component nor one of its
+   * connection secrets): `'bind'` when the runtime binds such an existing Secret as it is (kubernetes: a secretKeyRef
+   * to it), else the runtime's reason for refusing it (the local runtime reads only the secrets Berth creates).
+   * Unset: refused as an unknown name.
+   */
+  existingSecrets?: 'bind' | { refused: string };
+  /**
+   * The namespace the environment pins its objects to (kubernetes runtime): a connection secret naming another one
+   * (writeConnectionSecretToRef.namespace) is refused there, as metadata.namespace is; unset, it is only recorded.
+   */
+  workloadNamespace?: string;
   /** Extra checks contributed by the target environment (e.g. its provider's validateComponent). */
   componentChecks?: Array<(component: { name: string; type: string; properties: JsonObject }) => ValidationProblem[]>;
 }

@@ -1,4 +1,6 @@
 import {
+  ProviderError,
+  ProviderErrorCode,
   WorkloadRuntime,
   type DeliveryRequest,
   type OperationLog,
@@ -11,6 +13,11 @@ import type { DeliveredVariable, WorkloadDeliveryRepository } from '@berth/persi
 import { notAppliedLocally } from './local-runtime-limits';
 
 export const LOCAL_RUNTIME_KIND = 'local';
+
+/** Why the local runtime cannot bind a Secret the application does not create (PUT says so at the binding). */
+export const LOCAL_EXISTING_SECRET_REFUSAL =
+  'the local runtime has no Secrets of its own, only the connection secrets Berth creates; bind a cloud component ' +
+  'or its connection secret, or deliver to a kubernetes environment (there it is a secretKeyRef to that Secret)';
 
 /**
  * The `local` runtime: no cluster. It records what each workload would receive in a pod — its declared `env` literals
@@ -35,6 +42,15 @@ export class LocalWorkloadRuntime extends WorkloadRuntime {
   async deliver(request: DeliveryRequest, log: OperationLog): Promise<WorkloadStatus[]> {
     const secrets = new Map(request.secrets.map((s) => [s.name, s]));
     const statuses: WorkloadStatus[] = [];
+    // PUT refuses these on a local environment; a delivery carrying one is refused by name, never half-recorded.
+    for (const workload of request.workloads) {
+      const external = workload.env.find((env) => env.external);
+      if (external)
+        throw new ProviderError(
+          ProviderErrorCode.InvalidRequest,
+          `workload "${workload.component.name}": env ${external.name} binds Secret "${external.secretName}", which the application does not create; ${LOCAL_EXISTING_SECRET_REFUSAL}`,
+        );
+    }
     // Every workload is checked before anything is recorded: a refusal leaves the previous deliveries as they were.
     const planned = request.workloads.map((workload) => ({
       workload,

@@ -18,6 +18,7 @@ import {
 } from '@berth/persistence';
 import { ProviderRegistry } from '../adapters/provider.registry';
 import { RuntimeRegistry } from '../adapters/runtime.registry';
+import { LOCAL_EXISTING_SECRET_REFUSAL, LOCAL_RUNTIME_KIND } from '../adapters/local-workload.runtime';
 import { LifecycleService } from '../lifecycle/lifecycle.service';
 import { storedRevisionContent } from '../secrets/revision-secrets';
 import { SecretKeyring } from '../secrets/secret-keyring';
@@ -142,6 +143,15 @@ export class ApplicationsService {
     };
     const result = validateApplication(request.document, {
       profileNames: Object.keys(environment.profiles ?? {}),
+      // A Secret the application does not create: the kubernetes runtime binds it as it is (a secretKeyRef), the
+      // local runtime has no Secrets to read it from.
+      ...(typeof runtimeNamespace === 'string' ? { workloadNamespace: runtimeNamespace } : {}),
+      existingSecrets:
+        environment.runtime?.kind === 'kubernetes'
+          ? 'bind'
+          : environment.runtime?.kind === LOCAL_RUNTIME_KIND
+            ? { refused: LOCAL_EXISTING_SECRET_REFUSAL }
+            : undefined,
       // A type the adapter of the component's profile has no handler for is refused by name, as the user wrote it.
       typeSupport: (component) => {
         const { ref, profile } = profileOf(component.properties);

@@ -1,3 +1,4 @@
+import { withSecretNamespaces } from '../secrets/secret-namespaces';
 import { Inject, Injectable } from '@nestjs/common';
 import {
   availableSecret,
@@ -52,7 +53,10 @@ export class ManifestsService {
       application.currentRevisionId,
       Object.keys(environment.profiles ?? {}),
     );
-    const secrets = await this.secretStore.materials(environmentName, name, { withValues: includeSecrets });
+    const secrets = withSecretNamespaces(
+      await this.secretStore.materials(environmentName, name, { withValues: includeSecrets }),
+      spec,
+    );
     const available = secrets.map(availableSecret);
 
     const workloads: WorkloadDelivery[] = [];

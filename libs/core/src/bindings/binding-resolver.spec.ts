@@ -42,7 +42,7 @@ describe('resolveBindings', () => {
     expect(result.secretNames).toEqual(['media-secret', 'shop-db-conn']);
   });
 
-  it('reports bindings whose secret is not ready, whose key is missing, or whose secret is unknown', () => {
+  it('reports bindings whose secret is not ready or whose key is missing; a Secret the app does not create is external', () => {
     const app2 = application([
       cloud('db', 'rds'),
       cloud('bucket', 'oss', { connectionSecretName: 'media-secret' }),
@@ -57,9 +57,10 @@ describe('resolveBindings', () => {
     expect(result.pending.map((p) => [p.env, p.reason])).toEqual([
       ['DB_PUBLIC_HOST', 'KeyMissing'],
       ['BUCKET_NAME', 'SecretNotReady'],
-      ['X', 'UnknownSecret'],
     ]);
-    expect(result.env).toEqual([]);
+    // Bound as it is in the runtime: not versioned (not in the checksum), its values unknown, so sensitive.
+    expect(result.env).toEqual([{ name: 'X', secretName: 'nowhere', key: 'X', sensitive: true, external: true }]);
+    expect(result.secretNames).toEqual([]);
   });
 
   it('changes the checksum when, and only when, a bound secret version changes', () => {

@@ -16,8 +16,6 @@ export interface AvailableSecret {
 }
 
 export type PendingReason =
-  /** The binding names neither a cloud component of the application nor a known connection secret. */
-  | 'UnknownSecret'
   /** The component exists but has not published its connection secret yet. */
   | 'SecretNotReady'
   /** The secret exists but does not carry this key (e.g. DB_PUBLIC_HOST without a public connection). */
@@ -54,7 +52,7 @@ export function availableSecret(material: ConnectionSecretMaterial): AvailableSe
 /**
  * Resolves a workload's env bindings against the connection secrets that exist now. A binding's `secret` names a
  * cloud component of the application or a connection secret by its runtime name; the key defaults to the env name
- * when the application was normalized.
+ * when the application was normalized. A name that is neither is a Secret the runtime already has (`external`).
  */
 export function resolveBindings(
   workload: WorkloadComponentSpec,
@@ -75,16 +73,18 @@ export function resolveBindings(
   for (const binding of workload.bindings) {
     const target = resolveBindingTarget(application, binding.secret);
     const secret = target ? byComponent.get(target.name) : byName.get(binding.secret);
+    if (!secret && !target) {
+      // Neither a component nor a secret of the application: a Secret that exists in the runtime (validation let it
+      // through only for a runtime that binds such a Secret as it is).
+      env.push({ name: binding.env, secretName: binding.secret, key: binding.key, sensitive: true, external: true });
+      continue;
+    }
     if (!secret) {
-      pending.push(
-        target
-          ? { ...binding, reason: 'SecretNotReady', message: `connection secret of ${target.name} is not ready yet` }
-          : {
-              ...binding,
-              reason: 'UnknownSecret',
-              message: `${binding.secret} is neither a cloud component nor a connection secret`,
-            },
-      );
+      pending.push({
+        ...binding,
+        reason: 'SecretNotReady',
+        message: `connection secret of ${target!.name} is not ready yet`,
+      });
       continue;
     }
     if (!secret.keys.includes(binding.key)) {

@@ -32,6 +32,8 @@ export interface CloudComponentSpec extends ComponentBase {
   providerRef?: string;
   /** Secret name in the runtime; `<app>-<component>-conn` unless given. */
   connectionSecretName: string;
+  /** `writeConnectionSecretToRef.namespace`: the Secret's namespace on the kubernetes runtime (else the runtime's). */
+  connectionSecretNamespace?: string;
 }
 
 export interface WorkloadComponentSpec extends ComponentBase {

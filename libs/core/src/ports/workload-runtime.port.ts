@@ -6,6 +6,8 @@ import type { OperationLog } from './operation-log';
 export interface ConnectionSecretMaterial {
   /** Name in the runtime (`writeConnectionSecretToRef.name`). */
   name: string;
+  /** `writeConnectionSecretToRef.namespace`, when given: where the kubernetes runtime writes it. */
+  namespace?: string;
   component: string;
   version: number;
   data: Record<string, string>;
@@ -17,6 +19,11 @@ export interface ResolvedEnvVar {
   secretName: string;
   key: string;
   sensitive: boolean;
+  /**
+   * The Secret is not one the application creates: it exists in the runtime already (kubernetes: a secretKeyRef to it
+   * as written). Berth holds none of its values, so it is not versioned and counts as sensitive.
+   */
+  external?: boolean;
 }
 
 export interface WorkloadDelivery {

@@ -124,6 +124,18 @@ describe('renderManifests', () => {
     for (const object of objects) expect(object.metadata.namespace).toBe('team-a');
   });
 
+  it('writes a connection secret into the namespace its writeConnectionSecretToRef names, in the GitOps view too', () => {
+    const request = fixture();
+    const { namespace: _namespace, ...gitOps } = request;
+    const secrets = request.secrets.map((s) => (s.name === 'shop-db-conn' ? { ...s, namespace: 'team-a' } : s));
+    const { objects } = renderManifests({ ...gitOps, secrets }, { includeSecrets: false });
+    const byName = (name: string) => objects.find((o) => o.kind === 'Secret' && o.metadata.name === name)!;
+    expect(byName('shop-db-conn').metadata.namespace).toBe('team-a');
+    // Without a namespace of its own (and none for the view), the Secret names none.
+    expect(byName('shop-lb-conn').metadata.namespace).toBeUndefined();
+    expect(() => validateAgainstSchema(byName('shop-db-conn'))).not.toThrow();
+  });
+
   it('labels every object and pod template with the OAM and Berth labels, and selects on stable labels only', () => {
     const { objects } = renderManifests(fixture(), { includeSecrets: false });
     for (const object of objects) {

@@ -54,12 +54,10 @@ export function renderSecret(
   const keys = Object.keys(secret.data).sort();
   const annotations: Record<string, string> = { [ANNOTATION_SECRET_VERSION]: String(secret.version) };
   if (!options.includeSecrets) annotations[ANNOTATION_VALUES_REDACTED] = 'true';
-  const object: KubeObject = {
-    apiVersion: 'v1',
-    kind: 'Secret',
-    metadata: objectMetadata(request, secret.name, secret.component, annotations),
-    type: 'Opaque',
-  };
+  const metadata = objectMetadata(request, secret.name, secret.component, annotations);
+  // writeConnectionSecretToRef.namespace: the Secret goes there (a GitOps view without a namespace shows it too).
+  if (secret.namespace !== undefined) metadata.namespace = secret.namespace;
+  const object: KubeObject = { apiVersion: 'v1', kind: 'Secret', metadata, type: 'Opaque' };
   if (options.includeSecrets) {
     object.data = Object.fromEntries(
       keys.map((key) => [key, Buffer.from(secret.data[key] ?? '', 'utf8').toString('base64')]),
@@ -102,6 +100,8 @@ function boundSlbId(
 
 function checkBindings(delivery: WorkloadDelivery, secrets: ReadonlyMap<string, ConnectionSecretMaterial>): void {
   for (const variable of delivery.env) {
+    // A Secret the application does not create is referenced as it is; the cluster holds it, Berth does not.
+    if (variable.external) continue;
     const secret = secrets.get(variable.secretName);
     if (!secret) {
       throw invalid(

@@ -75,6 +75,15 @@ export const REFUSED_TRAIT_TYPES: ReadonlyMap<string, RefusedFeature> = new Map(
   ['cpuscaler-v2', { reason: 'a KubeVela trait that Berth does not run', instead: 'an hpa or cpuscaler trait' }],
   ['keda-auto-scaler', { reason: 'a KubeVela trait (KEDA addon) that Berth does not run', instead: 'an hpa trait' }],
   ['k8s-update-strategy', { reason: 'a KubeVela trait that Berth does not run' }],
+  [
+    'ingress-1-20',
+    {
+      reason: 'a KubeVela trait (for Kubernetes 1.20) that Berth does not run',
+      instead: 'an ingress trait: the same domain, http and class, as networking.k8s.io/v1',
+    },
+  ],
+  ['volumes', { reason: 'a KubeVela trait (deprecated there) that Berth does not run', instead: 'a storage trait' }],
+  ['pvc', { reason: 'a KubeVela trait (deprecated there) that Berth does not run', instead: 'a storage trait (pvc)' }],
 ]);
 
 /** Policy types of KubeVela; none of them is carried out by Berth (yet). */

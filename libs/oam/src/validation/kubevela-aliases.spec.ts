@@ -127,7 +127,7 @@ describe('KubeVela aliases', () => {
         {
           name: 'bucket',
           type: 'alibaba-oss',
-          properties: { writeConnectionSecretToRef: { name: 'b', namespace: 'other' } },
+          properties: { writeConnectionSecretToRef: { name: 'b', namespace: 'other', key: 'x' } },
         },
       ]),
     );
@@ -149,8 +149,8 @@ describe('KubeVela aliases', () => {
         },
         { path: '/spec/components/1/properties/create_vpc', message: expect.stringContaining('must be true') },
         {
-          path: '/spec/components/2/properties/writeConnectionSecretToRef/namespace',
-          message: 'is not a known property of writeConnectionSecretToRef; known: name',
+          path: '/spec/components/2/properties/writeConnectionSecretToRef/key',
+          message: 'is not a known property of writeConnectionSecretToRef; known: name, namespace',
         },
       ]),
     );

@@ -100,8 +100,8 @@ export function checkReferences(
     if (cloud) checkProviderRef(record, context, problems);
   }
 
-  checkBindings(records, application, byName, sites, problems, refusedTarget);
-  checkSecretNames(application, byName, problems);
+  checkBindings(records, application, byName, sites, problems, refusedTarget, context);
+  checkSecretNames(application, byName, problems, context);
   checkCycle(application, sites, problems);
 }
 
@@ -123,6 +123,7 @@ function checkBindings(
   sites: ReferenceSite[],
   problems: ValidationProblem[],
   refusedTarget: (name: string) => string | undefined,
+  context: ValidationContext,
 ): void {
   const cloudNames = application.components.filter((c) => c.kind === 'cloud').map((c) => c.name);
   const secretNames = application.components.flatMap((c) => (c.kind === 'cloud' ? [c.connectionSecretName] : []));
@@ -150,6 +151,17 @@ function checkBindings(
         if (!target) {
           const written = byName.get(mapping.secret);
           const knockOn = refusedTarget(mapping.secret);
+          const close = closestMatchSuffix(mapping.secret, [...cloudNames, ...secretNames]);
+          // A Secret the application does not create: bound as it is where the runtime can, refused by name where
+          // not. A name a typo away from one of the application's own is still refused (it is most likely that one).
+          if (!written && !knockOn && !close && context.existingSecrets !== undefined) {
+            if (context.existingSecrets === 'bind') continue;
+            problems.push({
+              path: at('secret'),
+              message: `binds Secret "${mapping.secret}", which this application does not create: ${context.existingSecrets.refused}`,
+            });
+            continue;
+          }
           problems.push({
             path: at('secret'),
             message: knockOn
@@ -158,7 +170,7 @@ function checkBindings(
                 ? `"${mapping.secret}" is a workload; a binding takes a cloud component or its connection secret`
                 : `"${mapping.secret}" is neither a cloud component nor a connection secret of this application; ` +
                   `cloud components: ${nameList(cloudNames)}; connection secrets: ${nameList(secretNames)}` +
-                  closestMatchSuffix(mapping.secret, [...cloudNames, ...secretNames]),
+                  close,
           });
           continue;
         }
@@ -195,6 +207,7 @@ function checkSecretNames(
   application: ApplicationSpec,
   byName: Map<string, ComponentRecord>,
   problems: ValidationProblem[],
+  context: ValidationContext,
 ): void {
   const owners = new Map<string, string>();
   for (const component of application.components) {
@@ -204,6 +217,14 @@ function checkSecretNames(
     const at = () =>
       explicit ? record.paths.pointer(['writeConnectionSecretToRef', 'name']) : jsonPointer(...record.base, 'name');
     const secret = component.connectionSecretName;
+    const namespace = component.connectionSecretNamespace;
+    if (namespace !== undefined && context.workloadNamespace !== undefined && namespace !== context.workloadNamespace)
+      problems.push({
+        path: record.paths.pointer(['writeConnectionSecretToRef', 'namespace']),
+        message:
+          `this environment places its objects in namespace ${context.workloadNamespace} (its workloads read Secrets ` +
+          `there only); give that namespace or leave writeConnectionSecretToRef.namespace out`,
+      });
     const problem = explicit
       ? undefined
       : secret.length > 63

@@ -241,6 +241,7 @@ function componentSpec(record: ComponentRecord, application: string): ComponentS
         isPlainObject(ref) && typeof ref.name === 'string'
           ? ref.name
           : defaultConnectionSecretName(application, record.name!),
+      ...(isPlainObject(ref) && typeof ref.namespace === 'string' ? { connectionSecretNamespace: ref.namespace } : {}),
     };
   }
   return {
@@ -259,7 +260,12 @@ function componentDocument(component: ComponentSpec): JsonObject {
     component.kind === 'cloud'
       ? {
           ...component.properties,
-          writeConnectionSecretToRef: { name: component.connectionSecretName },
+          writeConnectionSecretToRef: {
+            name: component.connectionSecretName,
+            ...(component.connectionSecretNamespace !== undefined
+              ? { namespace: component.connectionSecretNamespace }
+              : {}),
+          },
           deletionPolicy: component.deletionPolicy,
           ...(component.providerRef !== undefined ? { providerRef: { name: component.providerRef } } : {}),
         }

@@ -63,7 +63,8 @@ const kubeVelaDatabases = (value: unknown): Conversion => {
 const oneDatabaseList: TypeCheck = (p) => {
   const problems: { path: string[]; message: string }[] = [];
   if (Object.hasOwn(p, 'databases') && Object.hasOwn(p, 'databaseName'))
-    problems.push({ path: ['databaseName'], message: 'give either databaseName or databases, not both' });
+    // At the path as written (database_name under the alias): the message needs not name it again.
+    problems.push({ path: ['databaseName'], message: 'conflicts with databases: give one of them' });
   const list = Array.isArray(p.databases) ? (p.databases as Array<{ name?: unknown }>) : [];
   const seen = new Set<unknown>();
   list.forEach((entry, index) => {

@@ -19,6 +19,12 @@ export const CLOUD_COMMON_PROPERTIES: Readonly<Record<string, JsonObject>> = {
     description: 'Where the connection secret is written in the runtime. Default name: `<app>-<component>-conn`.',
     properties: {
       name: { type: 'string', pattern: DNS_LABEL_PATTERN, description: 'Name of the connection secret' },
+      namespace: {
+        type: 'string',
+        pattern: DNS_LABEL_PATTERN,
+        description:
+          "Namespace of the Secret on the kubernetes runtime (default: the environment's); recorded on the local runtime",
+      },
     },
     required: ['name'],
     additionalProperties: false,

@@ -11,6 +11,7 @@ import {
   type StepResult,
   type WorkloadComponentSpec,
 } from '@berth/core';
+import { withSecretNamespaces } from '../../secrets/secret-namespaces';
 import { resourceKey, stillOurs, targetOf, type OperationContext, type StepDependencies } from './operation-context';
 
 /**
@@ -27,7 +28,10 @@ export async function deliver(
   if (!spec || isCloudComponent(spec))
     throw new Error(`${step.id}: workload ${step.component} is not in the application`);
   const workload = spec as WorkloadComponentSpec;
-  const materials = await deps.secrets.materials(ctx.operation.environmentName, ctx.operation.applicationName);
+  const materials = withSecretNamespaces(
+    await deps.secrets.materials(ctx.operation.environmentName, ctx.operation.applicationName),
+    ctx.application,
+  );
   const resolution = requireReadyBindings(
     workload.name,
     resolveBindings(workload, ctx.application!, materials.map(availableSecret)),

@@ -121,7 +121,9 @@ export class ApplicationsController {
       dryRun,
     });
     const view = { ...toApplicationView(environment, result.document, result.application), warnings: result.warnings };
-    if (result.outcome === 'dry-run') return { ...view, dryRun: true };
+    if (result.outcome === 'dry-run') {
+      return result.deliveries ? { ...view, dryRun: true, deliveries: result.deliveries } : { ...view, dryRun: true };
+    }
     response.status(result.outcome === 'created' ? 201 : 200);
     response.setHeader('ETag', entityTag(result.application!.generation));
     if (result.outcome === 'created') {
@@ -130,8 +132,19 @@ export class ApplicationsController {
         `/v1/environments/${encodeURIComponent(environment)}/applications/${encodeURIComponent(name)}`,
       );
     }
-    if (result.outcome === 'unchanged') return { ...view, unchanged: true };
-    return result.operation ? { ...view, operation: toOperationSummary(result.operation) } : view;
+    const deliveries = result.deliveries?.length
+      ? {
+          deliveries: result.deliveries.map((d) => ({
+            environment: d.environment,
+            outcome: d.outcome,
+            ...(d.operation ? { operation: toOperationSummary(d.operation) } : {}),
+          })),
+        }
+      : {};
+    if (result.outcome === 'unchanged') return { ...view, ...deliveries, unchanged: true };
+    return result.operation
+      ? { ...view, ...deliveries, operation: toOperationSummary(result.operation) }
+      : { ...view, ...deliveries };
   }
 
   @Get()
@@ -177,7 +190,13 @@ export class ApplicationsController {
   ): Promise<ApplicationView> {
     const { application, document } = await this.applications.get(environment, name);
     response.setHeader('ETag', entityTag(application.generation));
-    return toApplicationView(environment, document, application, await this.lifecycle.status(application, document));
+    return toApplicationView(
+      environment,
+      document,
+      application,
+      await this.lifecycle.status(application, document),
+      await this.applications.deliveriesOf(environment, name),
+    );
   }
 
   @Get(':app/revisions')
@@ -231,13 +250,25 @@ export class ApplicationsController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<ApplicationView> {
     const orphan = booleanQuery('orphan', orphanParam);
-    const { application, document, operation } = await this.applications.requestDeletion(
+    const { application, document, operation, deliveries } = await this.applications.requestDeletion(
       environment,
       name,
       header(ifMatch),
       orphan,
     );
     response.setHeader('ETag', entityTag(application.generation));
-    return { ...toApplicationView(environment, document, application), operation: toOperationSummary(operation) };
+    return {
+      ...toApplicationView(environment, document, application),
+      operation: toOperationSummary(operation),
+      ...(deliveries.length
+        ? {
+            deliveries: deliveries.map((d) => ({
+              environment: d.environment,
+              outcome: d.outcome,
+              ...(d.operation ? { operation: toOperationSummary(d.operation) } : {}),
+            })),
+          }
+        : {}),
+    };
   }
 }

@@ -77,11 +77,15 @@ export const REFUSED_TRAIT_TYPES: ReadonlyMap<string, RefusedFeature> = new Map(
   ['k8s-update-strategy', { reason: 'a KubeVela trait that Berth does not run' }],
 ]);
 
-/** Policy types of KubeVela; none of them is carried out by Berth (yet). */
+/**
+ * Policy types Berth carries out (issue 13): a topology delivers the Application to the environments it selects,
+ * an override changes what each delivery gets, an env-binding (deprecated in KubeVela) is both.
+ */
+export const CARRIED_OUT_POLICY_TYPES: ReadonlySet<string> = new Set(['topology', 'override', 'env-binding']);
+
+/** Policy types of KubeVela that Berth does not carry out (yet). */
 export const REFUSED_POLICY_TYPES: ReadonlyMap<string, RefusedFeature> = new Map([
-  ['topology', { reason: `a KubeVela policy ${NOT_YET}`, instead: 'apply the application to each environment' }],
-  ['override', { reason: `a KubeVela policy ${NOT_YET}`, instead: 'write the properties into each component' }],
-  ['envbinding', { reason: `a KubeVela policy (deprecated there) ${NOT_YET}` }],
+  ['envbinding', { reason: 'not a KubeVela policy type', instead: 'env-binding (or topology and override)' }],
   ['replication', { reason: `a KubeVela policy ${NOT_YET}` }],
   [
     'garbage-collect',

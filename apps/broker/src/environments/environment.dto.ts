@@ -1,10 +1,11 @@
-import { PROVIDER_KINDS, RUNTIME_KINDS, type JsonObject } from '@berth/core';
+import type { JsonObject } from '@berth/core';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDefined, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 
 export class ProviderProfileDto {
-  @ApiProperty({ description: 'Adapter kind', example: 'local', enum: PROVIDER_KINDS, type: String })
+  // The accepted kinds are the registered providers' (the OpenAPI document lists them: openapi/adapter-kinds.ts).
+  @ApiProperty({ description: 'Adapter kind', example: 'local', type: String })
   @IsDefined({ message: 'is required' })
   @IsString({ message: 'must be a string' })
   @IsNotEmpty({ message: 'must not be empty' })
@@ -22,7 +23,8 @@ export class ProviderProfileDto {
 }
 
 export class RuntimeDto {
-  @ApiProperty({ description: 'Runtime kind', example: 'local', enum: RUNTIME_KINDS, type: String })
+  // The accepted kinds are the registered runtimes' (the OpenAPI document lists them: openapi/adapter-kinds.ts).
+  @ApiProperty({ description: 'Runtime kind', example: 'local', type: String })
   @IsDefined({ message: 'is required' })
   @IsString({ message: 'must be a string' })
   @IsNotEmpty({ message: 'must not be empty' })

@@ -17,7 +17,6 @@ import { isDns1123Label } from '../validation/names';
 import { labelProblems, matchesLabels } from '../validation/labels';
 import { SECRET_KEY_PATTERN } from '../logging/redact';
 import { EnvironmentBodyDto, ProviderProfileDto, type EnvironmentView } from './environment.dto';
-import { ENVIRONMENT_KINDS, type EnvironmentKinds } from '../config/environment-kinds';
 import { ProviderRegistry } from '../adapters/provider.registry';
 import { RuntimeRegistry } from '../adapters/runtime.registry';
 
@@ -64,7 +63,6 @@ export function toEnvironmentView(row: EnvironmentEntity): EnvironmentView {
 export class EnvironmentsService implements OnModuleInit {
   constructor(
     @Inject(EnvironmentRepository) private readonly environments: EnvironmentRepository,
-    @Inject(ENVIRONMENT_KINDS) private readonly kinds: EnvironmentKinds,
     @Inject(ProviderRegistry) private readonly providers: ProviderRegistry,
     @Inject(RuntimeRegistry) private readonly runtimes: RuntimeRegistry,
   ) {}
@@ -232,8 +230,8 @@ export class EnvironmentsService implements OnModuleInit {
       }
     };
     const raw = document as { provider?: { kind?: unknown }; runtime?: { kind?: unknown }; profiles?: unknown };
-    checkKind(raw.provider?.kind, this.kinds.provider, '/provider/kind');
-    checkKind(raw.runtime?.kind, this.kinds.runtime, '/runtime/kind');
+    checkKind(raw.provider?.kind, this.providers.kinds(), '/provider/kind');
+    checkKind(raw.runtime?.kind, this.runtimes.kinds(), '/runtime/kind');
 
     const profiles: Record<string, ProviderProfile> = {};
     if (raw.profiles && typeof raw.profiles === 'object' && !Array.isArray(raw.profiles)) {
@@ -248,7 +246,7 @@ export class EnvironmentsService implements OnModuleInit {
         }
         const profile = plainToInstance(ProviderProfileDto, value);
         problems.push(...validationProblems(validateSync(profile, validatorOptions), base));
-        checkKind((value as { kind?: unknown }).kind, this.kinds.provider, jsonPointer(...base, 'kind'));
+        checkKind((value as { kind?: unknown }).kind, this.providers.kinds(), jsonPointer(...base, 'kind'));
         problems.push(...this.profileProblems(value as { kind?: unknown; settings?: unknown }, base));
         profiles[profileName] = { kind: String(profile.kind), settings: profile.settings ?? {} };
       }

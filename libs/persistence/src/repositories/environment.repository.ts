@@ -3,16 +3,20 @@ import { MoreThan, type DataSource, type Repository } from 'typeorm';
 import { insertable } from '../entities/column-types';
 import { EnvironmentEntity } from '../entities/environment.entity';
 import { isUniqueViolation } from '../errors/persistence.error';
+import { EntityStatements } from '../statements/entity-statements';
 
 export class EnvironmentRepository {
   private readonly rows: Repository<EnvironmentEntity>;
+  /** Every request and every operation reads its environment: a cached statement instead of the query builder. */
+  private readonly statements: EntityStatements<EnvironmentEntity>;
 
   constructor(private readonly dataSource: DataSource) {
     this.rows = dataSource.getRepository(EnvironmentEntity);
+    this.statements = new EntityStatements(dataSource, EnvironmentEntity);
   }
 
   find(name: string): Promise<EnvironmentEntity | null> {
-    return this.rows.findOneBy({ name });
+    return this.statements.findOne({ name });
   }
 
   /** By name; `page` reads `limit` names after `after` (key paging). */

@@ -243,14 +243,14 @@ spec:
   components:
     - { name: web, type: webservice, properties: { image: nginx } }
   policies:
-    - { name: gc, type: garbage-collect, properties: { keepLegacyResource: true } }
+    - { name: once, type: apply-once, properties: { enable: true } }
     - { name: mine, type: my-policy }
 `);
     expect(problems).toEqual([
       {
         path: '/spec/policies/0/type',
         message: expect.stringMatching(
-          /^policy type "garbage-collect" is a KubeVela policy Berth does not run.*instead: deletionPolicy: Retain/,
+          /^policy type "apply-once" is a KubeVela policy Berth does not run: Berth re-applies every revision/,
         ),
       },
       {

@@ -215,6 +215,62 @@ describe.each(BACKENDS)('one Application delivered to dev, staging and prod on $
   });
 
   it.skipIf(skip)(
+    'garbage-collect onAppDelete/orphan keeps a database when its application is deleted; what it cannot do is a 422',
+    { timeout: 600_000 },
+    async () => {
+      const kept = `apiVersion: core.oam.dev/v1beta1
+kind: Application
+metadata: { name: keeper }
+spec:
+  components:
+    - { name: db, type: rds, properties: { engine: postgresql } }
+    - name: web
+      type: webservice
+      properties: { image: "keeper:1" }
+      traits:
+        - type: service-binding
+          properties: { envMappings: { DB_URL: { secret: db } } }
+  policies:
+    - name: keep-db
+      type: garbage-collect
+      properties:
+        rules:
+          - selector: { componentNames: [db] }
+            strategy: onAppDelete
+            propagation: orphan
+`;
+      const at = '/v1/environments/dev/applications/keeper';
+      const send = (yaml: string) => request(t.server).put(at).set('Content-Type', 'application/yaml').send(yaml);
+      for (const bad of [
+        kept.replace('        rules:', '        keepLegacyResource: true\n        rules:').replace('[db]', '[web]'),
+        kept.replace('[db]', '[web]'),
+        kept.replace('componentNames: [db]', 'traitTypes: [service-binding]'),
+      ]) {
+        const problem = expectProblem(await send(bad), 422);
+        expect(problem.errors[0]!.path, JSON.stringify(problem.errors)).toMatch(/^\/spec\/policies\/0\/properties/);
+      }
+      expectProblem(await request(t.server).get(at), 404);
+
+      const answer = await send(kept);
+      expect(answer.status, answer.text).toBe(201);
+      expect(answer.body.spec.components[0].properties.deletionPolicy).toBe('Retain');
+      await waitAll([answer.body.operation]);
+      const env = await request(t.server).get(`${at}/components/web/env?reveal=true`).expect(200);
+      const url = (env.body.variables as Array<{ name: string; value: string }>).find(
+        (v) => v.name === 'DB_URL',
+      )!.value;
+
+      const deletion = await request(t.server).delete(at).expect(202);
+      await waitAll([deletion.body.operation]);
+      expectProblem(await request(t.server).get(at), 404);
+      const client = new Client({ connectionString: url });
+      await client.connect();
+      expect((await client.query('select 1 as one')).rows[0].one).toBe(1);
+      await client.end();
+    },
+  );
+
+  it.skipIf(skip)(
     'a topology that no longer selects an environment deletes that delivery; deleting the home deletes all',
     { timeout: 600_000 },
     async () => {

@@ -135,6 +135,38 @@ describe.each(BACKENDS)('one Application delivered to dev, staging and prod on $
     'delivers each environment its own overridden components and its own database',
     { timeout: 600_000 },
     async () => {
+      // A dry-run plan first: per environment, the overridden components and what its apply would do; nothing stored.
+      const planned = await request(t.server)
+        .put(`${app('local')}?dryRun=true&plan=true`)
+        .set('Content-Type', 'application/yaml')
+        .send(SHOP);
+      expect(planned.status, planned.text).toBe(200);
+      expect(planned.body.plan).toBeUndefined(); // the home gets nothing of its own
+      const plans = planned.body.deliveries as Array<{
+        environment: string;
+        spec: { components: Array<{ name: string; properties: Record<string, unknown> }> };
+        plan: { environment: string; components: Array<{ name: string; action: string }> };
+      }>;
+      expect(plans.map((p) => [p.environment, p.plan.environment])).toEqual([
+        ['dev', 'dev'],
+        ['staging', 'staging'],
+        ['prod', 'prod'],
+      ]);
+      expect(plans.map((p) => p.spec.components.find((c) => c.name === 'web')!.properties.image)).toEqual([
+        'shop:1',
+        'shop:2',
+        'shop:1',
+      ]);
+      for (const p of plans) {
+        expect(p.plan.components.map((c) => [c.name, c.action]).sort()).toEqual([
+          ['db', 'create'],
+          ['files', 'create'],
+          ['net', 'create'],
+          ['web', 'deliver'],
+        ]);
+      }
+      for (const env of ['local', ...ENVIRONMENTS]) expectProblem(await request(t.server).get(app(env)), 404);
+
       const answer = await put('local', SHOP);
       expect(answer.status, answer.text).toBe(201);
       const deliveries = answer.body.deliveries as Delivery[];

@@ -34,6 +34,7 @@ import { LifecycleService } from '../lifecycle/lifecycle.service';
 import { toOperationSummary } from '../lifecycle/operation.views';
 import { PlansService } from '../plans/plans.service';
 import type { PlanView } from '../plans/plan.views';
+import { hasDeliveryPolicies } from './delivery-plan';
 import { RequirePermission } from '../access/permission.decorator';
 import { PERMISSIONS } from '../access/permissions';
 
@@ -97,6 +98,30 @@ export class ApplicationsController {
     const plan = booleanQuery('plan', planParam);
     if (plan && !dryRun) throw badQuery('plan', 'is only accepted together with dryRun=true');
     const { raw, document } = await readDocument(request, this.config.maxBodyBytes);
+    if (plan && hasDeliveryPolicies(document)) {
+      // Per environment: the overridden components each delivery would get, and what its apply would change there.
+      const prepared = await this.applications.prepareDeliveries(
+        { environment, name, document },
+        { checkAvailability: false },
+      );
+      const home = prepared.validated.find((v) => v.environment === environment);
+      return {
+        ...toApplicationView(environment, prepared.homeDocument),
+        warnings: prepared.warnings,
+        dryRun: true,
+        ...(home ? { plan: (await this.plans.planDocument(environment, name, home.document)) as PlanView } : {}),
+        deliveries: await Promise.all(
+          prepared.validated
+            .filter((v) => v.environment !== environment)
+            .map(async (v) => ({
+              environment: v.environment,
+              outcome: 'dry-run',
+              spec: toApplicationView(v.environment, v.document).spec,
+              plan: (await this.plans.planDocument(v.environment, name, v.document)) as PlanView,
+            })),
+        ),
+      } as ApplicationView & { plan?: PlanView };
+    }
     if (plan) {
       // The plan reports an unavailable adapter per component instead of refusing the document.
       const { document: normalized, warnings } = await this.applications.validate(

@@ -24,7 +24,7 @@ import { SecretKeyring } from '../secrets/secret-keyring';
 import { EnvironmentsService } from '../environments/environments.service';
 import { BrokerError, BrokerErrorCode } from '../problems/broker.error';
 import { forbiddenKeyProblems } from '../validation/forbidden-keys';
-import { deliveryProblem, hasDeliveryPolicies, planDeliveries } from './delivery-plan';
+import { deliveryProblem, hasDeliveryPolicies, planDeliveries, type PlannedDelivery } from './delivery-plan';
 
 export interface ApplyRequest {
   environment: string;
@@ -236,7 +236,20 @@ export class ApplicationsService {
    * delivery is validated in its environment before anything is stored; a name another Application uses in a target
    * environment is a 409.
    */
-  private async applyDeliveries(request: ApplyRequest): Promise<ApplyResult> {
+  /**
+   * Everything an Application with delivery policies is checked against before anything is stored: the document,
+   * its policies against the environments, and each target environment's overridden document in that environment.
+   */
+  async prepareDeliveries(
+    request: Pick<ApplyRequest, 'environment' | 'name' | 'document'>,
+    options: { checkAvailability?: boolean } = {},
+  ): Promise<{
+    shell: { document: JsonObject; warnings: ValidationProblem[] };
+    deliveries: PlannedDelivery[];
+    validated: Array<{ environment: string; document: JsonObject; warnings: ValidationProblem[] }>;
+    homeDocument: JsonObject;
+    warnings: ValidationProblem[];
+  }> {
     const forbidden = forbiddenKeyProblems(request.document);
     if (forbidden.length) throw new OamError(OamErrorCode.Invalid, describe(forbidden), forbidden);
     await this.environments.require(request.environment);
@@ -273,11 +286,10 @@ export class ApplicationsService {
         }
       }
       try {
-        const result = await this.validate({
-          environment: delivery.environment,
-          name: request.name,
-          document: delivery.document,
-        });
+        const result = await this.validate(
+          { environment: delivery.environment, name: request.name, document: delivery.document },
+          options,
+        );
         validated.push({ environment: delivery.environment, ...result });
       } catch (error) {
         if (!(error instanceof OamError)) throw error;
@@ -285,10 +297,6 @@ export class ApplicationsService {
       }
     }
     if (found.length) throw new OamError(OamErrorCode.Invalid, describe(found), found);
-    await this.checkDeliveryNames(
-      request,
-      deliveries.map((d) => d.environment),
-    );
 
     const warnings = [
       ...shell.warnings,
@@ -303,6 +311,15 @@ export class ApplicationsService {
         components: ((home?.document.spec as JsonObject | undefined)?.components ?? []) as JsonObject[],
       },
     };
+    return { shell, deliveries, validated, homeDocument, warnings };
+  }
+
+  private async applyDeliveries(request: ApplyRequest): Promise<ApplyResult> {
+    const { validated, deliveries, homeDocument, shell, warnings } = await this.prepareDeliveries(request);
+    await this.checkDeliveryNames(
+      request,
+      deliveries.map((d) => d.environment),
+    );
     if (request.dryRun) {
       return {
         outcome: 'dry-run',

@@ -132,6 +132,39 @@ describe.each(BACKENDS)('one Application delivered to dev, staging and prod on $
   });
 
   it.skipIf(skip)(
+    'a topology delivers only where the caller may deploy itself: 403 naming the environment',
+    async () => {
+      const token = await request(t.server)
+        .post('/v1/tokens')
+        .set('Content-Type', 'application/json')
+        .send(
+          JSON.stringify({
+            name: 'dev-team',
+            roles: [
+              { role: 'developer', scope: 'environment:local' },
+              { role: 'developer', scope: 'environment:dev' },
+              { role: 'viewer', scope: 'environment:staging' },
+            ],
+          }),
+        );
+      expect(token.status, token.text).toBe(201);
+      const asDevTeam = (yaml: string, query = '') =>
+        request(t.server)
+          .put(`${app('local')}${query}`)
+          .set('Authorization', `Bearer ${token.body.token as string}`)
+          .set('Content-Type', 'application/yaml')
+          .send(yaml);
+      for (const query of ['', '?dryRun=true', '?dryRun=true&plan=true']) {
+        const problem = expectProblem(await asDevTeam(SHOP, query), 403);
+        // staging is named (the token has a role there); prod is not, the token has no role in it.
+        expect(problem.detail).toContain('environment staging and 1 environment you have no role in');
+        expect(problem.detail).not.toContain('prod');
+      }
+      for (const env of ['local', ...ENVIRONMENTS]) expectProblem(await request(t.server).get(app(env)), 404);
+    },
+  );
+
+  it.skipIf(skip)(
     'delivers each environment its own overridden components and its own database',
     { timeout: 600_000 },
     async () => {

@@ -37,8 +37,22 @@ import type { PlanView } from '../plans/plan.views';
 import { hasDeliveryPolicies } from './delivery-plan';
 import { RequirePermission } from '../access/permission.decorator';
 import { PERMISSIONS } from '../access/permissions';
+import type { IdentifiedRequest } from '../access/access.guard';
 
 const MAX_PAGE = 500;
+
+/** What the caller may do where, for the deliveries a topology makes in other environments. */
+function accessOf(request: IdentifiedRequest): {
+  mayWriteIn?: (env: string) => boolean;
+  knows?: (env: string) => boolean;
+} {
+  const identity = request.identity;
+  if (!identity) return {};
+  return {
+    mayWriteIn: (env) => identity.canIn(PERMISSIONS.applicationsWrite, env),
+    knows: (env) => identity.knows(env),
+  };
+}
 
 function header(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value.join(', ') : value;
@@ -101,7 +115,7 @@ export class ApplicationsController {
     if (plan && hasDeliveryPolicies(document)) {
       // Per environment: the overridden components each delivery would get, and what its apply would change there.
       const prepared = await this.applications.prepareDeliveries(
-        { environment, name, document },
+        { environment, name, document, ...accessOf(request as IdentifiedRequest) },
         { checkAvailability: false },
       );
       const home = prepared.validated.find((v) => v.environment === environment);
@@ -144,6 +158,7 @@ export class ApplicationsController {
       ifMatch: header(ifMatch),
       ifNoneMatch: header(ifNoneMatch),
       dryRun,
+      ...accessOf(request as IdentifiedRequest),
     });
     const view = { ...toApplicationView(environment, result.document, result.application), warnings: result.warnings };
     if (result.outcome === 'dry-run') {
@@ -272,6 +287,7 @@ export class ApplicationsController {
     @Param('app') name: string,
     @Headers('if-match') ifMatch: string | undefined,
     @Query('orphan') orphanParam: unknown,
+    @Req() request: IdentifiedRequest,
     @Res({ passthrough: true }) response: Response,
   ): Promise<ApplicationView> {
     const orphan = booleanQuery('orphan', orphanParam);
@@ -280,6 +296,7 @@ export class ApplicationsController {
       name,
       header(ifMatch),
       orphan,
+      accessOf(request),
     );
     response.setHeader('ETag', entityTag(application.generation));
     return {

@@ -23,6 +23,7 @@ import { storedRevisionContent } from '../secrets/revision-secrets';
 import { SecretKeyring } from '../secrets/secret-keyring';
 import { EnvironmentsService } from '../environments/environments.service';
 import { BrokerError, BrokerErrorCode } from '../problems/broker.error';
+import { AccessError, AccessErrorCode } from '../access/access.error';
 import { forbiddenKeyProblems } from '../validation/forbidden-keys';
 import { deliveryProblem, hasDeliveryPolicies, planDeliveries, type PlannedDelivery } from './delivery-plan';
 
@@ -37,6 +38,13 @@ export interface ApplyRequest {
   ifMatch?: string;
   ifNoneMatch?: string;
   dryRun: boolean;
+  /**
+   * Whether the caller may write applications in an environment (absent: no access control on this call). A topology
+   * delivers only where the caller could have PUT the application itself.
+   */
+  mayWriteIn?: (environment: string) => boolean;
+  /** Whether the caller has any role in an environment (a refusal names only the environments it knows). */
+  knows?: (environment: string) => boolean;
 }
 
 export type ApplyOutcome = 'created' | 'updated' | 'unchanged' | 'dry-run';
@@ -241,7 +249,7 @@ export class ApplicationsService {
    * its policies against the environments, and each target environment's overridden document in that environment.
    */
   async prepareDeliveries(
-    request: Pick<ApplyRequest, 'environment' | 'name' | 'document'>,
+    request: Pick<ApplyRequest, 'environment' | 'name' | 'document' | 'mayWriteIn' | 'knows'>,
     options: { checkAvailability?: boolean } = {},
   ): Promise<{
     shell: { document: JsonObject; warnings: ValidationProblem[] };
@@ -267,6 +275,10 @@ export class ApplicationsService {
       environments.map((e) => ({ name: e.name, labels: e.labels ?? {} })),
     );
     if (problems.length) throw new OamError(OamErrorCode.Invalid, describe(problems), problems);
+    checkMayWrite(
+      request,
+      deliveries.map((d) => d.environment),
+    );
 
     const validated: Array<{ environment: string; document: JsonObject; warnings: ValidationProblem[] }> = [];
     const found: ValidationProblem[] = [];
@@ -316,6 +328,11 @@ export class ApplicationsService {
 
   private async applyDeliveries(request: ApplyRequest): Promise<ApplyResult> {
     const { validated, deliveries, homeDocument, shell, warnings } = await this.prepareDeliveries(request);
+    const previous = await this.applications.listDeliveries(request.environment, request.name);
+    checkMayWrite(
+      request,
+      previous.map((d) => d.environmentName),
+    );
     await this.checkDeliveryNames(
       request,
       deliveries.map((d) => d.environment),
@@ -536,6 +553,7 @@ export class ApplicationsService {
     name: string,
     ifMatch?: string,
     orphan = false,
+    access: Pick<ApplyRequest, 'mayWriteIn' | 'knows'> = {},
   ): Promise<{
     application: ApplicationEntity;
     document: JsonObject;
@@ -554,6 +572,10 @@ export class ApplicationsService {
     }
     const conflict = this.foreignOwner(application, undefined);
     if (conflict) throw new BrokerError(BrokerErrorCode.Conflict, conflict);
+    checkMayWrite(
+      access,
+      (await this.applications.listDeliveries(environment, name)).map((d) => d.environmentName),
+    );
     // Its deliveries go with it (each by its own delete operation, in its environment).
     const deliveries = await this.pruneDeliveries(environment, name, new Set());
     const requested = await this.lifecycle.requestDeletion(application, { orphan });
@@ -564,6 +586,23 @@ export class ApplicationsService {
   deliveriesOf(home: string, name: string): Promise<ApplicationEntity[]> {
     return this.applications.listDeliveries(home, name);
   }
+}
+
+/** 403 unless the caller may write applications in every environment a delivery is (or was) in. */
+function checkMayWrite(access: Pick<ApplyRequest, 'mayWriteIn' | 'knows'>, environments: readonly string[]): void {
+  if (!access.mayWriteIn) return;
+  const denied = [...new Set(environments)].filter((environment) => !access.mayWriteIn!(environment));
+  if (denied.length === 0) return;
+  const named = denied.filter((environment) => access.knows?.(environment) ?? true);
+  const unnamed = denied.length - named.length;
+  const where = [
+    ...(named.length ? [`environment${named.length > 1 ? 's' : ''} ${named.join(', ')}`] : []),
+    ...(unnamed ? [`${unnamed} environment${unnamed > 1 ? 's' : ''} you have no role in`] : []),
+  ].join(' and ');
+  throw new AccessError(
+    AccessErrorCode.PermissionDenied,
+    `the topology delivers to ${where}: applications:write is needed there too (a topology deploys only where you may deploy yourself)`,
+  );
 }
 
 function deliveryWarning(warning: ValidationProblem, environment: string): ValidationProblem {

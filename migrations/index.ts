@@ -3,6 +3,7 @@ import { InitialSchema1763740800000 } from './1763740800000-initial-schema.migra
 import { Lifecycle1763827200000 } from './1763827200000-lifecycle.migration';
 import { Access1764547200000 } from './1764547200000-access.migration';
 import { EnvironmentLabels1764633600000 } from './1764633600000-environment-labels.migration';
+import { Deliveries1764637200000 } from './1764637200000-deliveries.migration';
 
 /** Every migration, oldest first. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
@@ -10,4 +11,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   Lifecycle1763827200000,
   Access1764547200000,
   EnvironmentLabels1764633600000,
+  Deliveries1764637200000,
 ];

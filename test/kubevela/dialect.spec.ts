@@ -181,7 +181,7 @@ spec:
     expect(problems.map((p) => p.message).join()).not.toContain('closest match');
   });
 
-  it('refuses topology/override policies and spec.workflow as not yet carried out; a policy without name is named by its type', () => {
+  it('accepts topology/override policies (issue 13), refuses spec.workflow as not yet carried out; a policy without name is named by its type', () => {
     const problems = refused(`
 apiVersion: core.oam.dev/v1beta1
 kind: Application
@@ -209,20 +209,15 @@ spec:
           message: expect.stringMatching(/^spec\.workflow is KubeVela's workflow, not carried out by Berth yet/),
         },
         {
-          path: '/spec/policies/0/type',
-          message: expect.stringMatching(/^policy type "topology" is a KubeVela policy not carried out by Berth yet/),
-        },
-        {
-          path: '/spec/policies/1/type',
-          message: expect.stringMatching(/^policy type "override" is a KubeVela policy not carried out/),
-        },
-        {
           path: '/spec/policies/2/type',
           message: expect.stringContaining(
             'repeats the policy name topology (a policy without a name is named by its type)',
           ),
         },
       ]),
+    );
+    expect(problems.filter((p) => p.path === '/spec/policies/0/type' || p.path.startsWith('/spec/policies/1'))).toEqual(
+      [],
     );
     expect(problems.some((p) => p.path.endsWith('/name') && p.message === 'is required')).toBe(false);
   });
@@ -236,14 +231,14 @@ spec:
   components:
     - { name: web, type: webservice, properties: { image: nginx } }
   policies:
-    - { name: gc, type: garbage-collect, properties: { keepLegacyResource: true } }
+    - { name: once, type: apply-once, properties: { enable: true } }
     - { name: mine, type: my-policy }
 `);
     expect(problems).toEqual([
       {
         path: '/spec/policies/0/type',
         message: expect.stringMatching(
-          /^policy type "garbage-collect" is a KubeVela policy Berth does not run.*instead: deletionPolicy: Retain/,
+          /^policy type "apply-once" is a KubeVela policy Berth does not run: Berth re-applies every revision/,
         ),
       },
       {

@@ -22,6 +22,34 @@ export class ApplicationStatusView {
     description: '{ id, kind, state } of the newest operation',
   })
   lastOperation?: { id: string; kind: string; state: string } | null;
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'object' },
+    description:
+      "An Application with a topology: each other environment it is delivered to, { environment, phase, generation, observedGeneration, conditions, deletionRequestedAt? } (GET that environment's application for its components)",
+  })
+  deliveries?: DeliveryStatusView[];
+}
+
+export interface DeliveryStatusView {
+  environment: string;
+  phase: ApplicationPhase;
+  generation: number;
+  observedGeneration: number;
+  conditions: Condition[];
+  deletionRequestedAt?: string;
+}
+
+/** A delivery's summary in its origin's status. */
+export function toDeliveryStatusView(delivery: ApplicationEntity): DeliveryStatusView {
+  return {
+    environment: delivery.environmentName,
+    phase: delivery.phase,
+    generation: delivery.generation,
+    observedGeneration: delivery.observedGeneration,
+    conditions: delivery.conditions ?? [],
+    ...(delivery.deletionRequestedAt ? { deletionRequestedAt: delivery.deletionRequestedAt.toISOString() } : {}),
+  };
 }
 
 export class ApplicationView {
@@ -29,7 +57,8 @@ export class ApplicationView {
   @ApiProperty({ type: String, example: 'Application' }) kind!: string;
   @ApiProperty({
     type: 'object',
-    description: 'name, environment, generation, labels, annotations, createdAt, updatedAt, deletionRequestedAt',
+    description:
+      'name, environment, generation, labels, annotations, createdAt, updatedAt, deletionRequestedAt, and on a delivery deliveredFrom (the home environment of the Application that delivered it)',
     additionalProperties: true,
   })
   metadata!: JsonObject;
@@ -41,6 +70,13 @@ export class ApplicationView {
   unchanged?: boolean;
   @ApiPropertyOptional({ type: Boolean, description: 'Present on a dry run (nothing stored)' })
   dryRun?: boolean;
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'object' },
+    description:
+      'PUT/DELETE of an Application with a topology: per other target environment { environment, outcome (created, updated, unchanged, dry-run, deleting), operation? }',
+  })
+  deliveries?: unknown[];
   @ApiPropertyOptional({
     type: 'object',
     additionalProperties: true,
@@ -114,6 +150,7 @@ export function toApplicationView(
   document: JsonObject,
   application?: ApplicationEntity,
   lifecycle?: { components: unknown[]; lastOperation: { id: string; kind: string; state: string } | null },
+  deliveries?: readonly ApplicationEntity[],
 ): ApplicationView {
   const redacted = redactDocument(document);
   const metadata: JsonObject = { ...asObject(redacted.metadata), environment };
@@ -125,6 +162,7 @@ export function toApplicationView(
       updatedAt: application.updatedAt.toISOString(),
     });
     if (application.deletionRequestedAt) metadata.deletionRequestedAt = application.deletionRequestedAt.toISOString();
+    if (application.deliveredFrom) metadata.deliveredFrom = application.deliveredFrom;
   }
   return {
     apiVersion: String(redacted.apiVersion ?? 'core.oam.dev/v1beta1'),
@@ -138,6 +176,7 @@ export function toApplicationView(
             observedGeneration: application.observedGeneration,
             conditions: application.conditions ?? [],
             ...(lifecycle ? { components: lifecycle.components, lastOperation: lifecycle.lastOperation } : {}),
+            ...(deliveries?.length ? { deliveries: deliveries.map(toDeliveryStatusView) } : {}),
           },
         }
       : {}),

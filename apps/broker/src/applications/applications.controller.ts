@@ -34,10 +34,25 @@ import { LifecycleService } from '../lifecycle/lifecycle.service';
 import { toOperationSummary } from '../lifecycle/operation.views';
 import { PlansService } from '../plans/plans.service';
 import type { PlanView } from '../plans/plan.views';
+import { hasDeliveryPolicies } from './delivery-plan';
 import { RequirePermission } from '../access/permission.decorator';
 import { PERMISSIONS } from '../access/permissions';
+import type { IdentifiedRequest } from '../access/access.guard';
 
 const MAX_PAGE = 500;
+
+/** What the caller may do where, for the deliveries a topology makes in other environments. */
+function accessOf(request: IdentifiedRequest): {
+  mayWriteIn?: (env: string) => boolean;
+  knows?: (env: string) => boolean;
+} {
+  const identity = request.identity;
+  if (!identity) return {};
+  return {
+    mayWriteIn: (env) => identity.canIn(PERMISSIONS.applicationsWrite, env),
+    knows: (env) => identity.knows(env),
+  };
+}
 
 function header(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value.join(', ') : value;
@@ -97,6 +112,30 @@ export class ApplicationsController {
     const plan = booleanQuery('plan', planParam);
     if (plan && !dryRun) throw badQuery('plan', 'is only accepted together with dryRun=true');
     const { raw, document } = await readDocument(request, this.config.maxBodyBytes);
+    if (plan && hasDeliveryPolicies(document)) {
+      // Per environment: the overridden components each delivery would get, and what its apply would change there.
+      const prepared = await this.applications.prepareDeliveries(
+        { environment, name, document, ...accessOf(request as IdentifiedRequest) },
+        { checkAvailability: false },
+      );
+      const home = prepared.validated.find((v) => v.environment === environment);
+      return {
+        ...toApplicationView(environment, prepared.homeDocument),
+        warnings: prepared.warnings,
+        dryRun: true,
+        ...(home ? { plan: (await this.plans.planDocument(environment, name, home.document)) as PlanView } : {}),
+        deliveries: await Promise.all(
+          prepared.validated
+            .filter((v) => v.environment !== environment)
+            .map(async (v) => ({
+              environment: v.environment,
+              outcome: 'dry-run',
+              spec: toApplicationView(v.environment, v.document).spec,
+              plan: (await this.plans.planDocument(v.environment, name, v.document)) as PlanView,
+            })),
+        ),
+      } as ApplicationView & { plan?: PlanView };
+    }
     if (plan) {
       // The plan reports an unavailable adapter per component instead of refusing the document.
       const { document: normalized, warnings } = await this.applications.validate(
@@ -119,9 +158,12 @@ export class ApplicationsController {
       ifMatch: header(ifMatch),
       ifNoneMatch: header(ifNoneMatch),
       dryRun,
+      ...accessOf(request as IdentifiedRequest),
     });
     const view = { ...toApplicationView(environment, result.document, result.application), warnings: result.warnings };
-    if (result.outcome === 'dry-run') return { ...view, dryRun: true };
+    if (result.outcome === 'dry-run') {
+      return result.deliveries ? { ...view, dryRun: true, deliveries: result.deliveries } : { ...view, dryRun: true };
+    }
     response.status(result.outcome === 'created' ? 201 : 200);
     response.setHeader('ETag', entityTag(result.application!.generation));
     if (result.outcome === 'created') {
@@ -130,8 +172,19 @@ export class ApplicationsController {
         `/v1/environments/${encodeURIComponent(environment)}/applications/${encodeURIComponent(name)}`,
       );
     }
-    if (result.outcome === 'unchanged') return { ...view, unchanged: true };
-    return result.operation ? { ...view, operation: toOperationSummary(result.operation) } : view;
+    const deliveries = result.deliveries?.length
+      ? {
+          deliveries: result.deliveries.map((d) => ({
+            environment: d.environment,
+            outcome: d.outcome,
+            ...(d.operation ? { operation: toOperationSummary(d.operation) } : {}),
+          })),
+        }
+      : {};
+    if (result.outcome === 'unchanged') return { ...view, ...deliveries, unchanged: true };
+    return result.operation
+      ? { ...view, ...deliveries, operation: toOperationSummary(result.operation) }
+      : { ...view, ...deliveries };
   }
 
   @Get()
@@ -177,7 +230,13 @@ export class ApplicationsController {
   ): Promise<ApplicationView> {
     const { application, document } = await this.applications.get(environment, name);
     response.setHeader('ETag', entityTag(application.generation));
-    return toApplicationView(environment, document, application, await this.lifecycle.status(application, document));
+    return toApplicationView(
+      environment,
+      document,
+      application,
+      await this.lifecycle.status(application, document),
+      await this.applications.deliveriesOf(environment, name),
+    );
   }
 
   @Get(':app/revisions')
@@ -228,16 +287,30 @@ export class ApplicationsController {
     @Param('app') name: string,
     @Headers('if-match') ifMatch: string | undefined,
     @Query('orphan') orphanParam: unknown,
+    @Req() request: IdentifiedRequest,
     @Res({ passthrough: true }) response: Response,
   ): Promise<ApplicationView> {
     const orphan = booleanQuery('orphan', orphanParam);
-    const { application, document, operation } = await this.applications.requestDeletion(
+    const { application, document, operation, deliveries } = await this.applications.requestDeletion(
       environment,
       name,
       header(ifMatch),
       orphan,
+      accessOf(request),
     );
     response.setHeader('ETag', entityTag(application.generation));
-    return { ...toApplicationView(environment, document, application), operation: toOperationSummary(operation) };
+    return {
+      ...toApplicationView(environment, document, application),
+      operation: toOperationSummary(operation),
+      ...(deliveries.length
+        ? {
+            deliveries: deliveries.map((d) => ({
+              environment: d.environment,
+              outcome: d.outcome,
+              ...(d.operation ? { operation: toOperationSummary(d.operation) } : {}),
+            })),
+          }
+        : {}),
+    };
   }
 }

@@ -4,6 +4,7 @@ import {
   type ApplicationPhase,
   type JsonObject,
   type ProviderProfile,
+  type RawComponent,
   type ValidationProblem,
 } from '@berth/core';
 import { BUILTIN_TYPES } from '@berth/types';
@@ -24,7 +25,9 @@ import { storedRevisionContent } from '../secrets/revision-secrets';
 import { SecretKeyring } from '../secrets/secret-keyring';
 import { EnvironmentsService } from '../environments/environments.service';
 import { BrokerError, BrokerErrorCode } from '../problems/broker.error';
+import { AccessError, AccessErrorCode } from '../access/access.error';
 import { forbiddenKeyProblems } from '../validation/forbidden-keys';
+import { deliveryProblem, hasDeliveryPolicies, planDeliveries, type PlannedDelivery } from './delivery-plan';
 
 export interface ApplyRequest {
   environment: string;
@@ -37,6 +40,13 @@ export interface ApplyRequest {
   ifMatch?: string;
   ifNoneMatch?: string;
   dryRun: boolean;
+  /**
+   * Whether the caller may write applications in an environment (absent: no access control on this call). A topology
+   * delivers only where the caller could have PUT the application itself.
+   */
+  mayWriteIn?: (environment: string) => boolean;
+  /** Whether the caller has any role in an environment (a refusal names only the environments it knows). */
+  knows?: (environment: string) => boolean;
 }
 
 export type ApplyOutcome = 'created' | 'updated' | 'unchanged' | 'dry-run';
@@ -51,6 +61,16 @@ export interface ApplyResult {
   application?: ApplicationEntity;
   revision?: ApplicationRevisionEntity;
   /** The apply queued for the new revision (created / updated). */
+  operation?: OperationEntity;
+  /** An Application with topology/override policies: what each target environment's delivery did. */
+  deliveries?: DeliveryOutcome[];
+}
+
+/** What a PUT did to one delivery of an Application with policies. */
+export interface DeliveryOutcome {
+  environment: string;
+  outcome: ApplyOutcome | 'deleting';
+  /** The apply (or, for a delivery the policies no longer select, the delete) queued. */
   operation?: OperationEntity;
 }
 
@@ -221,35 +241,234 @@ export class ApplicationsService {
 
   /** Stores a new revision unless the content is identical (no-op) or this is a dry run. */
   async apply(request: ApplyRequest): Promise<ApplyResult> {
+    if (hasDeliveryPolicies(request.document)) return this.applyDeliveries(request);
     const { document, warnings } = await this.validate(request);
     if (request.dryRun) return { outcome: 'dry-run', document, warnings };
-    // Stored redacted: a literal secret (an rds password) lives only sealed, beside the revision.
-    const stored = storedRevisionContent(this.keyring, request.environment, request.name, document, {
-      text: request.originalText,
-      contentType: request.contentType,
+    const { hadDeliveries, ...stored } = await this.storeRevision(request, document, { origin: true });
+    // An Application that had a topology before and has none now is delivered here only: the others go.
+    const pruned = hadDeliveries ? await this.pruneDeliveries(request.environment, request.name, new Set()) : [];
+    return { ...stored, document, warnings, ...(pruned.length ? { deliveries: pruned } : {}) };
+  }
+
+  /**
+   * An Application with topology/override policies: one delivery per environment its topologies select, each a
+   * record of the same name in that environment holding the overridden components (and provisioned by its own
+   * operations); the home record holds the policies and, when the home is itself a target, its own delivery. Every
+   * delivery is validated in its environment before anything is stored; a name another Application uses in a target
+   * environment is a 409.
+   */
+  /**
+   * Everything an Application with delivery policies is checked against before anything is stored: the document,
+   * its policies against the environments, and each target environment's overridden document in that environment.
+   */
+  async prepareDeliveries(
+    request: Pick<ApplyRequest, 'environment' | 'name' | 'document' | 'mayWriteIn' | 'knows'>,
+    options: { checkAvailability?: boolean } = {},
+  ): Promise<{
+    shell: { document: JsonObject; warnings: ValidationProblem[] };
+    deliveries: PlannedDelivery[];
+    validated: Array<{ environment: string; document: JsonObject; warnings: ValidationProblem[] }>;
+    homeDocument: JsonObject;
+    warnings: ValidationProblem[];
+  }> {
+    const forbidden = forbiddenKeyProblems(request.document);
+    if (forbidden.length) throw new OamError(OamErrorCode.Invalid, describe(forbidden), forbidden);
+    await this.environments.require(request.environment);
+    const environments = await this.environments.list();
+    const shell = validateApplication(request.document, {
+      profileNames: [...new Set(environments.flatMap((e) => Object.keys(e.profiles ?? {})))],
     });
-    const hash = stored.contentHash;
+    if (!shell.ok) throw new OamError(OamErrorCode.Invalid, describe(shell.problems), shell.problems);
+    const raw = request.document as JsonObject;
+    const written = ((raw.spec as { components?: unknown }).components ?? []) as RawComponent[];
+    const { deliveries, problems } = planDeliveries(
+      raw,
+      shell.application.policies,
+      request.environment,
+      environments.map((e) => ({ name: e.name, labels: e.labels ?? {} })),
+    );
+    if (problems.length) throw new OamError(OamErrorCode.Invalid, describe(problems), problems);
+    checkMayWrite(
+      request,
+      deliveries.map((d) => d.environment),
+    );
+
+    const validated: Array<{ environment: string; document: JsonObject; warnings: ValidationProblem[] }> = [];
+    const found: ValidationProblem[] = [];
+    for (const delivery of deliveries) {
+      const environment = environments.find((e) => e.name === delivery.environment)!;
+      if (delivery.namespace) {
+        const runtimeNamespace =
+          environment.runtime.kind === 'kubernetes' ? environment.runtime.settings?.namespace : undefined;
+        if (runtimeNamespace !== delivery.namespace.value) {
+          found.push({
+            path: delivery.namespace.path,
+            message:
+              `environment ${environment.name} ${typeof runtimeNamespace === 'string' ? `places its objects in namespace ${runtimeNamespace}` : `has a ${environment.runtime.kind} runtime without namespaces`}; ` +
+              'Berth delivers into the namespace of each environment: name that namespace or leave namespace out',
+          });
+          continue;
+        }
+      }
+      try {
+        const result = await this.validate(
+          { environment: delivery.environment, name: request.name, document: delivery.document },
+          options,
+        );
+        validated.push({ environment: delivery.environment, ...result });
+      } catch (error) {
+        if (!(error instanceof OamError)) throw error;
+        found.push(...(error.problems ?? []).map((problem) => deliveryProblem(problem, delivery, written)));
+      }
+    }
+    if (found.length) throw new OamError(OamErrorCode.Invalid, describe(found), found);
+
+    const warnings = [
+      ...shell.warnings,
+      ...validated.flatMap((v) => v.warnings.map((w) => deliveryWarning(w, v.environment))),
+    ];
+    const home = validated.find((v) => v.environment === request.environment);
+    // The home record: the policies, with the home's own (overridden) components, or none when no topology selects it.
+    const homeDocument: JsonObject = {
+      ...shell.document,
+      spec: {
+        ...(shell.document.spec as JsonObject),
+        components: ((home?.document.spec as JsonObject | undefined)?.components ?? []) as JsonObject[],
+      },
+    };
+    return { shell, deliveries, validated, homeDocument, warnings };
+  }
+
+  private async applyDeliveries(request: ApplyRequest): Promise<ApplyResult> {
+    const { validated, deliveries, homeDocument, shell, warnings } = await this.prepareDeliveries(request);
+    const previous = await this.applications.listDeliveries(request.environment, request.name);
+    checkMayWrite(
+      request,
+      previous.map((d) => d.environmentName),
+    );
+    await this.checkDeliveryNames(
+      request,
+      deliveries.map((d) => d.environment),
+    );
+    if (request.dryRun) {
+      return {
+        outcome: 'dry-run',
+        document: homeDocument,
+        warnings,
+        deliveries: validated
+          .filter((v) => v.environment !== request.environment)
+          .map((v) => ({ environment: v.environment, outcome: 'dry-run' as const })),
+      };
+    }
+    const outcomes: DeliveryOutcome[] = [];
+    for (const target of validated) {
+      if (target.environment === request.environment) continue;
+      // Its own text is its own document (JSON): the written text would carry the other environments' components.
+      const own = deliveries.find((d) => d.environment === target.environment)!.document;
+      const stored = await this.storeRevision(
+        {
+          ...request,
+          environment: target.environment,
+          originalText: JSON.stringify(own, null, 2),
+          contentType: 'application/json',
+          ifMatch: undefined,
+          ifNoneMatch: undefined,
+        },
+        target.document,
+        { deliveredFrom: request.environment },
+      );
+      outcomes.push({ environment: target.environment, outcome: stored.outcome, operation: stored.operation });
+    }
+    // The written document's hash enters the home revision's, so a change that only another environment gets still
+    // makes a new generation of the Application.
+    const { hadDeliveries: _had, ...stored } = await this.storeRevision(request, homeDocument, {
+      origin: true,
+      writtenDocument: shell.document,
+    });
+    const keep = new Set(validated.map((v) => v.environment));
+    outcomes.push(...(await this.pruneDeliveries(request.environment, request.name, keep)));
+    return { ...stored, document: homeDocument, warnings, deliveries: outcomes };
+  }
+
+  /** 409 when a target environment has an application of this name that is not a delivery of this one. */
+  private async checkDeliveryNames(request: ApplyRequest, targets: string[]): Promise<void> {
+    for (const environment of [request.environment, ...targets]) {
+      const existing = await this.applications.find(environment, request.name);
+      if (!existing) continue;
+      const conflict = this.foreignOwner(
+        existing,
+        environment === request.environment ? undefined : request.environment,
+      );
+      if (conflict) throw new BrokerError(BrokerErrorCode.Conflict, conflict);
+    }
+  }
+
+  /** Why `current` may not be written as a record owned by `deliveredFrom` (undefined: PUT directly), if it may not. */
+  private foreignOwner(current: ApplicationEntity | undefined, deliveredFrom: string | undefined): string | undefined {
+    if (!current || (current.deliveredFrom ?? undefined) === deliveredFrom) return undefined;
+    const where = `application ${current.name} in environment ${current.environmentName}`;
+    if (current.deliveredFrom) {
+      return deliveredFrom === undefined
+        ? `${where} is delivered by the application ${current.name} of environment ${current.deliveredFrom} (its topology); change or delete it there`
+        : `${where} is already delivered by the application ${current.name} of environment ${current.deliveredFrom}; two Applications cannot own one delivery`;
+    }
+    return `${where} was PUT there, not delivered from environment ${deliveredFrom}; rename one of them or delete that one first`;
+  }
+
+  /** Deletes the deliveries of (home, name) in environments not in `keep`. */
+  private async pruneDeliveries(home: string, name: string, keep: ReadonlySet<string>): Promise<DeliveryOutcome[]> {
+    const outcomes: DeliveryOutcome[] = [];
+    for (const delivery of await this.applications.listDeliveries(home, name)) {
+      if (keep.has(delivery.environmentName)) continue;
+      const { operation } = await this.lifecycle.requestDeletion(delivery, { orphan: false });
+      outcomes.push({ environment: delivery.environmentName, outcome: 'deleting', operation });
+    }
+    return outcomes;
+  }
+
+  /** Stores one record's revision (no-op when unchanged), queueing its apply in the same transaction. */
+  private async storeRevision(
+    request: ApplyRequest,
+    document: JsonObject,
+    owner: { origin: true; writtenDocument?: JsonObject } | { deliveredFrom: string },
+  ): Promise<Pick<ApplyResult, 'outcome' | 'application' | 'revision' | 'operation'> & { hadDeliveries: boolean }> {
+    // Stored redacted: a literal secret (an rds password) lives only sealed, beside the revision.
+    const original = { text: request.originalText, contentType: request.contentType };
+    const stored = storedRevisionContent(this.keyring, request.environment, request.name, document, original);
+    const writtenDocument = 'origin' in owner ? owner.writtenDocument : undefined;
+    const written = writtenDocument
+      ? storedRevisionContent(this.keyring, request.environment, request.name, writtenDocument, original)
+      : undefined;
+    const hash = written
+      ? this.keyring.digest(`${written.contentHash}\n${stored.contentHash}`).slice(0, 64)
+      : stored.contentHash;
+    const deliveredFrom = 'deliveredFrom' in owner ? owner.deliveredFrom : undefined;
 
     const input = {
       environmentName: request.environment,
       name: request.name,
       document: stored.document,
       contentHash: hash,
-      originalText: stored.originalText,
+      originalText: written?.originalText ?? stored.originalText,
       sealedSecrets: stored.sealedSecrets,
       contentType: request.contentType,
+      deliveredFrom: deliveredFrom ?? null,
     };
     for (let attempt = 1; ; attempt++) {
       try {
         let operation: OperationEntity | undefined;
+        let hadDeliveries = false;
         const result = await this.applications.applyRevision(
           input,
-          (current, currentHash) => {
+          (current, currentHash, currentDocument) => {
+            hadDeliveries = hasDeliveryPolicies(currentDocument);
+            const conflict = this.foreignOwner(current, deliveredFrom);
+            if (conflict) throw new BrokerError(BrokerErrorCode.Conflict, conflict);
             this.checkPreconditions(current, request);
             if (current?.deletionRequestedAt) {
               throw new BrokerError(
                 BrokerErrorCode.Conflict,
-                `application ${request.name} is being deleted; apply it again once the deletion has finished`,
+                `application ${request.name} in environment ${request.environment} is being deleted; apply it again once the deletion has finished`,
               );
             }
             return currentHash === hash ? 'unchanged' : 'write';
@@ -261,13 +480,13 @@ export class ApplicationsService {
             },
           },
         );
-        if (result.outcome === 'unchanged')
-          return { outcome: 'unchanged', document, warnings, application: result.application };
+        if (result.outcome === 'unchanged') {
+          return { outcome: 'unchanged', application: result.application, hadDeliveries };
+        }
         this.lifecycle.queued();
         return {
+          hadDeliveries,
           outcome: result.outcome,
-          document,
-          warnings,
           application: result.application,
           revision: result.revision,
           operation,
@@ -347,7 +566,13 @@ export class ApplicationsService {
     name: string,
     ifMatch?: string,
     orphan = false,
-  ): Promise<{ application: ApplicationEntity; document: JsonObject; operation: OperationEntity }> {
+    access: Pick<ApplyRequest, 'mayWriteIn' | 'knows'> = {},
+  ): Promise<{
+    application: ApplicationEntity;
+    document: JsonObject;
+    operation: OperationEntity;
+    deliveries: DeliveryOutcome[];
+  }> {
     const { application, document } = await this.get(environment, name);
     if (ifMatch !== undefined) {
       const tags = parseEntityTags(ifMatch);
@@ -358,9 +583,43 @@ export class ApplicationsService {
         );
       }
     }
+    const conflict = this.foreignOwner(application, undefined);
+    if (conflict) throw new BrokerError(BrokerErrorCode.Conflict, conflict);
+    checkMayWrite(
+      access,
+      (await this.applications.listDeliveries(environment, name)).map((d) => d.environmentName),
+    );
+    // Its deliveries go with it (each by its own delete operation, in its environment).
+    const deliveries = await this.pruneDeliveries(environment, name, new Set());
     const requested = await this.lifecycle.requestDeletion(application, { orphan });
-    return { application: requested.application, document, operation: requested.operation };
+    return { application: requested.application, document, operation: requested.operation, deliveries };
   }
+
+  /** The deliveries an Application at home here made to other environments. */
+  deliveriesOf(home: string, name: string): Promise<ApplicationEntity[]> {
+    return this.applications.listDeliveries(home, name);
+  }
+}
+
+/** 403 unless the caller may write applications in every environment a delivery is (or was) in. */
+function checkMayWrite(access: Pick<ApplyRequest, 'mayWriteIn' | 'knows'>, environments: readonly string[]): void {
+  if (!access.mayWriteIn) return;
+  const denied = [...new Set(environments)].filter((environment) => !access.mayWriteIn!(environment));
+  if (denied.length === 0) return;
+  const named = denied.filter((environment) => access.knows?.(environment) ?? true);
+  const unnamed = denied.length - named.length;
+  const where = [
+    ...(named.length ? [`environment${named.length > 1 ? 's' : ''} ${named.join(', ')}`] : []),
+    ...(unnamed ? [`${unnamed} environment${unnamed > 1 ? 's' : ''} you have no role in`] : []),
+  ].join(' and ');
+  throw new AccessError(
+    AccessErrorCode.PermissionDenied,
+    `the topology delivers to ${where}: applications:write is needed there too (a topology deploys only where you may deploy yourself)`,
+  );
+}
+
+function deliveryWarning(warning: ValidationProblem, environment: string): ValidationProblem {
+  return { path: warning.path, message: `in environment ${environment}: ${warning.message}` };
 }
 
 function describe(problems: ValidationProblem[]): string {

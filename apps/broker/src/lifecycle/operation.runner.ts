@@ -352,9 +352,12 @@ export class OperationRunner {
         revision,
       );
       secretInputs = restored.secrets;
-      const validated = validateApplication(restored.document, {
-        profileNames: Object.keys(environment.profiles ?? {}),
-      });
+      const components = (restored.document.spec as { components?: unknown } | undefined)?.components;
+      // The home record of an Application whose topology does not select its home: nothing of its own to deliver.
+      const deliversNothingHere = Array.isArray(components) && components.length === 0;
+      const validated = deliversNothingHere
+        ? ({ ok: true, application: emptyApplication(operation.applicationName) } as const)
+        : validateApplication(restored.document, { profileNames: Object.keys(environment.profiles ?? {}) });
       if (!validated.ok) {
         throw new Error(
           `generation ${revision.generation} is no longer valid here: ${validated.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
@@ -364,4 +367,9 @@ export class OperationRunner {
     }
     return { operation, environment, application, secretInputs, steps: [], drift: {}, reissued: [] };
   }
+}
+
+/** What the home record of an Application delivered only elsewhere provisions in its own environment: nothing. */
+function emptyApplication(name: string): ApplicationSpec {
+  return { name, labels: {}, annotations: {}, components: [], policies: [] };
 }

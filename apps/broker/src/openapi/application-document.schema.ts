@@ -143,8 +143,9 @@ export function applicationDocumentSchema(): SchemaObject {
               required: ['type'],
               additionalProperties: false,
               description:
-                'KubeVela policies are refused by name until Berth carries them out (topology and override are ' +
-                'planned); a policy without a name is named by its type',
+                'KubeVela policies: topology, override and env-binding are carried out (one delivery per selected ' +
+                'environment, see docs/multi-environment.md); the others are refused by name; a policy without a ' +
+                'name is named by its type',
               properties: {
                 name: DNS_SUBDOMAIN,
                 type: { type: 'string' },

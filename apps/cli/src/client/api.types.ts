@@ -50,7 +50,15 @@ export interface OperationSummary {
 export interface Application {
   apiVersion: string;
   kind: string;
-  metadata: { name: string; environment?: string; generation?: number; createdAt?: string; updatedAt?: string };
+  metadata: {
+    name: string;
+    environment?: string;
+    generation?: number;
+    createdAt?: string;
+    updatedAt?: string;
+    /** On a delivery: the home environment of the Application whose topology delivered it. */
+    deliveredFrom?: string;
+  };
   spec: { components: unknown[]; policies?: unknown[] };
   status?: {
     phase: ApplicationPhase | string;
@@ -58,7 +66,17 @@ export interface Application {
     conditions?: Condition[];
     components?: ComponentStatus[];
     lastOperation?: OperationSummary | null;
+    /** An Application with a topology: each other environment it is delivered to. */
+    deliveries?: DeliverySummary[];
   };
+}
+
+export interface DeliverySummary {
+  environment: string;
+  phase: ApplicationPhase | string;
+  generation: number;
+  observedGeneration: number;
+  conditions?: Condition[];
 }
 
 /** PUT answer: the Application, plus the queued operation and whether the content was unchanged. */

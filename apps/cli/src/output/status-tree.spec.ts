@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Application } from '../client/api.types';
 import { palette } from './colors';
-import { errorMessage, formatStatusTree } from './status-tree';
+import { errorMessage, formatDeliveryTrees, formatStatusTree } from './status-tree';
 
 const app: Application = {
   apiVersion: 'core.oam.dev/v1beta1',
@@ -79,5 +79,42 @@ describe('errorMessage', () => {
     expect(errorMessage('boom')).toBe('boom');
     expect(errorMessage({ message: 'boom', code: 'Timeout' })).toBe('boom (Timeout)');
     expect(errorMessage(null)).toBeUndefined();
+  });
+});
+
+describe('formatDeliveryTrees', () => {
+  it('shows the home, then one tree per environment the Application is delivered to', () => {
+    const home: Application = {
+      ...app,
+      metadata: { name: 'shop', environment: 'local', generation: 2 },
+      status: {
+        phase: 'Ready',
+        observedGeneration: 2,
+        components: [],
+        deliveries: [
+          { environment: 'dev', phase: 'Ready', generation: 1, observedGeneration: 1 },
+          { environment: 'prod', phase: 'Provisioning', generation: 1, observedGeneration: 0 },
+        ],
+      },
+    };
+    const dev: Application = {
+      ...app,
+      metadata: { name: 'shop', environment: 'dev', generation: 1, deliveredFrom: 'local' },
+      status: { phase: 'Ready', observedGeneration: 1, components: [app.status!.components![0]!] },
+    };
+    const text = formatDeliveryTrees(home, [dev, { environment: 'prod', error: 'not found (404)' }], palette(false));
+    expect(text.split('\n')).toEqual([
+      'shop  Ready  generation 2 · env local',
+      '└── (no components here: delivered to the environments below)',
+      '',
+      'shop  Ready  generation 1 · env dev · delivered from local',
+      '└── db  rds  Ready (local)',
+      '      DB_HOST  127.0.0.1',
+      '      DB_PORT  54321',
+      '      secret   shop-db-conn v2 (3 keys)',
+      '',
+      'prod  not found (404)',
+      '',
+    ]);
   });
 });

@@ -46,6 +46,7 @@ export function formatStatusTree(app: Application, c: Palette): string {
     meta.push(`observed ${status.observedGeneration}`);
   }
   if (app.metadata.environment) meta.push(`env ${app.metadata.environment}`);
+  if (app.metadata.deliveredFrom) meta.push(`delivered from ${app.metadata.deliveredFrom}`);
   const lines = [`${c.bold(app.metadata.name)}  ${phaseColor(c, phase)(phase)}  ${c.dim(meta.join(' · '))}`];
   const ready = status?.conditions?.find((cond) => cond.type === 'Ready');
   if (ready?.message) lines.push(`│ ${c.dim(ready.message)}`);
@@ -65,9 +66,35 @@ export function formatStatusTree(app: Application, c: Palette): string {
     const keyWidth = Math.max(0, ...details.map(([key]) => visibleWidth(key)));
     for (const [key, value] of details) lines.push(`${stem}  ${pad(key, keyWidth)}  ${value}`.trimEnd());
   });
-  if (components.length === 0) lines.push(c.dim('└── (no component status yet)'));
+  if (components.length === 0) {
+    const deliveredElsewhere = (status?.deliveries?.length ?? 0) > 0 && app.spec.components.length === 0;
+    lines.push(
+      c.dim(
+        deliveredElsewhere
+          ? '└── (no components here: delivered to the environments below)'
+          : '└── (no component status yet)',
+      ),
+    );
+  }
 
   const op = status?.lastOperation;
   if (op) lines.push(`last operation: ${op.kind} ${op.id} ${phaseColor(c, op.state)(op.state)}`);
   return lines.join('\n') + '\n';
+}
+
+/**
+ * `berth status APP` of an Application with a topology: its home's tree, then one tree per environment it is
+ * delivered to (each fetched from that environment; one that could not be read shows why).
+ */
+export function formatDeliveryTrees(
+  home: Application,
+  deliveries: ReadonlyArray<Application | { environment: string; error: string }>,
+  c: Palette,
+): string {
+  const parts = [formatStatusTree(home, c)];
+  for (const delivery of deliveries) {
+    if ('error' in delivery) parts.push(`${c.bold(delivery.environment)}  ${c.red(delivery.error)}\n`);
+    else parts.push(formatStatusTree(delivery, c));
+  }
+  return parts.join('\n');
 }

@@ -86,19 +86,23 @@ export const REFUSED_TRAIT_TYPES: ReadonlyMap<string, RefusedFeature> = new Map(
   ['pvc', { reason: 'a KubeVela trait (deprecated there) that Berth does not run', instead: 'a storage trait (pvc)' }],
 ]);
 
-/** Policy types of KubeVela; none of them is carried out by Berth (yet). */
+/**
+ * Policy types Berth carries out (issue 13): a topology delivers the Application to the environments it selects,
+ * an override changes what each delivery gets, an env-binding (deprecated in KubeVela) is both; garbage-collect
+ * keeps a cloud component's resources (deletionPolicy Retain) where its rules keep them both when removed from the
+ * spec and when the application is deleted (the broker refuses the combinations it cannot carry out).
+ */
+export const CARRIED_OUT_POLICY_TYPES: ReadonlySet<string> = new Set([
+  'topology',
+  'override',
+  'env-binding',
+  'garbage-collect',
+]);
+
+/** Policy types of KubeVela that Berth does not carry out (yet). */
 export const REFUSED_POLICY_TYPES: ReadonlyMap<string, RefusedFeature> = new Map([
-  ['topology', { reason: `a KubeVela policy ${NOT_YET}`, instead: 'apply the application to each environment' }],
-  ['override', { reason: `a KubeVela policy ${NOT_YET}`, instead: 'write the properties into each component' }],
-  ['envbinding', { reason: `a KubeVela policy (deprecated there) ${NOT_YET}` }],
+  ['envbinding', { reason: 'not a KubeVela policy type', instead: 'env-binding (or topology and override)' }],
   ['replication', { reason: `a KubeVela policy ${NOT_YET}` }],
-  [
-    'garbage-collect',
-    {
-      reason: 'a KubeVela policy Berth does not run: Berth removes what a new revision drops per its deletionPolicy',
-      instead: 'deletionPolicy: Retain (deleteResource: false) on a cloud component',
-    },
-  ],
   ['apply-once', { reason: 'a KubeVela policy Berth does not run: Berth re-applies every revision as written' }],
   ['shared-resource', { reason: 'a KubeVela policy Berth does not run: each object belongs to one application' }],
   ['take-over', { reason: 'a KubeVela policy Berth does not run: Berth does not adopt existing objects' }],

@@ -1,6 +1,7 @@
 import {
   defaultConnectionSecretName,
   jsonPointer,
+  readPolicies as readPolicyProperties,
   type ApplicationSpec,
   type ComponentSpec,
   type EnvBinding,
@@ -15,7 +16,12 @@ import type { ValidationContext, ValidationResult } from '../oam.types';
 import { checkStructureLimits } from './structure-limits';
 import { normalizeComponent, type ComponentRecord } from './component-normalizer';
 import { dnsLabelProblem, dnsSubdomainProblem } from './dns-names';
-import { REFUSED_POLICY_TYPES, REFUSED_SPEC_FIELDS, refusalMessage } from '../dialect/kubevela-features';
+import {
+  CARRIED_OUT_POLICY_TYPES,
+  REFUSED_POLICY_TYPES,
+  REFUSED_SPEC_FIELDS,
+  refusalMessage,
+} from '../dialect/kubevela-features';
 import { cloneJson, describeType, hasOwn, isPlainObject, own } from './json-values';
 import { pointerSegments } from './path-map';
 import { checkReferences } from './reference-checks';
@@ -175,13 +181,25 @@ function readPolicies(value: unknown, problems: ValidationProblem[]): PolicySpec
       });
       ok = false;
     }
-    if (typeof type === 'string' && type !== '') {
+    if (typeof type === 'string' && CARRIED_OUT_POLICY_TYPES.has(type)) {
+      // Their properties are read (and refused field by field) by the policies of @berth/core.
+      const read = readPolicyProperties([
+        { name: typeof name === 'string' ? name : type, type, properties: isPlainObject(properties) ? properties : {} },
+      ]);
+      for (const found of read.problems) {
+        problems.push({
+          path: found.path.replace(/^\/spec\/policies\/0/, `/spec/policies/${i}`),
+          message: found.message,
+        });
+      }
+      if (read.problems.length) ok = false;
+    } else if (typeof type === 'string' && type !== '') {
       const refused = REFUSED_POLICY_TYPES.get(type);
       problems.push({
         path: jsonPointer(...at, 'type'),
         message: refused
           ? refusalMessage(`policy type "${type}"`, refused)
-          : `unknown policy type "${type}"; Berth carries out no KubeVela policy, and custom (CUE-defined) policy definitions are not run`,
+          : `unknown policy type "${type}"; Berth carries out ${[...CARRIED_OUT_POLICY_TYPES].join(', ')}, and custom (CUE-defined) policy definitions are not run`,
       });
       ok = false;
     }

@@ -6,6 +6,7 @@ import { EnvironmentEntity } from './environment.entity';
 /** One application in one environment. Its spec lives in immutable revisions; this row holds the current state. */
 @Entity({ name: 'applications' })
 @Index('UQ_applications_environment_name', ['environmentName', 'name'], { unique: true })
+@Index('IX_applications_delivered_from_name', ['deliveredFrom', 'name'])
 export class ApplicationEntity {
   @PrimaryColumn({ ...ID_COLUMN, name: 'id' })
   id!: string;
@@ -36,6 +37,13 @@ export class ApplicationEntity {
 
   @Column({ ...JSON_COLUMN, name: 'conditions' })
   conditions!: Condition[];
+
+  /**
+   * Set on a delivery: the home environment of the Application (same name) whose topology delivered it here. Such a
+   * record is changed and deleted only through its origin. Null for an application PUT here.
+   */
+  @Column({ type: 'varchar', length: NAME_LENGTH, name: 'delivered_from', nullable: true })
+  deliveredFrom!: string | null;
 
   @Column({ ...TIMESTAMP_COLUMN, name: 'deletion_requested_at', nullable: true })
   deletionRequestedAt!: Date | null;

@@ -27,6 +27,8 @@ export interface NewRevision {
   contentType: string;
   /** Secret-valued properties, sealed (the document and the text hold them redacted). */
   sealedSecrets?: string | null;
+  /** A delivery: the home environment of the Application that delivered it (see ApplicationEntity.deliveredFrom). */
+  deliveredFrom?: string | null;
 }
 
 export interface AppendRevisionOptions {
@@ -73,6 +75,11 @@ export class ApplicationRepository {
       order: { generation: 'DESC' },
       ...(page ? { take: page.limit } : {}),
     });
+  }
+
+  /** The deliveries an Application of `name` at home in `home` made to other environments, by environment. */
+  listDeliveries(home: string, name: string): Promise<ApplicationEntity[]> {
+    return this.rows.find({ where: { deliveredFrom: home, name }, order: { environmentName: 'ASC' } });
   }
 
   count(environmentName: string, phase?: ApplicationPhase): Promise<number> {
@@ -122,7 +129,11 @@ export class ApplicationRepository {
    */
   async applyRevision(
     input: NewRevision,
-    decide: (current: ApplicationEntity | undefined, currentHash: string | undefined) => 'write' | 'unchanged',
+    decide: (
+      current: ApplicationEntity | undefined,
+      currentHash: string | undefined,
+      currentDocument: JsonObject | undefined,
+    ) => 'write' | 'unchanged',
     options: Omit<AppendRevisionOptions, 'current'> = {},
   ): Promise<
     | { outcome: 'unchanged'; application: ApplicationEntity }
@@ -138,15 +149,13 @@ export class ApplicationRepository {
             where,
             ...(locking ? { lock: { mode: 'pessimistic_write' as const } } : {}),
           })) ?? undefined;
-        const currentHash = current?.currentRevisionId
-          ? (
-              await manager.getRepository(ApplicationRevisionEntity).findOne({
-                where: { id: current.currentRevisionId },
-                select: { id: true, contentHash: true },
-              })
-            )?.contentHash
-          : undefined;
-        if (decide(current, currentHash) === 'unchanged' && current) {
+        const currentRevision = current?.currentRevisionId
+          ? await manager.getRepository(ApplicationRevisionEntity).findOne({
+              where: { id: current.currentRevisionId },
+              select: { id: true, contentHash: true, document: true },
+            })
+          : null;
+        if (decide(current, currentRevision?.contentHash, currentRevision?.document) === 'unchanged' && current) {
           return { outcome: 'unchanged' as const, application: current };
         }
         const written = await this.write(manager, input, current, options.now ?? new Date());
@@ -186,6 +195,7 @@ export class ApplicationRepository {
         currentRevisionId: null,
         phase: 'Pending',
         conditions: [],
+        deliveredFrom: input.deliveredFrom ?? null,
         deletionRequestedAt: null,
         createdAt: now,
         updatedAt: now,

@@ -1,0 +1,175 @@
+import { BUILTIN_TYPES } from '@berth/types';
+import {
+  jsonPointer,
+  resourcePolicies,
+  type Policy,
+  planWorkflow,
+  readPolicies,
+  type EnvironmentRef,
+  type JsonObject,
+  type PathSegment,
+  type PolicySpec,
+  type RawComponent,
+  type ValidationProblem,
+} from '@berth/core';
+
+/** Policy types that deliver an Application beyond the environment it is PUT in, or change what a delivery gets. */
+const DELIVERING_POLICY_TYPES = new Set(['topology', 'override', 'env-binding', 'garbage-collect']);
+
+/** Whether the (raw) document has a policy that makes its deliveries differ from a plain, single-environment apply. */
+export function hasDeliveryPolicies(document: unknown): boolean {
+  const policies = (document as { spec?: { policies?: unknown } } | null)?.spec?.policies;
+  return (
+    Array.isArray(policies) &&
+    policies.some((policy) => DELIVERING_POLICY_TYPES.has((policy as { type?: unknown } | null)?.type as string))
+  );
+}
+
+/** One (application, environment) delivery: the raw document that environment gets, overrides applied. */
+export interface PlannedDelivery {
+  environment: string;
+  /** The document as if written for that environment alone (no policies): what its own apply validates and stores. */
+  document: JsonObject;
+  /** The topology's `namespace`, and where it is written (for problems). */
+  namespace?: { value: string; path: string };
+}
+
+/**
+ * The deliveries of an Application PUT in `home`: KubeVela's default workflow (one deploy per topology in policy
+ * order, each with every override) resolved against the environments, first deploy winning when two select the same
+ * environment. Problems (a topology selecting nothing, an override naming a missing component, …) point into the
+ * document as written.
+ */
+export function planDeliveries(
+  raw: JsonObject,
+  policySpecs: readonly PolicySpec[],
+  home: string,
+  environments: readonly EnvironmentRef[],
+): { deliveries: PlannedDelivery[]; problems: ValidationProblem[] } {
+  const read = readPolicies(policySpecs);
+  if (read.problems.length) return { deliveries: [], problems: read.problems };
+  const spec = raw.spec as { components?: unknown };
+  const components = (Array.isArray(spec.components) ? spec.components : []) as RawComponent[];
+  const planned = planWorkflow({ components, policies: read.policies, environments, home }, undefined);
+  if (!planned.plan) return { deliveries: [], problems: planned.problems };
+  const namespacePath = (value: string): string => {
+    const index = read.policies.findIndex((policy) => policy.type === 'topology' && policy.namespace === value);
+    const policy = read.policies[index];
+    return policy ? jsonPointer(...(policy.path as PathSegment[]), 'namespace') : '/spec/policies';
+  };
+  const kept = garbageCollectProblems(read.policies, components);
+  if (kept.length) return { deliveries: [], problems: kept };
+  const metadata = { ...(raw.metadata as JsonObject) };
+  const deliveries = new Map<string, PlannedDelivery>();
+  for (const step of planned.plan.steps) {
+    if (step.type !== 'deploy') continue;
+    for (const target of step.targets) {
+      if (deliveries.has(target.environment)) continue;
+      const namespace = target.namespace ?? (metadata.namespace as string | undefined);
+      deliveries.set(target.environment, {
+        environment: target.environment,
+        document: {
+          apiVersion: raw.apiVersion ?? null,
+          kind: raw.kind ?? null,
+          metadata: { ...metadata, ...(target.namespace ? { namespace: target.namespace } : {}) },
+          spec: { components: retained(read.policies, target.components) as unknown as JsonObject[] },
+        } as JsonObject,
+        ...(target.namespace && namespace ? { namespace: { value: namespace, path: namespacePath(namespace) } } : {}),
+      });
+    }
+  }
+  return { deliveries: [...deliveries.values()], problems: [] };
+}
+
+/**
+ * A problem found validating one environment's delivery, pointed back into the document as written: a component
+ * path goes to the component of that name as written (or, when an override added it, to the policies), and the
+ * message names the environment.
+ */
+export function deliveryProblem(
+  problem: ValidationProblem,
+  delivery: PlannedDelivery,
+  written: readonly RawComponent[],
+): ValidationProblem {
+  const message = `in environment ${delivery.environment} (overrides applied): ${problem.message}`;
+  const match = /^\/spec\/components\/(\d+)(.*)$/.exec(problem.path);
+  if (!match) return { path: problem.path, message };
+  const components = (delivery.document.spec as { components: RawComponent[] }).components;
+  const name = components[Number(match[1])]?.name;
+  const index = written.findIndex((component) => component.name === name);
+  if (index >= 0 && written[index]!.type === components[Number(match[1])]!.type) {
+    return { path: `/spec/components/${index}${match[2]}`, message };
+  }
+  return {
+    path: '/spec/policies',
+    message: `${message} (component ${name ?? match[1]}, added or changed by an override)`,
+  };
+}
+
+/** What garbage-collect decides for a component: kept both ways (Retain), deleted both ways, or a mix. */
+function keeping(policies: readonly Policy[], component: RawComponent): 'keep' | 'collect' | 'mixed' {
+  const decided = resourcePolicies(policies, component);
+  const onRemove = decided.whenRemovedFromSpec === 'keep';
+  const onDelete = decided.whenApplicationDeleted === 'keep';
+  return onRemove && onDelete ? 'keep' : !onRemove && !onDelete ? 'collect' : 'mixed';
+}
+
+/**
+ * The garbage-collect rules Berth cannot carry out: trait selectors, continueOnFailure, a component kept one way and
+ * deleted the other (Berth has one deletionPolicy for removal from the spec and deletion of the application), and
+ * keeping a workload. Reported at the policy, naming the component.
+ */
+function garbageCollectProblems(policies: readonly Policy[], components: readonly RawComponent[]): ValidationProblem[] {
+  const problems: ValidationProblem[] = [];
+  for (const policy of policies) {
+    if (policy.type !== 'garbage-collect') continue;
+    const at = (...more: PathSegment[]) => jsonPointer(...(policy.path as PathSegment[]), ...more);
+    if (policy.continueOnFailure) {
+      problems.push({
+        path: at('continueOnFailure'),
+        message: 'is not carried out by Berth: a failed teardown stops the delete (retry it)',
+      });
+    }
+    policy.rules.forEach((rule, j) => {
+      if (rule.selector.traitTypes || rule.selector.oamTypes?.includes('TRAIT')) {
+        problems.push({
+          path: at('rules', j, 'selector'),
+          message:
+            "selects traits' resources, which Berth does not garbage-collect apart from their component; select components",
+        });
+      }
+    });
+  }
+  if (problems.length) return problems;
+  const collecting = policies.find((policy) => policy.type === 'garbage-collect');
+  if (!collecting) return [];
+  for (const component of components) {
+    const decision = keeping(policies, component);
+    if (decision === 'collect') continue;
+    const cloud = BUILTIN_TYPES.resolve(component.type)?.descriptor.category === 'cloud';
+    if (decision === 'mixed') {
+      problems.push({
+        path: jsonPointer(...(collecting.path as PathSegment[])),
+        message:
+          `keeps component ${component.name} one way and deletes it the other; Berth keeps or deletes a resource alike when it leaves the spec and when the application is deleted ` +
+          '(deletionPolicy): use strategy never, or onAppDelete with propagation orphan, to keep it both ways',
+      });
+    } else if (!cloud) {
+      problems.push({
+        path: jsonPointer(...(collecting.path as PathSegment[])),
+        message: `keeps component ${component.name} (${component.type}), a workload; Berth keeps only cloud components' resources (deletionPolicy Retain)`,
+      });
+    }
+  }
+  return problems;
+}
+
+/** The components with `deletionPolicy: Retain` where garbage-collect keeps them. */
+function retained(policies: readonly Policy[], components: readonly RawComponent[]): RawComponent[] {
+  if (!policies.some((policy) => policy.type === 'garbage-collect')) return [...components];
+  return components.map((component) =>
+    keeping(policies, component) === 'keep'
+      ? { ...component, properties: { ...(component.properties ?? {}), deletionPolicy: 'Retain' } }
+      : component,
+  );
+}

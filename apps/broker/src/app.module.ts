@@ -10,6 +10,7 @@ import { DatabaseModule } from './database/database.module';
 import { DefinitionsModule } from './definitions/definitions.module';
 import type { EnvironmentKinds } from './config/environment-kinds';
 import { EnvironmentsModule } from './environments/environments.module';
+import { ExternalSecretsModule } from './external-secrets/external-secrets.module';
 import { HealthModule } from './health/health.module';
 import { HttpPolicyModule } from './http/http-policy.module';
 import { LifecycleModule } from './lifecycle/lifecycle.module';
@@ -55,6 +56,7 @@ export class AppModule {
         ApplicationsModule,
         DefinitionsModule,
         ManifestsModule,
+        ExternalSecretsModule,
         RotationModule,
         ...(options.imports ?? []),
       ],

@@ -124,19 +124,20 @@ export class SecretStore {
 
   /**
    * The latest connection secret of every cloud component still managed (non-retained), opened; with
-   * `withValues: false` nothing sealed is opened and every value is empty (keys and versions are stored in clear).
+   * `withValues: false` nothing sealed is opened and every value is empty (keys and versions are stored in clear);
+   * with `name`, only the connection secret of that name (nothing else is opened).
    */
   async materials(
     environment: string,
     application: string,
-    { withValues = true }: { withValues?: boolean } = {},
+    { withValues = true, name }: { withValues?: boolean; name?: string } = {},
   ): Promise<ConnectionSecretMaterial[]> {
     const rows = await this.resources.list(environment, application);
     const materials: ConnectionSecretMaterial[] = [];
     for (const row of rows) {
       if (row.category !== 'cloud' || row.retained || row.phase === 'Deleted') continue;
       const latest = await this.resources.latestSecret(row.id);
-      if (!latest) continue;
+      if (!latest || (name !== undefined && latest.name !== name)) continue;
       materials.push({
         name: latest.name,
         component: row.component,

@@ -43,8 +43,11 @@ export interface BerthConfig {
   refreshIntervalMs: number;
   /** Ceiling on refresh operations queued or running at once (BERTH_REFRESH_CONCURRENCY; default the worker concurrency). */
   refreshConcurrency?: number;
-  /** BERTH_SECRET_KEY (base64 or hex, 32 bytes); else `<dataDir>/secret.key`, generated on first start. */
-  secretKey?: string;
+  /**
+   * BERTH_SECRET_KEYS (comma-separated: the first seals, every one opens), or BERTH_SECRET_KEY (one key); each 32
+   * bytes as base64 or hex. Neither: `<dataDir>/secret.key`, generated on first start.
+   */
+  secretKeys?: string[];
   /** Local provider: admin URLs of existing servers (else embedded / refused, see providers/local). */
   localPostgresUrl?: string;
   localMysqlUrl?: string;

@@ -21,7 +21,12 @@ const VARIABLES = Object.keys(EXPECTATIONS) as VariableName[];
 /** Shows what was given without leaking credentials (a database URL's password) and without flooding the line. */
 function shown(name: VariableName, raw: string): string {
   let text = raw;
-  if (name === 'BERTH_SECRET_KEY' || name === 'BERTH_LOCAL_S3_SECRET_ACCESS_KEY' || name === 'BERTH_PULUMI_PASSPHRASE')
+  if (
+    name === 'BERTH_SECRET_KEY' ||
+    name === 'BERTH_SECRET_KEYS' ||
+    name === 'BERTH_LOCAL_S3_SECRET_ACCESS_KEY' ||
+    name === 'BERTH_PULUMI_PASSPHRASE'
+  )
     return '<redacted>';
   if (/URL$/.test(name)) text = text.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:<redacted>@');
   if (text.length > 80) text = `${text.slice(0, 77)}...`;
@@ -49,6 +54,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BerthConfig {
     const missing = variables.BERTH_OIDC_ISSUER ? 'BERTH_OIDC_AUDIENCE' : 'BERTH_OIDC_ISSUER';
     throw new ConfigError(`${missing}: ${EXPECTATIONS[missing]} (got nothing)`);
   }
+  if (variables.BERTH_SECRET_KEY && variables.BERTH_SECRET_KEYS)
+    throw new ConfigError(
+      'BERTH_SECRET_KEYS: set it or BERTH_SECRET_KEY, not both (BERTH_SECRET_KEYS=<new>,<old> to rotate)',
+    );
+  const secretKeys =
+    variables.BERTH_SECRET_KEYS ?? (variables.BERTH_SECRET_KEY ? [variables.BERTH_SECRET_KEY.trim()] : undefined);
+  if (secretKeys && new Set(secretKeys).size !== secretKeys.length)
+    throw new ConfigError('BERTH_SECRET_KEYS: names a key twice (got <redacted>)');
   const oidcIssuer = variables.BERTH_OIDC_ISSUER?.replace(/\/+$/, '');
   const databaseUrl = variables.DATABASE_URL;
   return {
@@ -65,7 +78,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BerthConfig {
     leaseSeconds: variables.BERTH_LEASE_SECONDS ?? 30,
     refreshIntervalMs: variables.BERTH_REFRESH_INTERVAL ? parseDuration(variables.BERTH_REFRESH_INTERVAL) : 10 * 60_000,
     refreshConcurrency: variables.BERTH_REFRESH_CONCURRENCY ?? variables.BERTH_WORKER_CONCURRENCY ?? 4,
-    secretKey: variables.BERTH_SECRET_KEY?.trim(),
+    secretKeys,
     localPostgresUrl: variables.BERTH_LOCAL_POSTGRES_URL,
     localMysqlUrl: variables.BERTH_LOCAL_MYSQL_URL,
     localRedisUrl: variables.BERTH_LOCAL_REDIS_URL,

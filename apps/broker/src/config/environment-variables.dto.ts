@@ -32,6 +32,8 @@ export const EXPECTATIONS = {
   BERTH_REFRESH_INTERVAL: 'must be a duration like 30s, 10m, 1h (or 0 to disable)',
   BERTH_REFRESH_CONCURRENCY: 'must be an integer between 1 and 1024',
   BERTH_SECRET_KEY: 'must be 32 bytes written as base64 (44 characters) or hex (64 characters)',
+  BERTH_SECRET_KEYS:
+    'must be keys separated by commas, the sealing one first, each 32 bytes written as base64 (44 characters) or hex (64 characters)',
   BERTH_LOCAL_POSTGRES_URL: 'must be a postgres:// or postgresql:// URL',
   BERTH_LOCAL_MYSQL_URL: 'must be a mysql:// URL',
   BERTH_LOCAL_REDIS_URL: 'must be a redis:// or rediss:// URL (an admin user of Redis 6.2 or newer)',
@@ -125,6 +127,8 @@ function IsListOf(name: string, entry: (value: unknown) => boolean, message: str
   );
 }
 
+const SECRET_KEY_PATTERN = /^\s*(?:[0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)\s*$/;
+
 const HOST_PATTERN =
   /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)$/;
 
@@ -212,8 +216,19 @@ export class EnvironmentVariables {
   @IsOptional()
   @Transform(emptyAsUnset)
   @IsString({ message: EXPECTATIONS.BERTH_SECRET_KEY })
-  @Matches(/^\s*(?:[0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)\s*$/, { message: EXPECTATIONS.BERTH_SECRET_KEY })
+  @Matches(SECRET_KEY_PATTERN, { message: EXPECTATIONS.BERTH_SECRET_KEY })
   BERTH_SECRET_KEY?: string;
+
+  @IsOptional()
+  @Transform(list(','))
+  @IsArray({ message: EXPECTATIONS.BERTH_SECRET_KEYS })
+  @ArrayNotEmpty({ message: EXPECTATIONS.BERTH_SECRET_KEYS })
+  @IsListOf(
+    'isSecretKeyList',
+    (key) => typeof key === 'string' && SECRET_KEY_PATTERN.test(key),
+    EXPECTATIONS.BERTH_SECRET_KEYS,
+  )
+  BERTH_SECRET_KEYS?: string[];
 
   @IsOptional()
   @Transform(emptyAsUnset)

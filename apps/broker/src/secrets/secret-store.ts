@@ -10,12 +10,12 @@ import { restoreSecrets, revisionAad, type ComponentSecrets } from './revision-s
 import type { SecretKeyring } from './secret-keyring';
 
 /** The associated data a component's held secret inputs are sealed with (binds them to their component). */
-function inputsAad(environment: string, application: string, component: string): string {
+export function inputsAad(environment: string, application: string, component: string): string {
   return `inputs:${environment}/${application}/${component}`;
 }
 
 /** The associated data a connection secret version is sealed with (binds it to its resource and version). */
-function connectionSecretAad(resourceId: string, version: number): string {
+export function connectionSecretAad(resourceId: string, version: number): string {
   return `secret:${resourceId}:${version}`;
 }
 

@@ -20,6 +20,7 @@ import {
   type RouteAccess,
 } from './permission.decorator';
 import { PERMISSIONS, type Permission } from './permissions';
+import { setRequestActor } from './request-actor';
 
 export interface IdentifiedRequest extends Request {
   identity?: Identity;
@@ -87,6 +88,7 @@ export class AccessGuard implements CanActivate {
     request.requirement = requirement;
     const identity = await this.identify(request, requirement);
     request.identity = identity;
+    setRequestActor({ subject: identity.subject, tokenName: identity.tokenName ?? null });
     try {
       await this.authorize(identity, requirement, request);
     } catch (error) {

@@ -2,6 +2,7 @@ import { type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { ThrottlerStorageService } from '@nestjs/throttler';
 import { AccessGuard } from './access.guard';
+import { AccessRequestBody } from './access-resource.routes';
 import { AuditController } from './audit.controller';
 import { AuditInterceptor } from './audit.interceptor';
 import { AuditService } from './audit.service';
@@ -18,6 +19,7 @@ import { TokensService } from './tokens.service';
 @Module({
   controllers: [TokensController, RoleBindingsController, AuditController, WhoamiController],
   providers: [
+    AccessRequestBody,
     TokensService,
     RoleBindingsService,
     AuditService,

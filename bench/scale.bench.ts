@@ -20,6 +20,8 @@ const { values } = parseArgs({
     shape: { type: 'string', default: 'vpc' },
     clients: { type: 'string', default: '8' },
     workers: { type: 'string', default: '16' },
+    /** Writes a V8 CPU profile of the service's provisioning run into this directory (node --cpu-prof). */
+    'cpu-prof': { type: 'string' },
   },
 });
 const N = Number(values.apps);
@@ -72,9 +74,12 @@ const percentile = (samples: number[], p: number): number => {
 };
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 
+/** The Authorization header of the running service's admin token (set once it started). */
+let auth: Record<string, string> = {};
+
 async function timed(url: string, init?: RequestInit): Promise<{ status: number; ms: number; body: string }> {
   const started = performance.now();
-  const response = await fetch(url, init);
+  const response = await fetch(url, { ...init, headers: { ...auth, ...(init?.headers as Record<string, string>) } });
   const body = await response.text();
   return { status: response.status, ms: performance.now() - started, body };
 }
@@ -92,6 +97,7 @@ async function pool(n: number, clients: number, task: (i: number) => Promise<voi
 async function count(server: BerthServer, phase?: string): Promise<number> {
   const answer = await fetch(
     `${server.url}/v1/environments/${ENV}/applications?limit=1${phase ? `&phase=${phase}` : ''}`,
+    { headers: auth },
   );
   return ((await answer.json()) as { total: number }).total;
 }
@@ -120,7 +126,9 @@ async function main(): Promise<void> {
         .map((l) => l.toFixed(2))
         .join(' ')} at start`,
   );
-  let server = await startBerthServer(env);
+  const profileDir = values['cpu-prof'];
+  let server = await startBerthServer(env, undefined, profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []);
+  auth = server.auth;
   const dataDir = server.dataDir;
   let peakRss = 0;
   const rssTimer = setInterval(() => {
@@ -132,7 +140,7 @@ async function main(): Promise<void> {
   try {
     const envPut = await fetch(`${server.url}/v1/environments/${ENV}`, {
       method: 'PUT',
-      headers: { 'Content-Type': 'application/json' },
+      headers: { ...auth, 'Content-Type': 'application/json' },
       body: JSON.stringify({ provider: { kind: 'local', settings: {} }, runtime: { kind: 'local', settings: {} } }),
     });
     if (envPut.status >= 300) throw new Error(`PUT environment: ${envPut.status} ${await envPut.text()}`);
@@ -197,6 +205,7 @@ async function main(): Promise<void> {
       await server.stop(true);
       const intervalSeconds = 2;
       server = await startBerthServer({ ...env, BERTH_REFRESH_INTERVAL: `${intervalSeconds}s` }, dataDir);
+      auth = server.auth;
       let sweep: { applications: number; seconds: number; cpu: number } | undefined;
       let metrics = '';
       let dropped = 0;
@@ -216,7 +225,7 @@ async function main(): Promise<void> {
           detail,
         );
         if (match && Number(match[1]) >= N) {
-          metrics = await (await fetch(`${server.url}/metrics`)).text();
+          metrics = await (await fetch(`${server.url}/metrics`, { headers: auth })).text();
           sweep = { applications: Number(match[1]), seconds: Number(match[2]), cpu: Number(match[3] ?? NaN) };
         }
       }
@@ -231,6 +240,7 @@ async function main(): Promise<void> {
       console.log(`  refresh sweep: not measured (${String(error)}); service output: ${server.output().slice(-2000)}`);
       await server.stop(true);
       server = await startBerthServer(env, dataDir);
+      auth = server.auth;
     }
 
     // Delete everything.

@@ -24,6 +24,23 @@ describe.each(BACKENDS)('definitions, health, metrics, docs and request ids on $
       expect.arrayContaining(['rds', 'oss', 'slb', 'vpc', 'webservice', 'worker', 'task', 'service-binding']),
     );
 
+    // Key paging by name, like every list: the pages walked with `next` hold every definition once, in name order.
+    const paged: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await request(t.server)
+        .get('/v1/definitions')
+        .query({ limit: 5, ...(cursor ? { cursor } : {}) })
+        .expect(200);
+      expect(page.body.items.length).toBeLessThanOrEqual(5);
+      paged.push(...page.body.items.map((d: { name: string }) => d.name));
+      cursor = page.body.next;
+    } while (cursor);
+    expect(paged).toEqual([...names].sort());
+    expect(list.body.next).toBeUndefined();
+    const badCursor = expectProblem(await request(t.server).get('/v1/definitions').query({ cursor: 'nope' }), 400);
+    expect(JSON.stringify(badCursor)).toContain('cursor');
+
     const rds = await request(t.server).get('/v1/definitions/alibaba-rds').expect(200);
     expect(rds.headers['content-type']).toMatch(/^application\/json/);
     expect(rds.body.name).toBe('rds');

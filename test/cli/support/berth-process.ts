@@ -49,11 +49,13 @@ export function authHeaders(url: string): Record<string, string> {
 
 /**
  * Starts the built service as a real process on a free port with a fresh data dir (or `dataDir`), and waits until it
- * answers. `extraEnv` is added last (a benchmark sets DATABASE_URL or BERTH_* tuning there).
+ * answers. `extraEnv` is added last (a benchmark sets DATABASE_URL or BERTH_* tuning there); `nodeArgs` go to node
+ * before the script (a benchmark profiles with `--cpu-prof`).
  */
 export async function startBerthServer(
   extraEnv: NodeJS.ProcessEnv = {},
   dataDir = mkdtempSync(join(tmpdir(), 'berth-cli-e2e-')),
+  nodeArgs: string[] = [],
 ): Promise<BerthServer> {
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {
@@ -65,7 +67,7 @@ export async function startBerthServer(
   };
   delete env.DATABASE_URL;
   Object.assign(env, extraEnv);
-  const child: ChildProcess = spawn(process.execPath, [BROKER_MAIN], {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, BROKER_MAIN], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

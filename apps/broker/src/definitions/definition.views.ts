@@ -12,6 +12,8 @@ export class DefinitionSummaryView implements DefinitionSummary {
 
 export class DefinitionListView {
   @ApiProperty({ type: [DefinitionSummaryView] }) items!: DefinitionSummaryView[];
+  @ApiPropertyOptional({ type: String, description: 'Cursor of the next page (`?cursor=`); absent on the last page' })
+  next?: string;
 }
 
 export class ConnectionKeyView {

@@ -1,7 +1,8 @@
-import { Controller, Get, Param, Req, Res } from '@nestjs/common';
+import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
 import { ApiNotAcceptableResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { getDefinition, listDefinitions, type Definition, type DefinitionSummary } from '@berth/oam';
 import type { Request, Response } from 'express';
+import { ApiCursorPage, isString, nextCursor, pageQuery } from '../http/cursor-page';
 import { ApiOkRepresentations } from '../openapi/api-ok-representations.decorator';
 import { BrokerError, BrokerErrorCode } from '../problems/broker.error';
 import { DefinitionListView, DefinitionView } from './definition.views';
@@ -14,9 +15,18 @@ export class DefinitionsController {
   @Get()
   @RequirePermission(PERMISSIONS.definitionsRead)
   @ApiOperation({ summary: 'List the component types and traits' })
+  @ApiCursorPage({ defaultLimit: 100, maxLimit: 500 })
   @ApiOkResponse({ type: DefinitionListView })
-  list(): { items: DefinitionSummary[] } {
-    return { items: listDefinitions() };
+  list(@Query() query: Record<string, unknown>): { items: DefinitionSummary[]; next?: string } {
+    // By name, key-paged like every other list (`?limit=&cursor=` → `next`).
+    const page = pageQuery(query, { defaultLimit: 100, maxLimit: 500, accept: isString });
+    const after = page.after;
+    const rows = listDefinitions()
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+      .filter((definition) => after === undefined || definition.name > after)
+      .slice(0, page.limit + 1);
+    const next = nextCursor(rows, page.limit, (definition) => definition.name);
+    return { items: rows.slice(0, page.limit), ...(next ? { next } : {}) };
   }
 
   /** JSON Schema, connection keys and a Markdown table of the properties (what `vela show` prints). */

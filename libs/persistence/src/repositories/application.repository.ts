@@ -6,6 +6,7 @@ import { ApplicationEntity } from '../entities/application.entity';
 import { insertable } from '../entities/column-types';
 import { DeletedApplicationEntity } from '../entities/deleted-application.entity';
 import { removeApplicationResources } from './managed-resource.repository';
+import { EntityStatements } from '../statements/entity-statements';
 import { isUniqueViolation, PersistenceError, PersistenceErrorCode } from '../errors/persistence.error';
 
 export interface ListApplicationsQuery {
@@ -43,18 +44,23 @@ export interface AppendRevisionOptions {
 export class ApplicationRepository {
   private readonly rows: Repository<ApplicationEntity>;
   private readonly revisions: Repository<ApplicationRevisionEntity>;
+  /** The reads every request and every operation step makes: cached statements instead of the query builder. */
+  private readonly statements: EntityStatements<ApplicationEntity>;
+  private readonly revisionStatements: EntityStatements<ApplicationRevisionEntity>;
 
   constructor(private readonly dataSource: DataSource) {
     this.rows = dataSource.getRepository(ApplicationEntity);
     this.revisions = dataSource.getRepository(ApplicationRevisionEntity);
+    this.statements = new EntityStatements(dataSource, ApplicationEntity);
+    this.revisionStatements = new EntityStatements(dataSource, ApplicationRevisionEntity);
   }
 
   find(environmentName: string, name: string): Promise<ApplicationEntity | null> {
-    return this.rows.findOneBy({ environmentName, name });
+    return this.statements.findOne({ environmentName, name });
   }
 
   findRevision(id: string): Promise<ApplicationRevisionEntity | null> {
-    return this.revisions.findOneBy({ id });
+    return this.revisionStatements.findOne({ id });
   }
 
   /** Revisions of one application, newest first; `page` reads `limit` of them older than generation `before`. */
@@ -242,7 +248,7 @@ export class ApplicationRepository {
 
   /** Sets the phase of an application (e.g. back to Deleting when its failed delete is retried). */
   async setPhase(id: string, phase: ApplicationPhase, now = new Date()): Promise<void> {
-    await this.rows.update({ id }, { phase, updatedAt: now });
+    await this.statements.update({ id }, { phase, updatedAt: now });
   }
 
   /**
@@ -262,14 +268,14 @@ export class ApplicationRepository {
       touch?: boolean;
     },
   ): Promise<void> {
-    const row = await this.rows.findOneBy({ environmentName, name });
+    const row = await this.statements.findOne({ environmentName, name });
     if (!row || (applicationId !== null && row.id !== applicationId)) return;
     const keep = (row.conditions ?? []).filter((c) => !change.conditions.some((n) => n.type === c.type));
-    await this.rows.update(
+    await this.statements.update(
       { id: row.id },
       {
         ...(change.phase && !change.keepPhase?.(row) ? { phase: change.phase } : {}),
-        conditions: [...keep, ...change.conditions] as never,
+        conditions: [...keep, ...change.conditions],
         ...(change.observedGeneration !== undefined
           ? { observedGeneration: Math.max(row.observedGeneration, change.observedGeneration) }
           : {}),

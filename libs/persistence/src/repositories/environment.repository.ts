@@ -3,16 +3,20 @@ import { MoreThan, type DataSource, type Repository } from 'typeorm';
 import { insertable } from '../entities/column-types';
 import { EnvironmentEntity } from '../entities/environment.entity';
 import { isUniqueViolation } from '../errors/persistence.error';
+import { EntityStatements } from '../statements/entity-statements';
 
 export class EnvironmentRepository {
   private readonly rows: Repository<EnvironmentEntity>;
+  /** Every request and every operation reads its environment: a cached statement instead of the query builder. */
+  private readonly statements: EntityStatements<EnvironmentEntity>;
 
   constructor(private readonly dataSource: DataSource) {
     this.rows = dataSource.getRepository(EnvironmentEntity);
+    this.statements = new EntityStatements(dataSource, EnvironmentEntity);
   }
 
   find(name: string): Promise<EnvironmentEntity | null> {
-    return this.rows.findOneBy({ name });
+    return this.statements.findOne({ name });
   }
 
   /** By name; `page` reads `limit` names after `after` (key paging). */
@@ -34,6 +38,7 @@ export class EnvironmentRepository {
       row.provider = spec.provider;
       row.profiles = spec.profiles;
       row.runtime = spec.runtime;
+      row.labels = spec.labels ?? {};
       row.updatedAt = now;
       await repository.save(row);
       return { environment: row, created: !existing };
@@ -44,7 +49,7 @@ export class EnvironmentRepository {
   async ensure(spec: EnvironmentSpec, now = new Date()): Promise<boolean> {
     if (await this.find(spec.name)) return false;
     try {
-      await this.rows.insert(insertable({ ...spec, createdAt: now, updatedAt: now }));
+      await this.rows.insert(insertable({ ...spec, labels: spec.labels ?? {}, createdAt: now, updatedAt: now }));
       return true;
     } catch (error) {
       if (isUniqueViolation(error)) return false;

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager, Repository } from 'typeorm';
-import { insertable } from '../entities/column-types';
 import { ConnectionSecretEntity } from '../entities/connection-secret.entity';
 import { ManagedResourceEntity } from '../entities/managed-resource.entity';
+import { EntityStatements } from '../statements/entity-statements';
 
 export type ResourceKey = Pick<ManagedResourceEntity, 'environmentName' | 'applicationName' | 'component'>;
 export type ResourceChanges = Partial<
@@ -13,18 +13,27 @@ export type ResourceChanges = Partial<
 export class ManagedResourceRepository {
   private readonly rows: Repository<ManagedResourceEntity>;
   private readonly secrets: Repository<ConnectionSecretEntity>;
+  /** Every step of every operation reads and writes these: cached statements instead of the query builder. */
+  private readonly statements: EntityStatements<ManagedResourceEntity>;
+  private readonly secretStatements: EntityStatements<ConnectionSecretEntity>;
 
   constructor(dataSource: DataSource) {
     this.rows = dataSource.getRepository(ManagedResourceEntity);
     this.secrets = dataSource.getRepository(ConnectionSecretEntity);
+    this.statements = new EntityStatements(dataSource, ManagedResourceEntity);
+    this.secretStatements = new EntityStatements(dataSource, ConnectionSecretEntity);
   }
 
   list(environmentName: string, applicationName: string): Promise<ManagedResourceEntity[]> {
-    return this.rows.find({ where: { environmentName, applicationName }, order: { component: 'ASC' } });
+    return this.statements.find({ environmentName, applicationName }, { order: [['component', 'ASC']] });
   }
 
   find(key: ResourceKey): Promise<ManagedResourceEntity | null> {
-    return this.rows.findOneBy({ ...key });
+    return this.statements.findOne({
+      environmentName: key.environmentName,
+      applicationName: key.applicationName,
+      component: key.component,
+    });
   }
 
   /** Inserts the row or updates the given fields of the existing one; returns the row as stored. */
@@ -35,10 +44,7 @@ export class ManagedResourceRepository {
   ): Promise<ManagedResourceEntity> {
     const existing = await this.find(key);
     if (existing) {
-      await this.rows.update(
-        { id: existing.id },
-        insertable<ManagedResourceEntity>({ ...changes, updatedAt: now } as ManagedResourceEntity),
-      );
+      await this.statements.update({ id: existing.id }, { ...changes, updatedAt: now });
       return { ...existing, ...changes, updatedAt: now };
     }
     const row: ManagedResourceEntity = {
@@ -63,15 +69,15 @@ export class ManagedResourceRepository {
       createdAt: now,
       updatedAt: now,
     };
-    await this.rows.insert(insertable(row));
+    await this.statements.insert(row);
     return row;
   }
 
   /** Updates an existing row (no-op when there is none). */
   async update(key: ResourceKey, changes: ResourceChanges, now = new Date()): Promise<void> {
-    await this.rows.update(
-      { ...key },
-      insertable<ManagedResourceEntity>({ ...changes, updatedAt: now } as ManagedResourceEntity),
+    await this.statements.update(
+      { environmentName: key.environmentName, applicationName: key.applicationName, component: key.component },
+      { ...changes, updatedAt: now },
     );
   }
 
@@ -82,11 +88,11 @@ export class ManagedResourceRepository {
   }
 
   async latestSecret(resourceId: string): Promise<ConnectionSecretEntity | null> {
-    return this.secrets.findOne({ where: { resourceId }, order: { version: 'DESC' } });
+    return this.secretStatements.findOne({ resourceId }, { order: [['version', 'DESC']] });
   }
 
   findSecret(resourceId: string, version: number): Promise<ConnectionSecretEntity | null> {
-    return this.secrets.findOneBy({ resourceId, version });
+    return this.secretStatements.findOne({ resourceId, version });
   }
 
   async insertSecret(
@@ -94,7 +100,7 @@ export class ManagedResourceRepository {
     now = new Date(),
   ): Promise<ConnectionSecretEntity> {
     const stored: ConnectionSecretEntity = { id: randomUUID(), ...row, createdAt: now };
-    await this.secrets.insert(insertable(stored));
+    await this.secretStatements.insert(stored);
     return stored;
   }
 }

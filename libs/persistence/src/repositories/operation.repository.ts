@@ -5,6 +5,7 @@ import { insertable } from '../entities/column-types';
 import { OperationEventEntity } from '../entities/operation-event.entity';
 import { OperationEntity, type OperationOptions, type StepRecord } from '../entities/operation.entity';
 import { isUniqueViolation } from '../errors/persistence.error';
+import { EntityStatements } from '../statements/entity-statements';
 
 export interface NewOperation {
   kind: OperationKind;
@@ -44,10 +45,15 @@ const ACTIVE: OperationState[] = ['Queued', 'Running'];
 export class OperationRepository {
   private readonly rows: Repository<OperationEntity>;
   private readonly events: Repository<OperationEventEntity>;
+  /** The per-operation reads and writes a worker makes at every step, as cached statements. */
+  private readonly statements: EntityStatements<OperationEntity>;
+  private readonly eventStatements: EntityStatements<OperationEventEntity>;
 
   constructor(private readonly dataSource: DataSource) {
     this.rows = dataSource.getRepository(OperationEntity);
     this.events = dataSource.getRepository(OperationEventEntity);
+    this.statements = new EntityStatements(dataSource, OperationEntity);
+    this.eventStatements = new EntityStatements(dataSource, OperationEventEntity);
   }
 
   private get postgres(): boolean {
@@ -139,7 +145,7 @@ export class OperationRepository {
   }
 
   find(id: string): Promise<OperationEntity | null> {
-    return this.rows.findOneBy({ id });
+    return this.statements.findOne({ id });
   }
 
   /** Newest first (by creation, then id); `before` is the (createdAt, id) of the last one of the previous page. */
@@ -237,10 +243,10 @@ export class OperationRepository {
       if (isUniqueViolation(error)) return null;
       throw error;
     }
-    const row = await this.rows.findOneBy({ leaseOwner: owner, state: 'Running' });
+    const row = await this.statements.findOne({ leaseOwner: owner, state: 'Running' });
     if (row) this.rememberActor(row);
     if (row && !row.startedAt) {
-      await this.rows.update({ id: row.id, leaseOwner: owner }, { startedAt: now });
+      await this.statements.update({ id: row.id, leaseOwner: owner }, { startedAt: now });
       row.startedAt = now;
     }
     return row;
@@ -248,11 +254,9 @@ export class OperationRepository {
 
   /** Extends the lease; false when it is no longer ours (expired and taken over, or the operation ended). */
   async renewLease(id: string, owner: string, leaseMs: number, now = Date.now()): Promise<boolean> {
-    const result = await this.rows.update(
-      { id, leaseOwner: owner, state: 'Running' },
-      { leaseExpiresAt: now + leaseMs },
+    return (
+      (await this.statements.update({ id, leaseOwner: owner, state: 'Running' }, { leaseExpiresAt: now + leaseMs })) > 0
     );
-    return (result.affected ?? 0) > 0;
   }
 
   /** Lets another worker take the operation over at once (graceful shutdown). */
@@ -261,11 +265,7 @@ export class OperationRepository {
   }
 
   async saveSteps(id: string, owner: string, steps: StepRecord[], now = new Date()): Promise<boolean> {
-    const result = await this.rows.update(
-      { id, leaseOwner: owner, state: 'Running' },
-      insertable({ steps, updatedAt: now }),
-    );
-    return (result.affected ?? 0) > 0;
+    return (await this.statements.update({ id, leaseOwner: owner, state: 'Running' }, { steps, updatedAt: now })) > 0;
   }
 
   async finish(
@@ -275,11 +275,11 @@ export class OperationRepository {
     error: string | null,
     now = new Date(),
   ): Promise<boolean> {
-    const result = await this.rows.update(
+    const changed = await this.statements.update(
       { id, leaseOwner: owner, state: 'Running' },
       { state, error, finishedAt: now, updatedAt: now, leaseOwner: null, leaseExpiresAt: null },
     );
-    return (result.affected ?? 0) > 0;
+    return changed > 0;
   }
 
   /**
@@ -338,8 +338,8 @@ export class OperationRepository {
     now: Date,
   ): Promise<void> {
     const actor = event.actor !== undefined ? event.actor : await this.actorOf(manager, operationId);
-    await manager.getRepository(OperationEventEntity).insert(
-      insertable({
+    await this.eventStatements.insert(
+      {
         operationId,
         time: now,
         actorSubject: actor?.subject ?? null,
@@ -349,7 +349,8 @@ export class OperationRepository {
         component: event.component ?? null,
         message: event.message,
         fields: event.fields && Object.keys(event.fields).length > 0 ? event.fields : null,
-      }),
+      },
+      manager,
     );
   }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { In, type DataSource, type Repository } from 'typeorm';
-import { insertable } from '../entities/column-types';
 import { WorkloadDeliveryEntity, type DeliveredVariable } from '../entities/workload-delivery.entity';
+import { EntityStatements } from '../statements/entity-statements';
 
 export interface Delivery {
   environmentName: string;
@@ -15,13 +15,16 @@ export interface Delivery {
 /** What the `local` runtime delivered to each workload (variable sources and versions, never values). */
 export class WorkloadDeliveryRepository {
   private readonly rows: Repository<WorkloadDeliveryEntity>;
+  /** Every delivery reads and writes its row: cached statements instead of the query builder. */
+  private readonly statements: EntityStatements<WorkloadDeliveryEntity>;
 
   constructor(dataSource: DataSource) {
     this.rows = dataSource.getRepository(WorkloadDeliveryEntity);
+    this.statements = new EntityStatements(dataSource, WorkloadDeliveryEntity);
   }
 
   find(environmentName: string, applicationName: string, component: string): Promise<WorkloadDeliveryEntity | null> {
-    return this.rows.findOneBy({ environmentName, applicationName, component });
+    return this.statements.findOne({ environmentName, applicationName, component });
   }
 
   list(environmentName: string, applicationName: string): Promise<WorkloadDeliveryEntity[]> {
@@ -31,18 +34,13 @@ export class WorkloadDeliveryRepository {
   async record(delivery: Delivery, now = new Date()): Promise<void> {
     const existing = await this.find(delivery.environmentName, delivery.applicationName, delivery.component);
     if (existing) {
-      await this.rows.update(
+      await this.statements.update(
         { id: existing.id },
-        insertable({
-          type: delivery.type,
-          variables: delivery.variables,
-          checksum: delivery.checksum,
-          deliveredAt: now,
-        }),
+        { type: delivery.type, variables: delivery.variables, checksum: delivery.checksum, deliveredAt: now },
       );
       return;
     }
-    await this.rows.insert(insertable({ id: randomUUID(), ...delivery, deliveredAt: now }));
+    await this.statements.insert({ id: randomUUID(), ...delivery, deliveredAt: now });
   }
 
   async remove(environmentName: string, applicationName: string, components?: string[]): Promise<void> {

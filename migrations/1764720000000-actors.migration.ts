@@ -6,8 +6,8 @@ const TABLES = ['operations', 'operation_events'] as const;
  * Operations and their events carry who caused them (subject, token name); null for what Berth does by itself and
  * for rows written before this migration. Portable: SQLite and PostgreSQL.
  */
-export class Actors1764633600000 implements MigrationInterface {
-  name = 'Actors1764633600000';
+export class Actors1764720000000 implements MigrationInterface {
+  name = 'Actors1764720000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     for (const table of TABLES)

@@ -4,6 +4,7 @@ import { Lifecycle1763827200000 } from './1763827200000-lifecycle.migration';
 import { Access1764547200000 } from './1764547200000-access.migration';
 import { EnvironmentLabels1764633600000 } from './1764633600000-environment-labels.migration';
 import { Deliveries1764637200000 } from './1764637200000-deliveries.migration';
+import { Actors1764720000000 } from './1764720000000-actors.migration';
 
 /** Every migration, oldest first. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
@@ -12,4 +13,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   Access1764547200000,
   EnvironmentLabels1764633600000,
   Deliveries1764637200000,
+  Actors1764720000000,
 ];

@@ -119,6 +119,8 @@ describe.each(BACKENDS)('access control ($name)', ({ name: backend, skip }) => {
       ['get', `${base}/applications/b-secret-shop/operations`],
       ['get', `${base}/applications/b-secret-shop/plan`],
       ['get', `${base}/applications/b-secret-shop/manifests`],
+      ['get', `${base}/applications/b-secret-shop/manifests?secrets=values`],
+      ['get', `${base}/applications/b-secret-shop/connection-secrets/b-secret-shop-db-conn/keys/DB_PASSWORD`],
       ['get', `${base}/applications/b-secret-shop/components/api/env?reveal=true`],
       ['post', `${base}/applications/b-secret-shop:retry`],
       ['post', `${base}/applications/b-secret-shop:refresh`],
@@ -234,6 +236,9 @@ describe.each(BACKENDS)('access control ($name)', ({ name: backend, skip }) => {
       }
       await asViewer(`${app}/plan`);
       await asViewer(`${app}/manifests`);
+      await asViewer(`${app}/manifests?secrets=omit`);
+      await asViewer(`${app}/manifests?secrets=values`);
+      await asViewer(`${app}/connection-secrets/walk-db-conn/keys/DB_PASSWORD`);
       await asViewer(`${app}/components/api/env`);
       await asViewer('/v1/environments/team-a/applications');
       await asViewer('/v1/environments/team-a');
@@ -263,7 +268,13 @@ describe.each(BACKENDS)('access control ($name)', ({ name: backend, skip }) => {
     await views();
     const all = seen.join('\n');
     expect(seen.length).toBeGreaterThan(40);
-    for (const value of [...secretValues, password]) expect(all).not.toContain(value);
+    for (const value of [...secretValues, password]) {
+      expect(all).not.toContain(value);
+      expect(all).not.toContain(Buffer.from(value).toString('base64'));
+    }
+    // The viewer reached the secret-reading forms and was refused by name, not served.
+    expect(all).toMatch(/manifests\?secrets=values 403 .*secrets:read/);
+    expect(all).toMatch(/connection-secrets\/walk-db-conn\/keys\/DB_PASSWORD 403 .*secrets:read/);
 
     const audit = await request(t.server)
       .get('/v1/audit?environment=team-a&application=walk')

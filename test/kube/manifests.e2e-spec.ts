@@ -3,6 +3,7 @@ import { validateKubeObject } from '@berth/kube/testing';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import { validateEsoObject } from '../fixtures/external-secrets/validate-eso-object';
 import {
   putApplication,
   putTestEnvironment,
@@ -71,23 +72,25 @@ describe('GET …/applications/{app}/manifests (test provider, local runtime)', 
     await t?.close();
   });
 
-  it('answers a YAML stream of schema-valid objects: one Secret per cloud component, the workloads with secretKeyRef env', async () => {
+  it('answers a YAML stream of schema-valid objects: an ExternalSecret per cloud component, the workloads with secretKeyRef env', async () => {
     const answer = await manifests(t, '/v1/environments/dev/applications/shop/manifests').expect(200);
     expect(answer.headers['content-type']).toMatch(/^application\/yaml/);
     expect(answer.headers['cache-control']).toBe('no-store');
     const objects = documents(answer.body);
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
-      'Secret/shop-db-conn',
-      'Secret/shop-lb-conn',
-      'Secret/shop-media-conn',
-      'Secret/shop-net-conn',
+      'SecretStore/shop-berth',
+      'ExternalSecret/shop-db-conn',
+      'ExternalSecret/shop-lb-conn',
+      'ExternalSecret/shop-media-conn',
+      'ExternalSecret/shop-net-conn',
       'Service/api',
       'Deployment/api',
       'Deployment/jobs',
       'Job/migrate',
     ]);
     for (const object of objects) {
-      expect(() => validateKubeObject(object), `${object.kind}/${object.metadata.name}`).not.toThrow();
+      const validate = object.apiVersion.startsWith('external-secrets.io/') ? validateEsoObject : validateKubeObject;
+      expect(() => validate(object), `${object.kind}/${object.metadata.name}`).not.toThrow();
       expect(object.metadata.labels).toMatchObject({ 'berth.dev/environment': 'dev', 'berth.dev/application': 'shop' });
       // The local runtime has no namespace: the GitOps tool decides.
       expect(object.metadata.namespace).toBeUndefined();
@@ -98,12 +101,11 @@ describe('GET …/applications/{app}/manifests (test provider, local runtime)', 
       valueFrom: { secretKeyRef: { name: 'shop-db-conn', key: 'DB_PASSWORD' } },
     });
     expect(api.spec.template.metadata.annotations['berth.dev/bindings-checksum']).toMatch(/^[0-9a-f]+$/);
-    const db = objects.find((o) => o.kind === 'Secret' && o.metadata.name === 'shop-db-conn');
-    expect(db.stringData.DB_PASSWORD).toBe('<redacted>');
-    expect(db.metadata.annotations).toMatchObject({
-      'berth.dev/secret-version': '1',
-      'berth.dev/values-redacted': 'true',
-    });
+    // No Secret with placeholder values that would overwrite the real one once applied: ESO makes the Secret.
+    expect(objects.filter((o) => o.kind === 'Secret')).toEqual([]);
+    const db = objects.find((o) => o.kind === 'ExternalSecret' && o.metadata.name === 'shop-db-conn');
+    expect(db.spec.target.name).toBe('shop-db-conn');
+    expect(db.metadata.annotations).toMatchObject({ 'berth.dev/secret-version': '1' });
   });
 
   it('shows no secret value unless includeSecrets=true, and then the decrypted values', async () => {
@@ -128,7 +130,7 @@ describe('GET …/applications/{app}/manifests (test provider, local runtime)', 
       expect(redacted).not.toContain(value);
       expect(redacted).not.toContain(Buffer.from(value).toString('base64'));
     }
-    // Not even the non-sensitive values leave without includeSecrets (the Secret lists keys only).
+    // Not even the non-sensitive values leave without includeSecrets (the ExternalSecrets list keys only).
     const host = Buffer.from(db.data.DB_HOST, 'base64').toString('utf8');
     expect(values).toContain(host);
     expect(redacted).not.toContain(host);
@@ -141,9 +143,10 @@ describe('GET …/applications/{app}/manifests (test provider, local runtime)', 
     expect(answer.body).toMatch(/^# workload migrate left out/m);
     const objects = documents(answer.body);
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
-      'Secret/shop-lb-conn',
-      'Secret/shop-media-conn',
-      'Secret/shop-net-conn',
+      'SecretStore/shop-berth',
+      'ExternalSecret/shop-lb-conn',
+      'ExternalSecret/shop-media-conn',
+      'ExternalSecret/shop-net-conn',
       'Deployment/jobs',
     ]);
   });

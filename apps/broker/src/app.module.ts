@@ -9,6 +9,7 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { DefinitionsModule } from './definitions/definitions.module';
 import { EnvironmentsModule } from './environments/environments.module';
+import { ExternalSecretsModule } from './external-secrets/external-secrets.module';
 import { HealthModule } from './health/health.module';
 import { HttpPolicyModule } from './http/http-policy.module';
 import { LifecycleModule } from './lifecycle/lifecycle.module';
@@ -49,6 +50,7 @@ export class AppModule {
         ApplicationsModule,
         DefinitionsModule,
         ManifestsModule,
+        ExternalSecretsModule,
         RotationModule,
         ...(options.imports ?? []),
       ],

@@ -20,6 +20,7 @@ import {
   type RouteAccess,
 } from './permission.decorator';
 import { PERMISSIONS, type Permission } from './permissions';
+import { setRequestActor } from './request-actor';
 
 export interface IdentifiedRequest extends Request {
   identity?: Identity;
@@ -44,6 +45,11 @@ export function requirementOf(access: RouteAccess, request: Request): Permission
     }
     if (reveal) permission = PERMISSIONS.secretsRead;
   }
+  if (
+    access.revealWhen &&
+    (request.query as Record<string, unknown>)?.[access.revealWhen.query] === access.revealWhen.value
+  )
+    permission = PERMISSIONS.secretsRead;
   const scope: PermissionScope = access.scope ?? (request.params?.env !== undefined ? 'environment' : 'service');
   const audited = access.audited ?? (request.method !== 'GET' || permission === PERMISSIONS.secretsRead);
   return { permission, scope, audited };
@@ -82,6 +88,7 @@ export class AccessGuard implements CanActivate {
     request.requirement = requirement;
     const identity = await this.identify(request, requirement);
     request.identity = identity;
+    setRequestActor({ subject: identity.subject, tokenName: identity.tokenName ?? null });
     try {
       await this.authorize(identity, requirement, request);
     } catch (error) {
@@ -138,6 +145,14 @@ export class AccessGuard implements CanActivate {
         if (identity.canIn(permission, environment)) return;
         if (!identity.knows(environment)) throw BrokerError.notFound(`environment ${shown(environment)}`);
         throw denied(`in environment ${environment}`);
+      }
+      case 'application': {
+        const environment = String(request.params.env);
+        const application = String(request.params.app);
+        if (identity.canOnApplication(permission, environment, application)) return;
+        if (!identity.knows(environment) && !identity.knowsApplication(environment, application))
+          throw BrokerError.notFound(`environment ${shown(environment)}`);
+        throw denied(`on application ${application} in environment ${environment}`);
       }
       case 'operation': {
         const id = String(request.params.id);

@@ -1,12 +1,14 @@
-import { Module } from '@nestjs/common';
+import { type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { ThrottlerStorageService } from '@nestjs/throttler';
 import { AccessGuard } from './access.guard';
+import { AccessRequestBody } from './access-resource.routes';
 import { AuditController } from './audit.controller';
 import { AuditInterceptor } from './audit.interceptor';
 import { AuditService } from './audit.service';
 import { Authenticator } from './authenticator';
 import { BootstrapAdminService } from './bootstrap-admin.service';
+import { RequestActorMiddleware } from './request-actor';
 import { RoleBindingsController } from './role-bindings.controller';
 import { RoleBindingsService } from './role-bindings.service';
 import { TokensController } from './tokens.controller';
@@ -17,6 +19,7 @@ import { TokensService } from './tokens.service';
 @Module({
   controllers: [TokensController, RoleBindingsController, AuditController, WhoamiController],
   providers: [
+    AccessRequestBody,
     TokensService,
     RoleBindingsService,
     AuditService,
@@ -28,4 +31,8 @@ import { TokensService } from './tokens.service';
   ],
   exports: [TokensService, RoleBindingsService, AuditService],
 })
-export class AccessModule {}
+export class AccessModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(RequestActorMiddleware).forRoutes('*path');
+  }
+}

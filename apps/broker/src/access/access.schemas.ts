@@ -40,7 +40,7 @@ export const ROLE_BINDING_SCHEMA: SchemaObject = {
     id: { type: 'string' },
     subject: { type: 'string', description: 'token:<name>, user:<OIDC sub> or group:<OIDC group>' },
     role: { type: 'string', enum: ['viewer', 'developer', 'secret-reader', 'admin'] },
-    scope: { type: 'string', description: 'service or environment:<name>' },
+    scope: { type: 'string', description: 'service, environment:<name> or application:<env>/<app>' },
     createdAt: time,
   },
 };

@@ -9,7 +9,12 @@ import {
   SERVICE_PERMISSIONS,
 } from './permissions';
 
-type Subjects = 'Service' | 'Environment' | ReturnType<typeof casl<'Environment', { name: string }>>;
+type Subjects =
+  | 'Service'
+  | 'Environment'
+  | 'Application'
+  | ReturnType<typeof casl<'Environment', { name: string }>>
+  | ReturnType<typeof casl<'Application', { environment: string; name: string }>>;
 export type BerthAbility = MongoAbility<[Permission, Subjects]>;
 
 export interface GrantedRole {
@@ -42,9 +47,22 @@ export class Identity {
     return this.ability.can(permission, casl('Environment', { name }));
   }
 
+  /**
+   * May do `permission` on application `name` of environment `environment`: what a role on the service or the
+   * environment grants, or a role on that one application (`application:<environment>/<name>`).
+   */
+  canOnApplication(permission: Permission, environment: string, name: string): boolean {
+    return this.ability.can(permission, casl('Application', { environment, name }));
+  }
+
   /** Has any role in environment `name` (else the environment's names are not even shown to it). */
   knows(name: string): boolean {
     return this.canIn('environments:read', name);
+  }
+
+  /** Has any role on that application, through its environment or the application itself. */
+  knowsApplication(environment: string, name: string): boolean {
+    return this.canOnApplication('applications:read', environment, name);
   }
 }
 
@@ -59,9 +77,18 @@ export function abilityOf(roles: readonly GrantedRole[]): BerthAbility {
     for (const permission of ROLE_PERMISSIONS[binding.role as Role]) {
       if (scope.kind === 'service') {
         can(permission, 'Service');
-        if (!SERVICE_PERMISSIONS.has(permission)) can(permission, 'Environment');
-      } else if (!SERVICE_PERMISSIONS.has(permission)) {
+        if (!SERVICE_PERMISSIONS.has(permission)) {
+          can(permission, 'Environment');
+          can(permission, 'Application');
+        }
+      } else if (SERVICE_PERMISSIONS.has(permission)) {
+        continue;
+      } else if (scope.kind === 'environment') {
         can(permission, 'Environment', { name: scope.environment });
+        can(permission, 'Application', { environment: scope.environment });
+      } else {
+        // One application only: no route that acts on the whole environment (lists, environment reads) is granted.
+        can(permission, 'Application', { environment: scope.environment, name: scope.application });
       }
     }
   }

@@ -8,11 +8,13 @@ export const PUBLIC_METADATA = 'berth:public';
 /**
  * Where the environment a route acts on comes from:
  * - `environment`: the `:env` path parameter;
+ * - `application`: the application named by the `:env` and `:app` path parameters (a role on the service, the
+ *   environment or that one application);
  * - `operation`: the environment of the operation named by the `:id` path parameter;
  * - `listing`: none; any identity may call, and the handler shows only what the caller may read;
  * - `service`: the route acts on the whole service.
  */
-export type PermissionScope = 'environment' | 'operation' | 'listing' | 'service';
+export type PermissionScope = 'environment' | 'application' | 'operation' | 'listing' | 'service';
 
 /** What a route declares. */
 export interface RouteAccess {
@@ -21,6 +23,8 @@ export interface RouteAccess {
   scope?: PermissionScope;
   /** A boolean query parameter that, when true, makes the route reveal secret values: it then needs `secrets:read`. */
   revealQuery?: string;
+  /** A query parameter that, when it has this value, makes the route reveal secret values (e.g. `secrets=values`). */
+  revealWhen?: { query: string; value: string };
   /** Default: every method but GET, and every secret read. */
   audited?: boolean;
 }
@@ -37,11 +41,16 @@ export function RequirePermission(permission: Permission, options: Omit<RouteAcc
   return applyDecorators(
     SetMetadata<string, RouteAccess>(PERMISSION_METADATA, { permission, ...options }),
     ApiBearerAuth(),
-    ApiExtension(
-      'x-berth-permission',
-      options.revealQuery ? `${permission} (${PERMISSIONS_REVEAL} with ${options.revealQuery}=true)` : permission,
-    ),
+    ApiExtension('x-berth-permission', permissionText(permission, options)),
   );
+}
+
+function permissionText(permission: Permission, options: Omit<RouteAccess, 'permission'>): string {
+  const reveals = [
+    ...(options.revealWhen ? [`${options.revealWhen.query}=${options.revealWhen.value}`] : []),
+    ...(options.revealQuery ? [`${options.revealQuery}=true`] : []),
+  ];
+  return reveals.length ? `${permission} (${PERMISSIONS_REVEAL} with ${reveals.join(' or ')})` : permission;
 }
 
 const PERMISSIONS_REVEAL = 'secrets:read';

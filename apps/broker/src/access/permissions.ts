@@ -58,18 +58,30 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   admin: ALL_PERMISSIONS,
 };
 
-/** `service` (everywhere) or `environment:<name>`. */
-export type Scope = { kind: 'service' } | { kind: 'environment'; environment: string };
+/**
+ * `service` (everywhere), `environment:<name>`, or `application:<environment>/<application>`: one application of one
+ * environment, the narrowest scope (e.g. the token the External Secrets Operator reads one application's secrets with).
+ */
+export type Scope =
+  | { kind: 'service' }
+  | { kind: 'environment'; environment: string }
+  | { kind: 'application'; environment: string; application: string };
 
-const ENVIRONMENT_SCOPE = /^environment:([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)$/;
+const LABEL = '[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?';
+const ENVIRONMENT_SCOPE = new RegExp(`^environment:(${LABEL})$`);
+const APPLICATION_SCOPE = new RegExp(`^application:(${LABEL})/(${LABEL})$`);
 
-/** Parses a scope as written in a role binding; undefined when it is neither form. */
+/** Parses a scope as written in a role binding; undefined when it is none of the forms. */
 export function parseScope(text: string): Scope | undefined {
   if (text === 'service') return { kind: 'service' };
-  const match = ENVIRONMENT_SCOPE.exec(text);
-  return match ? { kind: 'environment', environment: match[1]! } : undefined;
+  const environment = ENVIRONMENT_SCOPE.exec(text);
+  if (environment) return { kind: 'environment', environment: environment[1]! };
+  const application = APPLICATION_SCOPE.exec(text);
+  return application ? { kind: 'application', environment: application[1]!, application: application[2]! } : undefined;
 }
 
 export function scopeText(scope: Scope): string {
-  return scope.kind === 'service' ? 'service' : `environment:${scope.environment}`;
+  if (scope.kind === 'service') return 'service';
+  if (scope.kind === 'environment') return `environment:${scope.environment}`;
+  return `application:${scope.environment}/${scope.application}`;
 }

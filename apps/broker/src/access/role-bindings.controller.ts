@@ -1,66 +1,57 @@
-import { Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
-import {
-  ApiBody,
-  ApiConsumes,
-  ApiCreatedResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiQuery,
-  ApiTags,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
+import { Inject, Param, Query, Req, Res } from '@nestjs/common';
+import { ApiQuery } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { BERTH_CONFIG, type BerthConfig } from '../config/berth-config';
-import { readDocument } from '../http/document-body';
-import { JSON_MEDIA_TYPES } from '@berth/oam';
-import { RequirePermission } from './permission.decorator';
+import {
+  AccessRequestBody,
+  AccessResourceController,
+  CreateRoute,
+  ListRoute,
+  RemoveRoute,
+} from './access-resource.routes';
+import { ROLE_BINDING_LIST_SCHEMA, ROLE_BINDING_SCHEMA } from './access.schemas';
 import { PERMISSIONS } from './permissions';
 import { RoleBindingsService, type RoleBindingView, toRoleBindingView } from './role-bindings.service';
-import { ROLE_BINDING_LIST_SCHEMA, ROLE_BINDING_SCHEMA } from './access.schemas';
 
-@ApiTags('access')
-@Controller('v1/role-bindings')
+@AccessResourceController('v1/role-bindings')
 export class RoleBindingsController {
   constructor(
     @Inject(RoleBindingsService) private readonly bindings: RoleBindingsService,
-    @Inject(BERTH_CONFIG) private readonly config: BerthConfig,
+    @Inject(AccessRequestBody) private readonly body: AccessRequestBody,
   ) {}
 
-  @Post()
-  @RequirePermission(PERMISSIONS.roleBindingsManage)
-  @ApiOperation({
+  @CreateRoute(PERMISSIONS.roleBindingsManage, {
     summary:
-      'Grant a role (`{subject: token:<name> | user:<sub> | group:<group>, role, scope: service | environment:<name>}`)',
+      'Grant a role (`{subject: token:<name> | user:<sub> | group:<group>, role, scope: service | environment:<name> | application:<env>/<app>}`)',
+    required: ['subject', 'role', 'scope'],
+    schema: ROLE_BINDING_SCHEMA,
+    created: 'Created',
+    existed: 'The same binding existed already',
+    invalid: 'Invalid subject, role or scope',
   })
-  @ApiConsumes(...JSON_MEDIA_TYPES)
-  @ApiBody({ schema: { type: 'object', required: ['subject', 'role', 'scope'] } })
-  @ApiCreatedResponse({ schema: ROLE_BINDING_SCHEMA, description: 'Created' })
-  @ApiOkResponse({ schema: ROLE_BINDING_SCHEMA, description: 'The same binding existed already' })
-  @ApiUnprocessableEntityResponse({ description: 'Invalid subject, role or scope' })
   async create(@Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<RoleBindingView> {
-    const { document } = await readDocument(request, this.config.maxBodyBytes);
-    const { binding, created } = await this.bindings.create(document);
+    const { binding, created } = await this.bindings.create(await this.body.read(request));
     response.status(created ? 201 : 200);
     return toRoleBindingView(binding);
   }
 
-  @Get()
-  @RequirePermission(PERMISSIONS.roleBindingsManage)
-  @ApiOperation({ summary: 'List the role bindings' })
+  @ListRoute(PERMISSIONS.roleBindingsManage, {
+    summary: 'List the role bindings',
+    schema: ROLE_BINDING_LIST_SCHEMA,
+    items: 'the bindings',
+  })
   @ApiQuery({ name: 'subject', required: false, type: String, description: 'Only the bindings of this subject' })
-  @ApiOkResponse({ schema: ROLE_BINDING_LIST_SCHEMA, description: '`items`: the bindings' })
   async list(@Query('subject') subject: unknown): Promise<{ items: RoleBindingView[] }> {
     const only = typeof subject === 'string' && subject !== '' ? subject : undefined;
     return { items: (await this.bindings.list(only)).map(toRoleBindingView) };
   }
 
-  @Delete(':id')
-  @HttpCode(200)
-  @RequirePermission(PERMISSIONS.roleBindingsManage)
-  @ApiOperation({ summary: 'Remove a role binding (effective on the next request)' })
-  @ApiOkResponse({ schema: ROLE_BINDING_SCHEMA, description: 'The removed binding' })
-  @ApiNotFoundResponse({ description: 'No such binding' })
+  @RemoveRoute(PERMISSIONS.roleBindingsManage, {
+    param: 'id',
+    summary: 'Remove a role binding (effective on the next request)',
+    schema: ROLE_BINDING_SCHEMA,
+    removed: 'The removed binding',
+    notFound: 'No such binding',
+  })
   async delete(@Param('id') id: string): Promise<RoleBindingView> {
     return toRoleBindingView(await this.bindings.delete(id));
   }

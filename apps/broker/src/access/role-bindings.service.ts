@@ -25,7 +25,10 @@ export function bindingProblems(input: unknown, path: string, withSubject = true
   if (typeof body.role !== 'string' || !(ROLES as readonly string[]).includes(body.role))
     problems.push({ path: `${path}/role`, message: `must be one of ${ROLES.join(', ')}` });
   if (typeof body.scope !== 'string' || !parseScope(body.scope))
-    problems.push({ path: `${path}/scope`, message: 'must be service or environment:<environment name>' });
+    problems.push({
+      path: `${path}/scope`,
+      message: 'must be service, environment:<environment name> or application:<environment name>/<application name>',
+    });
   return problems;
 }
 

@@ -80,7 +80,7 @@ export class ApplicationView {
   @ApiPropertyOptional({
     type: 'object',
     additionalProperties: true,
-    description: 'The operation queued by this request: { id, kind, state, generation, createdAt, finishedAt }',
+    description: 'The operation queued by this request: { id, kind, state, generation, createdAt, finishedAt, actor }',
   })
   operation?: unknown;
   @ApiPropertyOptional({

@@ -43,8 +43,11 @@ export interface BerthConfig {
   refreshIntervalMs: number;
   /** Ceiling on refresh operations queued or running at once (BERTH_REFRESH_CONCURRENCY; default the worker concurrency). */
   refreshConcurrency?: number;
-  /** BERTH_SECRET_KEY (base64 or hex, 32 bytes); else `<dataDir>/secret.key`, generated on first start. */
-  secretKey?: string;
+  /**
+   * BERTH_SECRET_KEYS (comma-separated: the first seals, every one opens), or BERTH_SECRET_KEY (one key); each 32
+   * bytes as base64 or hex. Neither: `<dataDir>/secret.key`, generated on first start.
+   */
+  secretKeys?: string[];
   /**
    * Time a client has to send a whole request, headers and body (BERTH_REQUEST_TIMEOUT; default 30 s); after it the
    * connection is answered 408 and closed.

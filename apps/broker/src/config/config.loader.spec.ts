@@ -31,7 +31,7 @@ describe('loadConfig', () => {
       leaseSeconds: 30,
       refreshIntervalMs: 600_000,
       refreshConcurrency: 4,
-      secretKey: undefined,
+      secretKeys: undefined,
       requestTimeoutMs: 30_000,
       kubeconfigDirs: [join(homedir(), '.kube')],
       allowedHosts: undefined,
@@ -98,6 +98,19 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ BERTH_ROLE: 'boss' })).toThrow(/BERTH_ROLE: must be one of all, api, worker/);
     expect(() => loadConfig({ BERTH_SECRET_KEY: 'not-a-key-hunter2' })).toThrow(/BERTH_SECRET_KEY: .*<redacted>/);
     expect(() => loadConfig({ BERTH_SECRET_KEY: 'not-a-key-hunter2' })).not.toThrow(/hunter2/);
+  });
+
+  it('reads BERTH_SECRET_KEYS (the first seals, all open) and refuses a bad, repeated or doubly set key unquoted', () => {
+    const a = 'a'.repeat(64);
+    const b = Buffer.alloc(32, 7).toString('base64');
+    expect(loadConfig({ BERTH_SECRET_KEYS: `${b}, ${a}` }).secretKeys).toEqual([b, a]);
+    expect(loadConfig({ BERTH_SECRET_KEY: ` ${a} ` }).secretKeys).toEqual([a]);
+    expect(() => loadConfig({ BERTH_SECRET_KEYS: `${b},hunter2-not-a-key` })).toThrow(
+      /^BERTH_SECRET_KEYS: must be keys separated by commas, the sealing one first.*<redacted>/,
+    );
+    expect(() => loadConfig({ BERTH_SECRET_KEYS: `${b},hunter2-not-a-key` })).not.toThrow(/hunter2/);
+    expect(() => loadConfig({ BERTH_SECRET_KEYS: `${a},${a}` })).toThrow(/BERTH_SECRET_KEYS: names a key twice/);
+    expect(() => loadConfig({ BERTH_SECRET_KEYS: a, BERTH_SECRET_KEY: a })).toThrow(/not both/);
   });
 
   it('reads every variable', () => {

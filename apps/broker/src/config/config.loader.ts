@@ -22,13 +22,23 @@ export function defaultKubeconfigDirs(): string[] {
  */
 export function readConfig(env: NodeJS.ProcessEnv = process.env): { config: BerthConfig; problems: SettingProblem[] } {
   const { values: variables, problems } = readEnvSettings(
-    { settings: EnvironmentVariables, expectations: EXPECTATIONS, secret: ['BERTH_SECRET_KEY'] },
+    { settings: EnvironmentVariables, expectations: EXPECTATIONS, secret: ['BERTH_SECRET_KEY', 'BERTH_SECRET_KEYS'] },
     env,
   );
   if (problems.length === 0 && !!variables.BERTH_OIDC_ISSUER !== !!variables.BERTH_OIDC_AUDIENCE) {
     const missing = variables.BERTH_OIDC_ISSUER ? 'BERTH_OIDC_AUDIENCE' : 'BERTH_OIDC_ISSUER';
     problems.push({ variable: missing, message: `${EXPECTATIONS[missing]} (got nothing)` });
   }
+  if (variables.BERTH_SECRET_KEY && variables.BERTH_SECRET_KEYS)
+    problems.push({
+      variable: 'BERTH_SECRET_KEYS',
+      message: 'set it or BERTH_SECRET_KEY, not both (BERTH_SECRET_KEYS=<new>,<old> to rotate)',
+    });
+  else if (
+    variables.BERTH_SECRET_KEYS &&
+    new Set(variables.BERTH_SECRET_KEYS).size !== variables.BERTH_SECRET_KEYS.length
+  )
+    problems.push({ variable: 'BERTH_SECRET_KEYS', message: 'names a key twice (got <redacted>)' });
   // A refused variable falls back to its default, so the adapters can still be asked about theirs.
   for (const { variable } of problems) delete (variables as unknown as Record<string, unknown>)[variable];
   return { config: configOf(variables), problems };
@@ -63,7 +73,8 @@ function configOf(variables: EnvironmentVariables): BerthConfig {
       ? parseSettingDuration(variables.BERTH_REFRESH_INTERVAL)
       : 10 * 60_000,
     refreshConcurrency: variables.BERTH_REFRESH_CONCURRENCY ?? variables.BERTH_WORKER_CONCURRENCY ?? 4,
-    secretKey: variables.BERTH_SECRET_KEY?.trim(),
+    secretKeys:
+      variables.BERTH_SECRET_KEYS ?? (variables.BERTH_SECRET_KEY ? [variables.BERTH_SECRET_KEY.trim()] : undefined),
     requestTimeoutMs: variables.BERTH_REQUEST_TIMEOUT ?? DEFAULT_REQUEST_TIMEOUT_MS,
     kubeconfigDirs: (variables.BERTH_KUBECONFIG_DIRS ?? defaultKubeconfigDirs()).map((dir) => resolve(dir)),
     allowedHosts: variables.BERTH_ALLOWED_HOSTS?.map((host) => host.toLowerCase()),

@@ -40,6 +40,8 @@ export const EXPECTATIONS = {
   BERTH_REFRESH_INTERVAL: 'must be a duration like 30s, 10m, 1h (or 0 to disable)',
   BERTH_REFRESH_CONCURRENCY: 'must be an integer between 1 and 1024',
   BERTH_SECRET_KEY: 'must be 32 bytes written as base64 (44 characters) or hex (64 characters)',
+  BERTH_SECRET_KEYS:
+    'must be keys separated by commas, the sealing one first, each 32 bytes written as base64 (44 characters) or hex (64 characters)',
   BERTH_REQUEST_TIMEOUT: 'must be a duration from 1s to 1h, like 30s or 2m (time a client has to send a request)',
   BERTH_KUBECONFIG_DIRS: 'must be absolute directory paths separated by ":", or none',
   BERTH_ALLOWED_HOSTS:
@@ -78,6 +80,8 @@ export function isOrigin(value: unknown): boolean {
 }
 
 /** A list whose every entry passes `entry` (class-validator's decorator for it). */
+const SECRET_KEY_PATTERN = /^\s*(?:[0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)\s*$/;
+
 function IsListOf(name: string, entry: (value: unknown) => boolean, message: string): PropertyDecorator {
   return ValidateBy(
     { name, validator: { validate: (value) => Array.isArray(value) && value.every(entry) } },
@@ -174,8 +178,19 @@ export class EnvironmentVariables {
   @IsOptional()
   @Transform(emptyAsUnset)
   @IsString({ message: EXPECTATIONS.BERTH_SECRET_KEY })
-  @Matches(/^\s*(?:[0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)\s*$/, { message: EXPECTATIONS.BERTH_SECRET_KEY })
+  @Matches(SECRET_KEY_PATTERN, { message: EXPECTATIONS.BERTH_SECRET_KEY })
   BERTH_SECRET_KEY?: string;
+
+  @IsOptional()
+  @Transform(separatedList(','))
+  @IsArray({ message: EXPECTATIONS.BERTH_SECRET_KEYS })
+  @ArrayNotEmpty({ message: EXPECTATIONS.BERTH_SECRET_KEYS })
+  @IsListOf(
+    'isSecretKeyList',
+    (key) => typeof key === 'string' && SECRET_KEY_PATTERN.test(key),
+    EXPECTATIONS.BERTH_SECRET_KEYS,
+  )
+  BERTH_SECRET_KEYS?: string[];
 
   @IsOptional()
   @Transform(durationMs)

@@ -16,6 +16,7 @@ import { EnvironmentsService } from '../environments/environments.service';
 import { BrokerError, BrokerErrorCode } from '../problems/broker.error';
 import { LifecycleError, LifecycleErrorCode } from '../problems/lifecycle.error';
 import { SecretStore } from '../secrets/secret-store';
+import { requestActor } from '../access/request-actor';
 import { WorkerService } from './worker.service';
 
 export interface ComponentStatusView {
@@ -75,6 +76,7 @@ export class LifecycleService {
       applicationName: application.name,
       generation: revision.generation,
       revisionId: revision.id,
+      actor: requestActor(),
     });
   }
 
@@ -116,6 +118,7 @@ export class LifecycleService {
         generation: application.generation,
         revisionId: application.currentRevisionId,
         options: options.orphan ? { orphan: true } : {},
+        actor: requestActor(),
       });
     });
     this.queued();
@@ -147,7 +150,7 @@ export class LifecycleService {
   }
 
   private async retryOperation(application: ApplicationEntity, operation: OperationEntity): Promise<OperationEntity> {
-    if (!(await this.operations.requeue(operation))) {
+    if (!(await this.operations.requeue(operation, new Date(), requestActor()))) {
       throw new LifecycleError(LifecycleErrorCode.Conflict, `operation ${operation.id} is no longer Failed`);
     }
     await this.operations.appendEvent(operation.id, {
@@ -172,6 +175,7 @@ export class LifecycleService {
         applicationName: application.name,
         generation: application.generation,
         revisionId: application.currentRevisionId,
+        actor: requestActor(),
       }),
     );
     this.queued();

@@ -14,6 +14,13 @@ export class StepView {
   @ApiProperty({ type: String, nullable: true }) error!: string | null;
 }
 
+/** Who caused an operation or an event. */
+export class ActorView {
+  @ApiProperty({ type: String, example: 'token:ci-deployer', description: 'token:<name>, user:<OIDC sub>' })
+  subject!: string;
+  @ApiProperty({ type: String, nullable: true, description: 'The API token used, if any' }) tokenName!: string | null;
+}
+
 export class OperationSummaryView {
   @ApiProperty({ type: String }) id!: string;
   @ApiProperty({ enum: OPERATION_KINDS, type: String }) kind!: OperationKind;
@@ -21,6 +28,12 @@ export class OperationSummaryView {
   @ApiProperty({ type: Number }) generation!: number;
   @ApiProperty({ type: String }) createdAt!: string;
   @ApiProperty({ type: String, nullable: true }) finishedAt!: string | null;
+  @ApiProperty({
+    type: ActorView,
+    nullable: true,
+    description: 'Who set it going (the last retry’s caller); null: Berth itself (e.g. a scheduled refresh)',
+  })
+  actor!: ActorView | null;
 }
 
 export class OperationView extends OperationSummaryView {
@@ -48,6 +61,12 @@ export class OperationEventView {
   @ApiPropertyOptional({ type: String }) component?: string;
   @ApiProperty({ type: String }) message!: string;
   @ApiPropertyOptional({ type: 'object', additionalProperties: true }) fields?: Record<string, unknown>;
+  @ApiProperty({
+    type: ActorView,
+    nullable: true,
+    description: 'Who caused it: the caller of the request, else the actor of the operation then',
+  })
+  actor!: ActorView | null;
 }
 
 export class OperationEventListView {
@@ -82,6 +101,9 @@ export class WorkloadEnvView {
 
 const iso = (date: Date | null | undefined) => (date ? date.toISOString() : null);
 
+const actorOf = (row: { actorSubject?: string | null; actorTokenName?: string | null }): ActorView | null =>
+  row.actorSubject ? { subject: row.actorSubject, tokenName: row.actorTokenName ?? null } : null;
+
 export function toOperationSummary(row: OperationEntity): OperationSummaryView {
   return {
     id: row.id,
@@ -90,6 +112,7 @@ export function toOperationSummary(row: OperationEntity): OperationSummaryView {
     generation: row.generation,
     createdAt: row.createdAt.toISOString(),
     finishedAt: iso(row.finishedAt),
+    actor: actorOf(row),
   };
 }
 
@@ -107,6 +130,7 @@ export function toOperationView(row: OperationEntity): OperationView {
     createdAt: row.createdAt.toISOString(),
     startedAt: iso(row.startedAt),
     finishedAt: iso(row.finishedAt),
+    actor: actorOf(row),
     steps: (row.steps ?? []).map((s) => ({
       id: s.id,
       action: s.action,
@@ -131,6 +155,7 @@ export function toEventView(row: OperationEventEntity): OperationEventView {
     ...(row.component ? { component: row.component } : {}),
     message: row.message,
     ...(row.fields ? { fields: row.fields } : {}),
+    actor: actorOf(row),
   };
 }
 

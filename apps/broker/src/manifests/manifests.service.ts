@@ -9,13 +9,33 @@ import {
   type WorkloadComponentSpec,
   type WorkloadDelivery,
 } from '@berth/core';
-import { renderManifests, runtimeNamespace, type KubeObject } from '@berth/kube';
+import { renderManifests, runtimeNamespace, toYamlStream, type KubeObject } from '@berth/kube';
 import { validateApplication } from '@berth/oam';
 import { ApplicationRepository } from '@berth/persistence';
 import { EnvironmentsService } from '../environments/environments.service';
 import { LifecycleService } from '../lifecycle/lifecycle.service';
 import { SecretStore } from '../secrets/secret-store';
 import { BrokerError, BrokerErrorCode } from '../problems/broker.error';
+import {
+  connectionSecretKeyPath,
+  ESO_TOKEN_KEY,
+  externalSecretsNames,
+  renderExternalSecrets,
+} from '../external-secrets/external-secret.renderer';
+
+/**
+ * How the connection secrets appear in the manifests: `external` (default) as External Secrets Operator objects that
+ * fetch the values from Berth, `omit` not at all (the cluster gets them some other way), `values` as Secrets with
+ * their values. Never as Secrets with placeholder values, which would overwrite the real ones once applied.
+ */
+export const SECRET_RENDERINGS = ['external', 'omit', 'values'] as const;
+export type SecretRendering = (typeof SECRET_RENDERINGS)[number];
+
+export interface RenderManifestsOptions {
+  secrets: SecretRendering;
+  /** Berth's base URL as the cluster reaches it (the ESO SecretStore calls it). */
+  berthUrl: string;
+}
 
 /** A workload left out of the manifests because a secret it binds is not published yet (or cannot be resolved). */
 export interface PendingWorkload {
@@ -44,7 +64,8 @@ export class ManifestsService {
     @Inject(SecretStore) private readonly secretStore: SecretStore,
   ) {}
 
-  async render(environmentName: string, name: string, includeSecrets: boolean): Promise<ApplicationManifests> {
+  async render(environmentName: string, name: string, options: RenderManifestsOptions): Promise<ApplicationManifests> {
+    const includeSecrets = options.secrets === 'values';
     const application = await this.lifecycle.requireApplication(environmentName, name);
     const environment = await this.environments.require(environmentName);
     const spec = await this.spec(
@@ -86,15 +107,33 @@ export class ManifestsService {
         throw new BrokerError(BrokerErrorCode.Conflict, `cannot render ${name}: ${error.message}`);
       throw error;
     }
+    const connectionSecrets = new Set(secrets.map((secret) => secret.name));
+    const isConnectionSecret = (object: KubeObject, index: number) =>
+      index < secrets.length && object.kind === 'Secret' && connectionSecrets.has(object.metadata.name);
+    let objects = rendered.objects;
+    if (!includeSecrets) {
+      const others = objects.filter((object, index) => !isConnectionSecret(object, index));
+      objects =
+        options.secrets === 'external' && secrets.length > 0
+          ? [
+              ...renderExternalSecrets({
+                environment: environmentName,
+                application: name,
+                berthUrl: options.berthUrl,
+                secrets,
+                ...(namespace ? { namespace } : {}),
+              }),
+              ...others,
+            ]
+          : others;
+    }
     const header = [
       `# Berth manifests of application ${name} in environment ${environmentName}, generation ${application.generation}`,
       namespace ? `# namespace: ${namespace}` : `# runtime ${environment.runtime.kind}: no namespace set`,
-      includeSecrets
-        ? '# Secret values included: handle this file as a secret'
-        : '# Secret values redacted (?includeSecrets=true to include them)',
+      ...secretsHeader(options, environmentName, name, secrets.length),
       ...pending.map((p) => `# workload ${p.component} left out: its secrets are not ready (${p.reasons.join('; ')})`),
     ];
-    return { objects: rendered.objects, pending, yaml: `${header.join('\n')}\n${rendered.yaml}` };
+    return { objects, pending, yaml: `${header.join('\n')}\n${toYamlStream(objects)}` };
   }
 
   private async spec(
@@ -115,4 +154,26 @@ export class ManifestsService {
     }
     return validated.application;
   }
+}
+
+/** What the header says of the connection secrets: where their values come from, and what to set up once. */
+function secretsHeader(
+  options: RenderManifestsOptions,
+  environment: string,
+  application: string,
+  count: number,
+): string[] {
+  if (options.secrets === 'values') return ['# Secret values included: handle this file as a secret'];
+  if (options.secrets === 'omit')
+    return [
+      '# Connection secrets omitted (?secrets=omit): the workloads need them in the cluster under the same names',
+    ];
+  if (count === 0) return ['# No connection secret published yet'];
+  const names = externalSecretsNames(application);
+  return [
+    `# Connection secrets as External Secrets Operator objects: SecretStore ${names.store} reads them from ${options.berthUrl}`,
+    `#   (${connectionSecretKeyPath(environment, application, '<secret>', '<key>')}). Once, before applying:`,
+    `#   1. a token for it: POST /v1/tokens {"name": "eso-${environment}-${application}", "roles": [{"role": "secret-reader", "scope": "application:${environment}/${application}"}]}`,
+    `#   2. kubectl create secret generic ${names.tokenSecret} --from-literal=${ESO_TOKEN_KEY}=<that token> && kubectl label secret ${names.tokenSecret} external-secrets.io/type=webhook`,
+  ];
 }

@@ -8,7 +8,7 @@ export enum LifecycleErrorCode {
   Conflict = 'Conflict',
   /** The worker lost its lease on an operation (another worker took it over); internal. */
   LeaseLost = 'LeaseLost',
-  /** A sealed secret cannot be opened (wrong BERTH_SECRET_KEY) → 500. */
+  /** A sealed secret cannot be opened (a key missing from BERTH_SECRET_KEYS) → 500. */
   SecretUnavailable = 'SecretUnavailable',
 }
 

@@ -10,6 +10,7 @@ import { DataSource } from 'typeorm';
 import { LifecycleService } from '../lifecycle/lifecycle.service';
 import { SecretStore } from '../secrets/secret-store';
 import { BrokerError, BrokerErrorCode } from '../problems/broker.error';
+import { requestActor } from '../access/request-actor';
 
 /** Queues credential rotations (`POST …/components/{c}:rotate`) after checking they can run now. */
 @Injectable()
@@ -88,6 +89,7 @@ export class RotationService {
         generation: application.generation,
         revisionId: application.currentRevisionId,
         options: { component },
+        actor: requestActor(),
       }),
     );
     this.lifecycle.queued();

@@ -14,12 +14,17 @@ import {
 export const SECRET_KEY_FILE = 'secret.key';
 
 /**
- * The key that seals connection secrets, secret inputs and the secret properties of revisions: BERTH_SECRET_KEY, else
- * `<dataDir>/secret.key`, generated on first start with mode 0600 (exclusive create, so two processes starting on one
- * data dir agree on one key). Several processes sharing a PostgreSQL database must share the key (BERTH_SECRET_KEY).
+ * The keys that seal connection secrets, secret inputs and the secret properties of revisions, the sealing one first:
+ * BERTH_SECRET_KEYS (or BERTH_SECRET_KEY), else `<dataDir>/secret.key`, generated on first start with mode 0600
+ * (exclusive create, so two processes starting on one data dir agree on one key). Several processes sharing a
+ * PostgreSQL database must share the keys.
  */
-export function loadSecretKey(dataDir: string, configured?: string): Buffer {
-  if (configured) return parseSecretKey(configured);
+export function loadSecretKeys(dataDir: string, configured?: readonly string[]): Buffer[] {
+  if (configured?.length) return configured.map((text) => parseSecretKey(text));
+  return [loadSecretKeyFile(dataDir)];
+}
+
+function loadSecretKeyFile(dataDir: string): Buffer {
   const path = join(dataDir, SECRET_KEY_FILE);
   mkdirSync(dataDir, { recursive: true });
   try {
@@ -31,12 +36,27 @@ export function loadSecretKey(dataDir: string, configured?: string): Buffer {
   return parseSecretKey(readFileSync(path, 'utf8'));
 }
 
-/** Seals and opens JSON objects with the service's key; a sealed value is stored as the JSON of its fields. */
+/**
+ * Seals JSON objects with the first of the service's keys and opens them with whichever key sealed them (by key id);
+ * a sealed value is stored as the JSON of its fields.
+ */
 export class SecretKeyring {
+  /** The id of the sealing key (the first). */
   readonly keyId: string;
+  private readonly key: Buffer;
+  private readonly keys: ReadonlyMap<string, Buffer>;
 
-  constructor(private readonly key: Buffer) {
-    this.keyId = secretKeyId(key);
+  constructor(keys: Buffer | readonly Buffer[]) {
+    const list = Buffer.isBuffer(keys) ? [keys] : [...keys];
+    if (list.length === 0) throw new Error('a keyring needs at least one key');
+    this.key = list[0]!;
+    this.keyId = secretKeyId(this.key);
+    this.keys = new Map(list.map((key) => [secretKeyId(key), key]));
+  }
+
+  /** Whether this keyring can open values sealed with key `id`. */
+  hasKey(id: string): boolean {
+    return this.keys.has(id);
   }
 
   seal(plaintext: SecretPlaintext, associatedData: string): SealedSecret {
@@ -48,14 +68,17 @@ export class SecretKeyring {
   }
 
   open(sealed: SealedSecret, associatedData: string): SecretPlaintext {
-    return openSecret((id) => (id === this.keyId ? this.key : undefined), sealed, associatedData);
+    return openSecret((id) => this.keys.get(id), sealed, associatedData);
   }
 
   openText(text: string, associatedData: string): SecretPlaintext {
     return this.open(JSON.parse(text) as SealedSecret, associatedData);
   }
 
-  /** A keyed digest: stable for equal values, useless for guessing them without the key. */
+  /**
+   * A keyed digest (with the sealing key): stable for equal values, useless for guessing them without the key. After
+   * the sealing key changes, digests change too (README: rotating the secret key).
+   */
   digest(value: string): string {
     return createHmac('sha256', this.key).update(value).digest('hex');
   }

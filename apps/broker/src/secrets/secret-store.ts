@@ -10,12 +10,12 @@ import { restoreSecrets, revisionAad, type ComponentSecrets } from './revision-s
 import type { SecretKeyring } from './secret-keyring';
 
 /** The associated data a component's held secret inputs are sealed with (binds them to their component). */
-function inputsAad(environment: string, application: string, component: string): string {
+export function inputsAad(environment: string, application: string, component: string): string {
   return `inputs:${environment}/${application}/${component}`;
 }
 
 /** The associated data a connection secret version is sealed with (binds it to its resource and version). */
-function connectionSecretAad(resourceId: string, version: number): string {
+export function connectionSecretAad(resourceId: string, version: number): string {
   return `secret:${resourceId}:${version}`;
 }
 
@@ -124,19 +124,20 @@ export class SecretStore {
 
   /**
    * The latest connection secret of every cloud component still managed (non-retained), opened; with
-   * `withValues: false` nothing sealed is opened and every value is empty (keys and versions are stored in clear).
+   * `withValues: false` nothing sealed is opened and every value is empty (keys and versions are stored in clear);
+   * with `name`, only the connection secret of that name (nothing else is opened).
    */
   async materials(
     environment: string,
     application: string,
-    { withValues = true }: { withValues?: boolean } = {},
+    { withValues = true, name }: { withValues?: boolean; name?: string } = {},
   ): Promise<ConnectionSecretMaterial[]> {
     const rows = await this.resources.list(environment, application);
     const materials: ConnectionSecretMaterial[] = [];
     for (const row of rows) {
       if (row.category !== 'cloud' || row.retained || row.phase === 'Deleted') continue;
       const latest = await this.resources.latestSecret(row.id);
-      if (!latest) continue;
+      if (!latest || (name !== undefined && latest.name !== name)) continue;
       materials.push({
         name: latest.name,
         component: row.component,

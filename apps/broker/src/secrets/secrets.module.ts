@@ -1,17 +1,33 @@
 import { Global, Module } from '@nestjs/common';
 import { ManagedResourceRepository } from '@berth/persistence';
+import { DataSource } from 'typeorm';
 import { BERTH_CONFIG, type BerthConfig } from '../config/berth-config';
-import { loadSecretKey, SecretKeyring } from './secret-keyring';
+import { ConfigError } from '../config/config.error';
+import { loadSecretKeys, SecretKeyring } from './secret-keyring';
+import { unknownSealingKeys } from './secret-resealer';
 import { SecretStore } from './secret-store';
 
-/** The service's secret key and the store of everything sealed with it (revision secrets, held inputs, connection secrets). */
+/**
+ * The service's secret keys (checked at boot against what the database holds) and the store of everything sealed with
+ * them (revision secrets, held inputs, connection secrets).
+ */
 @Global()
 @Module({
   providers: [
     {
       provide: SecretKeyring,
-      useFactory: (config: BerthConfig) => new SecretKeyring(loadSecretKey(config.dataDir, config.secretKey)),
-      inject: [BERTH_CONFIG],
+      useFactory: async (config: BerthConfig, dataSource: DataSource) => {
+        const keyring = new SecretKeyring(loadSecretKeys(config.dataDir, config.secretKeys));
+        const unknown = await unknownSealingKeys(dataSource, keyring);
+        if (unknown.length > 0)
+          throw new ConfigError(
+            `BERTH_SECRET_KEYS: lacks the key${unknown.length > 1 ? 's' : ''} that sealed stored connection secrets (${unknown
+              .map((u) => `key id ${u.keyId}: ${u.count} version(s)`)
+              .join(', ')}); list it after the sealing key until \`npm run reseal\` has re-encrypted them`,
+          );
+        return keyring;
+      },
+      inject: [BERTH_CONFIG, DataSource],
     },
     {
       provide: SecretStore,

@@ -26,6 +26,13 @@ export class OperationEventEntity {
   @Column({ type: 'text', name: 'message' })
   message!: string;
 
+  /** Who caused the event: the caller of the request that wrote it, else the actor of its operation at the time. */
+  @Column({ type: 'varchar', length: 300, name: 'actor_subject', nullable: true })
+  actorSubject!: string | null;
+
+  @Column({ type: 'varchar', length: 63, name: 'actor_token_name', nullable: true })
+  actorTokenName!: string | null;
+
   @Column({ ...JSON_COLUMN, name: 'fields', nullable: true })
   fields!: Record<string, unknown> | null;
 }

@@ -90,6 +90,14 @@ export class OperationEntity {
   @Column({ type: 'text', name: 'error', nullable: true })
   error!: string | null;
 
+  /** Who set the operation going (`token:<name>`, `user:<sub>`; the last retry's caller); null: Berth itself. */
+  @Column({ type: 'varchar', length: 300, name: 'actor_subject', nullable: true })
+  actorSubject!: string | null;
+
+  /** The API token that identity called with, if any. */
+  @Column({ type: 'varchar', length: NAME_LENGTH, name: 'actor_token_name', nullable: true })
+  actorTokenName!: string | null;
+
   @Column({ ...TIMESTAMP_COLUMN, name: 'created_at' })
   createdAt!: Date;
 

@@ -15,6 +15,14 @@ export interface NewOperation {
   generation: number;
   revisionId: string | null;
   options?: OperationOptions;
+  /** Who asked for it (absent: Berth itself, e.g. a scheduled refresh). */
+  actor?: OperationActor;
+}
+
+/** Who caused an operation or an event. */
+export interface OperationActor {
+  subject: string;
+  tokenName: string | null;
 }
 
 export interface NewEvent {
@@ -23,6 +31,8 @@ export interface NewEvent {
   step?: string | null;
   component?: string | null;
   fields?: Record<string, unknown> | null;
+  /** Default: the actor of the operation. */
+  actor?: OperationActor | null;
 }
 
 const ACTIVE: OperationState[] = ['Queued', 'Running'];
@@ -84,6 +94,8 @@ export class OperationRepository {
       leaseOwner: null,
       leaseExpiresAt: null,
       error: null,
+      actorSubject: input.actor?.subject ?? null,
+      actorTokenName: input.actor?.tokenName ?? null,
       createdAt: now,
       startedAt: null,
       finishedAt: null,
@@ -93,9 +105,10 @@ export class OperationRepository {
     await this.appendEventWith(
       manager,
       row.id,
-      { level: 'info', message: `${input.kind} queued (generation ${input.generation})` },
+      { level: 'info', message: `${input.kind} queued (generation ${input.generation})`, actor: input.actor ?? null },
       now,
     );
+    this.rememberActor(row);
     return row;
   }
 
@@ -231,6 +244,7 @@ export class OperationRepository {
       throw error;
     }
     const row = await this.statements.findOne({ leaseOwner: owner, state: 'Running' });
+    if (row) this.rememberActor(row);
     if (row && !row.startedAt) {
       await this.statements.update({ id: row.id, leaseOwner: owner }, { startedAt: now });
       row.startedAt = now;
@@ -268,8 +282,11 @@ export class OperationRepository {
     return changed > 0;
   }
 
-  /** Puts a Failed operation back in the queue; its completed steps are not run again. */
-  async requeue(operation: OperationEntity, now = new Date()): Promise<boolean> {
+  /**
+   * Puts a Failed operation back in the queue; its completed steps are not run again. `actor` (who asked for the
+   * retry) becomes the operation's actor: what it does from now on, it does for them.
+   */
+  async requeue(operation: OperationEntity, now = new Date(), actor?: OperationActor): Promise<boolean> {
     const steps = operation.steps?.map((step) =>
       step.state === 'Failed' || step.state === 'Skipped' || step.state === 'Running'
         ? { ...step, state: 'Pending' as const, error: null, finishedAt: null }
@@ -277,9 +294,37 @@ export class OperationRepository {
     );
     const result = await this.rows.update(
       { id: operation.id, state: 'Failed' },
-      insertable({ state: 'Queued', steps: steps ?? null, error: null, finishedAt: null, updatedAt: now }),
+      insertable({
+        state: 'Queued',
+        steps: steps ?? null,
+        error: null,
+        finishedAt: null,
+        updatedAt: now,
+        ...(actor ? { actorSubject: actor.subject, actorTokenName: actor.tokenName } : {}),
+      }),
     );
+    if (actor) this.rememberActor({ id: operation.id, actorSubject: actor.subject, actorTokenName: actor.tokenName });
     return (result.affected ?? 0) > 0;
+  }
+
+  /** The actors of recently queued or claimed operations, so that their events need no lookup. */
+  private readonly actors = new Map<string, OperationActor | null>();
+
+  private rememberActor(row: Pick<OperationEntity, 'id' | 'actorSubject' | 'actorTokenName'>): void {
+    if (this.actors.size >= 1000) this.actors.delete(this.actors.keys().next().value!);
+    this.actors.set(row.id, row.actorSubject ? { subject: row.actorSubject, tokenName: row.actorTokenName } : null);
+  }
+
+  private async actorOf(manager: EntityManager, operationId: string): Promise<OperationActor | null> {
+    const known = this.actors.get(operationId);
+    if (known !== undefined) return known;
+    const row = await manager.getRepository(OperationEntity).findOne({
+      where: { id: operationId },
+      select: { id: true, actorSubject: true, actorTokenName: true },
+    });
+    if (!row) return null;
+    this.rememberActor(row);
+    return this.actors.get(operationId) ?? null;
   }
 
   async appendEvent(operationId: string, event: NewEvent, now = new Date()): Promise<void> {
@@ -292,10 +337,13 @@ export class OperationRepository {
     event: NewEvent,
     now: Date,
   ): Promise<void> {
+    const actor = event.actor !== undefined ? event.actor : await this.actorOf(manager, operationId);
     await this.eventStatements.insert(
       {
         operationId,
         time: now,
+        actorSubject: actor?.subject ?? null,
+        actorTokenName: actor?.tokenName ?? null,
         level: event.level,
         step: event.step ?? null,
         component: event.component ?? null,

@@ -77,8 +77,8 @@ describe.each(backends)('cached entity statements on $name', ({ skip, open }) =>
     profileKind: null,
     profileName: null,
     externalIds: { vpcId: `vpc-${component}` },
-    outputs: { VPC_CIDR: '10.0.4.0/22', nested: { list: [1, 'two', null] } },
-    properties: {},
+    outputs: { VPC_CIDR: '10.0.4.0/22', VPC_ID: `vpc-${component}` },
+    properties: { cidr: '10.0.4.0/22', vswitches: [{ zone: 'a', cidr: null }], count: 2 },
     sealedInputs: null,
     phase: 'Ready',
     deletionPolicy: 'Retain',
@@ -109,7 +109,7 @@ describe.each(backends)('cached entity statements on $name', ({ skip, open }) =>
     // JSON, booleans and dates come back as values, not as their stored text.
     expect(readByUs?.retained).toBe(true);
     expect(readByUs?.createdAt).toBeInstanceOf(Date);
-    expect(readByUs?.outputs).toEqual({ VPC_CIDR: '10.0.4.0/22', nested: { list: [1, 'two', null] } });
+    expect(readByUs?.properties).toEqual({ cidr: '10.0.4.0/22', vswitches: [{ zone: 'a', cidr: null }], count: 2 });
 
     const listed = await statements.find(
       { environmentName: 'dev', applicationName: 'shop' },

@@ -44,8 +44,8 @@ export async function run(
   // The API role: a PUT validates, stores the revision and queues its apply; no worker provisions anything here.
   // The generated application holds an rds mysql, which `local` accepts only with a MySQL server configured.
   const app = await createApp({
-    env: {},
-    config: { dataDir, logLevel: 'silent', role: 'api', localMysqlUrl: 'mysql://bench@127.0.0.1:3306/bench' },
+    env: { BERTH_LOCAL_MYSQL_URL: 'mysql://bench@127.0.0.1:3306/bench' },
+    config: { dataDir, logLevel: 'silent', role: 'api' },
   });
   try {
     await app.listen(0, '127.0.0.1');

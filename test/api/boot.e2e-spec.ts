@@ -30,6 +30,13 @@ describe('booting the service', () => {
     [{ BERTH_PORT: 'abc' }, 'BERTH_PORT: must be an integer between 0 and 65535 (got "abc")'],
     [{ DATABASE_URL: 'mysql://root:hunter2@db/berth' }, 'DATABASE_URL: must be a postgres:// or postgresql:// URL'],
     [{ BERTH_MAX_BODY_BYTES: '-5' }, 'BERTH_MAX_BODY_BYTES: must be an integer number of bytes'],
+    // The adapters read their own variables; boot names theirs with the service's, on the same line.
+    [
+      { BERTH_PORT: 'abc', BERTH_LOCAL_REDIS_URL: 'http://127.0.0.1:6379', BERTH_PULUMI_PASSPHRASE: 'hunter2' },
+      'BERTH_PORT: must be an integer between 0 and 65535 (got "abc"); BERTH_LOCAL_REDIS_URL: must be a redis:// or ' +
+        'rediss:// URL (an admin user of Redis 6.2 or newer) (got "http://127.0.0.1:6379"); BERTH_PULUMI_PASSPHRASE: ' +
+        'must be at least 16 characters (the passphrase of the Pulumi secrets provider) (got <redacted>)',
+    ],
   ])(
     'stops with one line naming the bad variable (%o)',
     async (env, expected) => {

@@ -141,6 +141,77 @@ describe.each(BACKENDS)('environments API on $name', ({ name: backend, skip }) =
     expectProblem(await request(t.server).get('/v1/environments/broken'), 404);
   });
 
+  it.skipIf(skip)('keeps labels set on PUT, shows them on GET and filters the list by labelSelector', async () => {
+    const env = (labels?: Record<string, unknown>) => ({
+      provider: { kind: 'local' },
+      runtime: { kind: 'local' },
+      ...(labels ? { labels } : {}),
+    });
+    expect((await putJson('lbl-prod', env({ tier: 'prod', 'berth.dev/region': 'eu' }))).status).toBe(201);
+    expect((await putJson('lbl-stage', env({ tier: 'staging', 'berth.dev/region': 'eu' }))).status).toBe(201);
+    expect((await putJson('lbl-none', env())).status).toBe(201);
+
+    const read = await request(t.server).get('/v1/environments/lbl-prod').expect(200);
+    expect(read.body.labels).toEqual({ tier: 'prod', 'berth.dev/region': 'eu' });
+    expect((await request(t.server).get('/v1/environments/lbl-none').expect(200)).body.labels).toEqual({});
+
+    const names = async (selector: string) =>
+      (await request(t.server).get('/v1/environments').query({ labelSelector: selector }).expect(200)).body.items.map(
+        (e: { name: string }) => e.name,
+      );
+    expect(await names('tier=prod')).toEqual(['lbl-prod']);
+    expect(await names('berth.dev/region=eu')).toEqual(['lbl-prod', 'lbl-stage']);
+    expect(await names('berth.dev/region==eu, tier=staging')).toEqual(['lbl-stage']);
+    expect(await names('tier=none')).toEqual([]);
+
+    // A page of one with a selector still walks to the next match (the cursor is the last name served).
+    const first = await request(t.server)
+      .get('/v1/environments')
+      .query({ labelSelector: 'berth.dev/region=eu', limit: 1 });
+    expect(first.body.items.map((e: { name: string }) => e.name)).toEqual(['lbl-prod']);
+    const second = await request(t.server)
+      .get('/v1/environments')
+      .query({ labelSelector: 'berth.dev/region=eu', limit: 1, cursor: first.body.next });
+    expect(second.body.items.map((e: { name: string }) => e.name)).toEqual(['lbl-stage']);
+    expect(second.body.next).toBeUndefined();
+
+    // Replacing the environment replaces its labels.
+    expect((await putJson('lbl-prod', env({ tier: 'retired' }))).status).toBe(200);
+    expect(await names('tier=prod')).toEqual([]);
+
+    for (const selector of ['tier!=prod', 'tier in (prod)', 'tier', 'Bad Key!=x']) {
+      const problem = expectProblem(
+        await request(t.server).get('/v1/environments').query({ labelSelector: selector }),
+        400,
+      );
+      expect(problem.errors.map((e) => e.path)).toEqual(['/query/labelSelector']);
+    }
+  });
+
+  it.skipIf(skip)('refuses labels Kubernetes would refuse, naming each one, and stores nothing', async () => {
+    const cases: Array<[unknown, string[]]> = [
+      [{ 'bad key': 'x', ok: 'fine' }, ['/labels/bad key']],
+      [{ tier: 'has space' }, ['/labels/tier']],
+      [{ tier: 3 }, ['/labels/tier']],
+      [{ ['x'.repeat(64)]: 'v' }, [`/labels/${'x'.repeat(64)}`]],
+      [{ tier: 'v'.repeat(64) }, ['/labels/tier']],
+      [{ 'Not_A.Prefix/name': 'v' }, ['/labels/Not_A.Prefix~1name']],
+      [{ '-leading': 'v' }, ['/labels/-leading']],
+      [['tier=prod'], ['/labels']],
+    ];
+    for (const [labels, paths] of cases) {
+      const problem = expectProblem(
+        await putJson('lbl-bad', { provider: { kind: 'local' }, runtime: { kind: 'local' }, labels }),
+        422,
+      );
+      expect(
+        problem.errors.map((e) => e.path),
+        JSON.stringify(labels),
+      ).toEqual(paths);
+    }
+    expectProblem(await request(t.server).get('/v1/environments/lbl-bad'), 404);
+  });
+
   it.skipIf(skip)('answers 400 for an invalid name, 404 for an unknown one, 415 for other media types', async () => {
     expectProblem(await putJson('Not_A_Name', { provider: { kind: 'local' }, runtime: { kind: 'local' } }), 400);
     expectProblem(await request(t.server).get('/v1/environments/nowhere'), 404);

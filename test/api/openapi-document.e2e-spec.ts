@@ -53,6 +53,13 @@ describe('the OpenAPI document at /docs-json', () => {
     expect(operations(document).length).toBeGreaterThanOrEqual(20);
   });
 
+  it("offers exactly the registered adapters' kinds for an environment's provider and runtime", () => {
+    const kindOf = (schema: string) =>
+      (document.components.schemas[schema]?.properties as Record<string, { enum?: string[] }>).kind?.enum;
+    expect(kindOf('ProviderProfileDto')).toEqual(['alicloud', 'apsara', 'local']);
+    expect(kindOf('RuntimeDto')).toEqual(['kubernetes', 'local']);
+  });
+
   it('has a summary on every operation', () => {
     const without = operations(document)
       .filter(([, operation]) => !operation.summary?.trim())

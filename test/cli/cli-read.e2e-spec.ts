@@ -186,4 +186,29 @@ describe('berth CLI against a real server: reads, dry runs and errors', () => {
     expect(removed.code).toBe(0);
     expect(removed.stdout).toMatch(/^application\/hello deletion queued in local/);
   });
+
+  it('apply prints each warning of the answer once on stderr, in a dry run and in a real apply', async () => {
+    const pasted =
+      'apiVersion: core.oam.dev/v1beta1\nkind: Application\nmetadata:\n  name: pasted\n' +
+      '  uid: 6f1c2d3e-0000-4000-8000-000000000001\n  resourceVersion: "4242"\n' +
+      'spec:\n  components:\n    - name: web\n      type: webservice\n      properties:\n        image: nginx:1.27\n' +
+      'status:\n  status: running\n';
+    const warningLines = (stderr: string) => stderr.split('\n').filter((line) => line.startsWith('warning: '));
+
+    const dry = await berth(['apply', '-f', '-', '--dry-run'], pasted);
+    expect(dry.code, dry.stderr).toBe(0);
+    const dryWarnings = warningLines(dry.stderr);
+    expect(dryWarnings).toHaveLength(3);
+    for (const path of ['/metadata/uid', '/metadata/resourceVersion', '/status'])
+      expect(dryWarnings.filter((line) => line.startsWith(`warning: ${path}: `))).toHaveLength(1);
+    // The printed application is the normalized document: the warnings are not part of it.
+    expect(parse(dry.stdout)).not.toHaveProperty('warnings');
+
+    const real = await berth(['apply', '-f', '-'], pasted);
+    expect(real.code, real.stderr).toBe(0);
+    expect(real.stdout).toContain('application/pasted created in local');
+    expect(warningLines(real.stderr)).toEqual(dryWarnings);
+    const removed = await berth(['delete', 'pasted', '--wait', '--timeout', '3m']);
+    expect(removed.code, removed.stderr).toBe(0);
+  });
 });

@@ -99,8 +99,8 @@ describe('kubernetes runtime + local provider: apply, rotate, no-op apply, delet
         lifecycle: FAST_LIFECYCLE,
         leaseSeconds: 30,
         refreshIntervalMs: 0,
-        ...(PG ? { localPostgresUrl: PG } : {}),
       },
+      ...(PG ? { env: { BERTH_LOCAL_POSTGRES_URL: PG } } : {}),
     });
     const env = await request(t.server)
       .put('/v1/environments/k8s')

@@ -298,3 +298,96 @@ spec:
     ]);
   });
 });
+
+describe('KubeVela dialect: alibaba-rds databases', () => {
+  const rds = (properties: string) => `
+apiVersion: core.oam.dev/v1beta1
+kind: Application
+metadata: { name: dbs }
+spec:
+  components:
+    - name: sample-db
+      type: alibaba-rds
+      properties:
+        instance_name: sample-db
+        account_name: oamtest
+        password: U34rfwefwefffaked
+        allocate_public_connection: false
+${properties}
+`;
+
+  it('takes several databases on one instance, without the dblinks default', () => {
+    const result = accepted(
+      rds(`        databases:
+          - name: orders
+            character_set: utf8
+            description: orders of the shop
+          - name: audit
+            character_set: UTF8MB4
+          - name: reports`),
+    );
+    const properties = (result.document.spec as { components: { properties: Record<string, unknown> }[] })
+      .components[0]!.properties;
+    expect(properties.databases).toEqual([
+      { name: 'orders', characterSet: 'utf8', description: 'orders of the shop' },
+      { name: 'audit', characterSet: 'utf8mb4' },
+      { name: 'reports', characterSet: 'utf8' },
+    ]);
+    expect(properties).not.toHaveProperty('databaseName');
+    expect(properties).toMatchObject({ accountName: 'oamtest', privilege: 'ReadWrite', engine: 'mysql' });
+  });
+
+  it('refuses what KubeVela refuses or Berth cannot create, at the path as written', () => {
+    expect(
+      refused(
+        rds(`        database_name: app
+        databases: [{ name: orders }]`),
+      ),
+    ).toEqual([{ path: '/spec/components/0/properties/database_name', message: expect.stringContaining('not both') }]);
+    expect(refused(rds(`        databases: [{ name: orders }, { name: orders }]`))).toEqual([
+      { path: '/spec/components/0/properties/databases/1/name', message: 'orders is listed twice' },
+    ]);
+    expect(refused(rds(`        databases: [{ name: Orders-1 }]`))).toEqual([
+      { path: '/spec/components/0/properties/databases/0/name', message: expect.stringContaining('database name') },
+    ]);
+    expect(refused(rds(`        databases: [{ name: orders, character_set: latin1 }]`))).toEqual([
+      { path: '/spec/components/0/properties/databases', message: expect.stringContaining('character_set "latin1"') },
+    ]);
+    expect(refused(rds(`        databases: [{ name: orders, collation: utf8_bin }]`))).toEqual([
+      { path: '/spec/components/0/properties/databases', message: expect.stringContaining('collation') },
+    ]);
+    expect(refused(rds(`        databases: []`))).toEqual([
+      { path: '/spec/components/0/properties/databases', message: expect.any(String) },
+    ]);
+  });
+});
+
+describe('KubeVela dialect: alibaba-vswitch defaults', () => {
+  it("an alibaba-vswitch without vpc_cidr takes KubeVela's VPC block; a vswitch_cidr outside it is refused at dry run", () => {
+    const vswitch = (cidr: string) => `
+apiVersion: core.oam.dev/v1beta1
+kind: Application
+metadata: { name: net }
+spec:
+  components:
+    - name: sample-vswitch
+      type: alibaba-vswitch
+      properties:
+        zone_id: cn-hangzhou-h
+        vswitch_cidr: ${cidr}
+`;
+    const spec = (yaml: string) =>
+      (accepted(yaml).document.spec as { components: { properties: Record<string, unknown> }[] }).components[0]!
+        .properties;
+    expect(spec(vswitch('172.16.1.0/24'))).toMatchObject({
+      cidr: '172.16.0.0/12',
+      vswitches: [{ zone: 'cn-hangzhou-h', cidr: '172.16.1.0/24' }],
+    });
+    expect(refused(vswitch('10.0.1.0/24'))).toEqual([
+      {
+        path: '/spec/components/0/properties/vswitch_cidr',
+        message: "must lie inside the VPC's CIDR block 172.16.0.0/12",
+      },
+    ]);
+  });
+});

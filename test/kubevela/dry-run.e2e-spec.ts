@@ -122,4 +122,52 @@ spec:
       message: expect.stringContaining('allocate_public_connection: true'),
     });
   });
+
+  it("on an alicloud environment, an alibaba-rds naming no vswitch_id goes into the profile's default network, or is a 422 naming vswitch_id", async () => {
+    const environment = (name: string, settings: Record<string, unknown>) =>
+      request(t.server)
+        .put(`/v1/environments/${name}?allowUnavailable=true`)
+        .send({
+          provider: { kind: 'alicloud', settings: { region: 'cn-hangzhou', ...settings } },
+          runtime: { kind: 'local' },
+        });
+    expect((await environment('ali-bare', {})).status).toBe(201);
+    expect(
+      (await environment('ali-net', { defaultNetwork: { vswitchId: 'vsw-default1', cidr: '10.8.0.0/16' } })).status,
+    ).toBe(201);
+    const refused = await environment('ali-bad', { defaultVswitch: 'subnet-1' });
+    expect(refused.status).toBe(422);
+    expect(refused.body.errors).toEqual([
+      { path: '/provider/settings/defaultVswitch', message: 'defaultVswitch must be a vSwitch id (vsw-…)' },
+    ]);
+
+    const rds = `apiVersion: core.oam.dev/v1beta1
+kind: Application
+metadata: { name: rds-cloud-source }
+spec:
+  components:
+    - name: sample-db
+      type: alibaba-rds
+      properties:
+        instance_name: sample-db
+        account_name: oamtest
+        password: U34rfwefwefffaked
+        writeConnectionSecretToRef: { name: db-conn }
+`;
+    // plan=true: the dry run without the adapter availability check (no pulumi CLI here), the component checks run.
+    const dryRun = (env: string) =>
+      request(t.server)
+        .put(`/v1/environments/${env}/applications/rds-cloud-source?dryRun=true&plan=true`)
+        .set('Content-Type', 'application/yaml')
+        .send(rds);
+    const bare = await dryRun('ali-bare');
+    expect(bare.status, bare.text).toBe(422);
+    expect(bare.body.errors).toEqual([
+      { path: '/spec/components/0/properties', message: expect.stringContaining('set vswitch_id (vswitchId)') },
+    ]);
+    const placed = await dryRun('ali-net');
+    expect(placed.status, placed.text).toBe(200);
+    expect(placed.body.spec.components[0].properties).not.toHaveProperty('vswitchId');
+    await request(t.server).get('/v1/environments/ali-net/applications/rds-cloud-source').expect(404);
+  });
 });

@@ -143,7 +143,7 @@ describe('refresh and validation by the adapters', () => {
   });
 
   it('refuses an rds mysql on the local provider without BERTH_LOCAL_MYSQL_URL, naming the variable (422)', async () => {
-    t = await startTestApp('sqlite', { config: { localMysqlUrl: undefined } });
+    t = await startTestApp('sqlite', { env: { BERTH_LOCAL_MYSQL_URL: undefined } });
     const answer = await putApplication(t.server, 'local', 'shop', DB_APP);
     expect(answer.status).toBe(422);
     expect(answer.body.errors).toContainEqual({

@@ -182,3 +182,133 @@ describe.skipIf(!mysqlUrl)('local provider: rds mysql on BERTH_LOCAL_MYSQL_URL',
     await conn.end();
   });
 });
+
+/** The same URL on another database of the instance (the account's credentials reach every database it lists). */
+function onDatabase(url: string, database: string): string {
+  const next = new URL(url);
+  next.pathname = `/${database}`;
+  return next.toString();
+}
+
+describe.skipIf(!mysqlUrl)('local provider: rds mysql with several databases (KubeVela databases)', () => {
+  let provider: LocalResourceProvider;
+  let cleanup: () => Promise<void>;
+  const log = new RecordingLog();
+  const tag = `${process.pid}_${Date.now().toString(36)}`;
+  const [orders, audit] = [`orders_${tag}`, `audit_${tag}`];
+  const spec = (databases: Array<Record<string, string>>) => ({
+    type: 'rds' as const,
+    application: unique('mydbs'),
+    component: 'db',
+    properties: { engine: 'mysql', privilege: 'ReadWrite', databases },
+    secretProperties: { password: 'my:s3cret@pw' },
+  });
+  const both = spec([
+    { name: orders, characterSet: 'utf8' },
+    { name: audit, characterSet: 'utf8mb4' },
+  ]);
+  const schemas = async () => {
+    const admin = await createConnection({ uri: mysqlUrl! });
+    try {
+      const [rows] = await admin.query(
+        'select SCHEMA_NAME as name, DEFAULT_CHARACTER_SET_NAME as charset from information_schema.SCHEMATA where SCHEMA_NAME in (?, ?) order by SCHEMA_NAME',
+        [orders, audit],
+      );
+      return rows as Array<{ name: string; charset: string }>;
+    } finally {
+      await admin.end();
+    }
+  };
+
+  beforeAll(async () => {
+    const temp = await tempDataDir();
+    cleanup = temp.cleanup;
+    provider = new LocalResourceProvider({ dataDir: temp.dir, mysqlAdminUrl: mysqlUrl });
+    await provider.start();
+  });
+  afterAll(async () => {
+    await provider.destroy(request(both), log).catch(() => undefined);
+    await provider.close();
+    await cleanup();
+  });
+
+  it('creates each database in its character set; the account writes in both; a dropped entry is dropped', async () => {
+    const secret = await provider.apply(request(both), log);
+    expect(secret.outputs).toMatchObject({ DATABASE_NAME: orders, DB_NAME: orders });
+    expect(await schemas()).toEqual([
+      { name: audit, charset: 'utf8mb4' },
+      { name: orders, charset: expect.stringMatching(/^utf8(mb3)?$/) },
+    ]);
+    for (const database of [orders, audit]) {
+      const conn = await createConnection({ uri: onDatabase(secret.secretOutputs.DB_URL, database) });
+      await conn.query('create table t (id int primary key)');
+      await conn.query('insert into t values (1)');
+      await conn.end();
+    }
+    // A rotated login reaches every database too.
+    const rotated = await provider.rotate(request(both), log);
+    const conn = await createConnection({ uri: onDatabase(rotated.secretOutputs.DB_URL, audit) });
+    expect((await conn.query('select count(*) as n from t'))[0]).toEqual([{ n: 1 }]);
+    await conn.end();
+
+    await provider.apply(request({ ...both, properties: { ...both.properties, databases: [{ name: orders }] } }), log);
+    expect((await schemas()).map((s) => s.name)).toEqual([orders]);
+    await provider.destroy(request(both), log);
+    expect(await schemas()).toEqual([]);
+  });
+});
+
+describe.skipIf(!postgresUrl)('local provider: rds postgresql with several databases (KubeVela databases)', () => {
+  let provider: LocalResourceProvider;
+  let cleanup: () => Promise<void>;
+  const log = new RecordingLog();
+  const tag = `${process.pid}_${Date.now().toString(36)}`;
+  const [orders, audit] = [`orders_${tag}`, `audit_${tag}`];
+  const spec = {
+    type: 'rds' as const,
+    application: unique('pgdbs'),
+    component: 'db',
+    properties: { engine: 'postgresql', privilege: 'DBOwner', databases: [{ name: orders }, { name: audit }] },
+    secretProperties: { password: 'pg-s3cret' },
+  };
+  const databases = async () => {
+    const c = new Client({ connectionString: postgresUrl });
+    await c.connect();
+    try {
+      const r = await c.query<{ datname: string }>(
+        'select datname from pg_database where datname = any($1::text[]) order by datname',
+        [[orders, audit]],
+      );
+      return r.rows.map((row) => row.datname);
+    } finally {
+      await c.end();
+    }
+  };
+
+  beforeAll(async () => {
+    const temp = await tempDataDir();
+    cleanup = temp.cleanup;
+    provider = new LocalResourceProvider({ dataDir: temp.dir, postgresAdminUrl: postgresUrl });
+    await provider.start();
+  });
+  afterAll(async () => {
+    await provider.destroy(request(spec), log).catch(() => undefined);
+    await provider.close();
+    await cleanup();
+  });
+
+  it('creates each database with the account privilege on it; destroy drops them all', async () => {
+    const secret = await provider.apply(request(spec), log);
+    expect(secret.outputs).toMatchObject({ DATABASE_NAME: orders, DB_NAME: orders });
+    expect(await databases()).toEqual([audit, orders]);
+    for (const database of [orders, audit]) {
+      const c = new Client({ connectionString: onDatabase(secret.secretOutputs.DB_URL, database) });
+      await c.connect();
+      await c.query('create table t (v text)');
+      expect((await c.query('select current_database() as d')).rows).toEqual([{ d: database }]);
+      await c.end();
+    }
+    await provider.destroy(request(spec), log);
+    expect(await databases()).toEqual([]);
+  });
+});

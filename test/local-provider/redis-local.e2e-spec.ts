@@ -65,16 +65,16 @@ const MODES = [
   {
     mode: 'the Redis of BERTH_LOCAL_REDIS_URL',
     skip: TEST_REDIS_URL ? undefined : 'TEST_REDIS_URL is not set',
-    config: (): { localRedisUrl?: string } => ({ localRedisUrl: TEST_REDIS_URL! }),
+    env: (): { BERTH_LOCAL_REDIS_URL?: string } => ({ BERTH_LOCAL_REDIS_URL: TEST_REDIS_URL! }),
   },
   {
     mode: 'an embedded redis-server',
     skip: findExecutable('redis-server') ? undefined : 'redis-server is not on PATH',
-    config: (): { localRedisUrl?: string } => ({}),
+    env: (): { BERTH_LOCAL_REDIS_URL?: string } => ({}),
   },
 ];
 
-for (const { mode, skip, config } of MODES) {
+for (const { mode, skip, env: adapterEnv } of MODES) {
   describe.skipIf(skip !== undefined)(
     `redis on the local environment, over HTTP, with ${mode}${skip ? ` (skipped: ${skip})` : ''}`,
     { timeout: 240_000 },
@@ -88,7 +88,8 @@ for (const { mode, skip, config } of MODES) {
 
       beforeAll(async () => {
         t = await startTestApp('sqlite', {
-          config: { role: 'all', lifecycle: FAST_LIFECYCLE, refreshIntervalMs: 0, ...config() },
+          config: { role: 'all', lifecycle: FAST_LIFECYCLE, refreshIntervalMs: 0 },
+          env: adapterEnv(),
         });
       });
       afterAll(async () => {
@@ -146,7 +147,7 @@ for (const { mode, skip, config } of MODES) {
         expect(deleted.state, JSON.stringify(deleted)).toBe('Succeeded');
         expect(await outcome(() => withClient(newUrl, (client) => client.ping()))).toBe('WRONGPASS');
         // With an admin URL at hand (the external server): the component's keys went with it.
-        if (config().localRedisUrl)
+        if (adapterEnv().BERTH_LOCAL_REDIS_URL)
           await withClient(TEST_REDIS_URL!, async (admin) => expect(await admin.keys(`${prefix}*`)).toEqual([]));
       });
     },

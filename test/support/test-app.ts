@@ -38,6 +38,11 @@ export interface TestApp {
 export interface TestAppOptions extends Omit<CreateAppOptions, 'env'> {
   config?: Partial<BerthConfig>;
   /**
+   * Environment variables the service sees (none of the host's): adapters read their own settings from them, e.g.
+   * `BERTH_LOCAL_REDIS_URL`. Over the default BERTH_LOCAL_MYSQL_URL (undefined unsets it).
+   */
+  env?: Record<string, string | undefined>;
+  /**
    * false: requests go out as they are written (the access suites send their own credentials, or none). Default:
    * a request without an Authorization header is sent as the bootstrap admin, so suites about something else need
    * no credentials of their own.
@@ -55,9 +60,6 @@ export async function startTestApp(backend: BackendName, options: TestAppOptions
   const config: Partial<BerthConfig> = {
     dataDir,
     logLevel: 'silent',
-    // The shared fixtures use rds mysql, which the local provider only accepts with a MySQL server configured (it
-    // is not contacted until such a component is provisioned).
-    localMysqlUrl: process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test',
     // API suites run the API role: operations are queued, not run (lifecycle suites pass role 'all').
     role: 'api',
     ...options.config,
@@ -73,9 +75,15 @@ export async function startTestApp(backend: BackendName, options: TestAppOptions
     rmSync(dataDir, { recursive: true, force: true });
   };
   let app: NestExpressApplication;
-  const { authenticateAsAdmin = true, ...createOptions } = options;
+  const { authenticateAsAdmin = true, env: givenEnv, ...createOptions } = options;
+  const env = {
+    // The shared fixtures use rds mysql, which the local provider only accepts with a MySQL server configured (it
+    // is not contacted until such a component is provisioned).
+    BERTH_LOCAL_MYSQL_URL: process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test',
+    ...givenEnv,
+  };
   try {
-    app = await createApp({ ...createOptions, env: {}, config });
+    app = await createApp({ ...createOptions, env, config });
   } catch (error) {
     await cleanup();
     throw error;

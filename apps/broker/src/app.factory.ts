@@ -1,10 +1,13 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { formatSettingProblem } from '@berth/core';
 import { databaseKind } from '@berth/persistence';
 import { Logger } from 'nestjs-pino';
 import { AppModule, type AppModuleOptions } from './app.module';
 import type { BerthConfig } from './config/berth-config';
-import { loadConfig } from './config/config.loader';
+import { adapterSettingsProblems, builtinProviders } from './adapters/builtin-providers';
+import { ConfigError } from './config/config.error';
+import { loadConfig, readConfig } from './config/config.loader';
 import { openDatabase } from './database/database.module';
 import { BerthExpressAdapter } from './http/berth-express.adapter';
 import { corsOptions } from './http/cors-options';
@@ -15,13 +18,37 @@ import { ProblemFilter } from './http/problem.filter';
 export interface CreateAppOptions extends AppModuleOptions {
   /** Settings that win over the environment variables (tests: a temp data dir, a database URL and schema, …). */
   config?: Partial<BerthConfig>;
-  /** Environment variables to read (default: process.env). */
+  /** Environment variables to read, the service's and its adapters' (default: process.env). */
   env?: NodeJS.ProcessEnv;
 }
 
+/** The service's own configuration (not its adapters'): environment variables, then `config` over them. */
 export function resolveConfig(options: Pick<CreateAppOptions, 'config' | 'env'> = {}): BerthConfig {
-  const config = { ...loadConfig(options.env ?? process.env), ...options.config };
+  return withOverrides(loadConfig(options.env ?? process.env), options.config);
+}
+
+function withOverrides(read: BerthConfig, overrides: Partial<BerthConfig> = {}): BerthConfig {
+  const config = { ...read, ...overrides };
   return { ...config, databaseKind: databaseKind(config.databaseUrl) };
+}
+
+/**
+ * The configuration and the built-in providers, each of which read their own settings. Throws one ConfigError listing
+ * every bad variable of the service and of every adapter (`BERTH_PORT: …; BERTH_LOCAL_MYSQL_URL: …`).
+ */
+export function configureService(options: CreateAppOptions = {}): {
+  config: BerthConfig;
+  providers: NonNullable<AppModuleOptions['providers']>;
+} {
+  const env = options.env ?? process.env;
+  const read = readConfig(env);
+  const problems = read.problems.map(formatSettingProblem);
+  const config =
+    problems.length === 0 ? withOverrides(read.config, options.config) : { ...read.config, ...options.config };
+  const providers = options.providers ?? builtinProviders(config, env);
+  problems.push(...adapterSettingsProblems([...providers, ...(options.extraProviders ?? [])]));
+  if (problems.length > 0) throw new ConfigError(problems.join('; '));
+  return { config, providers };
 }
 
 /**
@@ -29,14 +56,14 @@ export function resolveConfig(options: Pick<CreateAppOptions, 'config' | 'env'> 
  * to `listen()` or to be driven by supertest through `getHttpServer()`.
  */
 export async function createApp(options: CreateAppOptions = {}): Promise<NestExpressApplication> {
-  const config = resolveConfig(options);
+  const { config, providers } = configureService(options);
   // Open and migrate the database first: its errors (unreachable, migrations pending) are the likely boot failures,
   // and they should reach the caller as they are, not as a Nest stack trace.
   const dataSource = options.dataSource ?? (await openDatabase(config));
   let app: NestExpressApplication;
   try {
     app = await NestFactory.create<NestExpressApplication>(
-      AppModule.forRoot(config, { ...options, dataSource }),
+      AppModule.forRoot(config, { ...options, dataSource, providers }),
       new BerthExpressAdapter({ requestTimeoutMs: config.requestTimeoutMs }),
       {
         // Bodies are read by our own size-limited reader, per route.

@@ -2,13 +2,12 @@ import { type DynamicModule, Module, type ModuleMetadata } from '@nestjs/common'
 import { LoggerModule } from 'nestjs-pino';
 import type { DataSource } from 'typeorm';
 import { AccessModule } from './access/access.module';
-import { AdaptersModule, type AdaptersOptions, environmentKindsWith } from './adapters/adapters.module';
+import { AdaptersModule, type AdaptersOptions } from './adapters/adapters.module';
 import { ApplicationsModule } from './applications/applications.module';
 import type { BerthConfig } from './config/berth-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { DefinitionsModule } from './definitions/definitions.module';
-import type { EnvironmentKinds } from './config/environment-kinds';
 import { EnvironmentsModule } from './environments/environments.module';
 import { HealthModule } from './health/health.module';
 import { HttpPolicyModule } from './http/http-policy.module';
@@ -20,11 +19,6 @@ import { RotationModule } from './rotation/rotation.module';
 import { SecretsModule } from './secrets/secrets.module';
 
 export interface AppModuleOptions extends AdaptersOptions {
-  /**
-   * Provider and runtime kinds an environment may name (default: @berth/core's PROVIDER_KINDS / RUNTIME_KINDS plus
-   * the kinds of `extraProviders` / `extraRuntimes`).
-   */
-  environmentKinds?: EnvironmentKinds;
   /** Further feature modules (e.g. the lifecycle: operations, worker). */
   imports?: ModuleMetadata['imports'];
   /** An opened, migrated DataSource to use instead of opening one from the configuration. */
@@ -41,7 +35,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ConfigModule.forRoot(config, options.environmentKinds ?? environmentKindsWith(options)),
+        ConfigModule.forRoot(config),
         LoggerModule.forRoot(loggingOptions(config)),
         HttpPolicyModule,
         DatabaseModule.forRoot(config, options.dataSource),

@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { Logger } from 'nestjs-pino';
 import { BOOTSTRAP_TOKEN_NAME, BootstrapAdminService } from './access/bootstrap-admin.service';
-import { createApp, resolveConfig } from './app.factory';
+import { createApp } from './app.factory';
+import { BERTH_CONFIG, type BerthConfig } from './config/berth-config';
 import { ConfigError } from './config/config.error';
 import { bootSummary } from './logging/boot-summary';
 
@@ -14,13 +15,9 @@ function fail(error: unknown): never {
 }
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = resolveConfig();
-  } catch (error) {
-    fail(error);
-  }
-  const app = await createApp({ config }).catch(fail);
+  // Every bad variable, the service's and its adapters', is one ConfigError from createApp (exit 78).
+  const app = await createApp().catch(fail);
+  const config = app.get<BerthConfig>(BERTH_CONFIG);
   const logger = app.get(Logger);
 
   // Graceful shutdown. Like Nest's enableShutdownHooks() (app.close(): stop accepting connections, finish the ones

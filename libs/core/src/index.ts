@@ -10,3 +10,4 @@ export * from './text';
 export * from './types';
 export * from './policies';
 export * from './workflow';
+export * from './settings';

@@ -13,6 +13,7 @@ export {
   type DocumentFormat,
 } from './parsing/media-type';
 export { API_VERSION, KIND, validateApplication } from './validation/validate-application';
+export { dnsLabelProblem, dnsSubdomainProblem } from './validation/dns-names';
 export { redactDocument } from './redaction/redact-document';
 export { redactSourceText, type RedactSourceOptions } from './redaction/redact-source-text';
 export { contentHash } from './hashing/content-hash';

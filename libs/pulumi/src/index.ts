@@ -33,3 +33,10 @@ export type {
 export { ExecPulumiCliLocator, type PulumiCliLocator, type PulumiCliStatus } from './cli/pulumi-cli';
 export { MISSING_CLI_MESSAGE, mapPulumiError, type ErrorRule } from './errors/pulumi-error-mapping';
 export type { JobEvent } from './events/engine-events';
+// Its settings (BERTH_PULUMI_*).
+export {
+  PULUMI_EXPECTATIONS,
+  PulumiSettings,
+  readPulumiSettings,
+  type PulumiSettingsRead,
+} from './settings/pulumi.settings';

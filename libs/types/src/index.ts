@@ -5,3 +5,4 @@
 export { BUILTIN_TYPES } from './builtin-types';
 export { CLOUD_COMMON_FIELDS, CLOUD_PROPERTY_ONLY_FIELDS } from './shared/cloud-common.schema';
 export { PATTERN_HINTS } from './shared/schema-patterns';
+export { rdsDatabases, type RdsDatabase } from './rds/rds.type';

@@ -13,11 +13,13 @@ import {
   type ResourcePlan,
   type ResourceRequest,
   type RevokeHandle,
+  type SettingProblem,
 } from '@berth/core';
 import {
   ExecPulumiCliLocator,
   ForkJobLauncher,
   PulumiDriver,
+  readPulumiSettings,
   splitOutputs,
   type JobLauncher,
   type PulumiCliLocator,
@@ -42,6 +44,10 @@ export interface AlicloudProviderOptions {
   cancelGraceMs?: number;
   /** The longest deadline a lifecycle step gets: a Pulumi lock older than it is stale (see PulumiDriverOptions). */
   longestDeadlineMs?: number;
+  /**
+   * Environment variables the adapter reads its BERTH_PULUMI_* settings from (default process.env); validateSettings()
+   * names a bad one. The cloud credentials a profile names are read by each runner process, not from here.
+   */
   env?: Readonly<Record<string, string | undefined>>;
 }
 
@@ -55,21 +61,30 @@ export class AlicloudResourceProvider extends ResourceProvider {
   override readonly types: readonly string[] = Object.keys(programs);
   readonly driver: PulumiDriver;
   private readonly cli: PulumiCliLocator;
+  private readonly settingsProblems: SettingProblem[];
 
   constructor(options: AlicloudProviderOptions = {}) {
     super();
     const env = options.env ?? process.env;
-    this.cli = options.cli ?? new ExecPulumiCliLocator(env);
+    const settings = readPulumiSettings(env);
+    this.settingsProblems = settings.problems;
+    this.cli = options.cli ?? new ExecPulumiCliLocator(settings.env);
+    const concurrency = options.concurrency ?? settings.concurrency;
     this.driver = new PulumiDriver({
       dataDir: options.dataDir ?? env.BERTH_DATA_DIR ?? './.berth',
       configurator: alicloudStackConfigurator,
       launcher: options.launcher ?? new ForkJobLauncher(),
       cli: this.cli,
-      env,
-      ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+      env: settings.env,
+      ...(concurrency !== undefined ? { concurrency } : {}),
       ...(options.cancelGraceMs !== undefined ? { cancelGraceMs: options.cancelGraceMs } : {}),
       ...(options.longestDeadlineMs !== undefined ? { longestDeadlineMs: options.longestDeadlineMs } : {}),
     });
+  }
+
+  /** The BERTH_PULUMI_* variables that cannot be used, each naming its variable. */
+  override validateSettings(): SettingProblem[] {
+    return this.settingsProblems;
   }
 
   async availability(profile: ProviderProfile): Promise<ProviderAvailability> {
@@ -98,8 +113,12 @@ export class AlicloudResourceProvider extends ResourceProvider {
   override validateComponent(
     type: CloudComponentType,
     properties: JsonObject,
+    profile?: ProviderProfile,
   ): Array<{ path: string; message: string }> {
-    return [...(ALICLOUD_COMPONENT_CHECKS[type]?.(properties) ?? []), ...alicloudZoneProblems(type, properties)];
+    return [
+      ...(ALICLOUD_COMPONENT_CHECKS[type]?.(properties, profile?.settings ?? {}) ?? []),
+      ...alicloudZoneProblems(type, properties),
+    ];
   }
 
   async preview(request: ResourceRequest): Promise<ResourcePlan> {

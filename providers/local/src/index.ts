@@ -4,3 +4,8 @@ export { DEFAULT_IP_POOL, DEFAULT_IP_POOL_PREFIX } from './local-provider.option
 export { MYSQL_PRIVILEGES } from './rds/mysql-admin.driver';
 export { TcpLoadBalancer } from './slb/tcp-load-balancer';
 export { allocate, formatCidr, overlaps, parseCidr } from './vpc/cidr';
+export {
+  LOCAL_PROVIDER_EXPECTATIONS,
+  LocalProviderSettings,
+  readLocalProviderSettings,
+} from './settings/local-provider.settings';

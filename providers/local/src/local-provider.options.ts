@@ -1,7 +1,14 @@
-/** How the service constructs the local provider (it fills these from BERTH_DATA_DIR and BERTH_LOCAL_* variables). */
+import type { SettingsEnvironment } from '@berth/core';
+
+/**
+ * How the local provider is constructed. The service passes its data dir and its environment variables: the provider
+ * reads its BERTH_LOCAL_* settings from them itself (settings/local-provider.settings.ts); an option given here wins.
+ */
 export interface LocalProviderOptions {
   /** Root of everything the provider keeps: state under `<dataDir>/local/`. */
   dataDir: string;
+  /** Environment variables to read BERTH_LOCAL_* from (validateSettings() reports a bad one); none when absent. */
+  env?: SettingsEnvironment;
   /** Admin URL of an existing PostgreSQL server (BERTH_LOCAL_POSTGRES_URL). Without it rds/postgresql goes to the embedded PostgreSQL cluster. */
   postgresAdminUrl?: string;
   /** Admin URL of an existing MySQL/MariaDB server (BERTH_LOCAL_MYSQL_URL). Without it rds/mysql is refused. */

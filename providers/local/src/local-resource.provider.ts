@@ -10,11 +10,12 @@ import type {
   ResourceRequest,
   RevokeHandle,
 } from '@berth/core';
-import { ProviderError, ProviderErrorCode, ResourceProvider, SILENT_LOG } from '@berth/core';
+import { ProviderError, ProviderErrorCode, ResourceProvider, SILENT_LOG, type SettingProblem } from '@berth/core';
 import { join } from 'node:path';
 import { LOCAL_HANDLERS } from './handlers/local-handlers';
 import type { LocalHandlerContext, LocalTypeHandler } from './handlers/local-type.handler';
 import { DEFAULT_IP_POOL, DEFAULT_IP_POOL_PREFIX, type LocalProviderOptions } from './local-provider.options';
+import { readLocalProviderSettings } from './settings/local-provider.settings';
 import { RecordStateStore } from './state/record-state.store';
 import { throwIfAborted, toProviderError } from './support/local-provider.error';
 import { SecretDeriver } from './support/secret-deriver';
@@ -35,9 +36,15 @@ export class LocalResourceProvider extends ResourceProvider {
   private readonly store: RecordStateStore;
   private readonly handlers: ReadonlyMap<string, LocalTypeHandler>;
   private started = false;
+  private readonly options: LocalProviderOptions;
+  private readonly settingsProblems: SettingProblem[];
 
-  constructor(private readonly options: LocalProviderOptions) {
+  constructor(given: LocalProviderOptions) {
     super();
+    const settings = readLocalProviderSettings(given.env ?? {});
+    this.settingsProblems = settings.problems;
+    const options: LocalProviderOptions = { ...settings.options, ...withoutUndefined(given), dataDir: given.dataDir };
+    this.options = options;
     const root = join(options.dataDir, 'local');
     this.store = new RecordStateStore(root);
     const context: LocalHandlerContext = {
@@ -75,6 +82,11 @@ export class LocalResourceProvider extends ResourceProvider {
           ),
       ),
     );
+  }
+
+  /** The BERTH_LOCAL_* variables of `options.env` that cannot be used, each naming its variable. */
+  override validateSettings(): SettingProblem[] {
+    return this.settingsProblems;
   }
 
   /** Stops every embedded server and listener. Data stays on disk for the next start(). */
@@ -204,4 +216,9 @@ function safePrefix(cidr: string): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** An option set to undefined does not hide the variable's value. */
+function withoutUndefined<T extends object>(options: T): Partial<T> {
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Partial<T>;
 }

@@ -9,23 +9,12 @@ import {
   type OnApplicationShutdown,
   type OnModuleInit,
 } from '@nestjs/common';
-import {
-  PROVIDER_KINDS,
-  RUNTIME_KINDS,
-  longestStepTimeoutMs,
-  resolveStepTimeouts,
-  type OperationLog,
-  type ResourceProvider,
-  type WorkloadRuntime,
-} from '@berth/core';
-import { BUILTIN_TYPES } from '@berth/types';
+import { type OperationLog, type ResourceProvider, type WorkloadRuntime } from '@berth/core';
 import { KubernetesWorkloadRuntime } from '@berth/kube';
 import { EnvironmentRepository, WorkloadDeliveryRepository } from '@berth/persistence';
-import { AlicloudResourceProvider } from '@berth/provider-alicloud';
-import { LocalResourceProvider } from '@berth/provider-local';
 import { BERTH_CONFIG, type BerthConfig } from '../config/berth-config';
-import type { EnvironmentKinds } from '../config/environment-kinds';
 import { ReadinessService } from '../health/readiness.service';
+import { builtinProviders } from './builtin-providers';
 import { LocalWorkloadRuntime } from './local-workload.runtime';
 import { ProviderRegistry } from './provider.registry';
 import { RuntimeRegistry } from './runtime.registry';
@@ -35,49 +24,18 @@ export interface AdaptersOptions {
   extraProviders?: ResourceProvider[];
   /** Further runtimes; a kind registered here wins. */
   extraRuntimes?: WorkloadRuntime[];
-}
-
-/** The provider and runtime kinds an environment may name: core's, plus every registered extra kind. */
-export function environmentKindsWith(options: AdaptersOptions): EnvironmentKinds {
-  return {
-    provider: [...new Set([...PROVIDER_KINDS, ...(options.extraProviders ?? []).flatMap((p) => [...p.kinds])])],
-    runtime: [...new Set([...RUNTIME_KINDS, ...(options.extraRuntimes ?? []).map((r) => r.kind)])],
-  };
-}
-
-export function localProviderOf(config: BerthConfig): LocalResourceProvider {
-  return new LocalResourceProvider({
-    dataDir: config.dataDir,
-    ...(config.localPostgresUrl ? { postgresAdminUrl: config.localPostgresUrl } : {}),
-    ...(config.localMysqlUrl ? { mysqlAdminUrl: config.localMysqlUrl } : {}),
-    ...(config.localRedisUrl ? { redisUrl: config.localRedisUrl } : {}),
-    ...(config.localS3Url ? { s3Url: config.localS3Url } : {}),
-    ...(config.localS3AccessKeyId ? { s3AccessKeyId: config.localS3AccessKeyId } : {}),
-    ...(config.localS3SecretAccessKey ? { s3SecretAccessKey: config.localS3SecretAccessKey } : {}),
-  });
+  /**
+   * The built-in providers, already made (createApp makes them first to check their settings at boot). Default: made
+   * here from `env`.
+   */
+  providers?: ResourceProvider[];
+  /** Environment variables the adapters read their own settings from (default: process.env). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /**
- * The alicloud/apsara adapter with the validated BERTH_PULUMI_* settings of the configuration (not process.env: what
- * the boot checked is what the driver uses). The cloud credentials it names are read by each runner process. Its
- * runs end at their steps' deadlines; the longest of those tells it when a Pulumi lock has outlived any run.
- */
-export function alicloudProviderOf(config: BerthConfig): AlicloudResourceProvider {
-  return new AlicloudResourceProvider({
-    dataDir: config.dataDir,
-    longestDeadlineMs: longestStepTimeoutMs(resolveStepTimeouts(config.lifecycle?.timeouts, BUILTIN_TYPES)),
-    ...(config.pulumiConcurrency !== undefined ? { concurrency: config.pulumiConcurrency } : {}),
-    env: {
-      BERTH_DATA_DIR: config.dataDir,
-      ...(config.pulumiCommand ? { BERTH_PULUMI_COMMAND: config.pulumiCommand } : {}),
-      ...(config.pulumiPassphrase ? { BERTH_PULUMI_PASSPHRASE: config.pulumiPassphrase } : {}),
-    },
-  });
-}
-
-/**
- * Starts the local provider's embedded servers with the service (where operations run: roles `all` and `worker`)
- * and stops them at shutdown; registers one readiness check per provider kind, failing only for a kind that an
+ * Starts the adapters through their ports (the local provider's embedded servers, …) with the service where
+ * operations run (roles `all` and `worker`) and closes them at shutdown; registers one readiness check per provider kind, failing only for a kind that an
  * environment uses and that cannot work here.
  */
 @Injectable()
@@ -87,6 +45,7 @@ class AdaptersLifecycle implements OnModuleInit, OnApplicationBootstrap, OnAppli
   constructor(
     @Inject(BERTH_CONFIG) private readonly config: BerthConfig,
     @Inject(ProviderRegistry) private readonly providers: ProviderRegistry,
+    @Inject(RuntimeRegistry) private readonly runtimes: RuntimeRegistry,
     @Inject(EnvironmentRepository) private readonly environments: EnvironmentRepository,
     @Inject(ReadinessService) private readonly readiness: ReadinessService,
   ) {}
@@ -118,15 +77,24 @@ class AdaptersLifecycle implements OnModuleInit, OnApplicationBootstrap, OnAppli
       log: (level, message) =>
         level === 'error' || level === 'warn' ? this.logger.warn(message) : this.logger.log(message),
     };
-    await Promise.all(this.providers.providers().map((provider) => provider.start?.(log)));
+    await Promise.all([
+      ...this.providers.providers().map((provider) => provider.start?.(log)),
+      ...this.runtimes.runtimes().map((runtime) => runtime.start?.(log)),
+    ]);
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all(this.providers.providers().map((provider) => provider.close?.()));
+    await Promise.all([
+      ...this.providers.providers().map((provider) => provider.close?.()),
+      ...this.runtimes.runtimes().map((runtime) => runtime.close?.()),
+    ]);
   }
 }
 
-/** The ResourceProviders (by profile kind) and WorkloadRuntimes (by runtime kind) of this service, for every module. */
+/**
+ * The ResourceProviders (by profile kind) and WorkloadRuntimes (by runtime kind) of this service, for every module.
+ * Their kinds are the kinds an environment may name.
+ */
 @Global()
 @Module({})
 export class AdaptersModule {
@@ -138,8 +106,7 @@ export class AdaptersModule {
           provide: ProviderRegistry,
           useFactory: () =>
             new ProviderRegistry([
-              localProviderOf(config),
-              alicloudProviderOf(config),
+              ...(options.providers ?? builtinProviders(config, options.env ?? process.env)),
               ...(options.extraProviders ?? []),
             ]),
         },

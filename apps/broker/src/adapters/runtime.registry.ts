@@ -16,6 +16,10 @@ export class RuntimeRegistry {
     return [...this.byKind.keys()].sort();
   }
 
+  runtimes(): WorkloadRuntime[] {
+    return [...new Set(this.byKind.values())];
+  }
+
   find(kind: string): WorkloadRuntime | undefined {
     return this.byKind.get(kind);
   }

@@ -45,19 +45,6 @@ export interface BerthConfig {
   refreshConcurrency?: number;
   /** BERTH_SECRET_KEY (base64 or hex, 32 bytes); else `<dataDir>/secret.key`, generated on first start. */
   secretKey?: string;
-  /** Local provider: admin URLs of existing servers (else embedded / refused, see providers/local). */
-  localPostgresUrl?: string;
-  localMysqlUrl?: string;
-  localRedisUrl?: string;
-  localS3Url?: string;
-  localS3AccessKeyId?: string;
-  localS3SecretAccessKey?: string;
-  /** alicloud/apsara: the pulumi CLI (BERTH_PULUMI_COMMAND; default `pulumi` on PATH). */
-  pulumiCommand?: string;
-  /** Passphrase of the Pulumi secrets provider (BERTH_PULUMI_PASSPHRASE; default generated into the data dir). */
-  pulumiPassphrase?: string;
-  /** Pulumi runs at once (BERTH_PULUMI_CONCURRENCY; default 2). */
-  pulumiConcurrency?: number;
   /**
    * Time a client has to send a whole request, headers and body (BERTH_REQUEST_TIMEOUT; default 30 s); after it the
    * connection is answered 408 and closed.

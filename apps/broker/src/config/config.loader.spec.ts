@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { configureService } from '../app.factory';
 import { ConfigError } from './config.error';
 import { loadConfig } from './config.loader';
 
@@ -31,15 +32,6 @@ describe('loadConfig', () => {
       refreshIntervalMs: 600_000,
       refreshConcurrency: 4,
       secretKey: undefined,
-      localPostgresUrl: undefined,
-      localMysqlUrl: undefined,
-      localRedisUrl: undefined,
-      localS3Url: undefined,
-      localS3AccessKeyId: undefined,
-      localS3SecretAccessKey: undefined,
-      pulumiCommand: undefined,
-      pulumiPassphrase: undefined,
-      pulumiConcurrency: undefined,
       requestTimeoutMs: 30_000,
       kubeconfigDirs: [join(homedir(), '.kube')],
       allowedHosts: undefined,
@@ -89,44 +81,14 @@ describe('loadConfig', () => {
     expect(failure({ BERTH_ALLOWED_ORIGINS: '*' })).toMatch(/^BERTH_ALLOWED_ORIGINS: /);
   });
 
-  it('reads the Pulumi variables and names a bad one without echoing the passphrase', () => {
-    const config = loadConfig({
-      BERTH_PULUMI_COMMAND: ' /opt/pulumi/bin/pulumi ',
-      BERTH_PULUMI_PASSPHRASE: 'correct horse battery staple',
-      BERTH_PULUMI_CONCURRENCY: '3',
-    });
-    expect(config).toMatchObject({
-      pulumiCommand: '/opt/pulumi/bin/pulumi',
-      pulumiPassphrase: 'correct horse battery staple',
-      pulumiConcurrency: 3,
-    });
-    expect(loadConfig({ BERTH_PULUMI_COMMAND: 'C:/Program Files/Pulumi/pulumi.exe' }).pulumiCommand).toBe(
-      'C:/Program Files/Pulumi/pulumi.exe',
-    );
-    expect(failure({ BERTH_PULUMI_CONCURRENCY: '0' })).toBe(
-      'BERTH_PULUMI_CONCURRENCY: must be an integer between 1 and 64 (Pulumi runs at once) (got "0")',
-    );
-    expect(failure({ BERTH_PULUMI_CONCURRENCY: 'many' })).toMatch(/^BERTH_PULUMI_CONCURRENCY: /);
-    expect(failure({ BERTH_PULUMI_COMMAND: 'pulumi\nrm -rf /' })).toMatch(
-      /^BERTH_PULUMI_COMMAND: must be the path \(or the name on PATH\) of the pulumi CLI binary, on one line/,
-    );
-    const short = failure({ BERTH_PULUMI_PASSPHRASE: 'hunter2' });
-    expect(short).toBe(
-      'BERTH_PULUMI_PASSPHRASE: must be at least 16 characters (the passphrase of the Pulumi secrets provider) (got <redacted>)',
-    );
-    expect(short).not.toContain('hunter2');
-  });
-
   it('reads the lifecycle variables and names a bad one without echoing a secret', () => {
     const config = loadConfig({
       BERTH_ROLE: 'worker',
       BERTH_WORKER_CONCURRENCY: '8',
       BERTH_LEASE_SECONDS: '9',
       BERTH_REFRESH_INTERVAL: '90s',
-      BERTH_LOCAL_MYSQL_URL: 'mysql://root@127.0.0.1:3306/',
     });
     expect(config).toMatchObject({ role: 'worker', workerConcurrency: 8, leaseSeconds: 9, refreshIntervalMs: 90_000 });
-    expect(config.localMysqlUrl).toBe('mysql://root@127.0.0.1:3306/');
     expect(loadConfig({ BERTH_REFRESH_INTERVAL: '0' }).refreshIntervalMs).toBe(0);
     expect(config.refreshConcurrency).toBe(8);
     expect(loadConfig({ BERTH_REFRESH_CONCURRENCY: '3' }).refreshConcurrency).toBe(3);
@@ -191,5 +153,46 @@ describe('loadConfig', () => {
     expect(message.split('\n')).toHaveLength(1);
     expect(message).toContain('BERTH_PORT:');
     expect(message).toContain('BERTH_LOG_LEVEL:');
+  });
+});
+
+describe('configureService: boot asks every adapter for its own settings', () => {
+  const refusal = (env: NodeJS.ProcessEnv): string => {
+    try {
+      configureService({ env, config: { dataDir: '/tmp/berth-config-spec' } });
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      return (error as Error).message;
+    }
+    throw new Error('expected the configuration to be refused');
+  };
+
+  it("reports the service's and the adapters' bad variables together, on one line, naming each", () => {
+    const message = refusal({
+      BERTH_PORT: 'abc',
+      BERTH_LOCAL_MYSQL_URL: 'postgres://root@db/x',
+      BERTH_LOCAL_S3_SECRET_ACCESS_KEY: '',
+      BERTH_PULUMI_PASSPHRASE: 'hunter2',
+    });
+    expect(message).toBe(
+      [
+        'BERTH_PORT: must be an integer between 0 and 65535 (got "abc")',
+        'BERTH_LOCAL_MYSQL_URL: must be a mysql:// URL (got "postgres://root@db/x")',
+        'BERTH_PULUMI_PASSPHRASE: must be at least 16 characters (the passphrase of the Pulumi secrets provider) (got <redacted>)',
+      ].join('; '),
+    );
+    expect(refusal({ BERTH_PULUMI_CONCURRENCY: '0' })).toBe(
+      'BERTH_PULUMI_CONCURRENCY: must be an integer between 1 and 64 (Pulumi runs at once) (got "0")',
+    );
+  });
+
+  it('builds the providers from the same variables when all are good', () => {
+    const { config, providers } = configureService({
+      env: { BERTH_LOCAL_MYSQL_URL: 'mysql://root@127.0.0.1:3306/', BERTH_PULUMI_CONCURRENCY: '3' },
+      config: { dataDir: '/tmp/berth-config-spec' },
+    });
+    expect(config.dataDir).toBe('/tmp/berth-config-spec');
+    expect(providers.flatMap((p) => [...p.kinds]).sort()).toEqual(['alicloud', 'apsara', 'local']);
+    expect(providers.map((p) => p.validateSettings?.() ?? [])).toEqual([[], []]);
   });
 });

@@ -1,11 +1,10 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { formatSettingProblem, parseSettingDuration, readEnvSettings, type SettingProblem } from '@berth/core';
 import { databaseKind } from '@berth/persistence';
-import { plainToInstance } from 'class-transformer';
-import { validateSync } from 'class-validator';
 import { type BerthConfig, type BerthRole, type LogLevel } from './berth-config';
 import { ConfigError } from './config.error';
-import { EnvironmentVariables, EXPECTATIONS, parseDuration, type VariableName } from './environment-variables.dto';
+import { EnvironmentVariables, EXPECTATIONS } from './environment-variables.dto';
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
@@ -16,16 +15,23 @@ export function defaultKubeconfigDirs(): string[] {
   return home ? [join(home, '.kube')] : [];
 }
 
-const VARIABLES = Object.keys(EXPECTATIONS) as VariableName[];
-
-/** Shows what was given without leaking credentials (a database URL's password) and without flooding the line. */
-function shown(name: VariableName, raw: string): string {
-  let text = raw;
-  if (name === 'BERTH_SECRET_KEY' || name === 'BERTH_LOCAL_S3_SECRET_ACCESS_KEY' || name === 'BERTH_PULUMI_PASSPHRASE')
-    return '<redacted>';
-  if (/URL$/.test(name)) text = text.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:<redacted>@');
-  if (text.length > 80) text = `${text.slice(0, 77)}...`;
-  return JSON.stringify(text);
+/**
+ * Reads and validates the service's own environment variables (not the adapters': each reads its own, and boot
+ * reports every part's problems together, see app.factory.ts). Never throws: every bad variable is a problem naming it
+ * and what it expects; the configuration is meaningful only without any.
+ */
+export function readConfig(env: NodeJS.ProcessEnv = process.env): { config: BerthConfig; problems: SettingProblem[] } {
+  const { values: variables, problems } = readEnvSettings(
+    { settings: EnvironmentVariables, expectations: EXPECTATIONS, secret: ['BERTH_SECRET_KEY'] },
+    env,
+  );
+  if (problems.length === 0 && !!variables.BERTH_OIDC_ISSUER !== !!variables.BERTH_OIDC_AUDIENCE) {
+    const missing = variables.BERTH_OIDC_ISSUER ? 'BERTH_OIDC_AUDIENCE' : 'BERTH_OIDC_ISSUER';
+    problems.push({ variable: missing, message: `${EXPECTATIONS[missing]} (got nothing)` });
+  }
+  // A refused variable falls back to its default, so the adapters can still be asked about theirs.
+  for (const { variable } of problems) delete (variables as unknown as Record<string, unknown>)[variable];
+  return { config: configOf(variables), problems };
 }
 
 /**
@@ -33,22 +39,12 @@ function shown(name: VariableName, raw: string): string {
  * variable and what it expects, e.g. `BERTH_PORT: must be an integer between 0 and 65535 (got "abc")`.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): BerthConfig {
-  const raw: Partial<Record<VariableName, string>> = {};
-  for (const name of VARIABLES) if (env[name] !== undefined) raw[name] = env[name];
+  const { config, problems } = readConfig(env);
+  if (problems.length > 0) throw new ConfigError(problems.map(formatSettingProblem).join('; '));
+  return config;
+}
 
-  const variables = plainToInstance(EnvironmentVariables, raw);
-  const errors = validateSync(variables, { forbidUnknownValues: true });
-  if (errors.length > 0) {
-    const problems = VARIABLES.filter((name) => errors.some((e) => e.property === name)).map(
-      (name) => `${name}: ${EXPECTATIONS[name]} (got ${shown(name, raw[name] ?? '')})`,
-    );
-    throw new ConfigError(problems.join('; '));
-  }
-
-  if (!!variables.BERTH_OIDC_ISSUER !== !!variables.BERTH_OIDC_AUDIENCE) {
-    const missing = variables.BERTH_OIDC_ISSUER ? 'BERTH_OIDC_AUDIENCE' : 'BERTH_OIDC_ISSUER';
-    throw new ConfigError(`${missing}: ${EXPECTATIONS[missing]} (got nothing)`);
-  }
+function configOf(variables: EnvironmentVariables): BerthConfig {
   const oidcIssuer = variables.BERTH_OIDC_ISSUER?.replace(/\/+$/, '');
   const databaseUrl = variables.DATABASE_URL;
   return {
@@ -63,18 +59,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BerthConfig {
     role: (variables.BERTH_ROLE ?? 'all') as BerthRole,
     workerConcurrency: variables.BERTH_WORKER_CONCURRENCY ?? 4,
     leaseSeconds: variables.BERTH_LEASE_SECONDS ?? 30,
-    refreshIntervalMs: variables.BERTH_REFRESH_INTERVAL ? parseDuration(variables.BERTH_REFRESH_INTERVAL) : 10 * 60_000,
+    refreshIntervalMs: variables.BERTH_REFRESH_INTERVAL
+      ? parseSettingDuration(variables.BERTH_REFRESH_INTERVAL)
+      : 10 * 60_000,
     refreshConcurrency: variables.BERTH_REFRESH_CONCURRENCY ?? variables.BERTH_WORKER_CONCURRENCY ?? 4,
     secretKey: variables.BERTH_SECRET_KEY?.trim(),
-    localPostgresUrl: variables.BERTH_LOCAL_POSTGRES_URL,
-    localMysqlUrl: variables.BERTH_LOCAL_MYSQL_URL,
-    localRedisUrl: variables.BERTH_LOCAL_REDIS_URL,
-    localS3Url: variables.BERTH_LOCAL_S3_URL,
-    localS3AccessKeyId: variables.BERTH_LOCAL_S3_ACCESS_KEY_ID,
-    localS3SecretAccessKey: variables.BERTH_LOCAL_S3_SECRET_ACCESS_KEY,
-    pulumiCommand: variables.BERTH_PULUMI_COMMAND?.trim(),
-    pulumiPassphrase: variables.BERTH_PULUMI_PASSPHRASE,
-    pulumiConcurrency: variables.BERTH_PULUMI_CONCURRENCY,
     requestTimeoutMs: variables.BERTH_REQUEST_TIMEOUT ?? DEFAULT_REQUEST_TIMEOUT_MS,
     kubeconfigDirs: (variables.BERTH_KUBECONFIG_DIRS ?? defaultKubeconfigDirs()).map((dir) => resolve(dir)),
     allowedHosts: variables.BERTH_ALLOWED_HOSTS?.map((host) => host.toLowerCase()),

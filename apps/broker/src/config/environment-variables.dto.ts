@@ -15,6 +15,14 @@ import {
   MinLength,
   ValidateBy,
 } from 'class-validator';
+import {
+  durationMs,
+  emptyAsUnset,
+  separatedList,
+  SETTING_DURATION_PATTERN,
+  strictBoolean,
+  strictInteger,
+} from '@berth/core';
 import { BERTH_ROLES, LOG_LEVELS } from './berth-config';
 
 /** What each variable expects, in words; also the validation message (the loader adds the variable and the value). */
@@ -32,15 +40,6 @@ export const EXPECTATIONS = {
   BERTH_REFRESH_INTERVAL: 'must be a duration like 30s, 10m, 1h (or 0 to disable)',
   BERTH_REFRESH_CONCURRENCY: 'must be an integer between 1 and 1024',
   BERTH_SECRET_KEY: 'must be 32 bytes written as base64 (44 characters) or hex (64 characters)',
-  BERTH_LOCAL_POSTGRES_URL: 'must be a postgres:// or postgresql:// URL',
-  BERTH_LOCAL_MYSQL_URL: 'must be a mysql:// URL',
-  BERTH_LOCAL_REDIS_URL: 'must be a redis:// or rediss:// URL (an admin user of Redis 6.2 or newer)',
-  BERTH_LOCAL_S3_URL: 'must be an http:// or https:// URL',
-  BERTH_LOCAL_S3_ACCESS_KEY_ID: 'must be a non-empty string',
-  BERTH_LOCAL_S3_SECRET_ACCESS_KEY: 'must be a non-empty string',
-  BERTH_PULUMI_COMMAND: 'must be the path (or the name on PATH) of the pulumi CLI binary, on one line',
-  BERTH_PULUMI_PASSPHRASE: 'must be at least 16 characters (the passphrase of the Pulumi secrets provider)',
-  BERTH_PULUMI_CONCURRENCY: 'must be an integer between 1 and 64 (Pulumi runs at once)',
   BERTH_REQUEST_TIMEOUT: 'must be a duration from 1s to 1h, like 30s or 2m (time a client has to send a request)',
   BERTH_KUBECONFIG_DIRS: 'must be absolute directory paths separated by ":", or none',
   BERTH_ALLOWED_HOSTS:
@@ -56,45 +55,6 @@ export const EXPECTATIONS = {
 } as const;
 
 export type VariableName = keyof typeof EXPECTATIONS;
-
-const strictInteger = ({ value }: { value: unknown }) =>
-  typeof value === 'string' && /^\s*\d{1,12}\s*$/.test(value) ? Number(value) : value === undefined ? undefined : NaN;
-
-const strictBoolean = ({ value }: { value: unknown }) => {
-  if (value === undefined) return undefined;
-  const text = String(value).trim().toLowerCase();
-  if (['true', '1', 'yes'].includes(text)) return true;
-  if (['false', '0', 'no'].includes(text)) return false;
-  return value;
-};
-
-/** `0`, `500ms`, `30s`, `10m`, `1h` (a bare number is seconds). */
-export const DURATION_PATTERN = /^\s*\d{1,9}\s*(?:ms|s|m|h)?\s*$/;
-
-export function parseDuration(text: string): number {
-  const match = /^\s*(\d{1,9})\s*(ms|s|m|h)?\s*$/.exec(text);
-  if (!match) return NaN;
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] ?? 's'] ?? 1000;
-  return Number(match[1]) * unit;
-}
-
-const emptyAsUnset = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
-
-/** `a, b ,c` → `['a', 'b', 'c']` (empty entries dropped); the word `none` is the empty list. */
-function list(separator: string | RegExp) {
-  return ({ value }: { value: unknown }) => {
-    if (typeof value !== 'string' || value.trim() === '') return undefined;
-    if (value.trim().toLowerCase() === 'none') return [];
-    return value
-      .split(separator)
-      .map((entry) => entry.trim())
-      .filter((entry) => entry !== '');
-  };
-}
-
-/** A duration within [min, max] ms, else NaN (so the range check names the variable). */
-const durationMs = ({ value }: { value: unknown }) =>
-  value === undefined || value === '' ? undefined : typeof value === 'string' ? parseDuration(value) : NaN;
 
 const ABSOLUTE_DIR = /^\/[^\0]*$/;
 /** A host name (`*.` prefix: its subdomains; a trailing dot allowed), an IP address (IPv6 bracketed or not), or `*`. */
@@ -128,7 +88,9 @@ function IsListOf(name: string, entry: (value: unknown) => boolean, message: str
 const HOST_PATTERN =
   /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)$/;
 
-/** The environment variables Berth reads, as class-validator rules. Explicit transforms: no decorator metadata needed. */
+/**
+ * The environment variables the service itself reads, as class-validator rules. Each adapter reads its own (BERTH_LOCAL_*
+ * in providers/local, BERTH_PULUMI_* in libs/pulumi); boot reports every part's problems together (app.factory.ts). Explicit transforms: no decorator metadata needed. */
 export class EnvironmentVariables {
   @IsOptional()
   @IsString({ message: EXPECTATIONS.BERTH_HOST })
@@ -199,7 +161,7 @@ export class EnvironmentVariables {
   @IsOptional()
   @Transform(emptyAsUnset)
   @IsString({ message: EXPECTATIONS.BERTH_REFRESH_INTERVAL })
-  @Matches(DURATION_PATTERN, { message: EXPECTATIONS.BERTH_REFRESH_INTERVAL })
+  @Matches(SETTING_DURATION_PATTERN, { message: EXPECTATIONS.BERTH_REFRESH_INTERVAL })
   BERTH_REFRESH_INTERVAL?: string;
 
   @IsOptional()
@@ -216,62 +178,6 @@ export class EnvironmentVariables {
   BERTH_SECRET_KEY?: string;
 
   @IsOptional()
-  @Transform(emptyAsUnset)
-  @IsString({ message: EXPECTATIONS.BERTH_LOCAL_POSTGRES_URL })
-  @Matches(/^postgres(?:ql)?:\/\/[^\s]+$/i, { message: EXPECTATIONS.BERTH_LOCAL_POSTGRES_URL })
-  BERTH_LOCAL_POSTGRES_URL?: string;
-
-  @IsOptional()
-  @Transform(emptyAsUnset)
-  @IsString({ message: EXPECTATIONS.BERTH_LOCAL_MYSQL_URL })
-  @Matches(/^mysql:\/\/[^\s]+$/i, { message: EXPECTATIONS.BERTH_LOCAL_MYSQL_URL })
-  BERTH_LOCAL_MYSQL_URL?: string;
-
-  @IsOptional()
-  @Transform(emptyAsUnset)
-  @IsString({ message: EXPECTATIONS.BERTH_LOCAL_REDIS_URL })
-  @Matches(/^rediss?:\/\/[^\s]+$/i, { message: EXPECTATIONS.BERTH_LOCAL_REDIS_URL })
-  BERTH_LOCAL_REDIS_URL?: string;
-
-  @IsOptional()
-  @Transform(emptyAsUnset)
-  @IsString({ message: EXPECTATIONS.BERTH_LOCAL_S3_URL })
-  @Matches(/^https?:\/\/[^\s]+$/i, { message: EXPECTATIONS.BERTH_LOCAL_S3_URL })
-  BERTH_LOCAL_S3_URL?: string;
-
-  @IsOptional()
-  @Transform(emptyAsUnset)
-  @IsString({ message: EXPECTATIONS.BERTH_LOCAL_S3_ACCESS_KEY_ID })
-  @MinLength(1, { message: EXPECTATIONS.BERTH_LOCAL_S3_ACCESS_KEY_ID })
-  BERTH_LOCAL_S3_ACCESS_KEY_ID?: string;
-
-  @IsOptional()
-  @Transform(emptyAsUnset)
-  @IsString({ message: EXPECTATIONS.BERTH_LOCAL_S3_SECRET_ACCESS_KEY })
-  @MinLength(1, { message: EXPECTATIONS.BERTH_LOCAL_S3_SECRET_ACCESS_KEY })
-  BERTH_LOCAL_S3_SECRET_ACCESS_KEY?: string;
-
-  @IsOptional()
-  @Transform(emptyAsUnset)
-  @IsString({ message: EXPECTATIONS.BERTH_PULUMI_COMMAND })
-  @MaxLength(4096, { message: EXPECTATIONS.BERTH_PULUMI_COMMAND })
-  @Matches(/^\s*\S(?:[^\r\n\t\v\f]*\S)?\s*$/, { message: EXPECTATIONS.BERTH_PULUMI_COMMAND })
-  BERTH_PULUMI_COMMAND?: string;
-
-  @IsOptional()
-  @Transform(emptyAsUnset)
-  @IsString({ message: EXPECTATIONS.BERTH_PULUMI_PASSPHRASE })
-  @MinLength(16, { message: EXPECTATIONS.BERTH_PULUMI_PASSPHRASE })
-  BERTH_PULUMI_PASSPHRASE?: string;
-
-  @IsOptional()
-  @Transform(strictInteger)
-  @IsInt({ message: EXPECTATIONS.BERTH_PULUMI_CONCURRENCY })
-  @Min(1, { message: EXPECTATIONS.BERTH_PULUMI_CONCURRENCY })
-  @Max(64, { message: EXPECTATIONS.BERTH_PULUMI_CONCURRENCY })
-  BERTH_PULUMI_CONCURRENCY?: number;
-
-  @IsOptional()
   @Transform(durationMs)
   @IsInt({ message: EXPECTATIONS.BERTH_REQUEST_TIMEOUT })
   @Min(1000, { message: EXPECTATIONS.BERTH_REQUEST_TIMEOUT })
@@ -279,20 +185,20 @@ export class EnvironmentVariables {
   BERTH_REQUEST_TIMEOUT?: number;
 
   @IsOptional()
-  @Transform(list(':'))
+  @Transform(separatedList(':'))
   @IsArray({ message: EXPECTATIONS.BERTH_KUBECONFIG_DIRS })
   @Matches(ABSOLUTE_DIR, { each: true, message: EXPECTATIONS.BERTH_KUBECONFIG_DIRS })
   BERTH_KUBECONFIG_DIRS?: string[];
 
   @IsOptional()
-  @Transform(list(','))
+  @Transform(separatedList(','))
   @IsArray({ message: EXPECTATIONS.BERTH_ALLOWED_HOSTS })
   @ArrayNotEmpty({ message: EXPECTATIONS.BERTH_ALLOWED_HOSTS })
   @IsListOf('isHostList', isAllowedHost, EXPECTATIONS.BERTH_ALLOWED_HOSTS)
   BERTH_ALLOWED_HOSTS?: string[];
 
   @IsOptional()
-  @Transform(list(','))
+  @Transform(separatedList(','))
   @IsArray({ message: EXPECTATIONS.BERTH_ALLOWED_ORIGINS })
   @IsListOf('isOriginList', isOrigin, EXPECTATIONS.BERTH_ALLOWED_ORIGINS)
   BERTH_ALLOWED_ORIGINS?: string[];

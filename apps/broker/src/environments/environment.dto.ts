@@ -1,10 +1,11 @@
-import { PROVIDER_KINDS, RUNTIME_KINDS, type JsonObject } from '@berth/core';
+import type { JsonObject } from '@berth/core';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDefined, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 
 export class ProviderProfileDto {
-  @ApiProperty({ description: 'Adapter kind', example: 'local', enum: PROVIDER_KINDS, type: String })
+  // The accepted kinds are the registered providers' (the OpenAPI document lists them: openapi/adapter-kinds.ts).
+  @ApiProperty({ description: 'Adapter kind', example: 'local', type: String })
   @IsDefined({ message: 'is required' })
   @IsString({ message: 'must be a string' })
   @IsNotEmpty({ message: 'must not be empty' })
@@ -22,7 +23,8 @@ export class ProviderProfileDto {
 }
 
 export class RuntimeDto {
-  @ApiProperty({ description: 'Runtime kind', example: 'local', enum: RUNTIME_KINDS, type: String })
+  // The accepted kinds are the registered runtimes' (the OpenAPI document lists them: openapi/adapter-kinds.ts).
+  @ApiProperty({ description: 'Runtime kind', example: 'local', type: String })
   @IsDefined({ message: 'is required' })
   @IsString({ message: 'must be a string' })
   @IsNotEmpty({ message: 'must not be empty' })
@@ -63,6 +65,16 @@ export class EnvironmentBodyDto {
   @ValidateNested()
   @Type(() => RuntimeDto)
   runtime!: RuntimeDto;
+
+  @ApiPropertyOptional({
+    description:
+      "Kubernetes-style labels (keys `[prefix/]name`, string values); a topology policy's clusterLabelSelector selects environments by them",
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    example: { tier: 'prod' },
+  })
+  @IsOptional() // checked as Kubernetes checks labels, by labelProblems
+  labels?: Record<string, string>;
 }
 
 /** An environment as the API returns it. */
@@ -72,6 +84,7 @@ export class EnvironmentView {
   @ApiProperty({ type: 'object', additionalProperties: { $ref: '#/components/schemas/ProviderProfileDto' } })
   profiles!: Record<string, ProviderProfileDto>;
   @ApiProperty({ type: RuntimeDto }) runtime!: RuntimeDto;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } }) labels!: Record<string, string>;
   @ApiProperty({ type: String, format: 'date-time' }) createdAt!: string;
   @ApiProperty({ type: String, format: 'date-time' }) updatedAt!: string;
   @ApiPropertyOptional({

@@ -17,7 +17,8 @@ import type { Request, Response } from 'express';
 import { ApiCursorPage, isString, nextCursor, pageQuery } from '../http/cursor-page';
 import { BERTH_CONFIG, type BerthConfig } from '../config/berth-config';
 import { readDocument } from '../http/document-body';
-import { booleanQuery } from '../http/query-params';
+import { badQuery, booleanQuery, stringQuery } from '../http/query-params';
+import { parseLabelSelector } from '../validation/labels';
 import { EnvironmentBodyDto, EnvironmentListView, EnvironmentView } from './environment.dto';
 import { EnvironmentsService, toEnvironmentView } from './environments.service';
 import { RequirePermission } from '../access/permission.decorator';
@@ -36,10 +37,19 @@ export class EnvironmentsController {
   @RequirePermission(PERMISSIONS.environmentsRead, { scope: 'listing' })
   @ApiOperation({ summary: 'List the environments' })
   @ApiCursorPage({ defaultLimit: 100, maxLimit: 500 })
+  @ApiQuery({
+    name: 'labelSelector',
+    required: false,
+    type: String,
+    description: 'Only environments carrying every label: `tier=prod,region=eu` (equality terms only)',
+  })
   @ApiOkResponse({ type: EnvironmentListView })
   async list(@Query() query: Record<string, unknown>, @Req() request: IdentifiedRequest): Promise<EnvironmentListView> {
     const page = pageQuery(query, { defaultLimit: 100, maxLimit: 500, accept: isString });
-    const rows = await this.environments.list({ limit: page.limit + 1, after: page.after });
+    const selectorText = stringQuery('labelSelector', query.labelSelector);
+    const parsed = selectorText === undefined ? undefined : parseLabelSelector(selectorText);
+    if (parsed && 'problem' in parsed) throw badQuery('labelSelector', parsed.problem);
+    const rows = await this.environments.list({ limit: page.limit + 1, after: page.after, labels: parsed?.selector });
     const next = nextCursor(rows, page.limit, (e) => e.name);
     // Only the environments the caller has a role in: the others' names are not shown (a page may come out shorter).
     const visible = rows.slice(0, page.limit).filter((row) => request.identity?.knows(row.name));

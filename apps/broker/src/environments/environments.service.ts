@@ -14,9 +14,9 @@ import { BrokerError, BrokerErrorCode } from '../problems/broker.error';
 import { validationProblems } from '../validation/class-validator.problems';
 import { forbiddenKeyProblems } from '../validation/forbidden-keys';
 import { isDns1123Label } from '../validation/names';
+import { labelProblems, matchesLabels } from '../validation/labels';
 import { SECRET_KEY_PATTERN } from '../logging/redact';
 import { EnvironmentBodyDto, ProviderProfileDto, type EnvironmentView } from './environment.dto';
-import { ENVIRONMENT_KINDS, type EnvironmentKinds } from '../config/environment-kinds';
 import { ProviderRegistry } from '../adapters/provider.registry';
 import { RuntimeRegistry } from '../adapters/runtime.registry';
 
@@ -53,6 +53,7 @@ export function toEnvironmentView(row: EnvironmentEntity): EnvironmentView {
     provider: viewProfile(row.provider),
     profiles: Object.fromEntries(Object.entries(row.profiles ?? {}).map(([name, p]) => [name, viewProfile(p)])),
     runtime: { kind: row.runtime.kind, settings: redactSettings(row.runtime.settings ?? {}) as JsonObject },
+    labels: row.labels ?? {},
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
@@ -62,7 +63,6 @@ export function toEnvironmentView(row: EnvironmentEntity): EnvironmentView {
 export class EnvironmentsService implements OnModuleInit {
   constructor(
     @Inject(EnvironmentRepository) private readonly environments: EnvironmentRepository,
-    @Inject(ENVIRONMENT_KINDS) private readonly kinds: EnvironmentKinds,
     @Inject(ProviderRegistry) private readonly providers: ProviderRegistry,
     @Inject(RuntimeRegistry) private readonly runtimes: RuntimeRegistry,
   ) {}
@@ -105,8 +105,18 @@ export class EnvironmentsService implements OnModuleInit {
     await this.environments.ensure(LOCAL_ENVIRONMENT);
   }
 
-  list(page?: { limit: number; after?: string }): Promise<EnvironmentEntity[]> {
-    return this.environments.list(page);
+  /** By name; with `labels`, only the environments that carry every pair (a page may then read further rows). */
+  async list(page?: { limit: number; after?: string; labels?: Record<string, string> }): Promise<EnvironmentEntity[]> {
+    if (!page?.labels) return this.environments.list(page);
+    const selector = page.labels;
+    const found: EnvironmentEntity[] = [];
+    let after = page.after;
+    for (;;) {
+      const rows = await this.environments.list({ limit: 500, after });
+      found.push(...rows.filter((row) => matchesLabels(row.labels ?? {}, selector)));
+      if (found.length >= page.limit || rows.length < 500) return found.slice(0, page.limit);
+      after = rows[rows.length - 1]!.name;
+    }
   }
 
   /** The environment, or a 404 problem. */
@@ -193,6 +203,7 @@ export class EnvironmentsService implements OnModuleInit {
       provider: spec.provider,
       profiles: spec.profiles ?? {},
       runtime: spec.runtime,
+      labels: spec.labels ?? {},
       createdAt: existing?.createdAt ?? now,
       updatedAt: now,
     });
@@ -219,8 +230,8 @@ export class EnvironmentsService implements OnModuleInit {
       }
     };
     const raw = document as { provider?: { kind?: unknown }; runtime?: { kind?: unknown }; profiles?: unknown };
-    checkKind(raw.provider?.kind, this.kinds.provider, '/provider/kind');
-    checkKind(raw.runtime?.kind, this.kinds.runtime, '/runtime/kind');
+    checkKind(raw.provider?.kind, this.providers.kinds(), '/provider/kind');
+    checkKind(raw.runtime?.kind, this.runtimes.kinds(), '/runtime/kind');
 
     const profiles: Record<string, ProviderProfile> = {};
     if (raw.profiles && typeof raw.profiles === 'object' && !Array.isArray(raw.profiles)) {
@@ -235,7 +246,7 @@ export class EnvironmentsService implements OnModuleInit {
         }
         const profile = plainToInstance(ProviderProfileDto, value);
         problems.push(...validationProblems(validateSync(profile, validatorOptions), base));
-        checkKind((value as { kind?: unknown }).kind, this.kinds.provider, jsonPointer(...base, 'kind'));
+        checkKind((value as { kind?: unknown }).kind, this.providers.kinds(), jsonPointer(...base, 'kind'));
         problems.push(...this.profileProblems(value as { kind?: unknown; settings?: unknown }, base));
         profiles[profileName] = { kind: String(profile.kind), settings: profile.settings ?? {} };
       }
@@ -244,6 +255,7 @@ export class EnvironmentsService implements OnModuleInit {
       problems.push(...this.profileProblems(raw.provider as { kind?: unknown; settings?: unknown }, ['provider']));
     }
     problems.push(...this.runtimeProblems(raw.runtime as { kind?: unknown; settings?: unknown } | undefined));
+    problems.push(...labelProblems((document as { labels?: unknown }).labels, ['labels']));
     if (problems.length) {
       throw new BrokerError(
         BrokerErrorCode.Invalid,
@@ -255,6 +267,7 @@ export class EnvironmentsService implements OnModuleInit {
       provider: { kind: body.provider.kind, settings: body.provider.settings ?? {} },
       profiles,
       runtime: { kind: body.runtime.kind, settings: body.runtime.settings ?? {} },
+      labels: { ...(body.labels ?? {}) },
     };
   }
 }

@@ -6,6 +6,9 @@ import {
   applicationDocumentSchema,
   applicationExampleFor,
 } from './application-document.schema';
+import { ProviderRegistry } from '../adapters/provider.registry';
+import { RuntimeRegistry } from '../adapters/runtime.registry';
+import { addAdapterKinds } from './adapter-kinds';
 import { addProblemResponses } from './problem-responses';
 import { ProblemView } from './problem.view';
 
@@ -51,6 +54,10 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   document.components.schemas[APPLICATION_DOCUMENT_SCHEMA] = applicationDocumentSchema();
   addApplicationExamples(document);
   addProblemResponses(document);
+  addAdapterKinds(document, {
+    provider: app.get(ProviderRegistry).kinds(),
+    runtime: app.get(RuntimeRegistry).kinds(),
+  });
   return document;
 }
 

@@ -65,6 +65,9 @@ export interface Application {
 export interface ApplyResult extends Application {
   operation?: OperationSummary;
   unchanged?: boolean;
+  /** What the server accepted but points out (e.g. pasted read-only fields it ignored, a secure default it kept). */
+  warnings?: { path: string; message: string }[];
+  dryRun?: boolean;
 }
 
 export interface ApplicationSummary {

@@ -7,6 +7,7 @@ import type { CliContext, CommonOptions } from '../cli.context';
 import { CliError, CliErrorCode } from '../cli.error';
 import type { ApplyResult } from '../client/api.types';
 import { formatStructured } from '../output/structured';
+import { formatWarnings } from '../output/warning.printer';
 import { waitForApplication } from '../wait/application.waiter';
 import { rendererFactory, withWait } from './wait-options';
 
@@ -88,10 +89,12 @@ async function apply(ctx: CliContext, options: ApplyOptions): Promise<void> {
     input.contentType,
     options.dryRun === true,
   );
+  // Warnings go to stderr, each once, before anything else: they are about the document, whatever is printed next.
+  ctx.err(formatWarnings(body.warnings, ctx.errorColors));
 
   if (options.dryRun) {
     // The normalized application as the server would store it; nothing was stored.
-    const { operation: _operation, unchanged: _unchanged, ...application } = body;
+    const { operation: _operation, unchanged: _unchanged, warnings: _warnings, dryRun: _dryRun, ...application } = body;
     ctx.err(
       ctx.errorColors.dim(`dry run: ${input.name} is valid for environment ${options.env}; nothing was stored\n`),
     );

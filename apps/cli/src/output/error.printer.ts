@@ -19,8 +19,8 @@ function restatesErrors(detail: string, errors: ProblemItem[]): boolean {
   );
 }
 
-/** The problem's errors, each once, in the order the server listed them. */
-function distinctErrors(errors: ProblemItem[]): ProblemItem[] {
+/** The problem's errors (or an answer's warnings), each once, in the order the server listed them. */
+export function distinctErrors(errors: ProblemItem[]): ProblemItem[] {
   const seen = new Set<string>();
   return errors.filter((item) => {
     const key = `${item.path}\u0000${item.message}`;

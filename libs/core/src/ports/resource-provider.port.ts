@@ -1,5 +1,6 @@
 import type { CloudComponentType, JsonObject } from '../model';
 import type { ProviderProfile } from '../model/environment';
+import type { SettingProblem } from '../settings/setting-problem';
 import type { OperationLog } from './operation-log';
 
 /** What a dependency (a component this one references) has become, as seen by its dependants. */
@@ -82,6 +83,13 @@ export abstract class ResourceProvider {
 
   /** Stops what start (or any call) started; data stays for the next start. */
   close?(): Promise<void>;
+
+  /**
+   * What is wrong with the adapter's own settings (the environment variables it reads, e.g. BERTH_LOCAL_*), each
+   * problem naming its variable. The service asks every registered adapter at boot and refuses to start, listing
+   * every problem of every part at once. Absent: the adapter reads no settings.
+   */
+  validateSettings?(): SettingProblem[];
 
   /** Whether this adapter can work here at all (tooling present), per profile. Shown by /readyz. */
   abstract availability(profile: ProviderProfile): Promise<ProviderAvailability>;

@@ -66,6 +66,13 @@ export interface WorkloadStatus {
 /** Runs workloads and hands them their bound secrets. Registered by runtime kind. */
 export abstract class WorkloadRuntime {
   abstract readonly kind: string;
+
+  /** Brings up what the runtime keeps open (watches, clients) when a worker starts. Absent: nothing to start. */
+  start?(log?: OperationLog): Promise<void>;
+
+  /** Releases what start (or any call) opened, at shutdown. Absent: nothing to release. */
+  close?(): Promise<void>;
+
   abstract deliver(request: DeliveryRequest, log: OperationLog): Promise<WorkloadStatus[]>;
   abstract remove(request: RemovalRequest, log: OperationLog): Promise<void>;
   abstract status(request: Omit<RemovalRequest, 'includeSecrets'>): Promise<WorkloadStatus[]>;

@@ -17,6 +17,10 @@ export class EnvironmentEntity {
   @Column({ ...JSON_COLUMN, name: 'runtime' })
   runtime!: RuntimeSpec;
 
+  /** Kubernetes-style labels (null on rows stored before labels existed: read as none). */
+  @Column({ ...JSON_COLUMN, name: 'labels', nullable: true })
+  labels!: Record<string, string> | null;
+
   @Column({ ...TIMESTAMP_COLUMN, name: 'created_at' })
   createdAt!: Date;
 

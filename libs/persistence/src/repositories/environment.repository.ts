@@ -38,6 +38,7 @@ export class EnvironmentRepository {
       row.provider = spec.provider;
       row.profiles = spec.profiles;
       row.runtime = spec.runtime;
+      row.labels = spec.labels ?? {};
       row.updatedAt = now;
       await repository.save(row);
       return { environment: row, created: !existing };
@@ -48,7 +49,7 @@ export class EnvironmentRepository {
   async ensure(spec: EnvironmentSpec, now = new Date()): Promise<boolean> {
     if (await this.find(spec.name)) return false;
     try {
-      await this.rows.insert(insertable({ ...spec, createdAt: now, updatedAt: now }));
+      await this.rows.insert(insertable({ ...spec, labels: spec.labels ?? {}, createdAt: now, updatedAt: now }));
       return true;
     } catch (error) {
       if (isUniqueViolation(error)) return false;

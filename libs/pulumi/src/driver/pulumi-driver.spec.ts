@@ -260,7 +260,7 @@ describe('PulumiDriver against an injected workspace', () => {
     expect(workspace.maxRunning).toBe(2);
     expect(make({ concurrency: undefined, env: { BERTH_PULUMI_CONCURRENCY: '5' } }).concurrency).toBe(5);
     expect(() => make({ concurrency: undefined, env: { BERTH_PULUMI_CONCURRENCY: 'lots' } })).toThrow(
-      'BERTH_PULUMI_CONCURRENCY must be a positive integer, got "lots"',
+      'BERTH_PULUMI_CONCURRENCY: must be an integer between 1 and 64 (Pulumi runs at once) (got "lots")',
     );
   });
 

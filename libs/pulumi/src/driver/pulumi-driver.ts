@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import {
   ProviderError,
   ProviderErrorCode,
+  formatSettingProblem,
   type DriftReport,
   type OperationLog,
   type PlannedChange,
@@ -15,6 +16,7 @@ import { Semaphore } from '../concurrency/semaphore';
 import type { Env, ProgramRequest } from '../program/program';
 import type { JobLauncher } from '../runner/job-launcher';
 import type { JobResult, StackJob, StackOperation } from '../runner/stack-job';
+import { readPulumiSettings } from '../settings/pulumi.settings';
 import { resolvePassphrase } from '../stack/passphrase';
 import { PULUMI_PROJECT, stackNameOf } from '../stack/stack-name';
 import type { StackConfig, StackOutputs, StackSettings } from '../workspace/pulumi-workspace.port';
@@ -34,7 +36,7 @@ export interface PulumiDriverOptions {
   configurator: StackConfigurator;
   launcher: JobLauncher;
   cli: PulumiCliLocator;
-  /** Runs at once across all stacks; default BERTH_PULUMI_CONCURRENCY or 2. */
+  /** Runs at once across all stacks; default BERTH_PULUMI_CONCURRENCY (when valid: see settings/) or 2. */
   concurrency?: number;
   /** After a run's deadline, how long Pulumi may take to stop cleanly before the runner is killed (default 30 s). */
   cancelGraceMs?: number;
@@ -83,7 +85,7 @@ export class PulumiDriver {
 
   constructor(private readonly options: PulumiDriverOptions) {
     this.env = options.env ?? process.env;
-    this.semaphore = new Semaphore(options.concurrency ?? concurrencyFromEnv(this.env));
+    this.semaphore = new Semaphore(options.concurrency ?? concurrencyOf(this.env));
     this.graceMs = options.cancelGraceMs ?? DEFAULT_CANCEL_GRACE_MS;
   }
 
@@ -227,11 +229,10 @@ function expectResult<K extends JobResult['operation']>(
   return result as Extract<JobResult, { operation: K }>;
 }
 
-function concurrencyFromEnv(env: Env): number {
-  const raw = env.BERTH_PULUMI_CONCURRENCY;
-  if (raw === undefined || raw === '') return 2;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1)
-    throw new Error(`BERTH_PULUMI_CONCURRENCY must be a positive integer, got "${raw}"`);
-  return n;
+/** BERTH_PULUMI_CONCURRENCY (default 2); a bad value is an error naming it, as boot names it. */
+function concurrencyOf(env: Env): number {
+  const settings = readPulumiSettings(env);
+  const bad = settings.problems.find((problem) => problem.variable === 'BERTH_PULUMI_CONCURRENCY');
+  if (bad) throw new Error(formatSettingProblem(bad));
+  return settings.concurrency ?? 2;
 }

@@ -1,4 +1,4 @@
-import type { AliasDefault, Conversion, TypeDescriptor } from '@berth/core';
+import type { AliasDefault, Conversion, TypeCheck, TypeDescriptor } from '@berth/core';
 import { cloudSchema } from '../shared/cloud-common.schema';
 import { integerFromString, ipList, kubeVelaAlias, lowercaseEnum, rename } from '../shared/kubevela-conversions';
 import { NETWORK_REFERENCE, networkOrVswitch } from '../shared/network-placement';
@@ -14,30 +14,74 @@ import {
 
 const MINUTE = 60_000;
 
+/** A database on the instance, as the `databases` list of the canonical type holds it. */
+export interface RdsDatabase {
+  name: string;
+  characterSet?: string;
+  description?: string;
+}
+
+/** The character sets Berth creates databases in: UTF-8 (MySQL's utf8 / utf8mb4; PostgreSQL's UTF8 either way). */
+const CHARACTER_SETS = ['utf8', 'utf8mb4'];
+const DATABASE_FIELDS = ['name', 'character_set', 'description'];
+
 /**
- * KubeVela's `databases: [{name, character_set, description}]`. Berth creates one database per instance: a list of
- * one becomes its databaseName; the character set must be the one Berth creates (utf8/utf8mb4).
+ * KubeVela's `databases: [{name, character_set, description}]`: several databases on one instance, each with the
+ * account's privilege. Becomes the canonical `databases` list (characterSet for character_set); names are checked by
+ * the schema at the path the user wrote.
  */
-const oneDatabase = (value: unknown): Conversion => {
+const kubeVelaDatabases = (value: unknown): Conversion => {
   if (!Array.isArray(value)) return { problem: 'must be a list of databases ({name, character_set, description})' };
-  if (value.length !== 1) {
-    return {
-      problem:
-        `has ${value.length} databases; Berth creates exactly one database per instance (not yet several): ` +
-        'give one, or one alibaba-rds component per database',
-    };
+  const converted: Record<string, unknown>[] = [];
+  for (const [index, entry] of value.entries()) {
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry))
+      return { problem: `entry ${index} must be a mapping {name, character_set, description}` };
+    const fields = entry as Record<string, unknown>;
+    const unknown = Object.keys(fields).filter((k) => !DATABASE_FIELDS.includes(k));
+    if (unknown.length > 0)
+      return {
+        problem: `entry ${index}: ${unknown.join(', ')}: not a field of a database; fields: ${DATABASE_FIELDS.join(', ')}`,
+      };
+    const charset = fields.character_set;
+    if (charset !== undefined && !(typeof charset === 'string' && CHARACTER_SETS.includes(charset.toLowerCase())))
+      return {
+        problem: `entry ${index}: character_set ${JSON.stringify(charset)}: Berth creates utf8 (utf8mb4) databases only`,
+      };
+    converted.push({
+      ...(fields.name !== undefined ? { name: fields.name } : {}),
+      ...(typeof charset === 'string' ? { characterSet: charset.toLowerCase() } : {}),
+      ...(fields.description !== undefined ? { description: fields.description } : {}),
+    });
   }
-  const entry = value[0] as Record<string, unknown> | null;
-  if (typeof entry !== 'object' || entry === null || Array.isArray(entry) || typeof entry.name !== 'string')
-    return { problem: 'each database must be a mapping with a name (a string)' };
-  const unknown = Object.keys(entry).filter((k) => !['name', 'character_set', 'description'].includes(k));
-  if (unknown.length > 0)
-    return { problem: `${unknown.join(', ')}: not a field of a database; fields: name, character_set, description` };
-  const charset = entry.character_set;
-  if (charset !== undefined && !(typeof charset === 'string' && /^utf8(mb4)?$/i.test(charset)))
-    return { problem: `character_set ${JSON.stringify(charset)}: Berth creates utf8 (utf8mb4) databases only` };
-  return { value: entry.name };
+  return { value: converted };
 };
+
+/** `databaseName` is the one-database shorthand of `databases` (KubeVela: database_name conflicts with databases). */
+const oneDatabaseList: TypeCheck = (p) => {
+  const problems: { path: string[]; message: string }[] = [];
+  if (Object.hasOwn(p, 'databases') && Object.hasOwn(p, 'databaseName'))
+    problems.push({ path: ['databaseName'], message: 'give either databaseName or databases, not both' });
+  const list = Array.isArray(p.databases) ? (p.databases as Array<{ name?: unknown }>) : [];
+  const seen = new Set<unknown>();
+  list.forEach((entry, index) => {
+    if (seen.has(entry?.name))
+      problems.push({ path: ['databases', String(index), 'name'], message: `${String(entry.name)} is listed twice` });
+    seen.add(entry?.name);
+  });
+  return problems;
+};
+
+/**
+ * The databases an rds component creates, in order: its `databases` list, or the one `databaseName` (`fallback` when
+ * neither is set). The first is the one DATABASE_NAME / DB_NAME / DB_URL name, as KubeVela's module publishes it.
+ */
+export function rdsDatabases(properties: Readonly<Record<string, unknown>>, fallback: string): RdsDatabase[] {
+  if (Array.isArray(properties.databases) && properties.databases.length > 0)
+    return (properties.databases as RdsDatabase[]).map((d) => ({ ...d }));
+  const name =
+    typeof properties.databaseName === 'string' && properties.databaseName ? properties.databaseName : fallback;
+  return [{ name }];
+}
 
 const isMysql = (p: Record<string, unknown>) => p.engine === undefined || p.engine === 'mysql';
 
@@ -47,16 +91,18 @@ const RDS_DEFAULTS: AliasDefault[] = [
   { to: ['engineVersion'], value: '8.0', written: 'engine_version', when: isMysql },
   { to: ['instanceClass'], value: 'rds.mysql.c1.large', written: 'instance_type', when: isMysql },
   { to: ['storageGB'], value: 20, written: 'instance_storage' },
-  { to: ['databaseName'], value: 'dblinks', written: 'database_name' },
+  // KubeVela's module creates dblinks unless the document lists its databases.
+  { to: ['databaseName'], value: 'dblinks', written: 'database_name', when: (p) => !Object.hasOwn(p, 'databases') },
   { to: ['accountName'], value: 'oam', written: 'account_name' },
   { to: ['privilege'], value: 'ReadWrite', written: 'privilege' },
 ];
 
-/** `rds`: a database instance with one database and one account (KubeVela's alibaba-rds). */
+/** `rds`: a database instance with its databases and one account (KubeVela's alibaba-rds). */
 export const rdsType: TypeDescriptor = {
   name: 'rds',
   category: 'cloud',
-  description: 'A managed relational database instance (MySQL or PostgreSQL) with one database and one account',
+  description:
+    'A managed relational database instance (MySQL or PostgreSQL) with its databases (one by default) and one account',
   schema: cloudSchema({
     engine: { type: 'string', enum: ['mysql', 'postgresql'], default: 'mysql', description: 'Database engine' },
     engineVersion: {
@@ -72,7 +118,34 @@ export const rdsType: TypeDescriptor = {
     },
     storageGB: { type: 'integer', minimum: 5, maximum: 32000, default: 20, description: 'Storage size in GB' },
     instanceName: { type: 'string', pattern: INSTANCE_NAME_PATTERN, description: 'Display name of the instance' },
-    databaseName: { type: 'string', pattern: DB_IDENTIFIER_PATTERN, description: 'Name of the database to create' },
+    databaseName: {
+      type: 'string',
+      pattern: DB_IDENTIFIER_PATTERN,
+      description: 'Name of the database to create (the one-database form of `databases`)',
+    },
+    databases: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 64,
+      description:
+        'Databases to create on the instance, each with the account privilege; the first is the one ' +
+        'DATABASE_NAME, DB_NAME and DB_URL name',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name'],
+        properties: {
+          name: { type: 'string', pattern: DB_IDENTIFIER_PATTERN, description: 'Name of the database' },
+          characterSet: {
+            type: 'string',
+            enum: CHARACTER_SETS,
+            default: 'utf8',
+            description: 'Character set (MySQL utf8 or utf8mb4; PostgreSQL databases are UTF8)',
+          },
+          description: { type: 'string', maxLength: 256, description: 'Description of the database' },
+        },
+      },
+    },
     accountName: { type: 'string', pattern: ACCOUNT_NAME_PATTERN, description: 'Name of the account to create' },
     password: {
       type: 'string',
@@ -115,8 +188,8 @@ export const rdsType: TypeDescriptor = {
     { name: 'DB_PORT', sensitive: false, description: 'Port the database listens on' },
     { name: 'DB_USER', sensitive: false, description: 'Account name' },
     { name: 'DB_PASSWORD', sensitive: true, description: 'Account password' },
-    { name: 'DATABASE_NAME', sensitive: false, description: 'Name of the database' },
-    { name: 'DB_NAME', sensitive: false, description: 'Name of the database (alias of DATABASE_NAME)' },
+    { name: 'DATABASE_NAME', sensitive: false, description: 'Name of the (first) database' },
+    { name: 'DB_NAME', sensitive: false, description: 'Name of the (first) database (alias of DATABASE_NAME)' },
     { name: 'DB_ID', sensitive: false, description: 'Instance id' },
     { name: 'DB_URL', sensitive: true, description: 'Connection URL with credentials' },
     {
@@ -132,7 +205,7 @@ export const rdsType: TypeDescriptor = {
   rotation: { reissues: ['DB_PASSWORD', 'DB_URL'], holds: { input: 'password', key: 'DB_PASSWORD' } },
   // Creating an instance takes 10–20 minutes on Alibaba Cloud, changing its class longer: the longest deadline.
   stepTimeoutMs: 40 * MINUTE,
-  checks: [networkOrVswitch],
+  checks: [networkOrVswitch, oneDatabaseList],
   references: [NETWORK_REFERENCE],
   aliases: [
     kubeVelaAlias(
@@ -157,9 +230,9 @@ export const rdsType: TypeDescriptor = {
         [
           'databases',
           rename(
-            'databaseName',
-            'Databases to create on the instance: [{name, character_set, description}]',
-            oneDatabase,
+            'databases',
+            'Databases to create on the instance: [{name, character_set, description}]; conflicts with database_name',
+            kubeVelaDatabases,
           ),
         ],
       ],

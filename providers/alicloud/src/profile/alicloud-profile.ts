@@ -5,6 +5,7 @@ import {
   type ProviderProfile,
   type ValidationProblem,
 } from '@berth/core';
+import { validateDefaultNetwork, type DefaultNetworkSettings } from './default-network';
 
 /** Profile kinds this adapter serves. */
 export const ALICLOUD_PROFILE_KINDS = ['alicloud', 'apsara'] as const;
@@ -52,6 +53,10 @@ export interface AlicloudProfileSettings {
   protocol?: 'HTTP' | 'HTTPS';
   /** apsara: skip the public region list check (default true for apsara, false for alicloud). */
   skipRegionValidation?: boolean;
+  /** An existing network for rds/redis/slb components that name none (see default-network.ts). */
+  defaultNetwork?: DefaultNetworkSettings;
+  /** An existing vSwitch id for those components, without a CIDR (their securityIps then required). */
+  defaultVswitch?: string;
 }
 
 /**
@@ -80,6 +85,8 @@ const KNOWN_KEYS = new Set([
   'endpoints',
   'protocol',
   'skipRegionValidation',
+  'defaultNetwork',
+  'defaultVswitch',
 ]);
 const LITERAL_SECRET_KEYS = /^(access_?key(_?id)?|secret_?key|access_?key_?secret|security_?token|password|secret)$/i;
 const ACCESS_KEY_SHAPE = /^LTAI[0-9A-Za-z]{8,}$/;
@@ -191,6 +198,7 @@ export function validateAlicloudProfile(profile: ProviderProfile): ValidationPro
       message: 'backendUrl must be a file:// or s3:// URL (OSS through its S3-compatible endpoint)',
     });
   }
+  problems.push(...validateDefaultNetwork(s));
   if (s.deletionProtection !== undefined && typeof s.deletionProtection !== 'boolean') {
     problems.push({ path: '/deletionProtection', message: 'deletionProtection must be true or false' });
   }

@@ -1,8 +1,10 @@
 import type { JsonObject } from '@berth/core';
 import { readListeners } from '../programs/slb.program';
+import { placementProblems } from './default-network';
 
 type Problems = Array<{ path: string; message: string }>;
-type ComponentCheck = (properties: JsonObject) => Problems;
+/** `settings`: the profile's settings (the default network a component without one goes into). */
+type ComponentCheck = (properties: JsonObject, settings: JsonObject) => Problems;
 
 const has = (properties: JsonObject, key: string) =>
   properties[key] !== undefined && properties[key] !== null && properties[key] !== '';
@@ -17,13 +19,8 @@ function openToEveryone(ips: unknown, what: string): Problems {
   );
 }
 
-const rds: ComponentCheck = (properties) => {
-  const problems: Problems = [];
-  if (!has(properties, 'network'))
-    problems.push({
-      path: '/network',
-      message: 'on Alibaba Cloud an rds component needs network: the name of a vpc component',
-    });
+const rds: ComponentCheck = (properties, settings) => {
+  const problems: Problems = [...placementProblems('rds', properties, settings, { allowList: true })];
   problems.push(...openToEveryone(properties.securityIps, 'the database'));
   const engine = String(properties.engine ?? 'mysql').toLowerCase();
   if (!['mysql', 'postgresql'].includes(engine))
@@ -33,14 +30,11 @@ const rds: ComponentCheck = (properties) => {
   return problems;
 };
 
-const slb: ComponentCheck = (properties) => {
+const slb: ComponentCheck = (properties, settings) => {
   const problems: Problems = [];
-  if ((properties.addressType ?? 'intranet') === 'intranet' && !has(properties, 'network')) {
-    problems.push({
-      path: '/network',
-      message: 'an intranet load balancer needs network: the name of a vpc component',
-    });
-  }
+  // An internet load balancer needs no vSwitch; an intranet one is placed like rds and redis.
+  if ((properties.addressType ?? 'intranet') === 'intranet')
+    problems.push(...placementProblems('slb', properties, settings, { allowList: false }));
   try {
     readListeners(properties.listeners);
   } catch (error) {
@@ -52,13 +46,8 @@ const slb: ComponentCheck = (properties) => {
 const vpc: ComponentCheck = (properties) =>
   has(properties, 'cidr') ? [] : [{ path: '/cidr', message: 'cidr is required (allocated by the broker when absent)' }];
 
-const redis: ComponentCheck = (properties) => {
-  const problems: Problems = [];
-  if (!has(properties, 'network') && !has(properties, 'vswitchId'))
-    problems.push({
-      path: '/network',
-      message: 'on Alibaba Cloud a redis component needs network (the name of a vpc component) or vswitchId',
-    });
+const redis: ComponentCheck = (properties, settings) => {
+  const problems: Problems = [...placementProblems('redis', properties, settings, { allowList: true })];
   if (!has(properties, 'instanceClass'))
     problems.push({ path: '/instanceClass', message: 'instanceClass is required on Alibaba Cloud' });
   problems.push(...openToEveryone(properties.securityIps, 'Redis'));

@@ -2,6 +2,7 @@ import * as alicloud from '@pulumi/alicloud';
 import * as pulumi from '@pulumi/pulumi';
 import { ProviderError, ProviderErrorCode, type DependencyOutputs, type JsonObject } from '@berth/core';
 import { fitName, type NameRule, type ProgramInput } from '@berth/pulumi';
+import { profilePlacement, type Placement } from '../profile/default-network';
 import { buildProviderArgs } from '../profile/provider-args';
 
 export type Tags = Record<string, string>;
@@ -89,6 +90,27 @@ export function networkDependency(input: ProgramInput): DependencyOutputs | unde
     if (!dep.outputs[key]) throw invalid(`component "${input.component}": network "${network}" has no ${key} output`);
   }
   return dep;
+}
+
+/**
+ * Where a component goes: its own `vswitchId`, else its network's vSwitch, else the profile's defaultNetwork /
+ * defaultVswitch (the same decision PUT checks in profile/default-network.ts); an error naming vswitch_id without.
+ */
+export function placement(input: ProgramInput, what: string): Placement {
+  const network = networkDependency(input);
+  const own = str(input.properties, 'vswitchId');
+  if (network || own)
+    return {
+      vswitchId: own ?? network!.outputs.VSWITCH_ID!,
+      ...(network ? { vpcId: network.outputs.VPC_ID, cidr: network.outputs.VPC_CIDR } : {}),
+      ...(network?.externalIds.securityGroupId ? { securityGroupId: network.externalIds.securityGroupId } : {}),
+      from: own ? 'vswitch_id' : `network "${str(input.properties, 'network')}"`,
+    };
+  const fallback = profilePlacement(input.profile.settings ?? {});
+  if (fallback) return fallback;
+  throw invalid(
+    `component "${input.component}": ${what} names no network and the profile has no defaultNetwork / defaultVswitch: set vswitch_id (vswitchId) or network`,
+  );
 }
 
 const OPEN_WORLD = new Set(['0.0.0.0/0', '0.0.0.0']);

@@ -68,6 +68,38 @@ describe('rds program', () => {
     }
   });
 
+  it('creates every database of `databases` with its character set, and grants the account on all of them', async () => {
+    const run = await runProgram(
+      rdsProgram,
+      rdsInput({
+        accountName: 'oamtest',
+        databases: [
+          { name: 'orders', characterSet: 'utf8mb4', description: 'orders of the shop' },
+          { name: 'audit', characterSet: 'utf8' },
+        ],
+      }),
+    );
+    const instance = run.one('alicloud:rds/instance:Instance');
+    const databases = run.byType('alicloud:rds/database:Database');
+    expect(databases.map((d) => d.inputs)).toEqual([
+      expect.objectContaining({
+        instanceId: instance.id,
+        dataBaseName: 'orders',
+        characterSet: 'utf8mb4',
+        description: 'orders of the shop',
+      }),
+      expect.objectContaining({ instanceId: instance.id, dataBaseName: 'audit', characterSet: 'utf8' }),
+    ]);
+    expect(run.one('alicloud:rds/accountPrivilege:AccountPrivilege').inputs).toMatchObject({
+      accountName: 'oamtest',
+      dbNames: ['orders', 'audit'],
+      privilege: 'ReadWrite',
+    });
+    // The first database is the one the connection keys name.
+    expect(run.connection).toMatchObject({ DATABASE_NAME: 'orders', DB_NAME: 'orders' });
+    expect(run.connection.DB_URL).toMatch(/\/orders$/);
+  });
+
   it('maps outputs to the rds connection keys, with the password and URL as Pulumi secrets', async () => {
     const run = await runProgram(rdsProgram, rdsInput({ databaseName: 'orders', accountName: 'shop_app' }));
     const instance = run.one('alicloud:rds/instance:Instance');
@@ -119,7 +151,32 @@ describe('rds program', () => {
     });
     await expect(
       runProgram(rdsProgram, { ...rdsInput({}), properties: { engineVersion: '8.0', instanceClass: 'x' } }),
-    ).rejects.toThrow(/needs a network/);
+    ).rejects.toThrow(/names no network .*set vswitch_id/);
     await expect(runProgram(rdsProgram, { ...rdsInput({}), secrets: {} })).rejects.toThrow(/no password/);
+  });
+});
+
+describe("rds program: the profile's default network", () => {
+  it("places an rds naming no network in the profile's defaultNetwork, its CIDR the allow-list", async () => {
+    const base = rdsInput(
+      { network: undefined },
+      {
+        defaultNetwork: { vswitchId: 'vsw-default1', vpcId: 'vpc-default1', cidr: '10.8.0.0/16' },
+      },
+    );
+    const run = await runProgram(rdsProgram, { ...base, dependencies: {} });
+    expect(run.one('alicloud:rds/instance:Instance').inputs).toMatchObject({
+      vswitchId: 'vsw-default1',
+      vpcId: 'vpc-default1',
+      securityIps: ['10.8.0.0/16'],
+    });
+  });
+
+  it('takes its own vswitchId (vswitch_id) with its securityIps', async () => {
+    const base = rdsInput({ network: undefined, vswitchId: 'vsw-own12345', securityIps: ['10.9.1.0/24'] });
+    const run = await runProgram(rdsProgram, { ...base, dependencies: {} });
+    const inputs = run.one('alicloud:rds/instance:Instance').inputs;
+    expect(inputs).toMatchObject({ vswitchId: 'vsw-own12345', securityIps: ['10.9.1.0/24'] });
+    expect(inputs.vpcId).toBeUndefined();
   });
 });

@@ -1,13 +1,14 @@
 import * as alicloud from '@pulumi/alicloud';
 import * as pulumi from '@pulumi/pulumi';
 import { fitName, type ProgramInput, type ProgramOutputs } from '@berth/pulumi';
+import { rdsDatabases } from '@berth/types';
 import { NAME_RULES } from '../naming/resource-names';
 import { readAlicloudSettings } from '../profile/alicloud-profile';
 import {
   bool,
   createProgramContext,
   invalid,
-  networkDependency,
+  placement,
   num,
   readSecurityIps,
   requireStr,
@@ -20,9 +21,10 @@ const ENGINES: Record<string, { engine: string; scheme: string; privilege: strin
 };
 
 /**
- * rds: an Instance in the network's vSwitch (allow-list defaulting to the network CIDR, never the whole internet),
- * a Database, an account whose password is a Pulumi secret, its privilege on the database, and a public
- * Connection only when `publicConnection` is true.
+ * rds: an Instance in the network's vSwitch, its vswitchId or the profile's default network (allow-list defaulting to the network CIDR, never the whole internet),
+ * a Database per entry of `databases` (or the one `databaseName`), an account whose password is a Pulumi secret, its
+ * privilege on every database, and a public Connection only when `publicConnection` is true. The first database is
+ * the one the connection keys name (KubeVela's module publishes DATABASE_NAME the same way).
  */
 export async function rdsProgram(input: ProgramInput): Promise<ProgramOutputs> {
   const ctx = createProgramContext(input);
@@ -33,18 +35,16 @@ export async function rdsProgram(input: ProgramInput): Promise<ProgramOutputs> {
   const engineVersion = requireStr(p, 'engineVersion', input.component);
   const instanceClass = requireStr(p, 'instanceClass', input.component);
   const storage = num(p, 'storageGB') ?? num(p, 'storage') ?? 20;
-  const network = networkDependency(input);
-  if (network === undefined)
-    throw invalid(`component "${input.component}": rds needs a network (the name of a vpc component)`);
-  const securityIps = readSecurityIps(p.securityIps, network.outputs.VPC_CIDR!);
+  const place = placement(input, 'rds');
+  const securityIps = readSecurityIps(p.securityIps, place.cidr);
   const password = input.secrets.password;
   if (password === undefined)
     throw invalid(`component "${input.component}": the broker holds no password for this database`);
-  const databaseName = str(p, 'databaseName') ?? fitName([input.component], NAME_RULES.rdsDatabase);
+  const databases = rdsDatabases(p, fitName([input.component], NAME_RULES.rdsDatabase));
   const accountName = str(p, 'accountName') ?? fitName([input.component], NAME_RULES.rdsAccount);
   const privilege = str(p, 'privilege') ?? engine.privilege;
   const settings = readAlicloudSettings(input.profile);
-  const securityGroupId = network.externalIds.securityGroupId;
+  const securityGroupId = place.securityGroupId;
 
   const instance = new alicloud.rds.Instance(
     'instance',
@@ -55,8 +55,8 @@ export async function rdsProgram(input: ProgramInput): Promise<ProgramOutputs> {
       instanceStorage: storage,
       instanceName: str(p, 'instanceName') ?? ctx.name(NAME_RULES.rdsInstance),
       instanceChargeType: 'Postpaid',
-      vpcId: network.outputs.VPC_ID,
-      vswitchId: network.outputs.VSWITCH_ID,
+      ...(place.vpcId ? { vpcId: place.vpcId } : {}),
+      vswitchId: place.vswitchId,
       securityIps,
       ...(securityGroupId ? { securityGroupIds: [securityGroupId] } : {}),
       deletionProtection: settings.deletionProtection === true,
@@ -64,11 +64,22 @@ export async function rdsProgram(input: ProgramInput): Promise<ProgramOutputs> {
     },
     ctx.opts,
   );
-  const database = new alicloud.rds.Database(
-    'database',
-    { instanceId: instance.id, dataBaseName: databaseName, description: 'managed by berth' },
-    ctx.opts,
+  // The first keeps the resource name of the one-database form, so a stack from before `databases` is unchanged.
+  const created = databases.map(
+    (db, index) =>
+      new alicloud.rds.Database(
+        index === 0 ? 'database' : `database-${db.name}`,
+        {
+          instanceId: instance.id,
+          dataBaseName: db.name,
+          description: db.description ?? 'managed by berth',
+          // PostgreSQL databases take the instance's encoding (UTF8); a MySQL one its own character set.
+          ...(db.characterSet && engineName === 'mysql' ? { characterSet: db.characterSet } : {}),
+        },
+        ctx.opts,
+      ),
   );
+  const database = created[0]!;
   const account = new alicloud.rds.RdsAccount(
     'account',
     { dbInstanceId: instance.id, accountName, accountPassword: pulumi.secret(password), accountType: 'Normal' },
@@ -76,7 +87,12 @@ export async function rdsProgram(input: ProgramInput): Promise<ProgramOutputs> {
   );
   new alicloud.rds.AccountPrivilege(
     'privilege',
-    { instanceId: instance.id, accountName: account.accountName, dbNames: [database.dataBaseName], privilege },
+    {
+      instanceId: instance.id,
+      accountName: account.accountName,
+      dbNames: created.map((db) => db.dataBaseName),
+      privilege,
+    },
     ctx.opts,
   );
   const publicConnection =

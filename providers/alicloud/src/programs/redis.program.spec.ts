@@ -135,7 +135,7 @@ describe('redis program', () => {
       });
     }
     await expect(runProgram(redisProgram, { ...redisInput({ network: undefined }), dependencies: {} })).rejects.toThrow(
-      /needs a network/,
+      /names no network .*set vswitch_id/,
     );
     await expect(
       runProgram(redisProgram, { ...redisInput({ network: undefined, vswitchId: 'vsw-9' }), dependencies: {} }),

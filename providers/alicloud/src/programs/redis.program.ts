@@ -2,7 +2,7 @@ import * as alicloud from '@pulumi/alicloud';
 import * as pulumi from '@pulumi/pulumi';
 import { fitName, type NameRule, type ProgramInput, type ProgramOutputs } from '@berth/pulumi';
 import { readAlicloudSettings } from '../profile/alicloud-profile';
-import { createProgramContext, invalid, networkDependency, readSecurityIps, requireStr, str } from './program-context';
+import { createProgramContext, invalid, placement, readSecurityIps, requireStr, str } from './program-context';
 
 /** KubeVela's default, and Alibaba Cloud's. */
 const DEFAULT_ENGINE_VERSION = '5.0';
@@ -31,11 +31,9 @@ export async function redisProgram(input: ProgramInput): Promise<ProgramOutputs>
   const p = input.properties;
   const component = input.component;
   const instanceClass = requireStr(p, 'instanceClass', component);
-  const network = networkDependency(input);
-  const vswitchId = str(p, 'vswitchId') ?? network?.outputs.VSWITCH_ID;
-  if (vswitchId === undefined)
-    throw invalid(`component "${component}": redis needs a network (the name of a vpc component) or a vswitchId`);
-  const securityIps = readSecurityIps(p.securityIps, network?.outputs.VPC_CIDR);
+  const place = placement(input, 'redis');
+  const vswitchId = place.vswitchId;
+  const securityIps = readSecurityIps(p.securityIps, place.cidr);
   const password = input.secrets.password;
   if (password === undefined) throw invalid(`component "${component}": the broker holds no password for this Redis`);
   // Every check before the first resource: a program that throws after registering one leaves it half-applied.
@@ -44,7 +42,7 @@ export async function redisProgram(input: ProgramInput): Promise<ProgramOutputs>
   const clash = extras.findIndex((extra) => extra.name === accountName);
   if (clash >= 0) throw invalid(`accounts/${clash}/name: ${accountName} is the component's own account`);
   const settings = readAlicloudSettings(input.profile);
-  const securityGroupId = network?.externalIds.securityGroupId;
+  const securityGroupId = place.securityGroupId;
 
   const instance = new alicloud.kvstore.Instance(
     'instance',

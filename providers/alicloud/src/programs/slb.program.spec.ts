@@ -56,6 +56,6 @@ describe('slb program', () => {
     expect(run.connection.SLB_ADDRESS).toBe('47.0.0.10');
     await expect(
       runProgram(slbProgram, programInput({ type: 'slb', properties: { addressType: 'intranet' } })),
-    ).rejects.toThrow(/needs a network/);
+    ).rejects.toThrow(/names no network .*set vswitch_id/);
   });
 });

@@ -1,7 +1,7 @@
 import * as alicloud from '@pulumi/alicloud';
 import { NAME_RULES } from '../naming/resource-names';
 import { readAlicloudSettings } from '../profile/alicloud-profile';
-import { createProgramContext, invalid, networkDependency, str } from './program-context';
+import { createProgramContext, invalid, placement, str } from './program-context';
 import type { ProgramInput, ProgramOutputs } from '@berth/pulumi';
 
 export interface ListenerSpec {
@@ -19,12 +19,8 @@ export async function slbProgram(input: ProgramInput): Promise<ProgramOutputs> {
   const addressType = str(p, 'addressType') ?? 'intranet';
   if (addressType !== 'intranet' && addressType !== 'internet')
     throw invalid('addressType must be intranet or internet');
-  const network = networkDependency(input);
-  if (addressType === 'intranet' && network === undefined) {
-    throw invalid(
-      `component "${input.component}": an intranet load balancer needs a network (the name of a vpc component)`,
-    );
-  }
+  // An internet load balancer needs no vSwitch; an intranet one is placed like every other component.
+  const place = addressType === 'intranet' ? placement(input, 'intranet load balancer') : undefined;
   const listeners = readListeners(p.listeners);
   const settings = readAlicloudSettings(input.profile);
 
@@ -35,7 +31,7 @@ export async function slbProgram(input: ProgramInput): Promise<ProgramOutputs> {
       addressType,
       loadBalancerSpec: str(p, 'spec') ?? 'slb.s1.small',
       paymentType: 'PayAsYouGo',
-      ...(addressType === 'intranet' ? { vswitchId: network!.outputs.VSWITCH_ID } : {}),
+      ...(place ? { vswitchId: place.vswitchId } : {}),
       ...(settings.deletionProtection === true ? { deleteProtection: 'on' } : {}),
       tags: ctx.tags,
     },

@@ -60,6 +60,13 @@ export const MYSQL_PRIVILEGES: Readonly<Record<string, readonly string[]>> = {
   DBOwner: ['ALL PRIVILEGES'],
 };
 
+/** A character set Berth creates databases in (the schema allows only these two; never SQL from elsewhere). */
+function charsetName(characterSet: string): string {
+  const name = characterSet.toLowerCase();
+  if (name !== 'utf8' && name !== 'utf8mb4') throw invalid(`characterSet: ${characterSet} is not utf8 or utf8mb4`);
+  return name;
+}
+
 /**
  * Databases on an existing MySQL/MariaDB server reached with an admin URL (BERTH_LOCAL_MYSQL_URL): a database and a
  * user `'<account>'@'%'` with the grants of `privilege` on it. The allow-list (securityIps) is recorded, not turned
@@ -73,8 +80,13 @@ export class MysqlAdminDriver {
     return { host: url.hostname || '127.0.0.1', port: url.port || '3306' };
   }
 
+  /** Every database (in its character set) and every user with the grants of `privilege` on each of them. */
   async ensure(
-    args: { database: string; users: Array<{ name: string; password?: string }>; privilege: string },
+    args: {
+      databases: Array<{ name: string; characterSet?: string }>;
+      users: Array<{ name: string; password?: string }>;
+      privilege: string;
+    },
     signal: AbortSignal,
   ): Promise<void> {
     const grants = MYSQL_PRIVILEGES[args.privilege];
@@ -83,22 +95,27 @@ export class MysqlAdminDriver {
     await this.withConnection(
       signal,
       async (conn) => {
-        await conn.query(`CREATE DATABASE IF NOT EXISTS ${conn.escapeId(args.database)}`);
+        for (const database of args.databases) {
+          const charset = database.characterSet ? ` CHARACTER SET ${charsetName(database.characterSet)}` : '';
+          await conn.query(`CREATE DATABASE IF NOT EXISTS ${conn.escapeId(database.name)}${charset}`);
+        }
         for (const user of args.users) {
           if (user.password !== undefined) {
             await conn.query(`CREATE USER IF NOT EXISTS ?@'%' IDENTIFIED BY ?`, [user.name, user.password]);
             await conn.query(`ALTER USER ?@'%' IDENTIFIED BY ?`, [user.name, user.password]);
           }
-          // Reset the grants on this database to exactly what `privilege` asks for.
-          await conn
-            .query(`REVOKE ALL PRIVILEGES ON ${conn.escapeId(args.database)}.* FROM ?@'%'`, [user.name])
-            .catch((error: { code?: string }) => {
-              if (error.code !== 'ER_NONEXISTING_GRANT') throw error;
-            });
-          await conn.query(`GRANT ${grants.join(', ')} ON ${conn.escapeId(args.database)}.* TO ?@'%'`, [user.name]);
+          // Reset the grants on each database to exactly what `privilege` asks for.
+          for (const { name } of args.databases) {
+            await conn
+              .query(`REVOKE ALL PRIVILEGES ON ${conn.escapeId(name)}.* FROM ?@'%'`, [user.name])
+              .catch((error: { code?: string }) => {
+                if (error.code !== 'ER_NONEXISTING_GRANT') throw error;
+              });
+            await conn.query(`GRANT ${grants.join(', ')} ON ${conn.escapeId(name)}.* TO ?@'%'`, [user.name]);
+          }
         }
       },
-      `rds: cannot provision MySQL database ${args.database}`,
+      `rds: cannot provision MySQL database ${args.databases.map((d) => d.name).join(', ')}`,
     );
   }
 
@@ -113,16 +130,17 @@ export class MysqlAdminDriver {
     );
   }
 
-  async drop(args: { database: string; users: string[] }, signal: AbortSignal): Promise<void> {
+  /** Drops the databases and then the users (none when only databases a component no longer lists go). */
+  async drop(args: { databases: string[]; users: string[] }, signal: AbortSignal): Promise<void> {
     await this.withConnection(
       signal,
       async (conn) => {
-        await this.killSessions(conn, 'DB = ?', [args.database]);
+        for (const database of args.databases) await this.killSessions(conn, 'DB = ?', [database]);
         for (const user of args.users) await this.killSessions(conn, 'USER = ?', [user]);
-        await conn.query(`DROP DATABASE IF EXISTS ${conn.escapeId(args.database)}`);
+        for (const database of args.databases) await conn.query(`DROP DATABASE IF EXISTS ${conn.escapeId(database)}`);
         for (const user of args.users) await conn.query(`DROP USER IF EXISTS ?@'%'`, [user]);
       },
-      `rds: cannot drop MySQL database ${args.database}`,
+      `rds: cannot drop MySQL database ${args.databases.join(', ')}`,
     );
   }
 

@@ -1,5 +1,6 @@
 import type { ApplyResult, DriftReport, OperationLog, ResourcePlan, ResourceRequest, RevokeHandle } from '@berth/core';
 import { ProviderError, ProviderErrorCode } from '@berth/core';
+import { rdsDatabases, type RdsDatabase } from '@berth/types';
 import { SILENT_LOG } from '@berth/core';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -18,7 +19,10 @@ export type RdsMode = 'embedded' | 'postgres-admin' | 'mysql-admin';
 export interface RdsData {
   engine: 'postgresql' | 'mysql';
   mode: RdsMode;
+  /** The first database: fixed at creation, the one the connection keys name. */
   database: string;
+  /** Every database of the instance, the first one first (absent in records from before `databases`: only it). */
+  databases?: RdsDatabase[];
   /** The account that owns the database (PostgreSQL) / holds the grants (MySQL). */
   account: string;
   /** Logins issued, oldest first; the last one is the current DB_USER. Rotation adds one, revoke removes one. */
@@ -123,40 +127,42 @@ export class RdsResource {
     const existing = (await this.store.read()).resources[id] as ResourceRecord<RdsData> | undefined;
     const data = this.plan(request, id, existing?.data);
     const login = data.logins[data.logins.length - 1];
+    const names = databaseNames(data);
+    // Databases an earlier revision listed and this one does not: dropped, as the cloud provider would.
+    const dropped = existing ? databaseNames(existing.data).filter((name) => !names.includes(name)) : [];
 
     switch (data.mode) {
-      case 'embedded': {
-        const driver = await this.embedded(log);
+      case 'embedded':
+      case 'postgres-admin': {
+        const driver = data.mode === 'embedded' ? await this.embedded(log) : this.postgres!;
         throwIfAborted(request.signal, `rds ${id}`);
-        data.port = driver.address.port;
-        await driver.ensure(
-          { id, database: data.database, owner: data.account, login, password, privilege: data.privilege },
-          request.signal,
-        );
+        if (data.mode === 'embedded') data.port = driver.address.port;
+        // The owner role (and its login) once per database: ensuring them again is a no-op.
+        for (const database of names)
+          await driver.ensure(
+            { id, database, owner: data.account, login, password, privilege: data.privilege },
+            request.signal,
+          );
+        for (const database of dropped) await driver.drop({ id, database, roles: [] }, request.signal);
         break;
       }
-      case 'postgres-admin':
-        await this.postgres!.ensure(
-          { id, database: data.database, owner: data.account, login, password, privilege: data.privilege },
-          request.signal,
-        );
-        break;
       case 'mysql-admin':
         await this.mysql!.ensure(
           {
-            database: data.database,
+            databases: data.databases ?? [{ name: data.database }],
             privilege: data.privilege,
             users: data.logins.map((name) => ({ name, password: name === login ? password : undefined })),
           },
           request.signal,
         );
+        if (dropped.length > 0) await this.mysql!.drop({ databases: dropped, users: [] }, request.signal);
         break;
     }
 
     const record = await this.save(request, id, data, existing?.createdAt);
     log.log(
       'info',
-      `rds ${id}: ${data.engine} database ${data.database} for ${login} at ${data.host}:${data.port} (${data.mode}); allow-list ${data.securityIps.join(',')}`,
+      `rds ${id}: ${data.engine} database${names.length > 1 ? 's' : ''} ${names.join(', ')} for ${login} at ${data.host}:${data.port} (${data.mode}); allow-list ${data.securityIps.join(',')}`,
     );
     return {
       externalIds: { dbId: id, database: data.database, account: data.account },
@@ -171,12 +177,17 @@ export class RdsResource {
     // Without a record (lost state, or already destroyed) fall back to the names a fresh apply would derive.
     const data = record?.data ?? this.plan(request, id, undefined);
     const roles = [data.account, ...data.logins.filter((l) => l !== data.account)];
+    // The other databases first, then the first one with the roles.
+    const others = databaseNames(data).filter((name) => name !== data.database);
     switch (data.mode) {
       case 'embedded':
         // The cluster may not be running yet (a delete right after a restart): it is started to drop. Without a
         // record and without a cluster there is nothing to drop.
-        if (record || (await this.cluster.initialized()))
-          await (await this.embedded(log)).drop({ id, database: data.database, roles }, request.signal);
+        if (record || (await this.cluster.initialized())) {
+          const driver = await this.embedded(log);
+          for (const database of others) await driver.drop({ id, database, roles: [] }, request.signal);
+          await driver.drop({ id, database: data.database, roles }, request.signal);
+        }
         // A database from before the embedded cluster (one PGlite directory per component) goes with it.
         await rm(join(this.dataDir, 'local', 'rds', id), { recursive: true, force: true });
         break;
@@ -186,6 +197,7 @@ export class RdsResource {
             ProviderErrorCode.Unavailable,
             `rds ${id} lives on a PostgreSQL server but BERTH_LOCAL_POSTGRES_URL is not set`,
           );
+        for (const database of others) await this.postgres.drop({ id, database, roles: [] }, request.signal);
         await this.postgres.drop({ id, database: data.database, roles }, request.signal);
         break;
       case 'mysql-admin':
@@ -195,7 +207,7 @@ export class RdsResource {
             `rds ${id} lives on a MySQL server but BERTH_LOCAL_MYSQL_URL is not set`,
           );
         await this.mysql.drop(
-          { database: data.database, users: [...new Set([data.account, ...data.logins])] },
+          { databases: databaseNames(data), users: [...new Set([data.account, ...data.logins])] },
           request.signal,
         );
         break;
@@ -205,7 +217,9 @@ export class RdsResource {
     });
     log.log(
       'info',
-      record ? `rds ${id}: database ${data.database} and its account(s) removed` : `rds ${id} was already gone`,
+      record
+        ? `rds ${id}: database(s) ${databaseNames(data).join(', ')} and its account(s) removed`
+        : `rds ${id} was already gone`,
     );
   }
 
@@ -251,9 +265,10 @@ export class RdsResource {
     const id = resourceId('rds', request.idempotencyKey);
     const record = (await this.store.read()).resources[id] as ResourceRecord<RdsData> | undefined;
     const data = this.plan(request, id, record?.data);
-    const detail = `${data.engine} database ${data.database} (${data.mode}), allow-list ${data.securityIps.join(',')}`;
+    const detail = `${data.engine} database${databaseNames(data).length > 1 ? 's' : ''} ${databaseNames(data).join(', ')} (${data.mode}), allow-list ${data.securityIps.join(',')}`;
     if (!record) return { exact: true, changes: [{ action: 'create', resource: id, detail }] };
     const same =
+      databaseNames(record.data).join() === databaseNames(data).join() &&
       record.data.privilege === data.privilege &&
       record.data.securityIps.join() === data.securityIps.join() &&
       record.data.publicConnection === data.publicConnection;
@@ -278,7 +293,11 @@ export class RdsResource {
     data.logins.push(login);
     if (data.mode === 'mysql-admin') {
       await this.mysql!.ensure(
-        { database: data.database, privilege: data.privilege, users: [{ name: login, password }] },
+        {
+          databases: data.databases ?? [{ name: data.database }],
+          privilege: data.privilege,
+          users: [{ name: login, password }],
+        },
         request.signal,
       );
     } else {
@@ -370,11 +389,20 @@ export class RdsResource {
     const mode: RdsMode =
       existing?.mode ?? (engine === 'mysql' ? 'mysql-admin' : this.postgres ? 'postgres-admin' : 'embedded');
     const maxName = engine === 'mysql' ? 32 : 63;
-    const database =
-      existing?.database ??
-      (typeof p.databaseName === 'string' && p.databaseName
-        ? p.databaseName
-        : sqlName([request.application, request.component], request.idempotencyKey, 63));
+    // The one-database form keeps the database made at creation (as before `databases`); a list is taken as written.
+    const listed =
+      existing && !Array.isArray(p.databases)
+        ? [{ name: existing.database }]
+        : rdsDatabases(p, sqlName([request.application, request.component], request.idempotencyKey, 63));
+    if (existing && Array.isArray(p.databases) && listed[0]!.name !== existing.database)
+      throw invalid(
+        `databases: the instance's first database is ${existing.database} (its connection keys name it); keep it first`,
+      );
+    const database = existing?.database ?? listed[0]!.name;
+    const databases = [
+      { ...(listed.find((d) => d.name === database) ?? { name: database }) },
+      ...listed.filter((d) => d.name !== database),
+    ];
     const account =
       existing?.account ??
       (typeof p.accountName === 'string' && p.accountName
@@ -390,6 +418,7 @@ export class RdsResource {
       engine,
       mode,
       database,
+      databases,
       account,
       logins: existing?.logins.length ? existing.logins : [account],
       privilege: typeof p.privilege === 'string' ? p.privilege : 'ReadWrite',
@@ -446,6 +475,11 @@ function secretOutputs(data: RdsData, login: string, password: string): Record<s
   const host = data.host.includes(':') ? `[${data.host}]` : data.host;
   const url = `${scheme}://${encodeURIComponent(login)}:${encodeURIComponent(password)}@${host}:${data.port}/${encodeURIComponent(data.database)}`;
   return { DB_PASSWORD: password, DB_URL: url };
+}
+
+/** The names of every database of the instance, the first one first. */
+function databaseNames(data: RdsData): string[] {
+  return data.databases?.map((d) => d.name) ?? [data.database];
 }
 
 function rotatedLogin(account: string, generation: number, max: number): string {

@@ -1,0 +1,3 @@
+export * from './env-settings';
+export * from './env-transforms';
+export * from './setting-problem';

@@ -67,6 +67,9 @@ export function createDataSource(options: DataSourceFactoryOptions): DataSource 
       database: sqliteFile(options.dataDir),
       enableWAL: true,
       timeout: busyTimeoutMs,
+      // Prepared statements kept per SQL text (first in, first out). The service runs a few hundred distinct
+      // statements; TypeORM's default of 100 made the hot ones cycle out and be prepared again and again.
+      statementCacheSize: 1000,
       prepareDatabase: (db: SqliteDatabase) => {
         db.pragma('foreign_keys = ON');
         // In WAL mode NORMAL never corrupts the database; it syncs at checkpoints instead of at every commit.

@@ -201,8 +201,11 @@ export class OperationRepository {
          OR (o.state = 'Running' AND o.lease_expires_at < :nowMs))${excluded}
       ORDER BY CASE WHEN o.state = 'Running' THEN 0 ELSE 1 END, o.created_at, o.id
       LIMIT 1`;
+    // The epoch milliseconds go as text (the integer columns convert them back): TypeORM's SQLite driver writes a
+    // number into the SQL text itself, which made every claim a new statement to prepare, and pushed the hot
+    // statements out of the driver's statement cache.
     const parameters: Record<string, unknown> = {
-      nowMs,
+      nowMs: String(nowMs),
       ...Object.fromEntries(exclude.map((id, i) => [`exclude${i}`, id])),
     };
     const claimWith = async (manager: EntityManager, id?: string) => {
@@ -212,10 +215,11 @@ export class OperationRepository {
         .set({
           state: 'Running',
           leaseOwner: owner,
-          leaseExpiresAt: nowMs + leaseMs,
+          leaseExpiresAt: () => ':leaseExpiresAt',
           attempts: () => 'attempts + 1',
           updatedAt: now,
-        });
+        })
+        .setParameter('leaseExpiresAt', String(nowMs + leaseMs));
       if (id) builder.where('id = :id', { id });
       else builder.where(`id = (${candidates})`, parameters);
       const result = await builder.execute();

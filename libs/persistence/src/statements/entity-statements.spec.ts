@@ -1,0 +1,192 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DataSource, Logger } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDataSource, prepareSchema } from '../data-source/data-source.factory';
+import { ApplicationEntity } from '../entities/application.entity';
+import { EnvironmentEntity } from '../entities/environment.entity';
+import { ManagedResourceEntity } from '../entities/managed-resource.entity';
+import { OperationEntity } from '../entities/operation.entity';
+import { OperationEventEntity } from '../entities/operation-event.entity';
+import { createTemporarySchema, TEST_POSTGRES_URL } from '../testing/postgres-schema';
+import { EntityStatements } from './entity-statements';
+
+const backends = [
+  {
+    name: 'sqlite',
+    skip: false,
+    open: async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'berth-statements-'));
+      return { dataSource: createDataSource({ dataDir: dir }), cleanup: async () => rmSync(dir, { recursive: true }) };
+    },
+  },
+  {
+    name: 'postgres',
+    skip: !TEST_POSTGRES_URL,
+    open: async () => {
+      const { schema, drop } = await createTemporarySchema(TEST_POSTGRES_URL!);
+      return { dataSource: createDataSource({ dataDir: '.', databaseUrl: TEST_POSTGRES_URL, schema }), cleanup: drop };
+    },
+  },
+];
+
+const statementsSeen: string[] = [];
+const recording: Logger = {
+  logQuery: (query) => void statementsSeen.push(query),
+  logQueryError: () => undefined,
+  logQuerySlow: () => undefined,
+  logSchemaBuild: () => undefined,
+  logMigration: () => undefined,
+  log: () => undefined,
+};
+
+describe.each(backends)('cached entity statements on $name', ({ skip, open }) => {
+  let dataSource: DataSource;
+  let cleanup: () => Promise<void>;
+
+  beforeAll(async () => {
+    if (skip) return;
+    ({ dataSource, cleanup } = await open());
+    await dataSource.initialize();
+    await prepareSchema(dataSource, 'run');
+    await dataSource.getRepository(EnvironmentEntity).insert({
+      name: 'dev',
+      provider: { kind: 'local', settings: {} },
+      profiles: {},
+      runtime: { kind: 'local', settings: {} },
+      createdAt: new Date(),
+      updatedAt: new Date(),
+    } as never);
+    (dataSource as unknown as { logger: Logger }).logger = recording;
+  });
+  afterAll(async () => {
+    if (skip) return;
+    await dataSource.destroy();
+    await cleanup();
+  });
+
+  const resource = (component: string): ManagedResourceEntity => ({
+    id: randomUUID(),
+    environmentName: 'dev',
+    applicationName: 'shop',
+    component,
+    type: 'vpc',
+    category: 'cloud',
+    profileKind: null,
+    profileName: null,
+    externalIds: { vpcId: `vpc-${component}` },
+    outputs: { VPC_CIDR: '10.0.4.0/22', VPC_ID: `vpc-${component}` },
+    properties: { cidr: '10.0.4.0/22', vswitches: [{ zone: 'a', cidr: null }], count: 2 },
+    sealedInputs: null,
+    phase: 'Ready',
+    deletionPolicy: 'Retain',
+    retained: true,
+    propertiesHash: null,
+    dependsOn: ['a', 'b'],
+    stackName: null,
+    secretName: `shop-${component}-conn`,
+    conditions: [],
+    lastError: null,
+    // Whole milliseconds: what both databases keep.
+    createdAt: new Date('2026-12-01T10:11:12.345Z'),
+    updatedAt: new Date('2026-12-01T10:11:13.000Z'),
+  });
+
+  it.skipIf(skip)('writes rows that TypeORM reads back alike, and reads rows TypeORM wrote alike', async () => {
+    const statements = new EntityStatements(dataSource, ManagedResourceEntity);
+    const repository = dataSource.getRepository(ManagedResourceEntity);
+    const ours = resource('net');
+    await statements.insert(ours);
+    const readByTypeorm = await repository.findOneByOrFail({ id: ours.id });
+    expect({ ...readByTypeorm }).toEqual(ours);
+
+    const theirs = resource('db');
+    await repository.insert(theirs as never);
+    const readByUs = await statements.findOne({ environmentName: 'dev', applicationName: 'shop', component: 'db' });
+    expect(readByUs).toEqual(theirs);
+    // JSON, booleans and dates come back as values, not as their stored text.
+    expect(readByUs?.retained).toBe(true);
+    expect(readByUs?.createdAt).toBeInstanceOf(Date);
+    expect(readByUs?.properties).toEqual({ cidr: '10.0.4.0/22', vswitches: [{ zone: 'a', cidr: null }], count: 2 });
+
+    const listed = await statements.find(
+      { environmentName: 'dev', applicationName: 'shop' },
+      { order: [['component', 'DESC']] },
+    );
+    expect(listed.map((row) => row.component)).toEqual(['net', 'db']);
+    expect(await statements.findOne({ environmentName: 'dev', applicationName: 'other', component: 'db' })).toBeNull();
+  });
+
+  it.skipIf(skip)('updates only matching rows and says how many changed', async () => {
+    const statements = new EntityStatements(dataSource, OperationEntity);
+    const application = randomUUID();
+    await dataSource.getRepository(ApplicationEntity).insert({
+      id: application,
+      environmentName: 'dev',
+      name: `app-${application.slice(0, 8)}`,
+      generation: 1,
+      observedGeneration: 0,
+      currentRevisionId: null,
+      phase: 'Pending',
+      conditions: [],
+      deletionRequestedAt: null,
+      createdAt: new Date(),
+      updatedAt: new Date(),
+    } as never);
+    const id = randomUUID();
+    await statements.insert({
+      id,
+      kind: 'apply',
+      applicationId: application,
+      environmentName: 'dev',
+      applicationName: 'shop',
+      generation: 1,
+      revisionId: null,
+      options: {},
+      state: 'Running',
+      steps: null,
+      attempts: 1,
+      leaseOwner: 'worker-1',
+      leaseExpiresAt: 1_796_137_623_577,
+      error: null,
+      createdAt: new Date(),
+      startedAt: null,
+      finishedAt: null,
+      updatedAt: new Date(),
+    });
+    // A lease that is not ours changes nothing.
+    expect(await statements.update({ id, leaseOwner: 'worker-2' }, { leaseExpiresAt: 1 })).toBe(0);
+    expect(await statements.update({ id, leaseOwner: 'worker-1' }, { leaseExpiresAt: 2_000_000_000_000 })).toBe(1);
+    const row = await statements.findOne({ id });
+    // The epoch-milliseconds transformer applies both ways (PostgreSQL returns bigint as text).
+    expect(row?.leaseExpiresAt).toBe(2_000_000_000_000);
+    expect(row?.startedAt).toBeNull();
+    // A null condition is IS NULL, not "= NULL" (which matches nothing).
+    expect((await statements.find({ id, revisionId: null })).map((r) => r.id)).toEqual([id]);
+  });
+
+  it.skipIf(skip)('lets the database generate a generated column, and builds each statement once', async () => {
+    const events = new EntityStatements(dataSource, OperationEventEntity);
+    const operationId = randomUUID();
+    statementsSeen.length = 0;
+    for (const message of ['one', 'two', 'three'])
+      await events.insert({
+        operationId,
+        time: new Date(),
+        level: 'info',
+        step: null,
+        component: null,
+        message,
+        fields: null,
+      });
+    const rows = await events.find({ operationId }, { order: [['seq', 'ASC']] });
+    expect(rows.map((r) => r.message)).toEqual(['one', 'two', 'three']);
+    expect(rows[1].seq).toBeGreaterThan(rows[0].seq);
+    // Three inserts, one SQL text: the driver prepares it once.
+    const inserts = statementsSeen.filter((sql) => sql.startsWith('INSERT'));
+    expect(inserts).toHaveLength(3);
+    expect(new Set(inserts).size).toBe(1);
+  });
+});

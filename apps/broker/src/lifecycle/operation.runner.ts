@@ -100,8 +100,9 @@ export class OperationRunner {
       Math.max(100, Math.floor(leaseMs / 3)),
     );
     try {
-      await this.execute(claimed, owner, lease.signal);
-      if (lease.signal.aborted && !stop.aborted) await this.noteLeaseLost(claimed);
+      // A heartbeat that lands after the operation was finished finds no lease to renew: that is not a takeover.
+      const finished = await this.execute(claimed, owner, lease.signal);
+      if (!finished && lease.signal.aborted && !stop.aborted) await this.noteLeaseLost(claimed);
     } catch (error) {
       if (stop.aborted) return;
       // A journal write refused for want of the lease, or the heartbeat saw it taken over: another worker carries on.
@@ -139,7 +140,8 @@ export class OperationRunner {
       .catch(() => undefined);
   }
 
-  private async execute(operation: OperationEntity, owner: string, signal: AbortSignal): Promise<void> {
+  /** Runs the operation's steps; true when this claim recorded the operation's end. */
+  private async execute(operation: OperationEntity, owner: string, signal: AbortSignal): Promise<boolean> {
     const { operations, resources } = this.deps;
     const ctx = await this.context(operation);
     await operations.appendEvent(operation.id, {
@@ -229,8 +231,9 @@ export class OperationRunner {
       signal,
       scrubber,
     });
-    if (result.outcome === 'Interrupted') return;
+    if (result.outcome === 'Interrupted') return false;
     await this.conclude(operation, owner, ctx, result, records);
+    return true;
   }
 
   private async conclude(

@@ -1,4 +1,7 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- the assertions walk into untyped manifest JSON */
+import { validateKubeObject } from '@berth/kube/testing';
 import { Client } from 'pg';
+import { parseAllDocuments } from 'yaml';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAST_LIFECYCLE, waitForOperation } from '../lifecycle/support/lifecycle-harness';
@@ -232,6 +235,35 @@ describe.each(BACKENDS)('one Application delivered to dev, staging and prod on $
       ]);
       expect([prop('dev', 'web', 'replicas'), prop('prod', 'web', 'replicas')]).toEqual([1, 3]);
       expect([prop('staging', 'db', 'storageGB'), prop('prod', 'db', 'storageGB')]).toEqual([20, 50]);
+
+      // The overrides land in what each environment renders: schema-valid Deployments with staging's image and
+      // prod's replicas.
+      const deployments: Record<string, { image: string; replicas: number }> = {};
+      for (const env of ENVIRONMENTS) {
+        const text = (
+          await request(t.server)
+            .get(`${app(env)}/manifests`)
+            .buffer(true)
+            .parse((res, done) => {
+              let body = '';
+              res.setEncoding('utf8');
+              res.on('data', (chunk: string) => (body += chunk));
+              res.on('end', () => done(null, body));
+            })
+            .expect(200)
+        ).body as string;
+        const objects = parseAllDocuments(text)
+          .map((d) => d.toJS() as { apiVersion: string; kind: string; metadata: { name: string }; spec?: any })
+          .filter((o) => o !== null);
+        for (const object of objects) expect(() => validateKubeObject(object), object.kind).not.toThrow();
+        const web = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'web')!;
+        deployments[env] = { image: web.spec.template.spec.containers[0].image, replicas: web.spec.replicas };
+      }
+      expect(deployments).toEqual({
+        dev: { image: 'shop:1', replicas: 1 },
+        staging: { image: 'shop:2', replicas: 1 },
+        prod: { image: 'shop:1', replicas: 3 },
+      });
 
       // Each environment got its own database: the injected credentials log in to three different ones.
       const databases: string[] = [];

@@ -7,3 +7,4 @@ export * from './repositories/environment.repository';
 export * from './repositories/workload-delivery.repository';
 export * from './repositories/operation.repository';
 export * from './repositories/managed-resource.repository';
+export * from './statements/entity-statements';

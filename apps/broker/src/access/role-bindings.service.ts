@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { RoleBindingEntity } from '@berth/persistence';
+import { EntityStatements, RoleBindingEntity } from '@berth/persistence';
 import { DataSource, In } from 'typeorm';
 import { BrokerError, BrokerErrorCode } from '../problems/broker.error';
 import { parseScope, ROLES } from './permissions';
@@ -50,7 +50,12 @@ export const toRoleBindingView = (row: RoleBindingEntity): RoleBindingView => ({
 
 @Injectable()
 export class RoleBindingsService {
-  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+  /** The read every request makes (a token's bindings), as a cached statement rather than a query built per call. */
+  private readonly statements: EntityStatements<RoleBindingEntity>;
+
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {
+    this.statements = new EntityStatements(dataSource, RoleBindingEntity);
+  }
 
   private get repository() {
     return this.dataSource.getRepository(RoleBindingEntity);
@@ -58,7 +63,7 @@ export class RoleBindingsService {
 
   /** The bindings of any of these subjects (a token's own; an OIDC user's and each of its groups'). */
   async forSubjects(subjects: string[]): Promise<RoleBindingEntity[]> {
-    if (subjects.length === 1) return this.repository.find({ where: { subject: subjects[0] } });
+    if (subjects.length === 1) return this.statements.find({ subject: subjects[0] });
     return this.repository.find({ where: { subject: In(subjects) } });
   }
 

@@ -10,3 +10,4 @@ export * from './repositories/managed-resource.repository';
 export * from './repositories/api-token.repository';
 export * from './repositories/role-binding.repository';
 export * from './repositories/sealed-value.repository';
+export * from './statements/entity-statements';

@@ -94,6 +94,20 @@ export default tseslint.config(
     },
   },
   {
+    // The app layer reads and writes the database through the repositories of @berth/persistence only.
+    files: ['apps/**/*.ts'],
+    ignores: ['apps/**/*.spec.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'CallExpression[callee.property.name=/^(getRepository|createQueryBuilder)$/]',
+          message: 'Use (or add) a repository method in @berth/persistence instead of querying from the app layer.',
+        },
+      ],
+    },
+  },
+  {
     // Tests and benchmarks drive the service from outside, so they may import apps/* by path.
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: { 'no-restricted-imports': 'off' },

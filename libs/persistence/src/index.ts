@@ -11,3 +11,4 @@ export * from './repositories/api-token.repository';
 export * from './repositories/role-binding.repository';
 export * from './repositories/sealed-value.repository';
 export * from './statements/entity-statements';
+export * from './repositories/audit-record.repository';

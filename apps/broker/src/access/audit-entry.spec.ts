@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AuditRecordEntity, createDataSource, prepareSchema } from '@berth/persistence';
+import { AuditRecordEntity, AuditRecordRepository, createDataSource, prepareSchema } from '@berth/persistence';
 import type { Request } from 'express';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -35,7 +35,7 @@ describe('the audit record of a change, written in the change’s transaction (S
     dataSource = createDataSource({ dataDir: dir });
     await dataSource.initialize();
     await prepareSchema(dataSource, 'run');
-    audit = new AuditService(dataSource);
+    audit = new AuditService(new AuditRecordRepository(dataSource));
   });
   afterAll(async () => {
     await dataSource?.destroy();

@@ -1,5 +1,5 @@
-import { AuditRecordEntity } from '@berth/persistence';
-import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import type { AuditRecordEntity, AuditRecordRepository } from '@berth/persistence';
+import type { EntityManager, QueryRunner } from 'typeorm';
 import type { ChangeAudit } from './request-actor';
 
 /** What an audit record says besides its time and status. */
@@ -16,13 +16,13 @@ export class AuditEntry implements ChangeAudit {
   private written?: { seq: number; status: number; runner: QueryRunner | undefined };
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly records: AuditRecordRepository,
     private readonly fields: AuditFields,
   ) {}
 
   async writeIn(manager: EntityManager, status: number): Promise<void> {
-    const result = await manager.getRepository(AuditRecordEntity).insert({ ...this.fields, time: new Date(), status });
-    this.written = { seq: Number(result.identifiers[0]!.seq), status, runner: manager.queryRunner };
+    const seq = await this.records.insert({ ...this.fields, time: new Date(), status }, manager);
+    this.written = { seq, status, runner: manager.queryRunner };
   }
 
   /** A transaction of this request rolled back: if it held the record, the record is gone. */
@@ -32,14 +32,13 @@ export class AuditEntry implements ChangeAudit {
 
   /** The request ended with `status`: the record written in its transaction stands (or is corrected), else it is written now. */
   async settle(status: number): Promise<void> {
-    const records = this.dataSource.getRepository(AuditRecordEntity);
     if (!this.written) {
-      await records.insert({ ...this.fields, time: new Date(), status });
+      await this.records.insert({ ...this.fields, time: new Date(), status });
       return;
     }
     if (this.written.status === status) return;
-    const { affected } = await records.update({ seq: this.written.seq }, { status });
-    if (affected === 0) await records.insert({ ...this.fields, time: new Date(), status });
+    if (!(await this.records.setStatus(this.written.seq, status)))
+      await this.records.insert({ ...this.fields, time: new Date(), status });
     this.written = { ...this.written, status };
   }
 }

@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AuditRecordEntity } from '@berth/persistence';
+import { AuditRecordRepository, type AuditQuery, type AuditRecordEntity } from '@berth/persistence';
 import type { Request } from 'express';
-import { DataSource, LessThan, type FindOptionsWhere, MoreThanOrEqual, And, LessThanOrEqual } from 'typeorm';
 import { AuditEntry, type AuditFields } from './audit-entry';
 import type { Identity } from './identity';
 import { requestAudit } from './request-actor';
@@ -20,17 +19,7 @@ export interface AuditRecordView {
   status: number;
 }
 
-export interface AuditFilter {
-  subject?: string;
-  environment?: string;
-  application?: string;
-  verb?: string;
-  since?: Date;
-  until?: Date;
-  /** Only records older than this seq (paging, newest first). */
-  before?: number;
-  limit: number;
-}
+export type AuditFilter = AuditQuery;
 
 const toView = (row: AuditRecordEntity): AuditRecordView => ({
   seq: row.seq,
@@ -82,41 +71,26 @@ function fieldsOf(request: Request, identity: Identity | undefined, verb: string
 /** The audit trail: who changed what, who read which secret. Never a value: only names, paths and the status. */
 @Injectable()
 export class AuditService {
-  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {
+  constructor(@Inject(AuditRecordRepository) private readonly records: AuditRecordRepository) {
     // A transaction that held a request's audit record and rolled back: the record must be written again.
-    dataSource.subscribers.push({
-      afterTransactionRollback: (event) => {
-        const audit = requestAudit();
-        if (audit instanceof AuditEntry && event.queryRunner) audit.rolledBack(event.queryRunner);
-      },
+    records.onRollback((runner) => {
+      const audit = requestAudit();
+      if (audit instanceof AuditEntry) audit.rolledBack(runner);
     });
   }
 
   /** A refusal (or anything else without a transaction to join): its record, written now. */
   async record(request: Request, identity: Identity | undefined, verb: string, status: number): Promise<void> {
-    await this.dataSource
-      .getRepository(AuditRecordEntity)
-      .insert({ ...fieldsOf(request, identity, verb), time: new Date(), status });
+    await this.records.insert({ ...fieldsOf(request, identity, verb), time: new Date(), status });
   }
 
   /** The record of an audited request that got past the guard, to be written once (see AuditEntry). */
   open(request: Request, identity: Identity | undefined, verb: string): AuditEntry {
-    return new AuditEntry(this.dataSource, fieldsOf(request, identity, verb));
+    return new AuditEntry(this.records, fieldsOf(request, identity, verb));
   }
 
   async list(filter: AuditFilter): Promise<{ items: AuditRecordView[]; next: number | null }> {
-    const where: FindOptionsWhere<AuditRecordEntity> = {};
-    if (filter.subject) where.subject = filter.subject;
-    if (filter.environment) where.environment = filter.environment;
-    if (filter.application) where.application = filter.application;
-    if (filter.verb) where.verb = filter.verb;
-    if (filter.since && filter.until) where.time = And(MoreThanOrEqual(filter.since), LessThanOrEqual(filter.until));
-    else if (filter.since) where.time = MoreThanOrEqual(filter.since);
-    else if (filter.until) where.time = LessThanOrEqual(filter.until);
-    if (filter.before !== undefined) where.seq = LessThan(filter.before);
-    const rows = await this.dataSource
-      .getRepository(AuditRecordEntity)
-      .find({ where, order: { seq: 'DESC' }, take: filter.limit + 1 });
+    const rows = await this.records.list({ ...filter, limit: filter.limit + 1 });
     const page = rows.slice(0, filter.limit);
     return { items: page.map(toView), next: rows.length > filter.limit ? page[page.length - 1]!.seq : null };
   }

@@ -9,6 +9,7 @@ import {
 } from '@nestjs/common';
 import {
   ApiTokenRepository,
+  AuditRecordRepository,
   ApplicationRepository,
   createDataSource,
   EnvironmentRepository,
@@ -75,6 +76,7 @@ const REPOSITORIES = [
   ApiTokenRepository,
   RoleBindingRepository,
   SealedValueRepository,
+  AuditRecordRepository,
 ] as const;
 
 /** The DataSource and the repositories, available to every module. */

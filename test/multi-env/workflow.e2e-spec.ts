@@ -1,0 +1,176 @@
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { events } from '../lifecycle/support/lifecycle-harness';
+import { warnSkippedWithoutPostgres } from '../support/postgres-schema';
+import { expectProblem } from '../support/problem-assertions';
+import { BACKENDS, type TestApp } from '../support/test-app';
+import { ENVIRONMENTS, startMultiEnvApp } from './support/multi-env-app';
+
+warnSkippedWithoutPostgres('multi-environment workflow');
+
+/** A vpc + webservice delivered dev → staging → prod, prod only after an approval (auto: false). */
+const SHOP = `apiVersion: core.oam.dev/v1beta1
+kind: Application
+metadata:
+  name: shop
+spec:
+  components:
+    - name: net
+      type: vpc
+    - name: web
+      type: webservice
+      properties:
+        image: shop:1
+      traits:
+        - type: service-binding
+          properties:
+            envMappings:
+              VPC_ID: { secret: net }
+  policies:
+    - { name: dev, type: topology, properties: { clusters: [dev] } }
+    - { name: staging, type: topology, properties: { clusters: [staging] } }
+    - { name: prod, type: topology, properties: { clusterLabelSelector: { tier: prod } } }
+  workflow:
+    steps:
+      - { name: deploy-dev, type: deploy, properties: { policies: [dev] } }
+      - { name: deploy-staging, type: deploy, properties: { policies: [staging] } }
+      - { name: deploy-prod, type: deploy, properties: { policies: [prod], auto: false } }
+`;
+
+type Step = { name: string; phase: string; reason?: string; targets?: Record<string, { phase: string }> };
+type Workflow = { phase: string; revision: string; steps: Step[] };
+
+describe.each(BACKENDS)('spec.workflow run by the broker on $name', ({ name: backend, skip }) => {
+  let t: TestApp;
+  const app = (env: string) => `/v1/environments/${env}/applications/shop`;
+  const put = (yaml: string) => request(t.server).put(app('local')).set('Content-Type', 'application/yaml').send(yaml);
+  const action = (what: string) => request(t.server).post(`${app('local')}:${what}`);
+
+  /** Polls the home's GET until the workflow satisfies `done` (a long ceiling: the machine is shared). */
+  async function waitForWorkflow(done: (w: Workflow) => boolean, timeoutMs = 240_000): Promise<Workflow> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const answer = await request(t.server).get(app('local'));
+      expect(answer.status, answer.text).toBe(200);
+      const workflow = answer.body.status?.workflow as Workflow | undefined;
+      if (workflow && done(workflow)) return workflow;
+      if (Date.now() > deadline) throw new Error(`workflow still ${JSON.stringify(workflow)} after ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  const step = (w: Workflow, name: string) => w.steps.find((s) => s.name === name)!;
+
+  beforeAll(async () => {
+    if (skip) return;
+    t = await startMultiEnvApp(backend);
+  }, 60_000);
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it.skipIf(skip)('refuses bad workflows at PUT with paths into the document, and stores nothing', async () => {
+    const cases: Array<[string, string]> = [
+      [
+        SHOP.replace('name: deploy-dev, type: deploy', 'name: deploy-dev, type: deploy-everything'),
+        '/spec/workflow/steps/0/type',
+      ],
+      [SHOP.replace('policies: [staging]', 'policies: [qa]'), '/spec/workflow/steps/1/properties/policies/0'],
+      // Carried out by the engine, not (yet) by the broker: refused by name.
+      [
+        SHOP.replace(
+          '{ name: deploy-dev, type: deploy, properties: { policies: [dev] } }',
+          '{ name: deploy-dev, type: notification, properties: { slack: { url: { value: "https://hooks.example/x" } } } }',
+        ),
+        '/spec/workflow/steps/0/type',
+      ],
+      [
+        SHOP.replace('  workflow:\n', '  workflow:\n    mode: { steps: DAG }\n')
+          .replace('name: deploy-dev, type: deploy,', 'name: deploy-dev, type: deploy, dependsOn: [deploy-staging],')
+          .replace(
+            'name: deploy-staging, type: deploy,',
+            'name: deploy-staging, type: deploy, dependsOn: [deploy-dev],',
+          ),
+        '/spec/workflow/steps',
+      ],
+      [
+        SHOP.replace('policies: [dev] }', 'policies: [dev], parallelism: 0 }'),
+        '/spec/workflow/steps/0/properties/parallelism',
+      ],
+    ];
+    for (const [yaml, path] of cases) {
+      const problem = expectProblem(await put(yaml), 422);
+      expect(
+        problem.errors.some((e) => e.path.startsWith(path)),
+        `${path} in ${JSON.stringify(problem.errors)}`,
+      ).toBe(true);
+    }
+    for (const env of ['local', ...ENVIRONMENTS]) expectProblem(await request(t.server).get(app(env)), 404);
+  });
+
+  it.skipIf(skip)(
+    'deploys dev, then staging, waits for :resume before prod, then delivers prod; :terminate stops a waiting run',
+    { timeout: 600_000 },
+    async () => {
+      const created = await put(SHOP);
+      expect(created.status, created.text).toBe(201);
+      let workflow = await waitForWorkflow((w) => step(w, 'deploy-prod').phase === 'suspending');
+      expect(workflow.phase).toBe('suspending');
+      expect(step(workflow, 'deploy-prod').reason).toBe('WaitingForApproval');
+      expect(step(workflow, 'deploy-dev')).toMatchObject({
+        phase: 'succeeded',
+        targets: { dev: { phase: 'succeeded' } },
+      });
+      expect(step(workflow, 'deploy-staging').phase).toBe('succeeded');
+      for (const env of ['dev', 'staging']) {
+        const delivery = await request(t.server).get(app(env)).expect(200);
+        expect(delivery.body.status.phase, env).toBe('Ready');
+        expect(delivery.body.metadata.deliveredFrom).toBe('local');
+      }
+      // Not approved yet: prod has no delivery at all.
+      expectProblem(await request(t.server).get(app('prod')), 404);
+
+      const resumed = await action('resume');
+      expect(resumed.status, resumed.text).toBe(202);
+      workflow = await waitForWorkflow((w) => w.phase === 'succeeded' || w.phase === 'failed');
+      expect(workflow.phase).toBe('succeeded');
+      const prod = await request(t.server).get(app('prod')).expect(200);
+      expect(prod.body.status.phase).toBe('Ready');
+      const prodGeneration = prod.body.metadata.generation as number;
+      // Nothing waits any more: a second :resume is a conflict, not a silent success.
+      expectProblem(await action('resume'), 409);
+
+      // Each step transition is an event of the home's operation.
+      const home = await request(t.server).get(app('local')).expect(200);
+      const messages = (await events(t.server, home.body.status.lastOperation.id)).map((e) => e.message);
+      expect(messages).toEqual(
+        expect.arrayContaining([
+          'workflow: step deploy-prod waits for approval (:resume)',
+          'workflow: step deploy-prod: prod succeeded',
+          'workflow: workflow succeeded',
+        ]),
+      );
+
+      // A newer revision restarts the workflow: dev and staging get shop:2, prod waits again; :terminate ends it.
+      const updated = await put(SHOP.replace('image: shop:1', 'image: shop:2'));
+      expect(updated.status, updated.text).toBe(200);
+      workflow = await waitForWorkflow(
+        (w) => w.revision !== workflow.revision && step(w, 'deploy-prod').phase === 'suspending',
+      );
+      const terminated = await action('terminate');
+      expect(terminated.status, terminated.text).toBe(202);
+      expect(terminated.body.workflow.phase).toBe('terminated');
+      expect(terminated.body.workflow.steps.find((s: Step) => s.name === 'deploy-prod')).toMatchObject({
+        phase: 'skipped',
+        reason: 'Terminated',
+      });
+      expectProblem(await action('resume'), 409);
+      workflow = await waitForWorkflow(() => true);
+      expect(workflow.phase).toBe('terminated');
+      // prod kept the revision it was approved for.
+      const after = await request(t.server).get(app('prod')).expect(200);
+      expect(after.body.metadata.generation).toBe(prodGeneration);
+      const staging = await request(t.server).get(app('staging')).expect(200);
+      expect(staging.body.metadata.generation).toBe(2);
+    },
+  );
+});

@@ -1,6 +1,9 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { events } from '../lifecycle/support/lifecycle-harness';
+import { events, putTestEnvironment } from '../lifecycle/support/lifecycle-harness';
 import { warnSkippedWithoutPostgres } from '../support/postgres-schema';
 import { expectProblem } from '../support/problem-assertions';
 import { BACKENDS, type TestApp } from '../support/test-app';
@@ -37,7 +40,13 @@ spec:
       - { name: deploy-prod, type: deploy, properties: { policies: [prod], auto: false } }
 `;
 
-type Step = { name: string; phase: string; reason?: string; targets?: Record<string, { phase: string }> };
+type Step = {
+  name: string;
+  phase: string;
+  reason?: string;
+  attempts: number;
+  targets?: Record<string, { phase: string }>;
+};
 type Workflow = { phase: string; revision: string; steps: Step[] };
 
 describe.each(BACKENDS)('spec.workflow run by the broker on $name', ({ name: backend, skip }) => {
@@ -171,6 +180,61 @@ describe.each(BACKENDS)('spec.workflow run by the broker on $name', ({ name: bac
       expect(after.body.metadata.generation).toBe(prodGeneration);
       const staging = await request(t.server).get(app('staging')).expect(200);
       expect(staging.body.metadata.generation).toBe(2);
+    },
+  );
+
+  it.skipIf(skip)(
+    'a step whose delivery fails fails the workflow; :retry runs it again once the cause is gone',
+    { timeout: 600_000 },
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'berth-workflow-inventory-'));
+      const inventoryPath = join(dir, 'inventory.json');
+      try {
+        await putTestEnvironment(t.server, 'qa', inventoryPath, {
+          components: { net: { failPermanently: 'no vpc quota left in qa' } },
+        });
+        const cart = SHOP.replace('name: shop', 'name: cart')
+          .replace(
+            '{ name: staging, type: topology, properties: { clusters: [staging] } }',
+            '{ name: qa, type: topology, properties: { clusters: [qa] } }',
+          )
+          .replace('policies: [staging]', 'policies: [qa]')
+          .replace('policies: [prod], auto: false', 'policies: [prod]');
+        const home = '/v1/environments/local/applications/cart';
+        const created = await request(t.server).put(home).set('Content-Type', 'application/yaml').send(cart);
+        expect(created.status, created.text).toBe(201);
+        const cartWorkflow = async (done: (w: Workflow) => boolean): Promise<Workflow> => {
+          const deadline = Date.now() + 240_000;
+          for (;;) {
+            const answer = await request(t.server).get(home).expect(200);
+            const workflow = answer.body.status?.workflow as Workflow | undefined;
+            if (workflow && done(workflow)) return workflow;
+            if (Date.now() > deadline) throw new Error(`workflow still ${JSON.stringify(workflow)}`);
+            await new Promise((r) => setTimeout(r, 100));
+          }
+        };
+        let workflow = await cartWorkflow((w) => w.phase === 'failed' || w.phase === 'succeeded');
+        expect(workflow.phase).toBe('failed');
+        expect(step(workflow, 'deploy-dev').phase).toBe('succeeded');
+        expect(step(workflow, 'deploy-staging')).toMatchObject({ phase: 'failed', reason: 'Failed' });
+        expect(JSON.stringify(step(workflow, 'deploy-staging'))).toContain('no vpc quota left in qa');
+        expect(step(workflow, 'deploy-prod')).toMatchObject({ phase: 'skipped', reason: 'DependencyFailed' });
+        expectProblem(await request(t.server).get('/v1/environments/prod/applications/cart'), 404);
+
+        await putTestEnvironment(t.server, 'qa', inventoryPath); // the cause goes away
+        const retried = await request(t.server).post(`${home}:retry`);
+        expect(retried.status, retried.text).toBe(202);
+        workflow = await cartWorkflow((w) => w.phase === 'failed' || w.phase === 'succeeded');
+        expect(workflow.phase).toBe('succeeded');
+        expect(step(workflow, 'deploy-staging').attempts).toBe(2);
+        expect(step(workflow, 'deploy-dev').attempts).toBe(1); // succeeded before: not run again
+        for (const env of ['qa', 'prod']) {
+          const delivery = await request(t.server).get(`/v1/environments/${env}/applications/cart`).expect(200);
+          expect(delivery.body.status.phase, env).toBe('Ready');
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     },
   );
 });

@@ -65,6 +65,9 @@ export class ApplicationLifecycleController {
       return { workflow: workflowStatus(state) };
     }
     const application = await this.lifecycle.requireApplication(environment, match[1]);
+    if (match[2] === 'retry' && this.workflows.retries(application)) {
+      return { workflow: workflowStatus(await this.workflows.retry(environment, match[1])) };
+    }
     const operation =
       match[2] === 'retry' ? await this.lifecycle.retry(application) : await this.lifecycle.refresh(application);
     return { operation: toOperationSummary(operation) };

@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import {
   resumeWorkflow,
+  retryWorkflow,
   terminateWorkflow,
   WorkflowEngine,
   WorkflowError,
@@ -110,6 +111,21 @@ export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShut
   async resume(environment: string, name: string): Promise<WorkflowState> {
     const home = await this.home(environment, name);
     const state = this.guard(() => resumeWorkflow(home.workflow!.state));
+    await this.applications.saveWorkflow(home.id, { ...home.workflow!, state });
+    void this.tick();
+    return state;
+  }
+
+  /** Whether `:retry` of this application means its workflow: a failed or terminated run. */
+  retries(application: ApplicationEntity): boolean {
+    const phase = application.workflow?.state.phase;
+    return phase === 'failed' || phase === 'terminated';
+  }
+
+  /** `:retry`: the failed steps (and those skipped or cut off because of them) run again; a deploy redoes its failed environments. */
+  async retry(environment: string, name: string): Promise<WorkflowState> {
+    const home = await this.home(environment, name);
+    const state = this.guard(() => retryWorkflow(home.workflow!.state));
     await this.applications.saveWorkflow(home.id, { ...home.workflow!, state });
     void this.tick();
     return state;

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { events, putTestEnvironment } from '../lifecycle/support/lifecycle-harness';
 import { warnSkippedWithoutPostgres } from '../support/postgres-schema';
 import { expectProblem } from '../support/problem-assertions';
+import { ApplicationRepository } from '@berth/persistence';
 import { BACKENDS, type TestApp } from '../support/test-app';
 import { ENVIRONMENTS, startMultiEnvApp } from './support/multi-env-app';
 
@@ -235,6 +236,69 @@ describe.each(BACKENDS)('spec.workflow run by the broker on $name', ({ name: bac
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
+    },
+  );
+
+  it.skipIf(skip)(
+    'a suspend with a duration goes on by itself; a literal secret reaches the delivery, never the state or status',
+    { timeout: 600_000 },
+    async () => {
+      const password = 'Lit3ral-workflow-pa55';
+      const vault = `apiVersion: core.oam.dev/v1beta1
+kind: Application
+metadata:
+  name: vault
+spec:
+  components:
+    - name: db
+      type: rds
+      properties:
+        engine: postgresql
+        password: ${password}
+    - name: web
+      type: webservice
+      properties:
+        image: vault:1
+      traits:
+        - type: service-binding
+          properties:
+            envMappings:
+              DB_PASSWORD: { secret: db }
+  policies:
+    - { name: dev, type: topology, properties: { clusters: [dev] } }
+  workflow:
+    steps:
+      - { name: settle, type: suspend, properties: { duration: 1s } }
+      - { name: deploy-dev, type: deploy, properties: { policies: [dev] } }
+`;
+      const home = '/v1/environments/local/applications/vault';
+      const created = await request(t.server).put(home).set('Content-Type', 'application/yaml').send(vault);
+      expect(created.status, created.text).toBe(201);
+      expect(created.text).not.toContain(password);
+      const deadline = Date.now() + 240_000;
+      let answer = await request(t.server).get(home).expect(200);
+      while (!['succeeded', 'failed'].includes(answer.body.status.workflow.phase)) {
+        if (Date.now() > deadline) throw new Error(`workflow still ${JSON.stringify(answer.body.status.workflow)}`);
+        await new Promise((r) => setTimeout(r, 100));
+        answer = await request(t.server).get(home).expect(200);
+      }
+      const workflow = answer.body.status.workflow as Workflow;
+      expect(workflow.phase).toBe('succeeded');
+      expect(step(workflow, 'settle')).toMatchObject({ phase: 'succeeded', attempts: 0 });
+      expect(answer.text).not.toContain(password);
+      const messages = (await events(t.server, answer.body.status.lastOperation.id)).map((e) => e.message);
+      expect(messages).toContain('workflow: step settle suspended (WaitingForDuration)');
+      expect(JSON.stringify(messages)).not.toContain(password);
+      // Stored: the run holds the delivery redacted, its secret sealed beside it.
+      const row = await t.app.get(ApplicationRepository).find('local', 'vault');
+      expect(row?.workflow).toBeTruthy();
+      expect(JSON.stringify(row!.workflow)).not.toContain(password);
+      // Delivered: dev's workload gets the password as written.
+      const env = await request(t.server)
+        .get('/v1/environments/dev/applications/vault/components/web/env?reveal=true')
+        .expect(200);
+      const variables = env.body.variables as Array<{ name: string; value: string }>;
+      expect(variables.find((v) => v.name === 'DB_PASSWORD')?.value).toBe(password);
     },
   );
 });

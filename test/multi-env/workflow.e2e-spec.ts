@@ -1,12 +1,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { PassThrough, Readable } from 'node:stream';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { events, putTestEnvironment } from '../lifecycle/support/lifecycle-harness';
 import { warnSkippedWithoutPostgres } from '../support/postgres-schema';
 import { expectProblem } from '../support/problem-assertions';
 import { ApplicationRepository } from '@berth/persistence';
+import { runCli } from '../../apps/cli/src/cli';
 import { BACKENDS, type TestApp } from '../support/test-app';
 import { ENVIRONMENTS, startMultiEnvApp } from './support/multi-env-app';
 
@@ -69,6 +72,21 @@ describe.each(BACKENDS)('spec.workflow run by the broker on $name', ({ name: bac
     }
   }
   const step = (w: Workflow, name: string) => w.steps.find((s) => s.name === name)!;
+
+  /** Runs `berth` in this process against the test server (listening on a free port for it). */
+  async function berth(args: string[]): Promise<{ code: number; out: string; err: string }> {
+    if (!t.server.listening) await new Promise<void>((resolve) => t.server.listen(0, '127.0.0.1', resolve));
+    const { port } = t.server.address() as AddressInfo;
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    let out = '';
+    let err = '';
+    stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    const env = { NO_COLOR: '1', BERTH_URL: `http://127.0.0.1:${port}` };
+    const code = await runCli(args, { stdout, stderr, stdin: Readable.from([]), env, cwd: process.cwd() });
+    return { code, out, err };
+  }
 
   beforeAll(async () => {
     if (skip) return;
@@ -139,8 +157,17 @@ describe.each(BACKENDS)('spec.workflow run by the broker on $name', ({ name: bac
       // Not approved yet: prod has no delivery at all.
       expectProblem(await request(t.server).get(app('prod')), 404);
 
-      const resumed = await action('resume');
-      expect(resumed.status, resumed.text).toBe(202);
+      // `berth status` shows the steps and that prod waits; `berth resume` approves (the CLI against this server).
+      const status = await berth(['status', 'shop', '--env', 'local']);
+      expect(status.code, status.err).toBe(0);
+      expect(status.out).toMatch(/^workflow {2}suspending/m);
+      expect(status.out).toMatch(/^ {2}deploy-staging {2}deploy {2}succeeded {2}\[staging: succeeded\]$/m);
+      expect(status.out).toMatch(
+        /^ {2}deploy-prod {2}deploy {2}suspending \(WaitingForApproval\) {2}\[prod: pending\]$/m,
+      );
+      const resumed = await berth(['resume', 'shop', '--env', 'local']);
+      expect(resumed.code, resumed.err).toBe(0);
+      expect(resumed.out).toMatch(/^workflow {2}executing$/m);
       workflow = await waitForWorkflow((w) => w.phase === 'succeeded' || w.phase === 'failed');
       expect(workflow.phase).toBe('succeeded');
       const prod = await request(t.server).get(app('prod')).expect(200);
@@ -166,7 +193,10 @@ describe.each(BACKENDS)('spec.workflow run by the broker on $name', ({ name: bac
       workflow = await waitForWorkflow(
         (w) => w.revision !== workflow.revision && step(w, 'deploy-prod').phase === 'suspending',
       );
-      const terminated = await action('terminate');
+      const stopped = await berth(['terminate', 'shop', '--env', 'local', '-o', 'json']);
+      expect(stopped.code, stopped.err).toBe(0);
+      expect(JSON.parse(stopped.out).workflow.phase).toBe('terminated');
+      const terminated = await action('terminate'); // terminating a terminated run again changes nothing
       expect(terminated.status, terminated.text).toBe(202);
       expect(terminated.body.workflow.phase).toBe('terminated');
       expect(terminated.body.workflow.steps.find((s: Step) => s.name === 'deploy-prod')).toMatchObject({

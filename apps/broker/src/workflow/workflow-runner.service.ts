@@ -109,7 +109,7 @@ export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShut
 
   /** `:resume`: the waiting steps go on (409 when nothing waits, the workflow's own message). */
   async resume(environment: string, name: string): Promise<WorkflowState> {
-    const home = await this.home(environment, name);
+    const home = await this.settled(environment, name);
     const state = this.guard(() => resumeWorkflow(home.workflow!.state));
     await this.applications.saveWorkflow(home.id, { ...home.workflow!, state });
     void this.tick();
@@ -124,7 +124,7 @@ export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShut
 
   /** `:retry`: the failed steps (and those skipped or cut off because of them) run again; a deploy redoes its failed environments. */
   async retry(environment: string, name: string): Promise<WorkflowState> {
-    const home = await this.home(environment, name);
+    const home = await this.settled(environment, name);
     const state = this.guard(() => retryWorkflow(home.workflow!.state));
     await this.applications.saveWorkflow(home.id, { ...home.workflow!, state });
     void this.tick();
@@ -133,16 +133,25 @@ export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShut
 
   /** `:terminate`: stops the advance in progress, then ends the run (running steps failed, the rest skipped). */
   async terminate(environment: string, name: string): Promise<WorkflowState> {
-    let home = await this.home(environment, name);
-    const run = this.active.get(home.id);
-    if (run) {
-      run.controller.abort();
-      await run.done;
-      home = await this.home(environment, name);
-    }
+    const home = await this.settled(environment, name);
     const state = this.guard(() => terminateWorkflow(home.workflow!.state, new Date()));
     await this.applications.saveWorkflow(home.id, { ...home.workflow!, state });
     return state;
+  }
+
+  /**
+   * The home once no advance of its run is in progress here: an advance still saves the run as it ends, which would
+   * overwrite a resume or retry saved in between. It is stopped (not awaited: in DAG mode a deploy may run beside a
+   * waiting step for long); the next advance starts a step that was running again, and a deploy whose delivery is
+   * unchanged only waits for its apply.
+   */
+  private async settled(environment: string, name: string): Promise<ApplicationEntity> {
+    const home = await this.home(environment, name);
+    const run = this.active.get(home.id);
+    if (!run) return home;
+    run.controller.abort();
+    await run.done;
+    return this.home(environment, name);
   }
 
   private async home(environment: string, name: string): Promise<ApplicationEntity> {

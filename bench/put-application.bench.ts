@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../apps/broker/src';
 import { AccessGuard } from '../apps/broker/src/access/access.guard';
+import { AuditEntry } from '../apps/broker/src/access/audit-entry';
 import { AuditInterceptor } from '../apps/broker/src/access/audit.interceptor';
 import { Authenticator } from '../apps/broker/src/access/authenticator';
 import { applicationWithComponents } from '../test/fixtures/applications';
@@ -39,19 +40,48 @@ export interface PutBenchResult {
    * service on the same database: p50.
    */
   authP50Ms: number;
+  /** Inside the auth-on PUTs: the access guard's whole work per request (p50), and the audit record's write (p50). */
+  guardInPutP50Ms: number;
+  auditInPutP50Ms: number;
 }
 
 const AUTH_GOAL_MS = 1;
 
 type Mode = 'on' | 'no-audit' | 'off';
 
-/** Replaces the audit interceptor (and for `off` the access guard) by pass-throughs until the returned call. */
-function accessControl(mode: Mode): () => void {
+/** Times every call of an async method into `into` until the returned call. */
+function timed<T extends object, K extends keyof T>(prototype: T, method: K, into: number[]): () => void {
+  const original = prototype[method] as (...args: unknown[]) => Promise<unknown>;
+  prototype[method] = async function (this: unknown, ...args: unknown[]) {
+    const started = performance.now();
+    try {
+      return await original.apply(this, args);
+    } finally {
+      into.push(performance.now() - started);
+    }
+  } as T[K];
+  return () => {
+    prototype[method] = original as T[K];
+  };
+}
+
+/**
+ * Replaces the audit interceptor (and for `off` the access guard) by pass-throughs until the returned call; for `on`,
+ * times the guard and the audit record's writes (in the PUT's transaction, or on their own) into `costs`.
+ */
+function accessControl(mode: Mode, costs: { guard: number[]; audit: number[] }): () => void {
   const guard = AccessGuard.prototype.canActivate;
   const intercept = AuditInterceptor.prototype.intercept;
+  const untimed: Array<() => void> = [];
+  if (mode === 'on') {
+    untimed.push(timed(AccessGuard.prototype, 'canActivate', costs.guard));
+    untimed.push(timed(AuditEntry.prototype, 'writeIn', costs.audit));
+    untimed.push(timed(AuditEntry.prototype, 'settle', costs.audit));
+  }
   if (mode === 'off') AccessGuard.prototype.canActivate = () => Promise.resolve(true);
   if (mode !== 'on') AuditInterceptor.prototype.intercept = (_context, next) => next.handle();
   return () => {
+    for (const undo of untimed.reverse()) undo();
     AccessGuard.prototype.canActivate = guard;
     AuditInterceptor.prototype.intercept = intercept;
   };
@@ -67,12 +97,15 @@ function percentile(sorted: number[], p: number): number {
 interface RoundResult {
   samples: number[];
   authSamples: number[];
+  guardSamples: number[];
+  auditSamples: number[];
 }
 
 /** One service, `runs` timed PUTs after `warmup` untimed ones; with auth on, also the authenticator alone. */
 async function round(components: number, runs: number, warmup: number, mode: Mode): Promise<RoundResult> {
   const dataDir = mkdtempSync(join(tmpdir(), 'berth-bench-put-'));
-  const restore = accessControl(mode);
+  const costs = { guard: [] as number[], audit: [] as number[] };
+  const restore = accessControl(mode, costs);
   // The API role: a PUT validates, stores the revision and queues its apply; no worker provisions anything here.
   // The generated application holds an rds mysql, which `local` accepts only with a MySQL server configured.
   const app = await createApp({
@@ -91,7 +124,11 @@ async function round(components: number, runs: number, warmup: number, mode: Mod
     ).components.find((c) => c.type === 'webservice')!;
 
     const samples: number[] = [];
+    const guardSamples: number[] = [];
+    const auditSamples: number[] = [];
+    const sum = (list: number[]) => list.reduce((total, x) => total + x, 0);
     for (let i = 0; i < warmup + runs; i++) {
+      const [guardCalls, auditCalls] = [costs.guard.length, costs.audit.length];
       web.properties.replicas = (i % 50) + 1;
       web.properties.image = `registry.example.com/app/web:${i}`;
       const body = JSON.stringify(document);
@@ -106,7 +143,13 @@ async function round(components: number, runs: number, warmup: number, mode: Mod
       if (response.status !== 200 && response.status !== 201) {
         throw new Error(`PUT answered ${response.status}`);
       }
-      if (i >= warmup) samples.push(elapsed);
+      if (i >= warmup) {
+        samples.push(elapsed);
+        if (mode === 'on') {
+          guardSamples.push(sum(costs.guard.slice(guardCalls)));
+          auditSamples.push(sum(costs.audit.slice(auditCalls)));
+        }
+      }
     }
     const authSamples: number[] = [];
     if (mode === 'on') {
@@ -119,7 +162,7 @@ async function round(components: number, runs: number, warmup: number, mode: Mod
         if (i >= warmup) authSamples.push(elapsed);
       }
     }
-    return { samples, authSamples };
+    return { samples, authSamples, guardSamples, auditSamples };
   } finally {
     await app.close();
     restore();
@@ -136,6 +179,8 @@ export async function run(
   const rounds = options.rounds ?? 3;
   const samples: Record<Mode, number[]> = { on: [], 'no-audit': [], off: [] };
   const authSamples: number[] = [];
+  const guardSamples: number[] = [];
+  const auditSamples: number[] = [];
   const order: Mode[] = ['on', 'off', 'no-audit'];
   for (let r = 0; r < rounds; r++) {
     // Rotate which mode goes first, so none always runs on a warmer (or busier) machine.
@@ -143,10 +188,13 @@ export async function run(
       const result = await round(components, Math.ceil(runs / rounds), warmup, mode);
       samples[mode].push(...result.samples);
       authSamples.push(...result.authSamples);
+      guardSamples.push(...result.guardSamples);
+      auditSamples.push(...result.auditSamples);
     }
   }
   const { on, off } = samples;
-  for (const list of [on, off, samples['no-audit'], authSamples]) list.sort((a, b) => a - b);
+  for (const list of [on, off, samples['no-audit'], authSamples, guardSamples, auditSamples])
+    list.sort((a, b) => a - b);
   const p50Ms = percentile(on, 50);
   const authOffP50Ms = percentile(off, 50);
   return {
@@ -163,6 +211,8 @@ export async function run(
     authCostMs: p50Ms - authOffP50Ms,
     noAuditP50Ms: percentile(samples['no-audit'], 50),
     authP50Ms: percentile(authSamples, 50),
+    guardInPutP50Ms: percentile(guardSamples, 50),
+    auditInPutP50Ms: percentile(auditSamples, 50),
   };
 }
 
@@ -182,6 +232,10 @@ if (require.main === module) {
       console.log(
         `guard on, audit record not written: PUT p50 ${result.noAuditP50Ms.toFixed(2)} ms; ` +
           `authentication alone (token lookup, role bindings, ability): p50 ${result.authP50Ms.toFixed(3)} ms`,
+      );
+      console.log(
+        `inside the auth-on PUTs: access guard p50 ${result.guardInPutP50Ms.toFixed(3)} ms, ` +
+          `audit record p50 ${result.auditInPutP50Ms.toFixed(3)} ms (written in the PUT's transaction)`,
       );
       console.log(
         `load average: ${loadavg()

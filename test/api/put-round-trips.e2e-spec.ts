@@ -21,7 +21,9 @@ class CountingLogger implements Logger {
 /**
  * The bound a PUT must stay within, statements counted with BEGIN and COMMIT: environment read, then in one
  * transaction the application (and its current revision's hash), the revision, the operation and its first event;
- * and for access control three more: the caller's token, its role bindings, and the audit record of the change.
+ * and for access control three more: the caller's token, its role bindings, and the audit record of the change —
+ * written inside the PUT's transaction, so it adds a statement but no commit of its own (an unchanged PUT, which
+ * writes nothing, writes its record after its read-only transaction).
  */
 const MAX_ROUND_TRIPS = { create: 12, update: 13, unchanged: 8 };
 

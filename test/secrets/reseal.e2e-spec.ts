@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { generateSecretKey, secretKeyId, type SealedSecret } from '@berth/core';
-import { createDataSource, ConnectionSecretEntity } from '@berth/persistence';
+import { createDataSource, ConnectionSecretEntity, SealedValueRepository } from '@berth/persistence';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SecretKeyring } from '../../apps/broker/src/secrets/secret-keyring';
@@ -104,7 +104,7 @@ describe('BERTH_SECRET_KEYS and npm run reseal (SQLite, kept data dir across res
     try {
       // Interrupted inside the third batch's transaction (one value a batch): that batch is rolled back.
       await expect(
-        resealAll(dataSource, keyring, {
+        resealAll(new SealedValueRepository(dataSource), keyring, {
           batchSize: 1,
           beforeCommit: (_kind, batch) => {
             if (batch === 3) throw new Error('interrupted');

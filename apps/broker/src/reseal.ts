@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { prepareSchema } from '@berth/persistence';
+import { prepareSchema, SealedValueRepository } from '@berth/persistence';
 import { ConfigError } from './config/config.error';
 import { runMaintenanceCommand } from './maintenance-command';
 import { loadSecretKeys, SecretKeyring } from './secrets/secret-keyring';
@@ -28,7 +28,7 @@ runMaintenanceCommand('reseal failed (rerun to resume)', async (config, dataSour
   const size = batchSize(process.argv.slice(2));
   const keyring = new SecretKeyring(loadSecretKeys(config.dataDir, config.secretKeys));
   await prepareSchema(dataSource, 'refuse-if-pending');
-  const report = await resealAll(dataSource, keyring, {
+  const report = await resealAll(new SealedValueRepository(dataSource), keyring, {
     batchSize: size,
     afterBatch: (kind, progress) => {
       process.stdout.write(`berth: ${kind}: ${progress[kind].resealed} resealed so far\n`);

@@ -7,3 +7,7 @@ export * from './repositories/environment.repository';
 export * from './repositories/workload-delivery.repository';
 export * from './repositories/operation.repository';
 export * from './repositories/managed-resource.repository';
+export * from './repositories/api-token.repository';
+export * from './repositories/role-binding.repository';
+export * from './repositories/sealed-value.repository';
+export * from './statements/entity-statements';

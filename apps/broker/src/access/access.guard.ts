@@ -1,9 +1,8 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ThrottlerStorageService } from '@nestjs/throttler';
-import { OperationEntity } from '@berth/persistence';
+import { OperationRepository } from '@berth/persistence';
 import type { Request } from 'express';
-import { DataSource } from 'typeorm';
 import { BERTH_CONFIG, type BerthConfig } from '../config/berth-config';
 import { booleanQuery } from '../http/query-params';
 import { BrokerError } from '../problems/broker.error';
@@ -68,7 +67,7 @@ export class AccessGuard implements CanActivate {
     @Inject(Authenticator) private readonly authenticator: Authenticator,
     @Inject(AuditService) private readonly audit: AuditService,
     @Inject(ThrottlerStorageService) private readonly failures: ThrottlerStorageService,
-    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(OperationRepository) private readonly operations: OperationRepository,
     @Inject(BERTH_CONFIG) private readonly config: BerthConfig,
   ) {}
 
@@ -156,11 +155,7 @@ export class AccessGuard implements CanActivate {
       }
       case 'operation': {
         const id = String(request.params.id);
-        const row = /^[0-9a-f-]{36}$/i.test(id)
-          ? await this.dataSource
-              .getRepository(OperationEntity)
-              .findOne({ where: { id }, select: { id: true, environmentName: true } })
-          : null;
+        const row = /^[0-9a-f-]{36}$/i.test(id) ? await this.operations.find(id) : null;
         // An unknown operation is the handler's 404 (the same one as for an operation out of scope).
         if (!row || identity.canIn(permission, row.environmentName)) return;
         if (!identity.knows(row.environmentName)) throw BrokerError.notFound(`operation ${shown(id)}`);

@@ -2,7 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AuditRecordEntity } from '@berth/persistence';
 import type { Request } from 'express';
 import { DataSource, LessThan, type FindOptionsWhere, MoreThanOrEqual, And, LessThanOrEqual } from 'typeorm';
+import { AuditEntry, type AuditFields } from './audit-entry';
 import type { Identity } from './identity';
+import { requestAudit } from './request-actor';
 
 export interface AuditRecordView {
   seq: number;
@@ -62,26 +64,44 @@ function applicationOf(request: Request): string | undefined {
   return undefined;
 }
 
+function fieldsOf(request: Request, identity: Identity | undefined, verb: string): AuditFields {
+  const params = request.params ?? {};
+  return {
+    subject: identity?.subject ?? 'anonymous',
+    tokenName: identity?.tokenName ?? null,
+    verb,
+    // The path only: a query string may carry anything the caller typed.
+    resource: `${request.method} ${request.path}`.slice(0, 500),
+    environment: cut(typeof params.env === 'string' ? params.env : undefined, 63),
+    application: cut(applicationOf(request), 63),
+    component: cut(componentOf(request), 63),
+    remoteAddress: cut(request.socket?.remoteAddress, 64),
+  };
+}
+
 /** The audit trail: who changed what, who read which secret. Never a value: only names, paths and the status. */
 @Injectable()
 export class AuditService {
-  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
-
-  async record(request: Request, identity: Identity | undefined, verb: string, status: number): Promise<void> {
-    const params = request.params ?? {};
-    await this.dataSource.getRepository(AuditRecordEntity).insert({
-      time: new Date(),
-      subject: identity?.subject ?? 'anonymous',
-      tokenName: identity?.tokenName ?? null,
-      verb,
-      // The path only: a query string may carry anything the caller typed.
-      resource: `${request.method} ${request.path}`.slice(0, 500),
-      environment: cut(typeof params.env === 'string' ? params.env : undefined, 63),
-      application: cut(applicationOf(request), 63),
-      component: cut(componentOf(request), 63),
-      remoteAddress: cut(request.socket?.remoteAddress, 64),
-      status,
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {
+    // A transaction that held a request's audit record and rolled back: the record must be written again.
+    dataSource.subscribers.push({
+      afterTransactionRollback: (event) => {
+        const audit = requestAudit();
+        if (audit instanceof AuditEntry && event.queryRunner) audit.rolledBack(event.queryRunner);
+      },
     });
+  }
+
+  /** A refusal (or anything else without a transaction to join): its record, written now. */
+  async record(request: Request, identity: Identity | undefined, verb: string, status: number): Promise<void> {
+    await this.dataSource
+      .getRepository(AuditRecordEntity)
+      .insert({ ...fieldsOf(request, identity, verb), time: new Date(), status });
+  }
+
+  /** The record of an audited request that got past the guard, to be written once (see AuditEntry). */
+  open(request: Request, identity: Identity | undefined, verb: string): AuditEntry {
+    return new AuditEntry(this.dataSource, fieldsOf(request, identity, verb));
   }
 
   async list(filter: AuditFilter): Promise<{ items: AuditRecordView[]; next: number | null }> {

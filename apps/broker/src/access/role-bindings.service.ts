@@ -1,7 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { RoleBindingEntity } from '@berth/persistence';
-import { DataSource, In } from 'typeorm';
+import { RoleBindingRepository, type RoleBindingEntity } from '@berth/persistence';
 import { BrokerError, BrokerErrorCode } from '../problems/broker.error';
 import { parseScope, ROLES } from './permissions';
 
@@ -50,20 +48,15 @@ export const toRoleBindingView = (row: RoleBindingEntity): RoleBindingView => ({
 
 @Injectable()
 export class RoleBindingsService {
-  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
-
-  private get repository() {
-    return this.dataSource.getRepository(RoleBindingEntity);
-  }
+  constructor(@Inject(RoleBindingRepository) private readonly bindings: RoleBindingRepository) {}
 
   /** The bindings of any of these subjects (a token's own; an OIDC user's and each of its groups'). */
-  async forSubjects(subjects: string[]): Promise<RoleBindingEntity[]> {
-    if (subjects.length === 1) return this.repository.find({ where: { subject: subjects[0] } });
-    return this.repository.find({ where: { subject: In(subjects) } });
+  forSubjects(subjects: string[]): Promise<RoleBindingEntity[]> {
+    return this.bindings.forSubjects(subjects);
   }
 
-  async list(subject?: string): Promise<RoleBindingEntity[]> {
-    return this.repository.find({ where: subject ? { subject } : {}, order: { createdAt: 'ASC', id: 'ASC' } });
+  list(subject?: string): Promise<RoleBindingEntity[]> {
+    return this.bindings.list(subject);
   }
 
   /** Creates the binding (an identical one is returned as it is). */
@@ -76,21 +69,17 @@ export class RoleBindingsService {
         problems,
       );
     const { subject, role, scope } = input as RoleBindingInput;
-    const existing = await this.repository.findOne({ where: { subject, role, scope } });
-    if (existing) return { binding: existing, created: false };
-    const binding = this.repository.create({ id: randomUUID(), subject, role, scope, createdAt: new Date() });
-    await this.repository.insert(binding);
-    return { binding, created: true };
+    return this.bindings.ensure({ subject, role, scope });
   }
 
   async delete(id: string): Promise<RoleBindingEntity> {
-    const row = await this.repository.findOne({ where: { id } });
+    const row = await this.bindings.find(id);
     if (!row) throw BrokerError.notFound(`role binding ${JSON.stringify(id.slice(0, 100))}`);
-    await this.repository.delete({ id });
+    await this.bindings.delete(id);
     return row;
   }
 
   async deleteForSubject(subject: string): Promise<void> {
-    await this.repository.delete({ subject });
+    await this.bindings.deleteForSubject(subject);
   }
 }

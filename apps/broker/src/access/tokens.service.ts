@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { ApiTokenEntity, RoleBindingEntity } from '@berth/persistence';
-import { DataSource, IsNull } from 'typeorm';
+import { ApiTokenRepository, RoleBindingRepository, type ApiTokenEntity } from '@berth/persistence';
 import { BrokerError, BrokerErrorCode } from '../problems/broker.error';
 import { isDns1123Label } from '../validation/names';
 import { bindingProblems, type RoleBindingInput } from './role-bindings.service';
@@ -66,11 +65,10 @@ function tokenProblems(input: unknown, now: Date): { problems: Problem[]; expire
 
 @Injectable()
 export class TokensService {
-  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
-
-  private get tokens() {
-    return this.dataSource.getRepository(ApiTokenEntity);
-  }
+  constructor(
+    @Inject(ApiTokenRepository) private readonly tokens: ApiTokenRepository,
+    @Inject(RoleBindingRepository) private readonly bindings: RoleBindingRepository,
+  ) {}
 
   /** Creates a token and its role bindings in one transaction; the secret is returned here and never again. */
   async create(input: unknown, createdBy: string): Promise<{ token: string; view: TokenView }> {
@@ -89,27 +87,16 @@ export class TokensService {
       revokedAt: null,
     };
     const roles = body.roles ?? [];
-    await this.dataSource.transaction(async (manager) => {
-      if (await manager.exists(ApiTokenEntity, { where: { name: row.name } }))
-        throw new BrokerError(
-          BrokerErrorCode.Conflict,
-          `a token named ${row.name} exists already (names are never reused)`,
-        );
-      await manager.insert(ApiTokenEntity, row);
-      for (const role of roles)
-        await manager.insert(RoleBindingEntity, {
-          id: randomUUID(),
-          subject: tokenSubject(row.name),
-          role: role.role,
-          scope: role.scope,
-          createdAt: now,
-        });
-    });
+    if (!(await this.tokens.create(row, tokenSubject(row.name), roles)))
+      throw new BrokerError(
+        BrokerErrorCode.Conflict,
+        `a token named ${row.name} exists already (names are never reused)`,
+      );
     return { token: secret, view: await this.view(row) };
   }
 
   async list(): Promise<TokenView[]> {
-    const rows = await this.tokens.find({ order: { createdAt: 'ASC', name: 'ASC' } });
+    const rows = await this.tokens.list();
     return Promise.all(rows.map((row) => this.view(row)));
   }
 
@@ -122,14 +109,14 @@ export class TokensService {
     const row = await this.require(name);
     if (!row.revokedAt) {
       row.revokedAt = new Date();
-      await this.tokens.update({ id: row.id, revokedAt: IsNull() }, { revokedAt: row.revokedAt });
+      await this.tokens.revoke(row.id, row.revokedAt);
     }
     return this.view(row);
   }
 
   /** Whether any token exists (the bootstrap admin token is made only on a service without one). */
   async any(): Promise<boolean> {
-    return this.tokens.exists({});
+    return this.tokens.any();
   }
 
   /**
@@ -138,7 +125,7 @@ export class TokensService {
    */
   async authenticate(secret: string, now = new Date()): Promise<ApiTokenEntity | { refused: string }> {
     const hash = tokenHash(secret);
-    const row = await this.tokens.findOne({ where: { hash } });
+    const row = await this.tokens.findByHash(hash);
     if (!row || !sameHash(row.hash, hash)) return { refused: 'the token is not known' };
     if (row.revokedAt) return { refused: `token ${row.name} was revoked` };
     if (row.expiresAt && row.expiresAt <= now) return { refused: `token ${row.name} expired` };
@@ -146,15 +133,13 @@ export class TokensService {
   }
 
   private async require(name: string): Promise<ApiTokenEntity> {
-    const row = await this.tokens.findOne({ where: { name } });
+    const row = await this.tokens.findByName(name);
     if (!row) throw BrokerError.notFound(`token ${JSON.stringify(name.slice(0, 100))}`);
     return row;
   }
 
   private async view(row: ApiTokenEntity): Promise<TokenView> {
-    const bindings = await this.dataSource
-      .getRepository(RoleBindingEntity)
-      .find({ where: { subject: tokenSubject(row.name) }, order: { createdAt: 'ASC' } });
+    const bindings = await this.bindings.list(tokenSubject(row.name));
     return {
       id: row.id,
       name: row.name,

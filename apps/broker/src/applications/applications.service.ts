@@ -30,6 +30,7 @@ import { SecretKeyring } from '../secrets/secret-keyring';
 import { EnvironmentsService } from '../environments/environments.service';
 import { BrokerError, BrokerErrorCode } from '../problems/broker.error';
 import { AccessError, AccessErrorCode } from '../access/access.error';
+import { auditChangeIn } from '../access/request-actor';
 import { forbiddenKeyProblems } from '../validation/forbidden-keys';
 import {
   deliveryDocument,
@@ -505,6 +506,8 @@ export class ApplicationsService {
             // The apply is queued in the same transaction as the revision: no revision without its operation.
             inTransaction: async (manager, application, revision) => {
               operation = await this.lifecycle.queueApply(manager, application, revision);
+              // The PUT's audit record commits with its change (201 for generation 1: created).
+              if ('origin' in owner) await auditChangeIn(manager, revision.generation === 1 ? 201 : 200);
             },
           },
         );

@@ -8,6 +8,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import {
+  ApiTokenRepository,
   ApplicationRepository,
   createDataSource,
   EnvironmentRepository,
@@ -16,6 +17,8 @@ import {
   PersistenceError,
   PersistenceErrorCode,
   prepareSchema,
+  RoleBindingRepository,
+  SealedValueRepository,
   WorkloadDeliveryRepository,
 } from '@berth/persistence';
 import { DataSource } from 'typeorm';
@@ -69,6 +72,9 @@ const REPOSITORIES = [
   OperationRepository,
   ManagedResourceRepository,
   WorkloadDeliveryRepository,
+  ApiTokenRepository,
+  RoleBindingRepository,
+  SealedValueRepository,
 ] as const;
 
 /** The DataSource and the repositories, available to every module. */

@@ -1,11 +1,5 @@
 import type { SealedSecret } from '@berth/core';
-import {
-  ApplicationEntity,
-  ApplicationRevisionEntity,
-  ConnectionSecretEntity,
-  ManagedResourceEntity,
-} from '@berth/persistence';
-import { type DataSource, type EntityManager, In, IsNull, MoreThan, Not } from 'typeorm';
+import type { SealedValueBatch, SealedValueRepository } from '@berth/persistence';
 import { revisionAad } from './revision-secrets';
 import type { SecretKeyring } from './secret-keyring';
 import { connectionSecretAad, inputsAad } from './secret-store';
@@ -42,17 +36,17 @@ const keyIdOf = (text: string): string => (JSON.parse(text) as SealedSecret).key
  * service writing at the same time never loses a write. Values never leave this function: errors name rows by id.
  */
 export async function resealAll(
-  dataSource: DataSource,
+  values: SealedValueRepository,
   keyring: SecretKeyring,
   options: ResealOptions = {},
 ): Promise<ResealReport> {
   const batchSize = options.batchSize ?? 100;
   const report = Object.fromEntries(SEALED_KINDS.map((kind) => [kind, { resealed: 0, current: 0 }])) as ResealReport;
   const batches = { count: 0 };
-  const run = async (kind: SealedKind, batch: (manager: EntityManager) => Promise<boolean>) => {
+  const run = async (kind: SealedKind, work: (batch: SealedValueBatch) => Promise<boolean>) => {
     for (;;) {
-      const more = await dataSource.transaction(async (manager) => {
-        const found = await batch(manager);
+      const more = await values.inBatch(async (batch) => {
+        const found = await work(batch);
         batches.count += 1;
         await options.beforeCommit?.(kind, batches.count);
         return found;
@@ -63,91 +57,47 @@ export async function resealAll(
   };
 
   // Connection secret versions carry their key id in a column: only the ones under another key are read.
-  await run('connection secrets', async (manager) => {
-    const rows = await manager.find(ConnectionSecretEntity, {
-      where: { keyId: Not(keyring.keyId) },
-      order: { id: 'ASC' },
-      take: batchSize,
-    });
+  await run('connection secrets', async (batch) => {
+    const rows = await batch.connectionSecretsNotSealedWith(keyring.keyId, batchSize);
     for (const row of rows) {
-      const sealed = keyring.seal(
-        keyring.open(row, connectionSecretAad(row.resourceId, row.version)),
-        connectionSecretAad(row.resourceId, row.version),
-      );
-      const result = await manager.update(
-        ConnectionSecretEntity,
-        { id: row.id, keyId: row.keyId, ciphertext: row.ciphertext },
-        { keyId: sealed.keyId, iv: sealed.iv, tag: sealed.tag, ciphertext: sealed.ciphertext },
-      );
-      if (result.affected) report['connection secrets'].resealed += 1;
+      const aad = connectionSecretAad(row.resourceId, row.version);
+      if (await batch.resealConnectionSecret(row, keyring.seal(keyring.open(row, aad), aad)))
+        report['connection secrets'].resealed += 1;
     }
     return rows.length === batchSize;
   });
   report['connection secrets'].current =
-    (await dataSource.getRepository(ConnectionSecretEntity).count({ where: { keyId: keyring.keyId } })) -
-    report['connection secrets'].resealed;
+    (await values.countConnectionSecretsSealedWith(keyring.keyId)) - report['connection secrets'].resealed;
 
   // Revisions and resources keep sealed JSON text: walked in id order, each batch after the last id seen.
   let afterRevision = '';
-  await run('revisions', async (manager) => {
-    const rows = await manager.find(ApplicationRevisionEntity, {
-      where: { id: MoreThan(afterRevision), sealedSecrets: Not(IsNull()) },
-      select: { id: true, applicationId: true, sealedSecrets: true },
-      order: { id: 'ASC' },
-      take: batchSize,
-    });
-    const applications = new Map(
-      (
-        await manager.find(ApplicationEntity, {
-          where: { id: In([...new Set(rows.map((r) => r.applicationId))]) },
-          select: { id: true, environmentName: true, name: true },
-        })
-      ).map((a) => [a.id, a]),
-    );
+  await run('revisions', async (batch) => {
+    const rows = await batch.revisionsAfter(afterRevision, batchSize);
     for (const row of rows) {
       afterRevision = row.id;
-      const text = row.sealedSecrets!;
-      if (keyIdOf(text) === keyring.keyId) {
+      if (keyIdOf(row.sealedSecrets) === keyring.keyId) {
         report.revisions.current += 1;
         continue;
       }
-      const application = applications.get(row.applicationId);
-      if (!application) throw new Error(`revision ${row.id} belongs to no application`);
-      const aad = revisionAad(application.environmentName, application.name);
-      const resealed = keyring.sealToText(keyring.openText(text, aad), aad);
-      const result = await manager.update(
-        ApplicationRevisionEntity,
-        { id: row.id, sealedSecrets: text },
-        { sealedSecrets: resealed },
-      );
-      if (result.affected) report.revisions.resealed += 1;
+      const aad = revisionAad(row.environmentName, row.applicationName);
+      if (await batch.resealRevision(row, keyring.sealToText(keyring.openText(row.sealedSecrets, aad), aad)))
+        report.revisions.resealed += 1;
     }
     return rows.length === batchSize;
   });
 
   let afterResource = '';
-  await run('resource inputs', async (manager) => {
-    const rows = await manager.find(ManagedResourceEntity, {
-      where: { id: MoreThan(afterResource), sealedInputs: Not(IsNull()) },
-      select: { id: true, environmentName: true, applicationName: true, component: true, sealedInputs: true },
-      order: { id: 'ASC' },
-      take: batchSize,
-    });
+  await run('resource inputs', async (batch) => {
+    const rows = await batch.resourcesAfter(afterResource, batchSize);
     for (const row of rows) {
       afterResource = row.id;
-      const text = row.sealedInputs!;
-      if (keyIdOf(text) === keyring.keyId) {
+      if (keyIdOf(row.sealedInputs) === keyring.keyId) {
         report['resource inputs'].current += 1;
         continue;
       }
       const aad = inputsAad(row.environmentName, row.applicationName, row.component);
-      const resealed = keyring.sealToText(keyring.openText(text, aad), aad);
-      const result = await manager.update(
-        ManagedResourceEntity,
-        { id: row.id, sealedInputs: text },
-        { sealedInputs: resealed },
-      );
-      if (result.affected) report['resource inputs'].resealed += 1;
+      if (await batch.resealResource(row, keyring.sealToText(keyring.openText(row.sealedInputs, aad), aad)))
+        report['resource inputs'].resealed += 1;
     }
     return rows.length === batchSize;
   });
@@ -159,17 +109,8 @@ export async function resealAll(
  * BERTH_SECRET_KEYS before `npm run reseal` ran would make those secrets unreadable), with how many each sealed.
  */
 export async function unknownSealingKeys(
-  dataSource: DataSource,
+  values: SealedValueRepository,
   keyring: SecretKeyring,
 ): Promise<Array<{ keyId: string; count: number }>> {
-  const rows: Array<{ keyId: string; count: string | number }> = await dataSource
-    .getRepository(ConnectionSecretEntity)
-    .createQueryBuilder('secret')
-    .select('secret.keyId', 'keyId')
-    .addSelect('COUNT(*)', 'count')
-    .groupBy('secret.keyId')
-    .getRawMany();
-  return rows
-    .filter((row) => !keyring.hasKey(row.keyId))
-    .map((row) => ({ keyId: row.keyId, count: Number(row.count) }));
+  return (await values.connectionSecretsByKey()).filter((row) => !keyring.hasKey(row.keyId));
 }

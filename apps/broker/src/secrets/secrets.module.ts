@@ -1,6 +1,5 @@
 import { Global, Module } from '@nestjs/common';
-import { ManagedResourceRepository } from '@berth/persistence';
-import { DataSource } from 'typeorm';
+import { ManagedResourceRepository, SealedValueRepository } from '@berth/persistence';
 import { BERTH_CONFIG, type BerthConfig } from '../config/berth-config';
 import { ConfigError } from '../config/config.error';
 import { loadSecretKeys, SecretKeyring } from './secret-keyring';
@@ -16,9 +15,9 @@ import { SecretStore } from './secret-store';
   providers: [
     {
       provide: SecretKeyring,
-      useFactory: async (config: BerthConfig, dataSource: DataSource) => {
+      useFactory: async (config: BerthConfig, values: SealedValueRepository) => {
         const keyring = new SecretKeyring(loadSecretKeys(config.dataDir, config.secretKeys));
-        const unknown = await unknownSealingKeys(dataSource, keyring);
+        const unknown = await unknownSealingKeys(values, keyring);
         if (unknown.length > 0)
           throw new ConfigError(
             `BERTH_SECRET_KEYS: lacks the key${unknown.length > 1 ? 's' : ''} that sealed stored connection secrets (${unknown
@@ -27,7 +26,7 @@ import { SecretStore } from './secret-store';
           );
         return keyring;
       },
-      inject: [BERTH_CONFIG, DataSource],
+      inject: [BERTH_CONFIG, SealedValueRepository],
     },
     {
       provide: SecretStore,

@@ -5,6 +5,7 @@ import { Access1764547200000 } from './1764547200000-access.migration';
 import { EnvironmentLabels1764633600000 } from './1764633600000-environment-labels.migration';
 import { Deliveries1764637200000 } from './1764637200000-deliveries.migration';
 import { Actors1764720000000 } from './1764720000000-actors.migration';
+import { WorkflowState1764806400000 } from './1764806400000-workflow-state.migration';
 
 /** Every migration, oldest first. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
@@ -14,4 +15,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   EnvironmentLabels1764633600000,
   Deliveries1764637200000,
   Actors1764720000000,
+  WorkflowState1764806400000,
 ];

@@ -86,7 +86,7 @@ describe('KubeVela documents over HTTP (local environment)', () => {
     await request(t.server).get(`${base}/shop`).expect(404);
   });
 
-  it('answers 422 naming helm and the workflow as written, never a 5xx', async () => {
+  it('answers 422 naming helm, and a workflow step the broker cannot carry out, as written, never a 5xx', async () => {
     const answer = await put(
       'charts',
       `apiVersion: core.oam.dev/v1beta1
@@ -106,9 +106,48 @@ spec:
     expect(messages).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^\/spec\/components\/0\/type component type "helm" is a KubeVela component type/),
-        expect.stringMatching(/^\/spec\/workflow spec\.workflow is KubeVela's workflow, not carried out by Berth yet/),
       ]),
     );
+    // A step type the engine knows but the broker does not run is refused by name; its webhook URL is not quoted.
+    const home = await put(
+      'charts',
+      `apiVersion: core.oam.dev/v1beta1
+kind: Application
+metadata: { name: charts }
+spec:
+  components:
+    - { name: web, type: webservice, properties: { image: nginx } }
+  workflow:
+    steps: [{ name: deploy, type: deploy }, { name: notify, type: notification, properties: { slack: { url: { value: "https://hooks.example/x" } } } }]
+`,
+    );
+    expect(home.status, home.text).toBe(422);
+    expect(home.body.errors).toEqual(
+      expect.arrayContaining([
+        { path: '/spec/workflow/steps/1/type', message: expect.stringContaining('not carried out by the broker yet') },
+      ]),
+    );
+    expect(home.text).not.toContain('hooks.example');
+    // A deploy naming no topology would deliver to the home itself: with a workflow, Berth refuses that, naming it.
+    const itself = await put(
+      'charts',
+      `apiVersion: core.oam.dev/v1beta1
+kind: Application
+metadata: { name: charts }
+spec:
+  components:
+    - { name: web, type: webservice, properties: { image: nginx } }
+  workflow:
+    steps: [{ name: deploy, type: deploy }]
+`,
+    );
+    expect(itself.status, itself.text).toBe(422);
+    expect(itself.body.errors).toEqual([
+      {
+        path: '/spec/workflow/steps/0/properties/policies',
+        message: expect.stringContaining('delivers to environment local, where the Application is PUT'),
+      },
+    ]);
   });
 
   it('refuses a binding of DB_PUBLIC_HOST on an alias component without allocate_public_connection, naming it', async () => {

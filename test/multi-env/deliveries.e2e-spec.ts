@@ -4,14 +4,13 @@ import { Client } from 'pg';
 import { parseAllDocuments } from 'yaml';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FAST_LIFECYCLE, waitForOperation } from '../lifecycle/support/lifecycle-harness';
+import { waitForOperation } from '../lifecycle/support/lifecycle-harness';
 import { warnSkippedWithoutPostgres } from '../support/postgres-schema';
 import { expectProblem } from '../support/problem-assertions';
-import { BACKENDS, startTestApp, type TestApp } from '../support/test-app';
+import { BACKENDS, type TestApp } from '../support/test-app';
+import { ENVIRONMENTS, startMultiEnvApp } from './support/multi-env-app';
 
 warnSkippedWithoutPostgres('multi-environment deliveries');
-
-const ENVIRONMENTS = ['dev', 'staging', 'prod'] as const;
 
 /** vpc + rds + oss + webservice, delivered by an env-binding: staging gets another image, prod replicas and storage. */
 const SHOP = `apiVersion: core.oam.dev/v1beta1
@@ -90,17 +89,7 @@ describe.each(BACKENDS)('one Application delivered to dev, staging and prod on $
 
   beforeAll(async () => {
     if (skip) return;
-    t = await startTestApp(backend, { config: { role: 'all', lifecycle: FAST_LIFECYCLE, refreshIntervalMs: 0 } });
-    for (const env of ENVIRONMENTS) {
-      const answer = await request(t.server)
-        .put(`/v1/environments/${env}`)
-        .send({
-          provider: { kind: 'local' },
-          runtime: { kind: 'local' },
-          ...(env === 'prod' ? { labels: { tier: 'prod' } } : {}),
-        });
-      expect(answer.status, answer.text).toBe(201);
-    }
+    t = await startMultiEnvApp(backend);
   }, 60_000);
   afterAll(async () => {
     await t?.close();

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TestInventory } from '../support/test-provider';
-import { startBrokerChild, type BrokerChild } from '../lifecycle/support/broker-child';
 import { shopYaml } from '../lifecycle/support/lifecycle-harness';
+import { restartingBroker } from './support/restarting-broker';
 
 const TARGETS = ['dev', 'staging', 'prod'];
 const CLOUD = ['db', 'lb', 'media', 'net'];
@@ -19,7 +19,6 @@ describe('multi-environment delivery: a crash during the staging deploy resumes 
   const dataDir = mkdtempSync(join(tmpdir(), 'berth-delivery-crash-'));
   const inventoryPath = join(dataDir, 'inventory.json');
   const inventory = new TestInventory(inventoryPath);
-  let broker: BrokerChild | undefined;
   const env = {
     BERTH_DATA_DIR: dataDir,
     BERTH_HOST: '127.0.0.1',
@@ -27,16 +26,13 @@ describe('multi-environment delivery: a crash during the staging deploy resumes 
     BERTH_REFRESH_INTERVAL: '0',
   };
 
+  const broker = restartingBroker(env);
+  const url = () => broker.url();
+
   afterAll(async () => {
-    await broker?.kill();
+    await broker.kill();
     rmSync(dataDir, { recursive: true, force: true });
   });
-
-  const alive = () => !!broker && broker.child.exitCode === null && broker.child.signalCode === null;
-  async function url(): Promise<string> {
-    if (!alive()) broker = await startBrokerChild(env);
-    return broker!.url;
-  }
 
   /** Follows an operation across crashes (restarting the service when it died) until it ends. */
   async function converge(id: string, timeoutMs = 180_000): Promise<string> {

@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import { AccessModule } from './access/access.module';
 import { AdaptersModule, type AdaptersOptions } from './adapters/adapters.module';
 import { ApplicationsModule } from './applications/applications.module';
+import { WorkflowModule } from './workflow/workflow.module';
 import type { BerthConfig } from './config/berth-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
@@ -48,6 +49,7 @@ export class AppModule {
         LifecycleModule,
         EnvironmentsModule,
         ApplicationsModule,
+        WorkflowModule,
         DefinitionsModule,
         ManifestsModule,
         ExternalSecretsModule,

@@ -28,7 +28,20 @@ describe('berth argument handling', () => {
   it('prints help with every command and exits 0', async () => {
     const t = capture();
     expect(await runCli(['--help'], t.io)).toBe(0);
-    for (const command of ['apply', 'get', 'status', 'delete', 'env', 'run', 'logs', 'show', 'definitions', 'envs']) {
+    for (const command of [
+      'apply',
+      'get',
+      'status',
+      'delete',
+      'resume',
+      'terminate',
+      'env',
+      'run',
+      'logs',
+      'show',
+      'definitions',
+      'envs',
+    ]) {
       expect(t.out()).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
     }
   });

@@ -13,6 +13,7 @@ import { registerLogsCommand } from './commands/logs.command';
 import { registerRunCommand } from './commands/run.command';
 import { registerShowCommand } from './commands/show.command';
 import { registerStatusCommand } from './commands/status.command';
+import { registerWorkflowCommands } from './commands/workflow.command';
 import { formatError } from './output/error.printer';
 
 export const VERSION = '0.1.0';
@@ -55,6 +56,7 @@ Quick start:
   registerGetCommand(program, ctx);
   registerStatusCommand(program, ctx);
   registerDeleteCommand(program, ctx);
+  registerWorkflowCommands(program, ctx);
   registerEnvCommand(program, ctx);
   registerRunCommand(program, ctx);
   registerLogsCommand(program, ctx);

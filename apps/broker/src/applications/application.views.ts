@@ -1,4 +1,10 @@
-import { APPLICATION_PHASES, type ApplicationPhase, type Condition, type JsonObject } from '@berth/core';
+import {
+  APPLICATION_PHASES,
+  type ApplicationPhase,
+  type Condition,
+  type JsonObject,
+  workflowStatus,
+} from '@berth/core';
 import { redactDocument } from '@berth/oam';
 import type { ApplicationEntity, ApplicationRevisionEntity } from '@berth/persistence';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
@@ -29,6 +35,13 @@ export class ApplicationStatusView {
       "An Application with a topology: each other environment it is delivered to, { environment, phase, generation, observedGeneration, conditions, deletionRequestedAt? } (GET that environment's application for its components)",
   })
   deliveries?: DeliveryStatusView[];
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description:
+      'An Application with spec.workflow: { phase, revision, steps: [{ name, type, phase, reason?, message?, attempts, targets? }] }',
+  })
+  workflow?: unknown;
 }
 
 export interface DeliveryStatusView {
@@ -177,6 +190,7 @@ export function toApplicationView(
             conditions: application.conditions ?? [],
             ...(lifecycle ? { components: lifecycle.components, lastOperation: lifecycle.lastOperation } : {}),
             ...(deliveries?.length ? { deliveries: deliveries.map(toDeliveryStatusView) } : {}),
+            ...(application.workflow ? { workflow: workflowStatus(application.workflow.state) } : {}),
           },
         }
       : {}),

@@ -5,7 +5,10 @@ import {
   type JsonObject,
   type ProviderProfile,
   type RawComponent,
+  type DeliveryPlan,
+  startWorkflow,
   type ValidationProblem,
+  type WorkflowPlan,
 } from '@berth/core';
 import { BUILTIN_TYPES } from '@berth/types';
 import { OamError, OamErrorCode, validateApplication } from '@berth/oam';
@@ -16,19 +19,26 @@ import {
   PersistenceError,
   PersistenceErrorCode,
   type OperationEntity,
+  type StoredWorkflow,
 } from '@berth/persistence';
 import { ProviderRegistry } from '../adapters/provider.registry';
 import { RuntimeRegistry } from '../adapters/runtime.registry';
 import { LOCAL_EXISTING_SECRET_REFUSAL, LOCAL_RUNTIME_KIND } from '../adapters/local-workload.runtime';
 import { LifecycleService } from '../lifecycle/lifecycle.service';
-import { storedRevisionContent } from '../secrets/revision-secrets';
+import { restoreSecrets, revisionAad, storedRevisionContent, type ComponentSecrets } from '../secrets/revision-secrets';
 import { SecretKeyring } from '../secrets/secret-keyring';
 import { EnvironmentsService } from '../environments/environments.service';
 import { BrokerError, BrokerErrorCode } from '../problems/broker.error';
 import { AccessError, AccessErrorCode } from '../access/access.error';
 import { auditChangeIn } from '../access/request-actor';
 import { forbiddenKeyProblems } from '../validation/forbidden-keys';
-import { deliveryProblem, hasDeliveryPolicies, planDeliveries, type PlannedDelivery } from './delivery-plan';
+import {
+  deliveryDocument,
+  deliveryProblem,
+  hasDeliveryPolicies,
+  planDeliveries,
+  type PlannedDelivery,
+} from './delivery-plan';
 
 export interface ApplyRequest {
   environment: string;
@@ -113,6 +123,9 @@ export class ApplicationsService {
     @Inject(LifecycleService) private readonly lifecycle: LifecycleService,
     @Inject(SecretKeyring) private readonly keyring: SecretKeyring,
   ) {}
+
+  /** Called when a PUT stored a new workflow run (the runner picks it up at once rather than at its next tick). */
+  workflowStarted?: () => void;
 
   /** Validates and normalizes a submitted Application; throws OamError(Invalid) with every problem. */
   async validate(
@@ -271,6 +284,7 @@ export class ApplicationsService {
     validated: Array<{ environment: string; document: JsonObject; warnings: ValidationProblem[] }>;
     homeDocument: JsonObject;
     warnings: ValidationProblem[];
+    workflow?: WorkflowPlan;
   }> {
     const forbidden = forbiddenKeyProblems(request.document);
     if (forbidden.length) throw new OamError(OamErrorCode.Invalid, describe(forbidden), forbidden);
@@ -282,7 +296,7 @@ export class ApplicationsService {
     if (!shell.ok) throw new OamError(OamErrorCode.Invalid, describe(shell.problems), shell.problems);
     const raw = request.document as JsonObject;
     const written = ((raw.spec as { components?: unknown }).components ?? []) as RawComponent[];
-    const { deliveries, problems } = planDeliveries(
+    const { deliveries, problems, workflow } = planDeliveries(
       raw,
       shell.application.policies,
       request.environment,
@@ -337,11 +351,11 @@ export class ApplicationsService {
         components: ((home?.document.spec as JsonObject | undefined)?.components ?? []) as JsonObject[],
       },
     };
-    return { shell, deliveries, validated, homeDocument, warnings };
+    return { shell, deliveries, validated, homeDocument, warnings, ...(workflow ? { workflow } : {}) };
   }
 
   private async applyDeliveries(request: ApplyRequest): Promise<ApplyResult> {
-    const { validated, deliveries, homeDocument, shell, warnings } = await this.prepareDeliveries(request);
+    const { validated, deliveries, homeDocument, shell, warnings, workflow } = await this.prepareDeliveries(request);
     const previous = await this.applications.listDeliveries(request.environment, request.name);
     checkMayWrite(
       request,
@@ -362,6 +376,18 @@ export class ApplicationsService {
       };
     }
     const outcomes: DeliveryOutcome[] = [];
+    if (workflow) {
+      // The steps write the deliveries when their turn comes (WorkflowRunner); the home keeps the run.
+      const { hadDeliveries: _had, ...stored } = await this.storeRevision(request, homeDocument, {
+        origin: true,
+        writtenDocument: shell.document,
+        workflow,
+      });
+      if (stored.outcome !== 'unchanged') this.workflowStarted?.();
+      const keep = new Set(validated.map((v) => v.environment));
+      outcomes.push(...(await this.pruneDeliveries(request.environment, request.name, keep)));
+      return { ...stored, document: homeDocument, warnings, deliveries: outcomes };
+    }
     for (const target of validated) {
       if (target.environment === request.environment) continue;
       // Its own text is its own document (JSON): the written text would carry the other environments' components.
@@ -431,7 +457,7 @@ export class ApplicationsService {
   private async storeRevision(
     request: ApplyRequest,
     document: JsonObject,
-    owner: { origin: true; writtenDocument?: JsonObject } | { deliveredFrom: string },
+    owner: { origin: true; writtenDocument?: JsonObject; workflow?: WorkflowPlan } | { deliveredFrom: string },
   ): Promise<Pick<ApplyResult, 'outcome' | 'application' | 'revision' | 'operation'> & { hadDeliveries: boolean }> {
     // Stored redacted: a literal secret (an rds password) lives only sealed, beside the revision.
     const original = { text: request.originalText, contentType: request.contentType };
@@ -445,7 +471,9 @@ export class ApplicationsService {
       : stored.contentHash;
     const deliveredFrom = 'deliveredFrom' in owner ? owner.deliveredFrom : undefined;
 
+    const workflowPlan = 'origin' in owner ? owner.workflow : undefined;
     const input = {
+      ...('origin' in owner ? { workflow: workflowPlan ? this.freshRun(request, workflowPlan, hash) : null } : {}),
       environmentName: request.environment,
       name: request.name,
       document: stored.document,
@@ -502,6 +530,64 @@ export class ApplicationsService {
         if (!lostRace || attempt >= MAX_WRITE_ATTEMPTS) throw error;
       }
     }
+  }
+
+  /**
+   * A fresh run of `plan` for a new revision (a newer revision restarts the workflow): each deploy target's
+   * components kept redacted in the state, their secret inputs sealed beside it.
+   */
+  private freshRun(request: ApplyRequest, plan: WorkflowPlan, revision: string): StoredWorkflow {
+    const sealed: Record<string, string> = {};
+    const copy = structuredClone(plan);
+    for (const step of copy.steps.flatMap((s) => (s.type === 'step-group' ? s.subSteps : [s]))) {
+      if (step.type !== 'deploy') continue;
+      for (const target of step.targets) {
+        const document = deliveryDocument(workflowShell(request.name), [], target);
+        const stored = storedRevisionContent(this.keyring, target.environment, request.name, document, {
+          text: '',
+          contentType: 'application/json',
+        });
+        if (stored.sealedSecrets) sealed[`${step.name}/${target.environment}`] = stored.sealedSecrets;
+        target.components = (stored.document.spec as { components: RawComponent[] }).components;
+      }
+    }
+    return { state: startWorkflow(copy, revision, new Date()), sealed };
+  }
+
+  /**
+   * Writes (or updates) the delivery a workflow's deploy step makes to one environment, validated there, and
+   * answers the apply operation it queued (undefined: unchanged, nothing queued).
+   */
+  async writeWorkflowDelivery(
+    home: ApplicationEntity,
+    target: DeliveryPlan,
+    sealed: string | undefined,
+  ): Promise<{ outcome: ApplyOutcome; operation?: OperationEntity }> {
+    const redacted = deliveryDocument(workflowShell(home.name), [], target);
+    const document = sealed
+      ? restoreSecrets(
+          redacted,
+          this.keyring.openText(sealed, revisionAad(target.environment, home.name)) as ComponentSecrets,
+        )
+      : redacted;
+    const { document: normalized } = await this.validate({
+      environment: target.environment,
+      name: home.name,
+      document,
+    });
+    const stored = await this.storeRevision(
+      {
+        environment: target.environment,
+        name: home.name,
+        document,
+        originalText: JSON.stringify(redacted, null, 2),
+        contentType: 'application/json',
+        dryRun: false,
+      },
+      normalized,
+      { deliveredFrom: home.environmentName },
+    );
+    return { outcome: stored.outcome, ...(stored.operation ? { operation: stored.operation } : {}) };
   }
 
   private checkPreconditions(current: ApplicationEntity | undefined, request: ApplyRequest): void {
@@ -619,6 +705,11 @@ function checkMayWrite(access: Pick<ApplyRequest, 'mayWriteIn' | 'knows'>, envir
     AccessErrorCode.PermissionDenied,
     `the topology delivers to ${where}: applications:write is needed there too (a topology deploys only where you may deploy yourself)`,
   );
+}
+
+/** The Application fields a workflow's delivery document carries besides its components. */
+function workflowShell(name: string): JsonObject {
+  return { apiVersion: 'core.oam.dev/v1beta1', kind: 'Application', metadata: { name } };
 }
 
 function deliveryWarning(warning: ValidationProblem, environment: string): ValidationProblem {

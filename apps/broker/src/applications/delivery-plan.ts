@@ -5,7 +5,10 @@ import {
   type Policy,
   planWorkflow,
   readPolicies,
+  readWorkflow,
+  type DeliveryPlan,
   type EnvironmentRef,
+  type WorkflowPlan,
   type JsonObject,
   type PathSegment,
   type PolicySpec,
@@ -19,6 +22,7 @@ const DELIVERING_POLICY_TYPES = new Set(['topology', 'override', 'env-binding', 
 /** Whether the (raw) document has a policy that makes its deliveries differ from a plain, single-environment apply. */
 export function hasDeliveryPolicies(document: unknown): boolean {
   const policies = (document as { spec?: { policies?: unknown } } | null)?.spec?.policies;
+  if ((document as { spec?: { workflow?: unknown } } | null)?.spec?.workflow !== undefined) return true;
   return (
     Array.isArray(policies) &&
     policies.some((policy) => DELIVERING_POLICY_TYPES.has((policy as { type?: unknown } | null)?.type as string))
@@ -45,13 +49,22 @@ export function planDeliveries(
   policySpecs: readonly PolicySpec[],
   home: string,
   environments: readonly EnvironmentRef[],
-): { deliveries: PlannedDelivery[]; problems: ValidationProblem[] } {
+): { deliveries: PlannedDelivery[]; problems: ValidationProblem[]; workflow?: WorkflowPlan } {
   const read = readPolicies(policySpecs);
-  if (read.problems.length) return { deliveries: [], problems: read.problems };
-  const spec = raw.spec as { components?: unknown };
+  const spec = raw.spec as { components?: unknown; workflow?: unknown };
+  const steps = readWorkflow(spec.workflow);
+  if (read.problems.length || steps.problems.length) {
+    return { deliveries: [], problems: [...read.problems, ...steps.problems] };
+  }
+  const refused = steps.workflow ? unsupportedSteps(steps.workflow.steps) : [];
+  if (refused.length) return { deliveries: [], problems: refused };
   const components = (Array.isArray(spec.components) ? spec.components : []) as RawComponent[];
-  const planned = planWorkflow({ components, policies: read.policies, environments, home }, undefined);
+  const planned = planWorkflow({ components, policies: read.policies, environments, home }, steps.workflow);
   if (!planned.plan) return { deliveries: [], problems: planned.problems };
+  if (steps.workflow) {
+    const atHome = homeDeploys(planned.plan, home);
+    if (atHome.length) return { deliveries: [], problems: atHome };
+  }
   const namespacePath = (value: string): string => {
     const index = read.policies.findIndex((policy) => policy.type === 'topology' && policy.namespace === value);
     const policy = read.policies[index];
@@ -68,17 +81,64 @@ export function planDeliveries(
       const namespace = target.namespace ?? (metadata.namespace as string | undefined);
       deliveries.set(target.environment, {
         environment: target.environment,
-        document: {
-          apiVersion: raw.apiVersion ?? null,
-          kind: raw.kind ?? null,
-          metadata: { ...metadata, ...(target.namespace ? { namespace: target.namespace } : {}) },
-          spec: { components: retained(read.policies, target.components) as unknown as JsonObject[] },
-        } as JsonObject,
+        document: deliveryDocument(raw, read.policies, target),
         ...(target.namespace && namespace ? { namespace: { value: namespace, path: namespacePath(namespace) } } : {}),
       });
     }
   }
-  return { deliveries: [...deliveries.values()], problems: [] };
+  if (!steps.workflow) return { deliveries: [...deliveries.values()], problems: [] };
+  // The run keeps each target's document as that environment gets it (garbage-collect's Retain applied).
+  const workflow = structuredClone(planned.plan);
+  for (const step of workflow.steps.flatMap((s) => (s.type === 'step-group' ? s.subSteps : [s]))) {
+    if (step.type !== 'deploy') continue;
+    for (const target of step.targets) target.components = retained(read.policies, target.components);
+  }
+  return { deliveries: [...deliveries.values()], problems: [], workflow };
+}
+
+/** The document one environment gets: the Application's own fields, that target's (overridden) components, no policies. */
+export function deliveryDocument(
+  raw: JsonObject,
+  policies: readonly Policy[],
+  target: Pick<DeliveryPlan, 'namespace' | 'components'>,
+): JsonObject {
+  const metadata = { ...(raw.metadata as JsonObject) };
+  return {
+    apiVersion: raw.apiVersion ?? null,
+    kind: raw.kind ?? null,
+    metadata: { ...metadata, ...(target.namespace ? { namespace: target.namespace } : {}) },
+    spec: { components: retained(policies, target.components) as unknown as JsonObject[] },
+  } as JsonObject;
+}
+
+/** The broker carries out `deploy` and `suspend` steps (also inside a step-group); the others are refused by name. */
+const RUN_STEP_TYPES = new Set(['deploy', 'suspend', 'step-group']);
+
+function unsupportedSteps(
+  steps: ReadonlyArray<{ type: string; path: PathSegment[]; subSteps?: unknown }>,
+): ValidationProblem[] {
+  const problems: ValidationProblem[] = [];
+  for (const step of steps) {
+    if (!RUN_STEP_TYPES.has(step.type)) {
+      problems.push({
+        path: jsonPointer(...step.path, 'type'),
+        message: `the step type "${step.type}" is not carried out by the broker yet; it runs deploy, suspend and step-group (of those)`,
+      });
+    }
+    if (Array.isArray(step.subSteps)) problems.push(...unsupportedSteps(step.subSteps as typeof steps));
+  }
+  return problems;
+}
+
+/** A workflow's deliveries are records in other environments; the home record holds the run, not a delivery. */
+function homeDeploys(plan: WorkflowPlan, home: string): ValidationProblem[] {
+  return plan.steps
+    .flatMap((step) => (step.type === 'step-group' ? step.subSteps : [step]))
+    .filter((step) => step.type === 'deploy' && step.targets.some((target) => target.environment === home))
+    .map((step) => ({
+      path: jsonPointer(...step.path, 'properties', 'policies'),
+      message: `delivers to environment ${home}, where the Application is PUT; with a workflow Berth delivers only to other environments (PUT it in an environment no step deploys to)`,
+    }));
 }
 
 /**

@@ -21,20 +21,26 @@ import {
   toOperationSummary,
   WorkloadEnvView,
 } from './operation.views';
+import { workflowStatus } from '@berth/core';
+import { WorkflowRunner } from '../workflow/workflow-runner.service';
 import { RequirePermission } from '../access/permission.decorator';
 import { PERMISSIONS } from '../access/permissions';
 
 @ApiTags('applications')
 @Controller('v1/environments/:env/applications')
 export class ApplicationLifecycleController {
-  constructor(@Inject(LifecycleService) private readonly lifecycle: LifecycleService) {}
+  constructor(
+    @Inject(LifecycleService) private readonly lifecycle: LifecycleService,
+    @Inject(WorkflowRunner) private readonly workflows: WorkflowRunner,
+  ) {}
 
   /** `POST …/{app}:retry` and `POST …/{app}:refresh` (the colon is part of the last path segment). */
   @Post(':target')
   @RequirePermission(PERMISSIONS.applicationsWrite)
   @HttpCode(202)
   @ApiOperation({
-    summary: 'Retry the last failed operation (`{app}:retry`) or queue a refresh (`{app}:refresh`)',
+    summary:
+      'Retry the last failed operation (`{app}:retry`), queue a refresh (`{app}:refresh`), or resume (`{app}:resume`) or terminate (`{app}:terminate`) its workflow',
   })
   @ApiAcceptedResponse({
     type: OperationAcceptedView,
@@ -45,11 +51,23 @@ export class ApplicationLifecycleController {
   async action(
     @Param('env') environment: string,
     @Param('target') target: string,
-  ): Promise<{ operation: OperationSummaryView }> {
-    const match = /^(.+):(retry|refresh)$/.exec(target);
+  ): Promise<{ operation: OperationSummaryView } | { workflow: ReturnType<typeof workflowStatus> }> {
+    const match = /^(.+):(retry|refresh|resume|terminate)$/.exec(target);
     if (!match)
-      throw BrokerError.notFound(`action ${JSON.stringify(target.slice(0, 100))} (use {app}:retry or {app}:refresh)`);
+      throw BrokerError.notFound(
+        `action ${JSON.stringify(target.slice(0, 100))} (use {app}:retry, {app}:refresh, {app}:resume or {app}:terminate)`,
+      );
+    if (match[2] === 'resume' || match[2] === 'terminate') {
+      const state =
+        match[2] === 'resume'
+          ? await this.workflows.resume(environment, match[1])
+          : await this.workflows.terminate(environment, match[1]);
+      return { workflow: workflowStatus(state) };
+    }
     const application = await this.lifecycle.requireApplication(environment, match[1]);
+    if (match[2] === 'retry' && this.workflows.retries(application)) {
+      return { workflow: workflowStatus(await this.workflows.retry(environment, match[1])) };
+    }
     const operation =
       match[2] === 'retry' ? await this.lifecycle.retry(application) : await this.lifecycle.refresh(application);
     return { operation: toOperationSummary(operation) };

@@ -68,7 +68,26 @@ export interface Application {
     lastOperation?: OperationSummary | null;
     /** An Application with a topology: each other environment it is delivered to. */
     deliveries?: DeliverySummary[];
+    /** An Application with spec.workflow: its run's steps and their phases. */
+    workflow?: WorkflowStatus;
   };
+}
+
+export interface WorkflowStepStatus {
+  name: string;
+  type: string;
+  phase: string;
+  reason?: string;
+  message?: string;
+  attempts: number;
+  targets?: Record<string, { phase: string; message?: string }>;
+  subSteps?: WorkflowStepStatus[];
+}
+
+export interface WorkflowStatus {
+  phase: string;
+  revision: string;
+  steps: WorkflowStepStatus[];
 }
 
 export interface DeliverySummary {

@@ -1,6 +1,7 @@
 import { CliError, CliErrorCode } from '../cli.error';
 import type {
   Application,
+  WorkflowStatus,
   ApplicationSummary,
   ApplyResult,
   Definition,
@@ -99,6 +100,15 @@ export class BerthApiClient {
       },
     );
     return res.body ?? {};
+  }
+
+  /** `POST …/{app}:resume` or `…:terminate`: continue or end the application's workflow. */
+  async workflowAction(env: string, app: string, action: 'resume' | 'terminate'): Promise<WorkflowStatus> {
+    const res = await this.request<{ workflow: WorkflowStatus }>(
+      'POST',
+      `/v1/environments/${seg(env)}/applications/${seg(app)}:${action}`,
+    );
+    return res.body.workflow;
   }
 
   async listOperations(env: string, app: string): Promise<OperationSummary[]> {

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { Application } from '../client/api.types';
 import type { CliContext, CommonOptions } from '../cli.context';
 import { formatDeliveryTrees, formatStatusTree } from '../output/status-tree';
+import { formatWorkflow } from '../output/workflow-steps';
 
 interface StatusOptions extends CommonOptions {
   /** Only these delivery environments (repeatable, or comma-separated). */
@@ -28,8 +29,9 @@ export function registerStatusCommand(program: Command, ctx: CliContext): void {
     const summaries = (application.status?.deliveries ?? []).filter(
       (d) => !options.delivery || options.delivery.includes(d.environment),
     );
+    const workflow = application.status?.workflow ? `\n${formatWorkflow(application.status.workflow, ctx.colors)}` : '';
     if (summaries.length === 0) {
-      if (!ctx.structured(options, application)) ctx.out(formatStatusTree(application, ctx.colors));
+      if (!ctx.structured(options, application)) ctx.out(formatStatusTree(application, ctx.colors) + workflow);
       return;
     }
     const deliveries = await Promise.all(
@@ -42,7 +44,7 @@ export function registerStatusCommand(program: Command, ctx: CliContext): void {
       }),
     );
     if (!ctx.structured(options, { ...application, deliveries })) {
-      ctx.out(formatDeliveryTrees(application, deliveries, ctx.colors));
+      ctx.out(formatDeliveryTrees(application, deliveries, ctx.colors) + workflow);
     }
   });
 }

@@ -112,16 +112,8 @@ export const REFUSED_POLICY_TYPES: ReadonlyMap<string, RefusedFeature> = new Map
   ['health', { reason: 'a KubeVela policy Berth does not run: Berth reports health in the status it keeps' }],
 ]);
 
-/** Fields of `spec` that KubeVela reads and Berth does not run. */
-export const REFUSED_SPEC_FIELDS: ReadonlyMap<string, RefusedFeature> = new Map([
-  [
-    'workflow',
-    {
-      reason: `KubeVela's workflow, ${NOT_YET}`,
-      instead: 'leave it out: Berth applies the components in dependency order (dependsOn)',
-    },
-  ],
-]);
+/** Fields of `spec` that KubeVela reads and Berth does not run (`workflow` is run by the broker: issue 13). */
+export const REFUSED_SPEC_FIELDS: ReadonlyMap<string, RefusedFeature> = new Map();
 
 export function refusalMessage(what: string, feature: RefusedFeature): string {
   return `${what} is ${feature.reason}${feature.instead ? `; instead: ${feature.instead}` : ''}`;

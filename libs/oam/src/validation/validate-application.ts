@@ -44,7 +44,7 @@ const READ_ONLY_METADATA_FIELDS = [
   'finalizers',
 ];
 const READ_ONLY_TOP_LEVEL_FIELDS = ['status'];
-const SPEC_FIELDS = ['components', 'policies'];
+const SPEC_FIELDS = ['components', 'policies', 'workflow'];
 const POLICY_FIELDS = ['name', 'type', 'properties'];
 const CLOUD_COMMON = new Set<string>(CLOUD_COMMON_FIELDS);
 

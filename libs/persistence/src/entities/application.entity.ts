@@ -1,7 +1,13 @@
-import type { ApplicationPhase, Condition } from '@berth/core';
+import type { ApplicationPhase, Condition, WorkflowState } from '@berth/core';
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { ID_COLUMN, JSON_COLUMN, NAME_LENGTH, TIMESTAMP_COLUMN } from './column-types';
 import { EnvironmentEntity } from './environment.entity';
+
+/** A workflow run as stored: the engine's state and, per `<step>/<environment>`, the sealed secrets of that delivery. */
+export interface StoredWorkflow {
+  state: WorkflowState;
+  sealed: Record<string, string>;
+}
 
 /** One application in one environment. Its spec lives in immutable revisions; this row holds the current state. */
 @Entity({ name: 'applications' })
@@ -44,6 +50,13 @@ export class ApplicationEntity {
    */
   @Column({ type: 'varchar', length: NAME_LENGTH, name: 'delivered_from', nullable: true })
   deliveredFrom!: string | null;
+
+  /**
+   * The workflow run of an Application with `spec.workflow` (home records only): the engine's state (JSON) and the
+   * sealed secret inputs of the deliveries it will write. Null without a workflow.
+   */
+  @Column({ ...JSON_COLUMN, name: 'workflow', nullable: true })
+  workflow!: StoredWorkflow | null;
 
   @Column({ ...TIMESTAMP_COLUMN, name: 'deletion_requested_at', nullable: true })
   deletionRequestedAt!: Date | null;

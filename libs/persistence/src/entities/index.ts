@@ -1,6 +1,6 @@
 import { ApiTokenEntity } from './api-token.entity';
 import { ApplicationRevisionEntity } from './application-revision.entity';
-import { ApplicationEntity } from './application.entity';
+import { ApplicationEntity, type StoredWorkflow } from './application.entity';
 import { ConnectionSecretEntity, type SecretKeyInfo } from './connection-secret.entity';
 import { DeletedApplicationEntity } from './deleted-application.entity';
 import { EnvironmentEntity } from './environment.entity';
@@ -33,7 +33,7 @@ export {
   STEP_STATES,
   WorkloadDeliveryEntity,
 };
-export type { DeliveredVariable, OperationOptions, SecretKeyInfo, StepRecord, StepState };
+export type { DeliveredVariable, StoredWorkflow, OperationOptions, SecretKeyInfo, StepRecord, StepState };
 
 /** Every entity of the service, in one list the data source registers. Later modules append theirs here. */
 export const ENTITIES = [

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { ApplicationPhase, Condition, JsonObject } from '@berth/core';
-import { LessThan, type DataSource, type EntityManager, type Repository } from 'typeorm';
+import { IsNull, LessThan, Not, type DataSource, type EntityManager, type Repository } from 'typeorm';
 import { ApplicationRevisionEntity } from '../entities/application-revision.entity';
-import { ApplicationEntity } from '../entities/application.entity';
+import { ApplicationEntity, type StoredWorkflow } from '../entities/application.entity';
 import { insertable } from '../entities/column-types';
 import { DeletedApplicationEntity } from '../entities/deleted-application.entity';
 import { removeApplicationResources } from './managed-resource.repository';
@@ -29,6 +29,8 @@ export interface NewRevision {
   sealedSecrets?: string | null;
   /** A delivery: the home environment of the Application that delivered it (see ApplicationEntity.deliveredFrom). */
   deliveredFrom?: string | null;
+  /** The home of an Application with `spec.workflow`: its fresh run (null: none; undefined: left as it is). */
+  workflow?: StoredWorkflow | null;
 }
 
 export interface AppendRevisionOptions {
@@ -80,6 +82,16 @@ export class ApplicationRepository {
   /** The deliveries an Application of `name` at home in `home` made to other environments, by environment. */
   listDeliveries(home: string, name: string): Promise<ApplicationEntity[]> {
     return this.rows.find({ where: { deliveredFrom: home, name }, order: { environmentName: 'ASC' } });
+  }
+
+  /** Saves the workflow run of a home application (the whole state, after every change the engine makes). */
+  async saveWorkflow(id: string, workflow: StoredWorkflow): Promise<void> {
+    await this.rows.update({ id }, insertable<Partial<ApplicationEntity>>({ workflow }));
+  }
+
+  /** The home applications that have a workflow run (finished ones too: the caller decides what to advance). */
+  withWorkflows(): Promise<ApplicationEntity[]> {
+    return this.rows.find({ where: { workflow: Not(IsNull()) }, order: { id: 'ASC' } });
   }
 
   count(environmentName: string, phase?: ApplicationPhase): Promise<number> {
@@ -196,6 +208,7 @@ export class ApplicationRepository {
         phase: 'Pending',
         conditions: [],
         deliveredFrom: input.deliveredFrom ?? null,
+        workflow: input.workflow ?? null,
         deletionRequestedAt: null,
         createdAt: now,
         updatedAt: now,
@@ -209,7 +222,15 @@ export class ApplicationRepository {
     const result = await applications
       .createQueryBuilder()
       .update(ApplicationEntity)
-      .set({ generation, currentRevisionId: revision.id, phase: 'Pending', updatedAt: now })
+      .set(
+        insertable<Partial<ApplicationEntity>>({
+          generation,
+          currentRevisionId: revision.id,
+          phase: 'Pending',
+          updatedAt: now,
+          ...(input.workflow !== undefined ? { workflow: input.workflow } : {}),
+        }),
+      )
       .where('id = :id AND generation = :generation', { id: current.id, generation: current.generation })
       .execute();
     if (result.affected !== 1) {

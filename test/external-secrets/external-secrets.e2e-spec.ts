@@ -1,11 +1,11 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- the assertions walk into untyped manifest JSON */
 import type { AddressInfo } from 'node:net';
-import { validateKubeObject } from '@berth/kube/testing';
 import { JSONPath } from 'jsonpath-plus';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { validateEsoObject } from '../fixtures/external-secrets/validate-eso-object';
+import { validateRenderedObject } from '../support/validate-rendered-object';
 import {
   putApplication,
   putTestEnvironment,
@@ -114,10 +114,7 @@ describe('GitOps secrets through the External Secrets Operator (test provider, l
       'Deployment/api',
     ]);
     for (const object of objects) {
-      const where = `${object.kind}/${object.metadata.name}`;
-      if (object.apiVersion.startsWith('external-secrets.io/'))
-        expect(() => validateEsoObject(object), where).not.toThrow();
-      else expect(() => validateKubeObject(object), where).not.toThrow();
+      expect(() => validateRenderedObject(object), `${object.kind}/${object.metadata.name}`).not.toThrow();
     }
     const db = objects.find((o) => o.kind === 'ExternalSecret' && o.metadata.name === 'shop-db-conn');
     // The target Secret is what the Deployment's secretKeyRef names, with every key of the connection secret.

@@ -3,7 +3,7 @@ import { validateKubeObject } from '@berth/kube/testing';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { validateEsoObject } from '../fixtures/external-secrets/validate-eso-object';
+import { validateRenderedObject } from '../support/validate-rendered-object';
 import {
   putApplication,
   putTestEnvironment,
@@ -89,8 +89,7 @@ describe('GET …/applications/{app}/manifests (test provider, local runtime)', 
       'Job/migrate',
     ]);
     for (const object of objects) {
-      const validate = object.apiVersion.startsWith('external-secrets.io/') ? validateEsoObject : validateKubeObject;
-      expect(() => validate(object), `${object.kind}/${object.metadata.name}`).not.toThrow();
+      expect(() => validateRenderedObject(object), `${object.kind}/${object.metadata.name}`).not.toThrow();
       expect(object.metadata.labels).toMatchObject({ 'berth.dev/environment': 'dev', 'berth.dev/application': 'shop' });
       // The local runtime has no namespace: the GitOps tool decides.
       expect(object.metadata.namespace).toBeUndefined();

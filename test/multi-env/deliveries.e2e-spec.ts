@@ -1,5 +1,4 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- the assertions walk into untyped manifest JSON */
-import { validateKubeObject } from '@berth/kube/testing';
 import { Client } from 'pg';
 import { parseAllDocuments } from 'yaml';
 import request from 'supertest';
@@ -7,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitForOperation } from '../lifecycle/support/lifecycle-harness';
 import { warnSkippedWithoutPostgres } from '../support/postgres-schema';
 import { expectProblem } from '../support/problem-assertions';
+import { validateRenderedObject } from '../support/validate-rendered-object';
 import { BACKENDS, type TestApp } from '../support/test-app';
 import { ENVIRONMENTS, startMultiEnvApp } from './support/multi-env-app';
 
@@ -244,7 +244,7 @@ describe.each(BACKENDS)('one Application delivered to dev, staging and prod on $
         const objects = parseAllDocuments(text)
           .map((d) => d.toJS() as { apiVersion: string; kind: string; metadata: { name: string }; spec?: any })
           .filter((o) => o !== null);
-        for (const object of objects) expect(() => validateKubeObject(object), object.kind).not.toThrow();
+        for (const object of objects) expect(() => validateRenderedObject(object), object.kind).not.toThrow();
         const web = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'web')!;
         deployments[env] = { image: web.spec.template.spec.containers[0].image, replicas: web.spec.replicas };
       }

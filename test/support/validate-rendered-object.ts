@@ -1,3 +1,4 @@
+import type { KubeObject } from '@berth/kube';
 import { validateKubeObject } from '@berth/kube/testing';
 import { validateEsoObject } from '../fixtures/external-secrets/validate-eso-object';
 
@@ -5,7 +6,7 @@ import { validateEsoObject } from '../fixtures/external-secrets/validate-eso-obj
  * Throws, naming every problem, unless `object` is valid against its official schema: Kubernetes' own for the built-in
  * kinds, External Secrets Operator's CRDs for the `external-secrets.io` ones the manifests view renders by default.
  */
-export function validateRenderedObject(object: { apiVersion: string; kind: string; [field: string]: unknown }): void {
-  if (object.apiVersion.startsWith('external-secrets.io/')) validateEsoObject(object);
+export function validateRenderedObject(object: KubeObject): void {
+  if (object.apiVersion.startsWith('external-secrets.io/')) validateEsoObject(object as never);
   else validateKubeObject(object);
 }

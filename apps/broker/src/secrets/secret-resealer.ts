@@ -5,7 +5,7 @@ import type { SecretKeyring } from './secret-keyring';
 import { connectionSecretAad, inputsAad } from './secret-store';
 
 /** What holds sealed values: connection secret versions, revisions' secret properties, resources' held inputs. */
-export const SEALED_KINDS = ['connection secrets', 'revisions', 'resource inputs'] as const;
+export const SEALED_KINDS = ['connection secrets', 'revisions', 'resource inputs', 'workflow runs'] as const;
 export type SealedKind = (typeof SEALED_KINDS)[number];
 
 export interface ResealCount {
@@ -100,6 +100,27 @@ export async function resealAll(
         report['resource inputs'].resealed += 1;
     }
     return rows.length === batchSize;
+  });
+  // A workflow run seals each delivery's inputs under the home application's revision data, per `<step>/<env>`.
+  let afterWorkflow = '';
+  await run('workflow runs', async (batch) => {
+    const { rows, lastId, more } = await batch.workflowsAfter(afterWorkflow, batchSize);
+    afterWorkflow = lastId ?? afterWorkflow;
+    for (const row of rows) {
+      const entries = Object.entries(row.workflow.sealed);
+      if (entries.every(([, text]) => keyIdOf(text) === keyring.keyId)) {
+        report['workflow runs'].current += 1;
+        continue;
+      }
+      const sealed = Object.fromEntries(
+        entries.map(([key, text]) => {
+          const aad = revisionAad(key.slice(key.lastIndexOf('/') + 1), row.applicationName);
+          return [key, keyring.sealToText(keyring.openText(text, aad), aad)];
+        }),
+      );
+      if (await batch.resealWorkflow(row, sealed)) report['workflow runs'].resealed += 1;
+    }
+    return more;
   });
   return report;
 }

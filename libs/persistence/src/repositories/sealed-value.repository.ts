@@ -1,5 +1,6 @@
 import { In, IsNull, MoreThan, Not, type DataSource, type EntityManager } from 'typeorm';
-import { ApplicationEntity } from '../entities/application.entity';
+import { ApplicationEntity, type StoredWorkflow } from '../entities/application.entity';
+import { insertable } from '../entities/column-types';
 import { ApplicationRevisionEntity } from '../entities/application-revision.entity';
 import { ConnectionSecretEntity } from '../entities/connection-secret.entity';
 import { ManagedResourceEntity } from '../entities/managed-resource.entity';
@@ -27,6 +28,13 @@ export interface SealedInputs {
   applicationName: string;
   component: string;
   sealedInputs: string;
+}
+
+/** A workflow run's sealed delivery inputs (per `<step>/<environment>`), with the home application's name. */
+export interface SealedWorkflow {
+  id: string;
+  applicationName: string;
+  workflow: StoredWorkflow;
 }
 
 /**
@@ -100,6 +108,44 @@ export class SealedValueBatch {
       take: limit,
     });
     return rows.map((row) => ({ ...row, sealedInputs: row.sealedInputs! }));
+  }
+
+  /** Applications whose workflow run holds sealed delivery inputs, by id, after `afterId`. */
+  async workflowsAfter(
+    afterId: string,
+    limit: number,
+  ): Promise<{ rows: SealedWorkflow[]; lastId: string | undefined; more: boolean }> {
+    const rows = await this.manager.find(ApplicationEntity, {
+      where: { id: MoreThan(afterId), workflow: Not(IsNull()) },
+      select: { id: true, name: true, workflow: true },
+      order: { id: 'ASC' },
+      take: limit,
+    });
+    return {
+      rows: rows
+        .filter((row) => Object.keys(row.workflow?.sealed ?? {}).length > 0)
+        .map((row) => ({ id: row.id, applicationName: row.name, workflow: row.workflow! })),
+      lastId: rows[rows.length - 1]?.id,
+      more: rows.length === limit,
+    };
+  }
+
+  /**
+   * Replaces the run's sealed inputs, keeping its state as stored now (a run that advanced since it was read keeps
+   * its progress).
+   */
+  async resealWorkflow(row: SealedWorkflow, sealed: Record<string, string>): Promise<boolean> {
+    const current = await this.manager.findOne(ApplicationEntity, {
+      where: { id: row.id },
+      select: { id: true, workflow: true },
+    });
+    if (!current?.workflow) return false;
+    const result = await this.manager.update(
+      ApplicationEntity,
+      { id: row.id },
+      insertable<Partial<ApplicationEntity>>({ workflow: { ...current.workflow, sealed } }),
+    );
+    return !!result.affected;
   }
 
   async resealResource(row: SealedInputs, sealedInputs: string): Promise<boolean> {

@@ -5,9 +5,9 @@ import request from 'supertest';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TestInventory } from '../support/test-provider';
 import { shopYaml } from '../lifecycle/support/lifecycle-harness';
+import { putCrashingEnvironments, TARGETS } from './support/crashing-environments';
 import { restartingBroker } from './support/restarting-broker';
 
-const TARGETS = ['dev', 'staging', 'prod'];
 const CLOUD = ['db', 'lb', 'media', 'net'];
 
 /**
@@ -54,19 +54,7 @@ describe('multi-environment delivery: a crash during the staging deploy resumes 
     { timeout: 600_000 },
     async () => {
       const base = await url();
-      for (const name of ['hub', ...TARGETS]) {
-        const exitAt = name === 'staging' ? { component: 'db', when: 'after', action: 'apply' } : undefined;
-        const answer = await request(base)
-          .put(`/v1/environments/${name}`)
-          .send({
-            provider: {
-              kind: 'test',
-              settings: { inventoryPath, components: { '*': { delayMs: 20 } }, ...(exitAt ? { exitAt } : {}) },
-            },
-            runtime: { kind: 'local', settings: {} },
-          });
-        expect(answer.status, answer.text).toBeLessThan(300);
-      }
+      await putCrashingEnvironments(base, inventoryPath, 'db');
       const yaml = shopYaml({
         extra: `  policies:\n    - name: everywhere\n      type: topology\n      properties:\n        clusters: [${TARGETS.join(', ')}]\n`,
       }).replace('deletionPolicy: Retain', 'deletionPolicy: Delete');

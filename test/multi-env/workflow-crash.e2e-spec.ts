@@ -4,9 +4,8 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TestInventory } from '../support/test-provider';
+import { putCrashingEnvironments, TARGETS } from './support/crashing-environments';
 import { restartingBroker } from './support/restarting-broker';
-
-const TARGETS = ['dev', 'staging', 'prod'];
 
 const SHOP = `apiVersion: core.oam.dev/v1beta1
 kind: Application
@@ -77,19 +76,7 @@ describe('spec.workflow: a crash during the staging deploy resumes there', () =>
 
   it('carries on at the step it was in, and waits for the approval as before', { timeout: 600_000 }, async () => {
     const base = await broker.url();
-    for (const name of ['hub', ...TARGETS]) {
-      const exitAt = name === 'staging' ? { component: 'files', when: 'after', action: 'apply' } : undefined;
-      const answer = await request(base)
-        .put(`/v1/environments/${name}`)
-        .send({
-          provider: {
-            kind: 'test',
-            settings: { inventoryPath, components: { '*': { delayMs: 20 } }, ...(exitAt ? { exitAt } : {}) },
-          },
-          runtime: { kind: 'local', settings: {} },
-        });
-      expect(answer.status, answer.text).toBeLessThan(300);
-    }
+    await putCrashingEnvironments(base, inventoryPath, 'files');
     const put = await request(base)
       .put('/v1/environments/hub/applications/shop')
       .set('Content-Type', 'application/yaml')

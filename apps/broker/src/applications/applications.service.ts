@@ -6,6 +6,8 @@ import {
   type ProviderProfile,
   type RawComponent,
   type DeliveryPlan,
+  canonicalJson,
+  readSharedComponents,
   startWorkflow,
   type ValidationProblem,
   type WorkflowPlan,
@@ -336,6 +338,7 @@ export class ApplicationsService {
         found.push(...(error.problems ?? []).map((problem) => deliveryProblem(problem, delivery, written)));
       }
     }
+    found.push(...sharedProfileProblems(raw, deliveries, environments));
     if (found.length) throw new OamError(OamErrorCode.Invalid, describe(found), found);
 
     const warnings = [
@@ -705,6 +708,54 @@ function checkMayWrite(access: Pick<ApplyRequest, 'mayWriteIn' | 'knows'>, envir
     AccessErrorCode.PermissionDenied,
     `the topology delivers to ${where}: applications:write is needed there too (a topology deploys only where you may deploy yourself)`,
   );
+}
+
+/**
+ * A shared component is made once, by one provider profile: deliveries that resolve it to different profiles (another
+ * kind, or other settings) are refused at the shared-resource policy, naming both environments.
+ */
+function sharedProfileProblems(
+  raw: JsonObject,
+  deliveries: readonly PlannedDelivery[],
+  environments: ReadonlyArray<{
+    name: string;
+    provider: ProviderProfile;
+    profiles?: Record<string, ProviderProfile> | null;
+  }>,
+): ValidationProblem[] {
+  const policies = ((raw.spec as { policies?: unknown }).policies ?? []) as Array<{ type?: unknown }>;
+  const at = policies.findIndex((policy) => policy?.type === 'shared-resource');
+  const first = new Map<string, { environment: string; profile: ProviderProfile }>();
+  const problems: ValidationProblem[] = [];
+  for (const delivery of deliveries) {
+    const metadata = delivery.document.metadata as { annotations?: Record<string, string> };
+    const environment = environments.find((e) => e.name === delivery.environment)!;
+    for (const name of readSharedComponents(metadata.annotations).keys()) {
+      const component = (delivery.document.spec as { components: RawComponent[] }).components.find(
+        (c) => c.name === name,
+      );
+      const ref = (component?.properties?.providerRef as { name?: unknown } | undefined)?.name;
+      const profile = typeof ref === 'string' ? environment.profiles?.[ref] : environment.provider;
+      if (!profile) continue; // an unknown providerRef is reported by the environment's own validation
+      const seen = first.get(name);
+      if (!seen) {
+        first.set(name, { environment: environment.name, profile });
+        continue;
+      }
+      if (canonicalJson(seen.profile) === canonicalJson(profile)) continue;
+      const kinds =
+        seen.profile.kind === profile.kind
+          ? `both ${profile.kind}, other settings`
+          : `${seen.profile.kind} and ${profile.kind}`;
+      problems.push({
+        path: at >= 0 ? jsonPointer('spec', 'policies', at) : '/spec/policies',
+        message:
+          `shares component ${name} between environments ${seen.environment} and ${environment.name}, whose provider profiles differ (${kinds}); ` +
+          'a shared resource is made once by one profile: give those environments the same profile, or do not share it',
+      });
+    }
+  }
+  return problems;
 }
 
 /** The Application fields a workflow's delivery document carries besides its components. */

@@ -6,6 +6,9 @@ import {
   planWorkflow,
   readPolicies,
   readWorkflow,
+  SHARED_COMPONENTS_ANNOTATION,
+  sharedComponentsAnnotation,
+  sharedOwners,
   type DeliveryPlan,
   type EnvironmentRef,
   type WorkflowPlan,
@@ -17,7 +20,7 @@ import {
 } from '@berth/core';
 
 /** Policy types that deliver an Application beyond the environment it is PUT in, or change what a delivery gets. */
-const DELIVERING_POLICY_TYPES = new Set(['topology', 'override', 'env-binding', 'garbage-collect']);
+const DELIVERING_POLICY_TYPES = new Set(['topology', 'override', 'env-binding', 'garbage-collect', 'shared-resource']);
 
 /** Whether the (raw) document has a policy that makes its deliveries differ from a plain, single-environment apply. */
 export function hasDeliveryPolicies(document: unknown): boolean {
@@ -74,14 +77,23 @@ export function planDeliveries(
   if (kept.length) return { deliveries: [], problems: kept };
   const metadata = { ...(raw.metadata as JsonObject) };
   const deliveries = new Map<string, PlannedDelivery>();
+  // A shared component is provisioned by the first delivery (in the order of the steps) that has it.
+  const deployTargets = planned.plan.steps
+    .flatMap((s) => (s.type === 'step-group' ? s.subSteps : [s]))
+    .flatMap((s) => (s.type === 'deploy' ? s.targets : []));
+  const owners = sharedOwners(read.policies, deployTargets);
   for (const step of planned.plan.steps) {
     if (step.type !== 'deploy') continue;
     for (const target of step.targets) {
       if (deliveries.has(target.environment)) continue;
       const namespace = target.namespace ?? (metadata.namespace as string | undefined);
+      const sharedComponents = sharedComponentsAnnotation(owners, target.components);
       deliveries.set(target.environment, {
         environment: target.environment,
-        document: deliveryDocument(raw, read.policies, target),
+        document: deliveryDocument(raw, read.policies, {
+          ...target,
+          ...(sharedComponents ? { sharedComponents } : {}),
+        }),
         ...(target.namespace && namespace ? { namespace: { value: namespace, path: namespacePath(namespace) } } : {}),
       });
     }
@@ -91,7 +103,11 @@ export function planDeliveries(
   const workflow = structuredClone(planned.plan);
   for (const step of workflow.steps.flatMap((s) => (s.type === 'step-group' ? s.subSteps : [s]))) {
     if (step.type !== 'deploy') continue;
-    for (const target of step.targets) target.components = retained(read.policies, target.components);
+    for (const target of step.targets) {
+      const sharedComponents = sharedComponentsAnnotation(owners, target.components);
+      if (sharedComponents) target.sharedComponents = sharedComponents;
+      target.components = retained(read.policies, target.components);
+    }
   }
   return { deliveries: [...deliveries.values()], problems: [], workflow };
 }
@@ -100,9 +116,14 @@ export function planDeliveries(
 export function deliveryDocument(
   raw: JsonObject,
   policies: readonly Policy[],
-  target: Pick<DeliveryPlan, 'namespace' | 'components'>,
+  target: Pick<DeliveryPlan, 'namespace' | 'components' | 'sharedComponents'>,
 ): JsonObject {
   const metadata = { ...(raw.metadata as JsonObject) };
+  // Only Berth writes which environment provisions a shared component: a written value is dropped.
+  const { [SHARED_COMPONENTS_ANNOTATION]: _written, ...annotations } = (metadata.annotations ?? {}) as JsonObject;
+  if (target.sharedComponents) annotations[SHARED_COMPONENTS_ANNOTATION] = target.sharedComponents;
+  if (Object.keys(annotations).length) metadata.annotations = annotations;
+  else delete metadata.annotations;
   return {
     apiVersion: raw.apiVersion ?? null,
     kind: raw.kind ?? null,

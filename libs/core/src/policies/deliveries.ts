@@ -19,6 +19,8 @@ export interface DeliveryPlan {
   environment: string;
   namespace?: string;
   components: RawComponent[];
+  /** The `berth.dev/shared-components` annotation its document carries (see `sharedOwners`), when it has one. */
+  sharedComponents?: string;
 }
 
 export function expandedPolicies(context: PolicyContext): Policy[] {

@@ -6,3 +6,4 @@ export * from './env-binding';
 export * from './deliveries';
 export * from './resource-policies';
 export { FieldReader } from './field-reader';
+export * from './shared-resources';

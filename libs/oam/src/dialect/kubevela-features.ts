@@ -97,6 +97,7 @@ export const CARRIED_OUT_POLICY_TYPES: ReadonlySet<string> = new Set([
   'override',
   'env-binding',
   'garbage-collect',
+  'shared-resource',
 ]);
 
 /** Policy types of KubeVela that Berth does not carry out (yet). */
@@ -104,7 +105,6 @@ export const REFUSED_POLICY_TYPES: ReadonlyMap<string, RefusedFeature> = new Map
   ['envbinding', { reason: 'not a KubeVela policy type', instead: 'env-binding (or topology and override)' }],
   ['replication', { reason: `a KubeVela policy ${NOT_YET}` }],
   ['apply-once', { reason: 'a KubeVela policy Berth does not run: Berth re-applies every revision as written' }],
-  ['shared-resource', { reason: 'a KubeVela policy Berth does not run: each object belongs to one application' }],
   ['take-over', { reason: 'a KubeVela policy Berth does not run: Berth does not adopt existing objects' }],
   ['read-only', { reason: 'a KubeVela policy Berth does not run' }],
   ['resource-update', { reason: 'a KubeVela policy Berth does not run' }],

@@ -9,6 +9,7 @@ import { ID_COLUMN, JSON_COLUMN, NAME_LENGTH, TIMESTAMP_COLUMN } from './column-
  */
 @Entity({ name: 'managed_resources' })
 @Index('UQ_managed_resources_component', ['environmentName', 'applicationName', 'component'], { unique: true })
+@Index('IX_managed_resources_shared', ['applicationName', 'component', 'sharedOwner'])
 export class ManagedResourceEntity {
   @PrimaryColumn({ ...ID_COLUMN, name: 'id' })
   id!: string;
@@ -74,6 +75,13 @@ export class ManagedResourceEntity {
   /** Name of its connection secret in the runtime (cloud components). */
   @Column({ type: 'varchar', length: 253, name: 'secret_name', nullable: true })
   secretName!: string | null;
+
+  /**
+   * A shared component (`shared-resource` policy): the environment under whose name the provider resource was made.
+   * Every delivery using it has such a row; the resource is destroyed with the last one. Null: not shared.
+   */
+  @Column({ type: 'varchar', length: NAME_LENGTH, name: 'shared_owner', nullable: true })
+  sharedOwner!: string | null;
 
   @Column({ ...JSON_COLUMN, name: 'conditions' })
   conditions!: Condition[];

@@ -63,6 +63,7 @@ export class ManagedResourceRepository {
       dependsOn: [],
       stackName: null,
       secretName: null,
+      sharedOwner: null,
       conditions: [],
       lastError: null,
       ...changes,
@@ -71,6 +72,14 @@ export class ManagedResourceRepository {
     };
     await this.statements.insert(row);
     return row;
+  }
+
+  /**
+   * The rows of a shared resource: every delivery's use of component `component` of application `applicationName`
+   * made under environment `sharedOwner`'s name (see `sharedOwner`).
+   */
+  sharedUses(applicationName: string, component: string, sharedOwner: string): Promise<ManagedResourceEntity[]> {
+    return this.statements.find({ applicationName, component, sharedOwner }, { order: [['environmentName', 'ASC']] });
   }
 
   /** Updates an existing row (no-op when there is none). */

@@ -87,6 +87,7 @@ describe.each(backends)('cached entity statements on $name', ({ skip, open }) =>
     dependsOn: ['a', 'b'],
     stackName: null,
     secretName: `shop-${component}-conn`,
+    sharedOwner: null,
     conditions: [],
     lastError: null,
     // Whole milliseconds: what both databases keep.

@@ -14,6 +14,7 @@ import {
   type OperationContext,
   type StepDependencies,
 } from './operation-context';
+import { plannedSharedOwner, provisionShared } from './shared-resource.steps';
 
 /** The cloud component a step is about, from the operation's application. */
 export function cloudSpecOf(ctx: OperationContext, step: PlannedStep): CloudComponentSpec {
@@ -25,13 +26,28 @@ export function cloudSpecOf(ctx: OperationContext, step: PlannedStep): CloudComp
 
 /**
  * Applies a cloud component through the provider of its profile, holds its secret inputs sealed on its resource,
- * and publishes the outputs as a new connection secret version when something a workload would see changed.
+ * and publishes the outputs as a new connection secret version when something a workload would see changed. A
+ * shared component (`shared-resource`) is made by one delivery and taken by the others (see provisionShared).
  */
 export async function provision(
   deps: StepDependencies,
   ctx: OperationContext,
   spec: CloudComponentSpec,
   context: StepContext,
+): Promise<StepResult> {
+  const plannedOwner = plannedSharedOwner(ctx, spec.name);
+  if (plannedOwner === undefined) return apply(deps, ctx, spec, context, null);
+  return provisionShared(deps, ctx, spec, context, plannedOwner, (sharedOwner) =>
+    apply(deps, ctx, spec, context, sharedOwner),
+  );
+}
+
+async function apply(
+  deps: StepDependencies,
+  ctx: OperationContext,
+  spec: CloudComponentSpec,
+  context: StepContext,
+  sharedOwner: string | null,
 ): Promise<StepResult> {
   const { environmentName: environment, applicationName: application } = ctx.operation;
   const key = resourceKey(ctx, spec.name);
@@ -49,6 +65,7 @@ export async function provision(
     profileName,
     deletionPolicy: spec.deletionPolicy,
     secretName: spec.connectionSecretName,
+    sharedOwner,
     ...(Object.keys(secretProperties).length > 0
       ? { sealedInputs: deps.secrets.sealInputs(environment, application, spec.name, secretProperties) }
       : {}),

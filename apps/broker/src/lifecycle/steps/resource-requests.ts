@@ -70,7 +70,7 @@ export class ResourceRequests {
       profile,
       provider: this.providers.get(profile.kind),
       request: {
-        environment,
+        environment: row.sharedOwner ?? environment,
         application: scope.application,
         component: row.component,
         type: row.type as CloudComponentType,
@@ -79,7 +79,8 @@ export class ResourceRequests {
         secretProperties: this.secrets.heldInputs(environment, scope.application, row),
         dependencies: {},
         externalIds: row.externalIds,
-        idempotencyKey: resourceIdempotencyKey(environment, scope.application, row.component),
+        // A shared resource keeps the name it was made under (its owner environment's) in every delivery using it.
+        idempotencyKey: resourceIdempotencyKey(row.sharedOwner ?? environment, scope.application, row.component),
       },
     };
   }

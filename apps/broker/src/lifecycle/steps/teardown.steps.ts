@@ -8,6 +8,7 @@ import {
   type OperationContext,
   type StepDependencies,
 } from './operation-context';
+import { releaseShared } from './shared-resource.steps';
 
 /** Destroys a recorded cloud resource through the provider it was made with ("no record" is nothing to destroy). */
 export async function destroy(
@@ -21,8 +22,13 @@ export async function destroy(
     context.log.log('info', `${step.component} has no recorded resource: nothing to destroy`);
     return;
   }
-  const { request, provider } = deps.requests.forRecorded(scopeOf(ctx), row);
-  await provider.destroy({ ...request, signal: context.signal }, context.log);
+  const destroyMade = async () => {
+    const { request, provider } = deps.requests.forRecorded(scopeOf(ctx), row);
+    await provider.destroy({ ...request, signal: context.signal }, context.log);
+  };
+  // A shared resource is destroyed only by the last delivery that uses it.
+  if (row.sharedOwner) return releaseShared(deps, ctx, row, context, destroyMade);
+  await destroyMade();
   stillOurs(context);
   await deps.resources.remove(row);
   return { externalIds: row.externalIds };

@@ -1,0 +1,172 @@
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitForOperation } from '../lifecycle/support/lifecycle-harness';
+import { warnSkippedWithoutPostgres } from '../support/postgres-schema';
+import { expectProblem } from '../support/problem-assertions';
+import { BACKENDS, type TestApp } from '../support/test-app';
+import { startMultiEnvApp } from './support/multi-env-app';
+
+warnSkippedWithoutPostgres('shared cloud resources');
+
+/** One rds shared by the deliveries to dev and staging; each environment's web binds it. */
+const COMMON = `apiVersion: core.oam.dev/v1beta1
+kind: Application
+metadata:
+  name: common
+spec:
+  components:
+    - name: db
+      type: rds
+      properties: { engine: postgresql }
+    - name: web
+      type: webservice
+      properties: { image: "common:1" }
+      traits:
+        - type: service-binding
+          properties:
+            envMappings:
+              DB_URL: { secret: db }
+              DATABASE_NAME: { secret: db }
+  policies:
+    - name: both
+      type: topology
+      properties: { clusters: [dev, staging] }
+    - name: share-db
+      type: shared-resource
+      properties:
+        rules:
+          - selector: { componentNames: [db] }
+`;
+
+type Delivery = { environment: string; outcome: string; operation?: { id: string } };
+
+describe.each(BACKENDS)('a shared rds used by two environments on $name', ({ name: backend, skip }) => {
+  let t: TestApp;
+
+  const app = (env: string) => `/v1/environments/${env}/applications/common`;
+  const put = (yaml: string) => request(t.server).put(app('local')).set('Content-Type', 'application/yaml').send(yaml);
+
+  async function waitAll(operations: Array<{ id: string } | undefined>): Promise<void> {
+    for (const operation of operations) {
+      if (!operation) continue;
+      const done = await waitForOperation(t.server, operation.id, 300_000);
+      expect(done.state, JSON.stringify(done)).toBe('Succeeded');
+    }
+  }
+
+  async function variables(env: string): Promise<Record<string, string>> {
+    const answer = await request(t.server)
+      .get(`${app(env)}/components/web/env?reveal=true`)
+      .expect(200);
+    return Object.fromEntries(
+      (answer.body.variables as Array<{ name: string; value: string }>).map((v) => [v.name, v.value]),
+    );
+  }
+
+  /** What the local provider holds: one file per resource, named `<type>-<hash>.json`. */
+  async function inventory(): Promise<string[]> {
+    const files = await readdir(join(t.dataDir, 'local', 'resources')).catch(() => [] as string[]);
+    return files.filter((file) => file.endsWith('.json')).sort();
+  }
+
+  async function query<T>(url: string, sql: string): Promise<T[]> {
+    const client = new Client({ connectionString: url });
+    await client.connect();
+    try {
+      return (await client.query(sql)).rows as T[];
+    } finally {
+      await client.end();
+    }
+  }
+
+  beforeAll(async () => {
+    if (skip) return;
+    t = await startMultiEnvApp(backend);
+  }, 60_000);
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it.skipIf(skip)(
+    'refuses sharing between environments whose provider profiles differ, naming both; stores nothing',
+    async () => {
+      const qa = await request(t.server)
+        .put('/v1/environments/qa')
+        .send({
+          provider: { kind: 'test', settings: { inventoryPath: join(t.dataDir, 'qa-inventory.json') } },
+          runtime: { kind: 'local' },
+        });
+      expect(qa.status, qa.text).toBe(201);
+      const problem = expectProblem(await put(COMMON.replace('[dev, staging]', '[dev, qa]')), 422);
+      const error = problem.errors.find((e) => e.path === '/spec/policies/1');
+      expect(error?.message, JSON.stringify(problem.errors)).toMatch(
+        /shares component db between environments dev and qa, whose provider profiles differ \(local and test\)/,
+      );
+      for (const env of ['local', 'dev', 'qa']) expectProblem(await request(t.server).get(app(env)), 404);
+    },
+  );
+
+  it.skipIf(skip)(
+    'provisions the rds once, binds it in both environments, and destroys it with the last delivery',
+    { timeout: 900_000 },
+    async () => {
+      const answer = await put(COMMON);
+      expect(answer.status, answer.text).toBe(201);
+      const deliveries = answer.body.deliveries as Delivery[];
+      expect(deliveries.map((d) => [d.environment, d.outcome])).toEqual([
+        ['dev', 'created'],
+        ['staging', 'created'],
+      ]);
+      await waitAll([answer.body.operation, ...deliveries.map((d) => d.operation)]);
+
+      // One database in the provider, whichever delivery made it.
+      const made = await inventory();
+      expect(made.filter((file) => file.startsWith('rds-'))).toHaveLength(1);
+
+      // Both environments' workloads got credentials that log in to the same database: a row written through
+      // dev's credentials is read through staging's.
+      const dev = await variables('dev');
+      const staging = await variables('staging');
+      expect(dev.DATABASE_NAME).toBe(staging.DATABASE_NAME);
+      await query(dev.DB_URL!, 'create table shared_check (note text)');
+      await query(dev.DB_URL!, "insert into shared_check values ('from dev')");
+      expect(await query<{ note: string }>(staging.DB_URL!, 'select note from shared_check')).toEqual([
+        { note: 'from dev' },
+      ]);
+      for (const env of ['dev', 'staging']) {
+        const body = (await request(t.server).get(app(env)).expect(200)).body;
+        expect(body.status.phase, env).toBe('Ready');
+      }
+
+      // The same PUT again changes nothing anywhere.
+      const again = await put(COMMON);
+      expect(again.status, again.text).toBe(200);
+      expect((again.body.deliveries as Delivery[]).map((d) => d.outcome)).toEqual(['unchanged', 'unchanged']);
+
+      // dev leaves the topology: its delivery goes, the database stays for staging (whoever made it).
+      const onlyStaging = await put(COMMON.replace('[dev, staging]', '[staging]'));
+      expect(onlyStaging.status, onlyStaging.text).toBe(200);
+      const devGone = (onlyStaging.body.deliveries as Delivery[]).find((d) => d.environment === 'dev')!;
+      expect(devGone.outcome).toBe('deleting');
+      await waitAll([onlyStaging.body.operation, devGone.operation]);
+      expectProblem(await request(t.server).get(app('dev')), 404);
+      expect(await query<{ note: string }>(staging.DB_URL!, 'select note from shared_check')).toEqual([
+        { note: 'from dev' },
+      ]);
+      expect((await inventory()).filter((file) => file.startsWith('rds-'))).toHaveLength(1);
+      expect((await variables('staging')).DB_URL).toBe(staging.DB_URL);
+
+      // Deleting the home deletes the last delivery, and the database with it: nothing left in the provider.
+      const deletion = await request(t.server).delete(app('local')).expect(202);
+      const gone = deletion.body.deliveries as Delivery[];
+      expect(gone.map((d) => d.environment)).toEqual(['staging']);
+      await waitAll([deletion.body.operation, ...gone.map((d) => d.operation)]);
+      for (const env of ['local', 'dev', 'staging']) expectProblem(await request(t.server).get(app(env)), 404);
+      await expect(query(staging.DB_URL!, 'select 1')).rejects.toThrow();
+      expect(await inventory()).toEqual([]);
+    },
+  );
+});

@@ -1,4 +1,4 @@
-import { TableColumn, TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
+import { TableColumn, type MigrationInterface, type QueryRunner } from 'typeorm';
 import { nameColumn } from './portable-columns';
 
 /**
@@ -14,17 +14,9 @@ export class SharedResources1764892800000 implements MigrationInterface {
       'managed_resources',
       new TableColumn({ ...nameColumn('shared_owner'), isNullable: true }),
     );
-    await queryRunner.createIndex(
-      'managed_resources',
-      new TableIndex({
-        name: 'IX_managed_resources_shared',
-        columnNames: ['application_name', 'component', 'shared_owner'],
-      }),
-    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.dropIndex('managed_resources', 'IX_managed_resources_shared');
     await queryRunner.dropColumn('managed_resources', 'shared_owner');
   }
 }

@@ -105,6 +105,16 @@ describe.each(BACKENDS)('a shared rds used by two environments on $name', ({ nam
       expect(error?.message, JSON.stringify(problem.errors)).toMatch(
         /shares component db between environments dev and qa, whose provider profiles differ \(local and test\)/,
       );
+      // Which environment makes a shared component is Berth's to write, not the document's.
+      const plain = COMMON.slice(0, COMMON.indexOf('  policies:')).replace(
+        'name: common\n',
+        "name: common\n  annotations: { berth.dev/shared-components: 'db=dev' }\n",
+      );
+      const written = expectProblem(
+        await request(t.server).put(app('dev')).set('Content-Type', 'application/yaml').send(plain),
+        422,
+      );
+      expect(written.errors[0]!.path).toBe('/metadata/annotations/berth.dev~1shared-components');
       for (const env of ['local', 'dev', 'qa']) expectProblem(await request(t.server).get(app(env)), 404);
     },
   );
@@ -166,6 +176,26 @@ describe.each(BACKENDS)('a shared rds used by two environments on $name', ({ nam
       await waitAll([deletion.body.operation, ...gone.map((d) => d.operation)]);
       for (const env of ['local', 'dev', 'staging']) expectProblem(await request(t.server).get(app(env)), 404);
       await expect(query(staging.DB_URL!, 'select 1')).rejects.toThrow();
+      expect(await inventory()).toEqual([]);
+    },
+  );
+
+  it.skipIf(skip)(
+    'the home itself as a target shares its rds with another environment',
+    { timeout: 900_000 },
+    async () => {
+      const answer = await put(COMMON.replace('[dev, staging]', '[local, dev]'));
+      expect(answer.status, answer.text).toBe(201);
+      await waitAll([answer.body.operation, ...(answer.body.deliveries as Delivery[]).map((d) => d.operation)]);
+      const home = await variables('local');
+      const dev = await variables('dev');
+      expect(home.DB_URL).toBe(dev.DB_URL);
+      await query(home.DB_URL!, 'select 1');
+      expect((await inventory()).filter((file) => file.startsWith('rds-'))).toHaveLength(1);
+
+      const deletion = await request(t.server).delete(app('local')).expect(202);
+      await waitAll([deletion.body.operation, ...(deletion.body.deliveries as Delivery[]).map((d) => d.operation)]);
+      await expect(query(dev.DB_URL!, 'select 1')).rejects.toThrow();
       expect(await inventory()).toEqual([]);
     },
   );

@@ -8,6 +8,7 @@ import {
   type DeliveryPlan,
   canonicalJson,
   readSharedComponents,
+  SHARED_COMPONENTS_ANNOTATION,
   startWorkflow,
   type ValidationProblem,
   type WorkflowPlan,
@@ -258,6 +259,16 @@ export class ApplicationsService {
   /** Stores a new revision unless the content is identical (no-op) or this is a dry run. */
   async apply(request: ApplyRequest): Promise<ApplyResult> {
     if (hasDeliveryPolicies(request.document)) return this.applyDeliveries(request);
+    const annotations = (request.document as { metadata?: { annotations?: unknown } } | null)?.metadata?.annotations;
+    if (annotations && typeof annotations === 'object' && SHARED_COMPONENTS_ANNOTATION in annotations) {
+      const problems = [
+        {
+          path: jsonPointer('metadata', 'annotations', SHARED_COMPONENTS_ANNOTATION),
+          message: 'is set by Berth on the deliveries of a shared-resource policy; leave it out',
+        },
+      ];
+      throw new OamError(OamErrorCode.Invalid, describe(problems), problems);
+    }
     const { document, warnings } = await this.validate(request);
     if (request.dryRun) return { outcome: 'dry-run', document, warnings };
     const { hadDeliveries, ...stored } = await this.storeRevision(request, document, { origin: true });
@@ -347,8 +358,10 @@ export class ApplicationsService {
     ];
     const home = validated.find((v) => v.environment === request.environment);
     // The home record: the policies, with the home's own (overridden) components, or none when no topology selects it.
+    // Its metadata is the home delivery's when it has one (which shared components it makes or takes).
     const homeDocument: JsonObject = {
       ...shell.document,
+      metadata: homeMetadata(shell.document, home?.document),
       spec: {
         ...(shell.document.spec as JsonObject),
         components: ((home?.document.spec as JsonObject | undefined)?.components ?? []) as JsonObject[],
@@ -756,6 +769,20 @@ function sharedProfileProblems(
     }
   }
   return problems;
+}
+
+/**
+ * The home record's metadata: the written document's, with the annotations of the home's own delivery when the
+ * home is a target (which shared components it makes or takes), else without the annotation only Berth writes.
+ */
+function homeMetadata(written: JsonObject, homeDelivery: JsonObject | undefined): JsonObject {
+  const metadata = { ...(written.metadata as JsonObject) };
+  const from = homeDelivery ? (homeDelivery.metadata as JsonObject) : metadata;
+  const { [SHARED_COMPONENTS_ANNOTATION]: own, ...annotations } = (from.annotations ?? {}) as JsonObject;
+  if (homeDelivery && own !== undefined) annotations[SHARED_COMPONENTS_ANNOTATION] = own;
+  if (Object.keys(annotations).length) metadata.annotations = annotations;
+  else delete metadata.annotations;
+  return metadata;
 }
 
 /** The Application fields a workflow's delivery document carries besides its components. */

@@ -28,6 +28,8 @@ const NOT_CARRIED_OUT = [
   'build-push-image',
   'collect-service-endpoints',
 ];
+/** KubeVela's steps that make a cloud resource once and hand its secret to other clusters: Berth's shared-resource. */
+const SHARING_STEPS = ['deploy-cloud-resource', 'share-cloud-resource'];
 const CHANNELS = ['slack', 'dingding', 'lark'] as const;
 
 export interface ReadWorkflowResult {
@@ -86,10 +88,13 @@ function readStep(reader: FieldReader, raw: unknown, at: PathSegment[], topLevel
   if (!name || !type) return undefined;
   if (!(STEP_TYPES as readonly string[]).includes(type)) {
     const known = STEP_TYPES.join(', ');
+    const instead = SHARING_STEPS.includes(type)
+      ? ' (to provision a cloud component once and share it, write a shared-resource policy selecting it and deploy the environments that use it)'
+      : '';
     reader.problem(
       [...at, 'type'],
       NOT_CARRIED_OUT.includes(type)
-        ? `the step type "${type}" is not carried out by Berth yet; Berth carries out: ${known}`
+        ? `the step type "${type}" is not carried out by Berth yet${instead}; Berth carries out: ${known}`
         : `unknown step type "${type}"; Berth carries out: ${known}`,
     );
     return undefined;

@@ -9,7 +9,6 @@ import { ID_COLUMN, JSON_COLUMN, NAME_LENGTH, TIMESTAMP_COLUMN } from './column-
  */
 @Entity({ name: 'managed_resources' })
 @Index('UQ_managed_resources_component', ['environmentName', 'applicationName', 'component'], { unique: true })
-@Index('IX_managed_resources_shared', ['applicationName', 'component', 'sharedOwner'])
 export class ManagedResourceEntity {
   @PrimaryColumn({ ...ID_COLUMN, name: 'id' })
   id!: string;

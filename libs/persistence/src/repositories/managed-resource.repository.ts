@@ -74,14 +74,6 @@ export class ManagedResourceRepository {
     return row;
   }
 
-  /**
-   * The rows of a shared resource: every delivery's use of component `component` of application `applicationName`
-   * made under environment `sharedOwner`'s name (see `sharedOwner`).
-   */
-  sharedUses(applicationName: string, component: string, sharedOwner: string): Promise<ManagedResourceEntity[]> {
-    return this.statements.find({ applicationName, component, sharedOwner }, { order: [['environmentName', 'ASC']] });
-  }
-
   /** Updates an existing row (no-op when there is none). */
   async update(key: ResourceKey, changes: ResourceChanges, now = new Date()): Promise<void> {
     await this.statements.update(

@@ -199,4 +199,47 @@ describe.each(BACKENDS)('a shared rds used by two environments on $name', ({ nam
       expect(await inventory()).toEqual([]);
     },
   );
+
+  it.skipIf(skip)(
+    'a workflow deploying dev then staging: dev makes the rds, staging takes it',
+    { timeout: 900_000 },
+    async () => {
+      const staged = COMMON.replace(
+        `    - name: both
+      type: topology
+      properties: { clusters: [dev, staging] }`,
+        `    - name: dev
+      type: topology
+      properties: { clusters: [dev] }
+    - name: staging
+      type: topology
+      properties: { clusters: [staging] }`,
+      ).concat(`  workflow:
+    steps:
+      - { name: deploy-dev, type: deploy, properties: { policies: [dev] } }
+      - { name: deploy-staging, type: deploy, properties: { policies: [staging] } }
+`);
+      const answer = await put(staged);
+      expect(answer.status, answer.text).toBe(201);
+      const deadline = Date.now() + 600_000;
+      let phase: string | undefined;
+      while (Date.now() < deadline) {
+        phase = (await request(t.server).get(app('local')).expect(200)).body.status?.workflow?.phase as string;
+        if (phase === 'succeeded' || phase === 'failed') break;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(phase).toBe('succeeded');
+      const dev = await variables('dev');
+      const staging = await variables('staging');
+      expect(staging.DB_URL).toBe(dev.DB_URL);
+      const delivery = (await request(t.server).get(app('staging')).expect(200)).body;
+      expect(delivery.metadata.annotations['berth.dev/shared-components']).toBe('db=dev');
+      expect((await inventory()).filter((file) => file.startsWith('rds-'))).toHaveLength(1);
+
+      const deletion = await request(t.server).delete(app('local')).expect(202);
+      await waitAll([deletion.body.operation, ...(deletion.body.deliveries as Delivery[]).map((d) => d.operation)]);
+      await expect(query(dev.DB_URL!, 'select 1')).rejects.toThrow();
+      expect(await inventory()).toEqual([]);
+    },
+  );
 });

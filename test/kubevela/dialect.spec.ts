@@ -228,14 +228,14 @@ spec:
   components:
     - { name: web, type: webservice, properties: { image: nginx } }
   policies:
-    - { name: once, type: apply-once, properties: { enable: true } }
+    - { name: mine-only, type: take-over, properties: { rules: [] } }
     - { name: mine, type: my-policy }
 `);
     expect(problems).toEqual([
       {
         path: '/spec/policies/0/type',
         message: expect.stringMatching(
-          /^policy type "apply-once" is a KubeVela policy Berth does not run: Berth re-applies every revision/,
+          /^policy type "take-over" is a KubeVela policy Berth does not run: Berth does not adopt existing objects/,
         ),
       },
       {

@@ -7,9 +7,10 @@ import {
   type RawComponent,
   type DeliveryPlan,
   canonicalJson,
+  DELIVERY_ANNOTATIONS,
   readSharedComponents,
-  SHARED_COMPONENTS_ANNOTATION,
   startWorkflow,
+  withDeliveryAnnotations,
   type ValidationProblem,
   type WorkflowPlan,
 } from '@berth/core';
@@ -260,13 +261,14 @@ export class ApplicationsService {
   async apply(request: ApplyRequest): Promise<ApplyResult> {
     if (hasDeliveryPolicies(request.document)) return this.applyDeliveries(request);
     const annotations = (request.document as { metadata?: { annotations?: unknown } } | null)?.metadata?.annotations;
-    if (annotations && typeof annotations === 'object' && SHARED_COMPONENTS_ANNOTATION in annotations) {
-      const problems = [
-        {
-          path: jsonPointer('metadata', 'annotations', SHARED_COMPONENTS_ANNOTATION),
-          message: 'is set by Berth on the deliveries of a shared-resource policy; leave it out',
-        },
-      ];
+    const own = DELIVERY_ANNOTATIONS.filter(
+      (key) => annotations && typeof annotations === 'object' && key in annotations,
+    );
+    if (own.length) {
+      const problems = own.map((key) => ({
+        path: jsonPointer('metadata', 'annotations', key),
+        message: 'is set by Berth on the deliveries of an Application with resource policies; leave it out',
+      }));
       throw new OamError(OamErrorCode.Invalid, describe(problems), problems);
     }
     const { document, warnings } = await this.validate(request);
@@ -777,10 +779,12 @@ function sharedProfileProblems(
  */
 function homeMetadata(written: JsonObject, homeDelivery: JsonObject | undefined): JsonObject {
   const metadata = { ...(written.metadata as JsonObject) };
-  const from = homeDelivery ? (homeDelivery.metadata as JsonObject) : metadata;
-  const { [SHARED_COMPONENTS_ANNOTATION]: own, ...annotations } = (from.annotations ?? {}) as JsonObject;
-  if (homeDelivery && own !== undefined) annotations[SHARED_COMPONENTS_ANNOTATION] = own;
-  if (Object.keys(annotations).length) metadata.annotations = annotations;
+  const own = (homeDelivery?.metadata as { annotations?: Record<string, string> } | undefined)?.annotations ?? {};
+  const annotations = withDeliveryAnnotations(
+    metadata.annotations as JsonObject | undefined,
+    Object.fromEntries(DELIVERY_ANNOTATIONS.filter((key) => key in own).map((key) => [key, own[key]!])),
+  );
+  if (annotations) metadata.annotations = annotations as JsonObject;
   else delete metadata.annotations;
   return metadata;
 }

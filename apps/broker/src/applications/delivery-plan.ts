@@ -6,9 +6,9 @@ import {
   planWorkflow,
   readPolicies,
   readWorkflow,
-  SHARED_COMPONENTS_ANNOTATION,
-  sharedComponentsAnnotation,
+  deliveryAnnotations,
   sharedOwners,
+  withDeliveryAnnotations,
   type DeliveryPlan,
   type EnvironmentRef,
   type WorkflowPlan,
@@ -20,7 +20,14 @@ import {
 } from '@berth/core';
 
 /** Policy types that deliver an Application beyond the environment it is PUT in, or change what a delivery gets. */
-const DELIVERING_POLICY_TYPES = new Set(['topology', 'override', 'env-binding', 'garbage-collect', 'shared-resource']);
+const DELIVERING_POLICY_TYPES = new Set([
+  'topology',
+  'override',
+  'env-binding',
+  'garbage-collect',
+  'shared-resource',
+  'apply-once',
+]);
 
 /** Whether the (raw) document has a policy that makes its deliveries differ from a plain, single-environment apply. */
 export function hasDeliveryPolicies(document: unknown): boolean {
@@ -73,7 +80,7 @@ export function planDeliveries(
     const policy = read.policies[index];
     return policy ? jsonPointer(...(policy.path as PathSegment[]), 'namespace') : '/spec/policies';
   };
-  const kept = garbageCollectProblems(read.policies, components);
+  const kept = [...garbageCollectProblems(read.policies, components), ...applyOnceProblems(read.policies, components)];
   if (kept.length) return { deliveries: [], problems: kept };
   const metadata = { ...(raw.metadata as JsonObject) };
   const deliveries = new Map<string, PlannedDelivery>();
@@ -87,13 +94,10 @@ export function planDeliveries(
     for (const target of step.targets) {
       if (deliveries.has(target.environment)) continue;
       const namespace = target.namespace ?? (metadata.namespace as string | undefined);
-      const sharedComponents = sharedComponentsAnnotation(owners, target.components);
+      const annotations = deliveryAnnotations(read.policies, owners, target.components);
       deliveries.set(target.environment, {
         environment: target.environment,
-        document: deliveryDocument(raw, read.policies, {
-          ...target,
-          ...(sharedComponents ? { sharedComponents } : {}),
-        }),
+        document: deliveryDocument(raw, read.policies, { ...target, annotations }),
         ...(target.namespace && namespace ? { namespace: { value: namespace, path: namespacePath(namespace) } } : {}),
       });
     }
@@ -104,8 +108,8 @@ export function planDeliveries(
   for (const step of workflow.steps.flatMap((s) => (s.type === 'step-group' ? s.subSteps : [s]))) {
     if (step.type !== 'deploy') continue;
     for (const target of step.targets) {
-      const sharedComponents = sharedComponentsAnnotation(owners, target.components);
-      if (sharedComponents) target.sharedComponents = sharedComponents;
+      const annotations = deliveryAnnotations(read.policies, owners, target.components);
+      if (Object.keys(annotations).length) target.annotations = annotations;
       target.components = retained(read.policies, target.components);
     }
   }
@@ -116,13 +120,12 @@ export function planDeliveries(
 export function deliveryDocument(
   raw: JsonObject,
   policies: readonly Policy[],
-  target: Pick<DeliveryPlan, 'namespace' | 'components' | 'sharedComponents'>,
+  target: Pick<DeliveryPlan, 'namespace' | 'components' | 'annotations'>,
 ): JsonObject {
   const metadata = { ...(raw.metadata as JsonObject) };
-  // Only Berth writes which environment provisions a shared component: a written value is dropped.
-  const { [SHARED_COMPONENTS_ANNOTATION]: _written, ...annotations } = (metadata.annotations ?? {}) as JsonObject;
-  if (target.sharedComponents) annotations[SHARED_COMPONENTS_ANNOTATION] = target.sharedComponents;
-  if (Object.keys(annotations).length) metadata.annotations = annotations;
+  // Only Berth writes what the resource policies decide for a delivery: written values are replaced.
+  const annotations = withDeliveryAnnotations(metadata.annotations as JsonObject | undefined, target.annotations);
+  if (annotations) metadata.annotations = annotations as JsonObject;
   else delete metadata.annotations;
   return {
     apiVersion: raw.apiVersion ?? null,
@@ -239,6 +242,36 @@ function garbageCollectProblems(policies: readonly Policy[], components: readonl
       problems.push({
         path: jsonPointer(...(collecting.path as PathSegment[])),
         message: `keeps component ${component.name} (${component.type}), a workload; Berth keeps only cloud components' resources (deletionPolicy Retain)`,
+      });
+    }
+  }
+  return problems;
+}
+
+/**
+ * apply-once is carried out for cloud components (their properties are applied once, see the provision step); a
+ * workload it covers, or a trait selector, is refused at the policy, naming the component.
+ */
+function applyOnceProblems(policies: readonly Policy[], components: readonly RawComponent[]): ValidationProblem[] {
+  const problems: ValidationProblem[] = [];
+  for (const policy of policies) {
+    if (policy.type !== 'apply-once' || !policy.enable) continue;
+    const at = (...more: PathSegment[]) => jsonPointer(...(policy.path as PathSegment[]), ...more);
+    policy.rules.forEach((rule, j) => {
+      if (rule.selector.traitTypes || rule.selector.oamTypes?.includes('TRAIT')) {
+        problems.push({
+          path: at('rules', j, 'selector'),
+          message: "selects traits' resources; Berth applies once only cloud components' resources: select components",
+        });
+      }
+    });
+    for (const component of components) {
+      if (!resourcePolicies([policy], component).applyOnce || BUILTIN_TYPES.isCloud(component.type)) continue;
+      problems.push({
+        path: at(),
+        message:
+          `covers component ${component.name} (${component.type}), a workload; Berth applies once only cloud components ` +
+          '(a workload is delivered as written): select the cloud components by componentNames or componentTypes',
       });
     }
   }

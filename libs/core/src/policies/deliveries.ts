@@ -19,8 +19,8 @@ export interface DeliveryPlan {
   environment: string;
   namespace?: string;
   components: RawComponent[];
-  /** The `berth.dev/shared-components` annotation its document carries (see `sharedOwners`), when it has one. */
-  sharedComponents?: string;
+  /** The annotations only Berth writes that its document carries (`deliveryAnnotations`), when it has any. */
+  annotations?: Record<string, string>;
 }
 
 export function expandedPolicies(context: PolicyContext): Policy[] {

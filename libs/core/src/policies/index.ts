@@ -7,3 +7,5 @@ export * from './deliveries';
 export * from './resource-policies';
 export { FieldReader } from './field-reader';
 export * from './shared-resources';
+export * from './apply-once';
+export * from './delivery-annotations';

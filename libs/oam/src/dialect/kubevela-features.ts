@@ -98,13 +98,13 @@ export const CARRIED_OUT_POLICY_TYPES: ReadonlySet<string> = new Set([
   'env-binding',
   'garbage-collect',
   'shared-resource',
+  'apply-once',
 ]);
 
 /** Policy types of KubeVela that Berth does not carry out (yet). */
 export const REFUSED_POLICY_TYPES: ReadonlyMap<string, RefusedFeature> = new Map([
   ['envbinding', { reason: 'not a KubeVela policy type', instead: 'env-binding (or topology and override)' }],
   ['replication', { reason: `a KubeVela policy ${NOT_YET}` }],
-  ['apply-once', { reason: 'a KubeVela policy Berth does not run: Berth re-applies every revision as written' }],
   ['take-over', { reason: 'a KubeVela policy Berth does not run: Berth does not adopt existing objects' }],
   ['read-only', { reason: 'a KubeVela policy Berth does not run' }],
   ['resource-update', { reason: 'a KubeVela policy Berth does not run' }],

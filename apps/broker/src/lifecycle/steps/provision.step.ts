@@ -14,6 +14,7 @@ import {
   type OperationContext,
   type StepDependencies,
 } from './operation-context';
+import { applyOnceOf, firstApplied, keepsOnUpdate, keptSpec } from './apply-once';
 import { plannedSharedOwner, provisionShared } from './shared-resource.steps';
 
 /** The cloud component a step is about, from the operation's application. */
@@ -51,9 +52,30 @@ async function apply(
 ): Promise<StepResult> {
   const { environmentName: environment, applicationName: application } = ctx.operation;
   const key = resourceKey(ctx, spec.name);
+  // apply-once: once applied, a changed spec does not reach the listed paths (`*`: the provider is not called).
+  let sent = spec;
+  const once = applyOnceOf(ctx, spec.name);
+  const recorded = keepsOnUpdate(once) ? await deps.resources.find(key) : null;
+  if (keepsOnUpdate(once) && firstApplied(recorded)) {
+    const kept = keptSpec(spec, once, recorded);
+    if (!kept) {
+      context.log.log(
+        'info',
+        `${spec.name} is applied once (apply-once): left as first applied, this change is not applied`,
+      );
+      // The recorded hash stays the first applied one: without the policy, the next apply applies the spec.
+      await deps.resources.update(key, { lastError: null });
+      return { externalIds: recorded.externalIds, applyOnce: '*' };
+    }
+    context.log.log(
+      'info',
+      `${spec.name} is applied once at ${kept.kept.join(', ')} (apply-once): those stay as first applied`,
+    );
+    sent = kept.spec;
+  }
   const { request, provider, profile, profileName, dependencyNames } = await deps.requests.forComponent(
     { ...scopeOf(ctx), spec: ctx.application!, givenSecrets: ctx.secretInputs[spec.name] },
-    spec,
+    sent,
   );
   const { secretProperties } = request;
   context.scrubber.addAll(Object.values(secretProperties));
@@ -87,7 +109,8 @@ async function apply(
     outputs: result.outputs,
     properties: request.properties,
     retained: false,
-    propertiesHash: componentPropertiesHash(spec),
+    // What was applied (apply-once: the kept values), so that the spec is applied once the policy is gone.
+    propertiesHash: componentPropertiesHash(sent),
     dependsOn: dependencyNames,
     stackName: result.externalIds.stack ?? null,
     lastError: null,

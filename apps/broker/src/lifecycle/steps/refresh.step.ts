@@ -2,6 +2,7 @@ import { isCloudComponent, type PlannedStep, type StepContext, type StepResult }
 import { BUILTIN_TYPES } from '@berth/types';
 import { condition } from '../db-operation.journal';
 import { resourceKey, scopeOf, type OperationContext, type StepDependencies } from './operation-context';
+import { applyOnceOf, keepsOnStateKeep } from './apply-once';
 import { provision } from './provision.step';
 
 /**
@@ -36,7 +37,8 @@ export async function refresh(
   const spec = ctx.application?.components.find((c) => c.name === row.component);
   const fields = report.differences.map((d) => d.field);
   const what = fields.join(', ');
-  if (outputsOnly && spec && isCloudComponent(spec)) {
+  // apply-once with state keeping: a resource changed outside Berth is left as it is (reported, never re-applied).
+  if (outputsOnly && spec && isCloudComponent(spec) && !keepsOnStateKeep(applyOnceOf(ctx, row.component))) {
     context.log.log(
       'warn',
       `${row.component}: connection values changed outside Berth (${what}); re-issuing its secret`,

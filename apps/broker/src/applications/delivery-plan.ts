@@ -27,6 +27,7 @@ const DELIVERING_POLICY_TYPES = new Set([
   'garbage-collect',
   'shared-resource',
   'apply-once',
+  'read-only',
 ]);
 
 /** Whether the (raw) document has a policy that makes its deliveries differ from a plain, single-environment apply. */
@@ -80,7 +81,11 @@ export function planDeliveries(
     const policy = read.policies[index];
     return policy ? jsonPointer(...(policy.path as PathSegment[]), 'namespace') : '/spec/policies';
   };
-  const kept = [...garbageCollectProblems(read.policies, components), ...applyOnceProblems(read.policies, components)];
+  const kept = [
+    ...garbageCollectProblems(read.policies, components),
+    ...cloudOnlyProblems(read.policies, components, 'apply-once'),
+    ...cloudOnlyProblems(read.policies, components, 'read-only'),
+  ];
   if (kept.length) return { deliveries: [], problems: kept };
   const metadata = { ...(raw.metadata as JsonObject) };
   const deliveries = new Map<string, PlannedDelivery>();
@@ -249,28 +254,34 @@ function garbageCollectProblems(policies: readonly Policy[], components: readonl
 }
 
 /**
- * apply-once is carried out for cloud components (their properties are applied once, see the provision step); a
- * workload it covers, or a trait selector, is refused at the policy, naming the component.
+ * apply-once and read-only are carried out for cloud components (see the provision step); a workload a rule covers,
+ * or a trait selector, is refused at the policy, naming the component.
  */
-function applyOnceProblems(policies: readonly Policy[], components: readonly RawComponent[]): ValidationProblem[] {
+function cloudOnlyProblems(
+  policies: readonly Policy[],
+  components: readonly RawComponent[],
+  type: 'apply-once' | 'read-only',
+): ValidationProblem[] {
   const problems: ValidationProblem[] = [];
+  const what = type === 'apply-once' ? 'applies once' : 'only reads';
   for (const policy of policies) {
-    if (policy.type !== 'apply-once' || !policy.enable) continue;
+    if (policy.type !== type || (policy.type === 'apply-once' && !policy.enable)) continue;
     const at = (...more: PathSegment[]) => jsonPointer(...(policy.path as PathSegment[]), ...more);
     policy.rules.forEach((rule, j) => {
       if (rule.selector.traitTypes || rule.selector.oamTypes?.includes('TRAIT')) {
         problems.push({
           path: at('rules', j, 'selector'),
-          message: "selects traits' resources; Berth applies once only cloud components' resources: select components",
+          message: `selects traits' resources; Berth ${what} only cloud components' resources: select components`,
         });
       }
     });
     for (const component of components) {
-      if (!resourcePolicies([policy], component).applyOnce || BUILTIN_TYPES.isCloud(component.type)) continue;
+      const decided = resourcePolicies([policy], component);
+      if (!(decided.applyOnce || decided.readOnly) || BUILTIN_TYPES.isCloud(component.type)) continue;
       problems.push({
         path: at(),
         message:
-          `covers component ${component.name} (${component.type}), a workload; Berth applies once only cloud components ` +
+          `covers component ${component.name} (${component.type}), a workload; Berth ${what} only cloud components ` +
           '(a workload is delivered as written): select the cloud components by componentNames or componentTypes',
       });
     }
@@ -278,11 +289,16 @@ function applyOnceProblems(policies: readonly Policy[], components: readonly Raw
   return problems;
 }
 
-/** The components with `deletionPolicy: Retain` where garbage-collect keeps them. */
+/**
+ * The components with `deletionPolicy: Retain` where garbage-collect keeps them, and every read-only one (Berth
+ * never deletes what it only reads).
+ */
 function retained(policies: readonly Policy[], components: readonly RawComponent[]): RawComponent[] {
-  if (!policies.some((policy) => policy.type === 'garbage-collect')) return [...components];
+  if (!policies.some((policy) => policy.type === 'garbage-collect' || policy.type === 'read-only'))
+    return [...components];
+  const collecting = policies.some((policy) => policy.type === 'garbage-collect');
   return components.map((component) =>
-    keeping(policies, component) === 'keep'
+    (collecting && keeping(policies, component) === 'keep') || resourcePolicies(policies, component).readOnly
       ? { ...component, properties: { ...(component.properties ?? {}), deletionPolicy: 'Retain' } }
       : component,
   );

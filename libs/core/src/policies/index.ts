@@ -9,3 +9,4 @@ export { FieldReader } from './field-reader';
 export * from './shared-resources';
 export * from './apply-once';
 export * from './delivery-annotations';
+export * from './read-only';

@@ -99,6 +99,7 @@ export const CARRIED_OUT_POLICY_TYPES: ReadonlySet<string> = new Set([
   'garbage-collect',
   'shared-resource',
   'apply-once',
+  'read-only',
 ]);
 
 /** Policy types of KubeVela that Berth does not carry out (yet). */
@@ -106,7 +107,6 @@ export const REFUSED_POLICY_TYPES: ReadonlyMap<string, RefusedFeature> = new Map
   ['envbinding', { reason: 'not a KubeVela policy type', instead: 'env-binding (or topology and override)' }],
   ['replication', { reason: `a KubeVela policy ${NOT_YET}` }],
   ['take-over', { reason: 'a KubeVela policy Berth does not run: Berth does not adopt existing objects' }],
-  ['read-only', { reason: 'a KubeVela policy Berth does not run' }],
   ['resource-update', { reason: 'a KubeVela policy Berth does not run' }],
   ['debug', { reason: 'a KubeVela policy Berth does not run', instead: 'GET the application and its operations' }],
   ['health', { reason: 'a KubeVela policy Berth does not run: Berth reports health in the status it keeps' }],

@@ -15,6 +15,7 @@ import {
   type StepDependencies,
 } from './operation-context';
 import { applyOnceOf, firstApplied, keepsOnUpdate, keptSpec } from './apply-once';
+import { isReadOnly, observe } from './observe.step';
 import { plannedSharedOwner, provisionShared } from './shared-resource.steps';
 
 /** The cloud component a step is about, from the operation's application. */
@@ -28,7 +29,8 @@ export function cloudSpecOf(ctx: OperationContext, step: PlannedStep): CloudComp
 /**
  * Applies a cloud component through the provider of its profile, holds its secret inputs sealed on its resource,
  * and publishes the outputs as a new connection secret version when something a workload would see changed. A
- * shared component (`shared-resource`) is made by one delivery and taken by the others (see provisionShared).
+ * shared component (`shared-resource`) is made by one delivery and taken by the others (see provisionShared); a
+ * read-only one is only read (see observe).
  */
 export async function provision(
   deps: StepDependencies,
@@ -36,6 +38,7 @@ export async function provision(
   spec: CloudComponentSpec,
   context: StepContext,
 ): Promise<StepResult> {
+  if (isReadOnly(ctx, spec.name)) return observe(deps, ctx, spec, context);
   const plannedOwner = plannedSharedOwner(ctx, spec.name);
   if (plannedOwner === undefined) return apply(deps, ctx, spec, context, null);
   return provisionShared(deps, ctx, spec, context, plannedOwner, (sharedOwner) =>

@@ -1,11 +1,10 @@
 import { Client } from 'pg';
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitForOperation } from '../lifecycle/support/lifecycle-harness';
+import { describe, expect, it } from 'vitest';
 import { warnSkippedWithoutPostgres } from '../support/postgres-schema';
 import { expectProblem } from '../support/problem-assertions';
-import { BACKENDS, type TestApp } from '../support/test-app';
-import { startMultiEnvApp } from './support/multi-env-app';
+import { BACKENDS } from '../support/test-app';
+import { expectSucceeded, multiEnvSuite, queuedOperations, workloadVariables } from './support/multi-env-suite';
 
 warnSkippedWithoutPostgres('apply-once');
 
@@ -36,26 +35,18 @@ spec:
 `;
 
 describe.each(BACKENDS)('apply-once on $name', ({ name: backend, skip }) => {
-  let t: TestApp;
+  const t = multiEnvSuite(backend, skip);
   const at = '/v1/environments/dev/applications/once';
-  const put = (yaml: string) => request(t.server).put(at).set('Content-Type', 'application/yaml').send(yaml);
+  const put = (yaml: string) => request(t().server).put(at).set('Content-Type', 'application/yaml').send(yaml);
 
-  async function applied(answer: request.Response): Promise<void> {
+  const applied = (answer: request.Response) => {
     expect(answer.status, answer.text).toBeLessThan(300);
-    for (const operation of [
-      answer.body.operation,
-      ...((answer.body.deliveries ?? []) as Array<{ operation?: { id: string } }>).map((d) => d.operation),
-    ]) {
-      if (!operation) continue;
-      const done = await waitForOperation(t.server, operation.id, 300_000);
-      expect(done.state, JSON.stringify(done)).toBe('Succeeded');
-    }
-  }
+    return expectSucceeded(t().server, queuedOperations(answer));
+  };
 
   /** Whether the credentials the workload got may create a table (the privilege the provider granted). */
   async function mayCreateTable(): Promise<boolean> {
-    const env = await request(t.server).get(`${at}/components/web/env?reveal=true`).expect(200);
-    const url = (env.body.variables as Array<{ name: string; value: string }>).find((v) => v.name === 'DB_URL')!.value;
+    const url = (await workloadVariables(t().server, at)).DB_URL;
     const client = new Client({ connectionString: url });
     await client.connect();
     try {
@@ -69,14 +60,6 @@ describe.each(BACKENDS)('apply-once on $name', ({ name: backend, skip }) => {
       await client.end();
     }
   }
-
-  beforeAll(async () => {
-    if (skip) return;
-    t = await startMultiEnvApp(backend);
-  }, 60_000);
-  afterAll(async () => {
-    await t?.close();
-  });
 
   it.skipIf(skip)('refuses what Berth does not apply once, at the policy, storing nothing', async () => {
     for (const [bad, path] of [
@@ -93,7 +76,7 @@ describe.each(BACKENDS)('apply-once on $name', ({ name: backend, skip }) => {
         `${path} in ${JSON.stringify(problem.errors)}`,
       ).toBe(true);
     }
-    expectProblem(await request(t.server).get(at), 404);
+    expectProblem(await request(t().server).get(at), 404);
   });
 
   it.skipIf(skip)(
@@ -107,7 +90,7 @@ describe.each(BACKENDS)('apply-once on $name', ({ name: backend, skip }) => {
       const answer = await put(widened);
       expect(answer.status, answer.text).toBe(200);
       await applied(answer);
-      const body = (await request(t.server).get(at).expect(200)).body;
+      const body = (await request(t().server).get(at).expect(200)).body;
       expect(body.spec.components[0].properties.privilege).toBe('ReadWrite');
       expect(body.metadata.annotations['berth.dev/apply-once']).toContain('privilege');
       expect(await mayCreateTable()).toBe(false);
@@ -116,7 +99,7 @@ describe.each(BACKENDS)('apply-once on $name', ({ name: backend, skip }) => {
       await applied(await put(widened.slice(0, widened.indexOf('  policies:'))));
       expect(await mayCreateTable()).toBe(true);
 
-      const deletion = await request(t.server).delete(at).expect(202);
+      const deletion = await request(t().server).delete(at).expect(202);
       await applied(deletion);
     },
   );

@@ -1,13 +1,11 @@
-import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { Client } from 'pg';
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { waitForOperation } from '../lifecycle/support/lifecycle-harness';
 import { warnSkippedWithoutPostgres } from '../support/postgres-schema';
 import { expectProblem } from '../support/problem-assertions';
-import { BACKENDS, type TestApp } from '../support/test-app';
-import { startMultiEnvApp } from './support/multi-env-app';
+import { BACKENDS } from '../support/test-app';
+import { localInventory, multiEnvSuite, queuedOperations, workloadVariables } from './support/multi-env-suite';
 
 warnSkippedWithoutPostgres('read-only');
 
@@ -37,31 +35,24 @@ const READ_ONLY = `${KEPT.replace(', deletionPolicy: Retain', '')}  policies:
 `;
 
 describe.each(BACKENDS)('read-only on $name', ({ name: backend, skip }) => {
-  let t: TestApp;
+  const t = multiEnvSuite(backend, skip);
   const at = (app: string) => `/v1/environments/dev/applications/${app}`;
   const put = (app: string, yaml: string) =>
-    request(t.server)
+    request(t().server)
       .put(at(app))
       .set('Content-Type', 'application/yaml')
       .send(yaml.replace('name: ledger', `name: ${app}`));
 
   async function finished(answer: request.Response): Promise<Array<{ state: string; error?: unknown }>> {
     expect(answer.status, answer.text).toBeLessThan(300);
-    const operations = [
-      answer.body.operation,
-      ...((answer.body.deliveries ?? []) as Array<{ operation?: { id: string } }>).map((d) => d.operation),
-    ];
     const done = [];
-    for (const operation of operations)
-      if (operation) done.push(await waitForOperation(t.server, operation.id, 300_000));
+    for (const operation of queuedOperations(answer))
+      if (operation) done.push(await waitForOperation(t().server, operation.id, 300_000));
     return done as Array<{ state: string; error?: unknown }>;
   }
 
   async function databaseOf(app: string): Promise<{ url: string; name: string }> {
-    const env = await request(t.server)
-      .get(`${at(app)}/components/web/env?reveal=true`)
-      .expect(200);
-    const url = (env.body.variables as Array<{ name: string; value: string }>).find((v) => v.name === 'DB_URL')!.value;
+    const url = (await workloadVariables(t().server, at(app))).DB_URL!;
     const client = new Client({ connectionString: url });
     await client.connect();
     try {
@@ -70,14 +61,6 @@ describe.each(BACKENDS)('read-only on $name', ({ name: backend, skip }) => {
       await client.end();
     }
   }
-
-  beforeAll(async () => {
-    if (skip) return;
-    t = await startMultiEnvApp(backend);
-  }, 60_000);
-  afterAll(async () => {
-    await t?.close();
-  });
 
   it.skipIf(skip)('a read-only rule covering a workload or a trait is a 422 at the policy', async () => {
     for (const [bad, path] of [
@@ -93,7 +76,7 @@ describe.each(BACKENDS)('read-only on $name', ({ name: backend, skip }) => {
         `${path} in ${JSON.stringify(problem.errors)}`,
       ).toBe(true);
     }
-    expectProblem(await request(t.server).get(at('ledger')), 404);
+    expectProblem(await request(t().server).get(at('ledger')), 404);
   });
 
   it.skipIf(skip)(
@@ -103,12 +86,11 @@ describe.each(BACKENDS)('read-only on $name', ({ name: backend, skip }) => {
       const [done] = await finished(await put('ghost', READ_ONLY));
       expect(done!.state).toBe('Failed');
       expect(JSON.stringify(done)).toMatch(/db is read-only \(read-only policy\) and no resource of it exists here/);
-      const delivered = await request(t.server).get(`${at('ghost')}/components/web/env?reveal=true`);
+      const delivered = await request(t().server).get(`${at('ghost')}/components/web/env?reveal=true`);
       expect(delivered.status).not.toBe(200);
       // Nothing was made in the provider.
-      const files = await readdir(join(t.dataDir, 'local', 'resources')).catch(() => [] as string[]);
-      expect(files.filter((file) => file.startsWith('rds-'))).toEqual([]);
-      await finished(await request(t.server).delete(at('ghost')).expect(202));
+      expect((await localInventory(t().dataDir)).filter((file) => file.startsWith('rds-'))).toEqual([]);
+      await finished(await request(t().server).delete(at('ghost')).expect(202));
     },
   );
 
@@ -118,17 +100,17 @@ describe.each(BACKENDS)('read-only on $name', ({ name: backend, skip }) => {
     async () => {
       for (const done of await finished(await put('ledger', KEPT))) expect(done.state).toBe('Succeeded');
       const kept = await databaseOf('ledger');
-      for (const done of await finished(await request(t.server).delete(at('ledger')).expect(202)))
+      for (const done of await finished(await request(t().server).delete(at('ledger')).expect(202)))
         expect(done.state).toBe('Succeeded');
 
       for (const done of await finished(await put('ledger', READ_ONLY)))
         expect(done.state, JSON.stringify(done)).toBe('Succeeded');
       const read = await databaseOf('ledger');
       expect(read).toEqual(kept);
-      const body = (await request(t.server).get(at('ledger')).expect(200)).body;
+      const body = (await request(t().server).get(at('ledger')).expect(200)).body;
       expect(body.spec.components[0].properties.deletionPolicy).toBe('Retain');
 
-      for (const done of await finished(await request(t.server).delete(at('ledger')).expect(202)))
+      for (const done of await finished(await request(t().server).delete(at('ledger')).expect(202)))
         expect(done.state).toBe('Succeeded');
       const client = new Client({ connectionString: kept.url });
       await client.connect();

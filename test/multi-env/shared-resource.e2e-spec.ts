@@ -1,13 +1,11 @@
-import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitForOperation } from '../lifecycle/support/lifecycle-harness';
+import { describe, expect, it } from 'vitest';
 import { warnSkippedWithoutPostgres } from '../support/postgres-schema';
 import { expectProblem } from '../support/problem-assertions';
-import { BACKENDS, type TestApp } from '../support/test-app';
-import { startMultiEnvApp } from './support/multi-env-app';
+import { BACKENDS } from '../support/test-app';
+import { expectSucceeded, localInventory, multiEnvSuite, workloadVariables } from './support/multi-env-suite';
 
 warnSkippedWithoutPostgres('shared cloud resources');
 
@@ -44,33 +42,15 @@ spec:
 type Delivery = { environment: string; outcome: string; operation?: { id: string } };
 
 describe.each(BACKENDS)('a shared rds used by two environments on $name', ({ name: backend, skip }) => {
-  let t: TestApp;
+  const t = multiEnvSuite(backend, skip);
 
   const app = (env: string) => `/v1/environments/${env}/applications/common`;
-  const put = (yaml: string) => request(t.server).put(app('local')).set('Content-Type', 'application/yaml').send(yaml);
+  const put = (yaml: string) =>
+    request(t().server).put(app('local')).set('Content-Type', 'application/yaml').send(yaml);
 
-  async function waitAll(operations: Array<{ id: string } | undefined>): Promise<void> {
-    for (const operation of operations) {
-      if (!operation) continue;
-      const done = await waitForOperation(t.server, operation.id, 300_000);
-      expect(done.state, JSON.stringify(done)).toBe('Succeeded');
-    }
-  }
-
-  async function variables(env: string): Promise<Record<string, string>> {
-    const answer = await request(t.server)
-      .get(`${app(env)}/components/web/env?reveal=true`)
-      .expect(200);
-    return Object.fromEntries(
-      (answer.body.variables as Array<{ name: string; value: string }>).map((v) => [v.name, v.value]),
-    );
-  }
-
-  /** What the local provider holds: one file per resource, named `<type>-<hash>.json`. */
-  async function inventory(): Promise<string[]> {
-    const files = await readdir(join(t.dataDir, 'local', 'resources')).catch(() => [] as string[]);
-    return files.filter((file) => file.endsWith('.json')).sort();
-  }
+  const waitAll = (operations: Array<{ id: string } | undefined>) => expectSucceeded(t().server, operations);
+  const variables = (env: string) => workloadVariables(t().server, app(env));
+  const inventory = () => localInventory(t().dataDir);
 
   async function query<T>(url: string, sql: string): Promise<T[]> {
     const client = new Client({ connectionString: url });
@@ -82,21 +62,13 @@ describe.each(BACKENDS)('a shared rds used by two environments on $name', ({ nam
     }
   }
 
-  beforeAll(async () => {
-    if (skip) return;
-    t = await startMultiEnvApp(backend);
-  }, 60_000);
-  afterAll(async () => {
-    await t?.close();
-  });
-
   it.skipIf(skip)(
     'refuses sharing between environments whose provider profiles differ, naming both; stores nothing',
     async () => {
-      const qa = await request(t.server)
+      const qa = await request(t().server)
         .put('/v1/environments/qa')
         .send({
-          provider: { kind: 'test', settings: { inventoryPath: join(t.dataDir, 'qa-inventory.json') } },
+          provider: { kind: 'test', settings: { inventoryPath: join(t().dataDir, 'qa-inventory.json') } },
           runtime: { kind: 'local' },
         });
       expect(qa.status, qa.text).toBe(201);
@@ -111,11 +83,11 @@ describe.each(BACKENDS)('a shared rds used by two environments on $name', ({ nam
         "name: common\n  annotations: { berth.dev/shared-components: 'db=dev' }\n",
       );
       const written = expectProblem(
-        await request(t.server).put(app('dev')).set('Content-Type', 'application/yaml').send(plain),
+        await request(t().server).put(app('dev')).set('Content-Type', 'application/yaml').send(plain),
         422,
       );
       expect(written.errors[0]!.path).toBe('/metadata/annotations/berth.dev~1shared-components');
-      for (const env of ['local', 'dev', 'qa']) expectProblem(await request(t.server).get(app(env)), 404);
+      for (const env of ['local', 'dev', 'qa']) expectProblem(await request(t().server).get(app(env)), 404);
     },
   );
 
@@ -147,7 +119,7 @@ describe.each(BACKENDS)('a shared rds used by two environments on $name', ({ nam
         { note: 'from dev' },
       ]);
       for (const env of ['dev', 'staging']) {
-        const body = (await request(t.server).get(app(env)).expect(200)).body;
+        const body = (await request(t().server).get(app(env)).expect(200)).body;
         expect(body.status.phase, env).toBe('Ready');
       }
 
@@ -162,7 +134,7 @@ describe.each(BACKENDS)('a shared rds used by two environments on $name', ({ nam
       const devGone = (onlyStaging.body.deliveries as Delivery[]).find((d) => d.environment === 'dev')!;
       expect(devGone.outcome).toBe('deleting');
       await waitAll([onlyStaging.body.operation, devGone.operation]);
-      expectProblem(await request(t.server).get(app('dev')), 404);
+      expectProblem(await request(t().server).get(app('dev')), 404);
       expect(await query<{ note: string }>(staging.DB_URL!, 'select note from shared_check')).toEqual([
         { note: 'from dev' },
       ]);
@@ -170,11 +142,11 @@ describe.each(BACKENDS)('a shared rds used by two environments on $name', ({ nam
       expect((await variables('staging')).DB_URL).toBe(staging.DB_URL);
 
       // Deleting the home deletes the last delivery, and the database with it: nothing left in the provider.
-      const deletion = await request(t.server).delete(app('local')).expect(202);
+      const deletion = await request(t().server).delete(app('local')).expect(202);
       const gone = deletion.body.deliveries as Delivery[];
       expect(gone.map((d) => d.environment)).toEqual(['staging']);
       await waitAll([deletion.body.operation, ...gone.map((d) => d.operation)]);
-      for (const env of ['local', 'dev', 'staging']) expectProblem(await request(t.server).get(app(env)), 404);
+      for (const env of ['local', 'dev', 'staging']) expectProblem(await request(t().server).get(app(env)), 404);
       await expect(query(staging.DB_URL!, 'select 1')).rejects.toThrow();
       expect(await inventory()).toEqual([]);
     },
@@ -193,7 +165,7 @@ describe.each(BACKENDS)('a shared rds used by two environments on $name', ({ nam
       await query(home.DB_URL!, 'select 1');
       expect((await inventory()).filter((file) => file.startsWith('rds-'))).toHaveLength(1);
 
-      const deletion = await request(t.server).delete(app('local')).expect(202);
+      const deletion = await request(t().server).delete(app('local')).expect(202);
       await waitAll([deletion.body.operation, ...(deletion.body.deliveries as Delivery[]).map((d) => d.operation)]);
       await expect(query(dev.DB_URL!, 'select 1')).rejects.toThrow();
       expect(await inventory()).toEqual([]);
@@ -224,7 +196,7 @@ describe.each(BACKENDS)('a shared rds used by two environments on $name', ({ nam
       const deadline = Date.now() + 600_000;
       let phase: string | undefined;
       while (Date.now() < deadline) {
-        phase = (await request(t.server).get(app('local')).expect(200)).body.status?.workflow?.phase as string;
+        phase = (await request(t().server).get(app('local')).expect(200)).body.status?.workflow?.phase as string;
         if (phase === 'succeeded' || phase === 'failed') break;
         await new Promise((r) => setTimeout(r, 200));
       }
@@ -232,11 +204,11 @@ describe.each(BACKENDS)('a shared rds used by two environments on $name', ({ nam
       const dev = await variables('dev');
       const staging = await variables('staging');
       expect(staging.DB_URL).toBe(dev.DB_URL);
-      const delivery = (await request(t.server).get(app('staging')).expect(200)).body;
+      const delivery = (await request(t().server).get(app('staging')).expect(200)).body;
       expect(delivery.metadata.annotations['berth.dev/shared-components']).toBe('db=dev');
       expect((await inventory()).filter((file) => file.startsWith('rds-'))).toHaveLength(1);
 
-      const deletion = await request(t.server).delete(app('local')).expect(202);
+      const deletion = await request(t().server).delete(app('local')).expect(202);
       await waitAll([deletion.body.operation, ...(deletion.body.deliveries as Delivery[]).map((d) => d.operation)]);
       await expect(query(dev.DB_URL!, 'select 1')).rejects.toThrow();
       expect(await inventory()).toEqual([]);

@@ -1,6 +1,7 @@
 import { BUILTIN_TYPES } from '@berth/types';
 import {
   jsonPointer,
+  POLICY_TYPES,
   resourcePolicies,
   type Policy,
   planWorkflow,
@@ -19,16 +20,8 @@ import {
   type ValidationProblem,
 } from '@berth/core';
 
-/** Policy types that deliver an Application beyond the environment it is PUT in, or change what a delivery gets. */
-const DELIVERING_POLICY_TYPES = new Set([
-  'topology',
-  'override',
-  'env-binding',
-  'garbage-collect',
-  'shared-resource',
-  'apply-once',
-  'read-only',
-]);
+/** Every policy type Berth carries out decides what an Application's deliveries get (and where they go). */
+const DELIVERING_POLICY_TYPES: ReadonlySet<string> = new Set(POLICY_TYPES);
 
 /** Whether the (raw) document has a policy that makes its deliveries differ from a plain, single-environment apply. */
 export function hasDeliveryPolicies(document: unknown): boolean {

@@ -1,3 +1,4 @@
+import { POLICY_TYPES } from '@berth/core';
 /**
  * KubeVela features Berth does not carry out, by the name a KubeVela user writes, with the reason and (where one
  * exists) what to write instead. Validation refuses each of them by name instead of accepting and ignoring it.
@@ -90,17 +91,10 @@ export const REFUSED_TRAIT_TYPES: ReadonlyMap<string, RefusedFeature> = new Map(
  * Policy types Berth carries out (issue 13): a topology delivers the Application to the environments it selects,
  * an override changes what each delivery gets, an env-binding (deprecated in KubeVela) is both; garbage-collect
  * keeps a cloud component's resources (deletionPolicy Retain) where its rules keep them both when removed from the
- * spec and when the application is deleted (the broker refuses the combinations it cannot carry out).
+ * spec and when the application is deleted (the broker refuses the combinations it cannot carry out);
+ * shared-resource, apply-once and read-only decide how a delivery's cloud components are provisioned.
  */
-export const CARRIED_OUT_POLICY_TYPES: ReadonlySet<string> = new Set([
-  'topology',
-  'override',
-  'env-binding',
-  'garbage-collect',
-  'shared-resource',
-  'apply-once',
-  'read-only',
-]);
+export const CARRIED_OUT_POLICY_TYPES: ReadonlySet<string> = new Set(POLICY_TYPES);
 
 /** Policy types of KubeVela that Berth does not carry out (yet). */
 export const REFUSED_POLICY_TYPES: ReadonlyMap<string, RefusedFeature> = new Map([

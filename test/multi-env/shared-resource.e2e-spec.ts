@@ -128,6 +128,10 @@ describe.each(BACKENDS)('a shared rds used by two environments on $name', ({ nam
       expect(again.status, again.text).toBe(200);
       expect((again.body.deliveries as Delivery[]).map((d) => d.outcome)).toEqual(['unchanged', 'unchanged']);
 
+      // Its credentials are bound in both environments: rotating them from one is refused, by name.
+      const rotation = expectProblem(await request(t().server).post(`${app('staging')}/components/db:rotate`), 422);
+      expect(rotation.detail).toContain('shared-resource policy');
+
       // dev leaves the topology: its delivery goes, the database stays for staging (whoever made it).
       const onlyStaging = await put(COMMON.replace('[dev, staging]', '[staging]'));
       expect(onlyStaging.status, onlyStaging.text).toBe(200);

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BUILTIN_TYPES } from '@berth/types';
+import { readReadOnly } from '@berth/core';
 import {
   ApplicationRepository,
   ManagedResourceRepository,
@@ -78,6 +79,18 @@ export class RotationService {
       throw new BrokerError(
         BrokerErrorCode.Conflict,
         `component ${component} is ${row ? (row.retained ? 'retained' : row.phase) : 'not provisioned yet'}: only a Ready ${type} can be rotated`,
+      );
+    }
+    // Credentials bound in several deliveries (shared-resource) or owned by whoever made the resource (read-only)
+    // are not rotated from one of them.
+    const annotations = (revision?.document.metadata as { annotations?: Record<string, string> } | undefined)
+      ?.annotations;
+    const policy = row.sharedOwner ? 'shared-resource' : readReadOnly(annotations).has(component) ? 'read-only' : null;
+    if (policy) {
+      throw new BrokerError(
+        BrokerErrorCode.Invalid,
+        `component ${component} is under a ${policy} policy: Berth does not rotate its credentials`,
+        [{ path: '/path/component', message: `a ${policy} component's credentials are not rotated` }],
       );
     }
     const operation = await this.dataSource.transaction((manager) =>

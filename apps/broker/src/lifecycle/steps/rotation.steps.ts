@@ -18,6 +18,7 @@ import {
   type OperationContext,
   type StepDependencies,
 } from './operation-context';
+import { isReadOnly } from './observe.step';
 
 type Issued = Awaited<ReturnType<NonNullable<ResourceProvider['rotate']>>>;
 
@@ -31,6 +32,14 @@ async function rotatable(
     throw new ProviderError(
       ProviderErrorCode.InvalidRequest,
       `${step.component} has no managed cloud resource to rotate`,
+    );
+  }
+  // A shared resource's credentials are bound in every delivery that uses it, a read-only one's belong to whoever
+  // made it: a rotation here would leave the others with revoked credentials.
+  if (row.sharedOwner || (row.deletionPolicy === 'Retain' && isReadOnly(ctx, row.component))) {
+    throw new ProviderError(
+      ProviderErrorCode.InvalidRequest,
+      `${step.component} is ${row.sharedOwner ? 'shared (shared-resource policy)' : 'read-only (read-only policy)'}; Berth does not rotate its credentials`,
     );
   }
   return row;

@@ -108,7 +108,15 @@ export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShut
     const controller = new AbortController();
     const journal = new HomeJournal(home, stored, owner, controller, this.applications, this.operations);
     const engine = new WorkflowEngine({
-      executor: new DeliveryExecutor(home, stored, this.service, this.applications, this.operations, this.lifecycle),
+      executor: new DeliveryExecutor(
+        home,
+        stored,
+        this.service,
+        this.applications,
+        this.operations,
+        this.lifecycle,
+        this.worker,
+      ),
       journal,
     });
     const stopHeartbeat = keepLease(
@@ -255,6 +263,7 @@ class DeliveryExecutor extends WorkflowStepExecutor {
     private readonly applications: ApplicationRepository,
     private readonly operations: OperationRepository,
     private readonly lifecycle: LifecycleService,
+    private readonly worker: WorkerService,
   ) {
     super();
   }
@@ -294,7 +303,7 @@ class DeliveryExecutor extends WorkflowStepExecutor {
         id = latest.id;
         continue;
       }
-      await new Promise((resolve) => setTimeout(resolve, 250));
+      await this.worker.nextEnd(250);
     }
   }
 

@@ -122,6 +122,32 @@ describe.each(backends)('persistence on $name', (backend) => {
     expect(await applications.find('nowhere', 'shop')).toBeNull();
   });
 
+  it.skipIf(skip)('runs transactions started at once (ten deliveries written in parallel) each whole', async () => {
+    const applications = new ApplicationRepository(dataSource);
+    const written = await Promise.allSettled(
+      Array.from({ length: 10 }, (_, i) =>
+        applications.appendRevision(
+          {
+            environmentName: 'dev',
+            name: `parallel-${i}`,
+            document: { kind: 'Application' },
+            contentHash: String(i).padEnd(64, 'p'),
+            originalText: 'kind: Application',
+            contentType: 'application/yaml',
+          },
+          {
+            // Each transaction waits inside itself, so they overlap.
+            inTransaction: () => new Promise((resolve) => setTimeout(resolve, 5 * (10 - i))),
+          },
+        ),
+      ),
+    );
+    expect(written.filter((w) => w.status === 'rejected')).toEqual([]);
+    for (let i = 0; i < 10; i++) expect((await applications.find('dev', `parallel-${i}`))?.generation).toBe(1);
+    // A transaction inside a transaction (the same async flow) still runs.
+    await dataSource.transaction(() => dataSource.transaction(async () => undefined));
+  });
+
   it.skipIf(skip)('reads only the workflow runs that are due, and lets one claim hold a run at a time', async () => {
     const applications = new ApplicationRepository(dataSource);
     const now = Date.now();

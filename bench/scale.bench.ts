@@ -110,6 +110,32 @@ async function cpuSeconds(pid: number): Promise<number> {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+interface MemorySample {
+  rss: number;
+  anon: number;
+  file: number;
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+}
+
+/** The service's memory now, in MiB: RSS and its anonymous and file parts (/proc), V8's heap (/metrics). */
+async function memorySample(server: BerthServer): Promise<MemorySample> {
+  const { readFile } = await import('node:fs/promises');
+  const status = await readFile(`/proc/${server.pid}/status`, 'utf8');
+  const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) / 1024;
+  const metrics = await (await fetch(`${server.url}/metrics`, { headers: auth })).text();
+  const bytes = (name: string) => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(metrics)?.[1] ?? NaN) / 2 ** 20;
+  return {
+    rss: kib('VmRSS'),
+    anon: kib('RssAnon'),
+    file: kib('RssFile'),
+    heapUsed: bytes('nodejs_heap_size_used_bytes'),
+    heapTotal: bytes('nodejs_heap_size_total_bytes'),
+    external: bytes('nodejs_external_memory_bytes'),
+  };
+}
+
 async function main(): Promise<void> {
   ensureBuilt();
   const schema = DB === 'pg' ? await createTemporarySchema(PG_URL!, 'berth_scale') : undefined;
@@ -137,6 +163,16 @@ async function main(): Promise<void> {
       () => undefined,
     );
   }, 250);
+  // What the memory is, at the sample with the highest RSS: anonymous vs file pages, and V8's heap (from /metrics).
+  let peakMemory: MemorySample | undefined;
+  const memoryTimer = setInterval(() => {
+    void memorySample(server).then(
+      (sample) => {
+        if (!peakMemory || sample.rss > peakMemory.rss) peakMemory = sample;
+      },
+      () => undefined,
+    );
+  }, 1000);
   try {
     const envPut = await fetch(`${server.url}/v1/environments/${ENV}`, {
       method: 'PUT',
@@ -199,6 +235,12 @@ async function main(): Promise<void> {
         `(${listMs.length} samples); get p50 ${ms(percentile(getMs, 50))} p99 ${ms(percentile(getMs, 99))}`,
     );
     console.log(`  RSS: peak ${peakRss.toFixed(0)} MiB, after provisioning ${rssProvisioned.toFixed(0)} MiB`);
+    if (peakMemory)
+      console.log(
+        `  memory at the highest 1 s sample: RSS ${peakMemory.rss.toFixed(0)} MiB = anonymous ${peakMemory.anon.toFixed(0)} ` +
+          `+ file ${peakMemory.file.toFixed(0)} MiB; V8 heap ${peakMemory.heapUsed.toFixed(0)} MiB used of ` +
+          `${peakMemory.heapTotal.toFixed(0)} MiB, external ${peakMemory.external.toFixed(0)} MiB`,
+      );
 
     // One full refresh sweep, alone: restart on the same data with a short interval, read the first sweep's report.
     try {
@@ -267,6 +309,7 @@ async function main(): Promise<void> {
     throw error;
   } finally {
     clearInterval(rssTimer);
+    clearInterval(memoryTimer);
     await server.stop();
     await schema?.drop();
   }

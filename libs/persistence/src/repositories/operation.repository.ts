@@ -202,22 +202,30 @@ export class OperationRepository {
   ): Promise<OperationEntity | null> {
     const nowMs = now.getTime();
     const at = (index: number) => this.statements.parameter(index);
-    // $0 owner, $1 lease end, $2 now (updated), $3 now (started), $4 now (epoch ms, lease expiry), then the exclusions.
-    const excluded = exclude.length ? ` AND o.id NOT IN (${exclude.map((_, i) => at(5 + i)).join(', ')})` : '';
-    const candidates = `SELECT o.id FROM operations o
-      WHERE ((o.state = 'Queued' AND NOT EXISTS (
-               SELECT 1 FROM operations r
-               WHERE r.environment_name = o.environment_name AND r.application_name = o.application_name
-                 AND r.state = 'Running'))
-         OR (o.state = 'Running' AND o.lease_expires_at < ${at(4)}))${excluded}
-      ORDER BY CASE WHEN o.state = 'Running' THEN 0 ELSE 1 END, o.created_at, o.id
-      LIMIT 1${this.postgres ? ' FOR UPDATE OF o SKIP LOCKED' : ''}`;
+    // 0 owner, 1 lease end, 2 now (updated), 3 now (started), 4 now (epoch ms, lease expiry), then the exclusions
+    // twice (once per candidate query: SQLite's placeholders are positional).
+    const excluded = (from: number) =>
+      exclude.length ? ` AND o.id NOT IN (${exclude.map((_, i) => at(from + i)).join(', ')})` : '';
+    const lock = this.postgres ? ' FOR UPDATE OF o SKIP LOCKED' : '';
+    // A Running operation whose lease expired (its worker died) first, else the oldest Queued one of an application
+    // with nothing Running. Two index walks on (state, created_at) that stop at the first candidate: one query with
+    // an OR of both and a CASE in its ORDER BY sorted every Queued operation at every claim (13 ms with 10,000
+    // queued, on the event loop with SQLite).
+    const candidate = `COALESCE(
+      (SELECT o.id FROM operations o WHERE o.state = 'Running' AND o.lease_expires_at < ${at(4)}${excluded(5)}
+        ORDER BY o.created_at, o.id LIMIT 1${lock}),
+      (SELECT o.id FROM operations o
+        WHERE o.state = 'Queued' AND NOT EXISTS (
+                SELECT 1 FROM operations r
+                WHERE r.environment_name = o.environment_name AND r.application_name = o.application_name
+                  AND r.state = 'Running')${excluded(5 + exclude.length)}
+        ORDER BY o.created_at, o.id LIMIT 1${lock}))`;
     // One statement: the candidate is locked (PostgreSQL: skipping rows another claim holds), taken and read back. The
     // epoch milliseconds go as text (the integer columns convert them back), so the SQL text is the same every time
     // and stays one prepared statement.
     const sql = `UPDATE operations SET state = 'Running', lease_owner = ${at(0)}, lease_expires_at = ${at(1)},
         attempts = attempts + 1, updated_at = ${at(2)}, started_at = COALESCE(started_at, ${at(3)})
-      WHERE id = (${candidates})
+      WHERE id = ${candidate}
       RETURNING ${this.statements.columnList()}`;
     const values = [
       owner,
@@ -225,6 +233,7 @@ export class OperationRepository {
       this.statements.persistent('updatedAt', now),
       this.statements.persistent('startedAt', now),
       String(nowMs),
+      ...exclude,
       ...exclude,
     ];
     let records: Array<Record<string, unknown>>;

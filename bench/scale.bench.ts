@@ -1,6 +1,7 @@
 /**
  * Many applications against the built service as its own process (as `npm start` runs it), over HTTP:
  *   npx tsx bench/scale.bench.ts --apps 1000 --db sqlite|pg --shape web|vpc|vpc+rds [--clients 8] [--workers 16]
+ *     [--cpu-prof DIR] [--heap-snapshot DIR]
  * Prints, for that N: PUT throughput and p50/p99, time until all are Ready, the service's peak RSS, list and get
  * p50/p99 measured while the applications provision, one full refresh sweep (duration and CPU, after a restart on the
  * same data, so nothing else runs), whether sweeps overlapped, and delete throughput.
@@ -22,6 +23,11 @@ const { values } = parseArgs({
     workers: { type: 'string', default: '16' },
     /** Writes a V8 CPU profile of the service's provisioning run into this directory (node --cpu-prof). */
     'cpu-prof': { type: 'string' },
+    /**
+     * Writes two V8 heap snapshots of the service into this directory: halfway through the PUTs and once all are
+     * Ready (each pauses the service for seconds: the timings of such a run are not comparable).
+     */
+    'heap-snapshot': { type: 'string' },
   },
 });
 const N = Number(values.apps);
@@ -153,7 +159,14 @@ async function main(): Promise<void> {
         .join(' ')} at start`,
   );
   const profileDir = values['cpu-prof'];
-  let server = await startBerthServer(env, undefined, profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []);
+  const snapshotDir = values['heap-snapshot'];
+  let server = await startBerthServer(env, undefined, [
+    ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+    ...(snapshotDir ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${snapshotDir}`] : []),
+  ]);
+  const snapshot = () => {
+    if (snapshotDir) process.kill(server.pid, 'SIGUSR2');
+  };
   auth = server.auth;
   const dataDir = server.dataDir;
   let peakRss = 0;
@@ -185,11 +198,17 @@ async function main(): Promise<void> {
     const listMs: number[] = [];
     const getMs: number[] = [];
     let probing = true;
+    let probesFailed = 0;
     const probe = (async () => {
       let i = 0;
       while (probing) {
-        listMs.push((await timed(`${server.url}/v1/environments/${ENV}/applications?limit=50`)).ms);
-        getMs.push((await timed(`${server.url}/v1/environments/${ENV}/applications/app-${i++ % Math.max(1, N)}`)).ms);
+        // A probe that fails (the connection reset while a heap snapshot paused the service) is counted, not fatal.
+        try {
+          listMs.push((await timed(`${server.url}/v1/environments/${ENV}/applications?limit=50`)).ms);
+          getMs.push((await timed(`${server.url}/v1/environments/${ENV}/applications/app-${i++ % Math.max(1, N)}`)).ms);
+        } catch {
+          probesFailed++;
+        }
         await new Promise((r) => setTimeout(r, 20));
       }
     })();
@@ -205,6 +224,7 @@ async function main(): Promise<void> {
       });
       if (answer.status !== 201) throw new Error(`PUT app-${i}: ${answer.status} ${answer.body.slice(0, 300)}`);
       putMs.push(answer.ms);
+      if (putMs.length === Math.floor(N / 2)) snapshot();
     });
     const putSeconds = (performance.now() - started) / 1000;
 
@@ -219,6 +239,7 @@ async function main(): Promise<void> {
     }
     const readySeconds = (performance.now() - started) / 1000;
     const provisionCpu = (await cpuSeconds(server.pid)) - cpuBefore;
+    snapshot();
     probing = false;
     await probe;
     const rssProvisioned = await rssMiB(server.pid);
@@ -232,7 +253,8 @@ async function main(): Promise<void> {
     );
     console.log(
       `  during provisioning: list p50 ${ms(percentile(listMs, 50))} p99 ${ms(percentile(listMs, 99))} ` +
-        `(${listMs.length} samples); get p50 ${ms(percentile(getMs, 50))} p99 ${ms(percentile(getMs, 99))}`,
+        `(${listMs.length} samples); get p50 ${ms(percentile(getMs, 50))} p99 ${ms(percentile(getMs, 99))}` +
+        (probesFailed ? `; ${probesFailed} probes failed` : ''),
     );
     console.log(`  RSS: peak ${peakRss.toFixed(0)} MiB, after provisioning ${rssProvisioned.toFixed(0)} MiB`);
     if (peakMemory)

@@ -6,8 +6,8 @@ import { nameColumn } from './portable-columns';
  * own managed_resources row naming in `shared_owner` the environment under whose name the resource was made. The
  * rows are the list of users: the resource is destroyed when the last of them goes. Portable: SQLite and PostgreSQL.
  */
-export class SharedResources1764892800000 implements MigrationInterface {
-  name = 'SharedResources1764892800000';
+export class SharedResources1764979200000 implements MigrationInterface {
+  name = 'SharedResources1764979200000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.addColumn(

@@ -350,17 +350,15 @@ export class ApplicationRepository {
 
   /** Marks an application for deletion inside the caller's transaction (the first request's time is kept). */
   async markDeleting(manager: EntityManager, application: ApplicationEntity, now: Date): Promise<void> {
-    await manager
-      .getRepository(ApplicationEntity)
-      .update(
-        { id: application.id },
-        {
-          deletionRequestedAt: application.deletionRequestedAt ?? now,
-          phase: 'Deleting',
-          updatedAt: now,
-          ...STOP_WORKFLOW,
-        },
-      );
+    await manager.getRepository(ApplicationEntity).update(
+      { id: application.id },
+      {
+        deletionRequestedAt: application.deletionRequestedAt ?? now,
+        phase: 'Deleting',
+        updatedAt: now,
+        ...STOP_WORKFLOW,
+      },
+    );
   }
 
   /** Sets the phase of an application (e.g. back to Deleting when its failed delete is retried). */

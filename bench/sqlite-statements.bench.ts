@@ -7,6 +7,7 @@
  */
 import Database from 'better-sqlite3';
 import request from 'supertest';
+import { vpcWebYaml } from '../test/fixtures/applications';
 import { startTestApp } from '../test/support/test-app';
 
 const N = Number(process.argv[2] ?? 2000);
@@ -31,20 +32,6 @@ for (const method of ['all', 'run', 'get', 'iterate']) {
     }
   };
 }
-const yaml = (name: string) => `apiVersion: core.oam.dev/v1beta1
-kind: Application
-metadata: { name: ${name} }
-spec:
-  components:
-    - name: net
-      type: vpc
-    - name: web
-      type: webservice
-      properties: { image: registry.example.com/shop/web:1.0.0, port: 8080 }
-      traits:
-        - type: service-binding
-          properties: { envMappings: { VPC_ID: { secret: net } } }
-`;
 async function main() {
   const t = await startTestApp('sqlite', { config: { role: 'all', workerConcurrency: 16, refreshIntervalMs: 0 } });
   await request(t.server)
@@ -60,7 +47,7 @@ async function main() {
         await request(t.server)
           .put(`/v1/environments/scale/applications/app-${i}`)
           .set('Content-Type', 'application/yaml')
-          .send(yaml(`app-${i}`))
+          .send(vpcWebYaml(`app-${i}`))
           .expect(201);
       }
     }),

@@ -6,7 +6,8 @@ import { EnvironmentLabels1764633600000 } from './1764633600000-environment-labe
 import { Deliveries1764637200000 } from './1764637200000-deliveries.migration';
 import { Actors1764720000000 } from './1764720000000-actors.migration';
 import { WorkflowState1764806400000 } from './1764806400000-workflow-state.migration';
-import { ApplicationPhaseIndex1764892800000 } from './1764892800000-application-phase-index.migration';
+import { WorkflowLease1764892800000 } from './1764892800000-workflow-lease.migration';
+import { ApplicationPhaseIndex1764979200000 } from './1764979200000-application-phase-index.migration';
 
 /** Every migration, oldest first. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
@@ -17,5 +18,6 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   Deliveries1764637200000,
   Actors1764720000000,
   WorkflowState1764806400000,
-  ApplicationPhaseIndex1764892800000,
+  WorkflowLease1764892800000,
+  ApplicationPhaseIndex1764979200000,
 ];

@@ -563,7 +563,9 @@ export class ApplicationsService {
     target: DeliveryPlan,
     sealed: string | undefined,
   ): Promise<{ outcome: ApplyOutcome; operation?: OperationEntity }> {
-    const redacted = deliveryDocument(workflowShell(home.name), [], target);
+    // The delivery carries the home's metadata (labels, annotations) as a delivery the PUT writes does.
+    const homeRevision = home.currentRevisionId ? await this.applications.findRevision(home.currentRevisionId) : null;
+    const redacted = deliveryDocument(workflowShell(home.name, homeRevision?.document), [], target);
     const document = sealed
       ? restoreSecrets(
           redacted,
@@ -707,9 +709,10 @@ function checkMayWrite(access: Pick<ApplyRequest, 'mayWriteIn' | 'knows'>, envir
   );
 }
 
-/** The Application fields a workflow's delivery document carries besides its components. */
-function workflowShell(name: string): JsonObject {
-  return { apiVersion: 'core.oam.dev/v1beta1', kind: 'Application', metadata: { name } };
+/** The Application fields a workflow's delivery document carries besides its components: the home's metadata. */
+function workflowShell(name: string, home?: JsonObject): JsonObject {
+  const metadata = (home?.metadata ?? {}) as JsonObject;
+  return { apiVersion: 'core.oam.dev/v1beta1', kind: 'Application', metadata: { ...metadata, name } };
 }
 
 function deliveryWarning(warning: ValidationProblem, environment: string): ValidationProblem {

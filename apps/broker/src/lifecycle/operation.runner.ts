@@ -31,6 +31,7 @@ import type { ComponentSecrets } from '../secrets/revision-secrets';
 import type { SecretStore } from '../secrets/secret-store';
 import type { OperationContext } from './steps/operation-context';
 import { handlerFor, type StepHandlers } from './steps/step-handlers';
+import { keepLease } from './lease-heartbeat';
 
 export interface RunnerDependencies {
   operations: OperationRepository;
@@ -86,19 +87,10 @@ export class OperationRunner {
     const lease = new AbortController();
     const onStop = () => lease.abort(stop.reason);
     stop.addEventListener('abort', onStop, { once: true });
-    const heartbeat = setInterval(
-      () => {
-        operations.renewLease(claimed.id, owner, leaseMs).then(
-          (ok) => {
-            if (!ok)
-              lease.abort(
-                new LifecycleError(LifecycleErrorCode.LeaseLost, `lost the lease on operation ${claimed.id}`),
-              );
-          },
-          () => undefined, // a failed heartbeat is retried at the next beat; the lease covers three of them
-        );
-      },
-      Math.max(100, Math.floor(leaseMs / 3)),
+    const stopHeartbeat = keepLease(
+      () => operations.renewLease(claimed.id, owner, leaseMs),
+      leaseMs,
+      () => lease.abort(new LifecycleError(LifecycleErrorCode.LeaseLost, `lost the lease on operation ${claimed.id}`)),
     );
     try {
       // A heartbeat that lands after the operation was finished finds no lease to renew: that is not a takeover.
@@ -124,7 +116,7 @@ export class OperationRunner {
         this.deps.onOperationDone?.(claimed, 'Failed');
       }
     } finally {
-      clearInterval(heartbeat);
+      stopHeartbeat();
       stop.removeEventListener('abort', onStop);
       if (stop.aborted) await operations.release(claimed.id, owner).catch(() => undefined);
     }

@@ -4,8 +4,8 @@ import { TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
  * Applications by environment and phase, in name order (issue 15): a list filtered by phase (`?phase=Ready`) and its
  * total walk this index instead of every application of the environment. Portable: SQLite and PostgreSQL.
  */
-export class ApplicationPhaseIndex1764892800000 implements MigrationInterface {
-  name = 'ApplicationPhaseIndex1764892800000';
+export class ApplicationPhaseIndex1764979200000 implements MigrationInterface {
+  name = 'ApplicationPhaseIndex1764979200000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.createIndex(

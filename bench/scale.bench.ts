@@ -1,7 +1,7 @@
 /**
  * Many applications against the built service as its own process (as `npm start` runs it), over HTTP:
  *   npx tsx bench/scale.bench.ts --apps 1000 --db sqlite|pg --shape web|vpc|vpc+rds [--clients 8] [--workers 16]
- *     [--cpu-prof DIR] [--heap-snapshot DIR]
+ *     [--cpu-prof DIR] [--heap-snapshot DIR] [--max-old-space MiB]
  * Prints, for that N: PUT throughput and p50/p99, time until all are Ready, the service's peak RSS, list and get
  * p50/p99 measured while the applications provision, one full refresh sweep (duration and CPU, after a restart on the
  * same data, so nothing else runs), whether sweeps overlapped, and delete throughput.
@@ -28,6 +28,8 @@ const { values } = parseArgs({
      * Ready (each pauses the service for seconds: the timings of such a run are not comparable).
      */
     'heap-snapshot': { type: 'string' },
+    /** Starts the service with node --max-old-space-size=MiB (a ceiling on V8's old generation). */
+    'max-old-space': { type: 'string' },
   },
 });
 const N = Number(values.apps);
@@ -42,6 +44,8 @@ const PG_URL = process.env.TEST_POSTGRES_URL;
 if ((DB === 'pg' || SHAPE === 'vpc+rds') && !PG_URL) throw new Error(`--db pg and vpc+rds need TEST_POSTGRES_URL`);
 
 const ENV = 'scale';
+const oldSpace = values['max-old-space'];
+const heapArgs = oldSpace ? [`--max-old-space-size=${Number(oldSpace)}`] : [];
 
 function yamlOf(name: string): string {
   const web = (binding: string) => `    - name: web
@@ -153,7 +157,8 @@ async function main(): Promise<void> {
     ...(SHAPE === 'vpc+rds' ? { BERTH_LOCAL_POSTGRES_URL: PG_URL } : {}),
   };
   console.log(
-    `scale bench: ${N} apps, shape ${SHAPE}, db ${DB}, ${CLIENTS} clients, BERTH_WORKER_CONCURRENCY=${WORKERS}; ` +
+    `scale bench: ${N} apps, shape ${SHAPE}, db ${DB}, ${CLIENTS} clients, BERTH_WORKER_CONCURRENCY=${WORKERS}` +
+      `${oldSpace ? `, --max-old-space-size=${oldSpace}` : ''}; ` +
       `${cpus().length} cores, load ${loadavg()
         .map((l) => l.toFixed(2))
         .join(' ')} at start`,
@@ -161,6 +166,7 @@ async function main(): Promise<void> {
   const profileDir = values['cpu-prof'];
   const snapshotDir = values['heap-snapshot'];
   let server = await startBerthServer(env, undefined, [
+    ...heapArgs,
     ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
     ...(snapshotDir ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${snapshotDir}`] : []),
   ]);
@@ -268,7 +274,7 @@ async function main(): Promise<void> {
     try {
       await server.stop(true);
       const intervalSeconds = 2;
-      server = await startBerthServer({ ...env, BERTH_REFRESH_INTERVAL: `${intervalSeconds}s` }, dataDir);
+      server = await startBerthServer({ ...env, BERTH_REFRESH_INTERVAL: `${intervalSeconds}s` }, dataDir, heapArgs);
       auth = server.auth;
       let sweep: { applications: number; seconds: number; cpu: number } | undefined;
       let metrics = '';
@@ -303,7 +309,7 @@ async function main(): Promise<void> {
     } catch (error) {
       console.log(`  refresh sweep: not measured (${String(error)}); service output: ${server.output().slice(-2000)}`);
       await server.stop(true);
-      server = await startBerthServer(env, dataDir);
+      server = await startBerthServer(env, dataDir, heapArgs);
       auth = server.auth;
     }
 

@@ -8,6 +8,7 @@ import { Actors1764720000000 } from './1764720000000-actors.migration';
 import { WorkflowState1764806400000 } from './1764806400000-workflow-state.migration';
 import { WorkflowLease1764892800000 } from './1764892800000-workflow-lease.migration';
 import { SharedResources1764979200000 } from './1764979200000-shared-resources.migration';
+import { ApplicationPhaseIndex1765065600000 } from './1765065600000-application-phase-index.migration';
 
 /** Every migration, oldest first. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
@@ -20,4 +21,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   WorkflowState1764806400000,
   WorkflowLease1764892800000,
   SharedResources1764979200000,
+  ApplicationPhaseIndex1765065600000,
 ];

@@ -3,6 +3,7 @@ import { OperationRepository } from '@berth/persistence';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OperationRunner } from '../../apps/broker/src/lifecycle/operation.runner';
 import { OPERATION_RUNNER } from '../../apps/broker/src/lifecycle/worker.service';
+import { vpcWebYaml } from '../fixtures/applications';
 import { CountingLogger } from '../support/counting-logger';
 import { TEST_POSTGRES_URL, warnSkippedWithoutPostgres } from '../support/postgres-schema';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -15,21 +16,6 @@ import { startTestApp, type TestApp } from '../support/test-app';
  * outcome with its event. Was apply 48, refresh 39 before steps and events shared statements.
  */
 const MAX_ROUND_TRIPS = { apply: 34, refresh: 26 };
-
-const yaml = `apiVersion: core.oam.dev/v1beta1
-kind: Application
-metadata: { name: counted }
-spec:
-  components:
-    - name: net
-      type: vpc
-    - name: web
-      type: webservice
-      properties: { image: registry.example.com/shop/web:1.0.0, port: 8080 }
-      traits:
-        - type: service-binding
-          properties: { envMappings: { VPC_ID: { secret: net } } }
-`;
 
 describe.skipIf(!TEST_POSTGRES_URL)('an operation costs a bounded number of PostgreSQL round trips', () => {
   let t: TestApp;
@@ -66,7 +52,7 @@ describe.skipIf(!TEST_POSTGRES_URL)('an operation costs a bounded number of Post
     const put = await request(t.server)
       .put('/v1/environments/local/applications/counted')
       .set('Content-Type', 'application/yaml')
-      .send(yaml);
+      .send(vpcWebYaml('counted'));
     expect(put.status, put.text).toBe(201);
     const apply = await runQueued();
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import {
   Inject,
@@ -39,7 +40,10 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
     @Inject(OPERATION_RUNNER) private readonly runner: OperationRunner,
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(RefreshScheduler) private readonly refresh: RefreshScheduler,
-  ) {}
+  ) {
+    // Every running operation listens for the stop: more than Node's default of 10 is not a leak here.
+    setMaxListeners(config.workerConcurrency + 10, this.stop.signal);
+  }
 
   get enabled(): boolean {
     return this.config.role !== 'api';

@@ -14,6 +14,8 @@ export interface StoredWorkflow {
 @Index('UQ_applications_environment_name', ['environmentName', 'name'], { unique: true })
 @Index('IX_applications_delivered_from_name', ['deliveredFrom', 'name'])
 @Index('IX_applications_workflow_due_at', ['workflowDueAt'])
+/** A list filtered by phase and its total (`?phase=Ready`) walk this instead of every application of the environment. */
+@Index('IX_applications_environment_phase_name', ['environmentName', 'phase', 'name'])
 export class ApplicationEntity {
   @PrimaryColumn({ ...ID_COLUMN, name: 'id' })
   id!: string;

@@ -220,19 +220,14 @@ export class ApplicationRepository {
   > {
     return this.translate(input.name, () =>
       this.dataSource.transaction(async (manager) => {
-        const applications = manager.getRepository(ApplicationEntity);
         const where = { environmentName: input.environmentName, name: input.name };
-        const locking = manager.connection.driver.options.type === 'postgres';
-        const current =
-          (await applications.findOne({
-            where,
-            ...(locking ? { lock: { mode: 'pessimistic_write' as const } } : {}),
-          })) ?? undefined;
+        const current = (await this.statements.findOne(where, { lock: true }, manager)) ?? undefined;
         const currentRevision = current?.currentRevisionId
-          ? await manager.getRepository(ApplicationRevisionEntity).findOne({
-              where: { id: current.currentRevisionId },
-              select: { id: true, contentHash: true, document: true },
-            })
+          ? await this.revisionStatements.findOne(
+              { id: current.currentRevisionId },
+              { select: ['id', 'contentHash', 'document'] },
+              manager,
+            )
           : null;
         if (decide(current, currentRevision?.contentHash, currentRevision?.document) === 'unchanged' && current) {
           return { outcome: 'unchanged' as const, application: current };
@@ -250,10 +245,9 @@ export class ApplicationRepository {
     current: ApplicationEntity | undefined,
     now: Date,
   ): Promise<{ application: ApplicationEntity; revision: ApplicationRevisionEntity }> {
-    const applications = manager.getRepository(ApplicationEntity);
-    const revisions = manager.getRepository(ApplicationRevisionEntity);
+    // Cached statements, not the query builder: these are the writes of every PUT.
     const generation = (current?.generation ?? 0) + 1;
-    const revision = revisions.create({
+    const revision: ApplicationRevisionEntity = {
       id: randomUUID(),
       applicationId: current?.id ?? randomUUID(),
       generation,
@@ -263,9 +257,9 @@ export class ApplicationRepository {
       sealedSecrets: input.sealedSecrets ?? null,
       contentType: input.contentType,
       createdAt: now,
-    });
+    };
     if (!current) {
-      const application = applications.create({
+      const application: ApplicationEntity = {
         id: revision.applicationId,
         environmentName: input.environmentName,
         name: input.name,
@@ -282,39 +276,36 @@ export class ApplicationRepository {
         deletionRequestedAt: null,
         createdAt: now,
         updatedAt: now,
-      });
-      await applications.insert(insertable(application));
-      await revisions.insert(insertable(revision));
-      await applications.update({ id: application.id }, { currentRevisionId: revision.id });
+      };
+      await this.statements.insert(application, manager);
+      await this.revisionStatements.insert(revision, manager);
+      await this.statements.update({ id: application.id }, { currentRevisionId: revision.id }, manager);
       application.currentRevisionId = revision.id;
       return { application, revision };
     }
-    const result = await applications
-      .createQueryBuilder()
-      .update(ApplicationEntity)
-      .set(
-        insertable<Partial<ApplicationEntity>>({
-          generation,
-          currentRevisionId: revision.id,
-          phase: 'Pending',
-          updatedAt: now,
-          // A fresh run replaces the one some broker may be advancing: its lease goes, so that broker stops.
-          ...(input.workflow !== undefined
-            ? {
-                workflow: input.workflow,
-                workflowLeaseOwner: null,
-                workflowLeaseExpiresAt: null,
-                workflowDueAt: input.workflow ? workflowDueAt(input.workflow.state, now) : null,
-              }
-            : {}),
-        }),
-      )
-      .where('id = :id AND generation = :generation', { id: current.id, generation: current.generation })
-      .execute();
-    if (result.affected !== 1) {
+    const affected = await this.statements.update(
+      { id: current.id, generation: current.generation },
+      {
+        generation,
+        currentRevisionId: revision.id,
+        phase: 'Pending',
+        updatedAt: now,
+        // A fresh run replaces the one some broker may be advancing: its lease goes, so that broker stops.
+        ...(input.workflow !== undefined
+          ? {
+              workflow: input.workflow,
+              workflowLeaseOwner: null,
+              workflowLeaseExpiresAt: null,
+              workflowDueAt: input.workflow ? workflowDueAt(input.workflow.state, now) : null,
+            }
+          : {}),
+      },
+      manager,
+    );
+    if (affected !== 1) {
       throw new PersistenceError(PersistenceErrorCode.Stale, `application ${input.name} changed concurrently`);
     }
-    await revisions.insert(insertable(revision));
+    await this.revisionStatements.insert(revision, manager);
     const application = {
       ...current,
       generation,

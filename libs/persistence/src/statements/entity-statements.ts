@@ -8,6 +8,8 @@ export interface FindShape<T> {
   limit?: number;
   /** Only these properties are read (the others stay unset). */
   select?: ReadonlyArray<keyof T & string>;
+  /** PostgreSQL: lock the rows read (`FOR UPDATE`) until the caller's transaction ends; SQLite serializes writers. */
+  lock?: boolean;
 }
 
 /**
@@ -43,7 +45,8 @@ export class EntityStatements<T extends ObjectLiteral> {
     const keys = Object.keys(where);
     const selected = shape.select ? shape.select.map((p) => this.column(p)) : this.columns;
     const nulls = keys.map((key) => where[key] === null);
-    const cacheKey = `S|${keys.join(',')}|${nulls.join(',')}|${shape.order?.flat().join(',') ?? ''}|${shape.limit ?? ''}|${shape.select?.join(',') ?? '*'}`;
+    const lock = shape.lock === true && this.dataSource.driver.options.type === 'postgres';
+    const cacheKey = `S|${keys.join(',')}|${nulls.join(',')}|${shape.order?.flat().join(',') ?? ''}|${shape.limit ?? ''}|${shape.select?.join(',') ?? '*'}|${lock}`;
     let sql = this.sql.get(cacheKey);
     if (!sql) {
       let index = 0;
@@ -58,7 +61,8 @@ export class EntityStatements<T extends ObjectLiteral> {
         (shape.order?.length
           ? ` ORDER BY ${shape.order.map(([p, direction]) => `${this.quote(this.column(p).databaseName)} ${direction}`).join(', ')}`
           : '') +
-        (shape.limit !== undefined ? ` LIMIT ${Math.trunc(shape.limit)}` : '');
+        (shape.limit !== undefined ? ` LIMIT ${Math.trunc(shape.limit)}` : '') +
+        (lock ? ' FOR UPDATE' : '');
       this.sql.set(cacheKey, sql);
     }
     const values = this.values(

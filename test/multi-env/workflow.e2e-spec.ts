@@ -103,13 +103,13 @@ describe.each(BACKENDS)('spec.workflow run by the broker on $name', ({ name: bac
         '/spec/workflow/steps/0/type',
       ],
       [SHOP.replace('policies: [staging]', 'policies: [qa]'), '/spec/workflow/steps/1/properties/policies/0'],
-      // Carried out by the engine, not (yet) by the broker: refused by name.
+      // A notification channel Berth does not carry out: refused by name.
       [
         SHOP.replace(
           '{ name: deploy-dev, type: deploy, properties: { policies: [dev] } }',
-          '{ name: deploy-dev, type: notification, properties: { slack: { url: { value: "https://hooks.example/x" } } } }',
+          '{ name: deploy-dev, type: notification, properties: { email: { to: [ops@example.com] } } }',
         ),
-        '/spec/workflow/steps/0/type',
+        '/spec/workflow/steps/0/properties/email',
       ],
       [
         SHOP.replace('  workflow:\n', '  workflow:\n    mode: { steps: DAG }\n')

@@ -86,10 +86,24 @@ export function planDeliveries(
       });
     }
   }
+  // An apply-component step's environment is a delivery too: its component is checked there before anything is stored.
+  for (const step of planned.plan.steps.flatMap((s) => (s.type === 'step-group' ? s.subSteps : [s]))) {
+    if (step.type !== 'apply-component' || deliveries.has(step.environment)) continue;
+    const target = { environment: step.environment, components: [step.resolved] } as DeliveryPlan;
+    if (step.namespace) target.namespace = step.namespace;
+    deliveries.set(step.environment, {
+      environment: step.environment,
+      document: deliveryDocument(raw, read.policies, target),
+      ...(step.namespace
+        ? { namespace: { value: step.namespace, path: jsonPointer(...step.path, 'properties', 'namespace') } }
+        : {}),
+    });
+  }
   if (!steps.workflow) return { deliveries: [...deliveries.values()], problems: [] };
   // The run keeps each target's document as that environment gets it (garbage-collect's Retain applied).
   const workflow = structuredClone(planned.plan);
   for (const step of workflow.steps.flatMap((s) => (s.type === 'step-group' ? s.subSteps : [s]))) {
+    if (step.type === 'apply-component') [step.resolved] = retained(read.policies, [step.resolved]);
     if (step.type !== 'deploy') continue;
     for (const target of step.targets) target.components = retained(read.policies, target.components);
   }
@@ -111,8 +125,11 @@ export function deliveryDocument(
   } as JsonObject;
 }
 
-/** The broker carries out `deploy` and `suspend` steps (also inside a step-group); the others are refused by name. */
-const RUN_STEP_TYPES = new Set(['deploy', 'suspend', 'step-group']);
+/**
+ * The step types the broker carries out (as read: `deploy2env` is a deploy, `webhook` a notification), also inside a
+ * step-group; the others are refused by name.
+ */
+const RUN_STEP_TYPES = new Set(['deploy', 'apply-component', 'suspend', 'notification', 'step-group']);
 
 function unsupportedSteps(
   steps: ReadonlyArray<{ type: string; path: PathSegment[]; subSteps?: unknown }>,
@@ -122,7 +139,7 @@ function unsupportedSteps(
     if (!RUN_STEP_TYPES.has(step.type)) {
       problems.push({
         path: jsonPointer(...step.path, 'type'),
-        message: `the step type "${step.type}" is not carried out by the broker yet; it runs deploy, suspend and step-group (of those)`,
+        message: `the step type "${step.type}" is not carried out by the broker yet; it runs ${[...RUN_STEP_TYPES].join(', ')}`,
       });
     }
     if (Array.isArray(step.subSteps)) problems.push(...unsupportedSteps(step.subSteps as typeof steps));
@@ -134,10 +151,14 @@ function unsupportedSteps(
 function homeDeploys(plan: WorkflowPlan, home: string): ValidationProblem[] {
   return plan.steps
     .flatMap((step) => (step.type === 'step-group' ? step.subSteps : [step]))
-    .filter((step) => step.type === 'deploy' && step.targets.some((target) => target.environment === home))
+    .filter((step) =>
+      step.type === 'deploy'
+        ? step.targets.some((target) => target.environment === home)
+        : step.type === 'apply-component' && step.environment === home,
+    )
     .map((step) => ({
-      path: jsonPointer(...step.path, 'properties', 'policies'),
-      message: `delivers to environment ${home}, where the Application is PUT; with a workflow Berth delivers only to other environments (PUT it in an environment no step deploys to)`,
+      path: jsonPointer(...step.path, 'properties', step.type === 'deploy' ? 'policies' : 'cluster'),
+      message: `delivers to environment ${home}, where the Application is PUT; with a workflow Berth delivers only to other environments (PUT it in an environment no step deploys to${step.type === 'deploy' ? '' : ', and name the cluster'})`,
     }));
 }
 

@@ -5,10 +5,8 @@ import {
   terminateWorkflow,
   WorkflowEngine,
   WorkflowError,
+  DEFAULT_RETRY_POLICY,
   WorkflowJournal,
-  WorkflowStepExecutor,
-  type ApplyComponentRequest,
-  type DeployRequest,
   type LogLevel,
   type WorkflowState,
 } from '@berth/core';
@@ -22,6 +20,9 @@ import { BERTH_CONFIG, type BerthConfig } from '../config/berth-config';
 import { ApplicationsService } from '../applications/applications.service';
 import { LifecycleService } from '../lifecycle/lifecycle.service';
 import { BrokerError, BrokerErrorCode } from '../problems/broker.error';
+import { SecretStore } from '../secrets/secret-store';
+import { DeliveryExecutor, type DeliveryExecutorDeps } from './delivery-executor';
+import { DEFAULT_WEBHOOK_RETRY, WebhookPoster } from './webhook-poster';
 
 const FINISHED = new Set(['succeeded', 'failed', 'terminated']);
 
@@ -34,7 +35,8 @@ interface ActiveRun {
 /**
  * Runs the `spec.workflow` of home applications: the engine's state lives on the home row (column `workflow`), so
  * every tick (and a restart) picks up a run that is executing, or suspended past its `wakeAt`, and advances it. A
- * deploy step writes its environments' deliveries and waits until their apply operations succeed.
+ * deploy step writes its environments' deliveries and waits until their apply operations succeed (the steps are
+ * carried out by DeliveryExecutor).
  */
 @Injectable()
 export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -42,14 +44,30 @@ export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShut
   private timer?: NodeJS.Timeout;
   private ticking = false;
   private readonly stop = new AbortController();
+  /** What every run's steps are carried out with (DeliveryExecutor). */
+  private readonly deps: DeliveryExecutorDeps;
 
   constructor(
     @Inject(BERTH_CONFIG) private readonly config: BerthConfig,
     @Inject(ApplicationRepository) private readonly applications: ApplicationRepository,
     @Inject(OperationRepository) private readonly operations: OperationRepository,
     @Inject(ApplicationsService) private readonly service: ApplicationsService,
-    @Inject(LifecycleService) private readonly lifecycle: LifecycleService,
-  ) {}
+    @Inject(LifecycleService) lifecycle: LifecycleService,
+    @Inject(SecretStore) secrets: SecretStore,
+  ) {
+    // Webhooks are retried like provider steps (the lifecycle's retry tuning), by default 3 attempts from 1 s.
+    const tuned = config.lifecycle?.retry;
+    this.deps = {
+      service,
+      applications,
+      operations,
+      lifecycle,
+      secrets,
+      webhooks: new WebhookPoster({
+        retry: tuned ? { ...DEFAULT_RETRY_POLICY, ...tuned } : DEFAULT_WEBHOOK_RETRY,
+      }),
+    };
+  }
 
   onApplicationBootstrap(): void {
     if (this.config.role === 'api') return;
@@ -93,7 +111,7 @@ export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShut
   private start(home: ApplicationEntity, stored: StoredWorkflow): void {
     const controller = new AbortController();
     const engine = new WorkflowEngine({
-      executor: new DeliveryExecutor(home, stored, this.service, this.applications, this.operations, this.lifecycle),
+      executor: new DeliveryExecutor(home, stored, this.deps),
       journal: new HomeJournal(home, stored, controller, this.applications, this.operations),
     });
     const done = engine
@@ -206,67 +224,5 @@ class HomeJournal extends WorkflowJournal {
       step: typeof fields.step === 'string' ? fields.step : null,
       fields,
     });
-  }
-}
-
-/** A deploy writes the delivery of each target environment and waits for its apply operation. */
-class DeliveryExecutor extends WorkflowStepExecutor {
-  constructor(
-    private readonly home: ApplicationEntity,
-    private readonly stored: StoredWorkflow,
-    private readonly service: ApplicationsService,
-    private readonly applications: ApplicationRepository,
-    private readonly operations: OperationRepository,
-    private readonly lifecycle: LifecycleService,
-  ) {
-    super();
-  }
-
-  async deploy(request: DeployRequest): Promise<void> {
-    const { environment } = request;
-    const written = await this.service.writeWorkflowDelivery(
-      this.home,
-      request,
-      this.stored.sealed[`${request.step}/${environment}`],
-    );
-    let id = written.operation?.id;
-    if (!id) {
-      const latest = await this.operations.latestForApplication(environment, this.home.name);
-      if (latest?.state === 'Succeeded') return;
-      if (latest?.state === 'Failed') {
-        // A retried step: the delivery is unchanged, so its failed apply runs again.
-        const delivery = await this.applications.find(environment, this.home.name);
-        id = delivery ? (await this.lifecycle.retry(delivery)).id : undefined;
-      } else id = latest?.id;
-    }
-    if (!id) throw new Error(`environment ${environment}: no apply operation was queued`);
-    await this.waitFor(environment, id, request.signal);
-  }
-
-  private async waitFor(environment: string, id: string, signal: AbortSignal): Promise<void> {
-    for (;;) {
-      signal.throwIfAborted();
-      const operation = await this.operations.find(id);
-      if (operation?.state === 'Succeeded') return;
-      if (operation?.state === 'Failed') {
-        throw new Error(`the apply in environment ${environment} failed: ${operation.error ?? 'see its operation'}`);
-      }
-      if (!operation || operation.state === 'Superseded') {
-        const latest = await this.operations.latestForApplication(environment, this.home.name);
-        if (!latest || latest.id === id) throw new Error(`the apply in environment ${environment} was superseded`);
-        id = latest.id;
-        continue;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  }
-
-  applyComponent(_request: ApplyComponentRequest): Promise<void> {
-    // Refused at PUT (planDeliveries): the broker runs deploy and suspend steps only.
-    return Promise.reject(new Error('apply-component steps are not carried out by the broker'));
-  }
-
-  notify(): Promise<void> {
-    return Promise.reject(new Error('notification steps are not carried out by the broker'));
   }
 }

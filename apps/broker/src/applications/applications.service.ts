@@ -624,6 +624,11 @@ export class ApplicationsService {
     redacted: JsonObject,
     secrets: ComponentSecrets,
   ): Promise<{ outcome: ApplyOutcome; operation?: OperationEntity }> {
+    // A home deleted meanwhile (its deliveries are being deleted with it) gets no delivery written back.
+    const current = await this.applications.find(home.environmentName, home.name);
+    if (!current || current.deletionRequestedAt) {
+      throw new Error(`application ${home.name} in environment ${home.environmentName} is being deleted`);
+    }
     const document = Object.keys(secrets).length ? restoreSecrets(redacted, secrets) : redacted;
     const { document: normalized } = await this.validate({ environment, name: home.name, document });
     const stored = await this.storeRevision(

@@ -39,10 +39,11 @@ export interface PlannedDelivery {
 }
 
 /**
- * The deliveries of an Application PUT in `home`: KubeVela's default workflow (one deploy per topology in policy
- * order, each with every override) resolved against the environments, first deploy winning when two select the same
- * environment. Problems (a topology selecting nothing, an override naming a missing component, …) point into the
- * document as written.
+ * The deliveries of an Application PUT in `home`: its workflow's, else KubeVela's default workflow (one deploy per
+ * topology in policy order, each with every override) resolved against the environments, first deploy winning when
+ * two select the same environment; `workflow` is the plan to run (absent: the PUT writes every delivery at once,
+ * which is the case when the default delivers to the home). Problems (a topology selecting nothing, an override
+ * naming a missing component, …) point into the document as written.
  */
 export function planDeliveries(
   raw: JsonObject,
@@ -99,7 +100,12 @@ export function planDeliveries(
         : {}),
     });
   }
-  if (!steps.workflow) return { deliveries: [...deliveries.values()], problems: [] };
+  // Without spec.workflow, KubeVela's default (one deploy per topology, in policy order) is run like a workflow, one
+  // topology after the other — except when it delivers to the home: the home record then carries its own delivery,
+  // and every delivery is written at once by the PUT as before.
+  if (!steps.workflow && homeDeploys(planned.plan, home).length) {
+    return { deliveries: [...deliveries.values()], problems: [] };
+  }
   // The run keeps each target's document as that environment gets it (garbage-collect's Retain applied).
   const workflow = structuredClone(planned.plan);
   for (const step of workflow.steps.flatMap((s) => (s.type === 'step-group' ? s.subSteps : [s]))) {

@@ -5,6 +5,7 @@ import { DataSource, type DataSourceOptions, type MigrationInterface } from 'typ
 import { MIGRATIONS } from '@berth/migrations';
 import { ENTITIES } from '../entities';
 import { PersistenceError, PersistenceErrorCode } from '../errors/persistence.error';
+import { serializeSqliteTransactions } from './sqlite-transactions';
 
 export type DatabaseKind = 'sqlite' | 'postgres';
 
@@ -78,7 +79,9 @@ export function createDataSource(options: DataSourceFactoryOptions): DataSource 
       },
     };
   }
-  return new DataSource(dataSourceOptions);
+  const dataSource = new DataSource(dataSourceOptions);
+  if (dataSourceOptions.type === 'better-sqlite3') serializeSqliteTransactions(dataSource);
+  return dataSource;
 }
 
 /** The SQL statements TypeORM would run to make the database match the entities (empty when in sync). */

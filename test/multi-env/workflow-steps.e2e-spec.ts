@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ManagedResourceRepository } from '@berth/persistence';
+import { ApplicationRepository, ManagedResourceRepository } from '@berth/persistence';
 import { events, waitForOperation } from '../lifecycle/support/lifecycle-harness';
 import { warnSkippedWithoutPostgres } from '../support/postgres-schema';
 import { expectProblem } from '../support/problem-assertions';
@@ -14,6 +14,7 @@ warnSkippedWithoutPostgres('workflow apply-component, notification and webhook s
 
 /** The token part of a webhook URL: a secret that must show up nowhere (status, events, errors). */
 const TOKEN = 'T0KEN-hooks-5ecret';
+const PASSWORD = 'Apply-c0mponent-pa55';
 
 type Step = { name: string; phase: string; reason?: string; message?: string; attempts: number };
 type Workflow = { phase: string; steps: Step[] };
@@ -111,15 +112,26 @@ spec:
   components:
     - name: net
       type: vpc
+    - name: db
+      type: rds
+      properties:
+        engine: postgresql
+        password: ${PASSWORD}
     - name: web
       type: webservice
       properties:
         image: ship:1
+      traits:
+        - type: service-binding
+          properties:
+            envMappings:
+              DB_PASSWORD: { secret: db }
   policies:
     - { name: dev, type: topology, properties: { clusters: [dev] } }
   workflow:
     steps:
       - { name: deploy-dev, type: deploy, properties: { policies: [dev] } }
+      - { name: db-to-staging, type: apply-component, properties: { component: db, cluster: staging } }
       - { name: web-to-staging, type: apply-component, properties: { component: web, cluster: staging } }
       - name: tell-slack
         type: notification
@@ -134,13 +146,23 @@ spec:
       const { workflow, text, operation } = await finished('ship');
       expect(workflow.phase, JSON.stringify(workflow)).toBe('succeeded');
 
-      // staging got the one component, dev the whole application.
+      // staging got the two components one after the other (db kept when web came), dev the whole application.
       const staging = await request(t.server).get(app('staging', 'ship')).expect(200);
       expect(staging.body.metadata.deliveredFrom).toBe('local');
       expect(staging.body.status.phase).toBe('Ready');
-      expect(staging.body.spec.components.map((c: { name: string }) => c.name)).toEqual(['web']);
+      expect(staging.body.spec.components.map((c: { name: string }) => c.name)).toEqual(['db', 'web']);
       const dev = await request(t.server).get(app('dev', 'ship')).expect(200);
-      expect(dev.body.spec.components.map((c: { name: string }) => c.name).sort()).toEqual(['net', 'web']);
+      expect(dev.body.spec.components.map((c: { name: string }) => c.name).sort()).toEqual(['db', 'net', 'web']);
+      // The literal password reached staging's workload through both writes, and never the run's stored state.
+      const variables = (
+        await request(t.server)
+          .get(`${app('staging', 'ship')}/components/web/env?reveal=true`)
+          .expect(200)
+      ).body.variables as Array<{ name: string; value: string }>;
+      expect(variables.find((v) => v.name === 'DB_PASSWORD')?.value).toBe(PASSWORD);
+      const home = await t.app.get(ApplicationRepository).find('local', 'ship');
+      expect(JSON.stringify(home?.workflow)).not.toContain(PASSWORD);
+      expect(text).not.toContain(PASSWORD);
 
       // Slack answered 503 twice: the third attempt got through; the webhook got the step's summary.
       const slack = receiver.received.filter((r) => r.path.startsWith('/flaky/'));

@@ -36,6 +36,7 @@ import {
   deliveryDocument,
   deliveryProblem,
   hasDeliveryPolicies,
+  leafSteps,
   planDeliveries,
   type PlannedDelivery,
 } from './delivery-plan';
@@ -548,7 +549,7 @@ export class ApplicationsService {
       if (stored.sealedSecrets) sealed[`${step}/${environment}`] = stored.sealedSecrets;
       return (stored.document.spec as { components: RawComponent[] }).components;
     };
-    for (const step of copy.steps.flatMap((s) => (s.type === 'step-group' ? s.subSteps : [s]))) {
+    for (const step of leafSteps(copy)) {
       if (step.type === 'apply-component') [step.resolved] = redact(step.name, step.environment, [step.resolved]);
       if (step.type !== 'deploy') continue;
       for (const target of step.targets) {

@@ -9,6 +9,7 @@ import {
   type DeliveryPlan,
   type EnvironmentRef,
   type WorkflowPlan,
+  type PlannedLeafStep,
   type JsonObject,
   type PathSegment,
   type PolicySpec,
@@ -88,7 +89,7 @@ export function planDeliveries(
     }
   }
   // An apply-component step's environment is a delivery too: its component is checked there before anything is stored.
-  for (const step of planned.plan.steps.flatMap((s) => (s.type === 'step-group' ? s.subSteps : [s]))) {
+  for (const step of leafSteps(planned.plan)) {
     if (step.type !== 'apply-component' || deliveries.has(step.environment)) continue;
     const target = { environment: step.environment, components: [step.resolved] } as DeliveryPlan;
     if (step.namespace) target.namespace = step.namespace;
@@ -108,7 +109,7 @@ export function planDeliveries(
   }
   // The run keeps each target's document as that environment gets it (garbage-collect's Retain applied).
   const workflow = structuredClone(planned.plan);
-  for (const step of workflow.steps.flatMap((s) => (s.type === 'step-group' ? s.subSteps : [s]))) {
+  for (const step of leafSteps(workflow)) {
     if (step.type === 'apply-component') [step.resolved] = retained(read.policies, [step.resolved]);
     if (step.type !== 'deploy') continue;
     for (const target of step.targets) target.components = retained(read.policies, target.components);
@@ -153,10 +154,14 @@ function unsupportedSteps(
   return problems;
 }
 
+/** The steps that do something, a step-group's subSteps in its place. */
+export function leafSteps(plan: WorkflowPlan): PlannedLeafStep[] {
+  return plan.steps.flatMap((step) => (step.type === 'step-group' ? step.subSteps : [step]));
+}
+
 /** A workflow's deliveries are records in other environments; the home record holds the run, not a delivery. */
 function homeDeploys(plan: WorkflowPlan, home: string): ValidationProblem[] {
-  return plan.steps
-    .flatMap((step) => (step.type === 'step-group' ? step.subSteps : [step]))
+  return leafSteps(plan)
     .filter((step) =>
       step.type === 'deploy'
         ? step.targets.some((target) => target.environment === home)

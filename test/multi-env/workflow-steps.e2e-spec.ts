@@ -214,7 +214,12 @@ spec:
       expect(step(lost.workflow, 'hook').message).toContain('the webhook answered 404');
       expect(step(lost.workflow, 'deploy-dev')).toMatchObject({ phase: 'skipped', reason: 'DependencyFailed' });
       const messages = JSON.stringify(await events(t.server, lost.operation));
-      for (const shown of [lost.text, messages]) {
+      const revisions = (
+        await request(t.server)
+          .get(`${app('local', 'lost')}/revisions`)
+          .expect(200)
+      ).text;
+      for (const shown of [lost.text, messages, revisions]) {
         expect(shown).not.toContain(TOKEN);
         expect(shown).not.toContain('127.0.0.1');
       }

@@ -1,6 +1,7 @@
 /**
  * Many applications against the built service as its own process (as `npm start` runs it), over HTTP:
  *   npx tsx bench/scale.bench.ts --apps 1000 --db sqlite|pg --shape web|vpc|vpc+rds [--clients 8] [--workers 16]
+ *     [--cpu-prof DIR] [--heap-snapshot DIR]
  * Prints, for that N: PUT throughput and p50/p99, time until all are Ready, the service's peak RSS, list and get
  * p50/p99 measured while the applications provision, one full refresh sweep (duration and CPU, after a restart on the
  * same data, so nothing else runs), whether sweeps overlapped, and delete throughput.
@@ -22,6 +23,11 @@ const { values } = parseArgs({
     workers: { type: 'string', default: '16' },
     /** Writes a V8 CPU profile of the service's provisioning run into this directory (node --cpu-prof). */
     'cpu-prof': { type: 'string' },
+    /**
+     * Writes two V8 heap snapshots of the service into this directory: halfway through the PUTs and once all are
+     * Ready (each pauses the service for seconds: the timings of such a run are not comparable).
+     */
+    'heap-snapshot': { type: 'string' },
   },
 });
 const N = Number(values.apps);
@@ -110,6 +116,32 @@ async function cpuSeconds(pid: number): Promise<number> {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+interface MemorySample {
+  rss: number;
+  anon: number;
+  file: number;
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+}
+
+/** The service's memory now, in MiB: RSS and its anonymous and file parts (/proc), V8's heap (/metrics). */
+async function memorySample(server: BerthServer): Promise<MemorySample> {
+  const { readFile } = await import('node:fs/promises');
+  const status = await readFile(`/proc/${server.pid}/status`, 'utf8');
+  const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) / 1024;
+  const metrics = await (await fetch(`${server.url}/metrics`, { headers: auth })).text();
+  const bytes = (name: string) => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(metrics)?.[1] ?? NaN) / 2 ** 20;
+  return {
+    rss: kib('VmRSS'),
+    anon: kib('RssAnon'),
+    file: kib('RssFile'),
+    heapUsed: bytes('nodejs_heap_size_used_bytes'),
+    heapTotal: bytes('nodejs_heap_size_total_bytes'),
+    external: bytes('nodejs_external_memory_bytes'),
+  };
+}
+
 async function main(): Promise<void> {
   ensureBuilt();
   const schema = DB === 'pg' ? await createTemporarySchema(PG_URL!, 'berth_scale') : undefined;
@@ -127,7 +159,14 @@ async function main(): Promise<void> {
         .join(' ')} at start`,
   );
   const profileDir = values['cpu-prof'];
-  let server = await startBerthServer(env, undefined, profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []);
+  const snapshotDir = values['heap-snapshot'];
+  let server = await startBerthServer(env, undefined, [
+    ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+    ...(snapshotDir ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${snapshotDir}`] : []),
+  ]);
+  const snapshot = () => {
+    if (snapshotDir) process.kill(server.pid, 'SIGUSR2');
+  };
   auth = server.auth;
   const dataDir = server.dataDir;
   let peakRss = 0;
@@ -137,6 +176,16 @@ async function main(): Promise<void> {
       () => undefined,
     );
   }, 250);
+  // What the memory is, at the sample with the highest RSS: anonymous vs file pages, and V8's heap (from /metrics).
+  let peakMemory: MemorySample | undefined;
+  const memoryTimer = setInterval(() => {
+    void memorySample(server).then(
+      (sample) => {
+        if (!peakMemory || sample.rss > peakMemory.rss) peakMemory = sample;
+      },
+      () => undefined,
+    );
+  }, 1000);
   try {
     const envPut = await fetch(`${server.url}/v1/environments/${ENV}`, {
       method: 'PUT',
@@ -149,11 +198,17 @@ async function main(): Promise<void> {
     const listMs: number[] = [];
     const getMs: number[] = [];
     let probing = true;
+    let probesFailed = 0;
     const probe = (async () => {
       let i = 0;
       while (probing) {
-        listMs.push((await timed(`${server.url}/v1/environments/${ENV}/applications?limit=50`)).ms);
-        getMs.push((await timed(`${server.url}/v1/environments/${ENV}/applications/app-${i++ % Math.max(1, N)}`)).ms);
+        // A probe that fails (the connection reset while a heap snapshot paused the service) is counted, not fatal.
+        try {
+          listMs.push((await timed(`${server.url}/v1/environments/${ENV}/applications?limit=50`)).ms);
+          getMs.push((await timed(`${server.url}/v1/environments/${ENV}/applications/app-${i++ % Math.max(1, N)}`)).ms);
+        } catch {
+          probesFailed++;
+        }
         await new Promise((r) => setTimeout(r, 20));
       }
     })();
@@ -169,6 +224,7 @@ async function main(): Promise<void> {
       });
       if (answer.status !== 201) throw new Error(`PUT app-${i}: ${answer.status} ${answer.body.slice(0, 300)}`);
       putMs.push(answer.ms);
+      if (putMs.length === Math.floor(N / 2)) snapshot();
     });
     const putSeconds = (performance.now() - started) / 1000;
 
@@ -183,6 +239,7 @@ async function main(): Promise<void> {
     }
     const readySeconds = (performance.now() - started) / 1000;
     const provisionCpu = (await cpuSeconds(server.pid)) - cpuBefore;
+    snapshot();
     probing = false;
     await probe;
     const rssProvisioned = await rssMiB(server.pid);
@@ -196,9 +253,16 @@ async function main(): Promise<void> {
     );
     console.log(
       `  during provisioning: list p50 ${ms(percentile(listMs, 50))} p99 ${ms(percentile(listMs, 99))} ` +
-        `(${listMs.length} samples); get p50 ${ms(percentile(getMs, 50))} p99 ${ms(percentile(getMs, 99))}`,
+        `(${listMs.length} samples); get p50 ${ms(percentile(getMs, 50))} p99 ${ms(percentile(getMs, 99))}` +
+        (probesFailed ? `; ${probesFailed} probes failed` : ''),
     );
     console.log(`  RSS: peak ${peakRss.toFixed(0)} MiB, after provisioning ${rssProvisioned.toFixed(0)} MiB`);
+    if (peakMemory)
+      console.log(
+        `  memory at the highest 1 s sample: RSS ${peakMemory.rss.toFixed(0)} MiB = anonymous ${peakMemory.anon.toFixed(0)} ` +
+          `+ file ${peakMemory.file.toFixed(0)} MiB; V8 heap ${peakMemory.heapUsed.toFixed(0)} MiB used of ` +
+          `${peakMemory.heapTotal.toFixed(0)} MiB, external ${peakMemory.external.toFixed(0)} MiB`,
+      );
 
     // One full refresh sweep, alone: restart on the same data with a short interval, read the first sweep's report.
     try {
@@ -267,6 +331,7 @@ async function main(): Promise<void> {
     throw error;
   } finally {
     clearInterval(rssTimer);
+    clearInterval(memoryTimer);
     await server.stop();
     await schema?.drop();
   }

@@ -6,6 +6,7 @@ import { EnvironmentLabels1764633600000 } from './1764633600000-environment-labe
 import { Deliveries1764637200000 } from './1764637200000-deliveries.migration';
 import { Actors1764720000000 } from './1764720000000-actors.migration';
 import { WorkflowState1764806400000 } from './1764806400000-workflow-state.migration';
+import { WorkflowLease1764892800000 } from './1764892800000-workflow-lease.migration';
 
 /** Every migration, oldest first. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
@@ -16,4 +17,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   Deliveries1764637200000,
   Actors1764720000000,
   WorkflowState1764806400000,
+  WorkflowLease1764892800000,
 ];

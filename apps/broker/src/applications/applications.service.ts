@@ -568,7 +568,7 @@ export class ApplicationsService {
     target: DeliveryPlan,
     sealed: string | undefined,
   ): Promise<{ outcome: ApplyOutcome; operation?: OperationEntity }> {
-    const redacted = deliveryDocument(workflowShell(home.name), [], target);
+    const redacted = deliveryDocument(workflowShell(home.name, await this.homeDocument(home)), [], target);
     return this.storeWorkflowDelivery(
       home,
       target.environment,
@@ -606,11 +606,17 @@ export class ApplicationsService {
     const index = components.findIndex((c) => c.name === component.name);
     if (index >= 0) components[index] = component;
     else components.push(component);
-    const redacted = deliveryDocument(workflowShell(home.name), [], {
+    const redacted = deliveryDocument(workflowShell(home.name, await this.homeDocument(home)), [], {
       ...(namespace ? { namespace } : {}),
       components,
     });
     return this.storeWorkflowDelivery(home, environment, redacted, secrets);
+  }
+
+  /** The home's current document: a workflow's delivery carries its metadata (labels, annotations) as the PUT's does. */
+  private async homeDocument(home: ApplicationEntity): Promise<JsonObject | undefined> {
+    const revision = home.currentRevisionId ? await this.applications.findRevision(home.currentRevisionId) : null;
+    return revision?.document;
   }
 
   /** The secret inputs a run sealed for one of its steps' deliveries (empty when it had none). */
@@ -764,9 +770,10 @@ function checkMayWrite(access: Pick<ApplyRequest, 'mayWriteIn' | 'knows'>, envir
   );
 }
 
-/** The Application fields a workflow's delivery document carries besides its components. */
-function workflowShell(name: string): JsonObject {
-  return { apiVersion: 'core.oam.dev/v1beta1', kind: 'Application', metadata: { name } };
+/** The Application fields a workflow's delivery document carries besides its components: the home's metadata. */
+function workflowShell(name: string, home?: JsonObject): JsonObject {
+  const metadata = (home?.metadata ?? {}) as JsonObject;
+  return { apiVersion: 'core.oam.dev/v1beta1', kind: 'Application', metadata: { ...metadata, name } };
 }
 
 function deliveryWarning(warning: ValidationProblem, environment: string): ValidationProblem {

@@ -37,7 +37,7 @@ export interface BerthConfig {
   role: BerthRole;
   /** Operations one worker process runs at once. */
   workerConcurrency: number;
-  /** Lease of a claimed operation; heartbeats renew it every third of it. */
+  /** Lease of a claimed operation or workflow run; heartbeats renew it every third of it. */
   leaseSeconds: number;
   /** Refresh of Ready applications every this many ms; 0 disables the schedule. */
   refreshIntervalMs: number;

@@ -46,7 +46,7 @@ function stores(options: { crashAtComponentWrite: boolean }) {
       if (options.crashAtComponentWrite) throw new Error('process killed');
       writes.push(`phase:${patch.phase}`);
     },
-    upsert: async () => undefined,
+    set: async () => undefined,
   } as unknown as ManagedResourceRepository;
   const journal = new DbOperationJournal(
     { operationId: 'op-1', leaseOwner: 'worker-1', environmentName: 'local', applicationName: 'shop' },

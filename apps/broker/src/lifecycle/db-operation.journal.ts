@@ -68,25 +68,25 @@ export class DbOperationJournal implements OperationJournal {
     return record;
   }
 
-  private async save(): Promise<void> {
-    const ok = await this.operations.saveSteps(this.target.operationId, this.target.leaseOwner, this.steps);
+  /** Stores the step states and, with them, the step's event (one round trip on PostgreSQL). */
+  private async save(event: { level: LogLevel; message: string; step: PlannedStep; fields: Record<string, unknown> }) {
+    const ok = await this.operations.saveSteps(
+      this.target.operationId,
+      this.target.leaseOwner,
+      this.steps,
+      new Date(),
+      [
+        {
+          level: event.level,
+          message: event.message,
+          step: event.step.id,
+          component: event.step.component ?? null,
+          fields: event.fields,
+        },
+      ],
+    );
     if (!ok)
       throw new LifecycleError(LifecycleErrorCode.LeaseLost, `lost the lease on operation ${this.target.operationId}`);
-  }
-
-  private async append(
-    level: LogLevel,
-    message: string,
-    step?: PlannedStep,
-    fields?: Record<string, unknown>,
-  ): Promise<void> {
-    await this.operations.appendEvent(this.target.operationId, {
-      level,
-      message,
-      step: step?.id ?? null,
-      component: step?.component ?? null,
-      fields: fields ?? null,
-    });
   }
 
   private key(component: string) {
@@ -98,24 +98,23 @@ export class DbOperationJournal implements OperationJournal {
       const record = this.record(step.id);
       Object.assign(record, { state: 'Running', attempts: attempt, error: null, finishedAt: null });
       record.startedAt ??= new Date().toISOString();
-      await this.save();
+      await this.save({
+        level: 'info',
+        message: attempt > 1 ? `${step.description}: attempt ${attempt}` : `${step.description}: started`,
+        step,
+        fields: { attempt },
+      });
       const phase = componentPhaseOnStart(step);
       if (phase && step.component) {
         if (step.action === 'provision' || step.action === 'deliver') {
           const type = (step.type ?? 'webservice') as ComponentType;
-          await this.resources.upsert(this.key(step.component), {
+          await this.resources.set(this.key(step.component), {
             type,
             category: BUILTIN_TYPES.isCloud(type) ? 'cloud' : 'workload',
             phase,
           });
         } else await this.resources.update(this.key(step.component), { phase });
       }
-      await this.append(
-        'info',
-        attempt > 1 ? `${step.description}: attempt ${attempt}` : `${step.description}: started`,
-        step,
-        { attempt },
-      );
     });
   }
 
@@ -142,12 +141,13 @@ export class DbOperationJournal implements OperationJournal {
           ],
         });
       }
-      await this.save();
-      this.onStepDone?.(step, 'succeeded', success.durationMs);
-      await this.append('info', `${step.description}: succeeded in ${formatDuration(success.durationMs)}`, step, {
-        attempts: success.attempts,
-        durationMs: Math.round(success.durationMs),
+      await this.save({
+        level: 'info',
+        message: `${step.description}: succeeded in ${formatDuration(success.durationMs)}`,
+        step,
+        fields: { attempts: success.attempts, durationMs: Math.round(success.durationMs) },
       });
+      this.onStepDone?.(step, 'succeeded', success.durationMs);
     });
   }
 
@@ -168,14 +168,13 @@ export class DbOperationJournal implements OperationJournal {
           conditions: [condition('Ready', 'False', failure.code, failure.message)],
         });
       }
-      await this.save();
-      this.onStepDone?.(step, 'failed', failure.durationMs);
-      await this.append(
-        'error',
-        `${step.description}: failed after ${failure.attempts} attempt(s) (${failure.code}): ${failure.message}`,
+      await this.save({
+        level: 'error',
+        message: `${step.description}: failed after ${failure.attempts} attempt(s) (${failure.code}): ${failure.message}`,
         step,
-        { attempts: failure.attempts, code: failure.code, retryable: failure.retryable },
-      );
+        fields: { attempts: failure.attempts, code: failure.code, retryable: failure.retryable },
+      });
+      this.onStepDone?.(step, 'failed', failure.durationMs);
     });
   }
 
@@ -187,8 +186,12 @@ export class DbOperationJournal implements OperationJournal {
         error: `blocked by ${blockedBy}`,
         finishedAt: new Date().toISOString(),
       });
-      await this.save();
-      await this.append('warn', `${step.description}: skipped, ${blockedBy} failed`, step, { blockedBy });
+      await this.save({
+        level: 'warn',
+        message: `${step.description}: skipped, ${blockedBy} failed`,
+        step,
+        fields: { blockedBy },
+      });
     });
   }
 

@@ -20,6 +20,7 @@ import {
   type ApplicationRepository,
   type EnvironmentRepository,
   type ManagedResourceRepository,
+  type NewEvent,
   type OperationEntity,
   type OperationRepository,
   type StepRecord,
@@ -30,6 +31,7 @@ import type { ComponentSecrets } from '../secrets/revision-secrets';
 import type { SecretStore } from '../secrets/secret-store';
 import type { OperationContext } from './steps/operation-context';
 import { handlerFor, type StepHandlers } from './steps/step-handlers';
+import { keepLease } from './lease-heartbeat';
 
 export interface RunnerDependencies {
   operations: OperationRepository;
@@ -85,19 +87,10 @@ export class OperationRunner {
     const lease = new AbortController();
     const onStop = () => lease.abort(stop.reason);
     stop.addEventListener('abort', onStop, { once: true });
-    const heartbeat = setInterval(
-      () => {
-        operations.renewLease(claimed.id, owner, leaseMs).then(
-          (ok) => {
-            if (!ok)
-              lease.abort(
-                new LifecycleError(LifecycleErrorCode.LeaseLost, `lost the lease on operation ${claimed.id}`),
-              );
-          },
-          () => undefined, // a failed heartbeat is retried at the next beat; the lease covers three of them
-        );
-      },
-      Math.max(100, Math.floor(leaseMs / 3)),
+    const stopHeartbeat = keepLease(
+      () => operations.renewLease(claimed.id, owner, leaseMs),
+      leaseMs,
+      () => lease.abort(new LifecycleError(LifecycleErrorCode.LeaseLost, `lost the lease on operation ${claimed.id}`)),
     );
     try {
       // A heartbeat that lands after the operation was finished finds no lease to renew: that is not a takeover.
@@ -123,7 +116,7 @@ export class OperationRunner {
         this.deps.onOperationDone?.(claimed, 'Failed');
       }
     } finally {
-      clearInterval(heartbeat);
+      stopHeartbeat();
       stop.removeEventListener('abort', onStop);
       if (stop.aborted) await operations.release(claimed.id, owner).catch(() => undefined);
     }
@@ -144,13 +137,16 @@ export class OperationRunner {
   private async execute(operation: OperationEntity, owner: string, signal: AbortSignal): Promise<boolean> {
     const { operations, resources } = this.deps;
     const ctx = await this.context(operation);
-    await operations.appendEvent(operation.id, {
-      level: 'info',
-      message: `claimed by worker ${owner.split('/').slice(0, -1).join('/')} (lease ${Math.round(this.deps.leaseMs / 1000)} s)`,
-      fields: { worker: owner.split('/').slice(0, -1).join('/'), claim: operation.attempts },
-    });
+    // The claim's own events go with the plan (or in one insert when the plan is stored already): one round trip.
+    const opening: NewEvent[] = [
+      {
+        level: 'info',
+        message: `claimed by worker ${owner.split('/').slice(0, -1).join('/')} (lease ${Math.round(this.deps.leaseMs / 1000)} s)`,
+        fields: { worker: owner.split('/').slice(0, -1).join('/'), claim: operation.attempts },
+      },
+    ];
     if (operation.attempts > 1) {
-      await operations.appendEvent(operation.id, {
+      opening.push({
         level: 'warn',
         message: `resumed by another worker (claim ${operation.attempts}); completed steps are not run again`,
       });
@@ -183,16 +179,16 @@ export class OperationRunner {
         }
       }
       records = toRecords(steps);
-      if (!(await operations.saveSteps(operation.id, owner, records))) {
-        throw new LifecycleError(LifecycleErrorCode.LeaseLost, `lost the lease on operation ${operation.id}`);
-      }
       const unchanged = plan.unchanged.length ? `; unchanged: ${plan.unchanged.join(', ')}` : '';
-      await operations.appendEvent(operation.id, {
+      const planned: NewEvent = {
         level: 'info',
         message: `planned ${records.length} step(s): ${records.map((r) => r.id).join(', ') || 'nothing to do'}${unchanged}`,
         fields: { steps: records.map((r) => r.id), unchanged: plan.unchanged },
-      });
-    }
+      };
+      if (!(await operations.saveSteps(operation.id, owner, records, new Date(), [...opening, planned]))) {
+        throw new LifecycleError(LifecycleErrorCode.LeaseLost, `lost the lease on operation ${operation.id}`);
+      }
+    } else await operations.appendEvents(operation.id, opening);
 
     const during = applicationPhaseDuring(operation.kind);
     if (during)
@@ -285,10 +281,7 @@ export class OperationRunner {
             );
       await this.setApplicationStatus(operation, phase, [ready], true);
     }
-    if (!(await operations.finish(operation.id, owner, state, error))) {
-      throw new LifecycleError(LifecycleErrorCode.LeaseLost, `lost the lease on operation ${operation.id}`);
-    }
-    await operations.appendEvent(operation.id, {
+    const outcome: NewEvent = {
       level: state === 'Succeeded' ? 'info' : 'error',
       message: state === 'Succeeded' ? `${operation.kind} succeeded` : `${operation.kind} failed: ${error}`,
       fields: {
@@ -297,7 +290,10 @@ export class OperationRunner {
         failed: result.failed.length,
         blocked: result.blocked.length,
       },
-    });
+    };
+    if (!(await operations.finish(operation.id, owner, state, error, new Date(), [outcome]))) {
+      throw new LifecycleError(LifecycleErrorCode.LeaseLost, `lost the lease on operation ${operation.id}`);
+    }
     this.deps.onOperationDone?.(operation, state);
   }
 

@@ -1,7 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { OperationRepository } from '@berth/persistence';
-import { DataSource } from 'typeorm';
 import { BERTH_CONFIG, type BerthConfig } from '../config/berth-config';
 import { ReadinessService } from '../health/readiness.service';
 import { LifecycleMetrics } from './lifecycle.metrics';
@@ -38,7 +37,6 @@ export class RefreshScheduler {
   constructor(
     @Inject(BERTH_CONFIG) private readonly config: BerthConfig,
     @Inject(OperationRepository) private readonly operations: OperationRepository,
-    @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(LifecycleMetrics) private readonly metrics: LifecycleMetrics,
     @Inject(ReadinessService) private readonly readiness: ReadinessService,
   ) {}
@@ -111,7 +109,7 @@ export class RefreshScheduler {
         if (credit <= 0) await sleep(POLL_MS, undefined, { signal }).catch(() => undefined);
       }
       if (signal.aborted) return;
-      const op = await this.dataSource.transaction((manager) => this.operations.enqueueRefreshIfIdle(manager, app));
+      const op = await this.operations.enqueueRefreshIfIdle(app);
       if (op) {
         credit--;
         queued++;

@@ -28,6 +28,8 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
   private readonly stop = new AbortController();
   private timer?: NodeJS.Timeout;
   private polling = false;
+  /** Who waits for the next operation run here to end (nextEnd). */
+  private readonly endWaiters = new Set<() => void>();
   private again = false;
   readonly workerId = `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
 
@@ -93,10 +95,27 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
         )
         .finally(() => {
           this.running.delete(claimed.id);
+          for (const wake of [...this.endWaiters]) wake();
           this.nudge();
         });
       this.running.set(claimed.id, run);
     }
+  }
+
+  /**
+   * Resolves when an operation run in this process next ends (its outcome is recorded by then), or after `ms` at the
+   * latest: one awaiting an operation polls its state at that pace, and is woken at once when it ran here.
+   */
+  nextEnd(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.endWaiters.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.endWaiters.add(wake);
+    });
   }
 
   /** Operations running in this process right now. */

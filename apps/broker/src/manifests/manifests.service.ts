@@ -99,7 +99,14 @@ export class ManifestsService {
     let rendered;
     try {
       rendered = renderManifests(
-        { environment: environmentName, application: name, workloads, secrets, ...(namespace ? { namespace } : {}) },
+        {
+          environment: environmentName,
+          application: name,
+          workloads,
+          secrets,
+          metadata: { labels: spec.labels, annotations: spec.annotations },
+          ...(namespace ? { namespace } : {}),
+        },
         { includeSecrets },
       );
     } catch (error) {

@@ -14,6 +14,7 @@ import {
 } from '@berth/persistence';
 import type { ApplicationsService } from '../applications/applications.service';
 import type { LifecycleService } from '../lifecycle/lifecycle.service';
+import type { WorkerService } from '../lifecycle/worker.service';
 import type { SecretStore } from '../secrets/secret-store';
 import type { WebhookPoster } from './webhook-poster';
 
@@ -23,6 +24,8 @@ export interface DeliveryExecutorDeps {
   applications: ApplicationRepository;
   operations: OperationRepository;
   lifecycle: LifecycleService;
+  /** Wakes a waiting step as soon as an operation of this process ends. */
+  worker: WorkerService;
   secrets: SecretStore;
   webhooks: WebhookPoster;
 }
@@ -137,7 +140,7 @@ export class DeliveryExecutor extends WorkflowStepExecutor {
         id = latest.id;
         continue;
       }
-      await new Promise((resolve) => setTimeout(resolve, 250));
+      await this.deps.worker.nextEnd(250);
     }
   }
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import {
   resumeWorkflow,
@@ -18,25 +19,28 @@ import {
 } from '@berth/persistence';
 import { BERTH_CONFIG, type BerthConfig } from '../config/berth-config';
 import { ApplicationsService } from '../applications/applications.service';
+import { keepLease } from '../lifecycle/lease-heartbeat';
 import { LifecycleService } from '../lifecycle/lifecycle.service';
+import { WorkerService } from '../lifecycle/worker.service';
 import { BrokerError, BrokerErrorCode } from '../problems/broker.error';
 import { SecretStore } from '../secrets/secret-store';
 import { DeliveryExecutor, type DeliveryExecutorDeps } from './delivery-executor';
 import { DEFAULT_WEBHOOK_RETRY, WebhookPoster } from './webhook-poster';
 
-const FINISHED = new Set(['succeeded', 'failed', 'terminated']);
-
 interface ActiveRun {
-  revision: string;
+  /** This broker's claim on the run (its lease token). */
+  owner: string;
   controller: AbortController;
   done: Promise<void>;
 }
 
 /**
- * Runs the `spec.workflow` of home applications: the engine's state lives on the home row (column `workflow`), so
- * every tick (and a restart) picks up a run that is executing, or suspended past its `wakeAt`, and advances it. A
- * deploy step writes its environments' deliveries and waits until their apply operations succeed (the steps are
- * carried out by DeliveryExecutor).
+ * Runs the `spec.workflow` of home applications: the engine's state lives on the home row (column `workflow`). Every
+ * tick (and a restart) reads the runs that are due (`workflow_due_at`: executing, or suspended past their `wakeAt`)
+ * and that no other broker holds, claims each with a lease (BERTH_LEASE_SECONDS, like an operation's; heartbeats
+ * renew it while a step waits) and advances it; only the holder saves the run and writes its events. A broker that
+ * dies leaves its runs to be taken over when their lease expires. A deploy step writes its environments' deliveries
+ * and waits until their apply operations succeed (the steps are carried out by DeliveryExecutor).
  */
 @Injectable()
 export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -53,6 +57,7 @@ export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShut
     @Inject(OperationRepository) private readonly operations: OperationRepository,
     @Inject(ApplicationsService) private readonly service: ApplicationsService,
     @Inject(LifecycleService) lifecycle: LifecycleService,
+    @Inject(WorkerService) private readonly worker: WorkerService,
     @Inject(SecretStore) secrets: SecretStore,
   ) {
     // Webhooks are retried like provider steps (the lifecycle's retry tuning), by default 3 attempts from 1 s.
@@ -62,11 +67,16 @@ export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShut
       applications,
       operations,
       lifecycle,
+      worker,
       secrets,
       webhooks: new WebhookPoster({
         retry: tuned ? { ...DEFAULT_RETRY_POLICY, ...tuned } : DEFAULT_WEBHOOK_RETRY,
       }),
     };
+  }
+
+  private get leaseMs(): number {
+    return this.config.leaseSeconds * 1000;
   }
 
   onApplicationBootstrap(): void {
@@ -84,22 +94,26 @@ export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShut
     await Promise.allSettled([...this.active.values()].map((run) => run.done));
   }
 
-  /** Starts an advance of every run that can go on and is not already being advanced here. */
+  /**
+   * Claims and starts every due run nobody advances; stops an advance here whose run was replaced, resumed or
+   * terminated meanwhile (its lease was cleared).
+   */
   async tick(): Promise<void> {
     if (this.ticking || this.stop.signal.aborted) return;
     this.ticking = true;
     try {
-      const now = new Date().toISOString();
-      for (const home of await this.applications.withWorkflows()) {
-        const { state } = home.workflow!;
+      const now = Date.now();
+      const mine = [...this.active.values()].map((run) => run.owner);
+      for (const home of await this.applications.dueWorkflows(now, mine)) {
         const run = this.active.get(home.id);
         if (run) {
-          if (run.revision !== state.revision) run.controller.abort();
+          if (home.workflowLeaseOwner !== run.owner) run.controller.abort();
           continue;
         }
-        if (FINISHED.has(state.phase) || home.deletionRequestedAt) continue;
-        if (state.phase === 'suspending' && (state.wakeAt === undefined || state.wakeAt > now)) continue;
-        this.start(home, home.workflow!);
+        if (this.stop.signal.aborted) break;
+        const owner = `${this.worker.workerId}/${randomUUID().slice(0, 8)}`;
+        const claimed = await this.applications.claimWorkflow(home.id, owner, this.leaseMs);
+        if (claimed?.workflow) this.start(claimed, claimed.workflow, owner);
       }
     } catch {
       // The next tick tries again (the database may be briefly unavailable).
@@ -108,21 +122,30 @@ export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShut
     }
   }
 
-  private start(home: ApplicationEntity, stored: StoredWorkflow): void {
+  private start(home: ApplicationEntity, stored: StoredWorkflow, owner: string): void {
     const controller = new AbortController();
+    const journal = new HomeJournal(home, stored, owner, controller, this.applications, this.operations);
     const engine = new WorkflowEngine({
       executor: new DeliveryExecutor(home, stored, this.deps),
-      journal: new HomeJournal(home, stored, controller, this.applications, this.operations),
+      journal,
     });
-    const done = engine
-      .advance(structuredClone(stored.state), controller.signal)
+    const stopHeartbeat = keepLease(
+      () => this.applications.renewWorkflowLease(home.id, owner, this.leaseMs),
+      this.leaseMs,
+      () => controller.abort(),
+    );
+    const done = journal
+      .claimed(this.leaseMs)
+      .then(() => engine.advance(structuredClone(stored.state), controller.signal))
       .then(() => undefined)
       .catch(() => undefined)
-      .finally(() => {
+      .finally(async () => {
+        stopHeartbeat();
+        await this.applications.releaseWorkflow(home.id, owner).catch(() => undefined);
         this.active.delete(home.id);
-        if (!controller.signal.aborted) void this.tick();
+        if (!this.stop.signal.aborted) void this.tick();
       });
-    this.active.set(home.id, { revision: stored.state.revision, controller, done });
+    this.active.set(home.id, { owner, controller, done });
   }
 
   /** `:resume`: the waiting steps go on (409 when nothing waits, the workflow's own message). */
@@ -193,11 +216,15 @@ export class WorkflowRunner implements OnApplicationBootstrap, OnApplicationShut
   }
 }
 
-/** Saves the run on the home row, unless a newer revision (or a terminate) replaced it: then the advance stops. */
+/**
+ * Saves the run on the home row while this broker's claim holds (a newer revision, an action or a delete clears the
+ * lease, a broker that took over holds another): else the advance stops, and writes no more events.
+ */
 class HomeJournal extends WorkflowJournal {
   constructor(
     private readonly home: ApplicationEntity,
     private readonly stored: StoredWorkflow,
+    private readonly owner: string,
     private readonly controller: AbortController,
     private readonly applications: ApplicationRepository,
     private readonly operations: OperationRepository,
@@ -206,16 +233,26 @@ class HomeJournal extends WorkflowJournal {
   }
 
   async save(state: WorkflowState): Promise<void> {
-    const current = await this.applications.find(this.home.environmentName, this.home.name);
-    if (!current || current.workflow?.state.revision !== state.revision || current.deletionRequestedAt) {
+    const ours = await this.applications.saveWorkflow(
+      this.home.id,
+      { sealed: this.stored.sealed, state: structuredClone(state) },
+      this.owner,
+    );
+    if (!ours) {
       this.controller.abort();
-      throw new Error('the workflow run was replaced');
+      throw new Error('the workflow run was replaced or taken over');
     }
-    await this.applications.saveWorkflow(this.home.id, { sealed: this.stored.sealed, state: structuredClone(state) });
+  }
+
+  /** The claim is an event too (which broker advances the run, for how long a lease), like an operation's. */
+  async claimed(leaseMs: number): Promise<void> {
+    const broker = this.owner.split('/').slice(0, -1).join('/');
+    await this.event('info', `claimed by broker ${broker} (lease ${Math.round(leaseMs / 1000)} s)`, { broker });
   }
 
   /** Each step transition is an event of the home's latest operation (its apply of this revision). */
   async event(level: LogLevel, message: string, fields: Record<string, unknown>): Promise<void> {
+    if (this.controller.signal.aborted) return;
     const latest = await this.operations.latestForApplication(this.home.environmentName, this.home.name);
     if (!latest) return;
     await this.operations.appendEvent(latest.id, {

@@ -33,12 +33,20 @@ export interface WorkloadDelivery {
   bindingsChecksum: string;
 }
 
+/** An Application's labels and annotations as written (a delivery carries its home's). */
+export interface ApplicationMetadata {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+}
+
 export interface DeliveryRequest {
   environment: string;
   application: string;
   runtime: RuntimeSpec;
   workloads: WorkloadDelivery[];
   secrets: ConnectionSecretMaterial[];
+  /** The Application's own `metadata.labels` and `annotations`, carried onto every object the runtime renders. */
+  metadata?: ApplicationMetadata;
   signal: AbortSignal;
   /**
    * Delete the application's objects (workloads and secrets) that this delivery does not contain. Default true: the

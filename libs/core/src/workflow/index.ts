@@ -3,6 +3,7 @@ export * from './step-condition';
 export * from './read-workflow';
 export * from './plan-workflow';
 export * from './workflow-state';
+export * from './workflow-due';
 export * from './workflow-ports';
 export * from './workflow-engine';
 export * from './workflow-operations';

@@ -240,5 +240,17 @@ export function renderManifests(request: RenderRequest, options: RenderOptions):
       objects.push(object.kind === 'Secret' && !options.includeSecrets ? redactDeclaredSecret(object) : object);
     }
   }
+  if (request.metadata) for (const object of objects) carryApplicationMetadata(object, request.metadata);
   return { objects, yaml: toYamlStream(objects), workloads };
+}
+
+/**
+ * The Application's labels and annotations onto one rendered object; what the object already has (Berth's labels,
+ * a component's or trait's own) wins. Only where there is something to add: an application without them renders as before.
+ */
+function carryApplicationMetadata(object: KubeObject, metadata: NonNullable<RenderRequest['metadata']>): void {
+  if (Object.keys(metadata.labels).length > 0)
+    object.metadata.labels = { ...metadata.labels, ...object.metadata.labels };
+  if (Object.keys(metadata.annotations).length > 0)
+    object.metadata.annotations = { ...metadata.annotations, ...object.metadata.annotations };
 }

@@ -1,6 +1,7 @@
 import {
   ProviderError,
   ProviderErrorCode,
+  type ApplicationMetadata,
   type ConnectionSecretMaterial,
   type JsonObject,
   type WorkloadDelivery,
@@ -15,6 +16,8 @@ export interface RenderRequest {
   workloads: readonly WorkloadDelivery[];
   /** Every connection secret of the application (one Secret each). */
   secrets: readonly ConnectionSecretMaterial[];
+  /** The Application's labels and annotations: every object carries them (Berth's own labels and a component's win). */
+  metadata?: ApplicationMetadata;
   /** Sets metadata.namespace when given (the runtime's namespace); omitted for a namespace-less GitOps view. */
   namespace?: string;
   /**

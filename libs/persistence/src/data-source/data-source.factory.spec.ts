@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '@berth/migrations';
+import { startWorkflow, type WorkflowState } from '@berth/core';
 import { createTemporarySchema, TEST_POSTGRES_URL, warnSkippedWithoutPostgres } from '../testing/postgres-schema';
 import { ApplicationRepository } from '../repositories/application.repository';
 import { EnvironmentRepository } from '../repositories/environment.repository';
@@ -119,6 +120,97 @@ describe.each(backends)('persistence on $name', (backend) => {
     const orphan = await applications.appendRevision({ ...input, environmentName: 'nowhere' }).catch((e: unknown) => e);
     expect(orphan).toBeInstanceOf(Error);
     expect(await applications.find('nowhere', 'shop')).toBeNull();
+  });
+
+  it.skipIf(skip)('runs transactions started at once (ten deliveries written in parallel) each whole', async () => {
+    const applications = new ApplicationRepository(dataSource);
+    const written = await Promise.allSettled(
+      Array.from({ length: 10 }, (_, i) =>
+        applications.appendRevision(
+          {
+            environmentName: 'dev',
+            name: `parallel-${i}`,
+            document: { kind: 'Application' },
+            contentHash: String(i).padEnd(64, 'p'),
+            originalText: 'kind: Application',
+            contentType: 'application/yaml',
+          },
+          {
+            // Each transaction waits inside itself, so they overlap.
+            inTransaction: () => new Promise((resolve) => setTimeout(resolve, 5 * (10 - i))),
+          },
+        ),
+      ),
+    );
+    expect(written.filter((w) => w.status === 'rejected')).toEqual([]);
+    for (let i = 0; i < 10; i++) expect((await applications.find('dev', `parallel-${i}`))?.generation).toBe(1);
+    // A transaction inside a transaction (the same async flow) still runs.
+    await dataSource.transaction(() => dataSource.transaction(async () => undefined));
+  });
+
+  it.skipIf(skip)('reads only the workflow runs that are due, and lets one claim hold a run at a time', async () => {
+    const applications = new ApplicationRepository(dataSource);
+    const now = Date.now();
+    const run = (change: Partial<WorkflowState>): WorkflowState => ({
+      ...startWorkflow({ mode: { steps: 'StepByStep', subSteps: 'DAG' }, steps: [] }, 'r1', new Date(now)),
+      ...change,
+    });
+    const runs: Record<string, WorkflowState> = {
+      executing: run({}),
+      waking: run({ phase: 'suspending', wakeAt: new Date(now - 1000).toISOString() }),
+      later: run({ phase: 'suspending', wakeAt: new Date(now + 3_600_000).toISOString() }),
+      approval: run({ phase: 'suspending' }),
+      done: run({ phase: 'succeeded' }),
+    };
+    const ids: Record<string, string> = {};
+    for (const [name, state] of Object.entries(runs)) {
+      const { application } = await applications.appendRevision(
+        {
+          environmentName: 'dev',
+          name: `wf-${name}`,
+          document: { kind: 'Application' },
+          contentHash: name.padEnd(64, 'x'),
+          originalText: 'kind: Application',
+          contentType: 'application/yaml',
+          workflow: { state, sealed: {} },
+        },
+        { now: new Date(now - 10) },
+      );
+      ids[name] = application.id;
+    }
+    const due = async (mine: string[] = []) =>
+      (await applications.dueWorkflows(Date.now(), mine)).map((a) => a.name).filter((n) => n.startsWith('wf-'));
+    expect((await due()).sort()).toEqual(['wf-executing', 'wf-waking']);
+
+    // Two brokers claim the same run: one wins; its run is no longer anyone else's due run, but still its own.
+    const [a, b] = await Promise.all([
+      applications.claimWorkflow(ids.executing, 'broker-a/1', 60_000),
+      applications.claimWorkflow(ids.executing, 'broker-b/1', 60_000),
+    ]);
+    expect([a, b].filter(Boolean)).toHaveLength(1);
+    const winner = (a ?? b)!.workflowLeaseOwner!;
+    const loser = winner === 'broker-a/1' ? 'broker-b/1' : 'broker-a/1';
+    expect(await due()).toEqual(['wf-waking']);
+    expect((await due([winner])).sort()).toEqual(['wf-executing', 'wf-waking']);
+
+    // Saves are fenced by the claim; the loser's are refused. The state decides when the run is next due.
+    const stored = (await applications.find('dev', 'wf-executing'))!.workflow!;
+    expect(await applications.saveWorkflow(ids.executing, stored, loser)).toBe(false);
+    expect(await applications.renewWorkflowLease(ids.executing, loser, 60_000)).toBe(false);
+    expect(await applications.renewWorkflowLease(ids.executing, winner, 60_000)).toBe(true);
+    const suspended = { ...stored, state: { ...stored.state, phase: 'suspending' as const } };
+    expect(await applications.saveWorkflow(ids.executing, suspended, winner)).toBe(true);
+    await applications.releaseWorkflow(ids.executing, winner);
+    expect(await due()).toEqual(['wf-waking']);
+
+    // An action (here a resume) writes without a claim: the run is due again and its lease is cleared.
+    await applications.saveWorkflow(ids.executing, stored);
+    expect((await due()).sort()).toEqual(['wf-executing', 'wf-waking']);
+
+    // A lease that expired (its broker died) lets another broker take the run over.
+    expect(await applications.claimWorkflow(ids.waking, 'broker-a/2', 1, now)).not.toBeNull();
+    expect(await applications.claimWorkflow(ids.waking, 'broker-b/2', 60_000, now + 1000)).not.toBeNull();
+    expect(await applications.claimWorkflow(ids.waking, 'broker-a/3', 60_000)).toBeNull();
   });
 });
 

@@ -5,7 +5,7 @@ import { DataSource, type DataSourceOptions, type MigrationInterface } from 'typ
 import { MIGRATIONS } from '@berth/migrations';
 import { ENTITIES } from '../entities';
 import { PersistenceError, PersistenceErrorCode } from '../errors/persistence.error';
-import { serializeSqliteTransactions } from './sqlite-transactions';
+import { serializeTransactions } from './serial-transactions';
 
 export type DatabaseKind = 'sqlite' | 'postgres';
 
@@ -80,7 +80,7 @@ export function createDataSource(options: DataSourceFactoryOptions): DataSource 
     };
   }
   const dataSource = new DataSource(dataSourceOptions);
-  if (dataSourceOptions.type === 'better-sqlite3') serializeSqliteTransactions(dataSource);
+  if (dataSourceOptions.type === 'better-sqlite3') serializeTransactions(dataSource);
   return dataSource;
 }
 

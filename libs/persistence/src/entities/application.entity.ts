@@ -1,6 +1,6 @@
 import type { ApplicationPhase, Condition, WorkflowState } from '@berth/core';
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
-import { ID_COLUMN, JSON_COLUMN, NAME_LENGTH, TIMESTAMP_COLUMN } from './column-types';
+import { EPOCH_MS_COLUMN, ID_COLUMN, JSON_COLUMN, NAME_LENGTH, TIMESTAMP_COLUMN } from './column-types';
 import { EnvironmentEntity } from './environment.entity';
 
 /** A workflow run as stored: the engine's state and, per `<step>/<environment>`, the sealed secrets of that delivery. */
@@ -13,6 +13,7 @@ export interface StoredWorkflow {
 @Entity({ name: 'applications' })
 @Index('UQ_applications_environment_name', ['environmentName', 'name'], { unique: true })
 @Index('IX_applications_delivered_from_name', ['deliveredFrom', 'name'])
+@Index('IX_applications_workflow_due_at', ['workflowDueAt'])
 export class ApplicationEntity {
   @PrimaryColumn({ ...ID_COLUMN, name: 'id' })
   id!: string;
@@ -57,6 +58,22 @@ export class ApplicationEntity {
    */
   @Column({ ...JSON_COLUMN, name: 'workflow', nullable: true })
   workflow!: StoredWorkflow | null;
+
+  /** The claim token of the broker advancing the workflow run (like an operation's lease); null when none does. */
+  @Column({ type: 'varchar', length: 100, name: 'workflow_lease_owner', nullable: true })
+  workflowLeaseOwner!: string | null;
+
+  /** Epoch milliseconds; heartbeats renew it while a step waits, a broker that died lets it lapse. */
+  @Column({ ...EPOCH_MS_COLUMN, name: 'workflow_lease_expires_at', nullable: true })
+  workflowLeaseExpiresAt!: number | null;
+
+  /**
+   * When the run is next to be advanced (epoch ms): its last save while executing, or the `wakeAt` of a suspended
+   * run; null when it waits for nobody's clock (finished, or until `:resume`). Kept in step with `workflow` by every
+   * write of it (workflowDueAt), so a tick reads only the runs that are due.
+   */
+  @Column({ ...EPOCH_MS_COLUMN, name: 'workflow_due_at', nullable: true })
+  workflowDueAt!: number | null;
 
   @Column({ ...TIMESTAMP_COLUMN, name: 'deletion_requested_at', nullable: true })
   deletionRequestedAt!: Date | null;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { ApplicationPhase, Condition, JsonObject } from '@berth/core';
-import { IsNull, LessThan, Not, type DataSource, type EntityManager, type Repository } from 'typeorm';
+import { workflowDueAt, type ApplicationPhase, type Condition, type JsonObject } from '@berth/core';
+import { LessThan, type DataSource, type EntityManager, type Repository } from 'typeorm';
 import { ApplicationRevisionEntity } from '../entities/application-revision.entity';
 import { ApplicationEntity, type StoredWorkflow } from '../entities/application.entity';
 import { insertable } from '../entities/column-types';
@@ -45,6 +45,9 @@ export interface AppendRevisionOptions {
   ) => Promise<void>;
 }
 
+/** A home being deleted: its workflow run is no longer due, and the broker advancing it loses its lease and stops. */
+const STOP_WORKFLOW = { workflowLeaseOwner: null, workflowLeaseExpiresAt: null, workflowDueAt: null };
+
 export class ApplicationRepository {
   private readonly rows: Repository<ApplicationEntity>;
   private readonly revisions: Repository<ApplicationRevisionEntity>;
@@ -84,14 +87,78 @@ export class ApplicationRepository {
     return this.rows.find({ where: { deliveredFrom: home, name }, order: { environmentName: 'ASC' } });
   }
 
-  /** Saves the workflow run of a home application (the whole state, after every change the engine makes). */
-  async saveWorkflow(id: string, workflow: StoredWorkflow): Promise<void> {
-    await this.rows.update({ id }, insertable<Partial<ApplicationEntity>>({ workflow }));
+  /**
+   * Saves the workflow run of a home application (the whole state, after every change the engine makes) and when it
+   * is next due. With `owner` (the claim of the broker advancing it) the write is fenced by that lease: false when the
+   * run is no longer ours (taken over, replaced by a newer revision, resumed or terminated meanwhile, or the home is
+   * being deleted). Without (`:resume`, `:retry`, `:terminate`), it also takes the run from whoever advances it: their
+   * next save or heartbeat finds the lease gone and they stop.
+   */
+  async saveWorkflow(id: string, workflow: StoredWorkflow, owner?: string, now = new Date()): Promise<boolean> {
+    const changes: Partial<ApplicationEntity> = { workflow, workflowDueAt: workflowDueAt(workflow.state, now) };
+    if (owner) return (await this.statements.update({ id, workflowLeaseOwner: owner }, changes)) > 0;
+    return (
+      (await this.statements.update({ id }, { ...changes, workflowLeaseOwner: null, workflowLeaseExpiresAt: null })) > 0
+    );
   }
 
-  /** The home applications that have a workflow run (finished ones too: the caller decides what to advance). */
-  withWorkflows(): Promise<ApplicationEntity[]> {
-    return this.rows.find({ where: { workflow: Not(IsNull()) }, order: { id: 'ASC' } });
+  /**
+   * The home applications whose workflow run is due by `nowMs` (index `IX_applications_workflow_due_at`) and that this
+   * broker may advance: nobody holds their lease (or it expired: that broker died), or one of `mine` (the claims this
+   * broker holds, so it sees a run it advances being replaced). Not those being deleted.
+   */
+  dueWorkflows(nowMs: number, mine: readonly string[] = []): Promise<ApplicationEntity[]> {
+    const builder = this.rows
+      .createQueryBuilder('application')
+      .where('application.workflowDueAt <= :now', { now: String(nowMs) })
+      .andWhere('application.deletionRequestedAt IS NULL');
+    const leases = ['application.workflowLeaseExpiresAt IS NULL', 'application.workflowLeaseExpiresAt < :now'];
+    if (mine.length) leases.push('application.workflowLeaseOwner IN (:...mine)');
+    return builder
+      .andWhere(`(${leases.join(' OR ')})`, { mine })
+      .orderBy('application.workflowDueAt', 'ASC')
+      .getMany();
+  }
+
+  /**
+   * Claims the workflow run of home `id` for `owner` (a token unique to this claim) for `leaseMs`, if it is still due
+   * and nobody else holds it: one conditional UPDATE, so of two brokers claiming at once one wins. The claimed row, or
+   * null.
+   */
+  async claimWorkflow(
+    id: string,
+    owner: string,
+    leaseMs: number,
+    nowMs = Date.now(),
+  ): Promise<ApplicationEntity | null> {
+    const result = await this.rows
+      .createQueryBuilder()
+      .update(ApplicationEntity)
+      .set({ workflowLeaseOwner: owner, workflowLeaseExpiresAt: () => ':expires' })
+      .setParameter('expires', String(nowMs + leaseMs))
+      .where(
+        `id = :id AND workflow_due_at <= :now AND deletion_requested_at IS NULL
+         AND (workflow_lease_expires_at IS NULL OR workflow_lease_expires_at < :now)`,
+        { id, now: String(nowMs) },
+      )
+      .execute();
+    if ((result.affected ?? 0) === 0) return null;
+    return this.statements.findOne({ id, workflowLeaseOwner: owner });
+  }
+
+  /** Extends the lease on a run; false when it is no longer ours. */
+  async renewWorkflowLease(id: string, owner: string, leaseMs: number, nowMs = Date.now()): Promise<boolean> {
+    return (
+      (await this.statements.update({ id, workflowLeaseOwner: owner }, { workflowLeaseExpiresAt: nowMs + leaseMs })) > 0
+    );
+  }
+
+  /** Ends this broker's claim (its advance returned or stopped): the run is anyone's when it is next due. */
+  async releaseWorkflow(id: string, owner: string): Promise<void> {
+    await this.statements.update(
+      { id, workflowLeaseOwner: owner },
+      { workflowLeaseOwner: null, workflowLeaseExpiresAt: null },
+    );
   }
 
   count(environmentName: string, phase?: ApplicationPhase): Promise<number> {
@@ -209,6 +276,9 @@ export class ApplicationRepository {
         conditions: [],
         deliveredFrom: input.deliveredFrom ?? null,
         workflow: input.workflow ?? null,
+        workflowLeaseOwner: null,
+        workflowLeaseExpiresAt: null,
+        workflowDueAt: input.workflow ? workflowDueAt(input.workflow.state, now) : null,
         deletionRequestedAt: null,
         createdAt: now,
         updatedAt: now,
@@ -228,7 +298,15 @@ export class ApplicationRepository {
           currentRevisionId: revision.id,
           phase: 'Pending',
           updatedAt: now,
-          ...(input.workflow !== undefined ? { workflow: input.workflow } : {}),
+          // A fresh run replaces the one some broker may be advancing: its lease goes, so that broker stops.
+          ...(input.workflow !== undefined
+            ? {
+                workflow: input.workflow,
+                workflowLeaseOwner: null,
+                workflowLeaseExpiresAt: null,
+                workflowDueAt: input.workflow ? workflowDueAt(input.workflow.state, now) : null,
+              }
+            : {}),
         }),
       )
       .where('id = :id AND generation = :generation', { id: current.id, generation: current.generation })
@@ -263,18 +341,24 @@ export class ApplicationRepository {
   /** Marks an application for deletion (idempotent: the first request's time is kept). */
   async requestDeletion(application: ApplicationEntity, now = new Date()): Promise<ApplicationEntity> {
     const deletionRequestedAt = application.deletionRequestedAt ?? now;
-    await this.rows.update({ id: application.id }, { deletionRequestedAt, phase: 'Deleting', updatedAt: now });
+    await this.rows.update(
+      { id: application.id },
+      { deletionRequestedAt, phase: 'Deleting', updatedAt: now, ...STOP_WORKFLOW },
+    );
     return { ...application, deletionRequestedAt, phase: 'Deleting', updatedAt: now };
   }
 
   /** Marks an application for deletion inside the caller's transaction (the first request's time is kept). */
   async markDeleting(manager: EntityManager, application: ApplicationEntity, now: Date): Promise<void> {
-    await manager
-      .getRepository(ApplicationEntity)
-      .update(
-        { id: application.id },
-        { deletionRequestedAt: application.deletionRequestedAt ?? now, phase: 'Deleting', updatedAt: now },
-      );
+    await manager.getRepository(ApplicationEntity).update(
+      { id: application.id },
+      {
+        deletionRequestedAt: application.deletionRequestedAt ?? now,
+        phase: 'Deleting',
+        updatedAt: now,
+        ...STOP_WORKFLOW,
+      },
+    );
   }
 
   /** Sets the phase of an application (e.g. back to Deleting when its failed delete is retried). */

@@ -47,7 +47,36 @@ export class ManagedResourceRepository {
       await this.statements.update({ id: existing.id }, { ...changes, updatedAt: now });
       return { ...existing, ...changes, updatedAt: now };
     }
-    const row: ManagedResourceEntity = {
+    const row = this.newRow(key, changes, now);
+    await this.statements.insert(row);
+    return row;
+  }
+
+  /**
+   * `upsert` without reading the row first (nor returning it): one statement, for a caller that only sets fields
+   * (a step's start sets the component's phase).
+   */
+  async set(
+    key: ResourceKey,
+    changes: ResourceChanges & Pick<ManagedResourceEntity, 'type' | 'category'>,
+    now = new Date(),
+  ): Promise<void> {
+    const fields = Object.keys(changes).filter((k) => changes[k as keyof typeof changes] !== undefined) as Array<
+      keyof ManagedResourceEntity
+    >;
+    await this.statements.insertOrUpdate(
+      this.newRow(key, changes, now),
+      ['environmentName', 'applicationName', 'component'],
+      [...fields, 'updatedAt'],
+    );
+  }
+
+  private newRow(
+    key: ResourceKey,
+    changes: ResourceChanges & Pick<ManagedResourceEntity, 'type' | 'category'>,
+    now: Date,
+  ): ManagedResourceEntity {
+    return {
       id: randomUUID(),
       ...key,
       profileKind: null,
@@ -69,8 +98,6 @@ export class ManagedResourceRepository {
       createdAt: now,
       updatedAt: now,
     };
-    await this.statements.insert(row);
-    return row;
   }
 
   /** Updates an existing row (no-op when there is none). */

@@ -66,7 +66,7 @@ export class EntityStatements<T extends ObjectLiteral> {
       keys.filter((_, i) => !nulls[i]),
     );
     const records = (await this.run(sql, values, manager)).records as Array<Record<string, unknown>>;
-    return records.map((raw) => this.hydrate(raw, selected));
+    return records.map((raw) => this.hydrateColumns(raw, selected));
   }
 
   async findOne(
@@ -79,7 +79,7 @@ export class EntityStatements<T extends ObjectLiteral> {
 
   /** Inserts one row: every property present in `row` (a generated column left undefined is generated). */
   async insert(row: Partial<T>, manager?: EntityManager): Promise<void> {
-    const keys = Object.keys(row).filter((key) => row[key] !== undefined && this.byProperty.has(key));
+    const keys = this.insertKeys(row);
     const cacheKey = `I|${keys.join(',')}`;
     let sql = this.sql.get(cacheKey);
     if (!sql) {
@@ -91,8 +91,169 @@ export class EntityStatements<T extends ObjectLiteral> {
     await this.run(sql, this.values(row, keys), manager);
   }
 
+  /**
+   * Inserts the rows in one statement (a multi-row VALUES); every row has the properties of the first (undefined
+   * ones are left to their default).
+   */
+  async insertMany(rows: ReadonlyArray<Partial<T>>, manager?: EntityManager): Promise<void> {
+    if (rows.length === 0) return;
+    if (rows.length === 1) return this.insert(rows[0], manager);
+    const keys = this.insertKeys(rows[0]);
+    const cacheKey = `M|${keys.join(',')}|${rows.length}`;
+    let sql = this.sql.get(cacheKey);
+    if (!sql) {
+      sql =
+        `INSERT INTO ${this.table} (${keys.map((key) => this.quote(this.column(key).databaseName)).join(', ')}) VALUES ` +
+        rows.map((_, r) => `(${keys.map((_, i) => this.parameter(r * keys.length + i)).join(', ')})`).join(', ');
+      this.sql.set(cacheKey, sql);
+    }
+    await this.run(
+      sql,
+      rows.flatMap((row) => this.values(row, keys)),
+      manager,
+    );
+  }
+
+  /**
+   * Inserts `row`, or where a row with the same `conflict` properties exists (a unique index over them), sets the
+   * `update` properties of `row` on it instead: one statement (`ON CONFLICT … DO UPDATE`, SQLite and PostgreSQL).
+   */
+  async insertOrUpdate(
+    row: Partial<T>,
+    conflict: ReadonlyArray<keyof T & string>,
+    update: ReadonlyArray<keyof T & string>,
+    manager?: EntityManager,
+  ): Promise<void> {
+    const keys = this.insertKeys(row);
+    const cacheKey = `O|${keys.join(',')}|${conflict.join(',')}|${update.join(',')}`;
+    let sql = this.sql.get(cacheKey);
+    if (!sql) {
+      const name = (key: string) => this.quote(this.column(key).databaseName);
+      sql =
+        `INSERT INTO ${this.table} (${keys.map(name).join(', ')}) VALUES (${keys.map((_, i) => this.parameter(i)).join(', ')})` +
+        ` ON CONFLICT (${conflict.map(name).join(', ')}) DO UPDATE SET ${update.map((key) => `${name(key)} = excluded.${name(key)}`).join(', ')}`;
+      this.sql.set(cacheKey, sql);
+    }
+    await this.run(sql, this.values(row, keys), manager);
+  }
+
   /** Sets `changes` on the rows matching `where` (equality); returns how many rows changed. */
   async update(where: Partial<T>, changes: Partial<T>, manager?: EntityManager): Promise<number> {
+    const { sql, values } = this.updateStatement(where, changes);
+    const result = await this.run(sql, values, manager);
+    return result.affected ?? 0;
+  }
+
+  /**
+   * `update`, and only when it changed a row, `insertMany(rows)` into `into`'s table: on PostgreSQL one statement
+   * (a data-modifying WITH), so one round trip instead of two; elsewhere (SQLite, in-process) the two statements.
+   * Returns how many rows the update changed.
+   */
+  async updateThenInsert<E extends ObjectLiteral>(
+    where: Partial<T>,
+    changes: Partial<T>,
+    into: EntityStatements<E>,
+    rows: ReadonlyArray<Partial<E>>,
+    manager?: EntityManager,
+  ): Promise<number> {
+    if (rows.length === 0 || this.dataSource.driver.options.type !== 'postgres') {
+      const changed = await this.update(where, changes, manager);
+      if (changed > 0) await into.insertMany(rows, manager);
+      return changed;
+    }
+    const update = this.updateStatement(where, changes);
+    const keys = into.insertKeys(rows[0]);
+    const cacheKey = `W|${update.cacheKey}|${into.table}|${keys.join(',')}|${rows.length}`;
+    let sql = this.sql.get(cacheKey);
+    if (!sql) {
+      // VALUES outside an INSERT's own list has no column types to give its parameters: each is cast to its column's.
+      const offset = update.values.length;
+      const types = keys.map((key) => this.dataSource.driver.normalizeType(into.column(key)));
+      const valueRows = rows.map(
+        (_, r) => `(${keys.map((_, i) => `${this.parameter(offset + r * keys.length + i)}::${types[i]}`).join(', ')})`,
+      );
+      sql =
+        `WITH changed AS (${update.sql} RETURNING 1), ` +
+        `inserted AS (INSERT INTO ${into.table} (${keys.map((key) => into.quote(into.column(key).databaseName)).join(', ')}) ` +
+        `SELECT * FROM (VALUES ${valueRows.join(', ')}) AS v WHERE EXISTS (SELECT 1 FROM changed)) ` +
+        `SELECT count(*)::int AS "changed" FROM changed`;
+      this.sql.set(cacheKey, sql);
+    }
+    const values = [...update.values, ...rows.flatMap((row) => into.values(row, keys))];
+    const records = (await this.run(sql, values, manager)).records as Array<{ changed: number }>;
+    return Number(records[0]?.changed ?? 0);
+  }
+
+  /**
+   * Inserts `row`, then `rows` into `into`'s table: on PostgreSQL one statement (a data-modifying WITH), elsewhere
+   * the two statements (atomic when `manager` is a transaction's).
+   */
+  async insertThenInsert<E extends ObjectLiteral>(
+    row: Partial<T>,
+    into: EntityStatements<E>,
+    rows: ReadonlyArray<Partial<E>>,
+    manager?: EntityManager,
+  ): Promise<void> {
+    if (rows.length === 0 || this.dataSource.driver.options.type !== 'postgres') {
+      await this.insert(row, manager);
+      await into.insertMany(rows, manager);
+      return;
+    }
+    const keys = this.insertKeys(row);
+    const intoKeys = into.insertKeys(rows[0]);
+    const cacheKey = `II|${keys.join(',')}|${into.table}|${intoKeys.join(',')}|${rows.length}`;
+    let sql = this.sql.get(cacheKey);
+    if (!sql) {
+      const offset = keys.length;
+      sql =
+        `WITH first AS (INSERT INTO ${this.table} (${keys.map((key) => this.quote(this.column(key).databaseName)).join(', ')}) ` +
+        `VALUES (${keys.map((_, i) => this.parameter(i)).join(', ')})) ` +
+        `INSERT INTO ${into.table} (${intoKeys.map((key) => into.quote(into.column(key).databaseName)).join(', ')}) VALUES ` +
+        rows
+          .map((_, r) => `(${intoKeys.map((_, i) => this.parameter(offset + r * intoKeys.length + i)).join(', ')})`)
+          .join(', ');
+      this.sql.set(cacheKey, sql);
+    }
+    await this.run(sql, [...this.values(row, keys), ...rows.flatMap((r) => into.values(r, intoKeys))], manager);
+  }
+
+  /** The quoted column list of every column (for a RETURNING clause). */
+  columnList(): string {
+    return this.columns.map((c) => this.quote(c.databaseName)).join(', ');
+  }
+
+  /** A property's value as the database takes it (what `insert` and `update` send). */
+  persistent<K extends keyof T & string>(property: K, value: T[K]): unknown {
+    return this.dataSource.driver.preparePersistentValue(value, this.column(property));
+  }
+
+  /** Runs hand-written SQL (in `manager`'s transaction when given); rows it returns with every column are `hydrate`d. */
+  async query(
+    sql: string,
+    values: unknown[],
+    manager?: EntityManager,
+  ): Promise<{ records: Array<Record<string, unknown>>; affected?: number }> {
+    return (await this.run(sql, values, manager)) as { records: Array<Record<string, unknown>>; affected?: number };
+  }
+
+  /** A raw row with every column (as `columnList()` selects them) as the entity. */
+  hydrate(raw: Record<string, unknown>): T {
+    return this.hydrateColumns(raw, this.columns);
+  }
+
+  /** The placeholder of the `index`-th (0-based) value of a statement on this driver. */
+  parameter(index: number): string {
+    return this.dataSource.driver.createParameter(`p${index}`, index);
+  }
+
+  private insertKeys(row: Partial<T>): string[] {
+    return Object.keys(row).filter((key) => row[key] !== undefined && this.byProperty.has(key));
+  }
+
+  private updateStatement(
+    where: Partial<T>,
+    changes: Partial<T>,
+  ): { sql: string; values: unknown[]; cacheKey: string } {
     const set = Object.keys(changes).filter((key) => changes[key] !== undefined);
     const keys = Object.keys(where);
     if (keys.some((key) => where[key] === null || where[key] === undefined))
@@ -105,8 +266,7 @@ export class EntityStatements<T extends ObjectLiteral> {
         ` WHERE ${keys.map((key, i) => `${this.quote(this.column(key).databaseName)} = ${this.parameter(set.length + i)}`).join(' AND ')}`;
       this.sql.set(cacheKey, sql);
     }
-    const result = await this.run(sql, [...this.values(changes, set), ...this.values(where, keys)], manager);
-    return result.affected ?? 0;
+    return { sql, values: [...this.values(changes, set), ...this.values(where, keys)], cacheKey };
   }
 
   private async run(
@@ -128,7 +288,7 @@ export class EntityStatements<T extends ObjectLiteral> {
     return keys.map((key) => driver.preparePersistentValue(source[key], this.column(key)));
   }
 
-  private hydrate(raw: Record<string, unknown>, columns: ColumnMetadata[]): T {
+  private hydrateColumns(raw: Record<string, unknown>, columns: ColumnMetadata[]): T {
     const driver = this.dataSource.driver;
     const row: Record<string, unknown> = {};
     for (const column of columns)
@@ -140,10 +300,6 @@ export class EntityStatements<T extends ObjectLiteral> {
     const column = this.byProperty.get(property);
     if (!column) throw new Error(`EntityStatements: no column for property ${property}`);
     return column;
-  }
-
-  private parameter(index: number): string {
-    return this.dataSource.driver.createParameter(`p${index}`, index);
   }
 
   private quote(name: string): string {

@@ -45,6 +45,7 @@ export async function deliver(
       runtime: ctx.environment.runtime,
       workloads: [{ component: workload, env: resolution.env, bindingsChecksum: resolution.bindingsChecksum }],
       secrets: bound,
+      metadata: { labels: ctx.application!.labels, annotations: ctx.application!.annotations },
       signal: context.signal,
       prune: false,
     },

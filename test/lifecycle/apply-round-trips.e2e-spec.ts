@@ -1,0 +1,88 @@
+import request from 'supertest';
+import { OperationRepository } from '@berth/persistence';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OperationRunner } from '../../apps/broker/src/lifecycle/operation.runner';
+import { OPERATION_RUNNER } from '../../apps/broker/src/lifecycle/worker.service';
+import { CountingLogger } from '../support/counting-logger';
+import { TEST_POSTGRES_URL, warnSkippedWithoutPostgres } from '../support/postgres-schema';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+/**
+ * What one operation of a vpc + bound webservice application costs in PostgreSQL statements, from its claim to its
+ * end (BEGIN and COMMIT counted): the claim (one statement: taken and read back), the context (environment, revision),
+ * the plan stored with the claim's events, per step its start and its end (each stored with its event in one
+ * statement) and the component's phase, what the step itself reads and writes, the application's status, and the
+ * outcome with its event. Was apply 48, refresh 39 before steps and events shared statements.
+ */
+const MAX_ROUND_TRIPS = { apply: 34, refresh: 26 };
+
+const yaml = `apiVersion: core.oam.dev/v1beta1
+kind: Application
+metadata: { name: counted }
+spec:
+  components:
+    - name: net
+      type: vpc
+    - name: web
+      type: webservice
+      properties: { image: registry.example.com/shop/web:1.0.0, port: 8080 }
+      traits:
+        - type: service-binding
+          properties: { envMappings: { VPC_ID: { secret: net } } }
+`;
+
+describe.skipIf(!TEST_POSTGRES_URL)('an operation costs a bounded number of PostgreSQL round trips', () => {
+  let t: TestApp;
+  let operations: OperationRepository;
+  let runner: OperationRunner;
+  const counter = new CountingLogger();
+
+  beforeAll(async () => {
+    // API role: nothing polls the queue, so the test claims and runs the operation itself and every statement
+    // counted is that operation's. The lease is long enough that no heartbeat falls inside the run.
+    t = await startTestApp('postgres', { config: { role: 'api', leaseSeconds: 600, refreshIntervalMs: 0 } });
+    operations = t.app.get(OperationRepository);
+    runner = t.app.get<OperationRunner>(OPERATION_RUNNER);
+    counter.attach(t.dataSource);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  /** Claims the one queued operation and runs it to its end; the statements it took and its final state. */
+  async function runQueued(): Promise<{ trips: number; statements: string[]; state?: string; kind?: string }> {
+    let claimedId = '';
+    const statements = await counter.during(async () => {
+      const claimed = await operations.claim('round-trips/1', 600_000);
+      if (!claimed) throw new Error('nothing queued');
+      claimedId = claimed.id;
+      await runner.run(claimed, new AbortController().signal);
+    });
+    const operation = await operations.find(claimedId);
+    return { trips: statements.length, statements, state: operation?.state, kind: operation?.kind };
+  }
+
+  it('applies and refreshes a vpc and a bound webservice within the bound', async () => {
+    const put = await request(t.server)
+      .put('/v1/environments/local/applications/counted')
+      .set('Content-Type', 'application/yaml')
+      .send(yaml);
+    expect(put.status, put.text).toBe(201);
+    const apply = await runQueued();
+
+    await request(t.server).post('/v1/environments/local/applications/counted:refresh').expect(202);
+    const refresh = await runQueued();
+
+    console.log(`operation round trips on PostgreSQL: apply ${apply.trips}, refresh ${refresh.trips}`);
+    if (process.env.BERTH_SHOW_STATEMENTS)
+      console.log([apply, refresh].map((o) => o.statements.join('\n')).join('\n---\n'));
+    expect([apply.kind, apply.state]).toEqual(['apply', 'Succeeded']);
+    expect([refresh.kind, refresh.state]).toEqual(['refresh', 'Succeeded']);
+    const app = await request(t.server).get('/v1/environments/local/applications/counted').expect(200);
+    expect(app.body.status.phase).toBe('Ready');
+    expect(apply.trips, apply.statements.join('\n')).toBeLessThanOrEqual(MAX_ROUND_TRIPS.apply);
+    expect(refresh.trips, refresh.statements.join('\n')).toBeLessThanOrEqual(MAX_ROUND_TRIPS.refresh);
+  });
+});
+
+if (!TEST_POSTGRES_URL) warnSkippedWithoutPostgres('operation round trips');

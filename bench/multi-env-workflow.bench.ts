@@ -3,7 +3,8 @@
  * The broker's run of a multi-environment workflow, over real HTTP with the real worker (10 environments env-0…env-9
  * on a fresh data dir, the Application at home in `local`): `npx tsx bench/multi-env-workflow.bench.ts`. Twice: on
  * the real local provider (whose work is CPU on this machine), and on the test provider answering every call after
- * 1 s (as a cloud API does: the environments' work is waiting, not CPU).
+ * 1 s (as a cloud API does: the environments' work is waiting, not CPU). `--pg` runs the service on PostgreSQL
+ * (TEST_POSTGRES_URL) instead of SQLite.
  * 1. One Application delivered by a deploy step with parallelism 10 to all 10 environments: the workflow's wall time
  *    (PUT → workflow succeeded) against the slowest environment delivered alone (PUT → Ready, one at a time, the same
  *    components). Target: ≤ 1.1.
@@ -17,10 +18,14 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../apps/broker/src';
 import { authenticateRequests, readAdminToken } from '../test/support/admin-auth';
+import { createTemporarySchema } from '../test/support/postgres-schema';
 import { TestResourceProvider } from '../test/support/test-provider';
 
 const ENVIRONMENTS = Array.from({ length: 10 }, (_, i) => `env-${i}`);
 const POLL_MS = 5;
+/** `--pg`: the service on PostgreSQL (TEST_POSTGRES_URL, a fresh schema) instead of SQLite. */
+const PG_URL = process.argv.includes('--pg') ? process.env.TEST_POSTGRES_URL : undefined;
+if (process.argv.includes('--pg') && !PG_URL) throw new Error('--pg needs TEST_POSTGRES_URL');
 
 const components = (name: string) => `apiVersion: core.oam.dev/v1beta1
 kind: Application
@@ -70,13 +75,16 @@ type Provider = { kind: 'local' } | { kind: 'test'; latencyMs: number };
 
 async function scenario(provider: Provider): Promise<MultiEnvWorkflowBenchResult> {
   const dataDir = mkdtempSync(join(tmpdir(), 'berth-bench-multi-env-'));
+  const schema = PG_URL ? await createTemporarySchema(PG_URL, 'berth_bench_workflow') : undefined;
+  const database = schema ? { databaseUrl: PG_URL, databaseSchema: schema.schema, migrateOnBoot: true } : {};
   const app = await createApp({
     env: {},
-    config: { dataDir, logLevel: 'silent', role: 'all', workerConcurrency: 12, refreshIntervalMs: 0 },
+    config: { dataDir, logLevel: 'silent', role: 'all', workerConcurrency: 12, refreshIntervalMs: 0, ...database },
     ...(provider.kind === 'test' ? { extraProviders: [new TestResourceProvider({ env: {} })] } : {}),
   });
-  const label =
-    provider.kind === 'local' ? 'local provider' : `a provider answering after ${provider.latencyMs} ms a call`;
+  const label = `${PG_URL ? 'PostgreSQL' : 'SQLite'}, ${
+    provider.kind === 'local' ? 'local provider' : `a provider answering after ${provider.latencyMs} ms a call`
+  }`;
   try {
     authenticateRequests(app.getHttpServer(), readAdminToken(dataDir));
     await app.listen(0, '127.0.0.1');
@@ -179,6 +187,7 @@ async function scenario(provider: Provider): Promise<MultiEnvWorkflowBenchResult
     return { workflowMs, slowestAloneMs, ratio, overheadMsPerStep };
   } finally {
     await app.close();
+    await schema?.drop();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

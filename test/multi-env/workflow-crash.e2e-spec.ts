@@ -4,36 +4,8 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TestInventory } from '../support/test-provider';
-import { putCrashingEnvironments, TARGETS } from './support/crashing-environments';
+import { putCrashingEnvironments, stagedShop } from './support/crashing-environments';
 import { restartingBroker } from './support/restarting-broker';
-
-const SHOP = `apiVersion: core.oam.dev/v1beta1
-kind: Application
-metadata:
-  name: shop
-spec:
-  components:
-    - name: net
-      type: vpc
-    - name: files
-      type: oss
-    - name: web
-      type: webservice
-      properties:
-        image: shop:1
-      traits:
-        - type: service-binding
-          properties:
-            envMappings:
-              BUCKET_NAME: { secret: files }
-  policies:
-${TARGETS.map((t) => `    - { name: ${t}, type: topology, properties: { clusters: [${t}] } }`).join('\n')}
-  workflow:
-    steps:
-      - { name: deploy-dev, type: deploy, properties: { policies: [dev] } }
-      - { name: deploy-staging, type: deploy, properties: { policies: [staging] } }
-      - { name: deploy-prod, type: deploy, properties: { policies: [prod], auto: false } }
-`;
 
 type Step = { name: string; phase: string; reason?: string; attempts: number };
 type Workflow = { phase: string; steps: Step[] };
@@ -80,7 +52,7 @@ describe('spec.workflow: a crash during the staging deploy resumes there', () =>
     const put = await request(base)
       .put('/v1/environments/hub/applications/shop')
       .set('Content-Type', 'application/yaml')
-      .send(SHOP);
+      .send(stagedShop());
     expect(put.status, put.text).toBe(201);
 
     let workflow = await waitForWorkflow((w) => step(w, 'deploy-prod').phase === 'suspending');

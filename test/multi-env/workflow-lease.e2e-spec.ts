@@ -12,34 +12,9 @@ import {
   warnSkippedWithoutPostgres,
 } from '../support/postgres-schema';
 import { TestInventory } from '../support/test-provider';
+import { stagedShop, TARGETS } from './support/crashing-environments';
 
 warnSkippedWithoutPostgres('workflow lease e2e');
-
-const TARGETS = ['dev', 'staging', 'prod'];
-
-/** dev → staging (slower than a lease: a heartbeat must keep the run) → prod after an approval. */
-const SHOP = `apiVersion: core.oam.dev/v1beta1
-kind: Application
-metadata:
-  name: shop
-spec:
-  components:
-    - name: net
-      type: vpc
-    - name: files
-      type: oss
-    - name: web
-      type: webservice
-      properties:
-        image: shop:1
-  policies:
-${TARGETS.map((t) => `    - { name: ${t}, type: topology, properties: { clusters: [${t}] } }`).join('\n')}
-  workflow:
-    steps:
-      - { name: deploy-dev, type: deploy, properties: { policies: [dev] } }
-      - { name: deploy-staging, type: deploy, properties: { policies: [staging] } }
-      - { name: deploy-prod, type: deploy, properties: { policies: [prod], auto: false } }
-`;
 
 type Step = { name: string; phase: string; reason?: string; attempts: number };
 type Workflow = { phase: string; steps: Step[] };
@@ -94,10 +69,7 @@ describe.skipIf(!TEST_POSTGRES_URL)('workflow runs under two brokers on one Post
   const claims = (events: Event[]) => events.filter((e) => e.message.startsWith('workflow: claimed by broker'));
 
   async function put(base: string, name: string) {
-    const answer = await request(base)
-      .put(home(name))
-      .set('Content-Type', 'application/yaml')
-      .send(SHOP.replace('name: shop', `name: ${name}`));
+    const answer = await request(base).put(home(name)).set('Content-Type', 'application/yaml').send(stagedShop(name));
     expect(answer.status, answer.text).toBe(201);
   }
 

@@ -770,10 +770,17 @@ function checkMayWrite(access: Pick<ApplyRequest, 'mayWriteIn' | 'knows'>, envir
   );
 }
 
-/** The Application fields a workflow's delivery document carries besides its components: the home's metadata. */
+/**
+ * The Application fields a workflow's delivery document carries besides its components: the home's labels and
+ * annotations (its namespace is the topology's business: a deploy target says where).
+ */
 function workflowShell(name: string, home?: JsonObject): JsonObject {
-  const metadata = (home?.metadata ?? {}) as JsonObject;
-  return { apiVersion: 'core.oam.dev/v1beta1', kind: 'Application', metadata: { ...metadata, name } };
+  const { labels, annotations } = (home?.metadata ?? {}) as JsonObject;
+  return {
+    apiVersion: 'core.oam.dev/v1beta1',
+    kind: 'Application',
+    metadata: { name, ...(labels ? { labels } : {}), ...(annotations ? { annotations } : {}) },
+  };
 }
 
 function deliveryWarning(warning: ValidationProblem, environment: string): ValidationProblem {

@@ -159,6 +159,26 @@ describe('renderManifests', () => {
     expect(find(objects, 'Service', 'web').spec.selector).toEqual(selector);
   });
 
+  it("carries the Application's labels and annotations onto every object; Berth's own labels win", () => {
+    const metadata = {
+      labels: { team: 'storefront', 'berth.dev/application': 'not-this' },
+      annotations: { 'example.com/owner': 'web-team' },
+    };
+    const { objects } = renderManifests({ ...fixture(), metadata }, { includeSecrets: false });
+    for (const object of objects) {
+      expect(object.metadata.labels, `${object.kind}/${object.metadata.name}`).toMatchObject({
+        team: 'storefront',
+        'berth.dev/application': 'shop',
+      });
+      expect(object.metadata.annotations?.['example.com/owner']).toBe('web-team');
+    }
+    // The selector and the pod template are Berth's alone.
+    expect(find(objects, 'Deployment', 'web').spec.selector.matchLabels.team).toBeUndefined();
+    // Without them, nothing is added.
+    const plain = renderManifests(fixture(), { includeSecrets: false }).objects;
+    expect(plain.some((o) => o.metadata.labels?.team !== undefined)).toBe(false);
+  });
+
   it('binds connection secret keys through secretKeyRef and keeps literal env', () => {
     const { objects } = renderManifests(fixture(), { includeSecrets: false });
     const container = find(objects, 'Deployment', 'web').spec.template.spec.containers[0];

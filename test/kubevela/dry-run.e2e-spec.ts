@@ -108,7 +108,7 @@ spec:
         expect.stringMatching(/^\/spec\/components\/0\/type component type "helm" is a KubeVela component type/),
       ]),
     );
-    // A step type the engine knows but the broker does not run is refused by name; its webhook URL is not quoted.
+    // A step type Berth does not run is refused by name; the webhook URL it carries is not quoted.
     const home = await put(
       'charts',
       `apiVersion: core.oam.dev/v1beta1
@@ -118,13 +118,13 @@ spec:
   components:
     - { name: web, type: webservice, properties: { image: nginx } }
   workflow:
-    steps: [{ name: deploy, type: deploy }, { name: notify, type: notification, properties: { slack: { url: { value: "https://hooks.example/x" } } } }]
+    steps: [{ name: deploy, type: deploy }, { name: notify, type: apply-object, properties: { value: { url: "https://hooks.example/x" } } }]
 `,
     );
     expect(home.status, home.text).toBe(422);
     expect(home.body.errors).toEqual(
       expect.arrayContaining([
-        { path: '/spec/workflow/steps/1/type', message: expect.stringContaining('not carried out by the broker yet') },
+        { path: '/spec/workflow/steps/1/type', message: expect.stringContaining('is not carried out by Berth yet') },
       ]),
     );
     expect(home.text).not.toContain('hooks.example');

@@ -3,7 +3,7 @@ import { Client } from 'pg';
 import { parseAllDocuments } from 'yaml';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitForOperation } from '../lifecycle/support/lifecycle-harness';
+import { events, waitForOperation } from '../lifecycle/support/lifecycle-harness';
 import { warnSkippedWithoutPostgres } from '../support/postgres-schema';
 import { expectProblem } from '../support/problem-assertions';
 import { validateRenderedObject } from '../support/validate-rendered-object';
@@ -75,6 +75,21 @@ describe.each(BACKENDS)('one Application delivered to dev, staging and prod on $
       if (!operation) continue;
       const done = await waitForOperation(t.server, operation.id, 240_000);
       expect(done.state, JSON.stringify(done)).toBe('Succeeded');
+    }
+  }
+
+  /** Without spec.workflow the deliveries go one topology after the other (a generated run): waits until it ends. */
+  async function delivered(): Promise<{
+    phase: string;
+    revision: string;
+    steps: Array<{ name: string; phase: string }>;
+  }> {
+    const deadline = Date.now() + 240_000;
+    for (;;) {
+      const workflow = (await request(t.server).get(app('local')).expect(200)).body.status.workflow;
+      if (['succeeded', 'failed', 'terminated'].includes(workflow?.phase)) return workflow;
+      if (Date.now() > deadline) throw new Error(`workflow still ${JSON.stringify(workflow)}`);
+      await new Promise((r) => setTimeout(r, 100));
     }
   }
 
@@ -194,15 +209,28 @@ describe.each(BACKENDS)('one Application delivered to dev, staging and prod on $
 
       const answer = await put('local', SHOP);
       expect(answer.status, answer.text).toBe(201);
-      const deliveries = answer.body.deliveries as Delivery[];
-      expect(deliveries.map((d) => [d.environment, d.outcome])).toEqual([
-        ['dev', 'created'],
-        ['staging', 'created'],
-        ['prod', 'created'],
-      ]);
+      // KubeVela's default workflow: the PUT writes no delivery itself; each env is a deploy, in policy order.
+      expect(answer.body.deliveries).toBeUndefined();
       // The home (local) is not selected by any env: it holds the policies and provisions nothing of its own.
       expect(answer.body.spec.components).toEqual([]);
-      await waitAll([answer.body.operation, ...deliveries.map((d) => d.operation)]);
+      await waitAll([answer.body.operation]);
+      const workflow = await delivered();
+      expect(workflow.phase).toBe('succeeded');
+      expect(workflow.steps.map((s) => [s.name, s.phase])).toEqual([
+        ['deploy-envs-dev', 'succeeded'],
+        ['deploy-envs-staging', 'succeeded'],
+        ['deploy-envs-prod', 'succeeded'],
+      ]);
+      // One after the other: staging started only once dev had succeeded, prod once staging had.
+      const log = (await events(t.server, answer.body.operation.id)).map((e) => e.message);
+      const at = (message: string) => log.indexOf(`workflow: ${message}`);
+      expect(at('step deploy-envs-dev: dev succeeded')).toBeGreaterThanOrEqual(0);
+      expect(at('step deploy-envs-staging started (attempt 1)')).toBeGreaterThan(
+        at('step deploy-envs-dev: dev succeeded'),
+      );
+      expect(at('step deploy-envs-prod started (attempt 1)')).toBeGreaterThan(
+        at('step deploy-envs-staging: staging succeeded'),
+      );
 
       type Component = { name: string; properties: Record<string, unknown> };
       const specs: Record<string, Component[]> = Object.fromEntries(
@@ -280,11 +308,52 @@ describe.each(BACKENDS)('one Application delivered to dev, staging and prod on $
       const again = await put('local', SHOP);
       expect(again.status, again.text).toBe(200);
       expect(again.body.unchanged).toBe(true);
-      expect((again.body.deliveries as Delivery[]).map((d) => d.outcome)).toEqual([
-        'unchanged',
-        'unchanged',
-        'unchanged',
+      expect(again.body.deliveries).toBeUndefined();
+      expect(again.body.status.workflow).toMatchObject({ phase: 'succeeded', revision: workflow.revision });
+    },
+  );
+
+  it.skipIf(skip)(
+    'a topology that includes the home is written at once by the PUT, as before; no topology: no workflow run',
+    { timeout: 600_000 },
+    async () => {
+      const yaml = `apiVersion: core.oam.dev/v1beta1
+kind: Application
+metadata: { name: both }
+spec:
+  components:
+    - { name: web, type: webservice, properties: { image: "both:1" } }
+  policies:
+    - { name: here-and-dev, type: topology, properties: { clusters: [local, dev] } }
+`;
+      const at = '/v1/environments/local/applications/both';
+      const answer = await request(t.server).put(at).set('Content-Type', 'application/yaml').send(yaml);
+      expect(answer.status, answer.text).toBe(201);
+      expect((answer.body.deliveries as Delivery[]).map((d) => [d.environment, d.outcome])).toEqual([
+        ['dev', 'created'],
       ]);
+      expect(answer.body.spec.components.map((c: { name: string }) => c.name)).toEqual(['web']);
+      await waitAll([answer.body.operation, ...(answer.body.deliveries as Delivery[]).map((d) => d.operation)]);
+      const home = (await request(t.server).get(at).expect(200)).body;
+      expect(home.status.workflow).toBeUndefined();
+      expect(home.status.phase).toBe('Ready');
+      expect(
+        (await request(t.server).get('/v1/environments/dev/applications/both').expect(200)).body.status.phase,
+      ).toBe('Ready');
+      const plain = await request(t.server)
+        .put('/v1/environments/dev/applications/plain')
+        .set('Content-Type', 'application/yaml')
+        .send(yaml.replace('name: both', 'name: plain').slice(0, yaml.indexOf('  policies:')));
+      expect(plain.status, plain.text).toBe(201);
+      expect(plain.body.deliveries).toBeUndefined();
+      expect(plain.body.status.workflow).toBeUndefined();
+      for (const done of [at, '/v1/environments/dev/applications/plain']) {
+        const deletion = await request(t.server).delete(done).expect(202);
+        await waitAll([
+          deletion.body.operation,
+          ...((deletion.body.deliveries ?? []) as Delivery[]).map((d) => d.operation),
+        ]);
+      }
     },
   );
 

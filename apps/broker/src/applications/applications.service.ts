@@ -40,6 +40,7 @@ import {
   deliveryDocument,
   deliveryProblem,
   hasDeliveryPolicies,
+  leafSteps,
   planDeliveries,
   type PlannedDelivery,
 } from './delivery-plan';
@@ -557,16 +558,20 @@ export class ApplicationsService {
   private freshRun(request: ApplyRequest, plan: WorkflowPlan, revision: string): StoredWorkflow {
     const sealed: Record<string, string> = {};
     const copy = structuredClone(plan);
-    for (const step of copy.steps.flatMap((s) => (s.type === 'step-group' ? s.subSteps : [s]))) {
+    const redact = (step: string, environment: string, components: RawComponent[]): RawComponent[] => {
+      const document = deliveryDocument(workflowShell(request.name), [], { components });
+      const stored = storedRevisionContent(this.keyring, environment, request.name, document, {
+        text: '',
+        contentType: 'application/json',
+      });
+      if (stored.sealedSecrets) sealed[`${step}/${environment}`] = stored.sealedSecrets;
+      return (stored.document.spec as { components: RawComponent[] }).components;
+    };
+    for (const step of leafSteps(copy)) {
+      if (step.type === 'apply-component') [step.resolved] = redact(step.name, step.environment, [step.resolved]);
       if (step.type !== 'deploy') continue;
       for (const target of step.targets) {
-        const document = deliveryDocument(workflowShell(request.name), [], target);
-        const stored = storedRevisionContent(this.keyring, target.environment, request.name, document, {
-          text: '',
-          contentType: 'application/json',
-        });
-        if (stored.sealedSecrets) sealed[`${step.name}/${target.environment}`] = stored.sealedSecrets;
-        target.components = (stored.document.spec as { components: RawComponent[] }).components;
+        target.components = redact(step.name, target.environment, target.components);
       }
     }
     return { state: startWorkflow(copy, revision, new Date()), sealed };
@@ -581,23 +586,79 @@ export class ApplicationsService {
     target: DeliveryPlan,
     sealed: string | undefined,
   ): Promise<{ outcome: ApplyOutcome; operation?: OperationEntity }> {
-    // The delivery carries the home's metadata (labels, annotations) as a delivery the PUT writes does.
-    const homeRevision = home.currentRevisionId ? await this.applications.findRevision(home.currentRevisionId) : null;
-    const redacted = deliveryDocument(workflowShell(home.name, homeRevision?.document), [], target);
-    const document = sealed
-      ? restoreSecrets(
-          redacted,
-          this.keyring.openText(sealed, revisionAad(target.environment, home.name)) as ComponentSecrets,
-        )
-      : redacted;
-    const { document: normalized } = await this.validate({
-      environment: target.environment,
-      name: home.name,
-      document,
+    const redacted = deliveryDocument(workflowShell(home.name, await this.homeDocument(home)), [], target);
+    return this.storeWorkflowDelivery(
+      home,
+      target.environment,
+      redacted,
+      this.openRun(target.environment, home, sealed),
+    );
+  }
+
+  /**
+   * An apply-component step: the component written into that environment's delivery (replacing the one of its name,
+   * else added; the delivery's other components stay as they are), validated there; answers the apply it queued.
+   */
+  async writeWorkflowComponent(
+    home: ApplicationEntity,
+    request: { environment: string; namespace?: string; component: RawComponent },
+    sealed: string | undefined,
+  ): Promise<{ outcome: ApplyOutcome; operation?: OperationEntity }> {
+    const { environment, component } = request;
+    const current = await this.applications.find(environment, home.name);
+    let components: RawComponent[] = [];
+    let namespace = request.namespace;
+    const secrets: ComponentSecrets = {};
+    if (current?.deliveredFrom === home.environmentName && current.currentRevisionId) {
+      const revision = await this.applications.findRevision(current.currentRevisionId);
+      if (revision) {
+        components = ((revision.document.spec as { components?: RawComponent[] }).components ?? []).slice();
+        namespace ??= (revision.document.metadata as { namespace?: string } | undefined)?.namespace;
+        if (revision.sealedSecrets) {
+          Object.assign(secrets, this.keyring.openText(revision.sealedSecrets, revisionAad(environment, home.name)));
+        }
+      }
+    }
+    delete secrets[component.name];
+    Object.assign(secrets, this.openRun(environment, home, sealed));
+    const index = components.findIndex((c) => c.name === component.name);
+    if (index >= 0) components[index] = component;
+    else components.push(component);
+    const redacted = deliveryDocument(workflowShell(home.name, await this.homeDocument(home)), [], {
+      ...(namespace ? { namespace } : {}),
+      components,
     });
+    return this.storeWorkflowDelivery(home, environment, redacted, secrets);
+  }
+
+  /** The home's current document: a workflow's delivery carries its metadata (labels, annotations) as the PUT's does. */
+  private async homeDocument(home: ApplicationEntity): Promise<JsonObject | undefined> {
+    const revision = home.currentRevisionId ? await this.applications.findRevision(home.currentRevisionId) : null;
+    return revision?.document;
+  }
+
+  /** The secret inputs a run sealed for one of its steps' deliveries (empty when it had none). */
+  private openRun(environment: string, home: ApplicationEntity, sealed: string | undefined): ComponentSecrets {
+    return sealed ? (this.keyring.openText(sealed, revisionAad(environment, home.name)) as ComponentSecrets) : {};
+  }
+
+  /** Stores a workflow step's delivery document (redacted, its secrets given apart) as a delivery of `home`. */
+  private async storeWorkflowDelivery(
+    home: ApplicationEntity,
+    environment: string,
+    redacted: JsonObject,
+    secrets: ComponentSecrets,
+  ): Promise<{ outcome: ApplyOutcome; operation?: OperationEntity }> {
+    // A home deleted meanwhile (its deliveries are being deleted with it) gets no delivery written back.
+    const current = await this.applications.find(home.environmentName, home.name);
+    if (!current || current.deletionRequestedAt) {
+      throw new Error(`application ${home.name} in environment ${home.environmentName} is being deleted`);
+    }
+    const document = Object.keys(secrets).length ? restoreSecrets(redacted, secrets) : redacted;
+    const { document: normalized } = await this.validate({ environment, name: home.name, document });
     const stored = await this.storeRevision(
       {
-        environment: target.environment,
+        environment,
         name: home.name,
         document,
         originalText: JSON.stringify(redacted, null, 2),

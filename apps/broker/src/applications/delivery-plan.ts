@@ -13,6 +13,7 @@ import {
   type DeliveryPlan,
   type EnvironmentRef,
   type WorkflowPlan,
+  type PlannedLeafStep,
   type JsonObject,
   type PathSegment,
   type PolicySpec,
@@ -43,10 +44,11 @@ export interface PlannedDelivery {
 }
 
 /**
- * The deliveries of an Application PUT in `home`: KubeVela's default workflow (one deploy per topology in policy
- * order, each with every override) resolved against the environments, first deploy winning when two select the same
- * environment. Problems (a topology selecting nothing, an override naming a missing component, …) point into the
- * document as written.
+ * The deliveries of an Application PUT in `home`: its workflow's, else KubeVela's default workflow (one deploy per
+ * topology in policy order, each with every override) resolved against the environments, first deploy winning when
+ * two select the same environment; `workflow` is the plan to run (absent: the PUT writes every delivery at once,
+ * which is the case when the default delivers to the home). Problems (a topology selecting nothing, an override
+ * naming a missing component, …) point into the document as written.
  */
 export function planDeliveries(
   raw: JsonObject,
@@ -100,10 +102,29 @@ export function planDeliveries(
       });
     }
   }
-  if (!steps.workflow) return { deliveries: [...deliveries.values()], problems: [] };
+  // An apply-component step's environment is a delivery too: its component is checked there before anything is stored.
+  for (const step of leafSteps(planned.plan)) {
+    if (step.type !== 'apply-component' || deliveries.has(step.environment)) continue;
+    const target = { environment: step.environment, components: [step.resolved] } as DeliveryPlan;
+    if (step.namespace) target.namespace = step.namespace;
+    deliveries.set(step.environment, {
+      environment: step.environment,
+      document: deliveryDocument(raw, read.policies, target),
+      ...(step.namespace
+        ? { namespace: { value: step.namespace, path: jsonPointer(...step.path, 'properties', 'namespace') } }
+        : {}),
+    });
+  }
+  // Without spec.workflow, KubeVela's default (one deploy per topology, in policy order) is run like a workflow, one
+  // topology after the other — except when it delivers to the home: the home record then carries its own delivery,
+  // and every delivery is written at once by the PUT as before.
+  if (!steps.workflow && homeDeploys(planned.plan, home).length) {
+    return { deliveries: [...deliveries.values()], problems: [] };
+  }
   // The run keeps each target's document as that environment gets it (garbage-collect's Retain applied).
   const workflow = structuredClone(planned.plan);
-  for (const step of workflow.steps.flatMap((s) => (s.type === 'step-group' ? s.subSteps : [s]))) {
+  for (const step of leafSteps(workflow)) {
+    if (step.type === 'apply-component') [step.resolved] = retained(read.policies, [step.resolved]);
     if (step.type !== 'deploy') continue;
     for (const target of step.targets) {
       const annotations = deliveryAnnotations(read.policies, owners, target.components);
@@ -133,8 +154,11 @@ export function deliveryDocument(
   } as JsonObject;
 }
 
-/** The broker carries out `deploy` and `suspend` steps (also inside a step-group); the others are refused by name. */
-const RUN_STEP_TYPES = new Set(['deploy', 'suspend', 'step-group']);
+/**
+ * The step types the broker carries out (as read: `deploy2env` is a deploy, `webhook` a notification), also inside a
+ * step-group; the others are refused by name.
+ */
+const RUN_STEP_TYPES = new Set(['deploy', 'apply-component', 'suspend', 'notification', 'step-group']);
 
 function unsupportedSteps(
   steps: ReadonlyArray<{ type: string; path: PathSegment[]; subSteps?: unknown }>,
@@ -144,7 +168,7 @@ function unsupportedSteps(
     if (!RUN_STEP_TYPES.has(step.type)) {
       problems.push({
         path: jsonPointer(...step.path, 'type'),
-        message: `the step type "${step.type}" is not carried out by the broker yet; it runs deploy, suspend and step-group (of those)`,
+        message: `the step type "${step.type}" is not carried out by the broker yet; it runs ${[...RUN_STEP_TYPES].join(', ')}`,
       });
     }
     if (Array.isArray(step.subSteps)) problems.push(...unsupportedSteps(step.subSteps as typeof steps));
@@ -152,14 +176,22 @@ function unsupportedSteps(
   return problems;
 }
 
+/** The steps that do something, a step-group's subSteps in its place. */
+export function leafSteps(plan: WorkflowPlan): PlannedLeafStep[] {
+  return plan.steps.flatMap((step) => (step.type === 'step-group' ? step.subSteps : [step]));
+}
+
 /** A workflow's deliveries are records in other environments; the home record holds the run, not a delivery. */
 function homeDeploys(plan: WorkflowPlan, home: string): ValidationProblem[] {
-  return plan.steps
-    .flatMap((step) => (step.type === 'step-group' ? step.subSteps : [step]))
-    .filter((step) => step.type === 'deploy' && step.targets.some((target) => target.environment === home))
+  return leafSteps(plan)
+    .filter((step) =>
+      step.type === 'deploy'
+        ? step.targets.some((target) => target.environment === home)
+        : step.type === 'apply-component' && step.environment === home,
+    )
     .map((step) => ({
-      path: jsonPointer(...step.path, 'properties', 'policies'),
-      message: `delivers to environment ${home}, where the Application is PUT; with a workflow Berth delivers only to other environments (PUT it in an environment no step deploys to)`,
+      path: jsonPointer(...step.path, 'properties', step.type === 'deploy' ? 'policies' : 'cluster'),
+      message: `delivers to environment ${home}, where the Application is PUT; with a workflow Berth delivers only to other environments (PUT it in an environment no step deploys to${step.type === 'deploy' ? '' : ', and name the cluster'})`,
     }));
 }
 

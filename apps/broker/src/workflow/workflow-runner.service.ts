@@ -6,10 +6,8 @@ import {
   terminateWorkflow,
   WorkflowEngine,
   WorkflowError,
+  DEFAULT_RETRY_POLICY,
   WorkflowJournal,
-  WorkflowStepExecutor,
-  type ApplyComponentRequest,
-  type DeployRequest,
   type LogLevel,
   type WorkflowState,
 } from '@berth/core';
@@ -25,6 +23,9 @@ import { keepLease } from '../lifecycle/lease-heartbeat';
 import { LifecycleService } from '../lifecycle/lifecycle.service';
 import { WorkerService } from '../lifecycle/worker.service';
 import { BrokerError, BrokerErrorCode } from '../problems/broker.error';
+import { SecretStore } from '../secrets/secret-store';
+import { DeliveryExecutor, type DeliveryExecutorDeps } from './delivery-executor';
+import { DEFAULT_WEBHOOK_RETRY, WebhookPoster } from './webhook-poster';
 
 interface ActiveRun {
   /** This broker's claim on the run (its lease token). */
@@ -39,7 +40,7 @@ interface ActiveRun {
  * and that no other broker holds, claims each with a lease (BERTH_LEASE_SECONDS, like an operation's; heartbeats
  * renew it while a step waits) and advances it; only the holder saves the run and writes its events. A broker that
  * dies leaves its runs to be taken over when their lease expires. A deploy step writes its environments' deliveries
- * and waits until their apply operations succeed.
+ * and waits until their apply operations succeed (the steps are carried out by DeliveryExecutor).
  */
 @Injectable()
 export class WorkflowRunner implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -47,15 +48,32 @@ export class WorkflowRunner implements OnApplicationBootstrap, BeforeApplication
   private timer?: NodeJS.Timeout;
   private ticking = false;
   private readonly stop = new AbortController();
+  /** What every run's steps are carried out with (DeliveryExecutor). */
+  private readonly deps: DeliveryExecutorDeps;
 
   constructor(
     @Inject(BERTH_CONFIG) private readonly config: BerthConfig,
     @Inject(ApplicationRepository) private readonly applications: ApplicationRepository,
     @Inject(OperationRepository) private readonly operations: OperationRepository,
     @Inject(ApplicationsService) private readonly service: ApplicationsService,
-    @Inject(LifecycleService) private readonly lifecycle: LifecycleService,
+    @Inject(LifecycleService) lifecycle: LifecycleService,
     @Inject(WorkerService) private readonly worker: WorkerService,
-  ) {}
+    @Inject(SecretStore) secrets: SecretStore,
+  ) {
+    // Webhooks are retried like provider steps (the lifecycle's retry tuning), by default 3 attempts from 1 s.
+    const tuned = config.lifecycle?.retry;
+    this.deps = {
+      service,
+      applications,
+      operations,
+      lifecycle,
+      worker,
+      secrets,
+      webhooks: new WebhookPoster({
+        retry: tuned ? { ...DEFAULT_RETRY_POLICY, ...tuned } : DEFAULT_WEBHOOK_RETRY,
+      }),
+    };
+  }
 
   private get leaseMs(): number {
     return this.config.leaseSeconds * 1000;
@@ -109,15 +127,7 @@ export class WorkflowRunner implements OnApplicationBootstrap, BeforeApplication
     const controller = new AbortController();
     const journal = new HomeJournal(home, stored, owner, controller, this.applications, this.operations);
     const engine = new WorkflowEngine({
-      executor: new DeliveryExecutor(
-        home,
-        stored,
-        this.service,
-        this.applications,
-        this.operations,
-        this.lifecycle,
-        this.worker,
-      ),
+      executor: new DeliveryExecutor(home, stored, this.deps),
       journal,
     });
     const stopHeartbeat = keepLease(
@@ -252,68 +262,5 @@ class HomeJournal extends WorkflowJournal {
       step: typeof fields.step === 'string' ? fields.step : null,
       fields,
     });
-  }
-}
-
-/** A deploy writes the delivery of each target environment and waits for its apply operation. */
-class DeliveryExecutor extends WorkflowStepExecutor {
-  constructor(
-    private readonly home: ApplicationEntity,
-    private readonly stored: StoredWorkflow,
-    private readonly service: ApplicationsService,
-    private readonly applications: ApplicationRepository,
-    private readonly operations: OperationRepository,
-    private readonly lifecycle: LifecycleService,
-    private readonly worker: WorkerService,
-  ) {
-    super();
-  }
-
-  async deploy(request: DeployRequest): Promise<void> {
-    const { environment } = request;
-    const written = await this.service.writeWorkflowDelivery(
-      this.home,
-      request,
-      this.stored.sealed[`${request.step}/${environment}`],
-    );
-    let id = written.operation?.id;
-    if (!id) {
-      const latest = await this.operations.latestForApplication(environment, this.home.name);
-      if (latest?.state === 'Succeeded') return;
-      if (latest?.state === 'Failed') {
-        // A retried step: the delivery is unchanged, so its failed apply runs again.
-        const delivery = await this.applications.find(environment, this.home.name);
-        id = delivery ? (await this.lifecycle.retry(delivery)).id : undefined;
-      } else id = latest?.id;
-    }
-    if (!id) throw new Error(`environment ${environment}: no apply operation was queued`);
-    await this.waitFor(environment, id, request.signal);
-  }
-
-  private async waitFor(environment: string, id: string, signal: AbortSignal): Promise<void> {
-    for (;;) {
-      signal.throwIfAborted();
-      const operation = await this.operations.find(id);
-      if (operation?.state === 'Succeeded') return;
-      if (operation?.state === 'Failed') {
-        throw new Error(`the apply in environment ${environment} failed: ${operation.error ?? 'see its operation'}`);
-      }
-      if (!operation || operation.state === 'Superseded') {
-        const latest = await this.operations.latestForApplication(environment, this.home.name);
-        if (!latest || latest.id === id) throw new Error(`the apply in environment ${environment} was superseded`);
-        id = latest.id;
-        continue;
-      }
-      await this.worker.nextEnd(250);
-    }
-  }
-
-  applyComponent(_request: ApplyComponentRequest): Promise<void> {
-    // Refused at PUT (planDeliveries): the broker runs deploy and suspend steps only.
-    return Promise.reject(new Error('apply-component steps are not carried out by the broker'));
-  }
-
-  notify(): Promise<void> {
-    return Promise.reject(new Error('notification steps are not carried out by the broker'));
   }
 }

@@ -134,7 +134,7 @@ async function apply(ctx: CliContext, options: ApplyOptions): Promise<void> {
   );
   if (!ctx.structured(options, final.app)) {
     ctx.out(
-      `${ctx.colors.green('✓')} ${input.name} is Ready in ${options.env} (${formatDuration(Date.now() - started)})\n`,
+      `${ctx.colors.green('✓')} ${input.name} is Ready in ${options.env}${final.app?.status?.workflow ? ', its workflow succeeded' : ''} (${formatDuration(Date.now() - started)})\n`,
     );
   }
 }
@@ -145,7 +145,7 @@ export function registerApplyCommand(program: Command, ctx: CliContext): void {
     .description('create or update an application from an OAM Application file (YAML or JSON)')
     .requiredOption('-f, --filename <file>', 'the Application file, or - to read it from stdin')
     .option('--dry-run', 'validate and print the normalized application without storing anything');
-  withWait(command, 'the application is Ready');
+  withWait(command, 'the application is Ready (and its workflow succeeded: each step is shown as it goes)');
   ctx.withEnv(command);
   ctx.withOutput(command);
   command.addHelpText(

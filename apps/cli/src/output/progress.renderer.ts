@@ -43,6 +43,25 @@ export function formatProgressBlock(
     );
     if (comp.error) lines.push(`      ${c.red(comp.error)}`);
   }
+  const steps = model.workflowSteps();
+  if (steps.length > 0) {
+    const { phase, resumeHint } = model.workflow;
+    lines.push(`  ${c.bold('workflow')}  ${phase ?? ''}`);
+    const width = Math.max(...steps.map((step) => step.name.length));
+    for (const step of steps) {
+      const mark = step.phase.startsWith('failed')
+        ? c.red('✗')
+        : step.phase === 'succeeded' || step.phase.startsWith('skipped')
+          ? c.green('✓')
+          : step.phase === 'pending'
+            ? c.dim('·')
+            : c.cyan(SPINNER[frame % SPINNER.length]);
+      const where = step.targets ? c.dim(`  [${step.targets}]`) : '';
+      lines.push(`  ${mark} ${step.name.padEnd(width)}  ${c.dim(step.type)}  ${step.phase}${where}`);
+      if (step.waiting && resumeHint) lines.push(`      ${c.yellow(`waiting for approval: ${resumeHint}`)}`);
+      if (step.message && step.phase.startsWith('failed')) lines.push(`      ${c.red(step.message)}`);
+    }
+  }
   return lines.join('\n');
 }
 

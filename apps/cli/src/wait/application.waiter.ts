@@ -4,7 +4,7 @@ import type { Application, Operation, OperationEvent } from '../client/api.types
 import { CliError, CliErrorCode } from '../cli.error';
 import type { ProgressRenderer } from '../output/progress.renderer';
 import { errorMessage } from '../output/status-tree';
-import { ProgressModel, type Snapshot, type WaitKind } from './progress.model';
+import { leafSteps, ProgressModel, stepProgress, type Snapshot, type WaitKind } from './progress.model';
 
 export interface WaitRequest {
   kind: WaitKind;
@@ -42,9 +42,34 @@ export function judge(request: WaitRequest, snapshot: Snapshot): 'done' | { reas
   const phase = app.status?.phase;
   const observed = app.status?.observedGeneration ?? app.metadata.generation ?? 0;
   const current = observed >= (request.generation ?? 0);
-  if (phase === 'Ready' && current && !opRunning) return 'done';
   if (phase === 'Failed' && current && !opRunning) return { reason: `${request.app} failed` };
+  // With a workflow (spec.workflow, or a topology's policy order) the home is Ready long before its deliveries are.
+  const workflow = app.status?.workflow?.phase;
+  if (workflow === 'failed') return { reason: `the workflow of ${request.app} failed` };
+  if (workflow === 'terminated') return { reason: `the workflow of ${request.app} was terminated` };
+  if (phase === 'Ready' && current && !opRunning && (workflow === undefined || workflow === 'succeeded')) return 'done';
   return undefined;
+}
+
+/** The workflow steps worth explaining: failed ones (with their message) and those waiting for `:resume`. */
+function explainWorkflow(request: WaitRequest, snapshot: Snapshot): string[] {
+  const workflow = snapshot.app?.status?.workflow;
+  if (!workflow) return [];
+  const lines: string[] = [];
+  for (const step of leafSteps(workflow.steps).map(stepProgress)) {
+    const where = step.targets ? ` [${step.targets}]` : '';
+    if (step.phase.startsWith('failed')) {
+      lines.push(`step ${step.name} (${step.type}): ${step.phase}${where}${step.message ? ` — ${step.message}` : ''}`);
+    } else if (step.waiting) {
+      lines.push(`step ${step.name} (${step.type}): ${step.phase}${where}; ${resumeCommand(request)} continues it`);
+    }
+  }
+  return lines;
+}
+
+/** What approves a waiting step of this application. */
+export function resumeCommand(request: Pick<WaitRequest, 'app' | 'env'>): string {
+  return `berth resume ${request.app} --env ${request.env}`;
 }
 
 /**
@@ -70,6 +95,7 @@ export function explain(request: WaitRequest, snapshot: Snapshot): string[] {
   }
   const operationError = errorMessage(snapshot.operation?.error);
   if (operationError && said.size === 0) lines.unshift(`operation: ${operationError}`);
+  lines.push(...explainWorkflow(request, snapshot));
   if (lines.length === 0 && snapshot.app) {
     const op = snapshot.operation ?? snapshot.app.status?.lastOperation;
     lines.push(
@@ -131,7 +157,7 @@ export async function waitForApplication(
   createRenderer: RendererFactory,
 ): Promise<Snapshot> {
   const started = Date.now();
-  const model = new ProgressModel(request.kind, started);
+  const model = new ProgressModel(request.kind, started, resumeCommand(request));
   if (request.before) model.seed(request.before);
   const renderer = await createRenderer(model);
   const ticker = setInterval(() => renderer.tick(Date.now()), request.tickMs ?? 100);
@@ -156,7 +182,12 @@ export async function waitForApplication(
         if (verdict) throw new CliError(CliErrorCode.Failed, verdict.reason, undefined, explain(request, snapshot));
       }
       if (Date.now() - started >= request.timeoutMs) {
-        const goal = request.kind === 'apply' ? 'to become Ready' : 'to be deleted';
+        const goal =
+          request.kind === 'delete'
+            ? 'to be deleted'
+            : last.app?.status?.workflow
+              ? `to become Ready and its workflow to succeed (workflow ${last.app.status.workflow.phase})`
+              : 'to become Ready';
         const details = explain(request, last);
         if (transient) details.unshift(`last poll: ${transient.message}`);
         throw new CliError(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Application, ComponentStatus, Operation, OperationStep } from '../client/api.types';
+import type { Application, ComponentStatus, Operation, OperationStep, WorkflowStepStatus } from '../client/api.types';
 import { palette } from '../output/colors';
 import { formatChangeLine, formatProgressBlock } from '../output/progress.renderer';
 import { ProgressModel } from './progress.model';
@@ -228,5 +228,57 @@ describe('ProgressModel', () => {
     expect(formatProgressBlock(model, 'apply shop', 4000, palette(false), 0).split('\n')[1]).toBe(
       '  ✓ db  rds  Ready        3s',
     );
+  });
+});
+
+describe('ProgressModel with a workflow', () => {
+  const withWorkflow = (phase: string, steps: WorkflowStepStatus[]): Application => ({
+    ...app('Ready', []),
+    status: { phase: 'Ready', components: [], workflow: { phase, revision: 'r1', steps } },
+  });
+  const deploy = (name: string, phase: string, targets: Record<string, string>, extra = {}): WorkflowStepStatus => ({
+    name,
+    type: 'deploy',
+    phase,
+    attempts: 1,
+    targets: Object.fromEntries(Object.entries(targets).map(([env, p]) => [env, { phase: p }])),
+    ...extra,
+  });
+
+  it('reports each step when its phase or environments move, with the resume hint and a failed step’s message', () => {
+    const model = new ProgressModel('apply', 0, 'berth resume shop --env local');
+    const lines = (snapshot: Application, now: number) =>
+      model.update({ app: snapshot }, now).map((change) => formatChangeLine(change, 'shop'));
+    expect(
+      lines(
+        withWorkflow('executing', [
+          deploy('dev', 'running', { dev: 'running' }),
+          deploy('prod', 'pending', { prod: 'pending' }),
+        ]),
+        1000,
+      ),
+    ).toEqual(['[1s] shop: Ready', '[1s] step dev: running [dev: running]', '[1s] workflow: executing']);
+    const waiting = withWorkflow('suspending', [
+      deploy('dev', 'succeeded', { dev: 'succeeded' }),
+      deploy('prod', 'suspending', { prod: 'pending' }, { reason: 'WaitingForApproval' }),
+    ]);
+    expect(lines(waiting, 2000)).toEqual([
+      '[2s] step dev: succeeded [dev: succeeded]',
+      '[2s] step prod: suspending (WaitingForApproval) [prod: pending] — waiting for approval: berth resume shop --env local',
+      '[2s] workflow: suspending',
+    ]);
+    expect(lines(waiting, 3000)).toEqual([]); // nothing moved
+    const failed = withWorkflow('failed', [
+      deploy('dev', 'succeeded', { dev: 'succeeded' }),
+      deploy('prod', 'failed', { prod: 'failed' }, { reason: 'Failed', message: 'prod: no quota' }),
+    ]);
+    expect(lines(failed, 4000)).toEqual([
+      '[4s] step prod: failed (Failed) [prod: failed] — prod: no quota',
+      '[4s] workflow: failed',
+    ]);
+    const block = formatProgressBlock(model, 'apply shop', 4000, palette(false), 0);
+    expect(block).toContain('  workflow  failed');
+    expect(block).toMatch(/✗ prod {2}deploy {2}failed \(Failed\) {2}\[prod: failed\]/);
+    expect(block).toContain('      prod: no quota');
   });
 });

@@ -1,4 +1,4 @@
-import type { Application, Operation, OperationEvent } from '../client/api.types';
+import type { Application, Operation, OperationEvent, WorkflowStepStatus } from '../client/api.types';
 import { errorMessage } from '../output/status-tree';
 
 export type WaitKind = 'apply' | 'delete';
@@ -20,6 +20,39 @@ export interface ComponentProgress {
   error?: string;
   /** The newest event message the operation logged for this component. */
   note?: string;
+}
+
+/** A workflow step as a `--wait` shows it: its phase, why, and where it delivers. */
+export interface StepProgress {
+  name: string;
+  type: string;
+  /** `running`, `suspending (WaitingForApproval)`, `failed`, … */
+  phase: string;
+  /** Its environments' progress, `staging: running, prod: pending`. */
+  targets?: string;
+  message?: string;
+  /** Waiting for a `:resume` (an approval or a suspend without duration). */
+  waiting: boolean;
+}
+
+/** The leaf steps in order (a step-group's subSteps in its place, the group itself not). */
+export function leafSteps(steps: readonly WorkflowStepStatus[]): WorkflowStepStatus[] {
+  return steps.flatMap((step) => (step.subSteps?.length ? leafSteps(step.subSteps) : [step]));
+}
+
+export function stepProgress(step: WorkflowStepStatus): StepProgress {
+  const targets = Object.entries(step.targets ?? {})
+    .map(([environment, target]) => `${environment}: ${target.phase}`)
+    .join(', ');
+  return {
+    name: step.name,
+    type: step.type,
+    phase: step.reason && step.phase !== 'succeeded' ? `${step.phase} (${step.reason})` : step.phase,
+    ...(targets ? { targets } : {}),
+    ...(step.message ? { message: step.message } : {}),
+    waiting:
+      step.phase === 'suspending' && (step.reason === 'WaitingForApproval' || step.reason === 'WaitingForResume'),
+  };
 }
 
 export interface PhaseChange {
@@ -78,10 +111,14 @@ export class ProgressModel {
   /** Every workload seen so far (a deleted application no longer lists them). */
   private readonly workloads = new Set<string>();
   private appPhase: string | undefined;
+  private workflowPhase: string | undefined;
+  private readonly steps = new Map<string, StepProgress>();
 
+  /** `resumeHint`: what to run when a step waits for `:resume` (`berth resume shop --env local`). */
   constructor(
     readonly kind: WaitKind,
     readonly startedAt: number,
+    private readonly resumeHint?: string,
   ) {}
 
   /**
@@ -140,7 +177,40 @@ export class ProgressModel {
       this.appPhase = appPhase;
       changes.push({ component: '', phase: appPhase, elapsedMs: now - this.startedAt });
     }
+    if (this.kind === 'apply') changes.push(...this.updateWorkflow(snapshot, now));
     return changes;
+  }
+
+  /** A workflow's steps: a change line per step whose phase or environments moved, and per workflow phase. */
+  private updateWorkflow(snapshot: Snapshot, now: number): PhaseChange[] {
+    const workflow = snapshot.app?.status?.workflow;
+    if (!workflow) return [];
+    const changes: PhaseChange[] = [];
+    const elapsedMs = now - this.startedAt;
+    for (const step of leafSteps(workflow.steps).map(stepProgress)) {
+      const known = this.steps.get(step.name);
+      this.steps.set(step.name, step);
+      if (known && known.phase === step.phase && known.targets === step.targets) continue;
+      if (!known && step.phase === 'pending') continue;
+      const where = step.targets ? ` [${step.targets}]` : '';
+      const hint = step.waiting && this.resumeHint ? ` — waiting for approval: ${this.resumeHint}` : '';
+      const why = step.phase.startsWith('failed') && step.message ? ` — ${step.message}` : '';
+      changes.push({ component: `step ${step.name}`, phase: `${step.phase}${where}${hint}${why}`, elapsedMs });
+    }
+    if (workflow.phase !== this.workflowPhase) {
+      this.workflowPhase = workflow.phase;
+      changes.push({ component: 'workflow', phase: workflow.phase, elapsedMs });
+    }
+    return changes;
+  }
+
+  /** The workflow's steps as last seen (empty without a workflow). */
+  workflowSteps(): StepProgress[] {
+    return [...this.steps.values()];
+  }
+
+  get workflow(): { phase?: string; resumeHint?: string } {
+    return { phase: this.workflowPhase, resumeHint: this.resumeHint };
   }
 
   get applicationPhase(): string | undefined {

@@ -10,11 +10,19 @@ import type { DataSource, EntityManager } from 'typeorm';
 export function serializeTransactions(dataSource: DataSource): void {
   const manager: EntityManager = dataSource.manager;
   const transaction = manager.transaction.bind(manager) as (...args: unknown[]) => Promise<unknown>;
-  const inside = new AsyncLocalStorage<true>();
+  // The transaction a call runs inside of, while it is open: work it set going that outlives it (a timer) queues again.
+  const inside = new AsyncLocalStorage<{ open: boolean }>();
   let tail: Promise<unknown> = Promise.resolve();
   manager.transaction = ((...args: unknown[]) => {
-    if (inside.getStore()) return transaction(...args);
-    const run = tail.then(() => inside.run(true, () => transaction(...args)));
+    if (inside.getStore()?.open) return transaction(...args);
+    const current = { open: true };
+    const run = tail.then(() =>
+      inside
+        .run(current, () => transaction(...args))
+        .finally(() => {
+          current.open = false;
+        }),
+    );
     tail = run.catch(() => undefined);
     return run;
   }) as EntityManager['transaction'];

@@ -418,12 +418,12 @@ spec:
               resourceTypes: ["Namespace"]
 `,
       );
-    // Refused by name: the policy type while Berth does not run shared-resource, its resourceTypes selector once it does.
+    // shared-resource is carried out for components; its resourceTypes selector (Kubernetes kinds) is refused by name.
     const problem = expectProblem(shared, 422);
-    expect(problem.errors).toEqual([
+    expect(problem.errors, JSON.stringify(problem.errors)).toEqual([
       expect.objectContaining({
-        path: expect.stringMatching(/^\/spec\/policies\/1\//),
-        message: expect.stringMatching(/shared-resource|resourceTypes/),
+        path: '/spec/policies/1/properties/rules/0/selector/resourceTypes',
+        message: expect.stringMatching(/is not carried out by Berth/),
       }),
     ]);
     expectProblem(await request(t.server).get(path('hub', 'shared-namespace')), 404);

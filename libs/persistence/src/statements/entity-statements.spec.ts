@@ -42,7 +42,7 @@ const recording: Logger = {
   log: () => undefined,
 };
 
-describe.each(backends)('cached entity statements on $name', ({ skip, open }) => {
+describe.each(backends)('cached entity statements on $name', ({ name, skip, open }) => {
   let dataSource: DataSource;
   let cleanup: () => Promise<void>;
 
@@ -190,4 +190,28 @@ describe.each(backends)('cached entity statements on $name', ({ skip, open }) =>
     expect(inserts).toHaveLength(3);
     expect(new Set(inserts).size).toBe(1);
   });
+
+  it.skipIf(skip || name !== 'postgres')(
+    'on PostgreSQL, sends its statements as named prepared statements and hand-written SQL by text',
+    async () => {
+      const statements = new EntityStatements(dataSource, ManagedResourceEntity);
+      const seen = await dataSource.transaction(async (manager) => {
+        // One connection (the transaction's): what the server holds prepared on it is what this connection sent.
+        await statements.findOne({ environmentName: 'dev', applicationName: 'prepared', component: 'x' }, {}, manager);
+        await statements.findOne({ environmentName: 'dev', applicationName: 'prepared', component: 'y' }, {}, manager);
+        await statements.query('SELECT count(*) AS n FROM managed_resources WHERE component = $1', ['x'], manager);
+        return (await manager.query('SELECT name, statement FROM pg_prepared_statements')) as Array<{
+          name: string;
+          statement: string;
+        }>;
+      });
+      // Both reads are one statement, prepared once (other tests may have left other statements on this connection).
+      const ours = seen.filter((row) =>
+        /FROM "managed_resources" WHERE .*"component" = \$3 LIMIT 1$/.test(row.statement),
+      );
+      expect(ours).toHaveLength(1);
+      expect(ours[0].name).toMatch(/^berth_/);
+      expect(seen.some((row) => row.statement.includes('count(*)'))).toBe(false);
+    },
+  );
 });

@@ -1,5 +1,6 @@
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import type { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import { namePreparedStatements, sendByName } from './postgres-prepared';
 
 export type Order<T> = ReadonlyArray<readonly [keyof T & string, 'ASC' | 'DESC']>;
 
@@ -27,6 +28,7 @@ export class EntityStatements<T extends ObjectLiteral> {
   private readonly byProperty = new Map<string, ColumnMetadata>();
   private readonly table: string;
   private readonly sql = new Map<string, string>();
+  private readonly postgres: boolean;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -38,6 +40,7 @@ export class EntityStatements<T extends ObjectLiteral> {
     this.columns = metadata.columns.filter((column) => column.propertyName !== column.relationMetadata?.propertyName);
     for (const column of this.columns) this.byProperty.set(column.propertyName, column);
     this.table = this.quote(metadata.tableName);
+    this.postgres = dataSource.driver.options.type === 'postgres';
   }
 
   /** Rows matching every `where` property (equality), in `order`, at most `limit`. */
@@ -45,7 +48,7 @@ export class EntityStatements<T extends ObjectLiteral> {
     const keys = Object.keys(where);
     const selected = shape.select ? shape.select.map((p) => this.column(p)) : this.columns;
     const nulls = keys.map((key) => where[key] === null);
-    const lock = shape.lock === true && this.dataSource.driver.options.type === 'postgres';
+    const lock = shape.lock === true && this.postgres;
     const cacheKey = `S|${keys.join(',')}|${nulls.join(',')}|${shape.order?.flat().join(',') ?? ''}|${shape.limit ?? ''}|${shape.select?.join(',') ?? '*'}|${lock}`;
     let sql = this.sql.get(cacheKey);
     if (!sql) {
@@ -160,7 +163,7 @@ export class EntityStatements<T extends ObjectLiteral> {
     rows: ReadonlyArray<Partial<E>>,
     manager?: EntityManager,
   ): Promise<number> {
-    if (rows.length === 0 || this.dataSource.driver.options.type !== 'postgres') {
+    if (rows.length === 0 || !this.postgres) {
       const changed = await this.update(where, changes, manager);
       if (changed > 0) await into.insertMany(rows, manager);
       return changed;
@@ -198,7 +201,7 @@ export class EntityStatements<T extends ObjectLiteral> {
     rows: ReadonlyArray<Partial<E>>,
     manager?: EntityManager,
   ): Promise<void> {
-    if (rows.length === 0 || this.dataSource.driver.options.type !== 'postgres') {
+    if (rows.length === 0 || !this.postgres) {
       await this.insert(row, manager);
       await into.insertMany(rows, manager);
       return;
@@ -237,7 +240,10 @@ export class EntityStatements<T extends ObjectLiteral> {
     values: unknown[],
     manager?: EntityManager,
   ): Promise<{ records: Array<Record<string, unknown>>; affected?: number }> {
-    return (await this.run(sql, values, manager)) as { records: Array<Record<string, unknown>>; affected?: number };
+    return (await this.run(sql, values, manager, false)) as {
+      records: Array<Record<string, unknown>>;
+      affected?: number;
+    };
   }
 
   /** A raw row with every column (as `columnList()` selects them) as the entity. */
@@ -273,14 +279,20 @@ export class EntityStatements<T extends ObjectLiteral> {
     return { sql, values: [...this.values(changes, set), ...this.values(where, keys)], cacheKey };
   }
 
+  /** Runs `sql`; a statement this class built (`prepared`) goes to PostgreSQL as a named prepared statement. */
   private async run(
     sql: string,
     values: unknown[],
     manager?: EntityManager,
+    prepared = true,
   ): Promise<{ records: unknown[]; affected?: number }> {
     const own = manager?.queryRunner;
     const runner = own ?? this.dataSource.createQueryRunner();
     try {
+      if (prepared && this.postgres) {
+        sendByName(sql);
+        namePreparedStatements(await runner.connect());
+      }
       return (await runner.query(sql, values, true)) as { records: unknown[]; affected?: number };
     } finally {
       if (!own) await runner.release();

@@ -8,7 +8,6 @@ import {
   type DeliveryPlan,
   canonicalJson,
   DELIVERY_ANNOTATIONS,
-  readSharedComponents,
   startWorkflow,
   withDeliveryAnnotations,
   type ValidationProblem,
@@ -352,7 +351,7 @@ export class ApplicationsService {
         found.push(...(error.problems ?? []).map((problem) => deliveryProblem(problem, delivery, written)));
       }
     }
-    found.push(...sharedProfileProblems(raw, deliveries, environments));
+    found.push(...sharedProfileProblems(deliveries, environments));
     if (found.length) throw new OamError(OamErrorCode.Invalid, describe(found), found);
 
     const warnings = [
@@ -793,7 +792,6 @@ function checkMayWrite(access: Pick<ApplyRequest, 'mayWriteIn' | 'knows'>, envir
  * kind, or other settings) are refused at the shared-resource policy, naming both environments.
  */
 function sharedProfileProblems(
-  raw: JsonObject,
   deliveries: readonly PlannedDelivery[],
   environments: ReadonlyArray<{
     name: string;
@@ -801,14 +799,12 @@ function sharedProfileProblems(
     profiles?: Record<string, ProviderProfile> | null;
   }>,
 ): ValidationProblem[] {
-  const policies = ((raw.spec as { policies?: unknown }).policies ?? []) as Array<{ type?: unknown }>;
-  const at = policies.findIndex((policy) => policy?.type === 'shared-resource');
   const first = new Map<string, { environment: string; profile: ProviderProfile }>();
   const problems: ValidationProblem[] = [];
   for (const delivery of deliveries) {
-    const metadata = delivery.document.metadata as { annotations?: Record<string, string> };
+    if (!delivery.shared) continue;
     const environment = environments.find((e) => e.name === delivery.environment)!;
-    for (const name of readSharedComponents(metadata.annotations).keys()) {
+    for (const name of delivery.shared.components) {
       const component = (delivery.document.spec as { components: RawComponent[] }).components.find(
         (c) => c.name === name,
       );
@@ -826,7 +822,7 @@ function sharedProfileProblems(
           ? `both ${profile.kind}, other settings`
           : `${seen.profile.kind} and ${profile.kind}`;
       problems.push({
-        path: at >= 0 ? jsonPointer('spec', 'policies', at) : '/spec/policies',
+        path: delivery.shared.path,
         message:
           `shares component ${name} between environments ${seen.environment} and ${environment.name}, whose provider profiles differ (${kinds}); ` +
           'a shared resource is made once by one profile: give those environments the same profile, or do not share it',

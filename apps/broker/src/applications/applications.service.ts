@@ -26,7 +26,6 @@ import {
 } from '@berth/persistence';
 import { ProviderRegistry } from '../adapters/provider.registry';
 import { RuntimeRegistry } from '../adapters/runtime.registry';
-import { LOCAL_EXISTING_SECRET_REFUSAL, LOCAL_RUNTIME_KIND } from '../adapters/local-workload.runtime';
 import { LifecycleService } from '../lifecycle/lifecycle.service';
 import { restoreSecrets, revisionAad, storedRevisionContent, type ComponentSecrets } from '../secrets/revision-secrets';
 import { SecretKeyring } from '../secrets/secret-keyring';
@@ -160,9 +159,8 @@ export class ApplicationsService {
     // rather than applied somewhere it did not ask for.
     const declaredNamespace =
       metadata && typeof metadata === 'object' ? (metadata as { namespace?: unknown }).namespace : undefined;
-    const runtimeNamespace = environment.runtime
-      ? this.runtimes.find(environment.runtime.kind)?.namespaceOf?.(environment.runtime)
-      : undefined;
+    const runtime = environment.runtime ? this.runtimes.find(environment.runtime.kind) : undefined;
+    const runtimeNamespace = environment.runtime ? runtime?.namespaceOf?.(environment.runtime) : undefined;
     if (
       typeof declaredNamespace === 'string' &&
       typeof runtimeNamespace === 'string' &&
@@ -181,15 +179,9 @@ export class ApplicationsService {
     };
     const result = validateApplication(request.document, {
       profileNames: Object.keys(environment.profiles ?? {}),
-      // A Secret the application does not create: the kubernetes runtime binds it as it is (a secretKeyRef), the
-      // local runtime has no Secrets to read it from.
       ...(typeof runtimeNamespace === 'string' ? { workloadNamespace: runtimeNamespace } : {}),
-      existingSecrets:
-        environment.runtime?.kind === 'kubernetes'
-          ? 'bind'
-          : environment.runtime?.kind === LOCAL_RUNTIME_KIND
-            ? { refused: LOCAL_EXISTING_SECRET_REFUSAL }
-            : undefined,
+      // A Secret the application does not create: the environment's runtime says whether it binds one as it is.
+      existingSecrets: runtime?.existingSecrets,
       // A type the adapter of the component's profile has no handler for is refused by name, as the user wrote it.
       typeSupport: (component) => {
         const { ref, profile } = profileOf(component.properties);

@@ -10,44 +10,10 @@ import type { AddressInfo } from 'node:net';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../apps/broker/src';
+import { multiEnvShopYaml } from '../test/fixtures/applications';
 import { authenticateRequests, readAdminToken } from '../test/support/admin-auth';
 
-const APPLICATION = `apiVersion: core.oam.dev/v1beta1
-kind: Application
-metadata:
-  name: bench
-spec:
-  components:
-    - name: net
-      type: vpc
-    - name: db
-      type: rds
-      properties:
-        engine: postgresql
-        network: net
-    - name: files
-      type: oss
-    - name: lb
-      type: slb
-      properties:
-        network: net
-        listeners:
-          - port: 80
-            protocol: tcp
-            backendPort: 8080
-    - name: web
-      type: webservice
-      properties:
-        image: web:1
-        port: 8080
-      traits:
-        - type: service-binding
-          properties:
-            envMappings:
-              DB_URL: { secret: db }
-              BUCKET_NAME: { secret: files }
-              SLB_ADDRESS: { secret: lb }
-`;
+const APPLICATION = multiEnvShopYaml({ name: 'bench', image: 'web:1', port: 8080, database: true, loadBalancer: true });
 
 interface Step {
   id: string;

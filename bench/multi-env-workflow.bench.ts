@@ -17,6 +17,7 @@ import type { AddressInfo } from 'node:net';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../apps/broker/src';
+import { multiEnvShopYaml, type MultiEnvShopOptions } from '../test/fixtures/applications';
 import { authenticateRequests, readAdminToken } from '../test/support/admin-auth';
 import { createTemporarySchema } from '../test/support/postgres-schema';
 import { TestResourceProvider } from '../test/support/test-provider';
@@ -27,41 +28,19 @@ const POLL_MS = 5;
 const PG_URL = process.argv.includes('--pg') ? process.env.TEST_POSTGRES_URL : undefined;
 if (process.argv.includes('--pg') && !PG_URL) throw new Error('--pg needs TEST_POSTGRES_URL');
 
-const components = (name: string) => `apiVersion: core.oam.dev/v1beta1
-kind: Application
-metadata:
-  name: ${name}
-spec:
-  components:
-    - name: net
-      type: vpc
-    - name: files
-      type: oss
-    - name: web
-      type: webservice
-      properties:
-        image: web:1
-        port: 8080
-      traits:
-        - type: service-binding
-          properties:
-            envMappings:
-              BUCKET_NAME: { secret: files }
-`;
+/** The application each environment gets: a vpc, an oss bucket and a webservice bound to it. */
+const components = (name: string, options: Pick<MultiEnvShopOptions, 'policies' | 'steps'> = {}) =>
+  multiEnvShopYaml({ name, image: 'web:1', port: 8080, ...options });
 
-const FLEET = `${components('fleet')}  policies:
-    - { name: fleet, type: topology, properties: { clusterLabelSelector: { fleet: all } } }
-  workflow:
-    steps:
-      - { name: deploy-all, type: deploy, properties: { policies: [fleet], parallelism: 10 } }
-`;
+const FLEET = components('fleet', {
+  policies: ['{ name: fleet, type: topology, properties: { clusterLabelSelector: { fleet: all } } }'],
+  steps: ['{ name: deploy-all, type: deploy, properties: { policies: [fleet], parallelism: 10 } }'],
+});
 
-const CHAIN = `${components('chain')}  policies:
-${ENVIRONMENTS.map((env) => `    - { name: ${env}, type: topology, properties: { clusters: [${env}] } }`).join('\n')}
-  workflow:
-    steps:
-${ENVIRONMENTS.map((env) => `      - { name: deploy-${env}, type: deploy, properties: { policies: [${env}] } }`).join('\n')}
-`;
+const CHAIN = components('chain', {
+  policies: ENVIRONMENTS.map((env) => `{ name: ${env}, type: topology, properties: { clusters: [${env}] } }`),
+  steps: ENVIRONMENTS.map((env) => `{ name: deploy-${env}, type: deploy, properties: { policies: [${env}] } }`),
+});
 
 export interface MultiEnvWorkflowBenchResult {
   workflowMs: number;

@@ -162,6 +162,24 @@ describe('the representative KubeVela application over HTTP: local and kubernete
     ]);
   });
 
+  it('a binding of a Secret the application does not create: the kubernetes environment takes it, the local one refuses it', async () => {
+    const legacy = SHOP.replace('DB_NAME: { secret: shop-db-conn }', 'DB_NAME: { secret: legacy-db-credentials }');
+    const dryRun = (env: string) =>
+      request(t.server)
+        .put(`/v1/environments/${env}/applications/shop?dryRun=true`)
+        .set('Content-Type', 'application/yaml')
+        .send(legacy);
+    const kube = await dryRun('k8s');
+    expect(kube.status, kube.text).toBe(200);
+    const local = await dryRun('local');
+    expect(local.status, local.text).toBe(422);
+    expect(local.body.errors).toEqual([
+      expect.objectContaining({
+        message: expect.stringMatching(/^binds Secret "legacy-db-credentials", which this application does not create/),
+      }),
+    ]);
+  });
+
   it('on the kubernetes environment: the objects are applied schema-valid into the namespace and reach Ready', async () => {
     await applyAndWait('k8s');
     const objects = cluster.server.listObjects(NS) as any[];

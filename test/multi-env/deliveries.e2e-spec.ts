@@ -9,6 +9,7 @@ import { expectProblem } from '../support/problem-assertions';
 import { validateRenderedObject } from '../support/validate-rendered-object';
 import { BACKENDS, type TestApp } from '../support/test-app';
 import { ENVIRONMENTS, startMultiEnvApp } from './support/multi-env-app';
+import { RUN_ENDED, waitForWorkflow, type WorkflowStatus } from './support/workflow-wait';
 
 warnSkippedWithoutPostgres('multi-environment deliveries');
 
@@ -79,19 +80,8 @@ describe.each(BACKENDS)('one Application delivered to dev, staging and prod on $
   }
 
   /** Without spec.workflow the deliveries go one topology after the other (a generated run): waits until it ends. */
-  async function delivered(): Promise<{
-    phase: string;
-    revision: string;
-    steps: Array<{ name: string; phase: string }>;
-  }> {
-    const deadline = Date.now() + 240_000;
-    for (;;) {
-      const workflow = (await request(t.server).get(app('local')).expect(200)).body.status.workflow;
-      if (['succeeded', 'failed', 'terminated'].includes(workflow?.phase)) return workflow;
-      if (Date.now() > deadline) throw new Error(`workflow still ${JSON.stringify(workflow)}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
+  const delivered = () =>
+    waitForWorkflow<WorkflowStatus & { revision: string }>(() => t.server, app('local'), RUN_ENDED);
 
   async function variables(env: string): Promise<Record<string, string>> {
     const answer = await request(t.server)

@@ -7,6 +7,7 @@ import { TestInventory } from '../support/test-provider';
 import { shopYaml } from '../lifecycle/support/lifecycle-harness';
 import { putCrashingEnvironments, TARGETS } from './support/crashing-environments';
 import { restartingBroker } from './support/restarting-broker';
+import { RUN_ENDED, waitForWorkflow } from './support/workflow-wait';
 
 const CLOUD = ['db', 'lb', 'media', 'net'];
 
@@ -50,17 +51,8 @@ describe('multi-environment delivery: a crash during the staging deploy resumes 
   }
 
   /** Follows the home's workflow run across crashes until it ends; answers its phase. */
-  async function delivered(home: string, timeoutMs = 240_000): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      if (Date.now() > deadline) throw new Error(`the workflow of ${home} did not end within ${timeoutMs} ms`);
-      const answer = await request(await url())
-        .get(home)
-        .catch(() => undefined);
-      const phase = answer?.status === 200 ? (answer.body.status?.workflow?.phase as string | undefined) : undefined;
-      if (phase && ['succeeded', 'failed', 'terminated'].includes(phase)) return phase;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+  async function delivered(home: string): Promise<string> {
+    return (await waitForWorkflow(url, home, RUN_ENDED, { intervalMs: 50, acrossRestarts: true })).phase;
   }
 
   it(

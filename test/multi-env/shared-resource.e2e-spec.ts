@@ -6,6 +6,7 @@ import { warnSkippedWithoutPostgres } from '../support/postgres-schema';
 import { expectProblem } from '../support/problem-assertions';
 import { BACKENDS } from '../support/test-app';
 import { expectSucceeded, localInventory, multiEnvSuite, workloadVariables } from './support/multi-env-suite';
+import { waitForWorkflow, workflowPhaseIn } from './support/workflow-wait';
 
 warnSkippedWithoutPostgres('shared cloud resources');
 
@@ -52,16 +53,10 @@ describe.each(BACKENDS)('a shared rds used by two environments on $name', ({ nam
   const variables = (env: string) => workloadVariables(t().server, app(env));
   const inventory = () => localInventory(t().dataDir);
 
-  /** The home's workflow phase once the run has finished (succeeded or failed), or the last one seen in 10 minutes. */
-  async function workflowPhase(): Promise<string | undefined> {
-    const deadline = Date.now() + 600_000;
-    let phase: string | undefined;
-    while (Date.now() < deadline) {
-      phase = (await request(t().server).get(app('local')).expect(200)).body.status?.workflow?.phase as string;
-      if (phase === 'succeeded' || phase === 'failed') break;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    return phase;
+  /** The home's workflow phase once the run has finished (succeeded or failed), waiting up to 10 minutes. */
+  async function workflowPhase(): Promise<string> {
+    const goal = workflowPhaseIn('succeeded', 'failed');
+    return (await waitForWorkflow(() => t().server, app('local'), goal, { timeoutMs: 600_000, intervalMs: 200 })).phase;
   }
 
   async function query<T>(url: string, sql: string): Promise<T[]> {

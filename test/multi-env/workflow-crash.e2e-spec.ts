@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { TestInventory } from '../support/test-provider';
 import { putCrashingEnvironments, stagedShop } from './support/crashing-environments';
 import { restartingBroker } from './support/restarting-broker';
+import { stepPhaseIs, waitForWorkflow, workflowPhaseIn, type WorkflowGoal } from './support/workflow-wait';
 
 type Step = { name: string; phase: string; reason?: string; attempts: number };
 type Workflow = { phase: string; steps: Step[] };
@@ -31,19 +32,12 @@ describe('spec.workflow: a crash during the staging deploy resumes there', () =>
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  /** Polls the home across crashes (restarting the service when it died) until its workflow satisfies `done`. */
-  async function waitForWorkflow(done: (w: Workflow) => boolean, timeoutMs = 240_000): Promise<Workflow> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      if (Date.now() > deadline) throw new Error(`the workflow did not get there within ${timeoutMs} ms`);
-      const answer = await request(await broker.url())
-        .get('/v1/environments/hub/applications/shop')
-        .catch(() => undefined);
-      const workflow = answer?.status === 200 ? (answer.body.status?.workflow as Workflow | undefined) : undefined;
-      if (workflow && done(workflow)) return workflow;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
+  /** Polls the home across crashes (restarting the service when it died) until its workflow meets `goal`. */
+  const waitFor = (goal: WorkflowGoal<Workflow>) =>
+    waitForWorkflow(() => broker.url(), '/v1/environments/hub/applications/shop', goal, {
+      intervalMs: 50,
+      acrossRestarts: true,
+    });
   const step = (w: Workflow, name: string) => w.steps.find((s) => s.name === name)!;
 
   it('carries on at the step it was in, and waits for the approval as before', { timeout: 600_000 }, async () => {
@@ -55,7 +49,7 @@ describe('spec.workflow: a crash during the staging deploy resumes there', () =>
       .send(stagedShop());
     expect(put.status, put.text).toBe(201);
 
-    let workflow = await waitForWorkflow((w) => step(w, 'deploy-prod').phase === 'suspending');
+    let workflow = await waitFor(stepPhaseIs('deploy-prod', 'suspending'));
     // The service died during the staging deploy (the provider SIGKILLed it there) and was restarted.
     expect((await inventory.read()).exits.fired.length).toBe(1);
     expect(step(workflow, 'deploy-dev')).toMatchObject({ phase: 'succeeded', attempts: 1 });
@@ -75,7 +69,7 @@ describe('spec.workflow: a crash during the staging deploy resumes there', () =>
 
     const resumed = await request(await broker.url()).post('/v1/environments/hub/applications/shop:resume');
     expect(resumed.status, resumed.text).toBe(202);
-    workflow = await waitForWorkflow((w) => w.phase === 'succeeded' || w.phase === 'failed');
+    workflow = await waitFor(workflowPhaseIn('succeeded', 'failed'));
     expect(workflow.phase).toBe('succeeded');
     const prod = await request(await broker.url())
       .get('/v1/environments/prod/applications/shop')

@@ -13,6 +13,7 @@ import {
 } from '../support/postgres-schema';
 import { TestInventory } from '../support/test-provider';
 import { stagedShop, TARGETS } from './support/crashing-environments';
+import { stepPhaseIs, waitForWorkflow, workflowPhaseIn, type WorkflowGoal } from './support/workflow-wait';
 
 warnSkippedWithoutPostgres('workflow lease e2e');
 
@@ -48,16 +49,9 @@ describe.skipIf(!TEST_POSTGRES_URL)('workflow runs under two brokers on one Post
   const alive = () => brokers.filter((b) => b.child.exitCode === null && b.child.signalCode === null);
   const home = (name: string) => `/v1/environments/hub/applications/${name}`;
 
-  async function waitForWorkflow(name: string, done: (w: Workflow) => boolean, timeoutMs = 240_000) {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      if (Date.now() > deadline) throw new Error(`the workflow of ${name} did not get there within ${timeoutMs} ms`);
-      const answer = await request(alive()[0]!.url).get(home(name));
-      const workflow = answer.status === 200 ? (answer.body.status?.workflow as Workflow | undefined) : undefined;
-      if (workflow && done(workflow)) return workflow;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
+  /** Polls a live broker (whichever is alive at each poll) until the workflow of `name` meets `goal`. */
+  const waitFor = (name: string, goal: WorkflowGoal<Workflow>) =>
+    waitForWorkflow(() => alive()[0]!.url, home(name), goal, { acrossRestarts: true });
   const step = (w: Workflow, name: string) => w.steps.find((s) => s.name === name)!;
 
   async function homeEvents(name: string): Promise<Event[]> {
@@ -106,7 +100,7 @@ describe.skipIf(!TEST_POSTGRES_URL)('workflow runs under two brokers on one Post
     async () => {
       const [a, b] = brokers.map((x) => x.url);
       await put(a!, 'shop');
-      let workflow = await waitForWorkflow('shop', (w) => step(w, 'deploy-prod').phase === 'suspending');
+      let workflow = await waitFor('shop', stepPhaseIs('deploy-prod', 'suspending'));
       expect(step(workflow, 'deploy-dev')).toMatchObject({ phase: 'succeeded', attempts: 1 });
       // The staging deploy waited longer than a lease: the heartbeat kept it, nobody took it over.
       expect(step(workflow, 'deploy-staging')).toMatchObject({ phase: 'succeeded', attempts: 1 });
@@ -116,7 +110,7 @@ describe.skipIf(!TEST_POSTGRES_URL)('workflow runs under two brokers on one Post
       await request(b!)
         .post(`${home('shop')}:resume`)
         .expect(202);
-      workflow = await waitForWorkflow('shop', (w) => w.phase === 'succeeded');
+      workflow = await waitFor('shop', workflowPhaseIn('succeeded'));
       expect(workflow.steps.map((s) => s.attempts)).toEqual([1, 1, 1]);
 
       const events = await homeEvents('shop');
@@ -147,13 +141,13 @@ describe.skipIf(!TEST_POSTGRES_URL)('workflow runs under two brokers on one Post
     { timeout: 300_000 },
     async () => {
       await put(brokers[0]!.url, 'cart');
-      await waitForWorkflow('cart', (w) => step(w, 'deploy-staging').phase === 'running');
+      await waitFor('cart', stepPhaseIs('deploy-staging', 'running'));
       const holder = claims(await homeEvents('cart')).at(-1)!.fields!.broker!;
       const victim = brokers.find((x) => holder.split('/')[1] === String(x.child.pid))!;
       expect(victim, `the claim names one of the brokers: ${holder}`).toBeDefined();
       await victim.kill();
 
-      const workflow = await waitForWorkflow('cart', (w) => step(w, 'deploy-prod').phase === 'suspending');
+      const workflow = await waitFor('cart', stepPhaseIs('deploy-prod', 'suspending'));
       // The survivor carried on at the staging deploy: dev was not deployed again.
       expect(step(workflow, 'deploy-dev')).toMatchObject({ phase: 'succeeded', attempts: 1 });
       expect(step(workflow, 'deploy-staging')).toMatchObject({ phase: 'succeeded', attempts: 2 });
@@ -164,7 +158,7 @@ describe.skipIf(!TEST_POSTGRES_URL)('workflow runs under two brokers on one Post
       await request(survivor.url)
         .post(`${home('cart')}:resume`)
         .expect(202);
-      await waitForWorkflow('cart', (w) => w.phase === 'succeeded');
+      await waitFor('cart', workflowPhaseIn('succeeded'));
       const resources = await inventory.resources();
       for (const target of TARGETS) {
         expect(resources.filter((r) => r.environment === target && r.application === 'cart')).toHaveLength(2);

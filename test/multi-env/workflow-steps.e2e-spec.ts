@@ -9,6 +9,7 @@ import { expectProblem } from '../support/problem-assertions';
 import { SecretStore } from '../../apps/broker/src/secrets/secret-store';
 import { BACKENDS, type TestApp } from '../support/test-app';
 import { startMultiEnvApp } from './support/multi-env-app';
+import { RUN_ENDED, waitForWorkflowAnswer } from './support/workflow-wait';
 
 warnSkippedWithoutPostgres('workflow apply-component, notification and webhook steps');
 
@@ -54,17 +55,10 @@ describe.each(BACKENDS)('workflow steps beyond deploy on $name', ({ name: backen
   const put = (name: string, yaml: string) =>
     request(t.server).put(app('local', name)).set('Content-Type', 'application/yaml').send(yaml);
 
+  /** Waits for the run of `name` to end; answers its workflow, the home's GET text and its last operation. */
   async function finished(name: string): Promise<{ workflow: Workflow; text: string; operation: string }> {
-    const deadline = Date.now() + 240_000;
-    for (;;) {
-      const answer = await request(t.server).get(app('local', name)).expect(200);
-      const workflow = answer.body.status?.workflow as Workflow | undefined;
-      if (workflow && ['succeeded', 'failed', 'terminated'].includes(workflow.phase)) {
-        return { workflow, text: answer.text, operation: answer.body.status.lastOperation.id };
-      }
-      if (Date.now() > deadline) throw new Error(`workflow still ${JSON.stringify(workflow)}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    const { workflow, answer } = await waitForWorkflowAnswer<Workflow>(() => t.server, app('local', name), RUN_ENDED);
+    return { workflow, text: answer.text, operation: answer.body.status.lastOperation.id };
   }
   const step = (w: Workflow, name: string) => w.steps.find((s) => s.name === name)!;
 

@@ -10,6 +10,13 @@ import { ApplicationRepository } from '@berth/persistence';
 import { runCliIn } from '../cli/support/in-process-cli';
 import { BACKENDS, type TestApp } from '../support/test-app';
 import { ENVIRONMENTS, startMultiEnvApp } from './support/multi-env-app';
+import {
+  stepPhaseIs,
+  waitForWorkflow,
+  waitForWorkflowAnswer,
+  workflowPhaseIn,
+  type WorkflowGoal,
+} from './support/workflow-wait';
 
 warnSkippedWithoutPostgres('multi-environment workflow');
 
@@ -57,18 +64,8 @@ describe.each(BACKENDS)('spec.workflow run by the broker on $name', ({ name: bac
   const put = (yaml: string) => request(t.server).put(app('local')).set('Content-Type', 'application/yaml').send(yaml);
   const action = (what: string) => request(t.server).post(`${app('local')}:${what}`);
 
-  /** Polls the home's GET until the workflow satisfies `done` (a long ceiling: the machine is shared). */
-  async function waitForWorkflow(done: (w: Workflow) => boolean, timeoutMs = 240_000): Promise<Workflow> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const answer = await request(t.server).get(app('local'));
-      expect(answer.status, answer.text).toBe(200);
-      const workflow = answer.body.status?.workflow as Workflow | undefined;
-      if (workflow && done(workflow)) return workflow;
-      if (Date.now() > deadline) throw new Error(`workflow still ${JSON.stringify(workflow)} after ${timeoutMs} ms`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
+  /** Polls the home's GET until the workflow meets `goal` (a long ceiling: the machine is shared). */
+  const waitFor = (goal: WorkflowGoal<Workflow>) => waitForWorkflow(() => t.server, app('local'), goal);
   const step = (w: Workflow, name: string) => w.steps.find((s) => s.name === name)!;
 
   const berth = (args: string[]) => runCliIn(t.server, args);
@@ -126,7 +123,7 @@ describe.each(BACKENDS)('spec.workflow run by the broker on $name', ({ name: bac
     async () => {
       const created = await put(SHOP);
       expect(created.status, created.text).toBe(201);
-      let workflow = await waitForWorkflow((w) => step(w, 'deploy-prod').phase === 'suspending');
+      let workflow = await waitFor(stepPhaseIs('deploy-prod', 'suspending'));
       expect(workflow.phase).toBe('suspending');
       expect(step(workflow, 'deploy-prod').reason).toBe('WaitingForApproval');
       expect(step(workflow, 'deploy-dev')).toMatchObject({
@@ -153,7 +150,7 @@ describe.each(BACKENDS)('spec.workflow run by the broker on $name', ({ name: bac
       const resumed = await berth(['resume', 'shop', '--env', 'local']);
       expect(resumed.code, resumed.err).toBe(0);
       expect(resumed.out).toMatch(/^workflow {2}executing$/m);
-      workflow = await waitForWorkflow((w) => w.phase === 'succeeded' || w.phase === 'failed');
+      workflow = await waitFor(workflowPhaseIn('succeeded', 'failed'));
       expect(workflow.phase).toBe('succeeded');
       const prod = await request(t.server).get(app('prod')).expect(200);
       expect(prod.body.status.phase).toBe('Ready');
@@ -175,9 +172,11 @@ describe.each(BACKENDS)('spec.workflow run by the broker on $name', ({ name: bac
       // A newer revision restarts the workflow: dev and staging get shop:2, prod waits again; :terminate ends it.
       const updated = await put(SHOP.replace('image: shop:1', 'image: shop:2'));
       expect(updated.status, updated.text).toBe(200);
-      workflow = await waitForWorkflow(
-        (w) => w.revision !== workflow.revision && step(w, 'deploy-prod').phase === 'suspending',
-      );
+      const before = workflow.revision;
+      await waitFor({
+        waitingFor: `a run of a revision after ${before} with step deploy-prod suspending`,
+        done: (w) => w.revision !== before && stepPhaseIs('deploy-prod', 'suspending').done(w),
+      });
       const stopped = await berth(['terminate', 'shop', '--env', 'local', '-o', 'json']);
       expect(stopped.code, stopped.err).toBe(0);
       expect(JSON.parse(stopped.out).workflow.phase).toBe('terminated');
@@ -189,7 +188,7 @@ describe.each(BACKENDS)('spec.workflow run by the broker on $name', ({ name: bac
         reason: 'Terminated',
       });
       expectProblem(await action('resume'), 409);
-      workflow = await waitForWorkflow(() => true);
+      workflow = await waitFor({ waitingFor: 'any workflow', done: () => true });
       expect(workflow.phase).toBe('terminated');
       // prod kept the revision it was approved for.
       const after = await request(t.server).get(app('prod')).expect(200);
@@ -219,17 +218,7 @@ describe.each(BACKENDS)('spec.workflow run by the broker on $name', ({ name: bac
         const home = '/v1/environments/local/applications/cart';
         const created = await request(t.server).put(home).set('Content-Type', 'application/yaml').send(cart);
         expect(created.status, created.text).toBe(201);
-        const cartWorkflow = async (done: (w: Workflow) => boolean): Promise<Workflow> => {
-          const deadline = Date.now() + 240_000;
-          for (;;) {
-            const answer = await request(t.server).get(home).expect(200);
-            const workflow = answer.body.status?.workflow as Workflow | undefined;
-            if (workflow && done(workflow)) return workflow;
-            if (Date.now() > deadline) throw new Error(`workflow still ${JSON.stringify(workflow)}`);
-            await new Promise((r) => setTimeout(r, 100));
-          }
-        };
-        let workflow = await cartWorkflow((w) => w.phase === 'failed' || w.phase === 'succeeded');
+        let workflow = await waitForWorkflow<Workflow>(() => t.server, home, workflowPhaseIn('failed', 'succeeded'));
         expect(workflow.phase).toBe('failed');
         expect(step(workflow, 'deploy-dev').phase).toBe('succeeded');
         expect(step(workflow, 'deploy-staging')).toMatchObject({ phase: 'failed', reason: 'Failed' });
@@ -240,7 +229,7 @@ describe.each(BACKENDS)('spec.workflow run by the broker on $name', ({ name: bac
         await putTestEnvironment(t.server, 'qa', inventoryPath); // the cause goes away
         const retried = await request(t.server).post(`${home}:retry`);
         expect(retried.status, retried.text).toBe(202);
-        workflow = await cartWorkflow((w) => w.phase === 'failed' || w.phase === 'succeeded');
+        workflow = await waitForWorkflow<Workflow>(() => t.server, home, workflowPhaseIn('failed', 'succeeded'));
         expect(workflow.phase).toBe('succeeded');
         expect(step(workflow, 'deploy-staging').attempts).toBe(2);
         expect(step(workflow, 'deploy-dev').attempts).toBe(1); // succeeded before: not run again
@@ -290,14 +279,11 @@ spec:
       const created = await request(t.server).put(home).set('Content-Type', 'application/yaml').send(vault);
       expect(created.status, created.text).toBe(201);
       expect(created.text).not.toContain(password);
-      const deadline = Date.now() + 240_000;
-      let answer = await request(t.server).get(home).expect(200);
-      while (!['succeeded', 'failed'].includes(answer.body.status.workflow.phase)) {
-        if (Date.now() > deadline) throw new Error(`workflow still ${JSON.stringify(answer.body.status.workflow)}`);
-        await new Promise((r) => setTimeout(r, 100));
-        answer = await request(t.server).get(home).expect(200);
-      }
-      const workflow = answer.body.status.workflow as Workflow;
+      const { workflow, answer } = await waitForWorkflowAnswer<Workflow>(
+        () => t.server,
+        home,
+        workflowPhaseIn('succeeded', 'failed'),
+      );
       expect(workflow.phase).toBe('succeeded');
       expect(step(workflow, 'settle')).toMatchObject({ phase: 'succeeded', attempts: 0 });
       expect(answer.text).not.toContain(password);

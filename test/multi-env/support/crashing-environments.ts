@@ -1,38 +1,22 @@
 import request from 'supertest';
 import { expect } from 'vitest';
+import { multiEnvShopYaml } from '../../fixtures/applications';
 
 /** The environments a crash e2e delivers to; the home environment `hub` is put beside them. */
 export const TARGETS = ['dev', 'staging', 'prod'];
 
 /** A vpc + oss + bound webservice, deployed to dev, then staging, then prod after an approval (`auto: false`). */
 export function stagedShop(name = 'shop'): string {
-  return `apiVersion: core.oam.dev/v1beta1
-kind: Application
-metadata:
-  name: ${name}
-spec:
-  components:
-    - name: net
-      type: vpc
-    - name: files
-      type: oss
-    - name: web
-      type: webservice
-      properties:
-        image: shop:1
-      traits:
-        - type: service-binding
-          properties:
-            envMappings:
-              BUCKET_NAME: { secret: files }
-  policies:
-${TARGETS.map((t) => `    - { name: ${t}, type: topology, properties: { clusters: [${t}] } }`).join('\n')}
-  workflow:
-    steps:
-      - { name: deploy-dev, type: deploy, properties: { policies: [dev] } }
-      - { name: deploy-staging, type: deploy, properties: { policies: [staging] } }
-      - { name: deploy-prod, type: deploy, properties: { policies: [prod], auto: false } }
-`;
+  return multiEnvShopYaml({
+    name,
+    image: 'shop:1',
+    policies: TARGETS.map((t) => `{ name: ${t}, type: topology, properties: { clusters: [${t}] } }`),
+    steps: [
+      '{ name: deploy-dev, type: deploy, properties: { policies: [dev] } }',
+      '{ name: deploy-staging, type: deploy, properties: { policies: [staging] } }',
+      '{ name: deploy-prod, type: deploy, properties: { policies: [prod], auto: false } }',
+    ],
+  });
 }
 
 /**

@@ -34,6 +34,8 @@ export const LOCAL_EXISTING_SECRET_REFUSAL =
  */
 export class LocalWorkloadRuntime extends WorkloadRuntime {
   readonly kind = LOCAL_RUNTIME_KIND;
+  /** It has no Secrets of its own to read one the application does not create. */
+  override readonly existingSecrets = { refused: LOCAL_EXISTING_SECRET_REFUSAL };
 
   constructor(private readonly deliveries: WorkloadDeliveryRepository) {
     super();

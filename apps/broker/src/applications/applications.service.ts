@@ -8,7 +8,6 @@ import {
   type DeliveryPlan,
   canonicalJson,
   DELIVERY_ANNOTATIONS,
-  readSharedComponents,
   startWorkflow,
   withDeliveryAnnotations,
   type ValidationProblem,
@@ -27,7 +26,6 @@ import {
 } from '@berth/persistence';
 import { ProviderRegistry } from '../adapters/provider.registry';
 import { RuntimeRegistry } from '../adapters/runtime.registry';
-import { LOCAL_EXISTING_SECRET_REFUSAL, LOCAL_RUNTIME_KIND } from '../adapters/local-workload.runtime';
 import { LifecycleService } from '../lifecycle/lifecycle.service';
 import { restoreSecrets, revisionAad, storedRevisionContent, type ComponentSecrets } from '../secrets/revision-secrets';
 import { SecretKeyring } from '../secrets/secret-keyring';
@@ -161,9 +159,8 @@ export class ApplicationsService {
     // rather than applied somewhere it did not ask for.
     const declaredNamespace =
       metadata && typeof metadata === 'object' ? (metadata as { namespace?: unknown }).namespace : undefined;
-    const runtimeNamespace = environment.runtime
-      ? this.runtimes.find(environment.runtime.kind)?.namespaceOf?.(environment.runtime)
-      : undefined;
+    const runtime = environment.runtime ? this.runtimes.find(environment.runtime.kind) : undefined;
+    const runtimeNamespace = environment.runtime ? runtime?.namespaceOf?.(environment.runtime) : undefined;
     if (
       typeof declaredNamespace === 'string' &&
       typeof runtimeNamespace === 'string' &&
@@ -182,15 +179,9 @@ export class ApplicationsService {
     };
     const result = validateApplication(request.document, {
       profileNames: Object.keys(environment.profiles ?? {}),
-      // A Secret the application does not create: the kubernetes runtime binds it as it is (a secretKeyRef), the
-      // local runtime has no Secrets to read it from.
       ...(typeof runtimeNamespace === 'string' ? { workloadNamespace: runtimeNamespace } : {}),
-      existingSecrets:
-        environment.runtime?.kind === 'kubernetes'
-          ? 'bind'
-          : environment.runtime?.kind === LOCAL_RUNTIME_KIND
-            ? { refused: LOCAL_EXISTING_SECRET_REFUSAL }
-            : undefined,
+      // A Secret the application does not create: the environment's runtime says whether it binds one as it is.
+      existingSecrets: runtime?.existingSecrets,
       // A type the adapter of the component's profile has no handler for is refused by name, as the user wrote it.
       typeSupport: (component) => {
         const { ref, profile } = profileOf(component.properties);
@@ -352,7 +343,7 @@ export class ApplicationsService {
         found.push(...(error.problems ?? []).map((problem) => deliveryProblem(problem, delivery, written)));
       }
     }
-    found.push(...sharedProfileProblems(raw, deliveries, environments));
+    found.push(...sharedProfileProblems(deliveries, environments));
     if (found.length) throw new OamError(OamErrorCode.Invalid, describe(found), found);
 
     const warnings = [
@@ -793,7 +784,6 @@ function checkMayWrite(access: Pick<ApplyRequest, 'mayWriteIn' | 'knows'>, envir
  * kind, or other settings) are refused at the shared-resource policy, naming both environments.
  */
 function sharedProfileProblems(
-  raw: JsonObject,
   deliveries: readonly PlannedDelivery[],
   environments: ReadonlyArray<{
     name: string;
@@ -801,14 +791,12 @@ function sharedProfileProblems(
     profiles?: Record<string, ProviderProfile> | null;
   }>,
 ): ValidationProblem[] {
-  const policies = ((raw.spec as { policies?: unknown }).policies ?? []) as Array<{ type?: unknown }>;
-  const at = policies.findIndex((policy) => policy?.type === 'shared-resource');
   const first = new Map<string, { environment: string; profile: ProviderProfile }>();
   const problems: ValidationProblem[] = [];
   for (const delivery of deliveries) {
-    const metadata = delivery.document.metadata as { annotations?: Record<string, string> };
+    if (!delivery.shared) continue;
     const environment = environments.find((e) => e.name === delivery.environment)!;
-    for (const name of readSharedComponents(metadata.annotations).keys()) {
+    for (const name of delivery.shared.components) {
       const component = (delivery.document.spec as { components: RawComponent[] }).components.find(
         (c) => c.name === name,
       );
@@ -826,7 +814,7 @@ function sharedProfileProblems(
           ? `both ${profile.kind}, other settings`
           : `${seen.profile.kind} and ${profile.kind}`;
       problems.push({
-        path: at >= 0 ? jsonPointer('spec', 'policies', at) : '/spec/policies',
+        path: delivery.shared.path,
         message:
           `shares component ${name} between environments ${seen.environment} and ${environment.name}, whose provider profiles differ (${kinds}); ` +
           'a shared resource is made once by one profile: give those environments the same profile, or do not share it',

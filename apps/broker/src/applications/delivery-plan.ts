@@ -41,6 +41,11 @@ export interface PlannedDelivery {
   document: JsonObject;
   /** The topology's `namespace`, and where it is written (for problems). */
   namespace?: { value: string; path: string };
+  /**
+   * Its components that shared-resource rules select (provisioned once, for every delivery that has them), and where
+   * the shared-resource policy is written (for problems); absent when it has none.
+   */
+  shared?: { components: string[]; path: string };
 }
 
 /**
@@ -89,6 +94,13 @@ export function planDeliveries(
     .flatMap((s) => (s.type === 'step-group' ? s.subSteps : [s]))
     .flatMap((s) => (s.type === 'deploy' ? s.targets : []));
   const owners = sharedOwners(read.policies, deployTargets);
+  const sharing = read.policies.find((policy) => policy.type === 'shared-resource');
+  // The policy itself (`spec/policies/<i>`), not its properties: a problem with sharing points at the policy.
+  const sharingPath = sharing && jsonPointer(...(sharing.path.slice(0, 3) as PathSegment[]));
+  const shared = (components: readonly RawComponent[]): Pick<PlannedDelivery, 'shared'> => {
+    const names = components.filter((component) => owners.has(component.name)).map((component) => component.name);
+    return names.length && sharingPath ? { shared: { components: names, path: sharingPath } } : {};
+  };
   for (const step of planned.plan.steps) {
     if (step.type !== 'deploy') continue;
     for (const target of step.targets) {
@@ -99,6 +111,7 @@ export function planDeliveries(
         environment: target.environment,
         document: deliveryDocument(raw, read.policies, { ...target, annotations }),
         ...(target.namespace && namespace ? { namespace: { value: namespace, path: namespacePath(namespace) } } : {}),
+        ...shared(target.components),
       });
     }
   }

@@ -79,8 +79,21 @@ export interface WorkloadStatus {
 }
 
 /** Runs workloads and hands them their bound secrets. Registered by runtime kind. */
+/**
+ * What a runtime does with a `service-binding` to a Secret the application does not create (neither a cloud component
+ * nor one of its connection secrets): binds it as it is, or refuses it with the runtime's reason.
+ */
+export type ExistingSecretBinding = 'bind' | { readonly refused: string };
+
 export abstract class WorkloadRuntime {
   abstract readonly kind: string;
+
+  /**
+   * How a workload here binds a Secret the application does not create: `'bind'` as it is (Kubernetes: a secretKeyRef
+   * to it), or refused with this runtime's reason, at the binding, when the Application is PUT. Absent: such a name
+   * is refused as unknown.
+   */
+  readonly existingSecrets?: ExistingSecretBinding;
 
   /** Brings up what the runtime keeps open (watches, clients) when a worker starts. Absent: nothing to start. */
   start?(log?: OperationLog): Promise<void>;

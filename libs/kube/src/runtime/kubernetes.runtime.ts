@@ -283,6 +283,8 @@ function rolloutOf(kind: KindRef, object: k8s.KubernetesObject): RolloutState {
  */
 export class KubernetesWorkloadRuntime extends WorkloadRuntime {
   readonly kind = KUBERNETES_RUNTIME_KIND;
+  /** A Secret the application does not create is bound as it is: a secretKeyRef to it. */
+  override readonly existingSecrets = 'bind' as const;
   private readonly pollIntervalMs: number;
   private readonly kubeconfigSources: KubeconfigSources;
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { DataSource, EntityManager, Repository } from 'typeorm';
+import { In, type DataSource, type EntityManager, type Repository } from 'typeorm';
 import { ConnectionSecretEntity } from '../entities/connection-secret.entity';
 import { ManagedResourceEntity } from '../entities/managed-resource.entity';
 import { EntityStatements } from '../statements/entity-statements';
@@ -34,6 +34,16 @@ export class ManagedResourceRepository {
       applicationName: key.applicationName,
       component: key.component,
     });
+  }
+
+  /** One component's rows of an application, in whichever of `environmentNames` have one: one query for all. */
+  findInEnvironments(
+    environmentNames: readonly string[],
+    applicationName: string,
+    component: string,
+  ): Promise<ManagedResourceEntity[]> {
+    if (environmentNames.length === 0) return Promise.resolve([]);
+    return this.rows.findBy({ environmentName: In([...environmentNames]), applicationName, component });
   }
 
   /** Inserts the row or updates the given fields of the existing one; returns the row as stored. */

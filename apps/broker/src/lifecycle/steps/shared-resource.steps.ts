@@ -27,8 +27,9 @@ async function homeOf(deps: StepDependencies, environment: string, application: 
 }
 
 /**
- * The rows of the same home's deliveries that use this shared component (any owner), other than `except`'s. A row
- * of another Application that happens to bear the same name (an earlier home's leftover) is not one of them.
+ * The rows of the same home's deliveries that use this shared component (any owner), other than `except`'s, the
+ * home's first, then by environment. A row of another Application that happens to bear the same name (an earlier
+ * home's leftover) is not one of them. The rows are read in one query, whatever the number of deliveries.
  */
 async function sharedUsesOfHome(
   deps: StepDependencies,
@@ -37,17 +38,20 @@ async function sharedUsesOfHome(
   component: string,
   except: string,
 ): Promise<ManagedResourceEntity[]> {
+  const homeRecord = await deps.applications.find(home, application);
+  const records = [...(homeRecord ? [homeRecord] : []), ...(await deps.applications.listDeliveries(home, application))];
+  // The environments whose record of this name belongs to this home (it is the home, or was delivered from it).
   const environments = [
-    home,
-    ...(await deps.applications.listDeliveries(home, application)).map((d) => d.environmentName),
+    ...new Set(
+      records
+        .filter((record) => (record.deliveredFrom ?? record.environmentName) === home)
+        .map((record) => record.environmentName)
+        .filter((environment) => environment !== except),
+    ),
   ];
-  const uses: ManagedResourceEntity[] = [];
-  for (const environment of new Set(environments)) {
-    if (environment === except) continue;
-    const row = await deps.resources.find({ environmentName: environment, applicationName: application, component });
-    if (row?.sharedOwner && (await homeOf(deps, environment, application)) === home) uses.push(row);
-  }
-  return uses;
+  const rows = await deps.resources.findInEnvironments(environments, application, component);
+  const order = (row: ManagedResourceEntity) => environments.indexOf(row.environmentName);
+  return rows.filter((row) => row.sharedOwner).sort((a, b) => order(a) - order(b));
 }
 
 /** A use that holds the made resource: its ids and a connection secret (the one made under its own name first). */

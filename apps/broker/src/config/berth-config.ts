@@ -36,6 +36,8 @@ export interface BerthConfig {
   /** all: API and worker; api: no worker; worker: runs operations (the HTTP server still answers health and reads). */
   role: BerthRole;
   /** Operations one worker process runs at once. */
+  /** PostgreSQL connections this process keeps at most (BERTH_DATABASE_POOL_SIZE); unset on SQLite. */
+  databasePoolSize?: number;
   workerConcurrency: number;
   /** Lease of a claimed operation or workflow run; heartbeats renew it every third of it. */
   leaseSeconds: number;

@@ -100,6 +100,19 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ BERTH_SECRET_KEY: 'not-a-key-hunter2' })).not.toThrow(/hunter2/);
   });
 
+  it('sizes the PostgreSQL pool for the worker plus the API, and refuses a size where there is no pool', () => {
+    const pg = 'postgres://berth@db.example.com/berth';
+    // 16 operations in flight must not leave the API waiting for a connection.
+    expect(loadConfig({ DATABASE_URL: pg, BERTH_WORKER_CONCURRENCY: '16' }).databasePoolSize).toBe(26);
+    expect(loadConfig({ DATABASE_URL: pg, BERTH_DATABASE_POOL_SIZE: '40' }).databasePoolSize).toBe(40);
+    expect(() => loadConfig({ DATABASE_URL: pg, BERTH_DATABASE_POOL_SIZE: '0' })).toThrow(
+      /BERTH_DATABASE_POOL_SIZE: must be an integer between 1 and 1000/,
+    );
+    expect(() => loadConfig({ BERTH_DATABASE_POOL_SIZE: '20' })).toThrow(
+      /BERTH_DATABASE_POOL_SIZE: sizes the PostgreSQL connection pool: set DATABASE_URL too/,
+    );
+  });
+
   it('reads BERTH_SECRET_KEYS (the first seals, all open) and refuses a bad, repeated or doubly set key unquoted', () => {
     const a = 'a'.repeat(64);
     const b = Buffer.alloc(32, 7).toString('base64');

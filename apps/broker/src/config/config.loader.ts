@@ -39,6 +39,12 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): { config: Bert
     new Set(variables.BERTH_SECRET_KEYS).size !== variables.BERTH_SECRET_KEYS.length
   )
     problems.push({ variable: 'BERTH_SECRET_KEYS', message: 'names a key twice (got <redacted>)' });
+  if (variables.BERTH_DATABASE_POOL_SIZE !== undefined && databaseKindOrNone(variables.DATABASE_URL) !== 'postgres')
+    problems.push({
+      variable: 'BERTH_DATABASE_POOL_SIZE',
+      message:
+        'sizes the PostgreSQL connection pool: set DATABASE_URL too, or unset it for the embedded SQLite database',
+    });
   // A refused variable falls back to its default, so the adapters can still be asked about theirs.
   for (const { variable } of problems) delete (variables as unknown as Record<string, unknown>)[variable];
   return { config: configOf(variables), problems };
@@ -52,6 +58,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BerthConfig {
   const { config, problems } = readConfig(env);
   if (problems.length > 0) throw new ConfigError(problems.map(formatSettingProblem).join('; '));
   return config;
+}
+
+/**
+ * Connections the worker's operations can hold at once, plus room for the API's requests, so that a busy worker never
+ * leaves an API read waiting for a connection (pg's own default is 10, fewer than 16 operations in flight).
+ */
+export const API_CONNECTIONS = 10;
+
+function databaseKindOrNone(url: string | undefined): string | undefined {
+  try {
+    return databaseKind(url);
+  } catch {
+    return undefined;
+  }
 }
 
 function configOf(variables: EnvironmentVariables): BerthConfig {
@@ -68,6 +88,10 @@ function configOf(variables: EnvironmentVariables): BerthConfig {
     migrateOnBoot: variables.BERTH_MIGRATE_ON_BOOT ?? false,
     role: (variables.BERTH_ROLE ?? 'all') as BerthRole,
     workerConcurrency: variables.BERTH_WORKER_CONCURRENCY ?? 4,
+    databasePoolSize:
+      databaseKindOrNone(databaseUrl) === 'postgres'
+        ? (variables.BERTH_DATABASE_POOL_SIZE ?? (variables.BERTH_WORKER_CONCURRENCY ?? 4) + API_CONNECTIONS)
+        : undefined,
     leaseSeconds: variables.BERTH_LEASE_SECONDS ?? 30,
     refreshIntervalMs: variables.BERTH_REFRESH_INTERVAL
       ? parseSettingDuration(variables.BERTH_REFRESH_INTERVAL)

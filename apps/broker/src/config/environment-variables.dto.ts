@@ -36,6 +36,7 @@ export const EXPECTATIONS = {
   BERTH_MIGRATE_ON_BOOT: 'must be true or false',
   BERTH_ROLE: `must be one of ${BERTH_ROLES.join(', ')}`,
   BERTH_WORKER_CONCURRENCY: 'must be an integer between 1 and 256',
+  BERTH_DATABASE_POOL_SIZE: 'must be an integer between 1 and 1000 (PostgreSQL connections of this process)',
   BERTH_LEASE_SECONDS: 'must be an integer number of seconds between 1 and 3600',
   BERTH_REFRESH_INTERVAL: 'must be a duration like 30s, 10m, 1h (or 0 to disable)',
   BERTH_REFRESH_CONCURRENCY: 'must be an integer between 1 and 1024',
@@ -154,6 +155,13 @@ export class EnvironmentVariables {
   @Min(1, { message: EXPECTATIONS.BERTH_WORKER_CONCURRENCY })
   @Max(256, { message: EXPECTATIONS.BERTH_WORKER_CONCURRENCY })
   BERTH_WORKER_CONCURRENCY?: number;
+
+  @IsOptional()
+  @Transform(strictInteger)
+  @IsInt({ message: EXPECTATIONS.BERTH_DATABASE_POOL_SIZE })
+  @Min(1, { message: EXPECTATIONS.BERTH_DATABASE_POOL_SIZE })
+  @Max(1000, { message: EXPECTATIONS.BERTH_DATABASE_POOL_SIZE })
+  BERTH_DATABASE_POOL_SIZE?: number;
 
   @IsOptional()
   @Transform(strictInteger)

@@ -31,6 +31,7 @@ export async function openDatabase(config: BerthConfig): Promise<DataSource> {
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     schema: config.databaseSchema,
+    poolSize: config.databasePoolSize,
   });
   try {
     await dataSource.initialize();

@@ -16,6 +16,8 @@ export interface DataSourceFactoryOptions {
   dataDir: string;
   /** PostgreSQL only: the schema to use (set as `search_path`); must exist. Tests use a fresh one per run. */
   schema?: string;
+  /** PostgreSQL only: the most connections the pool opens (pg's default is 10). */
+  poolSize?: number;
   /** Milliseconds SQLite waits on a locked database before failing. */
   busyTimeoutMs?: number;
   /** Creates the schema from the entities. Only for unit tests; the service always migrates. */
@@ -57,6 +59,7 @@ export function createDataSource(options: DataSourceFactoryOptions): DataSource 
       ...common,
       type: 'postgres',
       url: options.databaseUrl,
+      ...(options.poolSize ? { poolSize: options.poolSize } : {}),
       ...(schema ? { schema, extra: { options: `-c search_path=${schema}` } } : {}),
     };
   } else {

@@ -1,12 +1,15 @@
 /**
  * Many applications against the built service as its own process (as `npm start` runs it), over HTTP:
  *   npx tsx bench/scale.bench.ts --apps 1000 --db sqlite|pg --shape web|vpc|vpc+rds [--clients 8] [--workers 16]
- *     [--cpu-prof DIR] [--heap-snapshot DIR] [--max-old-space MiB]
+ *     [--cpu-prof DIR] [--heap-snapshot DIR] [--max-old-space MiB] [--split]
  * Prints, for that N: PUT throughput and p50/p99, time until all are Ready, the service's peak RSS, list and get
  * p50/p99 measured while the applications provision, one full refresh sweep (duration and CPU, after a restart on the
  * same data, so nothing else runs), whether sweeps overlapped, and delete throughput.
  * `--db pg` needs TEST_POSTGRES_URL (a fresh schema is made and dropped); `vpc+rds` puts the databases on the server
  * of TEST_POSTGRES_URL (BERTH_LOCAL_POSTGRES_URL).
+ * `--split` (PostgreSQL only) provisions with two processes on the one database, as a production deployment runs them:
+ * the API (BERTH_ROLE=api, which the clients call) and the worker (BERTH_ROLE=worker); CPU and RSS are their sums.
+ * The refresh sweep and the deletes still run in one process (BERTH_ROLE=all), as without it.
  */
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -30,6 +33,7 @@ const { values } = parseArgs({
     'heap-snapshot': { type: 'string' },
     /** Starts the service with node --max-old-space-size=MiB (a ceiling on V8's old generation). */
     'max-old-space': { type: 'string' },
+    split: { type: 'boolean', default: false },
   },
 });
 const N = Number(values.apps);
@@ -42,6 +46,8 @@ if (!['sqlite', 'pg'].includes(DB)) throw new Error('--db must be sqlite or pg')
 if (!['web', 'vpc', 'vpc+rds'].includes(SHAPE)) throw new Error('--shape must be web, vpc or vpc+rds');
 const PG_URL = process.env.TEST_POSTGRES_URL;
 if ((DB === 'pg' || SHAPE === 'vpc+rds') && !PG_URL) throw new Error(`--db pg and vpc+rds need TEST_POSTGRES_URL`);
+const SPLIT = values.split === true;
+if (SPLIT && DB !== 'pg') throw new Error('--split needs --db pg (two processes share one database)');
 
 const ENV = 'scale';
 const oldSpace = values['max-old-space'];
@@ -158,14 +164,14 @@ async function main(): Promise<void> {
   };
   console.log(
     `scale bench: ${N} apps, shape ${SHAPE}, db ${DB}, ${CLIENTS} clients, BERTH_WORKER_CONCURRENCY=${WORKERS}` +
-      `${oldSpace ? `, --max-old-space-size=${oldSpace}` : ''}; ` +
+      `${oldSpace ? `, --max-old-space-size=${oldSpace}` : ''}${SPLIT ? ', API and worker as two processes' : ''}; ` +
       `${cpus().length} cores, load ${loadavg()
         .map((l) => l.toFixed(2))
         .join(' ')} at start`,
   );
   const profileDir = values['cpu-prof'];
   const snapshotDir = values['heap-snapshot'];
-  let server = await startBerthServer(env, undefined, [
+  let server = await startBerthServer(SPLIT ? { ...env, BERTH_ROLE: 'api' } : env, undefined, [
     ...heapArgs,
     ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
     ...(snapshotDir ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${snapshotDir}`] : []),
@@ -175,9 +181,14 @@ async function main(): Promise<void> {
   };
   auth = server.auth;
   const dataDir = server.dataDir;
+  // The worker shares the API's data dir (its secret key and admin token) and database.
+  let worker = SPLIT ? await startBerthServer({ ...env, BERTH_ROLE: 'worker' }, dataDir, heapArgs) : undefined;
+  const pids = () => [server.pid, ...(worker ? [worker.pid] : [])];
+  const summed = async (measure: (pid: number) => Promise<number>) =>
+    (await Promise.all(pids().map(measure))).reduce((a, b) => a + b, 0);
   let peakRss = 0;
   const rssTimer = setInterval(() => {
-    void rssMiB(server.pid).then(
+    void summed(rssMiB).then(
       (value) => (peakRss = Math.max(peakRss, value)),
       () => undefined,
     );
@@ -219,7 +230,7 @@ async function main(): Promise<void> {
       }
     })();
 
-    const cpuBefore = await cpuSeconds(server.pid);
+    const cpuBefore = await summed(cpuSeconds);
     const started = performance.now();
     const putMs: number[] = [];
     await pool(N, CLIENTS, async (i) => {
@@ -244,25 +255,29 @@ async function main(): Promise<void> {
       await new Promise((r) => setTimeout(r, 250));
     }
     const readySeconds = (performance.now() - started) / 1000;
-    const provisionCpu = (await cpuSeconds(server.pid)) - cpuBefore;
+    const provisionCpu = (await summed(cpuSeconds)) - cpuBefore;
     snapshot();
     probing = false;
     await probe;
-    const rssProvisioned = await rssMiB(server.pid);
+    const rssProvisioned = await summed(rssMiB);
     console.log(`N=${N} shape=${SHAPE} db=${DB}`);
     console.log(
       `  PUT: ${(N / putSeconds).toFixed(0)}/s, p50 ${ms(percentile(putMs, 50))}, p99 ${ms(percentile(putMs, 99))}`,
     );
     console.log(
       `  all Ready: ${readySeconds.toFixed(1)} s (${((readySeconds * 1000) / N).toFixed(2)} ms per app), ` +
-        `service CPU ${provisionCpu.toFixed(1)} s`,
+        `service CPU ${provisionCpu.toFixed(1)} s${SPLIT ? ' (API + worker)' : ''}`,
     );
     console.log(
       `  during provisioning: list p50 ${ms(percentile(listMs, 50))} p99 ${ms(percentile(listMs, 99))} ` +
         `(${listMs.length} samples); get p50 ${ms(percentile(getMs, 50))} p99 ${ms(percentile(getMs, 99))}` +
         (probesFailed ? `; ${probesFailed} probes failed` : ''),
     );
-    console.log(`  RSS: peak ${peakRss.toFixed(0)} MiB, after provisioning ${rssProvisioned.toFixed(0)} MiB`);
+    console.log(
+      `  RSS${SPLIT ? ' (API + worker)' : ''}: peak ${peakRss.toFixed(0)} MiB, after provisioning ${rssProvisioned.toFixed(0)} MiB`,
+    );
+    await worker?.stop(true);
+    worker = undefined;
     if (peakMemory)
       console.log(
         `  memory at the highest 1 s sample: RSS ${peakMemory.rss.toFixed(0)} MiB = anonymous ${peakMemory.anon.toFixed(0)} ` +
@@ -338,6 +353,7 @@ async function main(): Promise<void> {
   } finally {
     clearInterval(rssTimer);
     clearInterval(memoryTimer);
+    await worker?.stop(true);
     await server.stop();
     await schema?.drop();
   }

@@ -84,7 +84,7 @@ export class ApplicationRepository {
 
   /** The deliveries an Application of `name` at home in `home` made to other environments, by environment. */
   listDeliveries(home: string, name: string): Promise<ApplicationEntity[]> {
-    return this.rows.find({ where: { deliveredFrom: home, name }, order: { environmentName: 'ASC' } });
+    return this.statements.find({ deliveredFrom: home, name }, { order: [['environmentName', 'ASC']] });
   }
 
   /**

@@ -165,11 +165,16 @@ export class OperationRepository {
     before?: { createdAt: Date; id: string },
   ): Promise<OperationEntity[]> {
     if (!before)
-      return this.rows.find({
-        where: { environmentName, applicationName },
-        order: { createdAt: 'DESC', id: 'DESC' },
-        take: limit,
-      });
+      return this.statements.find(
+        { environmentName, applicationName },
+        {
+          order: [
+            ['createdAt', 'DESC'],
+            ['id', 'DESC'],
+          ],
+          limit,
+        },
+      );
     return this.rows.find({
       where: [
         { environmentName, applicationName, createdAt: LessThan(before.createdAt) },

@@ -318,9 +318,10 @@ export class OperationRunner {
         phase,
         conditions,
         // A newer generation was accepted meanwhile (it stays Pending for that one), or a delete was requested.
-        keepPhase: (row) =>
-          (operation.kind === 'apply' && row.generation > operation.generation) ||
-          (operation.kind !== 'delete' && row.deletionRequestedAt !== null),
+        keepPhase: {
+          ...(operation.kind === 'apply' ? { newerThanGeneration: operation.generation } : {}),
+          deletionRequested: operation.kind !== 'delete',
+        },
         ...(observed && operation.kind === 'apply' ? { observedGeneration: operation.generation } : {}),
       },
     );

@@ -155,15 +155,15 @@ export class OperationRunner {
     }
 
     let records = operation.steps;
-    // The operation's reads of its application's resources, from what the plan read and its own writes since.
-    let view = new OperationResources(resources, operation.environmentName, operation.applicationName);
+    // The application's resources as the plan reads them (a resumed operation reads them when a step first asks).
+    const recorded = records ? undefined : await resources.list(operation.environmentName, operation.applicationName);
+    // The steps' reads of them: from what was read and the operation's own writes since.
+    const view = new OperationResources(resources, operation.environmentName, operation.applicationName, recorded);
     if (!records) {
-      const recorded = await resources.list(operation.environmentName, operation.applicationName);
-      view = new OperationResources(resources, operation.environmentName, operation.applicationName, recorded);
       const plan = planOperation({
         kind: operation.kind,
         application: ctx.application,
-        resources: recorded.map(recordedResource),
+        resources: recorded!.map(recordedResource),
         types: BUILTIN_TYPES,
         options: operation.options,
       });

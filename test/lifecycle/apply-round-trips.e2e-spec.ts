@@ -11,11 +11,13 @@ import { startTestApp, type TestApp } from '../support/test-app';
 /**
  * What one operation of a vpc + bound webservice application costs in PostgreSQL statements, from its claim to its
  * end (BEGIN and COMMIT counted): the claim (one statement: taken and read back), the context (environment, revision),
- * the plan stored with the claim's events, per step its start and its end (each stored with its event in one
- * statement) and the component's phase, what the step itself reads and writes, the application's status, and the
- * outcome with its event. Was apply 48, refresh 39 before steps and events shared statements.
+ * the application's resources read once with the plan (the steps read them from the operation's view, kept current
+ * by its own writes), the plan stored with the claim's events, per step its start and its end (each stored with its
+ * event in one statement) and the component's phase, what the step itself writes, the application's status (one
+ * UPDATE each, no read before it), and the outcome with its event. Was apply 48, refresh 39 before steps and events
+ * shared statements; apply 34, refresh 26 before the operation's view of its resources and the status without a read.
  */
-const MAX_ROUND_TRIPS = { apply: 34, refresh: 26 };
+const MAX_ROUND_TRIPS = { apply: 25, refresh: 20 };
 
 describe.skipIf(!TEST_POSTGRES_URL)('an operation costs a bounded number of PostgreSQL round trips', () => {
   let t: TestApp;

@@ -20,7 +20,7 @@ import { ProviderRegistry } from '../../apps/broker/src/adapters/provider.regist
 import { RuntimeRegistry } from '../../apps/broker/src/adapters/runtime.registry';
 import { OperationRunner } from '../../apps/broker/src/lifecycle/operation.runner';
 import { ResourceRequests } from '../../apps/broker/src/lifecycle/steps/resource-requests';
-import { stepHandlers } from '../../apps/broker/src/lifecycle/steps/step-handlers';
+import { stepHandlersOver } from '../../apps/broker/src/lifecycle/steps/step-handlers';
 import { SecretKeyring } from '../../apps/broker/src/secrets/secret-keyring';
 import { SecretStore } from '../../apps/broker/src/secrets/secret-store';
 import { TestInventory } from '../support/test-provider/test-inventory';
@@ -61,7 +61,7 @@ class Worker {
       environments: this.environments,
       resources: this.resources,
       secrets: this.secrets,
-      steps: stepHandlers({
+      steps: stepHandlersOver({
         applications: this.applications,
         resources: this.resources,
         deliveries: this.deliveries,

@@ -12,7 +12,7 @@ import {
   type StepSuccess,
 } from '@berth/core';
 import { BUILTIN_TYPES } from '@berth/types';
-import type { ManagedResourceRepository, OperationRepository, StepRecord } from '@berth/persistence';
+import type { OperationRepository, ResourceStore, StepRecord } from '@berth/persistence';
 import { LifecycleError, LifecycleErrorCode } from '../problems/lifecycle.error';
 
 export interface JournalTarget {
@@ -52,7 +52,7 @@ export class DbOperationJournal implements OperationJournal {
     private readonly target: JournalTarget,
     readonly steps: StepRecord[],
     private readonly operations: OperationRepository,
-    private readonly resources: ManagedResourceRepository,
+    private readonly resources: ResourceStore,
     private readonly onStepDone?: (step: PlannedStep, outcome: 'succeeded' | 'failed', durationMs: number) => void,
   ) {}
 

@@ -20,11 +20,11 @@ import { LifecycleService } from './lifecycle.service';
 import { OperationRunner } from './operation.runner';
 import { OperationsController } from './operations.controller';
 import { ResourceRequests } from './steps/resource-requests';
-import { stepHandlers, type StepHandlers } from './steps/step-handlers';
+import { stepHandlersOver, type StepHandlersOver } from './steps/step-handlers';
 import { RefreshScheduler } from './refresh.scheduler';
 import { OPERATION_RUNNER, WorkerService } from './worker.service';
 
-/** The DI token of the step handlers keyed by action. */
+/** The DI token of the step handlers keyed by action (made per operation over its view of its resources). */
 export const STEP_HANDLERS = Symbol('STEP_HANDLERS');
 
 export function executorFor(config: BerthConfig): OperationExecutor {
@@ -72,7 +72,7 @@ export function executorFor(config: BerthConfig): OperationExecutor {
         runtimes: RuntimeRegistry,
         secrets: SecretStore,
         requests: ResourceRequests,
-      ) => stepHandlers({ applications, resources, deliveries, runtimes, secrets, requests }),
+      ) => stepHandlersOver({ applications, resources, deliveries, runtimes, secrets, requests }),
       inject: [
         ApplicationRepository,
         ManagedResourceRepository,
@@ -90,7 +90,7 @@ export function executorFor(config: BerthConfig): OperationExecutor {
         applications: ApplicationRepository,
         environments: EnvironmentRepository,
         resources: ManagedResourceRepository,
-        steps: StepHandlers,
+        steps: StepHandlersOver,
         secrets: SecretStore,
         metrics: LifecycleMetrics,
       ) =>

@@ -30,7 +30,8 @@ import { LifecycleError, LifecycleErrorCode } from '../problems/lifecycle.error'
 import type { ComponentSecrets } from '../secrets/revision-secrets';
 import type { SecretStore } from '../secrets/secret-store';
 import type { OperationContext } from './steps/operation-context';
-import { handlerFor, type StepHandlers } from './steps/step-handlers';
+import { handlerFor, type StepHandlersOver } from './steps/step-handlers';
+import { OperationResources } from './operation-resources';
 import { keepLease } from './lease-heartbeat';
 
 export interface RunnerDependencies {
@@ -38,7 +39,8 @@ export interface RunnerDependencies {
   applications: ApplicationRepository;
   environments: EnvironmentRepository;
   resources: ManagedResourceRepository;
-  steps: StepHandlers;
+  /** The step handlers, made per operation over its view of the application's resources. */
+  steps: StepHandlersOver;
   secrets: SecretStore;
   executor: OperationExecutor;
   leaseMs: number;
@@ -153,12 +155,15 @@ export class OperationRunner {
     }
 
     let records = operation.steps;
+    // The application's resources as the plan reads them (a resumed operation reads them when a step first asks).
+    const recorded = records ? undefined : await resources.list(operation.environmentName, operation.applicationName);
+    // The steps' reads of them: from what was read and the operation's own writes since.
+    const view = new OperationResources(resources, operation.environmentName, operation.applicationName, recorded);
     if (!records) {
-      const recorded = await resources.list(operation.environmentName, operation.applicationName);
       const plan = planOperation({
         kind: operation.kind,
         application: ctx.application,
-        resources: recorded.map(recordedResource),
+        resources: recorded!.map(recordedResource),
         types: BUILTIN_TYPES,
         options: operation.options,
       });
@@ -208,12 +213,13 @@ export class OperationRunner {
       },
       records,
       operations,
-      resources,
+      view,
       this.deps.onStepDone,
     );
     const scrubber = new SecretScrubber();
     for (const values of Object.values(ctx.secretInputs)) scrubber.addAll(Object.values(values));
-    for (const material of await this.deps.secrets.materials(operation.environmentName, operation.applicationName)) {
+    const secrets = this.deps.secrets.over(view);
+    for (const material of await secrets.materials(operation.environmentName, operation.applicationName)) {
       scrubber.addAll(material.sensitiveKeys.map((k) => material.data[k]).filter((v): v is string => !!v));
     }
     const succeeded = records.filter((r) => r.state === 'Succeeded');
@@ -222,7 +228,7 @@ export class OperationRunner {
       steps,
       completed: new Set(succeeded.map((r) => r.id)),
       results: new Map(succeeded.flatMap((r) => (r.result ? [[r.id, r.result] as const] : []))),
-      handler: handlerFor(this.deps.steps, { ...ctx, steps }),
+      handler: handlerFor(this.deps.steps(view), { ...ctx, steps }),
       journal,
       signal,
       scrubber,
@@ -312,9 +318,10 @@ export class OperationRunner {
         phase,
         conditions,
         // A newer generation was accepted meanwhile (it stays Pending for that one), or a delete was requested.
-        keepPhase: (row) =>
-          (operation.kind === 'apply' && row.generation > operation.generation) ||
-          (operation.kind !== 'delete' && row.deletionRequestedAt !== null),
+        keepPhase: {
+          ...(operation.kind === 'apply' ? { newerThanGeneration: operation.generation } : {}),
+          deletionRequested: operation.kind !== 'delete',
+        },
         ...(observed && operation.kind === 'apply' ? { observedGeneration: operation.generation } : {}),
       },
     );

@@ -5,7 +5,7 @@ import {
   type ConnectionSecretMaterial,
   type JsonObject,
 } from '@berth/core';
-import type { ConnectionSecretEntity, ManagedResourceEntity, ManagedResourceRepository } from '@berth/persistence';
+import type { ConnectionSecretEntity, ManagedResourceEntity, ResourceStore } from '@berth/persistence';
 import { restoreSecrets, revisionAad, type ComponentSecrets } from './revision-secrets';
 import type { SecretKeyring } from './secret-keyring';
 
@@ -32,8 +32,13 @@ export interface PublishedSecret {
 export class SecretStore {
   constructor(
     private readonly keyring: SecretKeyring,
-    private readonly resources: ManagedResourceRepository,
+    private readonly resources: ResourceStore,
   ) {}
+
+  /** This store over other resource reads and writes (one operation's view of its application). */
+  over(resources: ResourceStore): SecretStore {
+    return new SecretStore(this.keyring, resources);
+  }
 
   /** The secret properties sealed with a revision, by component (empty when it had none). */
   revisionSecrets(

@@ -45,6 +45,17 @@ export interface AppendRevisionOptions {
   ) => Promise<void>;
 }
 
+/** What an operation records on its application (see ApplicationRepository.recordStatus). */
+export interface StatusChange {
+  phase?: ApplicationPhase;
+  conditions: Condition[];
+  /** The phase stays as it is when a generation newer than this one was accepted, or (`deletionRequested`) a delete. */
+  keepPhase?: { newerThanGeneration?: number; deletionRequested?: boolean };
+  observedGeneration?: number;
+  /** False: `updatedAt` stays. */
+  touch?: boolean;
+}
+
 /** A home being deleted: its workflow run is no longer due, and the broker advancing it loses its lease and stops. */
 const STOP_WORKFLOW = { workflowLeaseOwner: null, workflowLeaseExpiresAt: null, workflowDueAt: null };
 
@@ -360,27 +371,30 @@ export class ApplicationRepository {
   /**
    * Records the outcome of an operation on the application row `applicationId` (unless that row was replaced):
    * the given conditions replace those of the same type; the phase is set unless `keepPhase` says a newer
-   * generation or a deletion was accepted meanwhile; `observedGeneration` only grows.
+   * generation or a deletion was accepted meanwhile; `observedGeneration` only grows. On PostgreSQL one statement
+   * that merges the conditions in SQL on the row as it is when written (a PUT or a delete that lands meanwhile is
+   * seen); elsewhere the row is read, then written.
    */
   async recordStatus(
     environmentName: string,
     name: string,
     applicationId: string | null,
-    change: {
-      phase?: ApplicationPhase;
-      conditions: Condition[];
-      keepPhase?: (row: ApplicationEntity) => boolean;
-      observedGeneration?: number;
-      touch?: boolean;
-    },
+    change: StatusChange,
   ): Promise<void> {
+    if (this.dataSource.driver.options.type === 'postgres') {
+      await this.recordStatusInOneStatement(environmentName, name, applicationId, change);
+      return;
+    }
     const row = await this.statements.findOne({ environmentName, name });
     if (!row || (applicationId !== null && row.id !== applicationId)) return;
     const keep = (row.conditions ?? []).filter((c) => !change.conditions.some((n) => n.type === c.type));
+    const keepPhase =
+      (change.keepPhase?.newerThanGeneration !== undefined && row.generation > change.keepPhase.newerThanGeneration) ||
+      (change.keepPhase?.deletionRequested === true && row.deletionRequestedAt !== null);
     await this.statements.update(
       { id: row.id },
       {
-        ...(change.phase && !change.keepPhase?.(row) ? { phase: change.phase } : {}),
+        ...(change.phase && !keepPhase ? { phase: change.phase } : {}),
         conditions: [...keep, ...change.conditions],
         ...(change.observedGeneration !== undefined
           ? { observedGeneration: Math.max(row.observedGeneration, change.observedGeneration) }
@@ -388,6 +402,47 @@ export class ApplicationRepository {
         ...(change.touch === false ? {} : { updatedAt: new Date() }),
       },
     );
+  }
+
+  /**
+   * recordStatus as one UPDATE: the stored conditions (JSON text) not of a given type, in their order, then the given
+   * ones; the phase kept by the same rules, read from the row being written.
+   */
+  private async recordStatusInOneStatement(
+    environmentName: string,
+    name: string,
+    applicationId: string | null,
+    change: StatusChange,
+  ): Promise<void> {
+    const values: unknown[] = [];
+    const p = (value: unknown) => {
+      values.push(value);
+      return this.statements.parameter(values.length - 1);
+    };
+    const set = [
+      `"conditions" = (SELECT COALESCE(json_agg(merged.c ORDER BY merged.o), '[]')::text FROM (` +
+        `SELECT kept.c, kept.o FROM json_array_elements(COALESCE("conditions", '[]')::json) WITH ORDINALITY AS kept(c, o)` +
+        ` WHERE NOT (kept.c->>'type' = ANY(${p(change.conditions.map((c) => c.type))}::text[]))` +
+        ` UNION ALL SELECT given.c, 2147483647 + given.o FROM json_array_elements(${p(JSON.stringify(change.conditions))}::json)` +
+        ` WITH ORDINALITY AS given(c, o)) AS merged)`,
+    ];
+    if (change.phase) {
+      const keep: string[] = [];
+      if (change.keepPhase?.newerThanGeneration !== undefined)
+        keep.push(`"generation" > ${p(change.keepPhase.newerThanGeneration)}`);
+      if (change.keepPhase?.deletionRequested) keep.push(`"deletion_requested_at" IS NOT NULL`);
+      set.push(
+        keep.length
+          ? `"phase" = CASE WHEN ${keep.join(' OR ')} THEN "phase" ELSE ${p(change.phase)} END`
+          : `"phase" = ${p(change.phase)}`,
+      );
+    }
+    if (change.observedGeneration !== undefined)
+      set.push(`"observed_generation" = GREATEST("observed_generation", ${p(change.observedGeneration)})`);
+    if (change.touch !== false) set.push(`"updated_at" = ${p(this.statements.persistent('updatedAt', new Date()))}`);
+    const where = [`"environment_name" = ${p(environmentName)}`, `"name" = ${p(name)}`];
+    if (applicationId !== null) where.push(`"id" = ${p(applicationId)}`);
+    await this.statements.query(`UPDATE "applications" SET ${set.join(', ')} WHERE ${where.join(' AND ')}`, values);
   }
 
   /**

@@ -9,6 +9,15 @@ export type ResourceChanges = Partial<
   Omit<ManagedResourceEntity, 'id' | 'environmentName' | 'applicationName' | 'component' | 'createdAt'>
 >;
 
+/**
+ * What the lifecycle reads and writes of managed resources and their connection secrets: the repository itself, or a
+ * view over it that serves one operation's reads of its own application from memory (see OperationResources).
+ */
+export type ResourceStore = Pick<
+  ManagedResourceRepository,
+  'list' | 'find' | 'upsert' | 'set' | 'update' | 'remove' | 'latestSecret' | 'findSecret' | 'insertSecret'
+>;
+
 /** Managed resources (cloud components and delivered workloads) and their sealed connection secret versions. */
 export class ManagedResourceRepository {
   private readonly rows: Repository<ManagedResourceEntity>;
@@ -62,6 +71,11 @@ export class ManagedResourceRepository {
     return row;
   }
 
+  /** Inserts a row built by `newRow` (fails on a row of the same component); one statement. */
+  async insert(row: ManagedResourceEntity): Promise<void> {
+    await this.statements.insert(row);
+  }
+
   /**
    * `upsert` without reading the row first (nor returning it): one statement, for a caller that only sets fields
    * (a step's start sets the component's phase).
@@ -81,7 +95,8 @@ export class ManagedResourceRepository {
     );
   }
 
-  private newRow(
+  /** The row `upsert` or `set` would insert for a component that has none: the defaults, then `changes`. */
+  newRow(
     key: ResourceKey,
     changes: ResourceChanges & Pick<ManagedResourceEntity, 'type' | 'category'>,
     now: Date,

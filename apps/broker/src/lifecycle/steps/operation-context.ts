@@ -2,8 +2,8 @@ import type { ApplicationSpec, DriftReport, PlannedStep, StepContext, StepResult
 import type {
   ApplicationRepository,
   EnvironmentEntity,
-  ManagedResourceRepository,
   OperationEntity,
+  ResourceStore,
   WorkloadDeliveryRepository,
 } from '@berth/persistence';
 import type { RuntimeRegistry } from '../../adapters/runtime.registry';
@@ -30,7 +30,7 @@ export interface OperationContext {
 /** The ports and stores the step handlers work over. */
 export interface StepDependencies {
   applications: ApplicationRepository;
-  resources: ManagedResourceRepository;
+  resources: ResourceStore;
   deliveries: WorkloadDeliveryRepository;
   runtimes: RuntimeRegistry;
   secrets: SecretStore;

@@ -12,7 +12,7 @@ import {
   type ResourceProvider,
   type ResourceRequest,
 } from '@berth/core';
-import type { EnvironmentEntity, ManagedResourceEntity, ManagedResourceRepository } from '@berth/persistence';
+import type { EnvironmentEntity, ManagedResourceEntity, ResourceStore } from '@berth/persistence';
 import type { ProviderRegistry } from '../../adapters/provider.registry';
 import { BUILTIN_TYPES } from '@berth/types';
 import type { SecretStore } from '../../secrets/secret-store';
@@ -49,9 +49,14 @@ export interface RecordedRequest {
 export class ResourceRequests {
   constructor(
     private readonly providers: ProviderRegistry,
-    private readonly resources: ManagedResourceRepository,
+    private readonly resources: ResourceStore,
     private readonly secrets: SecretStore,
   ) {}
+
+  /** These requests over other resource reads and secrets (one operation's view of its application). */
+  over(resources: ResourceStore, secrets: SecretStore): ResourceRequests {
+    return new ResourceRequests(this.providers, resources, secrets);
+  }
 
   /** The profile a recorded resource was made with (its named profile if still there, else the environment's). */
   recordedProfile(environment: EnvironmentEntity, row: Pick<ManagedResourceEntity, 'profileName' | 'profileKind'>) {

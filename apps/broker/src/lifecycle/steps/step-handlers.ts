@@ -1,4 +1,5 @@
 import type { StepAction, StepHandler } from '@berth/core';
+import type { ResourceStore } from '@berth/persistence';
 import { deliver } from './deliver.step';
 import type { ActionHandler, OperationContext, StepDependencies } from './operation-context';
 import { cloudSpecOf, provision } from './provision.step';
@@ -26,6 +27,17 @@ export function stepHandlers(deps: StepDependencies): StepHandlers {
     refresh: (ctx, step, context) => refresh(deps, ctx, step, context),
     rotate,
     revoke,
+  };
+}
+
+/** Step handlers made for one operation, over that operation's reads and writes of its resources. */
+export type StepHandlersOver = (resources: ResourceStore) => StepHandlers;
+
+/** The handlers over `deps` whose resource reads, secrets and requests go through the given resources instead. */
+export function stepHandlersOver(deps: StepDependencies): StepHandlersOver {
+  return (resources) => {
+    const secrets = deps.secrets.over(resources);
+    return stepHandlers({ ...deps, resources, secrets, requests: deps.requests.over(resources, secrets) });
   };
 }
 

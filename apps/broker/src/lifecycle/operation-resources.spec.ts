@@ -1,0 +1,81 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createDataSource, EnvironmentEntity, ManagedResourceRepository, prepareSchema } from '@berth/persistence';
+import type { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OperationResources } from './operation-resources';
+
+const key = (component: string, applicationName = 'shop') => ({ environmentName: 'dev', applicationName, component });
+
+describe("an operation's view of its application's resources", () => {
+  let dir: string;
+  let dataSource: DataSource;
+  let store: ManagedResourceRepository;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'berth-view-'));
+    dataSource = createDataSource({ dataDir: dir });
+    await dataSource.initialize();
+    await prepareSchema(dataSource, 'run');
+    await dataSource.getRepository(EnvironmentEntity).insert({
+      name: 'dev',
+      provider: { kind: 'local', settings: {} },
+      profiles: {},
+      runtime: { kind: 'local', settings: {} },
+      createdAt: new Date(),
+      updatedAt: new Date(),
+    } as never);
+    store = new ManagedResourceRepository(dataSource);
+  }, 120_000);
+  afterAll(async () => {
+    await dataSource.destroy();
+    rmSync(dir, { recursive: true });
+  });
+
+  it('reads what its own writes stored, as the database holds it', async () => {
+    const view = new OperationResources(store, 'dev', 'shop', await store.list('dev', 'shop'));
+    await view.set(key('net'), { type: 'vpc', category: 'cloud', phase: 'Provisioning' });
+    const row = await view.upsert(key('net'), { type: 'vpc', category: 'cloud', profileKind: 'local' });
+    await view.update(key('net'), { outputs: { VPC_ID: 'vpc-1' }, lastError: null });
+    await view.insertSecret({
+      resourceId: row.id,
+      version: 1,
+      name: 'net-conn',
+      keyId: 'k',
+      iv: 'i',
+      tag: 't',
+      ciphertext: 'c',
+      keys: [],
+    });
+    await view.set(key('web'), { type: 'webservice', category: 'workload', phase: 'Provisioning' });
+
+    const fromView = await view.list('dev', 'shop');
+    const fromDb = await store.list('dev', 'shop');
+    const comparable = (rows: typeof fromDb) => rows.map(({ createdAt: _c, updatedAt: _u, ...rest }) => rest);
+    expect(comparable(fromView)).toEqual(comparable(fromDb));
+    expect(fromView.map((r) => [r.component, r.phase, r.outputs])).toEqual([
+      ['net', 'Provisioning', { VPC_ID: 'vpc-1' }],
+      ['web', 'Provisioning', {}],
+    ]);
+    expect((await view.latestSecret(row.id))?.version).toBe(1);
+    await view.remove(row);
+    expect(await view.find(key('net'))).toBeNull();
+    expect(await store.find(key('net'))).toBeNull();
+  });
+
+  it("reads another application's rows from the database every time", async () => {
+    const view = new OperationResources(store, 'dev', 'shop', []);
+    expect(await view.find(key('db', 'other'))).toBeNull();
+    await store.upsert(key('db', 'other'), { type: 'rds', category: 'cloud' });
+    expect((await view.find(key('db', 'other')))?.type).toBe('rds');
+  });
+
+  it('hands out copies: a caller changing a row it read does not change what the view holds', async () => {
+    const view = new OperationResources(store, 'dev', 'shop');
+    await view.upsert(key('cache'), { type: 'redis', category: 'cloud', outputs: { HOST: 'a' } });
+    const read = await view.find(key('cache'));
+    read!.outputs.HOST = 'changed';
+    expect((await view.find(key('cache')))?.outputs).toEqual({ HOST: 'a' });
+  });
+});

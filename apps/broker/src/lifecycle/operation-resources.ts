@@ -1,0 +1,158 @@
+import type {
+  ConnectionSecretEntity,
+  ManagedResourceEntity,
+  ManagedResourceRepository,
+  ResourceChanges,
+  ResourceKey,
+  ResourceStore,
+} from '@berth/persistence';
+
+type NewResource = ResourceChanges & Pick<ManagedResourceEntity, 'type' | 'category'>;
+
+/** `changes` set on a copy of `row`, as the database stores them (an undefined field is not written). */
+function merged(row: ManagedResourceEntity, changes: ResourceChanges, now: Date): ManagedResourceEntity {
+  const next: ManagedResourceEntity = { ...row, updatedAt: now };
+  for (const [field, value] of Object.entries(changes)) {
+    if (value !== undefined) (next as unknown as Record<string, unknown>)[field] = value;
+  }
+  return next;
+}
+
+/**
+ * One operation's view of its application's managed resources and their latest connection secrets: read once (the
+ * rows with the plan, a secret the first time a step asks for it), then served from memory and kept current by the
+ * writes this operation makes through it. That holds because the operation holds the application's lease: no other
+ * operation of the application runs meanwhile, and nothing outside operations writes these rows (the API only reads
+ * them; the key re-sealer rewrites sealed values in place, which still open with the key they were sealed with).
+ * Reads of any other application's rows (a shared resource's owner) go to the repository every time.
+ */
+export class OperationResources implements ResourceStore {
+  private rows: Promise<Map<string, ManagedResourceEntity>> | undefined;
+  /**
+   * The latest connection secret by resource id (null: the resource has none), of this application's resources; the
+   * entities are handed out as they are (nothing changes a secret version once stored).
+   */
+  private readonly secrets = new Map<string, ConnectionSecretEntity | null>();
+
+  constructor(
+    private readonly store: ManagedResourceRepository,
+    private readonly environmentName: string,
+    private readonly applicationName: string,
+    /** The application's rows when the caller has just read them (the plan does). */
+    loaded?: readonly ManagedResourceEntity[],
+  ) {
+    if (loaded) this.rows = Promise.resolve(new Map(loaded.map((row) => [row.component, structuredClone(row)])));
+  }
+
+  private covers(environmentName: string, applicationName: string): boolean {
+    return environmentName === this.environmentName && applicationName === this.applicationName;
+  }
+
+  private own(): Promise<Map<string, ManagedResourceEntity>> {
+    this.rows ??= this.store
+      .list(this.environmentName, this.applicationName)
+      .then((rows) => new Map(rows.map((row) => [row.component, row])));
+    return this.rows;
+  }
+
+  /** After a write whose outcome is not known here: the rows are read again when next asked for. */
+  private forget(): void {
+    this.rows = undefined;
+    this.secrets.clear();
+  }
+
+  async list(environmentName: string, applicationName: string): Promise<ManagedResourceEntity[]> {
+    if (!this.covers(environmentName, applicationName)) return this.store.list(environmentName, applicationName);
+    const rows = [...(await this.own()).values()].sort((a, b) =>
+      a.component < b.component ? -1 : a.component > b.component ? 1 : 0,
+    );
+    return rows.map((row) => structuredClone(row));
+  }
+
+  async find(key: ResourceKey): Promise<ManagedResourceEntity | null> {
+    if (!this.covers(key.environmentName, key.applicationName)) return this.store.find(key);
+    const row = (await this.own()).get(key.component);
+    return row ? structuredClone(row) : null;
+  }
+
+  async upsert(key: ResourceKey, changes: NewResource, now = new Date()): Promise<ManagedResourceEntity> {
+    if (!this.covers(key.environmentName, key.applicationName)) return this.store.upsert(key, changes, now);
+    const rows = await this.own();
+    const existing = rows.get(key.component);
+    if (existing) {
+      await this.store.update(key, changes, now);
+      rows.set(key.component, merged(existing, changes, now));
+    } else if (!(await this.inserted(key, changes, now))) return this.store.upsert(key, changes, now);
+    return structuredClone(rows.get(key.component)!);
+  }
+
+  async set(key: ResourceKey, changes: NewResource, now = new Date()): Promise<void> {
+    if (!this.covers(key.environmentName, key.applicationName)) return this.store.set(key, changes, now);
+    const rows = await this.own();
+    const existing = rows.get(key.component);
+    if (existing) {
+      await this.store.update(key, changes, now);
+      rows.set(key.component, merged(existing, changes, now));
+    } else if (!(await this.inserted(key, changes, now))) await this.store.set(key, changes, now);
+  }
+
+  /** Inserts the row of a component this view has none of; false (and the view forgotten) when the insert failed. */
+  private async inserted(key: ResourceKey, changes: NewResource, now: Date): Promise<boolean> {
+    const row = this.store.newRow(key, changes, now);
+    try {
+      await this.store.insert(row);
+    } catch {
+      // Written by someone else after all (or the insert failed): the caller falls back to the repository's own
+      // upsert, which reads the row, and this view reads the rows again next time.
+      this.forget();
+      return false;
+    }
+    (await this.own()).set(key.component, row);
+    // A row just made has no connection secret yet.
+    this.secrets.set(row.id, null);
+    return true;
+  }
+
+  async update(key: ResourceKey, changes: ResourceChanges, now = new Date()): Promise<void> {
+    await this.store.update(key, changes, now);
+    if (!this.covers(key.environmentName, key.applicationName)) return;
+    const rows = await this.own();
+    const existing = rows.get(key.component);
+    if (existing) rows.set(key.component, merged(existing, changes, now));
+  }
+
+  async remove(row: Pick<ManagedResourceEntity, 'id'>): Promise<void> {
+    await this.store.remove(row);
+    const rows = await this.own();
+    for (const [component, own] of rows) if (own.id === row.id) rows.delete(component);
+    this.secrets.delete(row.id);
+  }
+
+  private async ownsResource(resourceId: string): Promise<boolean> {
+    for (const row of (await this.own()).values()) if (row.id === resourceId) return true;
+    return false;
+  }
+
+  async latestSecret(resourceId: string): Promise<ConnectionSecretEntity | null> {
+    const cached = this.secrets.get(resourceId);
+    if (cached !== undefined) return cached;
+    const latest = await this.store.latestSecret(resourceId);
+    if (await this.ownsResource(resourceId)) this.secrets.set(resourceId, latest);
+    return latest;
+  }
+
+  async findSecret(resourceId: string, version: number): Promise<ConnectionSecretEntity | null> {
+    const latest = this.secrets.get(resourceId);
+    if (latest && latest.version === version) return latest;
+    return this.store.findSecret(resourceId, version);
+  }
+
+  async insertSecret(
+    row: Omit<ConnectionSecretEntity, 'id' | 'createdAt'>,
+    now = new Date(),
+  ): Promise<ConnectionSecretEntity> {
+    const stored = await this.store.insertSecret(row, now);
+    if (await this.ownsResource(row.resourceId)) this.secrets.set(row.resourceId, stored);
+    return stored;
+  }
+}

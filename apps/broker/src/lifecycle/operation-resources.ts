@@ -75,6 +75,22 @@ export class OperationResources implements ResourceStore {
     return row ? structuredClone(row) : null;
   }
 
+  /**
+   * The rows of other environments' deliveries (a shared component's users): always read from the database, since
+   * other operations write them. A row of the environment this view covers is served from the view.
+   */
+  async findInEnvironments(
+    environmentNames: readonly string[],
+    applicationName: string,
+    component: string,
+  ): Promise<ManagedResourceEntity[]> {
+    const others = environmentNames.filter((environment) => !this.covers(environment, applicationName));
+    const rows = await this.store.findInEnvironments(others, applicationName, component);
+    if (others.length === environmentNames.length) return rows;
+    const own = await this.find({ environmentName: this.environmentName, applicationName, component });
+    return own ? [own, ...rows] : rows;
+  }
+
   async upsert(key: ResourceKey, changes: NewResource, now = new Date()): Promise<ManagedResourceEntity> {
     if (!this.covers(key.environmentName, key.applicationName)) return this.store.upsert(key, changes, now);
     const rows = await this.own();

@@ -15,7 +15,16 @@ export type ResourceChanges = Partial<
  */
 export type ResourceStore = Pick<
   ManagedResourceRepository,
-  'list' | 'find' | 'upsert' | 'set' | 'update' | 'remove' | 'latestSecret' | 'findSecret' | 'insertSecret'
+  | 'list'
+  | 'find'
+  | 'findInEnvironments'
+  | 'upsert'
+  | 'set'
+  | 'update'
+  | 'remove'
+  | 'latestSecret'
+  | 'findSecret'
+  | 'insertSecret'
 >;
 
 /** Managed resources (cloud components and delivered workloads) and their sealed connection secret versions. */

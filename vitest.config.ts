@@ -21,6 +21,7 @@ export default defineConfig({
       '@berth/core': here('libs/core/src/index.ts'),
       '@berth/oam': here('libs/oam/src/index.ts'),
       '@berth/types': here('libs/types/src/index.ts'),
+      '@berth/persistence/testing': here('libs/persistence/src/testing/index.ts'),
       '@berth/persistence': here('libs/persistence/src/index.ts'),
       '@berth/kube/testing': here('libs/kube/src/testing/index.ts'),
       '@berth/kube': here('libs/kube/src/index.ts'),

@@ -1,9 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDataSource, EnvironmentEntity, ManagedResourceRepository, prepareSchema } from '@berth/persistence';
+import { createDataSource, ManagedResourceRepository, prepareSchema } from '@berth/persistence';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertLocalEnvironment } from '@berth/persistence/testing';
 import { OperationResources } from './operation-resources';
 
 const key = (component: string, applicationName = 'shop') => ({ environmentName: 'dev', applicationName, component });
@@ -18,14 +19,7 @@ describe("an operation's view of its application's resources", () => {
     dataSource = createDataSource({ dataDir: dir });
     await dataSource.initialize();
     await prepareSchema(dataSource, 'run');
-    await dataSource.getRepository(EnvironmentEntity).insert({
-      name: 'dev',
-      provider: { kind: 'local', settings: {} },
-      profiles: {},
-      runtime: { kind: 'local', settings: {} },
-      createdAt: new Date(),
-      updatedAt: new Date(),
-    } as never);
+    await insertLocalEnvironment(dataSource);
     store = new ManagedResourceRepository(dataSource);
   }, 120_000);
   afterAll(async () => {

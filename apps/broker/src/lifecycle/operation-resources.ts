@@ -92,24 +92,24 @@ export class OperationResources implements ResourceStore {
   }
 
   async upsert(key: ResourceKey, changes: NewResource, now = new Date()): Promise<ManagedResourceEntity> {
-    if (!this.covers(key.environmentName, key.applicationName)) return this.store.upsert(key, changes, now);
-    const rows = await this.own();
-    const existing = rows.get(key.component);
-    if (existing) {
-      await this.store.update(key, changes, now);
-      rows.set(key.component, merged(existing, changes, now));
-    } else if (!(await this.inserted(key, changes, now))) return this.store.upsert(key, changes, now);
-    return structuredClone(rows.get(key.component)!);
+    if (!this.covers(key.environmentName, key.applicationName) || !(await this.wroteThrough(key, changes, now)))
+      return this.store.upsert(key, changes, now);
+    return structuredClone((await this.own()).get(key.component)!);
   }
 
   async set(key: ResourceKey, changes: NewResource, now = new Date()): Promise<void> {
-    if (!this.covers(key.environmentName, key.applicationName)) return this.store.set(key, changes, now);
+    if (!this.covers(key.environmentName, key.applicationName) || !(await this.wroteThrough(key, changes, now)))
+      await this.store.set(key, changes, now);
+  }
+
+  /** Writes a row of this view's application and keeps it in the view; false when the repository must write it. */
+  private async wroteThrough(key: ResourceKey, changes: NewResource, now: Date): Promise<boolean> {
     const rows = await this.own();
     const existing = rows.get(key.component);
-    if (existing) {
-      await this.store.update(key, changes, now);
-      rows.set(key.component, merged(existing, changes, now));
-    } else if (!(await this.inserted(key, changes, now))) await this.store.set(key, changes, now);
+    if (!existing) return this.inserted(key, changes, now);
+    await this.store.update(key, changes, now);
+    rows.set(key.component, merged(existing, changes, now));
+    return true;
   }
 
   /** Inserts the row of a component this view has none of; false (and the view forgotten) when the insert failed. */

@@ -1,34 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Condition } from '@berth/core';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDataSource, prepareSchema } from '../data-source/data-source.factory';
+import { prepareSchema } from '../data-source/data-source.factory';
 import { ApplicationEntity } from '../entities/application.entity';
-import { EnvironmentEntity } from '../entities/environment.entity';
-import { createTemporarySchema, TEST_POSTGRES_URL } from '../testing/postgres-schema';
+import { insertLocalEnvironment, TEST_DATABASES } from '../testing/test-databases';
 import { ApplicationRepository } from './application.repository';
-
-const backends = [
-  {
-    name: 'sqlite',
-    skip: false,
-    open: async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'berth-applications-'));
-      return { dataSource: createDataSource({ dataDir: dir }), cleanup: async () => rmSync(dir, { recursive: true }) };
-    },
-  },
-  {
-    name: 'postgres',
-    skip: !TEST_POSTGRES_URL,
-    open: async () => {
-      const { schema, drop } = await createTemporarySchema(TEST_POSTGRES_URL!);
-      return { dataSource: createDataSource({ dataDir: '.', databaseUrl: TEST_POSTGRES_URL, schema }), cleanup: drop };
-    },
-  },
-];
 
 const at = '2026-01-01T00:00:00.000Z';
 const cond = (type: string, status: Condition['status'], reason: string): Condition => ({
@@ -40,7 +17,7 @@ const cond = (type: string, status: Condition['status'], reason: string): Condit
 });
 
 /** The status an operation records (PostgreSQL: one UPDATE merging in SQL; SQLite: read, then write) reads the same. */
-describe.each(backends)('an operation recording status on $name', ({ skip, open }) => {
+describe.each(TEST_DATABASES)('an operation recording status on $name', ({ skip, open }) => {
   let dataSource: DataSource;
   let cleanup: () => Promise<void>;
   let applications: ApplicationRepository;
@@ -50,14 +27,7 @@ describe.each(backends)('an operation recording status on $name', ({ skip, open 
     ({ dataSource, cleanup } = await open());
     await dataSource.initialize();
     await prepareSchema(dataSource, 'run');
-    await dataSource.getRepository(EnvironmentEntity).insert({
-      name: 'dev',
-      provider: { kind: 'local', settings: {} },
-      profiles: {},
-      runtime: { kind: 'local', settings: {} },
-      createdAt: new Date(),
-      updatedAt: new Date(),
-    } as never);
+    await insertLocalEnvironment(dataSource);
     applications = new ApplicationRepository(dataSource);
   }, 120_000);
   afterAll(async () => {

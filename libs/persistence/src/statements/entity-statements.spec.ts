@@ -1,36 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { DataSource, Logger } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDataSource, prepareSchema } from '../data-source/data-source.factory';
+import { prepareSchema } from '../data-source/data-source.factory';
 import { ApplicationEntity } from '../entities/application.entity';
-import { EnvironmentEntity } from '../entities/environment.entity';
 import { ManagedResourceEntity } from '../entities/managed-resource.entity';
 import { OperationEntity } from '../entities/operation.entity';
 import { OperationEventEntity } from '../entities/operation-event.entity';
-import { createTemporarySchema, TEST_POSTGRES_URL } from '../testing/postgres-schema';
+import { insertLocalEnvironment, TEST_DATABASES } from '../testing/test-databases';
 import { EntityStatements } from './entity-statements';
-
-const backends = [
-  {
-    name: 'sqlite',
-    skip: false,
-    open: async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'berth-statements-'));
-      return { dataSource: createDataSource({ dataDir: dir }), cleanup: async () => rmSync(dir, { recursive: true }) };
-    },
-  },
-  {
-    name: 'postgres',
-    skip: !TEST_POSTGRES_URL,
-    open: async () => {
-      const { schema, drop } = await createTemporarySchema(TEST_POSTGRES_URL!);
-      return { dataSource: createDataSource({ dataDir: '.', databaseUrl: TEST_POSTGRES_URL, schema }), cleanup: drop };
-    },
-  },
-];
 
 const statementsSeen: string[] = [];
 const recording: Logger = {
@@ -42,7 +19,7 @@ const recording: Logger = {
   log: () => undefined,
 };
 
-describe.each(backends)('cached entity statements on $name', ({ name, skip, open }) => {
+describe.each(TEST_DATABASES)('cached entity statements on $name', ({ name, skip, open }) => {
   let dataSource: DataSource;
   let cleanup: () => Promise<void>;
 
@@ -51,14 +28,7 @@ describe.each(backends)('cached entity statements on $name', ({ name, skip, open
     ({ dataSource, cleanup } = await open());
     await dataSource.initialize();
     await prepareSchema(dataSource, 'run');
-    await dataSource.getRepository(EnvironmentEntity).insert({
-      name: 'dev',
-      provider: { kind: 'local', settings: {} },
-      profiles: {},
-      runtime: { kind: 'local', settings: {} },
-      createdAt: new Date(),
-      updatedAt: new Date(),
-    } as never);
+    await insertLocalEnvironment(dataSource);
     (dataSource as unknown as { logger: Logger }).logger = recording;
   });
   afterAll(async () => {

@@ -1,0 +1,2 @@
+export * from './postgres-schema';
+export * from './test-databases';

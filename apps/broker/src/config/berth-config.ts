@@ -43,6 +43,11 @@ export interface BerthConfig {
   leaseSeconds: number;
   /** Refresh of Ready applications every this many ms; 0 disables the schedule. */
   refreshIntervalMs: number;
+  /**
+   * How long an operation's step states, events and component phases may wait to be written together
+   * (BERTH_PROGRESS_WRITE_DELAY; default 200 ms; 0: each at once).
+   */
+  progressWriteDelayMs: number;
   /** Ceiling on refresh operations queued or running at once (BERTH_REFRESH_CONCURRENCY; default the worker concurrency). */
   refreshConcurrency?: number;
   /**

@@ -31,6 +31,7 @@ describe('loadConfig', () => {
       leaseSeconds: 30,
       refreshIntervalMs: 600_000,
       refreshConcurrency: 4,
+      progressWriteDelayMs: 200,
       secretKeys: undefined,
       requestTimeoutMs: 30_000,
       kubeconfigDirs: [join(homedir(), '.kube')],

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { formatSettingProblem, parseSettingDuration, readEnvSettings, type SettingProblem } from '@berth/core';
 import { databaseKind } from '@berth/persistence';
 import { type BerthConfig, type BerthRole, type LogLevel } from './berth-config';
+import { JOURNAL_WRITE_DELAY_MS } from '../lifecycle/db-operation.journal';
 import { ConfigError } from './config.error';
 import { EnvironmentVariables, EXPECTATIONS } from './environment-variables.dto';
 
@@ -97,6 +98,7 @@ function configOf(variables: EnvironmentVariables): BerthConfig {
       ? parseSettingDuration(variables.BERTH_REFRESH_INTERVAL)
       : 10 * 60_000,
     refreshConcurrency: variables.BERTH_REFRESH_CONCURRENCY ?? variables.BERTH_WORKER_CONCURRENCY ?? 4,
+    progressWriteDelayMs: variables.BERTH_PROGRESS_WRITE_DELAY ?? JOURNAL_WRITE_DELAY_MS,
     secretKeys:
       variables.BERTH_SECRET_KEYS ?? (variables.BERTH_SECRET_KEY ? [variables.BERTH_SECRET_KEY.trim()] : undefined),
     requestTimeoutMs: variables.BERTH_REQUEST_TIMEOUT ?? DEFAULT_REQUEST_TIMEOUT_MS,

@@ -40,6 +40,7 @@ export const EXPECTATIONS = {
   BERTH_LEASE_SECONDS: 'must be an integer number of seconds between 1 and 3600',
   BERTH_REFRESH_INTERVAL: 'must be a duration like 30s, 10m, 1h (or 0 to disable)',
   BERTH_REFRESH_CONCURRENCY: 'must be an integer between 1 and 1024',
+  BERTH_PROGRESS_WRITE_DELAY: 'must be a duration from 0 to 10s, like 200ms (0 writes every step transition at once)',
   BERTH_SECRET_KEY: 'must be 32 bytes written as base64 (44 characters) or hex (64 characters)',
   BERTH_SECRET_KEYS:
     'must be keys separated by commas, the sealing one first, each 32 bytes written as base64 (44 characters) or hex (64 characters)',
@@ -199,6 +200,13 @@ export class EnvironmentVariables {
     EXPECTATIONS.BERTH_SECRET_KEYS,
   )
   BERTH_SECRET_KEYS?: string[];
+
+  @IsOptional()
+  @Transform(durationMs)
+  @IsInt({ message: EXPECTATIONS.BERTH_PROGRESS_WRITE_DELAY })
+  @Min(0, { message: EXPECTATIONS.BERTH_PROGRESS_WRITE_DELAY })
+  @Max(10_000, { message: EXPECTATIONS.BERTH_PROGRESS_WRITE_DELAY })
+  BERTH_PROGRESS_WRITE_DELAY?: number;
 
   @IsOptional()
   @Transform(durationMs)

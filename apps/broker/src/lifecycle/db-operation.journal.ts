@@ -12,8 +12,12 @@ import {
   type StepSuccess,
 } from '@berth/core';
 import { BUILTIN_TYPES } from '@berth/types';
-import type { OperationRepository, ResourceStore, StepRecord } from '@berth/persistence';
+import type { DependentUpdate, NewEvent, OperationRepository, ResourceStore, StepRecord } from '@berth/persistence';
 import { LifecycleError, LifecycleErrorCode } from '../problems/lifecycle.error';
+import type { OperationResources } from './operation-resources';
+
+/** The component rows the journal writes: a row made at a step's start at once, status changes with the step state. */
+export type JournalResources = Pick<ResourceStore, 'set'> & Pick<OperationResources, 'defer' | 'takeDeferred'>;
 
 export interface JournalTarget {
   operationId: string;
@@ -41,25 +45,116 @@ function notAppliedConditions(result: StepSuccess['result']): Condition[] {
 }
 
 /**
+ * How long a step transition or an event may wait before it is written, so that those of a fast operation go to the
+ * database together (with the operation's end when it comes sooner): a watcher sees them at most this much later.
+ */
+export const JOURNAL_WRITE_DELAY_MS = 200;
+
+/**
  * The executor's journal over the database: step states in the operation row (every write conditioned on the lease:
  * a worker that lost it records nothing more and stops), one event per step transition, and the component's phase,
  * conditions and last error on its managed resource. Writes are serialized in call order.
+ *
+ * Step states and events are written behind, at most `writeDelayMs` after the first of them that is not written yet,
+ * all in one statement, or handed to the operation's last write (`unwritten`). The component's rows are written at
+ * once, before the step state that follows from them: a crash loses at most the record of steps that already
+ * changed their components, and the resumed operation runs those again (steps are idempotent). A write refused for
+ * want of the lease fails the next journal call.
  */
 export class DbOperationJournal implements OperationJournal {
   private chain: Promise<unknown> = Promise.resolve();
+  private readonly pending: NewEvent[] = [];
+  private stepsChanged = false;
+  private timer: NodeJS.Timeout | undefined;
+  private failure: unknown;
 
   constructor(
     private readonly target: JournalTarget,
     readonly steps: StepRecord[],
     private readonly operations: OperationRepository,
-    private readonly resources: ResourceStore,
+    private readonly resources: JournalResources,
     private readonly onStepDone?: (step: PlannedStep, outcome: 'succeeded' | 'failed', durationMs: number) => void,
+    private readonly writeDelayMs = JOURNAL_WRITE_DELAY_MS,
   ) {}
 
   private serial<T>(work: () => Promise<T>): Promise<T> {
-    const next = this.chain.then(work, work);
+    const guarded = async () => {
+      if (this.failure !== undefined) throw this.failure;
+      return work();
+    };
+    const next = this.chain.then(guarded, guarded);
     this.chain = next.catch(() => undefined);
     return next;
+  }
+
+  /** Queues `events` (and the step states when `steps`), written now when nothing may wait, else within the delay. */
+  private async queue(events: readonly NewEvent[], steps: boolean): Promise<void> {
+    const time = new Date();
+    for (const event of events) this.pending.push({ time, ...event });
+    this.stepsChanged ||= steps;
+    if (this.writeDelayMs <= 0) return this.write();
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      this.serial(() => this.write()).catch((error: unknown) => {
+        this.failure ??= error;
+      });
+    }, this.writeDelayMs);
+  }
+
+  /** Writes what is queued: the step states with their events in one statement (fenced by the lease), or the events. */
+  private async write(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const events = this.pending.splice(0);
+    const components = await this.resources.takeDeferred();
+    const steps = this.stepsChanged || components.length > 0;
+    this.stepsChanged = false;
+    if (steps) {
+      const ok = await this.operations.saveSteps(
+        this.target.operationId,
+        this.target.leaseOwner,
+        this.steps,
+        new Date(),
+        events,
+        components,
+      );
+      if (!ok)
+        throw new LifecycleError(
+          LifecycleErrorCode.LeaseLost,
+          `lost the lease on operation ${this.target.operationId}`,
+        );
+    } else if (events.length > 0) await this.operations.appendEvents(this.target.operationId, events);
+  }
+
+  /** The plan (the step states as they stand) with the operation's opening events. */
+  planned(events: readonly NewEvent[]): Promise<void> {
+    return this.serial(() => this.queue(events, true));
+  }
+
+  /** Events of the operation that belong to no step. */
+  note(events: readonly NewEvent[]): Promise<void> {
+    return this.serial(() => this.queue(events, false));
+  }
+
+  /** Writes what is queued now (an operation stopped before its end, so the next claim skips the steps done). */
+  flush(): Promise<void> {
+    return this.serial(() => this.write());
+  }
+
+  /**
+   * The events and component status changes not written yet, for the operation's last write to store with the step
+   * states (it writes them all): the journal takes nothing more.
+   */
+  unwritten(): Promise<{ events: NewEvent[]; components: DependentUpdate[] }> {
+    return this.serial(async () => {
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = undefined;
+      this.stepsChanged = false;
+      const events = this.pending.splice(0);
+      const components = await this.resources.takeDeferred();
+      this.failure = new Error('the operation has ended: its journal takes nothing more');
+      return { events, components };
+    });
   }
 
   private record(id: string): StepRecord {
@@ -68,13 +163,9 @@ export class DbOperationJournal implements OperationJournal {
     return record;
   }
 
-  /** Stores the step states and, with them, the step's event (one round trip on PostgreSQL). */
-  private async save(event: { level: LogLevel; message: string; step: PlannedStep; fields: Record<string, unknown> }) {
-    const ok = await this.operations.saveSteps(
-      this.target.operationId,
-      this.target.leaseOwner,
-      this.steps,
-      new Date(),
+  /** Queues the step states with the step's event. */
+  private save(event: { level: LogLevel; message: string; step: PlannedStep; fields: Record<string, unknown> }) {
+    return this.queue(
       [
         {
           level: event.level,
@@ -84,9 +175,8 @@ export class DbOperationJournal implements OperationJournal {
           fields: event.fields,
         },
       ],
+      true,
     );
-    if (!ok)
-      throw new LifecycleError(LifecycleErrorCode.LeaseLost, `lost the lease on operation ${this.target.operationId}`);
   }
 
   private key(component: string) {
@@ -113,7 +203,7 @@ export class DbOperationJournal implements OperationJournal {
             category: BUILTIN_TYPES.isCloud(type) ? 'cloud' : 'workload',
             phase,
           });
-        } else await this.resources.update(this.key(step.component), { phase });
+        } else await this.resources.defer(this.key(step.component), { phase });
       }
     });
   }
@@ -128,11 +218,10 @@ export class DbOperationJournal implements OperationJournal {
         error: null,
         ...(success.result ? { result: success.result } : {}),
       });
-      // The component's phase first: a crash between the two writes then leaves the step unrecorded, and the resumed
-      // operation runs it again (steps are idempotent) instead of skipping it with the phase never written.
+      // The component's phase goes with the step state, in one statement: never the step recorded without it.
       const phase = componentPhaseOnSuccess(step);
       if (phase && step.component) {
-        await this.resources.update(this.key(step.component), {
+        await this.resources.defer(this.key(step.component), {
           phase,
           lastError: null,
           conditions: [
@@ -162,7 +251,7 @@ export class DbOperationJournal implements OperationJournal {
       });
       const phase = componentPhaseOnFailure(step);
       if (phase && step.component) {
-        await this.resources.update(this.key(step.component), {
+        await this.resources.defer(this.key(step.component), {
           phase,
           lastError: failure.message,
           conditions: [condition('Ready', 'False', failure.code, failure.message)],
@@ -201,13 +290,10 @@ export class DbOperationJournal implements OperationJournal {
       const step = stepId ? this.steps.find((s) => s.id === stepId) : undefined;
       const rest = { ...fields };
       delete rest.step;
-      await this.operations.appendEvent(this.target.operationId, {
-        level,
-        message,
-        step: stepId ?? null,
-        component: step?.component ?? null,
-        fields: rest,
-      });
+      await this.queue(
+        [{ level, message, step: stepId ?? null, component: step?.component ?? null, fields: rest }],
+        false,
+      );
     });
   }
 }

@@ -103,6 +103,7 @@ export function executorFor(config: BerthConfig): OperationExecutor {
           secrets,
           executor: executorFor(config),
           leaseMs: config.leaseSeconds * 1000,
+          journalWriteDelayMs: config.progressWriteDelayMs,
           onStepDone: (step, outcome, durationMs) =>
             metrics.stepDuration.observe({ action: step.action, outcome }, durationMs / 1000),
         }),

@@ -1,5 +1,6 @@
 import type {
   ConnectionSecretEntity,
+  DependentUpdate,
   ManagedResourceEntity,
   ManagedResourceRepository,
   ResourceChanges,
@@ -33,6 +34,9 @@ export class OperationResources implements ResourceStore {
    * entities are handed out as they are (nothing changes a secret version once stored).
    */
   private readonly secrets = new Map<string, ConnectionSecretEntity | null>();
+  /** Status changes of this application's components not written yet (`defer`), by component. */
+  private readonly deferred = new Map<string, ResourceChanges>();
+  private beforeRemove: (() => Promise<void>) | undefined;
 
   constructor(
     private readonly store: ManagedResourceRepository,
@@ -49,9 +53,15 @@ export class OperationResources implements ResourceStore {
   }
 
   private own(): Promise<Map<string, ManagedResourceEntity>> {
-    this.rows ??= this.store
-      .list(this.environmentName, this.applicationName)
-      .then((rows) => new Map(rows.map((row) => [row.component, row])));
+    this.rows ??= this.store.list(this.environmentName, this.applicationName).then((rows) => {
+      const byComponent = new Map(rows.map((row) => [row.component, row]));
+      // Read again after a write of unknown outcome: what is deferred is still this operation's latest word.
+      for (const [component, changes] of this.deferred) {
+        const row = byComponent.get(component);
+        if (row) byComponent.set(component, merged(row, changes, row.updatedAt));
+      }
+      return byComponent;
+    });
     return this.rows;
   }
 
@@ -92,14 +102,21 @@ export class OperationResources implements ResourceStore {
   }
 
   async upsert(key: ResourceKey, changes: NewResource, now = new Date()): Promise<ManagedResourceEntity> {
-    if (!this.covers(key.environmentName, key.applicationName) || !(await this.wroteThrough(key, changes, now)))
-      return this.store.upsert(key, changes, now);
+    if (!this.covers(key.environmentName, key.applicationName)) return this.store.upsert(key, changes, now);
+    if (!(await this.wroteThrough(key, changes, now))) {
+      const row = await this.store.upsert(key, changes, now);
+      this.written(key.component, changes);
+      return row;
+    }
     return structuredClone((await this.own()).get(key.component)!);
   }
 
   async set(key: ResourceKey, changes: NewResource, now = new Date()): Promise<void> {
-    if (!this.covers(key.environmentName, key.applicationName) || !(await this.wroteThrough(key, changes, now)))
+    if (!this.covers(key.environmentName, key.applicationName)) return this.store.set(key, changes, now);
+    if (!(await this.wroteThrough(key, changes, now))) {
       await this.store.set(key, changes, now);
+      this.written(key.component, changes);
+    }
   }
 
   /** Writes a row of this view's application and keeps it in the view; false when the repository must write it. */
@@ -108,6 +125,7 @@ export class OperationResources implements ResourceStore {
     const existing = rows.get(key.component);
     if (!existing) return this.inserted(key, changes, now);
     await this.store.update(key, changes, now);
+    this.written(key.component, changes);
     rows.set(key.component, merged(existing, changes, now));
     return true;
   }
@@ -124,6 +142,7 @@ export class OperationResources implements ResourceStore {
       return false;
     }
     (await this.own()).set(key.component, row);
+    this.written(key.component, changes);
     // A row just made has no connection secret yet.
     this.secrets.set(row.id, null);
     return true;
@@ -132,15 +151,69 @@ export class OperationResources implements ResourceStore {
   async update(key: ResourceKey, changes: ResourceChanges, now = new Date()): Promise<void> {
     await this.store.update(key, changes, now);
     if (!this.covers(key.environmentName, key.applicationName)) return;
+    this.written(key.component, changes);
     const rows = await this.own();
     const existing = rows.get(key.component);
     if (existing) rows.set(key.component, merged(existing, changes, now));
   }
 
+  /**
+   * A change of a component's status (phase, conditions, last error) that the view has at once and the database gets
+   * with the journal's next write (`takeDeferred`), in the same statement as the step state it goes with.
+   */
+  async defer(key: ResourceKey, changes: ResourceChanges, now = new Date()): Promise<void> {
+    if (!this.covers(key.environmentName, key.applicationName)) {
+      await this.update(key, changes, now);
+      return;
+    }
+    this.deferred.set(key.component, { ...this.deferred.get(key.component), ...changes });
+    const rows = await this.own();
+    const existing = rows.get(key.component);
+    if (existing) rows.set(key.component, merged(existing, changes, now));
+  }
+
+  /** The deferred changes as updates to go with the journal's write; the view holds none after. */
+  async takeDeferred(now = new Date()): Promise<DependentUpdate[]> {
+    const updates = await Promise.all(
+      [...this.deferred].map(([component, changes]) =>
+        this.store.updating(
+          { environmentName: this.environmentName, applicationName: this.applicationName, component },
+          changes,
+          now,
+        ),
+      ),
+    );
+    this.deferred.clear();
+    return updates;
+  }
+
+  /** A write of `changes` went to the database: deferred values of the same fields are older, and dropped. */
+  private written(component: string, changes: ResourceChanges): void {
+    const deferred = this.deferred.get(component);
+    if (!deferred) return;
+    for (const field of Object.keys(changes) as Array<keyof ResourceChanges>) {
+      if (changes[field] !== undefined) delete deferred[field];
+    }
+    if (Object.keys(deferred).length === 0) this.deferred.delete(component);
+  }
+
+  /**
+   * `write` runs before a row of this application is removed: a removed row reads as a component never provisioned,
+   * so what the journal holds (the step that removes it is running) is stored first.
+   */
+  beforeRemoving(write: () => Promise<void>): void {
+    this.beforeRemove = write;
+  }
+
   async remove(row: Pick<ManagedResourceEntity, 'id'>): Promise<void> {
+    if (this.beforeRemove && (await this.ownsResource(row.id))) await this.beforeRemove();
     await this.store.remove(row);
     const rows = await this.own();
-    for (const [component, own] of rows) if (own.id === row.id) rows.delete(component);
+    for (const [component, own] of rows)
+      if (own.id === row.id) {
+        rows.delete(component);
+        this.deferred.delete(component);
+      }
     this.secrets.delete(row.id);
   }
 

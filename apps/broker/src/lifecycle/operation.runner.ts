@@ -44,6 +44,8 @@ export interface RunnerDependencies {
   secrets: SecretStore;
   executor: OperationExecutor;
   leaseMs: number;
+  /** How long step states and events may wait to be written together (default JOURNAL_WRITE_DELAY_MS; 0: at once). */
+  journalWriteDelayMs?: number;
   onStepDone?: (step: PlannedStep, outcome: 'succeeded' | 'failed', durationMs: number) => void;
   onOperationDone?: (operation: OperationEntity, state: string) => void;
 }
@@ -155,6 +157,7 @@ export class OperationRunner {
     }
 
     let records = operation.steps;
+    const planNew = !records;
     // The application's resources as the plan reads them (a resumed operation reads them when a step first asks).
     const recorded = records ? undefined : await resources.list(operation.environmentName, operation.applicationName);
     // The steps' reads of them: from what was read and the operation's own writes since.
@@ -190,20 +193,8 @@ export class OperationRunner {
         message: `planned ${records.length} step(s): ${records.map((r) => r.id).join(', ') || 'nothing to do'}${unchanged}`,
         fields: { steps: records.map((r) => r.id), unchanged: plan.unchanged },
       };
-      if (!(await operations.saveSteps(operation.id, owner, records, new Date(), [...opening, planned]))) {
-        throw new LifecycleError(LifecycleErrorCode.LeaseLost, `lost the lease on operation ${operation.id}`);
-      }
-    } else await operations.appendEvents(operation.id, opening);
-
-    const during = applicationPhaseDuring(operation.kind);
-    if (during)
-      await this.setApplicationStatus(
-        operation,
-        during,
-        [condition('Ready', 'False', during, `${operation.kind} of generation ${operation.generation} in progress`)],
-        false,
-      );
-
+      opening.push(planned);
+    }
     const journal = new DbOperationJournal(
       {
         operationId: operation.id,
@@ -215,7 +206,22 @@ export class OperationRunner {
       operations,
       view,
       this.deps.onStepDone,
+      this.deps.journalWriteDelayMs,
     );
+    view.beforeRemoving(() => journal.flush());
+    // The claim's events, with the plan when it is new: written with the first steps' (or the operation's end).
+    if (planNew) await journal.planned(opening);
+    else await journal.note(opening);
+
+    const during = applicationPhaseDuring(operation.kind);
+    if (during)
+      await this.setApplicationStatus(
+        operation,
+        during,
+        [condition('Ready', 'False', during, `${operation.kind} of generation ${operation.generation} in progress`)],
+        false,
+      );
+
     const scrubber = new SecretScrubber();
     for (const values of Object.values(ctx.secretInputs)) scrubber.addAll(Object.values(values));
     const secrets = this.deps.secrets.over(view);
@@ -224,17 +230,28 @@ export class OperationRunner {
     }
     const succeeded = records.filter((r) => r.state === 'Succeeded');
     const steps = toPlanned(records);
-    const result = await this.deps.executor.execute({
-      steps,
-      completed: new Set(succeeded.map((r) => r.id)),
-      results: new Map(succeeded.flatMap((r) => (r.result ? [[r.id, r.result] as const] : []))),
-      handler: handlerFor(this.deps.steps(view), { ...ctx, steps }),
-      journal,
-      signal,
-      scrubber,
-    });
-    if (result.outcome === 'Interrupted') return false;
-    await this.conclude(operation, owner, ctx, result, records);
+    let result: ExecutionResult;
+    try {
+      result = await this.deps.executor.execute({
+        steps,
+        completed: new Set(succeeded.map((r) => r.id)),
+        results: new Map(succeeded.flatMap((r) => (r.result ? [[r.id, r.result] as const] : []))),
+        handler: handlerFor(this.deps.steps(view), { ...ctx, steps }),
+        journal,
+        signal,
+        scrubber,
+      });
+    } catch (error) {
+      // What the journal holds still tells what happened before the error (when the lease still allows it).
+      await journal.flush().catch(() => undefined);
+      throw error;
+    }
+    if (result.outcome === 'Interrupted') {
+      // Stopped (shutdown, lease lost): the steps done are recorded so that the next claim skips them.
+      await journal.flush().catch(() => undefined);
+      return false;
+    }
+    await this.conclude(operation, owner, ctx, result, journal);
     return true;
   }
 
@@ -243,9 +260,10 @@ export class OperationRunner {
     owner: string,
     ctx: OperationContext,
     result: ExecutionResult,
-    records: StepRecord[],
+    journal: DbOperationJournal,
   ): Promise<void> {
     const { operations } = this.deps;
+    const records = journal.steps;
     const failed = records.filter((r) => r.state === 'Failed');
     const error = failed.length ? failed.map((r) => `${r.description}: ${r.error}`).join('; ') : null;
     const state = result.outcome === 'Succeeded' ? 'Succeeded' : 'Failed';
@@ -297,7 +315,18 @@ export class OperationRunner {
         blocked: result.blocked.length,
       },
     };
-    if (!(await operations.finish(operation.id, owner, state, error, new Date(), [outcome]))) {
+    const unwritten = await journal.unwritten();
+    const ended = await operations.finish(
+      operation.id,
+      owner,
+      state,
+      error,
+      new Date(),
+      [...unwritten.events, outcome],
+      records,
+      unwritten.components,
+    );
+    if (!ended) {
       throw new LifecycleError(LifecycleErrorCode.LeaseLost, `lost the lease on operation ${operation.id}`);
     }
     this.deps.onOperationDone?.(operation, state);

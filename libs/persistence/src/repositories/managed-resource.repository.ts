@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { In, type DataSource, type EntityManager, type Repository } from 'typeorm';
 import { ConnectionSecretEntity } from '../entities/connection-secret.entity';
 import { ManagedResourceEntity } from '../entities/managed-resource.entity';
-import { EntityStatements } from '../statements/entity-statements';
+import { EntityStatements, type DependentUpdate } from '../statements/entity-statements';
 
 export type ResourceKey = Pick<ManagedResourceEntity, 'environmentName' | 'applicationName' | 'component'>;
 export type ResourceChanges = Partial<
@@ -138,6 +138,14 @@ export class ManagedResourceRepository {
   /** Updates an existing row (no-op when there is none). */
   async update(key: ResourceKey, changes: ResourceChanges, now = new Date()): Promise<void> {
     await this.statements.update(
+      { environmentName: key.environmentName, applicationName: key.applicationName, component: key.component },
+      { ...changes, updatedAt: now },
+    );
+  }
+
+  /** `update` made to go with another write (an operation's step state: `OperationRepository.saveSteps`). */
+  async updating(key: ResourceKey, changes: ResourceChanges, now = new Date()): Promise<DependentUpdate> {
+    return this.statements.updating(
       { environmentName: key.environmentName, applicationName: key.applicationName, component: key.component },
       { ...changes, updatedAt: now },
     );

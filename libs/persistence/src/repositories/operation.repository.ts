@@ -5,7 +5,7 @@ import { insertable } from '../entities/column-types';
 import { OperationEventEntity } from '../entities/operation-event.entity';
 import { OperationEntity, type OperationOptions, type StepRecord } from '../entities/operation.entity';
 import { isUniqueViolation } from '../errors/persistence.error';
-import { EntityStatements } from '../statements/entity-statements';
+import { EntityStatements, type DependentUpdate } from '../statements/entity-statements';
 
 export interface NewOperation {
   kind: OperationKind;
@@ -33,6 +33,8 @@ export interface NewEvent {
   fields?: Record<string, unknown> | null;
   /** Default: the actor of the operation. */
   actor?: OperationActor | null;
+  /** When it happened (default: when it is written). */
+  time?: Date;
 }
 
 const ACTIVE: OperationState[] = ['Queued', 'Running'];
@@ -271,24 +273,46 @@ export class OperationRepository {
    * Stores the step states, and with them (only if the lease still holds) `events`: one round trip on PostgreSQL.
    * False when the lease is no longer ours.
    */
+  /**
+   * Stores the step states with `events` and, with them, the `also` updates (a component's phase): one statement on
+   * PostgreSQL, one transaction elsewhere; nothing when the lease is lost.
+   */
   async saveSteps(
     id: string,
     owner: string,
     steps: StepRecord[],
     now = new Date(),
     events: readonly NewEvent[] = [],
+    also: readonly DependentUpdate[] = [],
   ): Promise<boolean> {
-    return (
-      (await this.statements.updateThenInsert(
-        { id, leaseOwner: owner, state: 'Running' },
-        { steps, updatedAt: now },
-        this.eventStatements,
-        await this.eventRows(this.dataSource.manager, id, events, now),
-      )) > 0
-    );
+    return this.updateWith(id, owner, { steps, updatedAt: now }, events, now, also);
   }
 
-  /** Ends the operation, and records `events` with it (only if the lease still holds): one round trip on PostgreSQL. */
+  /** The lease-fenced update of the operation, its events and the dependent updates, all or nothing. */
+  private async updateWith(
+    id: string,
+    owner: string,
+    changes: Partial<OperationEntity>,
+    events: readonly NewEvent[],
+    now: Date,
+    also: readonly DependentUpdate[],
+  ): Promise<boolean> {
+    const write = async (manager: EntityManager) =>
+      (await this.statements.updateThenInsert(
+        { id, leaseOwner: owner, state: 'Running' },
+        changes,
+        this.eventStatements,
+        await this.eventRows(manager, id, events, now),
+        manager,
+        also,
+      )) > 0;
+    return this.postgres || also.length === 0 ? write(this.dataSource.manager) : this.dataSource.transaction(write);
+  }
+
+  /**
+   * Ends the operation, and records `events` with it (only if the lease still holds), with the final step states when
+   * given: one round trip on PostgreSQL.
+   */
   async finish(
     id: string,
     owner: string,
@@ -296,14 +320,25 @@ export class OperationRepository {
     error: string | null,
     now = new Date(),
     events: readonly NewEvent[] = [],
+    steps?: StepRecord[],
+    also: readonly DependentUpdate[] = [],
   ): Promise<boolean> {
-    const changed = await this.statements.updateThenInsert(
-      { id, leaseOwner: owner, state: 'Running' },
-      { state, error, finishedAt: now, updatedAt: now, leaseOwner: null, leaseExpiresAt: null },
-      this.eventStatements,
-      await this.eventRows(this.dataSource.manager, id, events, now),
+    return this.updateWith(
+      id,
+      owner,
+      {
+        state,
+        error,
+        finishedAt: now,
+        updatedAt: now,
+        leaseOwner: null,
+        leaseExpiresAt: null,
+        ...(steps ? { steps } : {}),
+      },
+      events,
+      now,
+      also,
     );
-    return changed > 0;
   }
 
   /**
@@ -384,7 +419,7 @@ export class OperationRepository {
       const actor = event.actor !== undefined ? event.actor : operationActor;
       return {
         operationId,
-        time: now,
+        time: event.time ?? now,
         actorSubject: actor?.subject ?? null,
         actorTokenName: actor?.tokenName ?? null,
         level: event.level,

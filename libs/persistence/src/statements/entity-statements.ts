@@ -14,6 +14,17 @@ export interface FindShape<T> {
 }
 
 /**
+ * An UPDATE of rows of one entity made to go with another write (`EntityStatements.updateThenInsert`'s `also`): on
+ * PostgreSQL in the same statement, elsewhere right after it. At most one per row: PostgreSQL applies only one of two
+ * updates of a row made in one statement.
+ */
+export interface DependentUpdate {
+  readonly statements: EntityStatements<ObjectLiteral>;
+  readonly where: ObjectLiteral;
+  readonly changes: ObjectLiteral;
+}
+
+/**
  * The hot reads and writes of one entity as plain SQL, built once per shape from TypeORM's metadata and run through
  * the data source's own query runner (so the driver's statement cache, the query logger and the caller's transaction
  * apply as for any other query). Values are converted exactly as TypeORM converts them (`preparePersistentValue`,
@@ -162,33 +173,60 @@ export class EntityStatements<T extends ObjectLiteral> {
     into: EntityStatements<E>,
     rows: ReadonlyArray<Partial<E>>,
     manager?: EntityManager,
+    also: readonly DependentUpdate[] = [],
   ): Promise<number> {
-    if (rows.length === 0 || !this.postgres) {
+    const targets = new Set(also.map((u) => `${u.statements.table}|${JSON.stringify(u.where)}`));
+    if (targets.size < also.length)
+      throw new Error('EntityStatements.updateThenInsert: the same rows twice in one write (merge the updates)');
+    if (!this.postgres || (rows.length === 0 && also.length === 0)) {
       const changed = await this.update(where, changes, manager);
-      if (changed > 0) await into.insertMany(rows, manager);
+      if (changed > 0) {
+        await into.insertMany(rows, manager);
+        for (const update of also) await update.statements.update(update.where, update.changes, manager);
+      }
       return changed;
     }
     const update = this.updateStatement(where, changes);
-    const keys = into.insertKeys(rows[0]);
-    const cacheKey = `W|${update.cacheKey}|${into.table}|${keys.join(',')}|${rows.length}`;
+    const keys = rows.length ? into.insertKeys(rows[0]!) : [];
+    let offset = update.values.length + rows.length * keys.length;
+    const dependents = also.map((dependent) => {
+      const statement = dependent.statements.updateStatement(dependent.where, dependent.changes, offset);
+      offset += statement.values.length;
+      return { table: dependent.statements.table, ...statement };
+    });
+    const cacheKey =
+      `W|${update.cacheKey}|${into.table}|${keys.join(',')}|${rows.length}|` +
+      dependents.map((d) => `${d.table}:${d.cacheKey}`).join('|');
     let sql = this.sql.get(cacheKey);
     if (!sql) {
       // VALUES outside an INSERT's own list has no column types to give its parameters: each is cast to its column's.
-      const offset = update.values.length;
+      const first = update.values.length;
       const types = keys.map((key) => this.dataSource.driver.normalizeType(into.column(key)));
       const valueRows = rows.map(
-        (_, r) => `(${keys.map((_, i) => `${this.parameter(offset + r * keys.length + i)}::${types[i]}`).join(', ')})`,
+        (_, r) => `(${keys.map((_, i) => `${this.parameter(first + r * keys.length + i)}::${types[i]}`).join(', ')})`,
       );
+      const inserted = rows.length
+        ? `, inserted AS (INSERT INTO ${into.table} (${keys.map((key) => into.quote(into.column(key).databaseName)).join(', ')}) ` +
+          `SELECT * FROM (VALUES ${valueRows.join(', ')}) AS v WHERE EXISTS (SELECT 1 FROM changed))`
+        : '';
+      const updated = dependents.map((d, i) => `, also${i} AS (${d.sql} AND EXISTS (SELECT 1 FROM changed))`).join('');
       sql =
-        `WITH changed AS (${update.sql} RETURNING 1), ` +
-        `inserted AS (INSERT INTO ${into.table} (${keys.map((key) => into.quote(into.column(key).databaseName)).join(', ')}) ` +
-        `SELECT * FROM (VALUES ${valueRows.join(', ')}) AS v WHERE EXISTS (SELECT 1 FROM changed)) ` +
+        `WITH changed AS (${update.sql} RETURNING 1)${inserted}${updated} ` +
         `SELECT count(*)::int AS "changed" FROM changed`;
       this.sql.set(cacheKey, sql);
     }
-    const values = [...update.values, ...rows.flatMap((row) => into.values(row, keys))];
+    const values = [
+      ...update.values,
+      ...rows.flatMap((row) => into.values(row, keys)),
+      ...dependents.flatMap((d) => d.values),
+    ];
     const records = (await this.run(sql, values, manager)).records as Array<{ changed: number }>;
     return Number(records[0]?.changed ?? 0);
+  }
+
+  /** An update of the rows matching `where` to go with another write (see `updateThenInsert`). */
+  updating(where: Partial<T>, changes: Partial<T>): DependentUpdate {
+    return { statements: this as unknown as EntityStatements<ObjectLiteral>, where, changes };
   }
 
   /**
@@ -260,20 +298,22 @@ export class EntityStatements<T extends ObjectLiteral> {
     return Object.keys(row).filter((key) => row[key] !== undefined && this.byProperty.has(key));
   }
 
+  /** The UPDATE of `changes` where `where`, its placeholders numbered from `offset`. */
   private updateStatement(
     where: Partial<T>,
     changes: Partial<T>,
+    offset = 0,
   ): { sql: string; values: unknown[]; cacheKey: string } {
     const set = Object.keys(changes).filter((key) => changes[key] !== undefined);
     const keys = Object.keys(where);
     if (keys.some((key) => where[key] === null || where[key] === undefined))
       throw new Error('EntityStatements.update: a condition needs a value');
-    const cacheKey = `U|${set.join(',')}|${keys.join(',')}`;
+    const cacheKey = `U|${set.join(',')}|${keys.join(',')}|${offset}`;
     let sql = this.sql.get(cacheKey);
     if (!sql) {
       sql =
-        `UPDATE ${this.table} SET ${set.map((key, i) => `${this.quote(this.column(key).databaseName)} = ${this.parameter(i)}`).join(', ')}` +
-        ` WHERE ${keys.map((key, i) => `${this.quote(this.column(key).databaseName)} = ${this.parameter(set.length + i)}`).join(' AND ')}`;
+        `UPDATE ${this.table} SET ${set.map((key, i) => `${this.quote(this.column(key).databaseName)} = ${this.parameter(offset + i)}`).join(', ')}` +
+        ` WHERE ${keys.map((key, i) => `${this.quote(this.column(key).databaseName)} = ${this.parameter(offset + set.length + i)}`).join(' AND ')}`;
       this.sql.set(cacheKey, sql);
     }
     return { sql, values: [...this.values(changes, set), ...this.values(where, keys)], cacheKey };

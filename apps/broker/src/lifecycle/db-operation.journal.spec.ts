@@ -52,6 +52,7 @@ function stores(lease = { held: true }) {
     },
   } as unknown as OperationRepository;
   const resources: JournalResources = {
+    find: async () => null,
     set: async () => undefined,
     defer: async (_key, changes) => void deferred.push(changes),
     takeDeferred: async () =>
@@ -81,6 +82,7 @@ function delayed(delayMs: number, lease = { held: true }) {
     },
   } as unknown as OperationRepository;
   const resources: JournalResources = {
+    find: async () => null,
     set: async () => undefined,
     defer: async () => undefined,
     takeDeferred: async () => [],

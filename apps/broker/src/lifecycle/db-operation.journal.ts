@@ -17,7 +17,7 @@ import { LifecycleError, LifecycleErrorCode } from '../problems/lifecycle.error'
 import type { OperationResources } from './operation-resources';
 
 /** The component rows the journal writes: a row made at a step's start at once, status changes with the step state. */
-export type JournalResources = Pick<ResourceStore, 'set'> & Pick<OperationResources, 'defer' | 'takeDeferred'>;
+export type JournalResources = Pick<ResourceStore, 'find' | 'set'> & Pick<OperationResources, 'defer' | 'takeDeferred'>;
 
 export interface JournalTarget {
   operationId: string;
@@ -196,14 +196,14 @@ export class DbOperationJournal implements OperationJournal {
       });
       const phase = componentPhaseOnStart(step);
       if (phase && step.component) {
+        const key = this.key(step.component);
         if (step.action === 'provision' || step.action === 'deliver') {
           const type = (step.type ?? 'webservice') as ComponentType;
-          await this.resources.set(this.key(step.component), {
-            type,
-            category: BUILTIN_TYPES.isCloud(type) ? 'cloud' : 'workload',
-            phase,
-          });
-        } else await this.resources.defer(this.key(step.component), { phase });
+          const changes = { type, category: BUILTIN_TYPES.isCloud(type) ? ('cloud' as const) : ('workload' as const) };
+          // A component seen for the first time gets its row now (the step writes to it); one known goes with the step.
+          if (await this.resources.find(key)) await this.resources.defer(key, { ...changes, phase });
+          else await this.resources.set(key, { ...changes, phase });
+        } else await this.resources.defer(key, { phase });
       }
     });
   }

@@ -217,6 +217,10 @@ export class ApplicationRepository {
    * revision in the same transaction. Concurrent writers of one application queue up instead of failing; only two
    * concurrent *creates* of the same name can still end in `Conflict` (retry: the second then sees the first).
    */
+  private get postgres(): boolean {
+    return this.dataSource.driver.options.type === 'postgres';
+  }
+
   async applyRevision(
     input: NewRevision,
     decide: (
@@ -288,13 +292,20 @@ export class ApplicationRepository {
         createdAt: now,
         updatedAt: now,
       };
+      if (this.postgres) {
+        // One statement: the two rows reference each other, and PostgreSQL checks both keys at its end.
+        application.currentRevisionId = revision.id;
+        await this.statements.insertThenInsert(application, this.revisionStatements, [revision], manager);
+        return { application, revision };
+      }
       await this.statements.insert(application, manager);
       await this.revisionStatements.insert(revision, manager);
       await this.statements.update({ id: application.id }, { currentRevisionId: revision.id }, manager);
       application.currentRevisionId = revision.id;
       return { application, revision };
     }
-    const affected = await this.statements.update(
+    // The generation moves and the revision is stored in one statement on PostgreSQL (the insert only if it moved).
+    const affected = await this.statements.updateThenInsert(
       { id: current.id, generation: current.generation },
       {
         generation,
@@ -311,12 +322,13 @@ export class ApplicationRepository {
             }
           : {}),
       },
+      this.revisionStatements,
+      [revision],
       manager,
     );
     if (affected !== 1) {
       throw new PersistenceError(PersistenceErrorCode.Stale, `application ${input.name} changed concurrently`);
     }
-    await this.revisionStatements.insert(revision, manager);
     const application = {
       ...current,
       generation,

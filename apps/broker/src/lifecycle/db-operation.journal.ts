@@ -55,11 +55,11 @@ export const JOURNAL_WRITE_DELAY_MS = 200;
  * a worker that lost it records nothing more and stops), one event per step transition, and the component's phase,
  * conditions and last error on its managed resource. Writes are serialized in call order.
  *
- * Step states and events are written behind, at most `writeDelayMs` after the first of them that is not written yet,
- * all in one statement, or handed to the operation's last write (`unwritten`). The component's rows are written at
- * once, before the step state that follows from them: a crash loses at most the record of steps that already
- * changed their components, and the resumed operation runs those again (steps are idempotent). A write refused for
- * want of the lease fails the next journal call.
+ * Step states, events and the components' status changes (phase, conditions, last error) are written behind, at
+ * most `writeDelayMs` after the first of them that is not written yet, all in one statement, or handed to the
+ * operation's last write (`unwritten`): never a step recorded without its component's phase. A row made at a step's
+ * start is written at once. A crash loses at most the record of steps done since the last write, and the resumed
+ * operation runs those again (steps are idempotent). A write refused for want of the lease fails the next call.
  */
 export class DbOperationJournal implements OperationJournal {
   private chain: Promise<unknown> = Promise.resolve();
@@ -101,14 +101,20 @@ export class DbOperationJournal implements OperationJournal {
     }, this.writeDelayMs);
   }
 
-  /** Writes what is queued: the step states with their events in one statement (fenced by the lease), or the events. */
-  private async write(): Promise<void> {
+  /** What is queued, taken out of the queue (and the timer stopped). */
+  private async take(): Promise<{ events: NewEvent[]; components: DependentUpdate[]; steps: boolean }> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     const events = this.pending.splice(0);
     const components = await this.resources.takeDeferred();
     const steps = this.stepsChanged || components.length > 0;
     this.stepsChanged = false;
+    return { events, components, steps };
+  }
+
+  /** Writes what is queued: the step states with their events in one statement (fenced by the lease), or the events. */
+  private async write(): Promise<void> {
+    const { events, components, steps } = await this.take();
     if (steps) {
       const ok = await this.operations.saveSteps(
         this.target.operationId,
@@ -147,11 +153,7 @@ export class DbOperationJournal implements OperationJournal {
    */
   unwritten(): Promise<{ events: NewEvent[]; components: DependentUpdate[] }> {
     return this.serial(async () => {
-      if (this.timer) clearTimeout(this.timer);
-      this.timer = undefined;
-      this.stepsChanged = false;
-      const events = this.pending.splice(0);
-      const components = await this.resources.takeDeferred();
+      const { events, components } = await this.take();
       this.failure = new Error('the operation has ended: its journal takes nothing more');
       return { events, components };
     });

@@ -152,9 +152,14 @@ export class OperationResources implements ResourceStore {
     await this.store.update(key, changes, now);
     if (!this.covers(key.environmentName, key.applicationName)) return;
     this.written(key.component, changes);
+    await this.remember(key.component, changes, now);
+  }
+
+  /** `changes` on the view's row of `component` (when it has one). */
+  private async remember(component: string, changes: ResourceChanges, now: Date): Promise<void> {
     const rows = await this.own();
-    const existing = rows.get(key.component);
-    if (existing) rows.set(key.component, merged(existing, changes, now));
+    const existing = rows.get(component);
+    if (existing) rows.set(component, merged(existing, changes, now));
   }
 
   /**
@@ -167,9 +172,7 @@ export class OperationResources implements ResourceStore {
       return;
     }
     this.deferred.set(key.component, { ...this.deferred.get(key.component), ...changes });
-    const rows = await this.own();
-    const existing = rows.get(key.component);
-    if (existing) rows.set(key.component, merged(existing, changes, now));
+    await this.remember(key.component, changes, now);
   }
 
   /** The deferred changes as updates to go with the journal's write; the view holds none after. */

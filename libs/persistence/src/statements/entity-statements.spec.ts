@@ -65,6 +65,46 @@ describe.each(TEST_DATABASES)('cached entity statements on $name', ({ name, skip
     updatedAt: new Date('2026-12-01T10:11:13.000Z'),
   });
 
+  /** A Running operation leased to worker-1, of an application of its own (the operation's foreign key). */
+  async function runningOperation(applicationName: string, leaseExpiresAt: number): Promise<string> {
+    const application = randomUUID();
+    await dataSource.getRepository(ApplicationEntity).insert({
+      id: application,
+      environmentName: 'dev',
+      name: `${applicationName}-${application.slice(0, 8)}`,
+      generation: 1,
+      observedGeneration: 0,
+      currentRevisionId: null,
+      phase: 'Pending',
+      conditions: [],
+      deletionRequestedAt: null,
+      createdAt: new Date(),
+      updatedAt: new Date(),
+    } as never);
+    const id = randomUUID();
+    await new EntityStatements(dataSource, OperationEntity).insert({
+      id,
+      kind: 'apply',
+      applicationId: application,
+      environmentName: 'dev',
+      applicationName,
+      generation: 1,
+      revisionId: null,
+      options: {},
+      state: 'Running',
+      steps: null,
+      attempts: 1,
+      leaseOwner: 'worker-1',
+      leaseExpiresAt,
+      error: null,
+      createdAt: new Date(),
+      startedAt: null,
+      finishedAt: null,
+      updatedAt: new Date(),
+    });
+    return id;
+  }
+
   it.skipIf(skip)('writes rows that TypeORM reads back alike, and reads rows TypeORM wrote alike', async () => {
     const statements = new EntityStatements(dataSource, ManagedResourceEntity);
     const repository = dataSource.getRepository(ManagedResourceEntity);
@@ -92,41 +132,7 @@ describe.each(TEST_DATABASES)('cached entity statements on $name', ({ name, skip
 
   it.skipIf(skip)('updates only matching rows and says how many changed', async () => {
     const statements = new EntityStatements(dataSource, OperationEntity);
-    const application = randomUUID();
-    await dataSource.getRepository(ApplicationEntity).insert({
-      id: application,
-      environmentName: 'dev',
-      name: `app-${application.slice(0, 8)}`,
-      generation: 1,
-      observedGeneration: 0,
-      currentRevisionId: null,
-      phase: 'Pending',
-      conditions: [],
-      deletionRequestedAt: null,
-      createdAt: new Date(),
-      updatedAt: new Date(),
-    } as never);
-    const id = randomUUID();
-    await statements.insert({
-      id,
-      kind: 'apply',
-      applicationId: application,
-      environmentName: 'dev',
-      applicationName: 'shop',
-      generation: 1,
-      revisionId: null,
-      options: {},
-      state: 'Running',
-      steps: null,
-      attempts: 1,
-      leaseOwner: 'worker-1',
-      leaseExpiresAt: 1_796_137_623_577,
-      error: null,
-      createdAt: new Date(),
-      startedAt: null,
-      finishedAt: null,
-      updatedAt: new Date(),
-    });
+    const id = await runningOperation('shop', 1_796_137_623_577);
     // A lease that is not ours changes nothing.
     expect(await statements.update({ id, leaseOwner: 'worker-2' }, { leaseExpiresAt: 1 })).toBe(0);
     expect(await statements.update({ id, leaseOwner: 'worker-1' }, { leaseExpiresAt: 2_000_000_000_000 })).toBe(1);
@@ -191,41 +197,7 @@ describe.each(TEST_DATABASES)('cached entity statements on $name', ({ name, skip
       const operations = new EntityStatements(dataSource, OperationEntity);
       const events = new EntityStatements(dataSource, OperationEventEntity);
       const resources = new EntityStatements(dataSource, ManagedResourceEntity);
-      const application = randomUUID();
-      await dataSource.getRepository(ApplicationEntity).insert({
-        id: application,
-        environmentName: 'dev',
-        name: `fenced-${application.slice(0, 8)}`,
-        generation: 1,
-        observedGeneration: 0,
-        currentRevisionId: null,
-        phase: 'Pending',
-        conditions: [],
-        deletionRequestedAt: null,
-        createdAt: new Date(),
-        updatedAt: new Date(),
-      } as never);
-      const id = randomUUID();
-      await operations.insert({
-        id,
-        kind: 'apply',
-        applicationId: application,
-        environmentName: 'dev',
-        applicationName: 'fenced',
-        generation: 1,
-        revisionId: null,
-        options: {},
-        state: 'Running',
-        steps: null,
-        attempts: 1,
-        leaseOwner: 'worker-1',
-        leaseExpiresAt: 2_000_000_000_000,
-        error: null,
-        createdAt: new Date(),
-        startedAt: null,
-        finishedAt: null,
-        updatedAt: new Date(),
-      });
+      const id = await runningOperation('fenced', 2_000_000_000_000);
       const row = { ...resource('fenced-net'), applicationName: 'fenced', phase: 'Provisioning' as const };
       await resources.insert(row);
       const key = { environmentName: 'dev', applicationName: 'fenced', component: 'fenced-net' };

@@ -216,6 +216,27 @@ describe.each(BACKENDS)('access control ($name)', ({ name: backend, skip }) => {
     expect(expectProblem(invalid, 422).errors.map((e) => e.path)).toEqual(['/name', '/roles/0/role', '/roles/0/scope']);
   });
 
+  it('a role binding given or taken takes effect on the very next request of a token just used', async () => {
+    const growing = await createToken(t.server, admin, 'growing', [{ role: 'viewer', scope: 'environment:team-a' }]);
+    const app = shopYaml().replace('name: shop', 'name: growing-shop');
+    const put = () =>
+      request(t.server)
+        .put('/v1/environments/team-a/applications/growing-shop')
+        .set(bearer(growing))
+        .set('Content-Type', 'application/yaml')
+        .send(app);
+    await request(t.server).get('/v1/environments/team-a/applications').set(bearer(growing)).expect(200);
+    expect(expectProblem(await put(), 403).detail).toMatch(/token:growing lacks permission applications:write/);
+    const given = await request(t.server)
+      .post('/v1/role-bindings')
+      .set(bearer(admin))
+      .send({ subject: 'token:growing', role: 'developer', scope: 'environment:team-a' })
+      .expect(201);
+    expect((await put()).status).toBe(201);
+    await request(t.server).delete(`/v1/role-bindings/${given.body.id}`).set(bearer(admin)).expect(200);
+    expect(expectProblem(await put(), 403).detail).toMatch(/token:growing lacks permission applications:write/);
+  });
+
   it('a viewer never sees a secret value through a full apply, rotate and delete walk; the audit trail names who did what', async () => {
     const password = 'Walk-Pa55word-never-shown';
     const seen: string[] = [];

@@ -7,6 +7,7 @@ import { AuditController } from './audit.controller';
 import { AuditInterceptor } from './audit.interceptor';
 import { AuditService } from './audit.service';
 import { Authenticator } from './authenticator';
+import { CredentialCache } from './credential-cache';
 import { BootstrapAdminService } from './bootstrap-admin.service';
 import { RequestActorMiddleware } from './request-actor';
 import { RoleBindingsController } from './role-bindings.controller';
@@ -24,6 +25,7 @@ import { TokensService } from './tokens.service';
     RoleBindingsService,
     AuditService,
     Authenticator,
+    CredentialCache,
     BootstrapAdminService,
     ThrottlerStorageService,
     { provide: APP_GUARD, useClass: AccessGuard },

@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BERTH_CONFIG, type BerthConfig } from '../config/berth-config';
+import { CredentialCache } from './credential-cache';
 import { Identity } from './identity';
 import { OidcVerifier } from './oidc.verifier';
 import { RoleBindingsService } from './role-bindings.service';
-import { looksLikeToken } from './token-secret';
-import { tokenSubject, TokensService } from './tokens.service';
+import { looksLikeToken, tokenHash } from './token-secret';
+import { tokenRefusal, tokenSubject, TokensService } from './tokens.service';
 
 export type Authentication =
   | { identity: Identity }
@@ -20,6 +21,7 @@ export class Authenticator {
   constructor(
     @Inject(TokensService) private readonly tokens: TokensService,
     @Inject(RoleBindingsService) private readonly bindings: RoleBindingsService,
+    @Inject(CredentialCache) private readonly known: CredentialCache,
     @Inject(BERTH_CONFIG) config: BerthConfig,
   ) {
     this.oidc = config.oidc ? new OidcVerifier(config.oidc) : undefined;
@@ -36,17 +38,25 @@ export class Authenticator {
     const credential = BEARER.exec(header)?.[1];
     if (!credential) return { refused: 'the Authorization header must be "Bearer <token>"', counts: true };
     if (looksLikeToken(credential)) {
-      const token = await this.tokens.authenticate(credential);
-      if ('refused' in token) return { refused: token.refused, counts: true };
-      const subject = tokenSubject(token.name);
-      const roles = await this.bindings.forSubjects([subject]);
-      return { identity: new Identity(subject, token.name, [], roles) };
+      const known = await this.known.remember(`token ${tokenHash(credential)}`, async () => {
+        const token = await this.tokens.authenticate(credential);
+        if ('refused' in token) return token;
+        return { token, roles: await this.bindings.forSubjects([tokenSubject(token.name)]) };
+      });
+      if ('refused' in known) return { refused: known.refused, counts: true };
+      const { token, roles } = known;
+      const refused = tokenRefusal(token, new Date());
+      if (refused) return { refused, counts: true };
+      return { identity: new Identity(tokenSubject(token.name), token.name, [], roles) };
     }
     if (this.oidc && JWT.test(credential)) {
       const verified = await this.oidc.verify(credential);
       if ('refused' in verified) return { refused: verified.refused, counts: true };
       const subject = `user:${verified.subject}`;
-      const roles = await this.bindings.forSubjects([subject, ...verified.groups.map((group) => `group:${group}`)]);
+      const subjects = [subject, ...verified.groups.map((group) => `group:${group}`)];
+      const { roles } = await this.known.remember(`subjects ${JSON.stringify(subjects)}`, async () => ({
+        roles: await this.bindings.forSubjects(subjects),
+      }));
       return { identity: new Identity(subject, undefined, verified.groups, roles) };
     }
     return {

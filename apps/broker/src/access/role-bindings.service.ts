@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { RoleBindingRepository, type RoleBindingEntity } from '@berth/persistence';
 import { BrokerError, BrokerErrorCode } from '../problems/broker.error';
+import { CredentialCache } from './credential-cache';
 import { parseScope, ROLES } from './permissions';
 
 export interface RoleBindingInput {
@@ -48,7 +49,10 @@ export const toRoleBindingView = (row: RoleBindingEntity): RoleBindingView => ({
 
 @Injectable()
 export class RoleBindingsService {
-  constructor(@Inject(RoleBindingRepository) private readonly bindings: RoleBindingRepository) {}
+  constructor(
+    @Inject(RoleBindingRepository) private readonly bindings: RoleBindingRepository,
+    @Inject(CredentialCache) private readonly known: CredentialCache,
+  ) {}
 
   /** The bindings of any of these subjects (a token's own; an OIDC user's and each of its groups'). */
   forSubjects(subjects: string[]): Promise<RoleBindingEntity[]> {
@@ -69,17 +73,21 @@ export class RoleBindingsService {
         problems,
       );
     const { subject, role, scope } = input as RoleBindingInput;
-    return this.bindings.ensure({ subject, role, scope });
+    const ensured = await this.bindings.ensure({ subject, role, scope });
+    this.known.forgetAll();
+    return ensured;
   }
 
   async delete(id: string): Promise<RoleBindingEntity> {
     const row = await this.bindings.find(id);
     if (!row) throw BrokerError.notFound(`role binding ${JSON.stringify(id.slice(0, 100))}`);
     await this.bindings.delete(id);
+    this.known.forgetAll();
     return row;
   }
 
   async deleteForSubject(subject: string): Promise<void> {
     await this.bindings.deleteForSubject(subject);
+    this.known.forgetAll();
   }
 }

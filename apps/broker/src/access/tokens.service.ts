@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ApiTokenRepository, RoleBindingRepository, type ApiTokenEntity } from '@berth/persistence';
 import { BrokerError, BrokerErrorCode } from '../problems/broker.error';
 import { isDns1123Label } from '../validation/names';
+import { CredentialCache } from './credential-cache';
 import { bindingProblems, type RoleBindingInput } from './role-bindings.service';
 import { newTokenSecret, sameHash, tokenHash } from './token-secret';
 
@@ -27,6 +28,13 @@ export interface TokenView {
 }
 
 export const tokenSubject = (name: string) => `token:${name}`;
+
+/** Why a known token identifies nobody at `now` (revoked, expired), or undefined when it still does. */
+export function tokenRefusal(row: ApiTokenEntity, now: Date): string | undefined {
+  if (row.revokedAt) return `token ${row.name} was revoked`;
+  if (row.expiresAt && row.expiresAt <= now) return `token ${row.name} expired`;
+  return undefined;
+}
 
 type Problem = { path: string; message: string };
 
@@ -68,6 +76,7 @@ export class TokensService {
   constructor(
     @Inject(ApiTokenRepository) private readonly tokens: ApiTokenRepository,
     @Inject(RoleBindingRepository) private readonly bindings: RoleBindingRepository,
+    @Inject(CredentialCache) private readonly known: CredentialCache,
   ) {}
 
   /** Creates a token and its role bindings in one transaction; the secret is returned here and never again. */
@@ -87,7 +96,9 @@ export class TokensService {
       revokedAt: null,
     };
     const roles = body.roles ?? [];
-    if (!(await this.tokens.create(row, tokenSubject(row.name), roles)))
+    const created = await this.tokens.create(row, tokenSubject(row.name), roles);
+    this.known.forgetAll();
+    if (!created)
       throw new BrokerError(
         BrokerErrorCode.Conflict,
         `a token named ${row.name} exists already (names are never reused)`,
@@ -110,6 +121,7 @@ export class TokensService {
     if (!row.revokedAt) {
       row.revokedAt = new Date();
       await this.tokens.revoke(row.id, row.revokedAt);
+      this.known.forgetAll();
     }
     return this.view(row);
   }
@@ -127,9 +139,8 @@ export class TokensService {
     const hash = tokenHash(secret);
     const row = await this.tokens.findByHash(hash);
     if (!row || !sameHash(row.hash, hash)) return { refused: 'the token is not known' };
-    if (row.revokedAt) return { refused: `token ${row.name} was revoked` };
-    if (row.expiresAt && row.expiresAt <= now) return { refused: `token ${row.name} expired` };
-    return row;
+    const refused = tokenRefusal(row, now);
+    return refused ? { refused } : row;
   }
 
   private async require(name: string): Promise<ApiTokenEntity> {

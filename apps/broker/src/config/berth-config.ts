@@ -74,6 +74,11 @@ export interface BerthConfig {
   allowedOrigins: string[];
   /** Failed authentications one address may make per minute before it is refused for a minute (429). */
   authFailureLimit: number;
+  /**
+   * How long a credential that identified someone is believed without a lookup (BERTH_AUTH_CACHE_TTL, default 5 s; 0:
+   * every request looks its token and role bindings up). Changes made through this process take effect at once.
+   */
+  authCacheMs: number;
   /** BERTH_METRICS_REQUIRE_TOKEN: /metrics needs a token with `metrics:read` (default: public like /healthz). */
   metricsRequireToken: boolean;
   /** OIDC: bearer JWTs from this issuer are accepted (BERTH_OIDC_*); undefined: API tokens only. */

@@ -38,6 +38,7 @@ describe('loadConfig', () => {
       allowedHosts: undefined,
       allowedOrigins: [],
       authFailureLimit: 10,
+      authCacheMs: 5_000,
       metricsRequireToken: false,
       oidc: undefined,
     });
@@ -58,6 +59,11 @@ describe('loadConfig', () => {
       allowedOrigins: ['https://console.example.com', 'http://localhost:3000'],
     });
     expect(loadConfig({ BERTH_REQUEST_TIMEOUT: '45' }).requestTimeoutMs).toBe(45_000);
+    expect(loadConfig({ BERTH_AUTH_CACHE_TTL: '0' }).authCacheMs).toBe(0);
+    expect(loadConfig({ BERTH_AUTH_CACHE_TTL: '30s' }).authCacheMs).toBe(30_000);
+    expect(() => loadConfig({ BERTH_AUTH_CACHE_TTL: '1h' })).toThrow(
+      /BERTH_AUTH_CACHE_TTL: must be a duration from 0s to 5m/,
+    );
     expect(loadConfig({ BERTH_KUBECONFIG_DIRS: 'none' }).kubeconfigDirs).toEqual([]);
     expect(loadConfig({ BERTH_ALLOWED_HOSTS: '*' }).allowedHosts).toEqual(['*']);
     expect(loadConfig({ BERTH_ALLOWED_ORIGINS: 'none' }).allowedOrigins).toEqual([]);

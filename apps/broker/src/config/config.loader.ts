@@ -106,6 +106,7 @@ function configOf(variables: EnvironmentVariables): BerthConfig {
     allowedHosts: variables.BERTH_ALLOWED_HOSTS?.map((host) => host.toLowerCase()),
     allowedOrigins: (variables.BERTH_ALLOWED_ORIGINS ?? []).map((origin) => origin.toLowerCase()),
     authFailureLimit: variables.BERTH_AUTH_FAILURE_LIMIT ?? 10,
+    authCacheMs: variables.BERTH_AUTH_CACHE_TTL ?? 5_000,
     metricsRequireToken: variables.BERTH_METRICS_REQUIRE_TOKEN ?? false,
     oidc:
       oidcIssuer && variables.BERTH_OIDC_AUDIENCE

@@ -50,6 +50,7 @@ export const EXPECTATIONS = {
     'must be host names or IP addresses separated by commas (*.example.com for its subdomains, * for any host)',
   BERTH_ALLOWED_ORIGINS: 'must be origins like https://console.example.com separated by commas, or none',
   BERTH_AUTH_FAILURE_LIMIT: 'must be an integer between 1 and 100000 (failed authentications per address per minute)',
+  BERTH_AUTH_CACHE_TTL: 'must be a duration from 0s to 5m, like 5s (0 looks every credential up on every request)',
   BERTH_METRICS_REQUIRE_TOKEN: 'must be true or false',
   BERTH_OIDC_ISSUER: 'must be an https:// (or http:// on loopback) issuer URL, set together with BERTH_OIDC_AUDIENCE',
   BERTH_OIDC_AUDIENCE: 'must be the audience (client id) Berth accepts tokens for, set together with BERTH_OIDC_ISSUER',
@@ -240,6 +241,13 @@ export class EnvironmentVariables {
   @Min(1, { message: EXPECTATIONS.BERTH_AUTH_FAILURE_LIMIT })
   @Max(100_000, { message: EXPECTATIONS.BERTH_AUTH_FAILURE_LIMIT })
   BERTH_AUTH_FAILURE_LIMIT?: number;
+
+  @IsOptional()
+  @Transform(durationMs)
+  @IsInt({ message: EXPECTATIONS.BERTH_AUTH_CACHE_TTL })
+  @Min(0, { message: EXPECTATIONS.BERTH_AUTH_CACHE_TTL })
+  @Max(300_000, { message: EXPECTATIONS.BERTH_AUTH_CACHE_TTL })
+  BERTH_AUTH_CACHE_TTL?: number;
 
   @IsOptional()
   @Transform(strictBoolean)

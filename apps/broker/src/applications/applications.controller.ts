@@ -230,13 +230,11 @@ export class ApplicationsController {
   ): Promise<ApplicationView> {
     const { application, document } = await this.applications.get(environment, name);
     response.setHeader('ETag', entityTag(application.generation));
-    return toApplicationView(
-      environment,
-      document,
-      application,
-      await this.lifecycle.status(application, document),
-      await this.applications.deliveriesOf(environment, name),
-    );
+    const [status, deliveries] = await Promise.all([
+      this.lifecycle.status(application, document),
+      this.applications.deliveriesOf(environment, name),
+    ]);
+    return toApplicationView(environment, document, application, status, deliveries);
   }
 
   @Get(':app/revisions')

@@ -685,8 +685,10 @@ export class ApplicationsService {
 
   /** The application, or a 404 problem. */
   async require(environment: string, name: string): Promise<ApplicationEntity> {
-    await this.environments.require(environment);
-    const application = await this.applications.find(environment, name);
+    const [, application] = await Promise.all([
+      this.environments.require(environment),
+      this.applications.find(environment, name),
+    ]);
     if (!application)
       throw BrokerError.notFound(`application ${JSON.stringify(name.slice(0, 100))} in environment ${environment}`);
     return application;
@@ -704,8 +706,8 @@ export class ApplicationsService {
     environment: string,
     request: ListRequest,
   ): Promise<{ items: ApplicationEntity[]; total: number; more: boolean }> {
-    await this.environments.require(environment);
-    const [page, total] = await Promise.all([
+    const [, page, total] = await Promise.all([
+      this.environments.require(environment),
       this.applications.list(environment, request),
       this.applications.count(environment, request.phase),
     ]);

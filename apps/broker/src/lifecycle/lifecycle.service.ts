@@ -203,7 +203,10 @@ export class LifecycleService {
 
   /** Per-component status (spec order, then recorded components no longer in the spec) and the last operation. */
   async status(application: ApplicationEntity, document: JsonObject): Promise<LifecycleStatus> {
-    const rows = await this.resources.list(application.environmentName, application.name);
+    const [rows, last] = await Promise.all([
+      this.resources.list(application.environmentName, application.name),
+      this.operations.latestForApplication(application.environmentName, application.name),
+    ]);
     const byName = new Map(rows.map((r) => [r.component, r]));
     const specComponents = (
       (document.spec as { components?: Array<{ name?: unknown; type?: unknown }> } | undefined)?.components ?? []
@@ -215,6 +218,7 @@ export class LifecycleService {
       ...specComponents,
       ...rows.filter((r) => !names.has(r.component)).map((r) => ({ name: r.component, type: r.type })),
     ];
+    const secretsRead: Array<Promise<void>> = [];
     const components: ComponentStatusView[] = [];
     for (const entry of entries) {
       const row = byName.get(entry.name);
@@ -232,12 +236,16 @@ export class LifecycleService {
         view.externalIds = row.externalIds;
         view.outputs = row.outputs;
         if (row.retained) view.retained = true;
-        const secret = await this.resources.latestSecret(row.id);
-        if (secret) view.secret = { name: secret.name, version: secret.version, keys: secret.keys.map((k) => k.name) };
+        secretsRead.push(
+          this.resources.latestSecret(row.id).then((secret) => {
+            if (secret)
+              view.secret = { name: secret.name, version: secret.version, keys: secret.keys.map((k) => k.name) };
+          }),
+        );
       }
       components.push(view);
     }
-    const last = await this.operations.latestForApplication(application.environmentName, application.name);
+    await Promise.all(secretsRead);
     return { components, lastOperation: last ? { id: last.id, kind: last.kind, state: last.state } : null };
   }
 

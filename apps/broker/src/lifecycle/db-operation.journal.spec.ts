@@ -41,22 +41,22 @@ function stores(lease = { held: true }) {
       steps: StepRecord[],
       _now: Date,
       _events: NewEvent[],
-      also: Array<{ changes: { phase?: string } }> = [],
+      also: DependentUpdate[] = [],
     ) => {
       if (!lease.held) return false;
       saved.steps = structuredClone(steps);
-      writes.push(
-        [`steps:${steps.map((s) => s.state).join(',')}`, ...also.map((u) => `phase:${u.changes.phase}`)].join('+'),
-      );
+      writes.push([`steps:${steps.map((s) => s.state).join(',')}`, ...also.map((u) => u.target)].join('+'));
       return true;
     },
   } as unknown as OperationRepository;
   const resources: JournalResources = {
-    find: async () => null,
-    set: async () => undefined,
     defer: async (_key, changes) => void deferred.push(changes),
     takeDeferred: async () =>
-      deferred.splice(0).map((changes) => ({ statements: null as never, where: {}, changes }) as DependentUpdate),
+      deferred.splice(0).map((changes): DependentUpdate => ({
+        target: `phase:${String(changes.phase)}`,
+        statement: () => ({ sql: '', values: [], cacheKey: '' }),
+        run: async () => undefined,
+      })),
   };
   const journal = new DbOperationJournal(
     { operationId: 'op-1', leaseOwner: 'worker-1', environmentName: 'local', applicationName: 'shop' },
@@ -82,8 +82,6 @@ function delayed(delayMs: number, lease = { held: true }) {
     },
   } as unknown as OperationRepository;
   const resources: JournalResources = {
-    find: async () => null,
-    set: async () => undefined,
     defer: async () => undefined,
     takeDeferred: async () => [],
   };

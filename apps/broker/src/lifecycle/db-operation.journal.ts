@@ -12,12 +12,12 @@ import {
   type StepSuccess,
 } from '@berth/core';
 import { BUILTIN_TYPES } from '@berth/types';
-import type { DependentUpdate, NewEvent, OperationRepository, ResourceStore, StepRecord } from '@berth/persistence';
+import type { DependentUpdate, NewEvent, OperationRepository, StepRecord } from '@berth/persistence';
 import { LifecycleError, LifecycleErrorCode } from '../problems/lifecycle.error';
 import type { OperationResources } from './operation-resources';
 
 /** The component rows the journal writes: a row made at a step's start at once, status changes with the step state. */
-export type JournalResources = Pick<ResourceStore, 'find' | 'set'> & Pick<OperationResources, 'defer' | 'takeDeferred'>;
+export type JournalResources = Pick<OperationResources, 'defer' | 'takeDeferred'>;
 
 export interface JournalTarget {
   operationId: string;
@@ -58,12 +58,14 @@ export const JOURNAL_WRITE_DELAY_MS = 200;
  * Step states, events and the components' status changes (phase, conditions, last error) are written behind, at
  * most `writeDelayMs` after the first of them that is not written yet, all in one statement, or handed to the
  * operation's last write (`unwritten`): never a step recorded without its component's phase. A row made at a step's
- * start is written at once. A crash loses at most the record of steps done since the last write, and the resumed
+ * start is written with the step's first write of it, or before this journal's next write when that comes first. A crash loses at most the record of steps done since the last write, and the resumed
  * operation runs those again (steps are idempotent). A write refused for want of the lease fails the next call.
  */
 export class DbOperationJournal implements OperationJournal {
   private chain: Promise<unknown> = Promise.resolve();
   private readonly pending: NewEvent[] = [];
+  /** Updates of other rows (the application's status) to go with the next write. */
+  private readonly alongside: DependentUpdate[] = [];
   private stepsChanged = false;
   private timer: NodeJS.Timeout | undefined;
   private failure: unknown;
@@ -106,7 +108,7 @@ export class DbOperationJournal implements OperationJournal {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     const events = this.pending.splice(0);
-    const components = await this.resources.takeDeferred();
+    const components = [...(await this.resources.takeDeferred()), ...this.alongside.splice(0)];
     const steps = this.stepsChanged || components.length > 0;
     this.stepsChanged = false;
     return { events, components, steps };
@@ -135,6 +137,14 @@ export class DbOperationJournal implements OperationJournal {
   /** The plan (the step states as they stand) with the operation's opening events. */
   planned(events: readonly NewEvent[]): Promise<void> {
     return this.serial(() => this.queue(events, true));
+  }
+
+  /** An update of another row (the application's status while the operation runs) to go with the next write. */
+  withNextWrite(update: DependentUpdate): Promise<void> {
+    return this.serial(() => {
+      this.alongside.push(update);
+      return this.queue([], false);
+    });
   }
 
   /** Events of the operation that belong to no step. */
@@ -202,9 +212,8 @@ export class DbOperationJournal implements OperationJournal {
         if (step.action === 'provision' || step.action === 'deliver') {
           const type = (step.type ?? 'webservice') as ComponentType;
           const changes = { type, category: BUILTIN_TYPES.isCloud(type) ? ('cloud' as const) : ('workload' as const) };
-          // A component seen for the first time gets its row now (the step writes to it); one known goes with the step.
-          if (await this.resources.find(key)) await this.resources.defer(key, { ...changes, phase });
-          else await this.resources.set(key, { ...changes, phase });
+          // A component seen for the first time gets its row with the step's first write to it, or with this write.
+          await this.resources.defer(key, { ...changes, phase });
         } else await this.resources.defer(key, { phase });
       }
     });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDataSource, ManagedResourceRepository, prepareSchema } from '@berth/persistence';
 import type { DataSource } from 'typeorm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { insertLocalEnvironment } from '@berth/persistence/testing';
 import { OperationResources } from './operation-resources';
 
@@ -71,5 +71,32 @@ describe("an operation's view of its application's resources", () => {
     const read = await view.find(key('cache'));
     read!.outputs.HOST = 'changed';
     expect((await view.find(key('cache')))?.outputs).toEqual({ HOST: 'a' });
+  });
+  it("writes a component met at a step's start with the step's first write of it, in one insert, or with the journal's", async () => {
+    const view = new OperationResources(store, 'dev', 'cart', []);
+    await view.defer(key('net', 'cart'), { type: 'vpc', category: 'cloud', phase: 'Provisioning' });
+    expect((await view.find(key('net', 'cart')))?.phase).toBe('Provisioning');
+    expect(await store.find(key('net', 'cart'))).toBeNull();
+
+    const inserts = vi.spyOn(store, 'insert');
+    const updates = vi.spyOn(store, 'update');
+    const row = await view.upsert(key('net', 'cart'), { type: 'vpc', category: 'cloud', profileKind: 'local' });
+    expect([inserts.mock.calls.length, updates.mock.calls.length]).toEqual([1, 0]);
+    inserts.mockRestore();
+    updates.mockRestore();
+    const stored = await store.find(key('net', 'cart'));
+    expect(stored).toMatchObject({ id: row.id, phase: 'Provisioning', profileKind: 'local', type: 'vpc' });
+
+    // Nothing of the step written before the journal writes: the journal's write inserts the row first.
+    await view.defer(key('web', 'cart'), { type: 'webservice', category: 'workload', phase: 'Provisioning' });
+    expect(await view.takeDeferred()).toEqual([]);
+    expect(await store.find(key('web', 'cart'))).toMatchObject({ phase: 'Provisioning', category: 'workload' });
+
+    // A component whose row never got written is removed from the view alone.
+    await view.defer(key('gone', 'cart'), { type: 'redis', category: 'cloud', phase: 'Provisioning' });
+    await view.remove((await view.find(key('gone', 'cart')))!);
+    expect(await view.find(key('gone', 'cart'))).toBeNull();
+    expect(await view.takeDeferred()).toEqual([]);
+    expect(await store.find(key('gone', 'cart'))).toBeNull();
   });
 });

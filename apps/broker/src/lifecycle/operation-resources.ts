@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type {
   ConnectionSecretEntity,
   DependentUpdate,
@@ -9,6 +10,14 @@ import type {
 } from '@berth/persistence';
 
 type NewResource = ResourceChanges & Pick<ManagedResourceEntity, 'type' | 'category'>;
+
+/** `changes` without the fields it leaves unset (an undefined field is not written). */
+function setFields<C extends ResourceChanges>(changes: C): C {
+  return Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)) as C;
+}
+
+const isNewResource = (changes: ResourceChanges): changes is NewResource =>
+  changes.type !== undefined && changes.category !== undefined;
 
 /** `changes` set on a copy of `row`, as the database stores them (an undefined field is not written). */
 function merged(row: ManagedResourceEntity, changes: ResourceChanges, now: Date): ManagedResourceEntity {
@@ -36,6 +45,12 @@ export class OperationResources implements ResourceStore {
   private readonly secrets = new Map<string, ConnectionSecretEntity | null>();
   /** Status changes of this application's components not written yet (`defer`), by component. */
   private readonly deferred = new Map<string, ResourceChanges>();
+  /**
+   * Rows of components met for the first time (a step started on them) that are not in the database yet, by
+   * component: each goes there with the first write of its row, in the same INSERT as the step's own fields, or just
+   * before the journal's next write (`takeDeferred`) when that comes first — so within the journal's write delay.
+   */
+  private readonly unwrittenRows = new Map<string, { id: string; createdAt: Date; changes: NewResource }>();
   private beforeRemove: (() => Promise<void>) | undefined;
 
   constructor(
@@ -55,6 +70,13 @@ export class OperationResources implements ResourceStore {
   private own(): Promise<Map<string, ManagedResourceEntity>> {
     this.rows ??= this.store.list(this.environmentName, this.applicationName).then((rows) => {
       const byComponent = new Map(rows.map((row) => [row.component, row]));
+      for (const [component, unwritten] of this.unwrittenRows) {
+        if (byComponent.has(component)) {
+          // Written by someone else meanwhile: what this operation would have inserted is an update of that row.
+          this.unwrittenRows.delete(component);
+          this.deferred.set(component, { ...unwritten.changes, ...this.deferred.get(component) });
+        } else byComponent.set(component, this.unwrittenRow(component, unwritten.changes));
+      }
       // Read again after a write of unknown outcome: what is deferred is still this operation's latest word.
       for (const [component, changes] of this.deferred) {
         const row = byComponent.get(component);
@@ -122,6 +144,7 @@ export class OperationResources implements ResourceStore {
   /** Writes a row of this view's application and keeps it in the view; false when the repository must write it. */
   private async wroteThrough(key: ResourceKey, changes: NewResource, now: Date): Promise<boolean> {
     const rows = await this.own();
+    if (await this.insertUnwritten(key.component, changes, now)) return true;
     const existing = rows.get(key.component);
     if (!existing) return this.inserted(key, changes, now);
     await this.store.update(key, changes, now);
@@ -149,6 +172,10 @@ export class OperationResources implements ResourceStore {
   }
 
   async update(key: ResourceKey, changes: ResourceChanges, now = new Date()): Promise<void> {
+    if (this.covers(key.environmentName, key.applicationName)) {
+      await this.own();
+      if (await this.insertUnwritten(key.component, changes, now)) return;
+    }
     await this.store.update(key, changes, now);
     if (!this.covers(key.environmentName, key.applicationName)) return;
     this.written(key.component, changes);
@@ -162,13 +189,58 @@ export class OperationResources implements ResourceStore {
     if (existing) rows.set(component, merged(existing, changes, now));
   }
 
+  /** The row an unwritten component has in this view: the defaults, then what was set on it. */
+  private unwrittenRow(component: string, changes: NewResource): ManagedResourceEntity {
+    const unwritten = this.unwrittenRows.get(component)!;
+    const row = this.store.newRow(this.keyOf(component), changes, unwritten.createdAt);
+    return { ...row, id: unwritten.id };
+  }
+
+  private keyOf(component: string): ResourceKey {
+    return { environmentName: this.environmentName, applicationName: this.applicationName, component };
+  }
+
+  /**
+   * Inserts the row of `component` when it is one not written yet, with `changes` on top (its first write); false
+   * when it is not one. An insert that fails (someone else wrote the row) becomes the repository's upsert.
+   */
+  private async insertUnwritten(component: string, changes: ResourceChanges, now: Date): Promise<boolean> {
+    const unwritten = this.unwrittenRows.get(component);
+    if (!unwritten) return false;
+    const all = { ...unwritten.changes, ...setFields(changes) };
+    const row = { ...this.unwrittenRow(component, all), updatedAt: now };
+    this.unwrittenRows.delete(component);
+    try {
+      await this.store.insert(row);
+    } catch {
+      this.forget();
+      await this.store.upsert(this.keyOf(component), all, now);
+      return true;
+    }
+    (await this.own()).set(component, row);
+    return true;
+  }
+
   /**
    * A change of a component's status (phase, conditions, last error) that the view has at once and the database gets
-   * with the journal's next write (`takeDeferred`), in the same statement as the step state it goes with.
+   * with the journal's next write (`takeDeferred`), in the same statement as the step state it goes with. A component
+   * without a row (given its type and category) gets one in the view, written with its first write.
    */
   async defer(key: ResourceKey, changes: ResourceChanges, now = new Date()): Promise<void> {
     if (!this.covers(key.environmentName, key.applicationName)) {
       await this.update(key, changes, now);
+      return;
+    }
+    const rows = await this.own();
+    const unwritten = this.unwrittenRows.get(key.component);
+    if (unwritten || (!rows.has(key.component) && isNewResource(changes))) {
+      const all = { ...unwritten?.changes, ...setFields(changes) } as NewResource;
+      if (!unwritten) this.unwrittenRows.set(key.component, { id: randomUUID(), createdAt: now, changes: all });
+      else unwritten.changes = all;
+      const row = { ...this.unwrittenRow(key.component, all), updatedAt: now };
+      rows.set(key.component, row);
+      // A row not written yet has no connection secret.
+      this.secrets.set(row.id, null);
       return;
     }
     this.deferred.set(key.component, { ...this.deferred.get(key.component), ...changes });
@@ -177,6 +249,7 @@ export class OperationResources implements ResourceStore {
 
   /** The deferred changes as updates to go with the journal's write; the view holds none after. */
   async takeDeferred(now = new Date()): Promise<DependentUpdate[]> {
+    for (const component of [...this.unwrittenRows.keys()]) await this.insertUnwritten(component, {}, now);
     const updates = await Promise.all(
       [...this.deferred].map(([component, changes]) =>
         this.store.updating(
@@ -209,6 +282,14 @@ export class OperationResources implements ResourceStore {
   }
 
   async remove(row: Pick<ManagedResourceEntity, 'id'>): Promise<void> {
+    for (const [component, unwritten] of this.unwrittenRows)
+      if (unwritten.id === row.id) {
+        // Never written: nothing to remove but the view's row.
+        this.unwrittenRows.delete(component);
+        (await this.own()).delete(component);
+        this.secrets.delete(row.id);
+        return;
+      }
     if (this.beforeRemove && (await this.ownsResource(row.id))) await this.beforeRemove();
     await this.store.remove(row);
     const rows = await this.own();
@@ -243,6 +324,8 @@ export class OperationResources implements ResourceStore {
     row: Omit<ConnectionSecretEntity, 'id' | 'createdAt'>,
     now = new Date(),
   ): Promise<ConnectionSecretEntity> {
+    for (const [component, unwritten] of this.unwrittenRows)
+      if (unwritten.id === row.resourceId) await this.insertUnwritten(component, {}, now);
     const stored = await this.store.insertSecret(row, now);
     if (await this.ownsResource(row.resourceId)) this.secrets.set(row.resourceId, stored);
     return stored;

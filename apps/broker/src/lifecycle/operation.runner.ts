@@ -18,11 +18,13 @@ import {
   recordedResource,
   type ApplicationEntity,
   type ApplicationRepository,
+  type DependentUpdate,
   type EnvironmentRepository,
   type ManagedResourceRepository,
   type NewEvent,
   type OperationEntity,
   type OperationRepository,
+  type StatusChange,
   type StepRecord,
 } from '@berth/persistence';
 import { condition, DbOperationJournal } from './db-operation.journal';
@@ -214,12 +216,27 @@ export class OperationRunner {
     else await journal.note(opening);
 
     const during = applicationPhaseDuring(operation.kind);
+    // The application's phase while the operation runs: with the journal's first write (within its delay).
     if (during)
-      await this.setApplicationStatus(
-        operation,
-        during,
-        [condition('Ready', 'False', during, `${operation.kind} of generation ${operation.generation} in progress`)],
-        false,
+      await journal.withNextWrite(
+        this.deps.applications.recordingStatus(
+          operation.environmentName,
+          operation.applicationName,
+          operation.applicationId,
+          statusChange(
+            operation,
+            during,
+            [
+              condition(
+                'Ready',
+                'False',
+                during,
+                `${operation.kind} of generation ${operation.generation} in progress`,
+              ),
+            ],
+            false,
+          ),
+        ),
       );
 
     const scrubber = new SecretScrubber();
@@ -268,6 +285,8 @@ export class OperationRunner {
     const error = failed.length ? failed.map((r) => `${r.description}: ${r.error}`).join('; ') : null;
     const state = result.outcome === 'Succeeded' ? 'Succeeded' : 'Failed';
     const phase = applicationPhaseAfter(operation.kind, result.outcome);
+    // The application's status goes with the operation's end, in its statement on PostgreSQL: both or neither.
+    let status: DependentUpdate | undefined;
 
     if (operation.kind === 'refresh') {
       const drifted = Object.entries(ctx.drift);
@@ -286,7 +305,10 @@ export class OperationRunner {
               ? `connection values of ${ctx.reissued.join(', ')} changed; secrets re-issued`
               : 'no drift',
           );
-      await this.mergeApplicationConditions(operation, [drift]);
+      status = this.deps.applications.recordingStatus(operation.environmentName, operation.applicationName, null, {
+        conditions: [drift],
+        touch: false,
+      });
     } else if (phase && phase !== 'Deleted') {
       const components = ctx.application?.components.length ?? 0;
       const ready =
@@ -303,7 +325,12 @@ export class OperationRunner {
               operation.kind === 'delete' ? 'DeleteFailed' : 'ProvisioningFailed',
               error ?? 'failed',
             );
-      await this.setApplicationStatus(operation, phase, [ready], true);
+      status = this.deps.applications.recordingStatus(
+        operation.environmentName,
+        operation.applicationName,
+        operation.applicationId,
+        statusChange(operation, phase, [ready], true),
+      );
     }
     const outcome: NewEvent = {
       level: state === 'Succeeded' ? 'info' : 'error',
@@ -324,7 +351,8 @@ export class OperationRunner {
       new Date(),
       [...unwritten.events, outcome],
       records,
-      unwritten.components,
+      // The final status replaces one still waiting to be written (the phase while it ran).
+      status ? [...unwritten.components.filter((c) => c.target !== status.target), status] : unwritten.components,
     );
     if (!ended) {
       throw new LifecycleError(LifecycleErrorCode.LeaseLost, `lost the lease on operation ${operation.id}`);
@@ -343,24 +371,8 @@ export class OperationRunner {
       operation.environmentName,
       operation.applicationName,
       operation.applicationId,
-      {
-        phase,
-        conditions,
-        // A newer generation was accepted meanwhile (it stays Pending for that one), or a delete was requested.
-        keepPhase: {
-          ...(operation.kind === 'apply' ? { newerThanGeneration: operation.generation } : {}),
-          deletionRequested: operation.kind !== 'delete',
-        },
-        ...(observed && operation.kind === 'apply' ? { observedGeneration: operation.generation } : {}),
-      },
+      statusChange(operation, phase, conditions, observed),
     );
-  }
-
-  private async mergeApplicationConditions(operation: OperationEntity, conditions: Condition[]): Promise<void> {
-    await this.deps.applications.recordStatus(operation.environmentName, operation.applicationName, null, {
-      conditions,
-      touch: false,
-    });
   }
 
   /** The environment, and the application spec the operation works from (secrets restored from their sealed form). */
@@ -404,4 +416,23 @@ export class OperationRunner {
 /** What the home record of an Application delivered only elsewhere provisions in its own environment: nothing. */
 function emptyApplication(name: string): ApplicationSpec {
   return { name, labels: {}, annotations: {}, components: [], policies: [] };
+}
+
+/** What an operation records on its application: `phase` and `conditions`, and on an apply's end its generation. */
+function statusChange(
+  operation: OperationEntity,
+  phase: ApplicationEntity['phase'],
+  conditions: Condition[],
+  observed: boolean,
+): StatusChange {
+  return {
+    phase,
+    conditions,
+    // A newer generation was accepted meanwhile (it stays Pending for that one), or a delete was requested.
+    keepPhase: {
+      ...(operation.kind === 'apply' ? { newerThanGeneration: operation.generation } : {}),
+      deletionRequested: operation.kind !== 'delete',
+    },
+    ...(observed && operation.kind === 'apply' ? { observedGeneration: operation.generation } : {}),
+  };
 }

@@ -6,7 +6,7 @@ import { ApplicationEntity, type StoredWorkflow } from '../entities/application.
 import { insertable } from '../entities/column-types';
 import { DeletedApplicationEntity } from '../entities/deleted-application.entity';
 import { removeApplicationResources } from './managed-resource.repository';
-import { EntityStatements } from '../statements/entity-statements';
+import { EntityStatements, type DependentUpdate } from '../statements/entity-statements';
 import { isUniqueViolation, PersistenceError, PersistenceErrorCode } from '../errors/persistence.error';
 
 export interface ListApplicationsQuery {
@@ -392,12 +392,14 @@ export class ApplicationRepository {
     name: string,
     applicationId: string | null,
     change: StatusChange,
+    manager?: EntityManager,
   ): Promise<void> {
     if (this.dataSource.driver.options.type === 'postgres') {
-      await this.recordStatusInOneStatement(environmentName, name, applicationId, change);
+      const { sql, values } = this.statusStatement(environmentName, name, applicationId, change, 0);
+      await this.statements.query(sql, values, manager);
       return;
     }
-    const row = await this.statements.findOne({ environmentName, name });
+    const row = await this.statements.findOne({ environmentName, name }, {}, manager);
     if (!row || (applicationId !== null && row.id !== applicationId)) return;
     const keep = (row.conditions ?? []).filter((c) => !change.conditions.some((n) => n.type === c.type));
     const keepPhase =
@@ -413,23 +415,43 @@ export class ApplicationRepository {
           : {}),
         ...(change.touch === false ? {} : { updatedAt: new Date() }),
       },
+      manager,
     );
   }
 
-  /**
-   * recordStatus as one UPDATE: the stored conditions (JSON text) not of a given type, in their order, then the given
-   * ones; the phase kept by the same rules, read from the row being written.
-   */
-  private async recordStatusInOneStatement(
+  /** `recordStatus` made to go with another write (an operation's end: `OperationRepository.finish`). */
+  recordingStatus(
     environmentName: string,
     name: string,
     applicationId: string | null,
     change: StatusChange,
-  ): Promise<void> {
+  ): DependentUpdate {
+    return {
+      target: `applications|${JSON.stringify({ environmentName, name })}`,
+      statement: (offset) => {
+        const statement = this.statusStatement(environmentName, name, applicationId, change, offset);
+        return { ...statement, cacheKey: `applications:status:${statement.sql}` };
+      },
+      run: (manager) => this.recordStatus(environmentName, name, applicationId, change, manager),
+    };
+  }
+
+  /**
+   * recordStatus as one UPDATE on PostgreSQL, its placeholders numbered from `offset`: the stored conditions (JSON
+   * text) not of a given type, in their order, then the given ones; the phase kept by the same rules, read from the
+   * row being written.
+   */
+  private statusStatement(
+    environmentName: string,
+    name: string,
+    applicationId: string | null,
+    change: StatusChange,
+    offset: number,
+  ): { sql: string; values: unknown[] } {
     const values: unknown[] = [];
     const p = (value: unknown) => {
       values.push(value);
-      return this.statements.parameter(values.length - 1);
+      return this.statements.parameter(offset + values.length - 1);
     };
     const set = [
       `"conditions" = (SELECT COALESCE(json_agg(merged.c ORDER BY merged.o), '[]')::text FROM (` +
@@ -454,7 +476,7 @@ export class ApplicationRepository {
     if (change.touch !== false) set.push(`"updated_at" = ${p(this.statements.persistent('updatedAt', new Date()))}`);
     const where = [`"environment_name" = ${p(environmentName)}`, `"name" = ${p(name)}`];
     if (applicationId !== null) where.push(`"id" = ${p(applicationId)}`);
-    await this.statements.query(`UPDATE "applications" SET ${set.join(', ')} WHERE ${where.join(' AND ')}`, values);
+    return { sql: `UPDATE "applications" SET ${set.join(', ')} WHERE ${where.join(' AND ')}`, values };
   }
 
   /**

@@ -14,14 +14,17 @@ export interface FindShape<T> {
 }
 
 /**
- * An UPDATE of rows of one entity made to go with another write (`EntityStatements.updateThenInsert`'s `also`): on
- * PostgreSQL in the same statement, elsewhere right after it. At most one per row: PostgreSQL applies only one of two
- * updates of a row made in one statement.
+ * An UPDATE made to go with another write (`EntityStatements.updateThenInsert`'s `also`): on PostgreSQL in the same
+ * statement, elsewhere right after it. At most one per row: PostgreSQL applies only one of two updates of a row made
+ * in one statement.
  */
 export interface DependentUpdate {
-  readonly statements: EntityStatements<ObjectLiteral>;
-  readonly where: ObjectLiteral;
-  readonly changes: ObjectLiteral;
+  /** The rows it updates (table and condition), so that two updates of the same rows in one write are refused. */
+  readonly target: string;
+  /** On PostgreSQL: the UPDATE, ending with its WHERE, its placeholders numbered from `offset`; `cacheKey` its shape. */
+  statement(offset: number): { sql: string; values: unknown[]; cacheKey: string };
+  /** Elsewhere: the update on its own, in `manager`'s transaction. */
+  run(manager?: EntityManager): Promise<unknown>;
 }
 
 /**
@@ -175,14 +178,14 @@ export class EntityStatements<T extends ObjectLiteral> {
     manager?: EntityManager,
     also: readonly DependentUpdate[] = [],
   ): Promise<number> {
-    const targets = new Set(also.map((u) => `${u.statements.table}|${JSON.stringify(u.where)}`));
+    const targets = new Set(also.map((u) => u.target));
     if (targets.size < also.length)
       throw new Error('EntityStatements.updateThenInsert: the same rows twice in one write (merge the updates)');
     if (!this.postgres || (rows.length === 0 && also.length === 0)) {
       const changed = await this.update(where, changes, manager);
       if (changed > 0) {
         await into.insertMany(rows, manager);
-        for (const update of also) await update.statements.update(update.where, update.changes, manager);
+        for (const update of also) await update.run(manager);
       }
       return changed;
     }
@@ -190,13 +193,13 @@ export class EntityStatements<T extends ObjectLiteral> {
     const keys = rows.length ? into.insertKeys(rows[0]!) : [];
     let offset = update.values.length + rows.length * keys.length;
     const dependents = also.map((dependent) => {
-      const statement = dependent.statements.updateStatement(dependent.where, dependent.changes, offset);
+      const statement = dependent.statement(offset);
       offset += statement.values.length;
-      return { table: dependent.statements.table, ...statement };
+      return statement;
     });
     const cacheKey =
       `W|${update.cacheKey}|${into.table}|${keys.join(',')}|${rows.length}|` +
-      dependents.map((d) => `${d.table}:${d.cacheKey}`).join('|');
+      dependents.map((d) => d.cacheKey).join('|');
     let sql = this.sql.get(cacheKey);
     if (!sql) {
       // VALUES outside an INSERT's own list has no column types to give its parameters: each is cast to its column's.
@@ -226,7 +229,14 @@ export class EntityStatements<T extends ObjectLiteral> {
 
   /** An update of the rows matching `where` to go with another write (see `updateThenInsert`). */
   updating(where: Partial<T>, changes: Partial<T>): DependentUpdate {
-    return { statements: this as unknown as EntityStatements<ObjectLiteral>, where, changes };
+    return {
+      target: `${this.table}|${JSON.stringify(where)}`,
+      statement: (offset) => {
+        const statement = this.updateStatement(where, changes, offset);
+        return { ...statement, cacheKey: `${this.table}:${statement.cacheKey}` };
+      },
+      run: (manager) => this.update(where, changes, manager),
+    };
   }
 
   /**

@@ -12,7 +12,7 @@ export interface KnownCredential {
 const MOST_CREDENTIALS = 10_000;
 
 /**
- * Credentials that identified someone in the last `BERTH_AUTH_CACHE_SECONDS`, so that a client's stream of requests
+ * Credentials that identified someone in the last `BERTH_AUTH_CACHE_TTL`, so that a client's stream of requests
  * costs one token and role-binding lookup rather than one per request. Only successes are kept; a token's expiry is
  * still checked on every request by the caller. Any change to a token or a role binding made through this process
  * empties it at once, so revocation here is immediate; another replica sees it within the cache's lifetime.

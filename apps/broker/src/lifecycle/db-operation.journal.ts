@@ -16,7 +16,7 @@ import type { DependentUpdate, NewEvent, OperationRepository, StepRecord } from 
 import { LifecycleError, LifecycleErrorCode } from '../problems/lifecycle.error';
 import type { OperationResources } from './operation-resources';
 
-/** The component rows the journal writes: a row made at a step's start at once, status changes with the step state. */
+/** The component rows the journal writes: status changes (and a row made at a step's start) with the step state. */
 export type JournalResources = Pick<OperationResources, 'defer' | 'takeDeferred'>;
 
 export interface JournalTarget {
@@ -58,8 +58,9 @@ export const JOURNAL_WRITE_DELAY_MS = 200;
  * Step states, events and the components' status changes (phase, conditions, last error) are written behind, at
  * most `writeDelayMs` after the first of them that is not written yet, all in one statement, or handed to the
  * operation's last write (`unwritten`): never a step recorded without its component's phase. A row made at a step's
- * start is written with the step's first write of it, or before this journal's next write when that comes first. A crash loses at most the record of steps done since the last write, and the resumed
- * operation runs those again (steps are idempotent). A write refused for want of the lease fails the next call.
+ * start is written with the step's first write of it, or before this journal's next write when that comes first. A
+ * crash loses at most the record of steps done since the last write, and the resumed operation runs those again
+ * (steps are idempotent). A write refused for want of the lease fails the next call.
  */
 export class DbOperationJournal implements OperationJournal {
   private chain: Promise<unknown> = Promise.resolve();

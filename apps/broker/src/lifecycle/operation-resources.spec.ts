@@ -72,6 +72,7 @@ describe("an operation's view of its application's resources", () => {
     read!.outputs.HOST = 'changed';
     expect((await view.find(key('cache')))?.outputs).toEqual({ HOST: 'a' });
   });
+
   it("writes a component met at a step's start with the step's first write of it, in one insert, or with the journal's", async () => {
     const view = new OperationResources(store, 'dev', 'cart', []);
     await view.defer(key('net', 'cart'), { type: 'vpc', category: 'cloud', phase: 'Provisioning' });

@@ -21,11 +21,7 @@ const isNewResource = (changes: ResourceChanges): changes is NewResource =>
 
 /** `changes` set on a copy of `row`, as the database stores them (an undefined field is not written). */
 function merged(row: ManagedResourceEntity, changes: ResourceChanges, now: Date): ManagedResourceEntity {
-  const next: ManagedResourceEntity = { ...row, updatedAt: now };
-  for (const [field, value] of Object.entries(changes)) {
-    if (value !== undefined) (next as unknown as Record<string, unknown>)[field] = value;
-  }
-  return next;
+  return { ...row, ...setFields(changes), updatedAt: now };
 }
 
 /**
@@ -196,6 +192,12 @@ export class OperationResources implements ResourceStore {
     return { ...row, id: unwritten.id };
   }
 
+  /** The component whose unwritten row has this id, if any. */
+  private unwrittenComponent(resourceId: string): string | undefined {
+    for (const [component, unwritten] of this.unwrittenRows) if (unwritten.id === resourceId) return component;
+    return undefined;
+  }
+
   private keyOf(component: string): ResourceKey {
     return { environmentName: this.environmentName, applicationName: this.applicationName, component };
   }
@@ -282,14 +284,14 @@ export class OperationResources implements ResourceStore {
   }
 
   async remove(row: Pick<ManagedResourceEntity, 'id'>): Promise<void> {
-    for (const [component, unwritten] of this.unwrittenRows)
-      if (unwritten.id === row.id) {
-        // Never written: nothing to remove but the view's row.
-        this.unwrittenRows.delete(component);
-        (await this.own()).delete(component);
-        this.secrets.delete(row.id);
-        return;
-      }
+    const unwritten = this.unwrittenComponent(row.id);
+    if (unwritten !== undefined) {
+      // Never written: nothing to remove but the view's row.
+      this.unwrittenRows.delete(unwritten);
+      (await this.own()).delete(unwritten);
+      this.secrets.delete(row.id);
+      return;
+    }
     if (this.beforeRemove && (await this.ownsResource(row.id))) await this.beforeRemove();
     await this.store.remove(row);
     const rows = await this.own();
@@ -324,8 +326,9 @@ export class OperationResources implements ResourceStore {
     row: Omit<ConnectionSecretEntity, 'id' | 'createdAt'>,
     now = new Date(),
   ): Promise<ConnectionSecretEntity> {
-    for (const [component, unwritten] of this.unwrittenRows)
-      if (unwritten.id === row.resourceId) await this.insertUnwritten(component, {}, now);
+    const unwritten = this.unwrittenComponent(row.resourceId);
+    // A secret refers to its resource's row: the row goes first.
+    if (unwritten !== undefined) await this.insertUnwritten(unwritten, {}, now);
     const stored = await this.store.insertSecret(row, now);
     if (await this.ownsResource(row.resourceId)) this.secrets.set(row.resourceId, stored);
     return stored;

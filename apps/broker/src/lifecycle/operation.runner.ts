@@ -219,24 +219,12 @@ export class OperationRunner {
     // The application's phase while the operation runs: with the journal's first write (within its delay).
     if (during)
       await journal.withNextWrite(
-        this.deps.applications.recordingStatus(
-          operation.environmentName,
-          operation.applicationName,
-          operation.applicationId,
-          statusChange(
-            operation,
-            during,
-            [
-              condition(
-                'Ready',
-                'False',
-                during,
-                `${operation.kind} of generation ${operation.generation} in progress`,
-              ),
-            ],
-            false,
-          ),
-        ),
+        this.recordingStatus(operation, operation.applicationId, {
+          ...statusChange(operation, during, false),
+          conditions: [
+            condition('Ready', 'False', during, `${operation.kind} of generation ${operation.generation} in progress`),
+          ],
+        }),
       );
 
     const scrubber = new SecretScrubber();
@@ -305,10 +293,7 @@ export class OperationRunner {
               ? `connection values of ${ctx.reissued.join(', ')} changed; secrets re-issued`
               : 'no drift',
           );
-      status = this.deps.applications.recordingStatus(operation.environmentName, operation.applicationName, null, {
-        conditions: [drift],
-        touch: false,
-      });
+      status = this.recordingStatus(operation, null, { conditions: [drift], touch: false });
     } else if (phase && phase !== 'Deleted') {
       const components = ctx.application?.components.length ?? 0;
       const ready =
@@ -325,12 +310,10 @@ export class OperationRunner {
               operation.kind === 'delete' ? 'DeleteFailed' : 'ProvisioningFailed',
               error ?? 'failed',
             );
-      status = this.deps.applications.recordingStatus(
-        operation.environmentName,
-        operation.applicationName,
-        operation.applicationId,
-        statusChange(operation, phase, [ready], true),
-      );
+      status = this.recordingStatus(operation, operation.applicationId, {
+        ...statusChange(operation, phase, true),
+        conditions: [ready],
+      });
     }
     const outcome: NewEvent = {
       level: state === 'Succeeded' ? 'info' : 'error',
@@ -367,11 +350,23 @@ export class OperationRunner {
     conditions: Condition[],
     observed = false,
   ): Promise<void> {
-    await this.deps.applications.recordStatus(
+    await this.recordingStatus(operation, operation.applicationId, {
+      ...statusChange(operation, phase, observed),
+      conditions,
+    }).run();
+  }
+
+  /** `change` on the operation's application (on its row `applicationId` only, when given), with another write. */
+  private recordingStatus(
+    operation: OperationEntity,
+    applicationId: string | null,
+    change: StatusChange,
+  ): DependentUpdate {
+    return this.deps.applications.recordingStatus(
       operation.environmentName,
       operation.applicationName,
-      operation.applicationId,
-      statusChange(operation, phase, conditions, observed),
+      applicationId,
+      change,
     );
   }
 
@@ -418,16 +413,14 @@ function emptyApplication(name: string): ApplicationSpec {
   return { name, labels: {}, annotations: {}, components: [], policies: [] };
 }
 
-/** What an operation records on its application: `phase` and `conditions`, and on an apply's end its generation. */
+/** The phase an operation records on its application (kept by the rules below), and on an apply's end its generation. */
 function statusChange(
   operation: OperationEntity,
   phase: ApplicationEntity['phase'],
-  conditions: Condition[],
   observed: boolean,
-): StatusChange {
+): Omit<StatusChange, 'conditions'> {
   return {
     phase,
-    conditions,
     // A newer generation was accepted meanwhile (it stays Pending for that one), or a delete was requested.
     keepPhase: {
       ...(operation.kind === 'apply' ? { newerThanGeneration: operation.generation } : {}),
